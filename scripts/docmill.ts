@@ -1,0 +1,85 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * docmill's command line.
+ *   docmill start [--services a,b]        run services (default: all of them in this process)
+ *   docmill worker [--plugins a,b] [--concurrency N]
+ *                                         run a processor worker hosting plugins
+ *   docmill run <plugin> <in.pdf> [--out FILE] [--option k=v ...] [--json]
+ *                                         run one plugin on a local file: no server, database or NATS
+ */
+import { parseArgs } from "node:util";
+import { availableServices, createBroker, installShutdown, loadServices } from "../services/lib/runtime";
+import { config } from "../services/lib/config";
+
+const USAGE = `Usage:
+  docmill start [--services gateway,auth,...]
+  docmill worker [--plugins tagging,redaction] [--concurrency N]
+  docmill run <plugin> <in.pdf> [--out FILE] [--option key=value ...] [--json]
+  docmill plugins`;
+
+async function startServices(names: string[]): Promise<void> {
+  const cfg = config();
+  if (cfg.jwt.secretGenerated && cfg.transporter) {
+    console.error("JWT_SECRET_KEY must be set when services are split over a transporter (every process must share it).");
+    process.exit(2);
+  }
+  const broker = createBroker();
+  loadServices(broker, names);
+  installShutdown(broker);
+  await broker.start();
+  if (cfg.jwt.secretGenerated) broker.logger.warn("JWT_SECRET_KEY is not set: using a random secret for this process only");
+}
+
+interface CliRun {
+  runCommand(args: string[]): Promise<number>;
+  listCommand(): Promise<number>;
+}
+
+/** Loaded on demand: `docmill run` must not pay for the server's modules, nor the server for the CLI's. */
+function loadCli(): CliRun {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../services/lib/plugins/cli-run") as CliRun;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "start": {
+      const { values } = parseArgs({ args: rest, options: { services: { type: "string" } } });
+      const list = (values.services ?? process.env.SERVICES ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      await startServices(list.length ? list : availableServices());
+      return;
+    }
+    case "worker": {
+      const { values } = parseArgs({ args: rest, options: { plugins: { type: "string" }, concurrency: { type: "string" } } });
+      if (values.plugins) process.env.PLUGINS = values.plugins;
+      if (values.concurrency) process.env.WORKER_CONCURRENCY = values.concurrency;
+      await startServices(["worker"]);
+      return;
+    }
+    case "run": {
+      const { runCommand } = loadCli();
+      process.exitCode = await runCommand(rest);
+      return;
+    }
+    case "plugins": {
+      const { listCommand } = loadCli();
+      process.exitCode = await listCommand();
+      return;
+    }
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      console.log(USAGE);
+      return;
+    default:
+      console.error(`Unknown command "${command}".\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,211 @@
+/**
+ * The one place that reads the environment (STYLE.md, convention 9). Everything else receives a typed
+ * `Config`. Values are parsed and range-checked once at start-up: a bad value stops the process with a
+ * message naming the variable, instead of surfacing later as a confusing runtime error.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+
+export type LogFormat = "json" | "text";
+
+export interface Config {
+  env: "development" | "production" | "test";
+  /** Gateway HTTP port. */
+  port: number;
+  /** Address the gateway binds to. */
+  host: string;
+  /** Moleculer namespace: brokers only see peers with the same namespace. */
+  namespace: string;
+  nodeID?: string;
+  /** Moleculer transporter URL (nats://...). Unset: embedded, in-process only. */
+  transporter?: string;
+  /** NATS URL used for durable work (JetStream channels). Unset: an in-memory queue (single process only). */
+  natsUrl?: string;
+  mongoUrl?: string;
+  dataDir: string;
+  /** Services this process runs; empty means all. */
+  services: string[];
+  /** Plugins the workers of this process host; empty means every plugin found. */
+  plugins: string[];
+  workerConcurrency: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+  logFormat: LogFormat;
+  metrics: { enabled: boolean; port: number };
+  jwt: {
+    secret: string;
+    /** True when the secret was generated for this process only (development convenience). */
+    secretGenerated: boolean;
+    algorithm: "HS256" | "HS384" | "HS512";
+    accessMinutes: number;
+    refreshDays: number;
+    v1AccessMinutes: number;
+    v1RefreshDays: number;
+  };
+  bcryptCost: number;
+  admin: { email: string; username: string; initialPassword: string };
+  http: {
+    corsOrigins: string[];
+    jsonLimit: string;
+    trustProxy: boolean;
+  };
+  files: {
+    maxBytes: number;
+    retentionHours: number;
+    sweepIntervalSeconds: number;
+  };
+  urlFetch: { allowPrivate: boolean; timeoutMs: number; maxBytes: number };
+  llm: { baseUrl: string; timeoutMs: number; maxRetries: number; defaultModel: string };
+}
+
+const DEFAULT_SECRET_PLACEHOLDER = "your-super-secret-jwt-key-change-in-production";
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Configuration error in ${variable}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function oneOf<T extends string>(env: Env, name: string, def: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+/** Parses a size such as `50MB`, `100mb`, `1048576` into bytes. */
+export function parseBytes(raw: string, name = "size"): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(raw);
+  if (!m) throw new ConfigError(name, `expected a size such as 50MB, got "${raw}"`);
+  const unit = (m[2] ?? "b").toLowerCase();
+  const mult = unit.startsWith("g") ? 1024 ** 3 : unit.startsWith("m") ? 1024 ** 2 : unit.startsWith("k") ? 1024 : 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf(env, "NODE_ENV", "development", ["development", "production", "test"] as const);
+
+  let secret = env.JWT_SECRET_KEY ?? "";
+  let secretGenerated = false;
+  if (nodeEnv === "production") {
+    if (!secret || secret === DEFAULT_SECRET_PLACEHOLDER || secret.length < 32) {
+      throw new ConfigError(
+        "JWT_SECRET_KEY",
+        "production needs a random secret of at least 32 characters (generate one with `openssl rand -hex 32`)",
+      );
+    }
+  } else if (!secret) {
+    // A per-process secret keeps development safe by default; split deployments must share one.
+    secret = randomBytes(32).toString("hex");
+    secretGenerated = true;
+  } else if (secret.length < 16) {
+    throw new ConfigError("JWT_SECRET_KEY", "must be at least 16 characters (32 or more in production)");
+  }
+
+  const transporter = env.TRANSPORTER || undefined;
+  const maxFile = env.MAX_FILE_SIZE ? parseBytes(env.MAX_FILE_SIZE, "MAX_FILE_SIZE") : 50 * 1024 * 1024;
+
+  return {
+    env: nodeEnv,
+    port: int(env, "PORT", 3000, 0, 65535),
+    host: env.HOST || "0.0.0.0",
+    namespace: env.NAMESPACE || "docmill",
+    nodeID: env.NODE_ID || undefined,
+    transporter,
+    natsUrl: env.NATS_URL || (transporter?.startsWith("nats://") ? transporter : undefined),
+    mongoUrl: env.MONGO_URL || undefined,
+    dataDir: path.resolve(env.DOCMILL_DATA_DIR || ".data"),
+    services: list(env, "SERVICES"),
+    plugins: list(env, "PLUGINS"),
+    workerConcurrency: int(env, "WORKER_CONCURRENCY", 1, 1, 64),
+    logLevel: oneOf(env, "LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
+      "fatal",
+      "error",
+      "warn",
+      "info",
+      "debug",
+      "trace",
+    ] as const),
+    logFormat: oneOf(env, "LOG_FORMAT", "json", ["json", "text"] as const),
+    metrics: { enabled: bool(env, "METRICS", false), port: int(env, "METRICS_PORT", 3030, 0, 65535) },
+    jwt: {
+      secret,
+      secretGenerated,
+      algorithm: oneOf(env, "JWT_ALGORITHM", "HS256", ["HS256", "HS384", "HS512"] as const),
+      accessMinutes: int(env, "JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 24 * 60),
+      refreshDays: int(env, "JWT_REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365),
+      v1AccessMinutes: int(env, "JWT_V1_ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24 * 60),
+      v1RefreshDays: int(env, "JWT_V1_REFRESH_TOKEN_EXPIRE_DAYS", 30, 1, 365),
+    },
+    bcryptCost: int(env, "BCRYPT_COST", nodeEnv === "test" ? 4 : 12, 4, 15),
+    admin: {
+      email: env.ADMIN_EMAIL || "admin@example.com",
+      username: env.ADMIN_USERNAME || "admin",
+      // The Smart Redact seed documents this temporary password; the account is flagged to reset it.
+      initialPassword: env.ADMIN_INITIAL_PASSWORD || "Admin@1234!Tmp",
+    },
+    http: {
+      corsOrigins: list(env, "CORS_ORIGINS"),
+      jsonLimit: env.JSON_BODY_LIMIT || "1mb",
+      trustProxy: bool(env, "TRUST_PROXY", false),
+    },
+    files: {
+      maxBytes: maxFile,
+      retentionHours: int(env, "FILE_RETENTION_HOURS", 24, 1, 24 * 365),
+      sweepIntervalSeconds: int(env, "SWEEP_INTERVAL_SECONDS", 60, 1, 24 * 3600),
+    },
+    urlFetch: {
+      allowPrivate: bool(env, "URL_FETCH_ALLOW_PRIVATE", false),
+      timeoutMs: int(env, "URL_FETCH_TIMEOUT_MS", 60_000, 100, 600_000),
+      maxBytes: env.URL_FETCH_MAX_SIZE ? parseBytes(env.URL_FETCH_MAX_SIZE, "URL_FETCH_MAX_SIZE") : maxFile,
+    },
+    llm: {
+      baseUrl: env.LLM_BASE_URL || "https://openrouter.ai/api/v1",
+      timeoutMs: int(env, "LLM_TIMEOUT_MS", 60_000, 100, 600_000),
+      maxRetries: int(env, "LLM_MAX_RETRIES", 3, 0, 10),
+      defaultModel: env.LLM_DEFAULT_MODEL || "openai/gpt-4o-mini",
+    },
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, read once. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** For tests that need a fresh read after changing the environment. */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * WebSocket routes on the gateway's HTTP server. Browsers cannot set headers on a WebSocket, so the
+ * access token comes as `?token=`; the same auth service checks it as for HTTP. Without a valid token
+ * the server sends `{"error": "Authentication required", ...}` and closes with 1008 (policy violation),
+ * as the tag generator's clients expect.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { ServiceBroker } from "moleculer";
+import { WebSocketServer, type WebSocket } from "ws";
+import { queryToken } from "./authenticate";
+import type { Principal } from "./types";
+
+export interface WsRoute {
+  /** Path pattern with one or more named groups, e.g. /^\/api\/batch\/ws\/(?<id>[^/?]+)$/ */
+  pattern: RegExp;
+  /** Called once the socket is authenticated. Must check the caller may watch `params` (ownership). */
+  onOpen(socket: WebSocket, opts: { principal: Principal; params: Record<string, string>; broker: ServiceBroker }): Promise<void> | void;
+}
+
+export function attachWebSockets(server: Server, broker: ServiceBroker, routes: WsRoute[]): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const match = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m);
+    if (!match) {
+      socket.write("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const params = { ...(match.m!.groups ?? {}) };
+      void (async () => {
+        const token = queryToken(req.url);
+        let principal: Principal;
+        try {
+          if (!token) throw new Error("no token");
+          principal = await broker.call<Principal, { token: string }>("auth.resolveToken", { token });
+        } catch {
+          ws.send(JSON.stringify({ error: "Authentication required", job_id: params.id ?? null }));
+          ws.close(1008, "Authentication required");
+          return;
+        }
+        try {
+          await match.r.onOpen(ws, { principal, params, broker });
+        } catch (err) {
+          const e = err as { code?: number; message?: string };
+          const known = typeof e.code === "number" && e.code < 500;
+          ws.send(JSON.stringify({ type: "error", job_id: params.id ?? null, message: known ? e.message : "Internal server error" }));
+          ws.close(known ? 1008 : 1011, known ? "Refused" : "Internal error");
+        }
+      })();
+    });
+  });
+  return wss;
+}

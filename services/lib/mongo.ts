@@ -1,0 +1,81 @@
+/**
+ * One mongoose connection per data-owning service (STYLE.md, convention 8): opened in `started()`,
+ * closed in `stopped()`, models registered on that connection only. A shared global connection would
+ * hide which service owns which collection and multiply connections in split deployments.
+ */
+import mongoose, { type Connection } from "mongoose";
+import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { config } from "./config";
+import { fail } from "./errors";
+
+export interface MongoSettings extends ServiceSettingSchema {
+  /** Overrides MONGO_URL for this service (tests give each file its own database). */
+  mongoUrl?: string;
+}
+
+export interface MongoVars {
+  db: Connection;
+}
+
+export type MongoServiceThis = Service<MongoSettings> & MongoVars;
+
+export interface DbHealth {
+  service: string;
+  ok: boolean;
+  state: string;
+  latencyMs?: number;
+  error?: string;
+}
+
+const STATES: Record<number, string> = { 0: "disconnected", 1: "connected", 2: "connecting", 3: "disconnecting" };
+
+/** Removes credentials from a connection string before it reaches a log line. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]+)@/, "//***@");
+}
+
+/**
+ * Mixin for a service that owns data. `defineModels` registers the service's models on its own
+ * connection before it starts serving; indexes are built by `Model.init()`.
+ */
+export function mongoMixin(defineModels: (conn: Connection) => void): Partial<ServiceSchema> {
+  const mixin: Partial<ServiceSchema<MongoSettings, Record<string, never>, MongoVars>> = {
+    actions: {
+      /** Database health of this service, for the gateway's health endpoints. Internal only. */
+      dbHealth: {
+        visibility: "public",
+        async handler(): Promise<DbHealth> {
+          const started = Date.now();
+          const state = STATES[this.db?.readyState ?? 0] ?? "unknown";
+          try {
+            if (!this.db?.db) throw new Error("not connected");
+            await Promise.race([
+              this.db.db.admin().ping(),
+              new Promise((_, reject) => setTimeout(() => reject(new Error("ping timed out")), 2000).unref()),
+            ]);
+            return { service: this.name, ok: true, state, latencyMs: Date.now() - started };
+          } catch (err) {
+            return { service: this.name, ok: false, state, error: (err as Error).message };
+          }
+        },
+      },
+    },
+    async started() {
+      const url = this.settings.mongoUrl ?? config().mongoUrl;
+      if (!url) fail("SERVICE_UNAVAILABLE", `MONGO_URL is not set; service ${this.name} needs a database`);
+      this.db = mongoose.createConnection(url, {
+        serverSelectionTimeoutMS: 10_000,
+        // Fail fast while the database is away instead of queueing requests until they time out.
+        bufferCommands: false,
+      });
+      defineModels(this.db);
+      await this.db.asPromise();
+      await Promise.all(Object.values(this.db.models).map((m) => m.init()));
+      this.logger.info(`connected to ${redactUrl(url)}`);
+    },
+    async stopped() {
+      await this.db?.close();
+    },
+  };
+  return mixin as Partial<ServiceSchema>;
+}
