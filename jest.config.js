@@ -9,6 +9,7 @@ module.exports = {
   // jose is published as ESM only: let swc turn it into CommonJS for jest's module system.
   transformIgnorePatterns: ["/node_modules/(?!(jose)/)"],
   moduleFileExtensions: ["ts", "js", "mjs", "json"],
+  setupFiles: ["<rootDir>/test/setup-env.ts"],
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",
   testTimeout: 60000,
