@@ -1,0 +1,39 @@
+import ipaddr from "ipaddr.js";
+import { boost, hasContext } from "../context";
+import type { Candidate } from "../types";
+import { matches, type Recognizer } from "./recognizer";
+
+// Not preceded by a digit or dot and not followed by ".digit": "1.2.3.4.5" is a version, not an address.
+const V4 = /(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
+const V6 = /(?<![\p{L}\p{N}:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4})(?![\p{L}\p{N}:])/gu;
+const CONTEXT = ["IP", "IP address", "IPv4", "IPv6", "host", "server", "address", "Adresse", "adresse", "client"];
+
+/** IP_ADDRESS: dotted-quad IPv4 (every octet 0-255) and IPv6 (ipaddr.js parses it, "::" alone excluded). */
+export const ipRecognizer: Recognizer = {
+  name: "IpRecognizer",
+  labels: ["IP_ADDRESS"],
+  run(model) {
+    const out: Candidate[] = [];
+    const emit = (start: number, end: number) =>
+      out.push({
+        start,
+        end,
+        label: "IP_ADDRESS",
+        score: boost(0.7, hasContext(model, start, end, CONTEXT)),
+        recognizer: this.name,
+        strength: "validated",
+      });
+    for (const m of matches(V4, model.text)) {
+      const octets = m[0].split(".");
+      if (octets.every((o) => Number(o) <= 255)) emit(m.index, m.index + m[0].length);
+    }
+    for (const m of matches(V6, model.text)) {
+      let s = m[0];
+      // a trailing single colon belongs to the sentence ("address fe80::1:"), not the address
+      if (s.endsWith(":") && !s.endsWith("::")) s = s.slice(0, -1);
+      if ((s.match(/[0-9A-Fa-f]/g) ?? []).length < 2) continue;
+      if (ipaddr.IPv6.isValid(s)) emit(m.index, m.index + s.length);
+    }
+    return out;
+  },
+};
