@@ -1,0 +1,120 @@
+/**
+ * Shared shapes of the PDF engine.
+ *
+ * Coordinate convention (used by every box in this folder): PDF points (1/72 inch) on the page AS
+ * DISPLAYED, i.e. after its /Rotate is applied, with the origin at the TOP-LEFT corner, x growing to the
+ * right and y growing downwards. This is the convention of images and of screen overlays, so a box can
+ * be drawn on a rendered page by multiplying by `dpi / 72`, and a redaction plugin never has to think about
+ * /Rotate or the PDF's bottom-left user space. To go back to PDF user space, see `displayedToUserSpace`.
+ */
+
+/** An axis-aligned rectangle in displayed-page points, top-left origin (see file comment). */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One whitespace-delimited word with its box (top-left origin, displayed page, PDF points). */
+export interface Word {
+  text: string;
+  box: Box;
+}
+
+/** A word found by OCR, with Tesseract's confidence (0-100). */
+export interface OcrWord extends Word {
+  confidence: number;
+}
+
+export interface PageText {
+  /** 1-based page number. */
+  page: number;
+  /** Width of the displayed (rotated) page in PDF points. */
+  width: number;
+  /** Height of the displayed (rotated) page in PDF points. */
+  height: number;
+  /** The page's /Rotate, normalised to 0, 90, 180 or 270. */
+  rotation: number;
+  /** Text in reading order: words of a line joined by one space, lines joined by "\n". */
+  text: string;
+  /** Words in the same reading order as `text`; boxes use the top-left displayed convention. */
+  words: Word[];
+}
+
+export interface PdfInfo {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string;
+  creator?: string;
+  producer?: string;
+  /** ISO 8601, when the document carries a parseable date. */
+  creationDate?: string;
+  modDate?: string;
+  pdfVersion?: string;
+}
+
+export interface ExtractOptions {
+  /** Refuse documents with more pages than this (PDF_TOO_MANY_PAGES). */
+  maxPages?: number;
+  /** User password of an encrypted document. */
+  password?: string;
+}
+
+export interface ExtractResult {
+  pageCount: number;
+  info: PdfInfo;
+  pages: PageText[];
+}
+
+export interface RenderOptions {
+  /** Dots per inch of the output image (default 150). */
+  dpi?: number;
+  password?: string;
+}
+
+export interface RenderResult {
+  png: Buffer;
+  widthPx: number;
+  heightPx: number;
+  /** Pixels per PDF point (dpi / 72). */
+  scale: number;
+}
+
+export interface OcrOptions {
+  /** Tesseract language code(s) such as "eng" or ["eng", "deu"]; see languagesAvailable(). Default "eng". */
+  lang?: string | string[];
+  /** Size of the displayed page the image shows, in points: boxes are scaled from pixels to these. */
+  pageWidthPt: number;
+  pageHeightPt: number;
+  /** Binarise after normalising; helps faint scans, hurts photos. Default false. */
+  threshold?: boolean | number;
+}
+
+export interface OcrResult {
+  text: string;
+  /** Mean word confidence 0-100 (0 when nothing was recognised). */
+  confidence: number;
+  words: OcrWord[];
+}
+
+export interface ExtractWithOcrOptions extends ExtractOptions {
+  lang?: string | string[];
+  /** A page whose text layer has fewer non-space characters than this is OCRed (default 20). */
+  minChars?: number;
+  /** Resolution pages are rendered at for OCR (default 300). */
+  dpi?: number;
+}
+
+export interface PageTextWithSource extends PageText {
+  source: "text" | "ocr";
+  /** Mean OCR confidence of the page when source is "ocr". */
+  confidence?: number;
+}
+
+export interface ExtractWithOcrResult {
+  pageCount: number;
+  info: PdfInfo;
+  pages: PageTextWithSource[];
+}

@@ -1,0 +1,84 @@
+/**
+ * The piscina worker of pool.ts: one named export per task. It runs in a real worker thread (under tsx
+ * when it is TypeScript), never inside jest's module system, which is what lets pdfjs (ESM only) load.
+ *
+ * PdfErrors are returned as records, not thrown: structured clone keeps only an Error's message and stack.
+ * Buffers going back are copied into fresh ArrayBuffers and moved, not cloned a second time.
+ */
+import { move, transferableSymbol, valueSymbol } from "piscina";
+import { PdfError, type TransferablePdfError, toTransferable } from "./errors";
+import { extractPages } from "./extract";
+import { ocrImage } from "./ocr";
+import { withDocument } from "./pdfjs";
+import { renderDocPage, renderPage } from "./render";
+import type { ExtractOptions, ExtractResult, OcrOptions, OcrResult, RenderOptions } from "./types";
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: TransferablePdfError };
+
+async function settle<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (err instanceof PdfError) return { ok: false, error: toTransferable(err) };
+    throw err;
+  }
+}
+
+/**
+ * Marks a task result so piscina transfers `buffers` instead of cloning them (piscina only looks at the
+ * top-level value, so the whole result is wrapped).
+ */
+function withTransfer<T>(value: T, buffers: ArrayBuffer[]): T {
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as never) as T;
+}
+
+export function extract(task: { pdf: Uint8Array; opts?: ExtractOptions }): Promise<Outcome<ExtractResult>> {
+  return settle(() => extractPages(task.pdf, task.opts));
+}
+
+export interface RenderedPage {
+  png: Uint8Array;
+  widthPx: number;
+  heightPx: number;
+  scale: number;
+}
+
+export async function render(task: { pdf: Uint8Array; page: number; opts?: RenderOptions }): Promise<Outcome<RenderedPage>> {
+  const out = await settle(() => renderPage(task.pdf, task.page, task.opts));
+  if (!out.ok) return out;
+  const { png, ...rest } = out.value;
+  // A copy in its own ArrayBuffer: the canvas's buffer may be external memory, which cannot be transferred.
+  const own = new Uint8Array(png);
+  return withTransfer({ ok: true, value: { ...rest, png: own } }, [own.buffer]);
+}
+
+export function ocr(task: { png: Uint8Array; opts: OcrOptions }): Promise<Outcome<OcrResult>> {
+  return settle(() => ocrImage(task.png, task.opts));
+}
+
+export interface OcrPagesTask {
+  pdf: Uint8Array;
+  pages: number[];
+  dpi: number;
+  lang?: string | string[];
+  password?: string;
+}
+
+/** Renders and OCRs several pages of one document, opening it once; the images never leave the thread. */
+export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & { page: number }>>> {
+  return settle(() =>
+    withDocument(task.pdf, { password: task.password }, async (doc) => {
+      const results: Array<OcrResult & { page: number }> = [];
+      for (const page of task.pages) {
+        const img = await renderDocPage(doc, page, task.dpi);
+        const result = await ocrImage(img.png, {
+          lang: task.lang,
+          pageWidthPt: img.widthPx / img.scale,
+          pageHeightPt: img.heightPx / img.scale,
+        });
+        results.push({ page, ...result });
+      }
+      return results;
+    }),
+  );
+}
