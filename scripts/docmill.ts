@@ -7,7 +7,9 @@
  *   docmill run <plugin> <in.pdf> [--out FILE] [--option k=v ...] [--json]
  *                                         run one plugin on a local file: no server, database or NATS
  */
+import fs from "node:fs";
 import { parseArgs } from "node:util";
+import type { ServiceBroker } from "moleculer";
 import { availableServices, createBroker, installShutdown, loadServices } from "../services/lib/runtime";
 import { config } from "../services/lib/config";
 
@@ -15,7 +17,8 @@ const USAGE = `Usage:
   docmill start [--services gateway,auth,...]
   docmill worker [--plugins tagging,redaction] [--concurrency N]
   docmill run <plugin> <in.pdf> [--out FILE] [--option key=value ...] [--json]
-  docmill plugins`;
+  docmill plugins
+  docmill healthcheck          (exit 0 while this container's broker is alive; needs DOCMILL_HEARTBEAT_FILE)`;
 
 async function startServices(names: string[]): Promise<void> {
   const cfg = config();
@@ -27,7 +30,40 @@ async function startServices(names: string[]): Promise<void> {
   loadServices(broker, names);
   installShutdown(broker);
   await broker.start();
+  startHeartbeat(broker);
   if (cfg.jwt.secretGenerated) broker.logger.warn("JWT_SECRET_KEY is not set: using a random secret for this process only");
+}
+
+/**
+ * Container health for processes without an HTTP port (core services, workers): while the broker is
+ * running and, when split, connected to the transporter, a file's mtime is refreshed every 5 s;
+ * `docmill healthcheck` fails when it is older than 20 s.
+ */
+function startHeartbeat(broker: ServiceBroker): void {
+  const file = process.env.DOCMILL_HEARTBEAT_FILE;
+  if (!file) return;
+  const beat = () => {
+    const transit = broker.transit as unknown as { connected?: boolean } | undefined;
+    if (broker.started && (!transit || transit.connected)) fs.writeFileSync(file, String(Date.now()));
+  };
+  beat();
+  setInterval(beat, 5000).unref();
+}
+
+function healthcheck(): number {
+  const file = process.env.DOCMILL_HEARTBEAT_FILE;
+  if (!file) {
+    console.error("DOCMILL_HEARTBEAT_FILE is not set");
+    return 2;
+  }
+  try {
+    const age = Date.now() - fs.statSync(file).mtimeMs;
+    if (age < 20_000) return 0;
+    console.error(`heartbeat is ${Math.round(age / 1000)} s old`);
+  } catch {
+    console.error("no heartbeat yet");
+  }
+  return 1;
 }
 
 interface CliRun {
@@ -62,6 +98,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = await runCommand(rest);
       return;
     }
+    case "healthcheck":
+      process.exitCode = healthcheck();
+      return;
     case "plugins": {
       const { listCommand } = loadCli();
       process.exitCode = await listCommand();

@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# Multi-stage image for every docmill process (gateway, core services, workers): one image, the
+# process's role is chosen by its command and SERVICES. Runs the same TypeScript entry point (via tsx)
+# that the tests exercise, so what is tested is what ships.
+
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+ENV npm_config_update_notifier=false
+COPY package.json package-lock.json ./
+# Production dependencies only; native modules (bcrypt, sharp, @napi-rs/canvas) ship prebuilt binaries.
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:24-bookworm-slim AS check
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# The image is not built unless the code type-checks.
+RUN npx tsc --noEmit -p tsconfig.json
+
+FROM node:24-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    LOG_FORMAT=json \
+    PORT=3000
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=check /app/package.json /app/moleculer.config.ts /app/tsconfig.json ./
+COPY --from=check /app/services ./services
+COPY --from=check /app/plugins ./plugins
+COPY --from=check /app/scripts ./scripts
+USER node
+EXPOSE 3000
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--import", "tsx", "scripts/docmill.ts"]
+CMD ["start"]
