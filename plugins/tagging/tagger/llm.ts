@@ -66,7 +66,8 @@ export async function generateTagsLLM(options: LLMTagOptions): Promise<LLMTagRes
   const client = new OpenAI({
     apiKey,
     baseURL: options.baseURL ?? DEFAULT_BASE_URL,
-    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // Our own per-attempt timer decides timeouts (see `complete`); the client's is only a backstop.
+    timeout: (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 5_000,
     maxRetries: 0,
     // Explicit nulls: the client would otherwise pick these up from the server's environment.
     adminAPIKey: null,
@@ -78,6 +79,7 @@ export async function generateTagsLLM(options: LLMTagOptions): Promise<LLMTagRes
   });
   const call: CallContext = {
     client, model, scrub,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES),
     sleep: options.sleep ?? defaultSleep,
     signal: options.signal,
@@ -91,7 +93,7 @@ export async function generateTagsLLM(options: LLMTagOptions): Promise<LLMTagRes
   // Over-ask by the number of exclusion words: a model often proposes them anyway, and each one
   // dropped must be replaced.
   const ask = options.numTags + Math.min(exclusions.length, 10);
-  const first = await complete(call, buildPrompt({ text, title: options.title, count: ask, exclusions, avoid: [] }));
+  const first = await complete(call, buildPrompt({ text, title: options.title, count: ask, exclusions, avoid: [] }), call.maxRetries);
   const raws = [first.content];
   let candidates = first.tags;
   let tags = normalize(candidates);
@@ -100,8 +102,9 @@ export async function generateTagsLLM(options: LLMTagOptions): Promise<LLMTagRes
     const missing = options.numTags - tags.length;
     try {
       const more = await complete(
-        { ...call, maxRetries: 0 },
+        call,
         buildPrompt({ text, title: options.title, count: missing + Math.min(exclusions.length, 5) + 2, exclusions, avoid: tags }),
+        0,
       );
       raws.push(more.content);
       candidates = [...candidates, ...more.tags];
@@ -116,6 +119,7 @@ export async function generateTagsLLM(options: LLMTagOptions): Promise<LLMTagRes
 interface CallContext {
   client: OpenAI;
   model: string;
+  timeoutMs: number;
   maxRetries: number;
   sleep: (ms: number) => Promise<void>;
   signal?: AbortSignal;
@@ -129,15 +133,26 @@ interface Prompt {
 }
 
 /** One request with retries; returns the parsed candidate list and the answer text. */
-async function complete(call: CallContext, prompt: Prompt): Promise<{ tags: string[]; content: string }> {
+async function complete(call: CallContext, prompt: Prompt, maxRetries: number): Promise<{ tags: string[]; content: string }> {
   let last: Failure | undefined;
-  for (let attempt = 0; attempt <= call.maxRetries; attempt += 1) {
+  for (let attempt = 0; attempt <= maxRetries; attempt += 1) {
     if (attempt > 0 && last) {
       const wait = last.retryAfterMs ?? backoff(attempt);
       await call.sleep(wait);
     }
     call.attempts += 1;
     let content: string;
+    // The client reports its own timeout as a generic connection error in some runtimes (the abort
+    // reason crosses a realm and loses its type), so the attempt's timer is ours and we know it fired.
+    const timer = new AbortController();
+    let timedOut = false;
+    const handle = setTimeout(() => {
+      timedOut = true;
+      timer.abort();
+    }, call.timeoutMs);
+    const onCallerAbort = () => timer.abort();
+    call.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    if (call.signal?.aborted) timer.abort();
     try {
       const completion = await call.client.chat.completions.create(
         {
@@ -147,7 +162,7 @@ async function complete(call: CallContext, prompt: Prompt): Promise<{ tags: stri
             { role: "user", content: prompt.user },
           ],
         },
-        { signal: call.signal },
+        { signal: timer.signal },
       );
       const embedded = (completion as unknown as { error?: { code?: unknown; message?: unknown } }).error;
       if (!completion.choices?.length && embedded) {
@@ -156,10 +171,17 @@ async function complete(call: CallContext, prompt: Prompt): Promise<{ tags: stri
       }
       content = completion.choices?.[0]?.message?.content ?? "";
     } catch (err) {
-      last = classify(err, call.scrub);
-      if (!last.retryable || attempt === call.maxRetries) throw toError(last, call, attempt + 1);
+      last = call.signal?.aborted
+        ? { code: "LLM_UNAVAILABLE", retryable: false, message: "The request to the model provider was aborted" }
+        : timedOut
+          ? { code: "LLM_TIMEOUT", retryable: true, message: "The model provider did not answer in time" }
+          : classify(err, call.scrub);
+      if (!last.retryable || attempt === maxRetries) throw toError(last, call, attempt + 1);
       if (last.retryAfterMs !== undefined && last.retryAfterMs > MAX_RETRY_AFTER_MS) throw toError(last, call, attempt + 1);
       continue;
+    } finally {
+      clearTimeout(handle);
+      call.signal?.removeEventListener("abort", onCallerAbort);
     }
     const tags = parseTagList(content);
     if (tags && tags.length > 0) return { tags, content };
@@ -168,7 +190,7 @@ async function complete(call: CallContext, prompt: Prompt): Promise<{ tags: stri
       retryable: true,
       message: "The model's answer was not a list of tags",
     };
-    if (attempt === call.maxRetries) throw toError(last, call, attempt + 1, call.scrub(content).slice(0, 500));
+    if (attempt === maxRetries) throw toError(last, call, attempt + 1, call.scrub(content).slice(0, 500));
   }
   // Unreachable: the loop returns or throws on its last attempt.
   throw toError(last ?? { code: "LLM_UNAVAILABLE", retryable: false, message: "No attempt was made" }, call, 0);
@@ -239,7 +261,7 @@ export function classify(err: unknown, scrub: (s: string) => string = (s) => s):
 function providerDetail(err: APIError, scrub: (s: string) => string): string {
   const body = err.error as { message?: unknown; error?: { message?: unknown } } | undefined;
   const raw = typeof body?.message === "string" ? body.message : typeof body?.error?.message === "string" ? body.error.message : "";
-  const clean = scrub(raw).replace(/\s+/g, " ").trim().slice(0, 200);
+  const clean = redactKeyShapes(scrub(raw)).replace(/\s+/g, " ").trim().slice(0, 200);
   return clean ? `: ${clean}` : "";
 }
 
@@ -269,11 +291,14 @@ function defaultSleep(ms: number): Promise<void> {
 function scrubber(apiKey: string): (s: string) => string {
   const key = apiKey.trim();
   return (s: string) => {
-    let out = key.length >= 4 ? s.split(key).join("[redacted]") : s;
-    // Providers echo partial keys ("Incorrect API key provided: sk-ab***yz").
-    out = out.replace(/\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{4,}/g, "[redacted]");
-    return out;
+    const out = key.length >= 4 ? s.split(key).join("[redacted]") : s;
+    return redactKeyShapes(out);
   };
+}
+
+/** Providers echo partial keys ("Incorrect API key provided: sk-ab***yz"): hide anything key-shaped. */
+function redactKeyShapes(s: string): string {
+  return s.replace(/\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{4,}/g, "[redacted]");
 }
 
 function truncate(text: string, max: number): string {

@@ -313,7 +313,7 @@ function termStatistics(chunks: Token[][]): Map<string, TermStats> {
       if (t.breaker) return;
       const s = get(t);
       s.tf += 1;
-      if (/^\p{Lu}[\p{Lu}\p{N}&\-]+$/u.test(t.surface)) s.upper += 1;
+      if (/^\p{Lu}[\p{Lu}\p{N}&-]+$/u.test(t.surface)) s.upper += 1;
       else if (!t.initial && !t.titleCase && /^\p{Lu}/u.test(t.surface)) s.capitalised += 1;
       if (s.sentences[s.sentences.length - 1] !== t.sentence) s.sentences.push(t.sentence);
       // Co-occurrence within a window of two words on each side (YAKE's relatedness feature).

@@ -95,7 +95,7 @@ export function cleanTag(candidate: string, stop: ReadonlySet<string>, casing?: 
   for (let i = 0; i < 3; i += 1) {
     s = s
       .replace(/^(?:[-*•·‣▪–—>#]+|\(?\d{1,3}[.)\]:](?=\s)|\(?[a-z]\)(?=\s))\s*/iu, "")
-      .replace(/^["'`“”‘’«»„‚\[\](){}<]+|["'`“”‘’«»„‚\[\](){}>]+$/gu, "")
+      .replace(/^["'`“”‘’«»„‚[\](){}<]+|["'`“”‘’«»„‚[\](){}>]+$/gu, "")
       .replace(/[.,;:!?]+$/u, "")
       .trim();
   }

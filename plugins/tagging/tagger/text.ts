@@ -47,7 +47,7 @@ export function phraseKey(phrase: string, language: Language = "en"): string {
 
 /** True when the word is an acronym as written ("NASA", "GDPR", "EU", "COVID-19"). */
 export function isAcronym(word: string): boolean {
-  return /^[\p{Lu}][\p{Lu}\p{N}&\-]{1,9}$/u.test(word) && (word.match(/\p{Lu}/gu) ?? []).length >= 2;
+  return /^[\p{Lu}][\p{Lu}\p{N}&-]{1,9}$/u.test(word) && (word.match(/\p{Lu}/gu) ?? []).length >= 2;
 }
 
 /** True when a word has an inner capital as written ("iPhone", "eBay", "OpenAI"): lower-casing would break it. */
