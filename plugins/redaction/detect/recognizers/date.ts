@@ -62,12 +62,12 @@ export function findDates(text: string, languages: readonly Language[]): DateSpa
   const patterns: { re: RegExp; read: (m: RegExpExecArray) => [number, number, number][] }[] = [
     {
       // 1990-04-23, 1990/04/23
-      re: /(?<![\p{N}.\/-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\p{N}]|[.\/-]\d)/gu,
+      re: /(?<![\p{N}./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\p{N}]|[./-]\d)/gu,
       read: (m) => [[Number(m[4]), Number(m[3]), Number(m[1])]],
     },
     {
       // 23.04.1990, 04/23/1990, 23-04-90: valid if either day-month order is
-      re: /(?<![\p{N}.\/-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?![\p{N}]|[.\/-]\d)/gu,
+      re: /(?<![\p{N}./-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?![\p{N}]|[./-]\d)/gu,
       read: (m) => [
         [Number(m[1]), Number(m[3]), fullYear(m[4]!)],
         [Number(m[3]), Number(m[1]), fullYear(m[4]!)],

@@ -34,7 +34,7 @@ function spans(model: TextModel, view: JsonView): NlpSpan[] {
     let end = start + j.offset.length;
     // compromise includes trailing punctuation ("Smith," "Paris.") and sometimes leading quotes
     while (end > start && /[\s.,;:!?"'’)\]]/.test(model.text[end - 1]!)) end--;
-    while (start < end && /[\s"'‘(\[]/.test(model.text[start]!)) start++;
+    while (start < end && /[\s"'‘([]/.test(model.text[start]!)) start++;
     // keep an abbreviation's dot ("Dr. J. Smith Jr.") when the token is a single capital or known short form
     if (model.text[end] === "." && /(?:^|\s)(?:\p{Lu}|Jr|Sr|St|Inc|Ltd|Corp|Co)$/u.test(model.text.slice(start, end))) end++;
     if (end > start) out.push({ start, end, text: model.text.slice(start, end) });
