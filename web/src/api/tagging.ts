@@ -1,0 +1,130 @@
+/** Tag generator family: single document, batch, history (see /shared/reference/tag-generator-api.md). */
+import { get, post, request } from "./client";
+
+export interface TaggingConfig {
+  api_key?: string;
+  model_name?: string;
+  num_pages: number;
+  num_tags: number;
+  exclusion_words?: string[] | null;
+}
+
+export interface SingleResult {
+  success: boolean;
+  document_title: string;
+  tags: string[];
+  extracted_text_preview: string;
+  processing_time: number;
+  is_scanned: boolean;
+  extraction_method: string;
+  ocr_confidence: number | null;
+  ocr_pages?: number[];
+  error: string | null;
+  [k: string]: unknown;
+}
+
+export function processSingle(input: { file?: File | null; url?: string; config: TaggingConfig; exclusionFile?: File | null }, signal?: AbortSignal): Promise<SingleResult> {
+  const form = new FormData();
+  if (input.file) form.append("pdf_file", input.file, input.file.name);
+  if (input.url) form.append("pdf_url", input.url);
+  const cfg: TaggingConfig = { ...input.config };
+  if (!cfg.api_key) delete cfg.api_key;
+  if (!cfg.model_name) delete cfg.model_name;
+  form.append("config", JSON.stringify(cfg));
+  if (input.exclusionFile) form.append("exclusion_file", input.exclusionFile, input.exclusionFile.name);
+  return request<SingleResult>("POST", "/api/single/process", { form, signal });
+}
+
+// ---- batch ----
+
+export type ColumnRole = "title" | "file_path" | "file_source_type" | "description";
+
+export interface BatchStartBody {
+  documents: Array<Record<string, string>>;
+  config: TaggingConfig;
+  column_mapping: Record<string, ColumnRole>;
+}
+
+export interface BatchStatus {
+  job_id: string;
+  status: string;
+  progress: number;
+  processed_count: number;
+  failed_count: number;
+  total: number;
+  results_count?: number;
+}
+
+export interface RowResult {
+  job_id?: string;
+  row_id: number;
+  row_number?: number;
+  title?: string;
+  status: string;
+  progress?: number;
+  tags?: string[];
+  error?: string | null;
+  error_type?: string;
+  model_name?: string;
+  [k: string]: unknown;
+}
+
+export const startBatch = (body: BatchStartBody) => post<{ job_id: string; total_documents: number; message: string }>("/api/batch/start", body);
+export const batchStatus = (id: string) => get<BatchStatus>(`/api/batch/jobs/${encodeURIComponent(id)}/status`);
+export const batchControl = (id: string, what: "pause" | "resume" | "cancel" | "retry") => post<{ message: string }>(`/api/batch/jobs/${encodeURIComponent(id)}/${what}`);
+export const activeBatches = () => get<{ jobs: BatchStatus[] }>("/api/batch/active");
+export const batchTemplate = () => get<{ template: string; columns: Array<{ name: string; required: boolean; description: string }> }>("/api/batch/template");
+
+/** Uploads PDFs for a batch; the server answers with the paths to use as `file_path` (source `upload`). */
+export function uploadBatchFiles(files: File[]): Promise<{ files: Array<{ name: string; file_path: string; file_source_type: string }> }> {
+  const form = new FormData();
+  for (const f of files) form.append("files", f, f.name);
+  return request("POST", "/api/batch/upload", { form });
+}
+
+// ---- history ----
+
+export interface JobSummary {
+  id: string;
+  job_type: "single" | "batch";
+  status: string;
+  total_documents: number;
+  processed_count: number;
+  failed_count: number;
+  started_at: string | null;
+  completed_at: string | null;
+  created_at: string;
+}
+
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  file_path: string | null;
+  file_source_type: string | null;
+  status: string;
+  tags: string[];
+  error_message: string | null;
+  processed_at: string | null;
+  created_at: string;
+  job_id?: string;
+  extracted_text?: string;
+  processing_metadata?: Record<string, unknown>;
+}
+
+export interface Stats {
+  total_jobs: number;
+  total_documents: number;
+  documents_processed: number;
+  documents_failed: number;
+  jobs_by_status: Record<string, number>;
+  recent_activity: JobSummary[];
+}
+
+export const historyJobs = (q: { limit?: number; offset?: number; status?: string }) =>
+  get<{ jobs: JobSummary[]; total: number; limit: number; offset: number }>("/api/history/jobs", q);
+export const historyJob = (id: string) => get<JobSummary & { config?: TaggingConfig; error_message?: string | null; documents: DocumentSummary[] }>(`/api/history/jobs/${encodeURIComponent(id)}`);
+export const deleteHistoryJob = (id: string) => request<{ message: string }>("DELETE", `/api/history/jobs/${encodeURIComponent(id)}`);
+export const historyDocuments = (limit = 50) => get<{ documents: DocumentSummary[]; total: number }>("/api/history/documents", { limit });
+export const historyDocument = (id: string) => get<DocumentSummary>(`/api/history/documents/${encodeURIComponent(id)}`);
+export const searchDocuments = (query: string, limit = 50) => get<{ documents: DocumentSummary[]; total: number }>("/api/history/documents/search", { query, limit });
+export const historyStats = () => get<Stats>("/api/history/stats");
