@@ -186,7 +186,7 @@ function drawBlock(page: PDFPage, font: PDFFont, rotation: number, block: TextBl
     page.drawText(line, { x: ux, y: uy, size, font, rotate: degrees(rotation) });
     let offset = 0;
     for (const part of line.split(/( +)/)) {
-      const w = font.widthOfTextAtSize(part, size);
+      const w = advance(font, part, size);
       if (part.trim() !== "") {
         words.push({
           text: part,
@@ -197,6 +197,14 @@ function drawBlock(page: PDFPage, font: PDFFont, rotation: number, block: TextBl
     }
   });
   return words;
+}
+
+/**
+ * Advance width as drawn. pdf-lib's widthOfTextAtSize adds kerning, but drawText writes a plain Tj without
+ * kerning, so the truth sums single glyphs.
+ */
+function advance(font: PDFFont, text: string, size: number): number {
+  return Array.from(text).reduce((sum, ch) => sum + font.widthOfTextAtSize(ch, size), 0);
 }
 
 async function newDoc(meta?: { title?: string; author?: string }): Promise<PDFDocument> {
