@@ -3,7 +3,10 @@
  */
 import type { RouteGroup } from "../types";
 import { rootSystemRoutes, taggerSystemRoutes } from "./system";
+import { orchestratorAuthRoutes, taggerAuthRoutes } from "./auth";
+import { docsRoutes } from "../openapi";
+import { webRoutes } from "./web";
 
 export function allRouteGroups(): RouteGroup[] {
-  return [taggerSystemRoutes, rootSystemRoutes];
+  return [taggerSystemRoutes, rootSystemRoutes, taggerAuthRoutes, orchestratorAuthRoutes, docsRoutes, webRoutes];
 }

@@ -1,0 +1,52 @@
+/**
+ * Identity routes of both families over one user store: the tag generator's `/api/auth/*` and the
+ * orchestrator's `/v1/auth/*`, `/v1/users`, `/v1/api-keys`. `/me` is declared before `/:id` because
+ * aliases match in declaration order.
+ */
+import * as A from "../../auth/params";
+import { createKeyParams, listKeysParams } from "../../keys/params";
+import type { RouteGroup } from "../types";
+
+const tag = ["tagger-auth"];
+const v1auth = ["auth"];
+const users = ["users"];
+const keys = ["api-keys"];
+
+export const taggerAuthRoutes: RouteGroup = {
+  prefix: "/api",
+  routes: [
+    { method: "POST", path: "/auth/register", access: "public", action: "auth.register", params: A.registerParams, summary: "Register an account (201, the user)", tags: tag },
+    { method: "POST", path: "/auth/login", access: "public", action: "auth.login", params: A.taggerLoginParams, summary: "Log in with email and password: user and tokens", tags: tag },
+    // The seed's client refreshes after its access token expired, with the refresh token alone.
+    { method: "POST", path: "/auth/refresh", access: "public", action: "auth.refresh", params: A.refreshTokenParams, summary: "Rotate a refresh token: new access and refresh tokens", tags: tag },
+    { method: "POST", path: "/auth/logout", access: "public", action: "auth.logout", params: A.refreshTokenParams, summary: "Revoke a refresh token", tags: tag },
+    { method: "GET", path: "/auth/me", access: "user", action: "auth.me", summary: "The signed-in user", tags: tag },
+  ],
+};
+
+export const orchestratorAuthRoutes: RouteGroup = {
+  prefix: "/v1",
+  routes: [
+    { method: "POST", path: "/auth/login", access: "public", action: "auth.v1Login", params: A.v1LoginParams, summary: "Log in with email or user name; sets the refresh cookie (Path=/v1/auth)", tags: v1auth },
+    { method: "POST", path: "/auth/refresh", access: "public", action: "auth.v1Refresh", summary: "Rotate the refresh cookie: new access token", tags: v1auth },
+    { method: "POST", path: "/auth/logout", access: "user", action: "auth.v1Logout", summary: "Revoke the refresh cookie's token and clear the cookie (204)", tags: v1auth },
+    { method: "POST", path: "/auth/reset-password", access: "user", action: "auth.v1ResetPassword", params: A.newPasswordParams, summary: "First log-in: replace the temporary password (needs the password_reset_required claim)", tags: v1auth },
+    { method: "POST", path: "/auth/change-password", access: "user", action: "auth.v1ChangePassword", params: A.changePasswordParams, summary: "Change password; revokes every refresh token and returns a new access token", tags: v1auth },
+
+    { method: "GET", path: "/users", access: "admin", action: "auth.usersList", params: A.listUsersParams, summary: "List users (plain array; page, pageSize; X-Total-Count header)", tags: users },
+    { method: "GET", path: "/users/me", access: "user", action: "auth.usersMe", summary: "The signed-in user", tags: users },
+    { method: "GET", path: "/users/:id", access: "user", action: "auth.usersGet", summary: "One user (admins: anyone; users: themselves)", tags: users },
+    { method: "POST", path: "/users", access: "admin", action: "auth.usersCreate", params: A.createUserParams, summary: "Create a user (201, body has userId)", tags: users },
+    { method: "PATCH", path: "/users/:id", access: "admin", action: "auth.usersUpdate", params: A.updateUserParams, summary: "Update name, roles, active flag", tags: users },
+    { method: "PUT", path: "/users/:id", access: "admin", action: "auth.usersUpdate", params: A.updateUserParams, summary: "Update name, roles, active flag", tags: users },
+    { method: "DELETE", path: "/users/:id", access: "admin", action: "auth.usersDelete", summary: "Delete a user (204)", tags: users },
+    { method: "POST", path: "/users/:id/deactivate", access: "admin", action: "auth.usersDeactivate", summary: "Disable a user: every route answers 403 from the next request on", tags: users },
+    { method: "POST", path: "/users/:id/activate", access: "admin", action: "auth.usersActivate", summary: "Re-enable a user", tags: users },
+    { method: "POST", path: "/users/:id/reset-password", access: "admin", action: "auth.usersResetPassword", params: { newPassword: A.adminResetPasswordParams.newPassword }, summary: "Set a temporary password (the user must reset it)", tags: users },
+    { method: "PUT", path: "/users/:id/roles", access: "admin", action: "auth.usersSetRoles", params: { roles: A.setRolesParams.roles }, summary: "Replace a user's roles", tags: users },
+
+    { method: "POST", path: "/api-keys", access: "admin", action: "keys.create", params: createKeyParams, summary: "Create an API key for a user; the raw key is returned once", tags: keys },
+    { method: "GET", path: "/api-keys", access: "admin", action: "keys.list", params: listKeysParams, summary: "List API keys (never the raw key)", tags: keys },
+    { method: "POST", path: "/api-keys/:id/revoke", access: "admin", action: "keys.revoke", summary: "Revoke an API key: refused from the next request on, on every node", tags: keys },
+  ],
+};
