@@ -28,6 +28,10 @@ export interface Config {
   /** Plugins the workers of this process host; empty means every plugin found. */
   plugins: string[];
   workerConcurrency: number;
+  /** Extra folders searched for plugins besides plugins/ (PLUGINS_DIR, comma-separated). */
+  pluginDirs: string[];
+  /** Job runtime: a worker holds a lease it renews while it works; a job whose lease ran out is taken over. */
+  jobs: { leaseSeconds: number; maxAttempts: number; recoveryIntervalSeconds: number };
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
   logFormat: LogFormat;
   metrics: { enabled: boolean; port: number };
@@ -147,6 +151,12 @@ export function loadConfig(env: Env = process.env): Config {
     services: list(env, "SERVICES"),
     plugins: list(env, "PLUGINS"),
     workerConcurrency: int(env, "WORKER_CONCURRENCY", 1, 1, 64),
+    pluginDirs: list(env, "PLUGINS_DIR").map((d) => path.resolve(d)),
+    jobs: {
+      leaseSeconds: int(env, "JOB_LEASE_SECONDS", 30, 2, 3600),
+      maxAttempts: int(env, "JOB_MAX_ATTEMPTS", 3, 1, 20),
+      recoveryIntervalSeconds: int(env, "JOB_RECOVERY_INTERVAL_SECONDS", 10, 1, 3600),
+    },
     logLevel: oneOf(env, "LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
       "fatal",
       "error",

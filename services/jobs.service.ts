@@ -1,0 +1,513 @@
+/**
+ * jobs: the job records, their state machine (lib/jobs/state.ts) and their dispatch to workers over
+ * @moleculer/channels (NATS JetStream). Workers talk to this service to claim, heartbeat and finish
+ * jobs; every change is one atomic update and is broadcast as `job.updated` / `job.progress` events.
+ *
+ * A recovery sweep re-publishes jobs that no worker holds (a lost message, NATS away during create, a
+ * worker killed mid-job whose lease ran out); handlers are idempotent, so a duplicate message is harmless.
+ */
+import { randomUUID } from "node:crypto";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { config } from "./lib/config";
+import { fail, validationError } from "./lib/errors";
+import type { GatewayMeta, Principal } from "./lib/gateway/types";
+import { channelName, ensureStream, streamOf, subjectOf } from "./lib/jobs/dispatch";
+import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "./lib/jobs/model";
+import { transition, tryTransition } from "./lib/jobs/repo";
+import { isFinal, isKnownStatus, isPaused, pausePointOf } from "./lib/jobs/state";
+import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
+import type { PluginDescriptor } from "./lib/plugins/manifest";
+import { validateOptions } from "./lib/plugins/options";
+import type { StoredFile } from "./lib/storage/store";
+
+type This = MongoServiceThis & {
+  Job: JobModel;
+  sweeper?: NodeJS.Timeout;
+  streamsReady: Set<string>;
+  knownPlugins(): Map<string, PluginDescriptor>;
+  dispatch(job: JobDoc): Promise<void>;
+  publish(job: JobDoc | null, kind?: "status"): JobView | null;
+  recover(): Promise<{ redispatched: number; expired: number; failed: number }>;
+  expireJob(id: string): Promise<boolean>;
+};
+
+type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
+
+interface Actor {
+  /** The user acting; undefined for a trusted internal caller (another service, a sweeper). */
+  userId?: string;
+  admin: boolean;
+}
+
+/**
+ * Who is acting. A request that came through the gateway always carries `meta.user` (the gateway sets
+ * `meta.family` on every request); calls from other services without a user are trusted system calls.
+ */
+function actorOf(ctx: Context<unknown, GatewayMeta>): Actor {
+  const user = ctx.meta.user as Principal | null | undefined;
+  if (user) return { userId: user.id, admin: user.isAdmin };
+  if (ctx.meta.family) fail("UNAUTHORIZED");
+  return { admin: true };
+}
+
+function canSee(actor: Actor, job: Pick<JobDoc, "owner">): boolean {
+  return actor.admin || job.owner === actor.userId;
+}
+
+async function visibleJob(svc: This, ctx: Context<unknown, GatewayMeta>, id: string): Promise<JobDoc> {
+  const job = await svc.Job.findById(id).lean<JobDoc>();
+  // Someone else's job is "not found": its existence is not ours to reveal.
+  if (!job || !canSee(actorOf(ctx), job)) fail("NOT_FOUND", "Job not found");
+  return job;
+}
+
+const leaseMs = () => config().jobs.leaseSeconds * 1000;
+
+interface CreateParams {
+  processor: string;
+  options?: Record<string, unknown>;
+  inputFileId: string;
+  meta?: Record<string, unknown>;
+  /** Internal callers only: create on behalf of this user (ignored when a user is signed in). */
+  owner?: string;
+}
+
+interface ListParams {
+  status?: string | string[];
+  processor?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  owner?: string;
+  meta?: Record<string, string | number | boolean>;
+  limit?: number;
+  offset?: number;
+  cursor?: string;
+}
+
+const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
+  name: "jobs",
+  mixins: [
+    mongoMixin((conn) => {
+      defineJobModel(conn);
+    }),
+  ],
+
+  actions: {
+    /** Plugins hosted by the running workers (what `processor` may name). */
+    plugins: {
+      visibility: "published",
+      handler(this: This): PluginDescriptor[] {
+        return [...this.knownPlugins().values()].sort((a, b) => a.id.localeCompare(b.id));
+      },
+    },
+
+    create: {
+      visibility: "published",
+      params: {
+        processor: { type: "string", min: 1, max: 64 },
+        options: { type: "object", optional: true },
+        inputFileId: { type: "string", min: 1, max: 64 },
+        meta: { type: "object", optional: true },
+        owner: { type: "string", optional: true },
+      },
+      async handler(this: This, ctx: Ctx<CreateParams>): Promise<JobView> {
+        const actor = actorOf(ctx);
+        const owner = actor.userId ?? ctx.params.owner;
+        if (!owner) fail("BAD_REQUEST", "jobs.create needs an owner");
+        const plugin = this.knownPlugins().get(ctx.params.processor);
+        if (!plugin) {
+          const known = [...this.knownPlugins().keys()].sort();
+          throw validationError(
+            [{ field: "processor", message: `Unknown processor "${ctx.params.processor}". Available: ${known.join(", ") || "none (no worker is running)"}`, kind: "enum" }],
+          );
+        }
+        const options = validateOptions(plugin.optionsSchema, ctx.params.options ?? {}, plugin.id);
+        const file = await ctx.call<StoredFile, { id: string; owner: string }>("storage.stat", { id: ctx.params.inputFileId, owner });
+        if (!plugin.accepts.includes(file.contentType)) {
+          fail("UNSUPPORTED_MEDIA_TYPE", `${plugin.id} accepts ${plugin.accepts.join(", ")}; the file is ${file.contentType}`);
+        }
+        const now = new Date();
+        const doc = await this.Job.create({
+          _id: randomUUID(),
+          owner,
+          processor: plugin.id,
+          pipeline: [plugin.id],
+          options,
+          status: "queued",
+          progress: { percent: 0, message: "Queued" },
+          inputFileId: file.id,
+          input: { filename: file.filename, contentType: file.contentType, size: file.size, sha256: file.sha256 },
+          meta: ctx.params.meta ?? {},
+          pausePoints: plugin.pausePoints,
+          attempts: 0,
+          seq: 0,
+          // The job lives as long as its input.
+          expiresAt: new Date(Math.max(new Date(file.expiresAt).getTime(), now.getTime() + 60_000)),
+        });
+        const job = doc.toObject() as JobDoc;
+        this.publish(job);
+        // Stored first, dispatched second: if NATS is away the recovery sweep dispatches it later.
+        await this.dispatch(job).catch((err: unknown) => this.logger.warn(`dispatch of job ${job._id} deferred: ${(err as Error).message}`));
+        ctx.meta.$statusCode = 201;
+        return toView(job);
+      },
+    },
+
+    get: {
+      visibility: "published",
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<JobView> {
+        return toView(await visibleJob(this, ctx, ctx.params.id));
+      },
+    },
+
+    list: {
+      visibility: "published",
+      params: {
+        status: [{ type: "string", optional: true }, { type: "array", items: "string", optional: true }],
+        processor: { type: "string", optional: true },
+        createdFrom: { type: "string", optional: true },
+        createdTo: { type: "string", optional: true },
+        owner: { type: "string", optional: true },
+        meta: { type: "object", optional: true },
+        limit: { type: "number", integer: true, min: 1, max: 500, default: 50, convert: true },
+        offset: { type: "number", integer: true, min: 0, optional: true, convert: true },
+        cursor: { type: "string", optional: true },
+      },
+      async handler(this: This, ctx: Ctx<ListParams>): Promise<{ items: JobView[]; total: number; nextCursor: string | null }> {
+        const actor = actorOf(ctx);
+        const p = ctx.params;
+        const filter: Record<string, unknown> = {};
+        if (!actor.admin) filter.owner = actor.userId;
+        else if (p.owner) filter.owner = p.owner;
+        const statuses = p.status === undefined ? [] : Array.isArray(p.status) ? p.status : p.status.split(",");
+        for (const s of statuses) if (!isKnownStatus(s)) throw validationError([{ field: "status", message: `Unknown status "${s}"`, kind: "enum" }]);
+        if (statuses.length) filter.status = { $in: statuses };
+        if (p.processor) filter.processor = p.processor;
+        const created: Record<string, Date> = {};
+        for (const [k, op] of [["createdFrom", "$gte"], ["createdTo", "$lte"]] as const) {
+          if (p[k]) {
+            const d = new Date(p[k]!);
+            if (Number.isNaN(d.getTime())) throw validationError([{ field: k, message: `${k} is not a date`, kind: "date" }]);
+            created[op] = d;
+          }
+        }
+        for (const [k, v] of Object.entries(p.meta ?? {})) {
+          if (!/^[A-Za-z0-9_]+$/.test(k)) throw validationError([{ field: `meta.${k}`, message: "Invalid meta key", kind: "string" }]);
+          filter[`meta.${k}`] = v;
+        }
+        const base = { ...filter, ...(Object.keys(created).length ? { createdAt: { ...created } } : {}) };
+        const total = await this.Job.countDocuments(base);
+        // Cursor paging: newest first, the cursor is "<createdAt ms>_<id>" of the last item returned.
+        let query: Record<string, unknown> = base;
+        if (p.cursor) {
+          const m = /^(\d+)_(.+)$/.exec(p.cursor);
+          if (!m) throw validationError([{ field: "cursor", message: "Invalid cursor", kind: "string" }]);
+          const at = new Date(Number(m[1]));
+          query = { $and: [base, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: m[2] } }] }] };
+        }
+        const docs = await this.Job.find(query)
+          .sort({ createdAt: -1, _id: -1 })
+          .skip(p.cursor ? 0 : (p.offset ?? 0))
+          .limit(p.limit!)
+          .lean<JobDoc[]>();
+        const last = docs[docs.length - 1];
+        const more = docs.length === p.limit && (p.cursor ? true : (p.offset ?? 0) + docs.length < total);
+        return { items: docs.map(toView), total, nextCursor: more && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
+      },
+    },
+
+    cancel: {
+      visibility: "published",
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<JobView> {
+        await visibleJob(this, ctx, ctx.params.id);
+        const job = await transition(this.Job, ctx.params.id, "cancel", {
+          set: { finishedAt: new Date(), lease: null, "progress.message": "Cancelled" },
+        });
+        return this.publish(job)!;
+      },
+    },
+
+    /** Continues a job waiting at a pause point with the person's input (e.g. the redactions to apply). */
+    resume: {
+      visibility: "published",
+      params: { id: { type: "string", min: 1, max: 64 }, input: { type: "any", optional: true }, point: { type: "string", optional: true } },
+      async handler(this: This, ctx: Ctx<{ id: string; input?: unknown; point?: string }>): Promise<JobView> {
+        const current = await visibleJob(this, ctx, ctx.params.id);
+        const point = ctx.params.point ?? pausePointOf(current.status);
+        const job = await transition(this.Job, ctx.params.id, "resume", {
+          point,
+          set: { resume: { point, input: ctx.params.input ?? null }, dispatchedAt: null, "progress.message": "Resumed" },
+        });
+        this.publish(job);
+        await this.dispatch(job).catch((err: unknown) => this.logger.warn(`dispatch of job ${job._id} deferred: ${(err as Error).message}`));
+        return toView(job);
+      },
+    },
+
+    /** Deletes a finished job and its files. */
+    remove: {
+      visibility: "published",
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<{ removed: true }> {
+        const job = await visibleJob(this, ctx, ctx.params.id);
+        if (!isFinal(job.status) && !isPaused(job.status)) fail("JOB_STATE_CONFLICT", `Cannot delete the job: it is ${job.status}; cancel it first`);
+        const gone = await this.Job.deleteOne({ _id: job._id, status: job.status });
+        if (gone.deletedCount !== 1) fail("JOB_STATE_CONFLICT", "The job changed while it was being deleted");
+        await ctx.call("storage.removeForJob", { jobId: job._id }).catch(() => undefined);
+        await ctx.call("storage.remove", { id: job.inputFileId }).catch(() => undefined);
+        return { removed: true };
+      },
+    },
+
+    // ---- worker protocol (internal) --------------------------------------------------------------
+
+    /**
+     * A worker takes a job: queued → running, or a takeover of a running job whose lease expired (its
+     * worker died). Returns `{job}` to run, or `{job: null, reason}` when there is nothing to do (final,
+     * paused, or held by a live worker): the worker then acks the message without work.
+     */
+    claim: {
+      visibility: "public",
+      params: { id: { type: "string" }, workerId: { type: "string" } },
+      async handler(this: This, ctx: Context<{ id: string; workerId: string }>): Promise<{ job: JobView & { resume: JobDoc["resume"] } | null; reason?: string }> {
+        const { id, workerId } = ctx.params;
+        const now = new Date();
+        const max = config().jobs.maxAttempts;
+        const set = { lease: { workerId, until: new Date(now.getTime() + leaseMs()) }, startedAt: now, "progress.message": "Running", error: null };
+        let job =
+          (await tryTransition(this.Job, id, "claim", { where: { attempts: { $lt: max } }, set, inc: { attempts: 1 } })) ??
+          (await tryTransition(this.Job, id, "takeover", {
+            where: { attempts: { $lt: max }, $or: [{ "lease.until": { $lt: now } }, { "lease.workerId": workerId }, { lease: null }] },
+            set,
+            inc: { attempts: 1 },
+          }));
+        if (!job) {
+          const cur = await this.Job.findById(id).lean<JobDoc>();
+          if (!cur) return { job: null, reason: "not found" };
+          const leaseGone = !cur.lease || new Date(cur.lease.until) < now;
+          if ((cur.status === "queued" || (cur.status === "running" && leaseGone)) && cur.attempts >= max) {
+            // Every attempt died with its worker (a document that crashes workers, or repeated kills).
+            const failed = await tryTransition(this.Job, id, cur.status === "queued" ? "claim" : "takeover", {
+              where: { attempts: { $gte: max } },
+              set: { lease: null },
+            });
+            if (failed) {
+              const f = await tryTransition(this.Job, id, "fail", {
+                set: { finishedAt: now, error: { type: "WORKER_LOST", message: `The job was interrupted ${cur.attempts} times (its worker stopped); giving up` } },
+              });
+              this.publish(f);
+            }
+            return { job: null, reason: "too many attempts" };
+          }
+          return { job: null, reason: cur.status };
+        }
+        this.publish(job);
+        return { job: { ...toView(job), resume: job.resume ?? null } };
+      },
+    },
+
+    /** Progress from the worker holding the job; renews its lease. `ok: false` tells the worker to stop. */
+    progress: {
+      visibility: "public",
+      params: {
+        id: { type: "string" },
+        workerId: { type: "string" },
+        percent: { type: "number", min: 0, max: 100, optional: true },
+        message: { type: "string", optional: true, max: 500 },
+      },
+      async handler(this: This, ctx: Context<{ id: string; workerId: string; percent?: number; message?: string }>): Promise<{ ok: boolean; status?: string }> {
+        const { id, workerId, percent, message } = ctx.params;
+        const set: Record<string, unknown> = { "lease.until": new Date(Date.now() + leaseMs()) };
+        if (percent !== undefined) set["progress.percent"] = percent;
+        if (message !== undefined) set["progress.message"] = message;
+        const job = await this.Job.findOneAndUpdate(
+          { _id: id, status: "running", "lease.workerId": workerId },
+          { $set: set, ...(percent !== undefined || message !== undefined ? { $inc: { seq: 1 } } : {}) },
+          { new: true },
+        ).lean<JobDoc>();
+        if (!job) {
+          const cur = await this.Job.findById(id, { status: 1 }).lean();
+          return { ok: false, status: cur?.status };
+        }
+        if (percent !== undefined || message !== undefined) {
+          this.broker.broadcast("job.progress", { jobId: id, owner: job.owner, percent: job.progress.percent, message: job.progress.message, seq: job.seq });
+        }
+        return { ok: true };
+      },
+    },
+
+    /** The worker's outcome, recorded atomically with the outputs, only if it still holds the job. */
+    finish: {
+      visibility: "public",
+      params: {
+        id: { type: "string" },
+        workerId: { type: "string" },
+        attempt: { type: "number", integer: true },
+        status: { type: "enum", values: ["completed", "paused", "failed"] },
+        point: { type: "string", optional: true },
+        result: { type: "any", optional: true },
+        outputs: { type: "array", optional: true, items: "object" },
+        error: { type: "object", optional: true, props: { type: "string", message: "string" } },
+      },
+      async handler(
+        this: This,
+        ctx: Context<{ id: string; workerId: string; attempt: number; status: "completed" | "paused" | "failed"; point?: string; result?: unknown; outputs?: JobOutput[]; error?: { type: string; message: string } }>,
+      ): Promise<{ ok: boolean; status?: string }> {
+        const p = ctx.params;
+        const now = new Date();
+        const where = { "lease.workerId": p.workerId, attempts: p.attempt };
+        const outputs = (p.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 }));
+        let job: JobDoc | null;
+        if (p.status === "completed") {
+          job = await tryTransition(this.Job, p.id, "complete", {
+            where,
+            set: { result: p.result ?? null, outputs, finishedAt: now, lease: null, progress: { percent: 100, message: "Completed" } },
+          });
+        } else if (p.status === "paused") {
+          job = await tryTransition(this.Job, p.id, "pause", {
+            point: p.point,
+            where,
+            set: { result: p.result ?? null, outputs, lease: null, "progress.message": `Waiting: ${p.point}` },
+          });
+        } else {
+          job = await tryTransition(this.Job, p.id, "fail", {
+            where,
+            set: { error: p.error ?? { type: "INTERNAL", message: "The job failed" }, finishedAt: now, lease: null, "progress.message": "Failed" },
+          });
+        }
+        if (!job) {
+          const cur = await this.Job.findById(p.id, { status: 1 }).lean();
+          return { ok: false, status: cur?.status };
+        }
+        this.publish(job);
+        return { ok: true, status: job.status };
+      },
+    },
+
+    /** A worker gives a job back without counting the attempt (it is stopping, or storage was away). */
+    release: {
+      visibility: "public",
+      params: { id: { type: "string" }, workerId: { type: "string" }, attempt: { type: "number", integer: true } },
+      async handler(this: This, ctx: Context<{ id: string; workerId: string; attempt: number }>): Promise<{ ok: boolean }> {
+        const { id, workerId, attempt } = ctx.params;
+        const job = await tryTransition(this.Job, id, "requeue", {
+          where: { "lease.workerId": workerId, attempts: attempt },
+          set: { lease: null, dispatchedAt: null, "progress.message": "Queued again" },
+          inc: { attempts: -1 },
+        });
+        if (!job) return { ok: false };
+        this.publish(job);
+        await this.dispatch(job).catch(() => undefined);
+        return { ok: true };
+      },
+    },
+
+    /** Runs the recovery and expiry sweep now (the timer calls it too). */
+    recover: {
+      visibility: "public",
+      handler(this: This) {
+        return this.recover();
+      },
+    },
+  },
+
+  events: {
+    /** Files deleted by retention: their jobs are expired. */
+    async "storage.expired"(this: This, ctx: Context<{ fileIds: string[] }>) {
+      const jobs = await this.Job.find({ $or: [{ inputFileId: { $in: ctx.params.fileIds } }, { "outputs.fileId": { $in: ctx.params.fileIds } }], status: { $ne: "expired" } }, { _id: 1 }).lean();
+      for (const j of jobs) await this.expireJob(j._id);
+    },
+  },
+
+  methods: {
+    knownPlugins(this: This): Map<string, PluginDescriptor> {
+      const out = new Map<string, PluginDescriptor>();
+      const services = this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as Array<{ name: string; metadata?: { plugins?: PluginDescriptor[] } }>;
+      for (const s of services) {
+        if (s.name !== "worker") continue;
+        for (const p of s.metadata?.plugins ?? []) if (!out.has(p.id)) out.set(p.id, p);
+      }
+      return out;
+    },
+
+    async dispatch(this: This, job: JobDoc): Promise<void> {
+      const cfg = config();
+      const adapter = (this.broker as unknown as { channelAdapter?: { manager?: import("nats").JetStreamManager } }).channelAdapter;
+      if (cfg.natsUrl && adapter?.manager && !this.streamsReady.has(job.processor)) {
+        // Publishing needs the stream; it may not exist yet when no worker of this processor has started.
+        await ensureStream(adapter.manager, streamOf(this.broker.namespace, job.processor), [subjectOf(this.broker.namespace, job.processor)]);
+        this.streamsReady.add(job.processor);
+      }
+      const sendToChannel = (this.broker as unknown as { sendToChannel: (name: string, payload: unknown, opts?: unknown) => Promise<void> }).sendToChannel;
+      await sendToChannel.call(this.broker, channelName(job.processor), { jobId: job._id });
+      await this.Job.updateOne({ _id: job._id }, { $set: { dispatchedAt: new Date() } });
+    },
+
+    /** Broadcasts the job's new state (every gateway node forwards it to its WebSocket clients). */
+    publish(this: This, job: JobDoc | null): JobView | null {
+      if (!job) return null;
+      const view = toView(job);
+      this.broker.broadcast("job.updated", { job: view });
+      return view;
+    },
+
+    async expireJob(this: This, id: string): Promise<boolean> {
+      const job = await tryTransition(this.Job, id, "expire", { set: { lease: null, "progress.message": "Expired" } });
+      if (!job) return false;
+      this.publish(job);
+      await this.broker.call("storage.removeForJob", { jobId: id }).catch(() => undefined);
+      await this.broker.call("storage.remove", { id: job.inputFileId }).catch(() => undefined);
+      return true;
+    },
+
+    async recover(this: This) {
+      const now = new Date();
+      const stale = new Date(now.getTime() - leaseMs());
+      let redispatched = 0;
+      let expired = 0;
+      const lost = await this.Job.find(
+        {
+          $or: [
+            { status: "queued", $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] },
+            { status: "running", "lease.until": { $lt: now }, $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] },
+          ],
+        },
+        null,
+        { limit: 500 },
+      ).lean<JobDoc[]>();
+      for (const job of lost) {
+        try {
+          await this.dispatch(job);
+          redispatched++;
+        } catch (err) {
+          this.logger.warn(`recovery dispatch of ${job._id} failed: ${(err as Error).message}`);
+          break; // NATS is away: try again next round
+        }
+      }
+      const old = await this.Job.find({ expiresAt: { $lt: now }, status: { $ne: "expired" } }, { _id: 1 }, { limit: 500 }).lean();
+      for (const j of old) if (await this.expireJob(j._id)) expired++;
+      return { redispatched, expired, failed: 0 };
+    },
+  },
+
+  created(this: This) {
+    this.streamsReady = new Set();
+  },
+
+  started(this: This) {
+    this.Job = this.db.model("Job") as unknown as JobModel;
+    const every = config().jobs.recoveryIntervalSeconds * 1000;
+    this.sweeper = setInterval(() => {
+      this.recover().catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));
+    }, every);
+    this.sweeper.unref();
+  },
+
+  stopped(this: This) {
+    if (this.sweeper) clearInterval(this.sweeper);
+  },
+};
+
+export default JobsService as unknown as ServiceSchema;

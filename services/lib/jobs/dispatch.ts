@@ -1,0 +1,98 @@
+/**
+ * Naming and JetStream set-up of the job channels. One channel per processor, `jobs.<processor>`; the
+ * channels middleware prefixes the namespace, so the NATS subject is `<ns>.jobs.<processor>` and the
+ * stream `<ns>_jobs_<processor>`. Workers of a processor share one durable consumer group
+ * `docmill-worker-<processor>`.
+ *
+ * The durable consumer is created here, before @moleculer/channels subscribes, for two reasons:
+ * - the known start-up race: workers starting together each find no consumer and each create it; the
+ *   channels adapter derives the push `deliver_subject` from the node id, so the configs differ and all
+ *   but one fail. We create one node-independent config (idempotent: identical config is accepted), retry
+ *   with backoff on a conflict, and the adapter then binds to the existing consumer;
+ * - `max_ack_pending` is consumer-wide: the adapter sets it to maxInFlight, which would let the whole
+ *   cluster run one job at a time. Per-worker concurrency is a local semaphore instead (worker.service.ts).
+ */
+import { AckPolicy, DeliverPolicy, connect, type JetStreamManager, type NatsConnection } from "nats";
+import { ACK_WAIT_MS } from "../channels";
+
+export function channelName(processor: string): string {
+  return `jobs.${processor}`;
+}
+
+export function groupName(processor: string): string {
+  return `docmill-worker-${processor}`;
+}
+
+export function subjectOf(namespace: string, processor: string): string {
+  return namespace ? `${namespace}.${channelName(processor)}` : channelName(processor);
+}
+
+export function streamOf(namespace: string, processor: string): string {
+  return subjectOf(namespace, processor).split(".").join("_");
+}
+
+/** Unacked messages the whole consumer may hold (all workers together). */
+export const MAX_ACK_PENDING = 10_000;
+/** Deliveries of one message before it goes to the dead-letter queue. */
+export const MAX_DELIVER_RETRIES = 5;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function ensureStream(jsm: JetStreamManager, name: string, subjects: string[]): Promise<void> {
+  try {
+    await jsm.streams.info(name);
+    return;
+  } catch (err) {
+    if (!/not found/i.test((err as Error).message)) throw err;
+  }
+  try {
+    await jsm.streams.add({ name, subjects });
+  } catch (err) {
+    // Another process created it between our check and our add.
+    if (!/already in use|already exists/i.test((err as Error).message)) throw err;
+  }
+}
+
+/** Creates the processor's stream and durable consumer if missing; safe to call from many processes at once. */
+export async function ensureConsumer(jsm: JetStreamManager, namespace: string, processor: string): Promise<void> {
+  const stream = streamOf(namespace, processor);
+  const subject = subjectOf(namespace, processor);
+  await ensureStream(jsm, stream, [subject]);
+  const durable = groupName(processor);
+  const config = {
+    durable_name: durable,
+    deliver_subject: `_docmill_deliver.${subject}`,
+    deliver_group: stream,
+    deliver_policy: DeliverPolicy.All,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: ACK_WAIT_MS * 1_000_000,
+    max_ack_pending: MAX_ACK_PENDING,
+    filter_subject: subject,
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await jsm.consumers.info(stream, durable);
+      return;
+    } catch (err) {
+      if (!/not found/i.test((err as Error).message)) throw err;
+    }
+    try {
+      await jsm.consumers.add(stream, config);
+      return;
+    } catch (err) {
+      if (attempt >= 8) throw err;
+      // Lost the race to another worker: back off and look again.
+      await sleep(50 * 2 ** attempt + Math.random() * 50);
+    }
+  }
+}
+
+/** Opens a short-lived connection for set-up work. */
+export async function withJetStream<T>(natsUrl: string, fn: (jsm: JetStreamManager) => Promise<T>): Promise<T> {
+  const nc: NatsConnection = await connect({ servers: natsUrl, maxReconnectAttempts: 10, reconnectTimeWait: 500 });
+  try {
+    return await fn(await nc.jetstreamManager());
+  } finally {
+    await nc.close().catch(() => undefined);
+  }
+}

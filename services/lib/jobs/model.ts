@@ -1,0 +1,133 @@
+/** The job document. Status changes only through lib/jobs/repo.ts (one atomic update per transition). */
+import { Schema, type Connection, type Model } from "mongoose";
+import type { JobStatus } from "./state";
+
+export interface JobOutput {
+  name: string;
+  fileId: string;
+  contentType: string;
+  filename: string;
+  size: number;
+  sha256: string;
+}
+
+export interface JobDoc {
+  _id: string;
+  owner: string;
+  processor: string;
+  /** Plugin ids in order; today one step (the processor). Kept as a list so chains need no migration. */
+  pipeline: string[];
+  options: Record<string, unknown>;
+  status: JobStatus;
+  progress: { percent: number; message: string };
+  inputFileId: string;
+  input: { filename: string; contentType: string; size: number; sha256: string };
+  outputs: JobOutput[];
+  result: unknown;
+  error?: { type: string; message: string } | null;
+  /** Free data of the API layer that created the job (batch id, row number, title...). */
+  meta: Record<string, unknown>;
+  pausePoints: string[];
+  /** Set by jobs.resume: the pause point left and what the person sent. */
+  resume?: { point: string; input: unknown } | null;
+  attempts: number;
+  lease?: { workerId: string; until: Date } | null;
+  /** Bumped on every change: clients drop events older than what they have seen. */
+  seq: number;
+  dispatchedAt?: Date | null;
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const jobSchema = new Schema<JobDoc>(
+  {
+    _id: { type: String, required: true },
+    owner: { type: String, required: true, index: true },
+    processor: { type: String, required: true },
+    pipeline: { type: [String], default: [] },
+    options: { type: Schema.Types.Mixed, default: {} },
+    status: { type: String, required: true, index: true },
+    progress: { percent: { type: Number, default: 0 }, message: { type: String, default: "" } },
+    inputFileId: { type: String, required: true, index: true },
+    input: { filename: String, contentType: String, size: Number, sha256: String },
+    outputs: {
+      type: [{ _id: false, name: String, fileId: String, contentType: String, filename: String, size: Number, sha256: String }],
+      default: [],
+    },
+    result: { type: Schema.Types.Mixed, default: null },
+    error: { type: { _id: false, type: { type: String }, message: String }, default: null },
+    meta: { type: Schema.Types.Mixed, default: {} },
+    pausePoints: { type: [String], default: [] },
+    resume: { type: Schema.Types.Mixed, default: null },
+    attempts: { type: Number, default: 0 },
+    lease: { type: { _id: false, workerId: String, until: Date }, default: null },
+    seq: { type: Number, default: 0 },
+    dispatchedAt: { type: Date, default: null },
+    startedAt: { type: Date, default: null },
+    finishedAt: { type: Date, default: null },
+    expiresAt: { type: Date, required: true },
+  },
+  { timestamps: true, minimize: false, versionKey: false },
+);
+jobSchema.index({ owner: 1, createdAt: -1 });
+jobSchema.index({ status: 1, expiresAt: 1 });
+
+export type JobModel = Model<JobDoc>;
+
+export function defineJobModel(conn: Connection): JobModel {
+  return conn.model<JobDoc>("Job", jobSchema, "jobs");
+}
+
+/** The job as actions and events show it. */
+export interface JobView {
+  id: string;
+  owner: string;
+  processor: string;
+  pipeline: string[];
+  options: Record<string, unknown>;
+  status: JobStatus;
+  progress: { percent: number; message: string };
+  inputFileId: string;
+  input: JobDoc["input"];
+  outputs: JobOutput[];
+  result: unknown;
+  error: { type: string; message: string } | null;
+  meta: Record<string, unknown>;
+  attempts: number;
+  seq: number;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  expiresAt: string;
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function toView(d: JobDoc): JobView {
+  return {
+    id: d._id,
+    owner: d.owner,
+    processor: d.processor,
+    pipeline: d.pipeline,
+    options: d.options ?? {},
+    status: d.status,
+    progress: { percent: d.progress?.percent ?? 0, message: d.progress?.message ?? "" },
+    inputFileId: d.inputFileId,
+    input: d.input,
+    outputs: (d.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 })),
+    result: d.result ?? null,
+    error: d.error?.type ? { type: d.error.type, message: d.error.message } : null,
+    meta: d.meta ?? {},
+    attempts: d.attempts ?? 0,
+    seq: d.seq ?? 0,
+    createdAt: iso(d.createdAt)!,
+    updatedAt: iso(d.updatedAt)!,
+    startedAt: iso(d.startedAt),
+    finishedAt: iso(d.finishedAt),
+    expiresAt: iso(d.expiresAt)!,
+  };
+}

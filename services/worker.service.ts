@@ -1,0 +1,244 @@
+/**
+ * worker: hosts processor plugins (`docmill worker --plugins a,b`). One JetStream channel per plugin,
+ * shared by every worker of that plugin (a consumer group). For each message the worker claims the job
+ * atomically, runs the plugin while renewing its lease, stores the outputs, records the outcome, and only
+ * then returns, which acks the message. A message for a job that is already final, paused or held by a
+ * live worker is acked without work, so redeliveries never produce a second output.
+ *
+ * Concurrency: WORKER_CONCURRENCY jobs at once per process (a local semaphore). CPU-heavy work inside
+ * plugins goes to the PDF engine's worker-thread pool, so the event loop keeps heartbeats flowing.
+ */
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { config } from "./lib/config";
+import { keepAlive, type RawChannelMessage } from "./lib/channels";
+import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "./lib/jobs/dispatch";
+import type { JobDoc, JobView } from "./lib/jobs/model";
+import { isFinal } from "./lib/jobs/state";
+import { hostedPlugins } from "./lib/plugins/host";
+import { describe, type InputFile, type PluginManifest, type WrittenOutput } from "./lib/plugins/manifest";
+import { runPlugin, toJobError, type RunOutcome } from "./lib/plugins/runner";
+import { Semaphore } from "./lib/plugins/semaphore";
+import type { StoredFile } from "./lib/storage/store";
+
+type ClaimedJob = JobView & { resume: JobDoc["resume"] };
+
+interface WorkerVars {
+  workerId: string;
+  stopping: boolean;
+  plugins: Map<string, PluginManifest>;
+  slots: Semaphore;
+  running: Map<string, AbortController>;
+}
+
+interface WorkerMethods {
+  handle(jobId: string, raw: RawChannelMessage | undefined): Promise<void>;
+  process(jobId: string): Promise<void>;
+  execute(job: ClaimedJob, manifest: PluginManifest, ac: AbortController): Promise<RunOutcome>;
+  retrying<T>(what: string, fn: () => Promise<T>): Promise<T>;
+}
+
+type This = import("moleculer").Service<ServiceSettingSchema> & WorkerVars & WorkerMethods;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Failures of our own infrastructure (database, broker, NATS), as opposed to the job's own failure. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { type?: string; name?: string; code?: unknown; message?: string };
+  if (["SERVICE_UNAVAILABLE", "SERVICE_NOT_AVAILABLE", "SERVICE_NOT_FOUND", "REQUEST_TIMEOUT", "REQUEST_SKIPPED"].includes(e?.type ?? "")) return true;
+  if (["ServiceNotAvailableError", "ServiceNotFoundError", "RequestTimeoutError", "MongoNetworkError", "MongoServerSelectionError", "MongoNotConnectedError"].includes(e?.name ?? "")) return true;
+  return /ECONNREFUSED|ECONNRESET|connection .*closed|Client must be connected|not connected/i.test(e?.message ?? "");
+}
+
+const plugins = hostedPlugins();
+
+type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+const callOf = (svc: This): Call => svc.broker.call.bind(svc.broker) as unknown as Call;
+
+const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
+  name: "worker",
+  // Every gateway and jobs node learns from the registry which plugins exist and their options schema.
+  metadata: { plugins: plugins.map(describe) },
+
+  channels: Object.fromEntries(
+    plugins.map((p) => [
+      channelName(p.id),
+      {
+        group: groupName(p.id),
+        maxRetries: MAX_DELIVER_RETRIES,
+        deadLettering: { enabled: true, queueName: "DEAD_LETTER" },
+        async handler(this: This, ctx: Context<{ jobId: string }>, raw: RawChannelMessage) {
+          await this.handle(ctx.params.jobId, raw);
+        },
+      },
+    ]),
+  ),
+
+  events: {
+    /** A cancelled (or expired) job stops at once rather than at its next heartbeat. */
+    "job.updated"(this: This, ctx: Context<{ job: JobView }>) {
+      const job = ctx.params.job;
+      if (isFinal(job.status)) this.running.get(job.id)?.abort(new DOMException(`The job was ${job.status}`, "AbortError"));
+    },
+  },
+
+  methods: {
+    async handle(this: This, jobId: string, raw: RawChannelMessage | undefined) {
+      // A duplicate delivery while this process runs the job: the running attempt will finish it.
+      if (this.running.has(jobId)) return;
+      const stop = keepAlive(raw);
+      try {
+        await this.slots.acquire();
+        try {
+          await this.process(jobId);
+        } finally {
+          this.slots.release();
+        }
+      } finally {
+        stop();
+      }
+    },
+
+    async process(this: This, jobId: string) {
+      const call = callOf(this);
+      const claim = await this.retrying("claim", () => call<{ job: ClaimedJob | null; reason?: string }>("jobs.claim", { id: jobId, workerId: this.workerId }));
+      if (!claim.job) {
+        this.logger.debug(`job ${jobId}: nothing to do (${claim.reason})`);
+        return;
+      }
+      const job = claim.job;
+      const manifest = this.plugins.get(job.processor);
+      const ac = new AbortController();
+      this.running.set(job.id, ac);
+      let outcome: RunOutcome | undefined;
+      let error: { type: string; message: string } | undefined;
+      try {
+        if (!manifest) throw Object.assign(new Error(`This worker does not host ${job.processor}`), { type: "PLUGIN_NOT_HOSTED" });
+        outcome = await this.execute(job, manifest, ac);
+      } catch (err) {
+        if ((isTransient(err) && !ac.signal.aborted) || this.stopping) {
+          // Not the job's fault: give it back (without counting the attempt) for a later try.
+          this.logger.warn(`job ${job.id}: infrastructure error, releasing it: ${(err as Error).message}`);
+          this.running.delete(job.id);
+          await this.retrying("release", () => call("jobs.release", { id: job.id, workerId: this.workerId, attempt: job.attempts })).catch(() => undefined);
+          return;
+        }
+        error = toJobError(err);
+      }
+      try {
+        const outputs = (outcome?.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 }));
+        const fin = await this.retrying("finish", () =>
+          call<{ ok: boolean; status?: string }>("jobs.finish", {
+            id: job.id,
+            workerId: this.workerId,
+            attempt: job.attempts,
+            status: outcome ? outcome.status : "failed",
+            point: outcome?.status === "paused" ? outcome.point : undefined,
+            result: outcome?.result,
+            outputs,
+            error,
+          }),
+        );
+        if (!fin.ok) {
+          // The job moved on without us (cancelled, expired, taken over): our outputs must not linger.
+          for (const o of outputs) await call("storage.remove", { id: o.fileId }).catch(() => undefined);
+        }
+      } finally {
+        this.running.delete(job.id);
+      }
+    },
+
+    async execute(this: This, job: ClaimedJob, manifest: PluginManifest, ac: AbortController): Promise<RunOutcome> {
+      const broker = { call: callOf(this) };
+      const leaseMs = config().jobs.leaseSeconds * 1000;
+      const heartbeat = setInterval(() => {
+        broker
+          .call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId })
+          .then((r) => {
+            if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
+          })
+          .catch(() => undefined);
+      }, Math.max(500, Math.floor(leaseMs / 3)));
+      heartbeat.unref();
+      const inputStat = await broker.call<StoredFile>("storage.stat", { id: job.inputFileId });
+      const openInput = () => broker.call<Readable>("storage.get", { id: job.inputFileId }, { timeout: 0 });
+      const input: InputFile = {
+        fileId: inputStat.id,
+        filename: inputStat.filename,
+        contentType: inputStat.contentType,
+        size: inputStat.size,
+        sha256: inputStat.sha256,
+        stream: openInput,
+        async read() {
+          const chunks: Buffer[] = [];
+          for await (const c of await openInput()) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+          return Buffer.concat(chunks);
+        },
+      };
+      try {
+        return await runPlugin(manifest, {
+          jobId: job.id,
+          owner: job.owner,
+          attempt: job.attempts,
+          input,
+          rawOptions: job.options,
+          resume: job.resume ? { point: job.resume.point, input: job.resume.input, result: job.result } : undefined,
+          signal: ac.signal,
+          logger: this.logger,
+          reportProgress: async (percent, message) => {
+            const r = await broker.call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId, percent, message });
+            if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
+          },
+          storeOutput: (name, data, meta) =>
+            broker.call<WrittenOutput & StoredFile>(
+              "storage.put",
+              { owner: job.owner, filename: meta.filename ?? name, kind: "output", contentType: meta.contentType, jobId: job.id, name, attempt: job.attempts },
+              { stream: Buffer.isBuffer(data) ? Readable.from([data]) : data, timeout: 0 },
+            ).then((f) => ({ name, fileId: f.id, size: f.size, sha256: f.sha256, contentType: f.contentType, filename: f.filename })),
+        });
+      } finally {
+        clearInterval(heartbeat);
+      }
+    },
+
+    /** Retries a call to the jobs service while the database or the broker is away (up to ~2 minutes). */
+    async retrying<T>(this: This, what: string, fn: () => Promise<T>): Promise<T> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fn();
+        } catch (err) {
+          if (!isTransient(err) || attempt >= 40) throw err;
+          if (attempt % 5 === 0) this.logger.warn(`${what} failed (${(err as Error).message}); retrying`);
+          await sleep(Math.min(3000, 200 * 2 ** Math.min(attempt, 4)));
+        }
+      }
+    },
+  },
+
+  created(this: This) {
+    this.workerId = `${this.broker.nodeID}:${randomUUID().slice(0, 8)}`;
+    this.plugins = new Map(plugins.map((p) => [p.id, p]));
+    this.slots = new Semaphore(config().workerConcurrency);
+    this.running = new Map();
+    this.stopping = false;
+  },
+
+  async started(this: This) {
+    const url = config().natsUrl;
+    if (url && plugins.length) {
+      // Create the durable consumers before the channels middleware subscribes (see lib/jobs/dispatch.ts).
+      await withJetStream(url, async (jsm) => {
+        for (const p of plugins) await ensureConsumer(jsm, this.broker.namespace, p.id);
+      });
+    }
+    this.logger.info(`worker ${this.workerId} hosts ${plugins.map((p) => `${p.id}@${p.version}`).join(", ") || "no plugins"} (concurrency ${config().workerConcurrency})`);
+  },
+
+  async stopped(this: This) {
+    this.stopping = true;
+    for (const ac of this.running.values()) ac.abort(new DOMException("The worker is stopping", "AbortError"));
+  },
+};
+
+export default WorkerService as unknown as ServiceSchema;
