@@ -1,3 +1,149 @@
-export default function RedactJobs(_props: Record<string, unknown>) {
-  return <h1 tabIndex={-1}>RedactJobs</h1>;
+/** Redaction jobs: upload a PDF, see every job with its status updating live, open one to review. */
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { createJob, listJobs, type Job } from "../api/redaction";
+import { ErrorText, StatusBadge, formatDate } from "../components/ui";
+import { Link, navigate, useScreenTitle } from "../router";
+
+const ACTIVE = new Set(["created", "detectionInProgress", "redactionInProgress"]);
+const STATUSES = ["", "created", "detectionInProgress", "readyForReview", "redactionInProgress", "finished", "failed", "expired"];
+
+export default function RedactJobs() {
+  useScreenTitle("Redaction");
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [status, setStatus] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [uploadError, setUploadError] = useState<unknown>(null);
+  const [uploading, setUploading] = useState(false);
+  const [loaded, setLoaded] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const page = await listJobs({ pageSize: 50, status: status || undefined });
+      setJobs(page.items ?? []);
+      setCursor(page.nextCursor ?? null);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoaded(true);
+    }
+  }, [status]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Statuses change on the server; poll while any listed job is still moving.
+  useEffect(() => {
+    if (!jobs.some((j) => ACTIVE.has(j.status))) return;
+    const t = setInterval(() => void load(), 2000);
+    return () => clearInterval(t);
+  }, [jobs, load]);
+
+  async function more() {
+    if (!cursor) return;
+    try {
+      const page = await listJobs({ pageSize: 50, status: status || undefined, cursor });
+      setJobs((j) => [...j, ...(page.items ?? [])]);
+      setCursor(page.nextCursor ?? null);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function upload(e: FormEvent) {
+    e.preventDefault();
+    if (!file) return;
+    setUploading(true);
+    setUploadError(null);
+    try {
+      const job = await createJob(file);
+      navigate(`/redact/${encodeURIComponent(job.id)}`);
+    } catch (err) {
+      setUploadError(err);
+    } finally {
+      setUploading(false);
+    }
+  }
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>Redaction</h1>
+      <form className="panel" onSubmit={upload} aria-label="New redaction job">
+        <h2>New job</h2>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="redact-file">PDF to redact</label>
+            <input id="redact-file" type="file" accept="application/pdf,.pdf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-describedby="redact-err" />
+          </div>
+          <div className="field" style={{ flex: "0 0 auto" }}>
+            <button type="submit" disabled={!file || uploading}>
+              {uploading ? "Uploading…" : "Upload and detect"}
+            </button>
+          </div>
+        </div>
+        <ErrorText error={uploadError} id="redact-err" />
+      </form>
+
+      <div className="actions">
+        <h2 style={{ margin: 0 }}>Jobs</h2>
+        <label>
+          <span className="sr-only">Filter by status</span>
+          <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s ? s : "All statuses"}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="secondary" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      <ErrorText error={error} />
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Document</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+              <th scope="col">Detections</th>
+            </tr>
+          </thead>
+          <tbody aria-live="polite">
+            {jobs.map((j) => (
+              <tr key={j.id} data-job-id={j.id}>
+                <td>
+                  <Link to={`/redact/${encodeURIComponent(j.id)}`}>{j.fileName ?? j.id}</Link>
+                </td>
+                <td>
+                  <StatusBadge status={j.status} />
+                </td>
+                <td>{formatDate(j.createdAt)}</td>
+                <td>{Array.isArray(j.detections) ? j.detections.length : typeof j.detectionCount === "number" ? j.detectionCount : "—"}</td>
+              </tr>
+            ))}
+            {loaded && jobs.length === 0 && (
+              <tr>
+                <td colSpan={4} className="muted">
+                  No jobs yet. Upload a PDF above.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {cursor && (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => void more()}>
+            Load more
+          </button>
+        </div>
+      )}
+    </section>
+  );
 }
