@@ -1,6 +1,8 @@
 /** HTTP helpers for the auth integration tests: real requests against a real gateway. */
+import type { ServiceSettingSchema } from "moleculer";
 import mongoose from "mongoose";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
 export interface Res<T = any> {
   status: number;
   body: T;
@@ -9,6 +11,7 @@ export interface Res<T = any> {
 }
 
 export function client(baseUrl: string) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see Res
   return async function call<T = any>(method: string, path: string, opts: { json?: unknown; raw?: string; headers?: Record<string, string>; token?: string; apiKey?: string; cookie?: string } = {}): Promise<Res<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.json !== undefined || opts.raw !== undefined) headers["content-type"] ??= "application/json";
@@ -58,3 +61,10 @@ export async function withDb<T>(mongoUrl: string, fn: (db: NonNullable<mongoose.
 }
 
 export const ADMIN = { email: "admin@example.com", username: "admin", password: "Admin@1234!Tmp" };
+
+/** Service settings overrides (our services' settings extend Moleculer's schema type). */
+export function settings(values: Record<string, unknown>): ServiceSettingSchema {
+  return values as ServiceSettingSchema;
+}
+
+export const RELAXED_THROTTLE = { accountMax: 50, ipMax: 500, windowSeconds: 900, baseLockSeconds: 30, maxLockSeconds: 3600 };

@@ -4,7 +4,7 @@
  * disabled accounts, and the seeded admin's re-creation.
  */
 import { startStack, type Stack } from "../../support/stack";
-import { ADMIN, client, cookiePair, decodeJwt, withDb } from "./helpers";
+import { ADMIN, client, cookiePair, decodeJwt, withDb, RELAXED_THROTTLE, settings } from "./helpers";
 
 let stack: Stack;
 let api: ReturnType<typeof client>;
@@ -18,7 +18,7 @@ function grepToken(text: string): string {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ services: ["gateway", "auth", "keys"], mods: { auth: { settings: { throttle: { accountMax: 50, ipMax: 500, windowSeconds: 900, baseLockSeconds: 30, maxLockSeconds: 3600 } } } } });
+  stack = await startStack({ services: ["gateway", "auth", "keys"], mods: { auth: { settings: settings({ throttle: RELAXED_THROTTLE }) } } });
   api = client(stack.baseUrl);
 });
 afterAll(() => stack?.stop());

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { SignJWT } from "jose";
 import { startStack, type Stack } from "../../support/stack";
-import { client, decodeJwt, readCollection } from "./helpers";
+import { client, decodeJwt, readCollection, RELAXED_THROTTLE, settings } from "./helpers";
 
 const SECRET = new TextEncoder().encode(process.env.JWT_SECRET_KEY!);
 const JOHN = { email: "john@example.com", password: "secure_password_123", full_name: "John Doe" };
@@ -14,7 +14,7 @@ let stack: Stack;
 let api: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  stack = await startStack({ services: ["gateway", "auth", "keys"], mods: { auth: { settings: { throttle: { accountMax: 50, ipMax: 500, windowSeconds: 900, baseLockSeconds: 30, maxLockSeconds: 3600 } } } } });
+  stack = await startStack({ services: ["gateway", "auth", "keys"], mods: { auth: { settings: settings({ throttle: RELAXED_THROTTLE }) } } });
   api = client(stack.baseUrl);
 });
 afterAll(() => stack?.stop());
