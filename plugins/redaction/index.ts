@@ -1,0 +1,136 @@
+/**
+ * redaction: finds personal data in a PDF, waits for a reviewer, then removes what was approved for good.
+ *
+ *   1st run  detection: text layer per page (pdfjs), OCR of pages without one (render + sharp + tesseract.js),
+ *            recognisers (detect/), `detections` JSON output, pause at "readyForReview".
+ *   resume   redaction with the reviewer's areas (ReviewInput): pages with areas rebuilt as images with the
+ *            areas painted and an invisible layer of the remaining words (redact/apply.ts), verification
+ *            (redact/verify.ts) failing the job on any leak, then `redactedPdf` and `report` outputs.
+ *
+ * Heavy work runs on the PDF engine's thread pool, so a worker's event loop keeps its lease alive.
+ */
+import { pdfPool } from "../../services/lib/pdf/pool";
+import { definePlugin, type RunContext } from "../../services/lib/plugins/manifest";
+import { BUILT_IN_LABELS, detect, resolveDetectionConfig, type PageInput } from "./detect";
+import { applyRedactions } from "./redact/apply";
+import type { RedactionArea } from "./redact/geometry";
+import { describeLeaks, verifyRedaction } from "./redact/verify";
+import {
+  COORDINATES, type DetectionResult, type RedactionOptions, type RedactionReport, type RedactionResult, type ReviewInput,
+} from "./types";
+
+export const MANUAL_LABEL = "MANUAL";
+
+/** Labels a hand-drawn area may carry for a job run with this configuration. */
+export function allowedLabels(detection: RedactionOptions["detection"]): string[] {
+  const custom = [...(detection.patternRecognizers ?? []), ...(detection.keywordRecognizers ?? [])].map((r) => r.label);
+  return [...new Set([...BUILT_IN_LABELS, ...custom, MANUAL_LABEL])];
+}
+
+function baseName(filename: string): string {
+  return filename.replace(/\.pdf$/i, "") || "document";
+}
+
+async function runDetection(ctx: RunContext<RedactionOptions>) {
+  const config = resolveDetectionConfig(ctx.options.detection);
+  await ctx.progress(5, "Reading the PDF");
+  const bytes = await ctx.input.read();
+  ctx.signal.throwIfAborted();
+  await ctx.progress(10, "Extracting text (OCR for pages without a text layer)");
+  const doc = await pdfPool.extractWithOcr(bytes, { maxPages: ctx.options.maxPages, lang: ctx.options.ocrLanguages, dpi: ctx.options.ocrDpi });
+  ctx.signal.throwIfAborted();
+  await ctx.progress(80, `Detecting personal data on ${doc.pageCount} pages`);
+  const pages: PageInput[] = doc.pages.map((p) => ({
+    page: p.page, width: p.width, height: p.height, source: p.source,
+    words: p.words.map((w) => ({ text: w.text, box: w.box, ...("confidence" in w ? { confidence: (w as { confidence: number }).confidence } : {}) })),
+  }));
+  const findings = detect(pages, config);
+  const result: DetectionResult = {
+    phase: "detection",
+    pageCount: doc.pageCount,
+    coordinates: COORDINATES,
+    pages: doc.pages.map((p) => ({ page: p.page, width: p.width, height: p.height, rotation: p.rotation, source: p.source, ...(p.confidence !== undefined ? { confidence: p.confidence } : {}) })),
+    findings,
+    labels: allowedLabels(ctx.options.detection),
+  };
+  await ctx.writeOutput("detections", JSON.stringify(result, null, 2) + "\n", {
+    contentType: "application/json",
+    filename: `${baseName(ctx.input.filename)}.detections.json`,
+  });
+  await ctx.progress(100, `${findings.length} findings ready for review`);
+  return ctx.pause("readyForReview", result);
+}
+
+async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<RedactionResult> {
+  const detection = ctx.resume!.result as DetectionResult;
+  const review = (ctx.resume!.input ?? { areas: [] }) as ReviewInput;
+  const texts = new Map(detection.findings.map((f) => [f.id, f.text]));
+  const areas: RedactionArea[] = (review.areas ?? []).map((a) => ({
+    page: a.page,
+    box: { x: a.x, y: a.y, width: a.width, height: a.height },
+    label: a.label,
+    source: a.source,
+    ...(a.findingId ? { findingId: a.findingId, text: texts.get(a.findingId) } : {}),
+  }));
+  await ctx.progress(5, "Reading the PDF");
+  const bytes = await ctx.input.read();
+  const pageTotal = new Set(areas.map((a) => a.page)).size;
+  const applied = await applyRedactions(bytes, areas, {
+    pool: pdfPool,
+    dpi: ctx.options.dpi,
+    searchable: ctx.options.searchable,
+    lang: ctx.options.ocrLanguages,
+    signal: ctx.signal,
+    onPage: (done) => ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Rebuilt ${done} of ${pageTotal} pages`),
+  });
+  ctx.signal.throwIfAborted();
+  await ctx.progress(75, "Verifying: nothing redacted may be extractable");
+  const v = await verifyRedaction(applied.pdf, applied.secrets, { pool: pdfPool, lang: ctx.options.ocrLanguages, dpi: ctx.options.dpi, signal: ctx.signal });
+  if (v.leaks > 0) throw Object.assign(new Error(describeLeaks(v)), { type: "REDACTION_VERIFICATION_FAILED" });
+  const verification = { ...v, verifiedAt: new Date().toISOString() };
+  const rebuiltPages = applied.rebuilt.map((p) => p.page);
+  const report: RedactionReport = {
+    jobId: ctx.jobId,
+    fileName: ctx.input.filename,
+    pageCount: applied.pageCount,
+    coordinates: COORDINATES,
+    areas: areas.map((a) => ({ page: a.page, box: a.box, label: a.label, source: a.source, ...(a.findingId ? { findingId: a.findingId } : {}) })),
+    pages: applied.rebuilt,
+    untouchedPages: Array.from({ length: applied.pageCount }, (_, i) => i + 1).filter((p) => !rebuiltPages.includes(p)),
+    removed: applied.removed,
+    verification,
+  };
+  await ctx.progress(95, "Storing the redacted PDF");
+  await ctx.writeOutput("redactedPdf", Buffer.from(applied.pdf), { contentType: "application/pdf", filename: `${baseName(ctx.input.filename)}.redacted.pdf` });
+  await ctx.writeOutput("report", JSON.stringify(report, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-report.json` });
+  await ctx.progress(100, "Finished");
+  return { phase: "redaction", pageCount: applied.pageCount, redactedPages: rebuiltPages, areas: areas.length, verification };
+}
+
+export default definePlugin<RedactionOptions, DetectionResult | RedactionResult>({
+  id: "redaction",
+  version: "1.0.0",
+  apiVersion: "1",
+  title: "PII redaction",
+  description: "Detects personal data (text layer and OCR), pauses for review, then removes the approved areas for good and verifies it",
+  accepts: ["application/pdf"],
+  pausePoints: ["readyForReview"],
+  optionsSchema: {
+    $$strict: "remove",
+    detection: { type: "object", default: {}, strict: false },
+    ocrLanguages: { type: "array", items: { type: "string", pattern: "^[a-z_]{3,8}$" }, min: 1, default: ["eng"] },
+    searchable: { type: "boolean", default: true, convert: true },
+    dpi: { type: "number", integer: true, min: 72, max: 400, default: 200, convert: true },
+    ocrDpi: { type: "number", integer: true, min: 100, max: 400, default: 300, convert: true },
+    maxPages: { type: "number", integer: true, min: 1, max: 5000, default: 500, convert: true },
+  },
+
+  canRun(input) {
+    return input.size > 0 ? true : "The file is empty";
+  },
+
+  run(ctx) {
+    if (ctx.resume?.point === "readyForReview") return runRedaction(ctx);
+    return runDetection(ctx);
+  },
+});

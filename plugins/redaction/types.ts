@@ -1,0 +1,99 @@
+/**
+ * What the redaction plugin stores and exchanges: its options, the detection result (the `detections`
+ * file and the pause result), the reviewer's input on resume and the final result. The orchestrator
+ * service reads these shapes; keep them additive.
+ */
+import type { Finding } from "./detect/types";
+import type { DetectionConfigInput } from "./detect/config";
+import type { RebuiltPage, StructureRemoved } from "./redact/apply";
+import type { Verification } from "./redact/verify";
+
+export interface RedactionOptions {
+  /** Merged detection configuration (the orchestrator merges the default configuration and the job's override). */
+  detection: DetectionConfigInput;
+  /** Tesseract languages for scanned pages. */
+  ocrLanguages: string[];
+  /** Invisible text layer of the unredacted words on rebuilt pages. */
+  searchable: boolean;
+  /** Resolution of rebuilt pages. */
+  dpi: number;
+  /** Resolution scanned pages are OCRed at during detection. */
+  ocrDpi: number;
+  maxPages: number;
+}
+
+export interface PageSummary {
+  page: number;
+  width: number;
+  height: number;
+  rotation: number;
+  source: "text" | "ocr";
+  confidence?: number;
+}
+
+export const COORDINATES = {
+  unit: "pt",
+  origin: "top-left of the page as displayed (after /Rotate)",
+  pages: "1-based",
+} as const;
+
+/** The `detections` file and the pause result at `readyForReview`. */
+export interface DetectionResult {
+  phase: "detection";
+  pageCount: number;
+  coordinates: typeof COORDINATES;
+  pages: PageSummary[];
+  findings: Finding[];
+  /** Labels the job may use for hand-drawn areas (built-in plus the configuration's custom labels). */
+  labels: string[];
+}
+
+/** One area of the reviewer's list, as the orchestrator passes it to the plugin on resume. */
+export interface ReviewArea {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  label: string;
+  source: "detection" | "manual";
+  findingId?: string;
+}
+
+export interface ReviewInput {
+  areas: ReviewArea[];
+}
+
+export interface ReportArea {
+  page: number;
+  box: { x: number; y: number; width: number; height: number };
+  label: string;
+  source: "detection" | "manual";
+  findingId?: string;
+}
+
+/** The `report` file: what was removed where; never any text of the document. */
+export interface RedactionReport {
+  jobId: string;
+  fileName: string;
+  pageCount: number;
+  coordinates: typeof COORDINATES;
+  areas: ReportArea[];
+  pages: RebuiltPage[];
+  untouchedPages: number[];
+  removed: StructureRemoved;
+  verification: VerificationRecord;
+}
+
+export interface VerificationRecord extends Verification {
+  verifiedAt: string;
+}
+
+/** The job's final result. */
+export interface RedactionResult {
+  phase: "redaction";
+  pageCount: number;
+  redactedPages: number[];
+  areas: number;
+  verification: VerificationRecord;
+}
