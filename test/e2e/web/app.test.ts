@@ -179,4 +179,35 @@ describe("web app", () => {
     await page.waitForURL(/\/app\/history$/);
     await ctx.close();
   });
+
+  it("labels every control of the tagging, batch and settings screens for screen readers", async () => {
+    const { ctx, page } = await newPage();
+    await signIn(page, ADMIN.email, ADMIN.next);
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    for (const [link, heading, name] of [
+      ["Tag a document", "Tag a document", "07-tag-single"],
+      ["Batch", "Batch", "08-batch"],
+      ["Detection settings", "Detection settings", "09-admin-detection"],
+    ] as const) {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
+      await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+      await shot(page, name);
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll("main input, main select, main textarea, main button")]
+          .filter((el) => {
+            const e = el as HTMLInputElement;
+            const labelled = (e.labels && e.labels.length > 0) || e.getAttribute("aria-label") || e.getAttribute("aria-labelledby");
+            return !labelled && !(el.tagName === "BUTTON" && el.textContent?.trim());
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
+      expect(unlabelled).toEqual([]);
+    }
+    // The tablet layout keeps the navigation reachable above the content.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tag a document" }).click();
+    await page.getByRole("button", { name: "Generate tags" }).waitFor();
+    await shot(page, "10-tablet-tag-single");
+    await ctx.close();
+  });
 });

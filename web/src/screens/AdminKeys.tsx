@@ -76,7 +76,7 @@ export default function AdminKeys() {
           <Field label="Expires on" hint="At most 12 months ahead." error={fieldError(createError, "expiresAt")}>
             {(p) => <input {...p} type="date" required min={inMonths(0)} max={inMonths(12)} value={expires} onChange={(e) => setExpires(e.target.value)} />}
           </Field>
-          <div className="field" style={{ flex: "0 0 auto" }}>
+          <div className="field button-cell">
             <button type="submit" disabled={!name || !userId || !expires}>
               Create key
             </button>

@@ -72,7 +72,7 @@ export default function AdminUsers() {
               </select>
             )}
           </Field>
-          <div className="field" style={{ flex: "0 0 auto" }}>
+          <div className="field button-cell">
             <button type="submit" disabled={!email || !password}>
               Create
             </button>

@@ -78,7 +78,7 @@ export default function RedactJobs() {
             <label htmlFor="redact-file">PDF to redact</label>
             <input id="redact-file" type="file" accept="application/pdf,.pdf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-describedby="redact-err" />
           </div>
-          <div className="field" style={{ flex: "0 0 auto" }}>
+          <div className="field button-cell">
             <button type="submit" disabled={!file || uploading}>
               {uploading ? "Uploading…" : "Upload and detect"}
             </button>
