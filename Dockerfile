@@ -15,8 +15,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# The image is not built unless the code type-checks.
-RUN npx tsc --noEmit -p tsconfig.json
+# The image is not built unless the code type-checks; the web app is built into web/dist.
+RUN npx tsc --noEmit -p tsconfig.json && npm run build:web
 
 FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
@@ -29,6 +29,7 @@ COPY --from=check /app/package.json /app/moleculer.config.ts /app/tsconfig.json 
 COPY --from=check /app/services ./services
 COPY --from=check /app/plugins ./plugins
 COPY --from=check /app/scripts ./scripts
+COPY --from=check /app/web/dist ./web/dist
 USER node
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "--import", "tsx", "scripts/docmill.ts"]

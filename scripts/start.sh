@@ -13,6 +13,12 @@ if [ ! -x node_modules/.bin/tsx ]; then
   npm ci --no-audit --no-fund >&2
 fi
 
+# The web app under /app/ is served from its built files; build them once on a fresh clone.
+if [ ! -f web/dist/index.html ]; then
+  echo "Building the web app (first run)..." >&2
+  npm run --silent build:web >&2
+fi
+
 started_infra=0
 if [ -z "${MONGO_URL:-}" ] || [ -z "${NATS_URL:-}" ]; then
   bash scripts/infra.sh up --data-dir "$DOCMILL_DATA_DIR" >&2

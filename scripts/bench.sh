@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `npm run bench [name ...]`: runs the benchmark scripts in bench/ (all of them, or the named ones) and
+# prints their figures. Benchmarks need the local infrastructure; like `npm test`, they start it when
+# MONGO_URL and NATS_URL are unset and stop it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+export NODE_ENV="${NODE_ENV:-test}"
+export LOG_LEVEL="${LOG_LEVEL:-warn}"
+export JWT_SECRET_KEY="${JWT_SECRET_KEY:-bench-only-secret-0123456789abcdef0123456789abcdef}"
+
+started=0
+if [ -z "${MONGO_URL:-}" ] || [ -z "${NATS_URL:-}" ]; then
+  dir="$(mktemp -d /tmp/docmill-bench-XXXXXX)"
+  bash scripts/infra.sh up --memory --data-dir "$dir" >&2
+  set -a; . "$dir/infra/infra.env"; set +a
+  started=1
+  trap 'bash scripts/infra.sh down --data-dir "$dir" >&2 || true; rm -rf "$dir"' EXIT
+fi
+
+if [ "$#" -gt 0 ]; then
+  files=(); for n in "$@"; do files+=("bench/${n%.ts}.ts"); done
+else
+  files=(bench/*.ts)
+fi
+for f in "${files[@]}"; do
+  echo "=== $f"
+  node --import tsx "$f"
+done
