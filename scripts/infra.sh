@@ -106,15 +106,22 @@ ensure_nats() {
   command -v nats-server >/dev/null 2>&1 || die "nats-server still missing after install"
 }
 
-# Prints the mongo-java-server class path. Cached per pom hash; Maven's own cache is ~/.m2.
+# Prints the mongo-java-server class path. Cached per pom hash in .infra/ and in the user's cache
+# dir (so a fresh clone on a warm machine skips Maven's ~15 s start); Maven's own cache is ~/.m2.
 mongo_classpath() {
   command -v java >/dev/null 2>&1 || die "java (17+) is required for the Mongo server"
-  local hash cache tmp
+  local hash cache user_cache tmp
   hash="$(sha256sum "$POM" | cut -c1-16)"
   cache="$ROOT/.infra/mongo-classpath-$hash.txt"
+  user_cache="${XDG_CACHE_HOME:-$HOME/.cache}/docmill/mongo-classpath-$hash.txt"
   if [ -s "$cache" ] && cache_complete "$cache"; then cat "$cache"; return 0; fi
-  command -v mvn >/dev/null 2>&1 || die "maven (mvn) is required to fetch mongo-java-server"
   mkdir -p "$ROOT/.infra"
+  if [ -s "$user_cache" ] && cache_complete "$user_cache"; then
+    cp -f "$user_cache" "$cache.$$" && mv -f "$cache.$$" "$cache"
+    cat "$cache"
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "maven (mvn) is required to fetch mongo-java-server"
   tmp="$(mktemp "$ROOT/.infra/classpath.XXXXXX")"
   log "resolving mongo-java-server with maven (first run only)"
   if ! mvn -q -B -f "$POM" dependency:build-classpath -Dmdep.outputFile="$tmp" >"$tmp.log" 2>&1; then
@@ -123,7 +130,11 @@ mongo_classpath() {
     die "maven could not resolve $POM"
   fi
   rm -f "$tmp.log"
-  mv -f "$tmp" "$cache" # atomic: concurrent callers never read half a file
+  # Copies then renames: concurrent callers never read half a file.
+  if mkdir -p "$(dirname "$user_cache")" 2>/dev/null && cp -f "$tmp" "$user_cache.$$" 2>/dev/null; then
+    mv -f "$user_cache.$$" "$user_cache"
+  fi
+  mv -f "$tmp" "$cache"
   cat "$cache"
 }
 
@@ -142,9 +153,15 @@ choose_port() { # <requested or ""> <default>
 
 # Starts a server detached (its own session: it outlives this script and the caller's Ctrl-C
 # does not reach it), then waits until it listens. Prints the port it listens on.
-start_server() { # <name> <pidfile> <logfile> <port regex in log> <requested port> -- cmd...
+# The port counts only once the server's own log says it bound it: something else listening on
+# the port must never pass for our server.
+start_server() { # <name> <pidfile> <logfile> <"listening" regex ending in the port> <requested port> -- cmd...
   local name="$1" pidfile="$2" logfile="$3" regex="$4" want="$5" pid port="" i
   shift 6
+  if [ "$want" != 0 ] && port_open "$want"; then
+    log "$name: port $want is already in use"
+    return 1
+  fi
   : >"$logfile"
   setsid "$@" </dev/null >>"$logfile" 2>&1 &
   pid=$!
@@ -156,12 +173,11 @@ start_server() { # <name> <pidfile> <logfile> <port regex in log> <requested por
       rm -f "$pidfile"
       return 1
     fi
-    if [ "$want" != 0 ]; then
-      port="$want"
-    elif [ -z "$port" ]; then
-      port="$(grep -oE "$regex" "$logfile" | head -n1 | grep -oE '[0-9]+$' || true)"
+    [ -n "$port" ] || port="$(grep -oE "$regex" "$logfile" | head -n1 | grep -oE '[0-9]+$' || true)"
+    if [ -n "$port" ] && port_open "$port" && kill -0 "$pid" 2>/dev/null; then
+      echo "$port"
+      return 0
     fi
-    if [ -n "$port" ] && port_open "$port"; then echo "$port"; return 0; fi
     sleep 0.1
   done
   log "$name did not accept connections within ${START_TIMEOUT}s; last lines of $logfile:"
@@ -180,6 +196,22 @@ start_watchdog() { # <owner pid>
   echo $! >"$state/watchdog.pid"
 }
 
+start_nats() { # <port, 0 = any>
+  # nats-server spells "any free port" as -1; the real one is read from its log.
+  start_server nats "$state/nats.pid" "$state/nats.log" \
+    'Listening for client connections on [0-9.]+:[0-9]+' "$1" -- \
+    nats-server -js -sd "$data_dir/nats" -a "$HOST" -p "$([ "$1" = 0 ] && echo -1 || echo "$1")"
+}
+
+start_mongo() { # <port, 0 = any>; uses $cp and $mongo_args from cmd_up
+  start_server mongo "$state/mongo.pid" "$state/mongo.log" \
+    'docmill-mongo listening on [0-9.]+:[0-9]+' "$1" -- \
+    java ${DOCMILL_MONGO_JAVA_OPTS:--XX:+UseSerialGC} \
+    -cp "$cp" "$LAUNCHER" "$HOST" "$1" ${mongo_args[@]+"${mongo_args[@]}"}
+}
+
+cp=""
+mongo_args=()
 cmd_up() {
   mkdir -p "$state"
   local nats_ok=0 mongo_ok=0
@@ -194,15 +226,12 @@ cmd_up() {
   if [ "$nats_ok" = 1 ] || [ "$mongo_ok" = 1 ]; then cmd_down_quiet; fi
 
   ensure_nats
-  local cp np mp want_np want_mp mongo_args
+  local np mp
   cp="$(mongo_classpath)"
   mkdir -p "$data_dir/nats"
 
-  want_np="$(choose_port "$nats_port" 4222)"
-  # nats-server spells "any free port" as -1; the real one is read from its log.
-  np="$(start_server nats "$state/nats.pid" "$state/nats.log" \
-    'Listening for client connections on [0-9.]+:[0-9]+' "$want_np" -- \
-    nats-server -js -sd "$data_dir/nats" -a "$HOST" -p "$([ "$want_np" = 0 ] && echo -1 || echo "$want_np")")" \
+  np="$(start_nats "$(choose_port "$nats_port" 4222)")" \
+    || { [ -z "$nats_port" ] && np="$(start_nats 0)"; } \
     || die "NATS failed to start"
 
   if [ "$memory" = 1 ]; then
@@ -211,11 +240,9 @@ cmd_up() {
     mkdir -p "$data_dir/mongo"
     mongo_args=("$data_dir/mongo/docmill.h2")
   fi
-  want_mp="$(choose_port "$mongo_port" 27017)"
-  mp="$(start_server mongo "$state/mongo.pid" "$state/mongo.log" \
-    'docmill-mongo listening on [0-9.]+:[0-9]+' "$want_mp" -- \
-    java ${DOCMILL_MONGO_JAVA_OPTS:--XX:+UseSerialGC} \
-    -cp "$cp" "$LAUNCHER" "$HOST" "$want_mp" ${mongo_args[@]+"${mongo_args[@]}"})" \
+  # A default port taken between the check and the bind: retry once on any free port.
+  mp="$(start_mongo "$(choose_port "$mongo_port" 27017)")" \
+    || { [ -z "$mongo_port" ] && mp="$(start_mongo 0)"; } \
     || { stop_pid "$state/nats.pid" nats nats-server; die "Mongo failed to start"; }
 
   {

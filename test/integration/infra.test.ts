@@ -24,6 +24,7 @@ describe("MongoDB-protocol server", () => {
   });
 
   afterAll(async () => {
+    if (!conn) return;
     await conn.dropDatabase();
     await conn.close();
   });
@@ -100,8 +101,15 @@ describe("MongoDB-protocol server with an H2 file", () => {
 
     server = await startMongoServer({ dataFile });
     const first = await mongoose.createConnection(server.url("persist")).asPromise();
-    await first.model("Doc", schema).create([{ name: "a.pdf", pages: 3 }, { name: "b.pdf", pages: 7 }]);
-    await first.close();
+    try {
+      const Doc = first.model("Doc", schema);
+      // The H2 backend can fail a write that races the implicit creation of its collection
+      // ("already existed in ... system.namespaces"); creating it up front, as services do, avoids that.
+      await Doc.init();
+      await Doc.create([{ name: "a.pdf", pages: 3 }, { name: "b.pdf", pages: 7 }]);
+    } finally {
+      await first.close();
+    }
     // 143 = the JVM ran its shutdown hooks for SIGTERM, which close (flush) the H2 store.
     expect(await stopMongoServer(server)).toEqual({ code: 143, signal: null });
 
