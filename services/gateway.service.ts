@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { config } from "./lib/config";
 import { fail } from "./lib/errors";
@@ -51,8 +51,6 @@ interface GatewaySettings extends ServiceSettingSchema {
   ip: string;
   [key: string]: unknown;
 }
-
-type ServiceThis = Service<GatewaySettings>;
 
 const GatewayService: ServiceSchema<GatewaySettings> = {
   name: "gateway",

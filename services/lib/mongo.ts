@@ -68,8 +68,10 @@ export function mongoMixin(defineModels: (conn: Connection) => void): Partial<Se
         // Fail fast while the database is away instead of queueing requests until they time out.
         bufferCommands: false,
       });
-      defineModels(this.db);
       await this.db.asPromise();
+      // Models are registered once the connection is open: with bufferCommands off, mongoose's one-time
+      // model set-up would otherwise run against a connection that is not ready yet.
+      defineModels(this.db);
       await Promise.all(Object.values(this.db.models).map((m) => m.init()));
       this.logger.info(`connected to ${redactUrl(url)}`);
     },

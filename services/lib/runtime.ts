@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ServiceBroker, type BrokerOptions, type ServiceSchema } from "moleculer";
+import { ServiceBroker, type BrokerOptions, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import { buildBrokerOptions } from "../../moleculer.config";
 import { config, type Config } from "./config";
 
@@ -17,6 +17,11 @@ export function availableServices(): string[] {
     .map((f) => /^(.+)\.service\.(ts|js)$/.exec(f)?.[1])
     .filter((n): n is string => Boolean(n))
     .sort();
+}
+
+/** Moleculer's typings list transporter names only; a connection URL such as nats://host:4222 is valid too. */
+export function transporterOption(url: string | undefined | null): BrokerOptions["transporter"] {
+  return (url || null) as BrokerOptions["transporter"];
 }
 
 export function createBroker(overrides: Partial<BrokerOptions> = {}, cfg: Config = config()): ServiceBroker {
@@ -44,11 +49,13 @@ export function loadServiceSchema(name: string): ServiceSchema {
  * Creates the named services on the broker. `mods` lets tests and the CLI adjust settings (for example
  * `gateway: { settings: { port: 0 } }`) through Moleculer's own mixin merge.
  */
-export function loadServices(broker: ServiceBroker, names: string[], mods: Record<string, Partial<ServiceSchema>> = {}): void {
+export type ServiceMods = Partial<Omit<ServiceSchema, "settings">> & { settings?: ServiceSettingSchema | Record<string, unknown> };
+
+export function loadServices(broker: ServiceBroker, names: string[], mods: Record<string, ServiceMods> = {}): void {
   for (const name of names) {
     const schema = loadServiceSchema(name);
     const mod = mods[name];
-    broker.createService(mod ? { name: schema.name, version: schema.version, mixins: [schema], ...mod } : schema);
+    broker.createService(mod ? ({ name: schema.name, version: schema.version, mixins: [schema], ...mod } as ServiceSchema) : schema);
   }
 }
 

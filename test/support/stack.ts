@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import type { BrokerOptions, ServiceBroker, ServiceSchema } from "moleculer";
-import { createBroker, loadServices } from "../../services/lib/runtime";
+import type { BrokerOptions, ServiceBroker } from "moleculer";
+import { createBroker, loadServices, type ServiceMods } from "../../services/lib/runtime";
 
 export interface Stack {
   broker: ServiceBroker;
@@ -29,7 +29,7 @@ export function uniqueMongoUrl(prefix = "t"): string {
 export interface StackOptions {
   services: string[];
   /** Per-service schema modifications merged as a mixin (settings overrides and the like). */
-  mods?: Record<string, Partial<ServiceSchema>>;
+  mods?: Record<string, ServiceMods>;
   broker?: Partial<BrokerOptions>;
   mongoUrl?: string;
 }
@@ -39,7 +39,7 @@ const DATA_SERVICES = ["auth", "keys", "storage", "jobs", "tagging", "redaction"
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const mongoUrl = opts.mongoUrl ?? uniqueMongoUrl();
   const broker = createBroker({ transporter: null, logger: false, ...opts.broker });
-  const mods: Record<string, Partial<ServiceSchema>> = { ...opts.mods };
+  const mods: Record<string, ServiceMods> = { ...opts.mods };
   for (const name of opts.services) {
     if (DATA_SERVICES.includes(name)) {
       mods[name] = { ...mods[name], settings: { mongoUrl, ...(mods[name]?.settings ?? {}) } };

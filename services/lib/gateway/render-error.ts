@@ -49,6 +49,12 @@ export function classify(err: WireError & { status?: number; statusCode?: number
   const type = err.type;
   // moleculer-web's unknown-route error shares the NOT_FOUND type name with our catalog.
   if (err.name === "NotFoundError") return { type: "ROUTE_NOT_FOUND", status: 404, message: "Not Found" };
+  // Moleculer's own validator raises VALIDATION_ERROR with fastest-validator's list as `data`.
+  if (type === "VALIDATION_ERROR" && Array.isArray(err.data)) {
+    const items = err.data as Array<{ field?: string; message?: string; type?: string }>;
+    const fields = items.map((i) => ({ field: i.field ?? "body", message: i.message ?? "is invalid", kind: i.type }));
+    return { type: "VALIDATION_ERROR", status: 422, message: fields.map((f) => f.message).join("; ") || "Validation failed", fields };
+  }
   if (type && type in ERROR_CATALOG) {
     const entry = ERROR_CATALOG[type as ErrorType];
     return {

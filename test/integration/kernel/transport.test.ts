@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { ServiceBroker } from "moleculer";
+import { transporterOption } from "../../../services/lib/runtime";
 import { natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
 
 const NODE_SCRIPT = "test/fixtures/kernel/echo-node.ts";
@@ -25,7 +26,7 @@ describe("two brokers over NATS", () => {
     caller = new ServiceBroker({
       namespace,
       nodeID: "caller",
-      transporter: natsUrl(),
+      transporter: transporterOption(natsUrl()),
       logger: false,
       heartbeatInterval: 1,
       heartbeatTimeout: 3,
