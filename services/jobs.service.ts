@@ -18,6 +18,7 @@ import { isFinal, isKnownStatus, isPaused, pausePointOf } from "./lib/jobs/state
 import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
 import type { PluginDescriptor } from "./lib/plugins/manifest";
 import { validateOptions } from "./lib/plugins/options";
+import { refusalMessage } from "./lib/storage/sniff";
 import type { StoredFile } from "./lib/storage/store";
 
 type This = MongoServiceThis & {
@@ -124,7 +125,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
         const options = validateOptions(plugin.optionsSchema, ctx.params.options ?? {}, plugin.id);
         const file = await ctx.call<StoredFile, { id: string; owner: string }>("storage.stat", { id: ctx.params.inputFileId, owner });
         if (!plugin.accepts.includes(file.contentType)) {
-          fail("UNSUPPORTED_MEDIA_TYPE", `${plugin.id} accepts ${plugin.accepts.join(", ")}; the file is ${file.contentType}`);
+          fail("UNSUPPORTED_MEDIA_TYPE", `${plugin.id}: ${refusalMessage(file.contentType, plugin.accepts, file.filename)}`);
         }
         const now = new Date();
         const doc = await this.Job.create({
@@ -276,7 +277,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
         const now = new Date();
         const max = config().jobs.maxAttempts;
         const set = { lease: { workerId, until: new Date(now.getTime() + leaseMs()) }, startedAt: now, "progress.message": "Running", error: null };
-        let job =
+        const job =
           (await tryTransition(this.Job, id, "claim", { where: { attempts: { $lt: max } }, set, inc: { attempts: 1 } })) ??
           (await tryTransition(this.Job, id, "takeover", {
             where: { attempts: { $lt: max }, $or: [{ "lease.until": { $lt: now } }, { "lease.workerId": workerId }, { lease: null }] },
@@ -325,7 +326,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
         const job = await this.Job.findOneAndUpdate(
           { _id: id, status: "running", "lease.workerId": workerId },
           { $set: set, ...(percent !== undefined || message !== undefined ? { $inc: { seq: 1 } } : {}) },
-          { new: true },
+          { returnDocument: "after" },
         ).lean<JobDoc>();
         if (!job) {
           const cur = await this.Job.findById(id, { status: 1 }).lean();
@@ -496,8 +497,9 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
     this.streamsReady = new Set();
   },
 
-  started(this: This) {
+  async started(this: This) {
     this.Job = this.db.model("Job") as unknown as JobModel;
+    await this.Job.createIndexes();
     const every = config().jobs.recoveryIntervalSeconds * 1000;
     this.sweeper = setInterval(() => {
       this.recover().catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));

@@ -58,19 +58,20 @@ const jobSchema = new Schema<JobDoc>(
       default: [],
     },
     result: { type: Schema.Types.Mixed, default: null },
-    error: { type: { _id: false, type: { type: String }, message: String }, default: null },
+    error: { type: Schema.Types.Mixed, default: null },
     meta: { type: Schema.Types.Mixed, default: {} },
     pausePoints: { type: [String], default: [] },
     resume: { type: Schema.Types.Mixed, default: null },
     attempts: { type: Number, default: 0 },
-    lease: { type: { _id: false, workerId: String, until: Date }, default: null },
+    lease: { type: Schema.Types.Mixed, default: null },
     seq: { type: Number, default: 0 },
     dispatchedAt: { type: Date, default: null },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     expiresAt: { type: Date, required: true },
   },
-  { timestamps: true, minimize: false, versionKey: false },
+  // Collections and indexes are created in started(), once connected (commands are not buffered).
+  { timestamps: true, minimize: false, versionKey: false, autoCreate: false, autoIndex: false },
 );
 jobSchema.index({ owner: 1, createdAt: -1 });
 jobSchema.index({ status: 1, expiresAt: 1 });

@@ -29,7 +29,7 @@ export async function tryTransition(jobs: JobModel, id: string, event: JobEvent,
   };
   if (opts.unset?.length) update.$unset = Object.fromEntries(opts.unset.map((k) => [k, 1]));
   return jobs
-    .findOneAndUpdate({ _id: id, status: { $in: from }, ...(opts.where ?? {}) } as QueryFilter<JobDoc>, update, { new: true })
+    .findOneAndUpdate({ _id: id, status: { $in: from }, ...(opts.where ?? {}) } as QueryFilter<JobDoc>, update, { returnDocument: "after" })
     .lean<JobDoc>();
 }
 

@@ -6,7 +6,10 @@ import { rootSystemRoutes, taggerSystemRoutes } from "./system";
 import { orchestratorAuthRoutes, taggerAuthRoutes } from "./auth";
 import { docsRoutes } from "../openapi";
 import { webRoutes } from "./web";
+import { taggerRoutes } from "./tagger";
+import { orchestratorRoutes } from "./orchestrator";
+import { jobsCoreRoutes } from "./jobs-core";
 
 export function allRouteGroups(): RouteGroup[] {
-  return [taggerSystemRoutes, rootSystemRoutes, taggerAuthRoutes, orchestratorAuthRoutes, docsRoutes, webRoutes];
+  return [taggerSystemRoutes, rootSystemRoutes, taggerAuthRoutes, orchestratorAuthRoutes, docsRoutes, webRoutes, jobsCoreRoutes, orchestratorRoutes, taggerRoutes];
 }

@@ -1,0 +1,104 @@
+/**
+ * WebSocket `/api/jobs/ws/:id?token=...`: status and progress of one job, live. Only the job's owner or
+ * an admin may watch (the jobs service answers 404 for anyone else). The first message is the current
+ * state (catch-up), then every change in order; the socket closes after a final status.
+ *
+ *   {"type":"status","job":{...JobView}}          on open and on every status change
+ *   {"type":"progress","jobId","percent","message","seq"}
+ *
+ * `subscribeJob` is exported for the family APIs' own WebSockets (same events, their own message shapes).
+ */
+import { EventEmitter } from "node:events";
+import type { ServiceBroker } from "moleculer";
+import type { WebSocket } from "ws";
+import type { JobView } from "../jobs/model";
+import { isFinal } from "../jobs/state";
+import type { Principal } from "./types";
+import type { WsRoute } from "./ws";
+
+export interface ProgressEvent {
+  jobId: string;
+  owner: string;
+  percent: number;
+  message: string;
+  seq: number;
+}
+
+export type JobEvent = { type: "status"; job: JobView } | ({ type: "progress" } & ProgressEvent);
+
+const RELAY = "jobs-ws-relay";
+const buses = new WeakMap<ServiceBroker, EventEmitter>();
+
+/**
+ * A local service on the gateway's node that listens to the broadcast job events (a node receives
+ * broadcasts only for events a local service subscribes to), and fans them out to sockets in-process.
+ */
+async function busOf(broker: ServiceBroker): Promise<EventEmitter> {
+  let bus = buses.get(broker);
+  if (bus) return bus;
+  bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  buses.set(broker, bus);
+  const b = bus;
+  if (!broker.getLocalService(RELAY)) {
+    const svc = broker.createService({
+      name: RELAY,
+      events: {
+        "job.updated"(ctx: { params: { job: JobView } }) {
+          b.emit(ctx.params.job.id, { type: "status", job: ctx.params.job } satisfies JobEvent);
+        },
+        "job.progress"(ctx: { params: ProgressEvent }) {
+          b.emit(ctx.params.jobId, { type: "progress", ...ctx.params } satisfies JobEvent);
+        },
+      },
+    });
+    // Wait until the relay is registered, so no event after the caller's catch-up read is missed.
+    void svc;
+    await broker.waitForServices(RELAY, 5000);
+  }
+  return b;
+}
+
+/** Calls `listener` for every event of the job, in order (stale events dropped by `seq`). */
+export async function subscribeJob(broker: ServiceBroker, jobId: string, listener: (e: JobEvent) => void, fromSeq = -1): Promise<() => void> {
+  const bus = await busOf(broker);
+  let seq = fromSeq;
+  const on = (e: JobEvent) => {
+    const s = e.type === "status" ? e.job.seq : e.seq;
+    if (s <= seq) return;
+    seq = s;
+    listener(e);
+  };
+  bus.on(jobId, on);
+  return () => bus.off(jobId, on);
+}
+
+export const jobsWsRoute: WsRoute = {
+  pattern: /^\/api\/jobs\/ws\/(?<id>[A-Za-z0-9-]{1,64})$/,
+  async onOpen(socket: WebSocket, { principal, params, broker }: { principal: Principal; params: Record<string, string>; broker: ServiceBroker }) {
+    const id = params.id!;
+    const buffered: JobEvent[] = [];
+    let ready = false;
+    let last = -1;
+    const send = (e: JobEvent) => {
+      const s = e.type === "status" ? e.job.seq : e.seq;
+      if (s <= last) return;
+      last = s;
+      socket.send(JSON.stringify(e));
+      if (e.type === "status" && isFinal(e.job.status)) socket.close(1000, e.job.status);
+    };
+    // Subscribe first, read second: nothing between the catch-up and the live stream is lost.
+    const unsubscribe = await subscribeJob(broker, id, (e) => (ready ? send(e) : buffered.push(e)));
+    socket.once("close", unsubscribe);
+    let job: JobView;
+    try {
+      job = await broker.call<JobView, { id: string }>("jobs.get", { id }, { meta: { user: principal } });
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    send({ type: "status", job });
+    ready = true;
+    for (const e of buffered) if (socket.readyState === socket.OPEN) send(e);
+  },
+};
