@@ -53,7 +53,8 @@ export async function checkHealth(broker: ServiceBroker, required: readonly stri
     if (!available.has(name)) down.push(`service:${name}`);
   }
 
-  // Database: ask every data-owning service to ping its own connection.
+  // Database: ask every data-owning service to ping its own connection. A service that cannot be
+  // reached says nothing about the database: it is reported as a service problem, not a database one.
   const owners = [...new Set(list.filter((s) => s.actions && `${s.name}.dbHealth` in s.actions).map((s) => s.name))];
   const perService: Record<string, DependencyCheck> = {};
   await Promise.all(
@@ -62,20 +63,22 @@ export async function checkHealth(broker: ServiceBroker, required: readonly stri
         const res = await broker.call<DbHealth, Record<string, never>>(`${name}.dbHealth`, {}, { timeout: 4000 });
         perService[name] = res.ok ? { status: "up", latencyMs: res.latencyMs } : { status: "down", detail: res.error ?? res.state };
       } catch (err) {
-        perService[name] = { status: "down", detail: (err as Error).message };
+        services[name] = { status: "down", detail: `not answering: ${(err as Error).message}` };
+        if (!down.includes(`service:${name}`)) down.push(`service:${name}`);
       }
     }),
   );
   let database: HealthReport["checks"]["database"];
-  const dbDown = Object.entries(perService).filter(([, c]) => c.status !== "up");
-  if (owners.length === 0) {
-    database = { status: "down", detail: "no data-owning service is running" };
-    down.push("database");
+  const answered = Object.entries(perService);
+  const dbDown = answered.filter(([, c]) => c.status !== "up");
+  if (answered.length === 0) {
+    database = { status: "down", detail: owners.length ? "no data-owning service answered" : "no data-owning service is running" };
+    if (!owners.length) down.push("database");
   } else if (dbDown.length) {
     database = { status: "down", detail: `unreachable from ${dbDown.map(([n]) => n).join(", ")}`, services: perService };
     down.push("database");
   } else {
-    const latency = Math.max(...Object.values(perService).map((c) => c.latencyMs ?? 0));
+    const latency = Math.max(...answered.map(([, c]) => c.latencyMs ?? 0));
     database = { status: "up", latencyMs: latency, services: perService };
   }
 
