@@ -7,6 +7,7 @@
 import type { BrokerOptions } from "moleculer";
 import { config, type Config } from "./services/lib/config";
 import { channelsMiddleware } from "./services/lib/channels";
+import { jsonFormatter } from "./services/lib/log-format";
 import { RequestLogMiddleware } from "./services/lib/request-log";
 
 export function buildBrokerOptions(cfg: Config): BrokerOptions {
@@ -18,7 +19,7 @@ export function buildBrokerOptions(cfg: Config): BrokerOptions {
     type: "Console",
     options: {
       level: cfg.logLevel,
-      formatter: cfg.logFormat === "json" ? "json" : "short",
+      formatter: cfg.logFormat === "json" ? jsonFormatter : "short",
       colors: cfg.logFormat !== "json",
       moduleColors: false,
       autoPadding: false,

@@ -64,6 +64,9 @@ const GatewayService: ServiceSchema<GatewaySettings> = {
     // Our own error bodies for everything, including unknown routes.
     onError: sendError,
     log4XXResponses: false,
+    // Our access log (routing.ts) writes one structured line per request instead.
+    logRequest: null,
+    logResponse: null,
     logRequestParams: null,
     logResponseData: null,
     cors: config().http.corsOrigins.length

@@ -8,6 +8,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "../config";
 import type { GatewayContext, GatewayMeta, RouteDef, RouteGroup } from "./types";
 
+interface Logger {
+  info(...args: unknown[]): void;
+}
+
 type Req = IncomingMessage & { $ctx?: GatewayContext; $params?: Record<string, unknown>; originalUrl?: string };
 type ErrorSender = (this: never, req: Req, res: ServerResponse, err: unknown) => void;
 
@@ -100,11 +104,26 @@ export function buildRoutes(groups: RouteGroup[], onError: ErrorSender): unknown
     mergeParams: true,
     bodyParsers: { json: { limit: config().http.jsonLimit, strict: false }, urlencoded: false },
     use: [
-      function requestHygiene(req: Req, res: ServerResponse, next: () => void) {
+      function requestHygiene(this: { logger?: Logger }, req: Req, res: ServerResponse, next: () => void) {
         const rid = req.headers["x-request-id"];
         if (typeof rid !== "string" || !REQUEST_ID.test(rid)) req.headers["x-request-id"] = randomUUID();
         delete req.headers["x-correlation-id"];
         securityHeaders(res);
+        const started = process.hrtime.bigint();
+        const logger = this?.logger;
+        // One access line per request, with the request id every service's log lines for it carry.
+        res.once("finish", () => {
+          logger?.info({
+            msg: "http",
+            requestID: req.headers["x-request-id"],
+            method: req.method,
+            // The path only: query strings may carry tokens (WebSocket ?token=) or personal data.
+            path: (req.originalUrl ?? req.url ?? "").split("?")[0],
+            status: res.statusCode,
+            ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+            user: req.$ctx?.meta.user?.id,
+          });
+        });
         next();
       },
     ],

@@ -153,8 +153,8 @@ describe("split shape: gateway and core services in separate processes over NATS
       MONGO_URL: mongo.url("split"),
       NAMESPACE: `split-${randomBytes(3).toString("hex")}`,
     };
-    procs.push(docmill(["start", "--services", "gateway"], { ...env, PORT: String(port), NODE_ID: "gw-1" }));
-    procs.push(docmill(["start", "--services", "auth,keys,storage,jobs"], { ...env, NODE_ID: "core-1" }));
+    procs.push(docmill(["start", "--services", "gateway"], { ...env, PORT: String(port), NODE_ID: "gw-1", LOG_LEVEL: "info" }));
+    procs.push(docmill(["start", "--services", "auth,keys,storage,jobs"], { ...env, NODE_ID: "core-1", LOG_LEVEL: "debug" }));
     const base = `http://127.0.0.1:${port}`;
     const health = await waitFor("healthy split stack", async () => {
       const r = await getJson<Health>(`${base}/api/health`);
@@ -164,13 +164,28 @@ describe("split shape: gateway and core services in separate processes over NATS
     expect(health.body.checks.database.status).toBe("up");
 
     // A call through the gateway reaches the auth service in the other process.
+    const requestID = `split-trace-${randomBytes(6).toString("hex")}`;
     const reg = await fetch(`${base}/api/auth/register`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-request-id": requestID },
       body: JSON.stringify({ email: "split@example.com", password: "split-password-1", full_name: "Split User" }),
     });
     expect(reg.status).toBe(201);
     expect(await reg.json()).toMatchObject({ email: "split@example.com", full_name: "Split User", is_active: true });
+    expect(reg.headers.get("x-request-id")).toBe(requestID);
+
+    // Structured JSON logs: the request id follows the call from the gateway's process into the core's.
+    const lines = (p: SpawnedProcess) =>
+      p
+        .stdout()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    await waitFor("log lines", async () =>
+      lines(procs[1]).some((l) => l.requestID === requestID) && lines(procs[0]).some((l) => l.requestID === requestID) ? true : undefined,
+    10_000);
+    expect(lines(procs[0])).toContainEqual(expect.objectContaining({ msg: "http", requestID, method: "POST", path: "/api/auth/register", status: 201, nodeID: "gw-1" }));
+    expect(lines(procs[1])).toContainEqual(expect.objectContaining({ msg: "action", action: "auth.register", requestID, nodeID: "core-1" }));
 
     // The core process going away is reported, by name, within the heartbeat timeout.
     await procs[1].kill("SIGKILL");
