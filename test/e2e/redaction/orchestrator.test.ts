@@ -1,0 +1,271 @@
+/**
+ * The Smart Redact flow end to end through the gateway with an API key, as a vendor client drives it:
+ * upload, poll to readyForReview, submit the review (a finding rejected, one box drawn by hand), poll to
+ * finished, download. The output is then read back with pdfjs (the PDF engine's pool): nothing redacted is
+ * extractable, unredacted text is, the untouched page's content is byte-identical, metadata and
+ * annotations are gone. Then the bad inputs and the API key's scope.
+ */
+import { randomBytes } from "node:crypto";
+import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, type PDFPage } from "pdf-lib";
+import { pdfPool } from "../../../services/lib/pdf/pool";
+import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
+import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
+import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
+import { ADMIN, client, withDb } from "../../integration/auth/helpers";
+
+jest.setTimeout(300_000);
+
+let stack: Stack;
+let http: ReturnType<typeof client>;
+let admin = "";
+let key1 = "";
+let key2 = "";
+let user1 = "";
+let original: Uint8Array;
+
+const inDays = (d: number) => new Date(Date.now() + d * 86400e3).toISOString();
+
+async function upload(key: string, bytes: Uint8Array, name = "record.pdf", fields: Record<string, string> = {}) {
+  const form = new FormData();
+  form.append("file", new Blob([Buffer.from(bytes)], { type: "application/pdf" }), name);
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  const r = await fetch(`${stack.baseUrl}/v1/jobs`, { method: "POST", headers: { "x-api-key": key }, body: form });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null, headers: r.headers };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
+async function waitFor(id: string, key: string, wanted: string[]): Promise<any> {
+  for (let i = 0; i < 600; i++) {
+    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
+    expect(r.status).toBe(200);
+    if (wanted.includes(r.body.status)) return r.body;
+    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ${id} ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error(`job ${id} never reached ${wanted.join("/")}`);
+}
+
+async function download(id: string, fileType: string, key: string) {
+  const r = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/${fileType}`, { headers: { "x-api-key": key } });
+  return { status: r.status, headers: r.headers, bytes: new Uint8Array(await r.arrayBuffer()) };
+}
+
+function contentOf(page: PDFPage): Buffer {
+  const contents = page.node.Contents();
+  const streams = contents && "asArray" in contents ? contents.asArray().map((r) => page.doc.context.lookup(r)) : [contents];
+  return Buffer.concat(streams.map((s) => Buffer.from(decodePDFRawStream(s as PDFRawStream).decode())));
+}
+
+beforeAll(async () => {
+  const mongoUrl = uniqueMongoUrl("redact");
+  stack = await startStack({
+    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator"],
+    mongoUrl,
+    broker: { namespace: `redact-${randomBytes(4).toString("hex")}` },
+    mods: { orchestrator: { settings: { mongoUrl } } },
+  });
+  http = client(stack.baseUrl);
+  admin = (await http("POST", "/v1/auth/login", { json: { login: ADMIN.email, password: ADMIN.password } })).body.token;
+  user1 = (await http("POST", "/v1/users", { json: { email: "reviewer@example.com", password: "Review123!x", roles: ["User"] }, token: admin })).body.userId;
+  const user2 = (await http("POST", "/v1/users", { json: { email: "other@example.com", password: "Other123!xy", roles: ["User"] }, token: admin })).body.userId;
+  key1 = (await http("POST", "/v1/api-keys", { json: { name: "pipeline", userId: user1, expiresAt: inDays(30) }, token: admin })).body.key;
+  key2 = (await http("POST", "/v1/api-keys", { json: { name: "other", userId: user2, expiresAt: inDays(30) }, token: admin })).body.key;
+  original = await reviewDocument();
+  // The worker registers its plugins through the registry: wait until jobs can see "redaction".
+  for (let i = 0; i < 100; i++) {
+    const plugins = await stack.broker.call<Array<{ id: string }>>("jobs.plugins");
+    if (plugins.some((p) => p.id === "redaction")) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await pdfPool.close();
+});
+
+describe("the review flow with an API key", () => {
+  let jobId = "";
+  let findings: Array<{ id: string; label: string; text: string; page: number }> = [];
+  let manualBox = { page: 1, x: 0, y: 0, width: 0, height: 0 };
+
+  it("creates the job (201, created) and reaches readyForReview with downloadable detections", async () => {
+    const r = await upload(key1, original, "record.pdf", { externalId: "crm-42", somethingUnknown: "ignored" });
+    expect(r.status).toBe(201);
+    expect(r.headers.get("location")).toBe(`/v1/jobs/${r.body.id}`);
+    expect(r.body).toMatchObject({ status: expect.stringMatching(/^(created|detectionInProgress)$/), fileName: "record.pdf", createdBy: user1, reviewedBy: null, externalId: "crm-42" });
+    expect(new Date(r.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    jobId = r.body.id;
+    const job = await waitFor(jobId, key1, ["readyForReview"]);
+    expect(job.pageCount).toBe(2);
+    expect(job.files).toEqual(expect.arrayContaining(["originalPdf", "detections"]));
+    const det = await download(jobId, "detections", key1);
+    expect(det.status).toBe(200);
+    expect(det.headers.get("content-type")).toMatch(/application\/json/);
+    expect(det.headers.get("content-disposition")).toMatch(/^attachment; filename=/);
+    const body = JSON.parse(Buffer.from(det.bytes).toString());
+    findings = body.findings;
+    expect(body.coordinates).toMatchObject({ unit: "pt", pages: "1-based" });
+    expect(findings.map((f) => f.label)).toEqual(expect.arrayContaining(["EMAIL_ADDRESS", "IBAN", "CREDIT_CARD", "IP_ADDRESS"]));
+    expect(findings.every((f) => f.page === 1)).toBe(true);
+    const orig = await download(jobId, "originalPdf", key1);
+    expect(Buffer.from(orig.bytes).equals(Buffer.from(original))).toBe(true);
+  });
+
+  it("refuses the redacted PDF before it exists (409 FILE_NOT_READY) and an unknown file type (404)", async () => {
+    const early = await http("GET", `/v1/jobs/${jobId}/files/redactedPdf`, { apiKey: key1 });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ status: 409, title: "Conflict" });
+    expect(early.body.traceId).toBeTruthy();
+    expect((await http("GET", `/v1/jobs/${jobId}/files/fdf`, { apiKey: key1 })).status).toBe(404);
+  });
+
+  it("answers 400 naming the field for boxes outside the page, unknown finding ids and unknown labels", async () => {
+    const outside = await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key1, json: { areas: [{ page: 1, x: 500, y: 800, width: 200, height: 100 }] } });
+    expect(outside.status).toBe(400);
+    expect(Object.keys(outside.body.errors)).toEqual(["areas[0]"]);
+    const badPage = await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key1, json: { areas: [{ page: 3, x: 1, y: 1, width: 2, height: 2 }] } });
+    expect(badPage.body.errors).toHaveProperty(["areas[0].page"]);
+    const unknown = await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key1, json: { accept: [findings[0]!.id, "no-such-finding"] } });
+    expect(unknown.status).toBe(400);
+    expect(Object.keys(unknown.body.errors)).toEqual(["accept[1]"]);
+    const label = await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key1, json: { areas: [{ page: 1, x: 10, y: 10, width: 5, height: 5, label: "SECRET_SAUCE" }] } });
+    expect(label.status).toBe(400);
+    expect(label.body.errors).toHaveProperty(["areas[0].label"]);
+    // None of these changed the job.
+    expect((await http("GET", `/v1/jobs/${jobId}`, { apiKey: key1 })).body.status).toBe("readyForReview");
+  });
+
+  it("hides the job from another user's key (404) but not from an admin", async () => {
+    expect((await http("GET", `/v1/jobs/${jobId}`, { apiKey: key2 })).status).toBe(404);
+    expect((await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key2, json: {} })).status).toBe(404);
+    expect((await http("GET", `/v1/jobs/${jobId}/files/originalPdf`, { apiKey: key2 })).status).toBe(404);
+    expect((await http("GET", "/v1/jobs", { apiKey: key2 })).body.items).toEqual([]);
+    expect((await http("GET", `/v1/jobs/${jobId}`, { token: admin })).status).toBe(200);
+  });
+
+  it("accepts the review (202 redactionInProgress) once, and refuses it a second time (409)", async () => {
+    const words = (await pdfPool.extract(original)).pages[0]!.words;
+    const fox = words.find((w) => w.text === "fox")!;
+    manualBox = { page: 1, x: fox.box.x - 1, y: fox.box.y - 1, width: fox.box.width + 2, height: fox.box.height + 2 };
+    const ip = findings.find((f) => f.label === "IP_ADDRESS")!;
+    const r = await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key1, json: { reject: [ip.id], areas: [{ ...manualBox, label: "MANUAL" }] } });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ status: "redactionInProgress", reviewedBy: user1, review: { rejectedFindings: 1, manualAreas: 1 } });
+    const again = await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key1, json: {} });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toMatch(/readyForReview/);
+  });
+
+  it("finishes with a verification record and a redacted PDF where nothing redacted is extractable", async () => {
+    const job = await waitFor(jobId, key1, ["finished"]);
+    expect(job.verification).toMatchObject({ method: ["textLayer", "ocr", "structure"], leaks: 0 });
+    expect(job.verification.redactedStrings).toBeGreaterThan(5);
+    expect(job.verification.verifiedAt).toBeTruthy();
+    const out = await download(jobId, "redactedPdf", key1);
+    expect(out.status).toBe(200);
+    expect(out.headers.get("content-type")).toBe("application/pdf");
+    expect(out.headers.get("content-disposition")).toMatch(/attachment; filename="record\.redacted\.pdf"/);
+
+    const text = await pdfPool.extract(out.bytes);
+    const page1 = text.pages[0]!.text;
+    const ipText = findings.find((f) => f.label === "IP_ADDRESS")!.text;
+    for (const f of findings) if (f.text !== ipText) expect(page1).not.toContain(f.text);
+    expect(page1).not.toMatch(/\bfox\b/);
+    // Unredacted words stay searchable on the rebuilt page, including the rejected finding.
+    expect(page1).toContain(ipText);
+    expect(page1).toContain("Customer record for");
+    expect(page1).toContain("lazy dog");
+    expect(text.pages[1]!.text).toBe(UNTOUCHED_LINES.join("\n"));
+    expect(text.info.title).toBeUndefined();
+    expect(text.info.author).toBeUndefined();
+
+    const src = await PDFDocument.load(original, { updateMetadata: false });
+    const red = await PDFDocument.load(out.bytes, { updateMetadata: false });
+    expect(red.getPageCount()).toBe(2);
+    expect(contentOf(red.getPage(1)).equals(contentOf(src.getPage(1)))).toBe(true);
+    expect(contentOf(red.getPage(0)).equals(contentOf(src.getPage(0)))).toBe(false);
+    expect(red.getPage(0).node.has(PDFName.of("Annots"))).toBe(false);
+    expect(red.getSubject()).toBeUndefined();
+    expect(Buffer.from(out.bytes).includes(Buffer.from("john.smith@example.com"))).toBe(false);
+  });
+
+  it("reports what was removed where without any of the text", async () => {
+    const r = await download(jobId, "report", key1);
+    expect(r.status).toBe(200);
+    const raw = Buffer.from(r.bytes).toString();
+    const report = JSON.parse(raw);
+    expect(report.untouchedPages).toEqual([2]);
+    expect(report.areas.some((a: { source: string }) => a.source === "manual")).toBe(true);
+    expect(report.removed).toMatchObject({ infoDictionary: true, annotations: 1 });
+    expect(report.verification.leaks).toBe(0);
+    for (const f of findings) expect(raw).not.toContain(f.text);
+  });
+
+  it("refuses a redaction on a finished job (409) and lists jobs by status, case-insensitively", async () => {
+    const r = await http("POST", `/v1/jobs/${jobId}/redaction`, { apiKey: key1, json: {} });
+    expect(r.status).toBe(409);
+    expect(r.body.detail).toContain("'finished'");
+    const list = await http("GET", "/v1/jobs?status=Finished&pageSize=1", { apiKey: key1 });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((j: { id: string }) => j.id)).toEqual([jobId]);
+    expect((await http("GET", "/v1/jobs?status=readyforreview", { apiKey: key1 })).body.items).toEqual([]);
+    expect((await http("GET", "/v1/jobs?status=done", { apiKey: key1 })).status).toBe(400);
+  });
+
+  it("marks the job expired when its retention ends, and then answers 410 for its files", async () => {
+    await withDb(stack.mongoUrl, (db) => db.collection("jobs").updateOne({ _id: jobId as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } }));
+    await stack.broker.call("jobs.recover");
+    const job = (await http("GET", `/v1/jobs/${jobId}`, { apiKey: key1 })).body;
+    expect(job.status).toBe("expired");
+    expect((await http("GET", `/v1/jobs/${jobId}/files/redactedPdf`, { apiKey: key1 })).status).toBe(410);
+  });
+});
+
+describe("bad input", () => {
+  it.each([
+    ["an encrypted PDF", async () => (await encryptedPdf()).bytes],
+    ["a truncated PDF", async () => (await truncatedPdf()).bytes],
+    ["a PNG named .pdf", async () => notPdf().bytes],
+  ])("refuses %s with 400 on the file field", async (_name, make) => {
+    const r = await upload(key1, await make());
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ status: 400 });
+    expect(r.body.errors).toHaveProperty("file");
+  });
+
+  it("refuses an unknown entity type in the detection configuration", async () => {
+    const r = await upload(key1, original, "x.pdf", { detectionConfiguration: JSON.stringify({ labels: ["EMAIL_ADDRESS", "SHOE_SIZE"] }) });
+    expect(r.status).toBe(400);
+    expect(r.body.errors.detectionConfiguration.join(" ")).toMatch(/SHOE_SIZE/);
+  });
+
+  it("needs credentials on the jobs routes", async () => {
+    expect((await http("GET", "/v1/jobs")).status).toBe(401);
+    expect((await http("GET", "/v1/jobs", { apiKey: "pdft_not-a-key" })).status).toBe(401);
+  });
+
+  it("refuses an API key on every route that is not a jobs route", async () => {
+    for (const [method, path] of [["GET", "/v1/users/me"], ["GET", "/v1/users"], ["GET", "/v1/api-keys"], ["GET", "/v1/detection-configurations"], ["POST", "/v1/auth/logout"]]) {
+      const r = await http(method!, path!, { apiKey: key1 });
+      expect([path, r.status]).toEqual([path, 403]);
+    }
+  });
+});
+
+describe("detection configurations", () => {
+  it("lets an admin create a default configuration that users can read but not change", async () => {
+    const created = await http("POST", "/v1/detection-configurations", { token: admin, json: { name: "Emails only", isDefault: true, configuration: { labels: ["EMAIL_ADDRESS"], sameSpanStrategy: "deterministicWins" } } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Emails only", isDefault: true });
+    expect(created.body.warnings.join(" ")).toMatch(/sameSpanStrategy/);
+    const userToken = (await http("POST", "/v1/auth/login", { json: { login: "reviewer@example.com", password: "Review123!x" } })).body.token;
+    expect((await http("GET", "/v1/detection-configurations/default", { token: userToken })).body.id).toBe(created.body.id);
+    expect((await http("POST", "/v1/detection-configurations", { token: userToken, json: { name: "x", configuration: {} } })).status).toBe(403);
+    const bad = await http("PUT", `/v1/detection-configurations/${created.body.id}`, { token: admin, json: { configuration: { labels: ["NOPE"] } } });
+    expect(bad.status).toBe(400);
+    expect((await http("DELETE", `/v1/detection-configurations/${created.body.id}`, { token: admin })).status).toBe(204);
+    expect((await http("GET", "/v1/detection-configurations/default", { token: userToken })).status).toBe(404);
+  });
+});
