@@ -1,0 +1,134 @@
+/**
+ * tagging: the tag generator's processor. Reads the first `num_pages` pages (text layer, OCR for pages
+ * without enough text), then tags the text with the caller's model (OpenAI-compatible, when a sealed
+ * `api_key_sealed` is given) or the offline keyphrase engine. The result is what the tag generator API
+ * answers (document_title, tags, extracted_text_preview, extraction_method, ...), see docs/tagging.md.
+ *
+ * Failures carry a stable type: PDF_CORRUPT / PDF_ENCRYPTED / PDF_EMPTY (the document), INSUFFICIENT_TEXT,
+ * OCR_LANGUAGE_UNAVAILABLE, and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
+ * LLM_BAD_RESPONSE / LLM_UNAVAILABLE / LLM_REJECTED. The API key never appears in a result or an error.
+ */
+import { config } from "../../services/lib/config";
+import { definePlugin } from "../../services/lib/plugins/manifest";
+import { openApiKey } from "../../services/lib/tagger/secret";
+import { documentTitle, extractForTagging, type ExtractionMethod } from "./extract";
+import { detectLanguage, generateTags, type Language } from "./tagger";
+
+export interface TaggingOptions {
+  /** The caller's provider key, sealed by the tagger service (services/lib/tagger/secret.ts). */
+  api_key_sealed?: string;
+  model_name?: string;
+  num_pages: number;
+  num_tags: number;
+  exclusion_words?: string[];
+  /** OCR languages: "eng", "deu", "fra", "spa" or a combination such as "eng+deu". */
+  language: string;
+}
+
+export interface TaggingResult {
+  document_title: string;
+  tags: string[];
+  extracted_text_preview: string;
+  /** The text the tags came from (first pages), for history and re-runs. */
+  extracted_text: string;
+  processing_time: number;
+  is_scanned: boolean;
+  extraction_method: ExtractionMethod;
+  ocr_confidence: number | null;
+  ocr_pages: number[];
+  page_count: number;
+  pages_read: number;
+  language: Language;
+  engine: "llm" | "local";
+  model_name: string | null;
+  raw_ai_response: string | null;
+}
+
+/** Fewer non-space characters than this over the pages read: nothing worth tagging. */
+export const MIN_TEXT_CHARS = 20;
+export const PREVIEW_CHARS = 500;
+const MAX_STORED_TEXT = 20_000;
+
+const OCR_CODES: Record<string, string> = { en: "eng", de: "deu", fr: "fra", es: "spa" };
+
+class TaggingError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export default definePlugin<TaggingOptions, TaggingResult>({
+  id: "tagging",
+  version: "1.0.0",
+  apiVersion: "1",
+  title: "Metadata tags",
+  description: "Title, tags and extracted text of a PDF (text layer + OCR), by an LLM with the caller's key or offline",
+  accepts: ["application/pdf"],
+  optionsSchema: {
+    $$strict: "remove",
+    api_key_sealed: { type: "string", optional: true, max: 8192 },
+    model_name: { type: "string", optional: true, min: 1, max: 200 },
+    num_pages: { type: "number", integer: true, min: 1, max: 10, default: 3, convert: true },
+    num_tags: { type: "number", integer: true, min: 3, max: 15, default: 8, convert: true },
+    exclusion_words: { type: "array", items: { type: "string", max: 200 }, max: 1000, optional: true },
+    language: { type: "string", pattern: /^(?:eng|deu|fra|spa|en|de|fr|es)(?:\+(?:eng|deu|fra|spa|en|de|fr|es)){0,3}$/.source, default: "eng" },
+  },
+
+  canRun(input) {
+    return input.size > 0 ? true : "The file is empty";
+  },
+
+  async run(ctx) {
+    const started = performance.now();
+    const o = ctx.options;
+    await ctx.progress(5, "Reading the PDF");
+    const bytes = await ctx.input.read();
+    ctx.signal.throwIfAborted();
+    await ctx.progress(15, `Extracting text from up to ${o.num_pages} pages`);
+    const ocrLangs = [...new Set(o.language.split("+").map((l) => OCR_CODES[l] ?? l))];
+    const doc = await extractForTagging(bytes, { numPages: o.num_pages, ocrLangs, signal: ctx.signal });
+    ctx.signal.throwIfAborted();
+    if (doc.text.replace(/\s+/g, "").length < MIN_TEXT_CHARS) {
+      throw new TaggingError(
+        "INSUFFICIENT_TEXT",
+        "Could not extract sufficient text from PDF. The document may be empty, an image without readable text, or protected.",
+      );
+    }
+    const language = detectLanguage(doc.text).language;
+    const title = documentTitle(doc.info.title, doc.text, ctx.input.filename);
+    await ctx.progress(60, doc.ocrPages.length ? `OCR'd pages ${doc.ocrPages.join(", ")}; generating tags` : "Generating tags");
+    const llm = config().llm;
+    const tagged = await generateTags(
+      { text: doc.text, title, numTags: o.num_tags, exclusionWords: o.exclusion_words ?? [], language },
+      {
+        apiKey: o.api_key_sealed ? openApiKey(o.api_key_sealed) : undefined,
+        model: o.model_name ?? llm.defaultModel,
+        baseURL: llm.baseUrl,
+        timeoutMs: llm.timeoutMs,
+        maxRetries: llm.maxRetries,
+        signal: ctx.signal,
+      },
+    );
+    await ctx.progress(95, `${tagged.tags.length} tags`);
+    return {
+      document_title: title,
+      tags: tagged.tags,
+      extracted_text_preview: doc.text.slice(0, PREVIEW_CHARS),
+      extracted_text: doc.text.slice(0, MAX_STORED_TEXT),
+      processing_time: Math.round((performance.now() - started) / 10) / 100,
+      is_scanned: doc.ocrPages.length > 0 && doc.ocrPages.length === doc.pagesRead,
+      extraction_method: doc.extractionMethod,
+      ocr_confidence: doc.ocrConfidence,
+      ocr_pages: doc.ocrPages,
+      page_count: doc.pageCount,
+      pages_read: doc.pagesRead,
+      language,
+      engine: tagged.engine,
+      model_name: tagged.engine === "llm" ? (tagged.model ?? o.model_name ?? llm.defaultModel) : null,
+      raw_ai_response: tagged.raw ?? null,
+    };
+  },
+});

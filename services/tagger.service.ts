@@ -1,0 +1,286 @@
+/**
+ * tagger: the tag generator's API (single, batch, history) on top of the job runtime. Every document is a
+ * job of the `tagging` plugin, so work spreads over all workers; this service keeps the tag generator's
+ * own records (tag jobs and their documents, lib/tagger/models.ts), follows the runtime's `job.updated`
+ * events into them and broadcasts `tagger.batch.event` for the batch WebSocket (lib/gateway/ws-batch.ts).
+ * Logic lives in lib/tagger/*; handlers validate, call, return. See docs/tagging.md.
+ */
+import { Readable } from "node:stream";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { config } from "./lib/config";
+import { fail } from "./lib/errors";
+import type { GatewayMeta } from "./lib/gateway/types";
+import type { JobView } from "./lib/jobs/model";
+import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
+import { fetchUrl, checkUrl, UrlFetchError } from "./lib/net/fetch-url";
+import type { StoredFile } from "./lib/storage/store";
+import { checkConfig, parseConfigJson } from "./lib/tagger/config";
+import { cancelJob, createTagJob, feed, onRuntimeJob, ownJob, pauseJob, resumeJob, statusView, watchState, type Call, type Deps, type NewRow } from "./lib/tagger/core";
+import { parseCsv, resultsCsv, rowsFromDocuments, TEMPLATE_COLUMNS, templateCsv } from "./lib/tagger/csv";
+import * as history from "./lib/tagger/history";
+import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobDoc, type TagJobModel } from "./lib/tagger/models";
+import { exclusionTerms, runSingle, type SingleInput } from "./lib/tagger/single";
+import { mergeExclusions } from "../plugins/tagging/tagger";
+
+type This = MongoServiceThis & {
+  settings: MongoServiceThis["settings"] & { batchWindow: number; allowPrivateUrls?: boolean };
+  Job: TagJobModel;
+  Doc: TagDocModel;
+  waiters: Map<string, Set<(job: JobView) => void>>;
+  deps(call?: Call): Deps;
+  waitFor(id: string, timeoutMs: number): Promise<JobView>;
+};
+type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
+
+const FINAL = new Set(["completed", "failed", "cancelled", "expired"]);
+const id = { type: "string", min: 1, max: 64 };
+const page = { limit: { type: "number", integer: true, min: 1, max: 100, default: 50, convert: true }, offset: { type: "number", integer: true, min: 0, default: 0, convert: true } };
+
+function owner(ctx: Context<unknown, GatewayMeta>): string {
+  const user = ctx.meta.user;
+  if (!user) fail("UNAUTHORIZED");
+  return user.id;
+}
+const callOf = (ctx: Context<unknown, GatewayMeta>): Call => ctx.call.bind(ctx) as unknown as Call;
+
+async function startBatch(svc: This, ctx: Ctx, rows: NewRow[], rawConfig: unknown, jobId?: string): Promise<TagJobDoc> {
+  if (rows.length === 0) fail("BAD_REQUEST", "No documents provided");
+  const cfg = checkConfig(parseConfigJson(rawConfig ?? {}));
+  const local = rows.map((r, i) => (r.file_source_type === "local" ? i + 1 : 0)).filter(Boolean);
+  if (local.length) fail("BAD_REQUEST", `Local file paths are disabled on this server (rows ${local.join(", ")}); upload the files or give http(s) URLs`);
+  if (jobId && (await svc.Job.exists({ _id: jobId }))) fail("CONFLICT", "A job with this job_id already exists");
+  const d = svc.deps(callOf(ctx));
+  const job = await createTagJob(d, owner(ctx), "batch", cfg, rows, jobId);
+  // Feeding runs outside the request: URL rows are fetched as the batch goes.
+  void feed(svc.deps(), job._id).catch((err: unknown) => svc.logger.warn(`batch ${job._id}: feeding failed: ${(err as Error).message}`));
+  return job;
+}
+
+interface Settings extends ServiceSettingSchema {
+  batchWindow: number;
+  allowPrivateUrls?: boolean;
+}
+
+const TaggerService: ServiceSchema<Settings, object, object, This> = {
+  name: "tagger",
+  mixins: [mongoMixin((conn) => defineTaggerModels(conn))],
+  settings: {
+    /** Documents of one batch on the runtime at once. */
+    batchWindow: 8,
+    /** Overrides URL_FETCH_ALLOW_PRIVATE (tests that fetch from a local server). */
+    allowPrivateUrls: undefined,
+  },
+
+  actions: {
+    single: {
+      visibility: "public",
+      params: { inputFileId: { ...id, optional: true }, pdfUrl: { type: "string", optional: true, max: 4096 }, config: { type: "any" }, exclusionFileId: { ...id, optional: true } },
+      handler(this: This, ctx: Ctx<SingleInput>) {
+        return runSingle(this.deps(callOf(ctx)), owner(ctx), ctx.params, (rid, ms) => this.waitFor(rid, ms));
+      },
+    },
+    /** Re-runs a document of the history with other options; answers like a single call. */
+    rerun: {
+      params: { doc_id: id, config: { type: "any", optional: true } },
+      async handler(this: This, ctx: Ctx<{ doc_id: string; config?: unknown }>) {
+        const d = this.deps(callOf(ctx));
+        const doc = await history.documentOf(d, owner(ctx), ctx.params.doc_id);
+        if (!doc.input_file_id) fail("GONE", "The document's file is no longer stored; submit it again");
+        const src = doc.file_source_type === "url" ? "url" : "upload";
+        const body = await runSingle(d, owner(ctx), { inputFileId: doc.input_file_id, config: ctx.params.config ?? {}, title: doc.title, filePath: doc.file_path, sourceType: src }, (rid, ms) => this.waitFor(rid, ms));
+        // jobs.create answered 201 into the shared meta; this call answers like /single/process.
+        ctx.meta.$statusCode = 200;
+        return body;
+      },
+    },
+    preview: {
+      visibility: "public",
+      params: { url: { type: "string", min: 1, max: 4096 } },
+      async handler(this: This, ctx: Ctx<{ url: string }>): Promise<Readable> {
+        owner(ctx);
+        try {
+          const got = await fetchUrl(ctx.params.url, { ...this.deps().urlFetch, expect: "pdf" });
+          return Readable.from([got.bytes]);
+        } catch (err) {
+          if (err instanceof UrlFetchError) fail("BAD_REQUEST", `Failed to fetch PDF: ${err.message}`, { reason: err.reason });
+          throw err;
+        }
+      },
+    },
+
+    batchStart: {
+      params: { documents: { type: "array", items: "object", max: 10000 }, config: { type: "any", optional: true }, column_mapping: { type: "object", optional: true }, job_id: { ...id, optional: true } },
+      async handler(this: This, ctx: Ctx<{ documents: Record<string, unknown>[]; config?: unknown; column_mapping?: Record<string, string>; job_id?: string }>) {
+        const job = await startBatch(this, ctx, rowsFromDocuments(ctx.params.documents, ctx.params.column_mapping), ctx.params.config, ctx.params.job_id);
+        return { job_id: job._id, total_documents: job.total_documents, message: `Batch started with ${job.total_documents} documents` };
+      },
+    },
+    /** Batch from PDFs uploaded in the request (the gateway stored them). */
+    batchStartUploads: {
+      visibility: "public",
+      params: { files: { type: "array", items: "object", min: 1 }, config: { type: "any", optional: true } },
+      async handler(this: This, ctx: Ctx<{ files: StoredFile[]; config?: unknown }>) {
+        const rows = ctx.params.files.map((f) => ({ title: f.filename.replace(/\.pdf$/i, ""), file_path: f.filename, file_source_type: "upload" as const, input_file_id: f.id, file_size: f.size }));
+        const job = await startBatch(this, ctx, rows, ctx.params.config);
+        return { job_id: job._id, total_documents: job.total_documents, message: `Batch started with ${job.total_documents} documents` };
+      },
+    },
+    /** The reference's synchronous CSV batch: starts it and answers when every row is done. */
+    batchProcessCsv: {
+      visibility: "public",
+      params: { csvFileId: id, config: { type: "any" }, exclusionFileId: { ...id, optional: true } },
+      async handler(this: This, ctx: Ctx<{ csvFileId: string; config: unknown; exclusionFileId?: string }>) {
+        const d = this.deps(callOf(ctx));
+        const me = owner(ctx);
+        const chunks: Buffer[] = [];
+        for await (const c of await d.call<Readable>("storage.get", { id: ctx.params.csvFileId, owner: me }, { timeout: 0 })) chunks.push(Buffer.from(c as Uint8Array));
+        await ctx.call("storage.remove", { id: ctx.params.csvFileId }).catch(() => undefined);
+        const cfg = parseConfigJson(ctx.params.config);
+        if (ctx.params.exclusionFileId) {
+          cfg.exclusion_words = mergeExclusions(checkConfig(cfg).exclusion_words, await exclusionTerms(d, ctx.params.exclusionFileId, me));
+        }
+        const started = Date.now();
+        const job = await startBatch(this, ctx, rowsFromDocuments(parseCsv(Buffer.concat(chunks).toString("utf8")), undefined), cfg);
+        let cur: TagJobDoc | null = job;
+        while (cur && ["pending", "processing", "paused"].includes(cur.status)) {
+          await new Promise((r) => setTimeout(r, 500));
+          cur = await this.Job.findById(job._id).lean<TagJobDoc>();
+        }
+        const done = cur ?? job;
+        return {
+          success: done.status === "completed",
+          job_id: job._id,
+          total_documents: done.total_documents,
+          processed_count: done.processed_count,
+          failed_count: done.failed_count,
+          output_csv_url: `/api/batch/jobs/${job._id}/results.csv`,
+          summary_report: { status: done.status, succeeded: done.processed_count, failed: done.failed_count },
+          processing_time: Math.round((Date.now() - started) / 10) / 100,
+        };
+      },
+    },
+    batchStatus: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { return statusView(await ownJob(this.deps(), ctx.params.job_id, owner(ctx))); } },
+    batchCancel: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await cancelJob(this.deps(callOf(ctx)), ctx.params.job_id, owner(ctx)); return { message: "Job cancelled" }; } },
+    batchPause: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await pauseJob(this.deps(), ctx.params.job_id, owner(ctx)); return { message: "Job paused" }; } },
+    batchResume: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await resumeJob(this.deps(callOf(ctx)), ctx.params.job_id, owner(ctx)); ctx.meta.$statusCode = 200; return { message: "Job resumed" }; } },
+    batchActive: {
+      async handler(this: This, ctx: Ctx) {
+        const jobs = await this.Job.find({ owner: owner(ctx), job_type: "batch", status: { $in: ["pending", "processing", "paused"] } }).sort({ created_at: -1 }).lean<TagJobDoc[]>();
+        return { jobs: jobs.map((j) => { const { results_count: _, ...v } = statusView(j); return v; }) };
+      },
+    },
+    batchTemplate: { handler() { return { template: templateCsv(), columns: TEMPLATE_COLUMNS }; } },
+    batchResultsCsv: {
+      visibility: "public",
+      params: { job_id: id },
+      async handler(this: This, ctx: Ctx<{ job_id: string }>): Promise<string> {
+        await ownJob(this.deps(), ctx.params.job_id, owner(ctx));
+        return resultsCsv(await this.Doc.find({ job_id: ctx.params.job_id }).sort({ row: 1 }).lean<TagDocDoc[]>());
+      },
+    },
+    validatePaths: {
+      params: { paths: { type: "array", max: 500, items: { type: "object", props: { path: { type: "string", max: 4096 }, type: { type: "enum", values: ["url", "s3", "local"], default: "url" } } } } },
+      async handler(this: This, ctx: Ctx<{ paths: Array<{ path: string; type: string }> }>) {
+        owner(ctx);
+        const opts = this.deps().urlFetch;
+        const results = await Promise.all(
+          ctx.params.paths.map(async ({ path, type }) => {
+            const base = { path, valid: false, error: null as string | null, content_type: null as string | null, size: null as number | null };
+            if (type === "local") return { ...base, error: "Local file paths are disabled on this server" };
+            if (type === "s3") return { ...base, error: "S3 sources are not supported by this server" };
+            try {
+              await checkUrl(path, opts);
+              const got = await fetchUrl(path, { ...opts, timeoutMs: Math.min(opts.timeoutMs, 15_000), expect: "pdf", headersOnly: true });
+              return { ...base, valid: true, content_type: got.contentType || null, size: got.size ?? null };
+            } catch (err) {
+              return { ...base, error: err instanceof UrlFetchError ? err.message : "Could not check the URL" };
+            }
+          }),
+        );
+        const valid = results.filter((r) => r.valid).length;
+        return { results, total: results.length, valid_count: valid, invalid_count: results.length - valid };
+      },
+    },
+    /** The batch WebSocket's catch-up (the gateway checked the token; ownership is checked here). */
+    batchWatch: {
+      visibility: "public",
+      params: { job_id: id, owner: { type: "string" } },
+      handler(this: This, ctx: Context<{ job_id: string; owner: string }>) {
+        return watchState(this.deps(), ctx.params.job_id, ctx.params.owner);
+      },
+    },
+
+    historyJobs: { params: { ...page, status: { type: "string", optional: true } }, handler(this: This, ctx: Ctx<{ limit: number; offset: number; status?: string }>) { return history.listJobs(this.deps(), owner(ctx), ctx.params); } },
+    historyJob: { params: { job_id: id }, handler(this: This, ctx: Ctx<{ job_id: string }>) { return history.jobDetail(this.deps(), owner(ctx), ctx.params.job_id); } },
+    historyDeleteJob: { params: { job_id: id }, handler(this: This, ctx: Ctx<{ job_id: string }>) { return history.deleteJob(this.deps(callOf(ctx)), owner(ctx), ctx.params.job_id); } },
+    historyDocuments: { params: { ...page, status: { type: "string", optional: true } }, handler(this: This, ctx: Ctx<{ limit: number; offset: number; status?: string }>) { return history.listDocuments(this.deps(), owner(ctx), ctx.params); } },
+    historySearch: { params: { query: { type: "string", max: 200 }, limit: page.limit }, handler(this: This, ctx: Ctx<{ query: string; limit: number }>) { return history.searchDocuments(this.deps(), owner(ctx), ctx.params); } },
+    historyDocument: { params: { doc_id: id }, handler(this: This, ctx: Ctx<{ doc_id: string }>) { return history.getDocument(this.deps(), owner(ctx), ctx.params.doc_id); } },
+    historyStats: { handler(this: This, ctx: Ctx) { return history.stats(this.deps(), owner(ctx)); } },
+  },
+
+  events: {
+    /** Runtime job changes: documents of ours advance, and single calls waiting on the job wake up. */
+    "job.updated"(this: This, ctx: Context<{ job: JobView }>) {
+      const job = ctx.params.job;
+      if (job.processor !== "tagging" || typeof job.meta?.tagDocId !== "string") return;
+      if (FINAL.has(job.status)) for (const w of this.waiters.get(job.id) ?? []) w(job);
+      onRuntimeJob(this.deps(), job).catch((err: unknown) => this.logger.warn(`tagging job ${job.id}: ${(err as Error).message}`));
+    },
+  },
+
+  methods: {
+    deps(this: This, call?: Call): Deps {
+      const cfg = config().urlFetch;
+      const allow = this.settings.allowPrivateUrls;
+      return {
+        Job: this.Job,
+        Doc: this.Doc,
+        call: call ?? (this.broker.call.bind(this.broker) as unknown as Call),
+        broadcast: (event, payload) => void this.broker.broadcast(event, payload),
+        urlFetch: { allowPrivate: allow ?? cfg.allowPrivate, timeoutMs: cfg.timeoutMs, maxBytes: cfg.maxBytes },
+        window: this.settings.batchWindow,
+      };
+    },
+
+    /** Resolves when the runtime job ends: on its event, or a poll in case an event was missed. */
+    waitFor(this: This, jobId: string, timeoutMs: number): Promise<JobView> {
+      return new Promise<JobView>((resolve, reject) => {
+        const set = this.waiters.get(jobId) ?? new Set();
+        this.waiters.set(jobId, set);
+        const done = (job: JobView) => {
+          clearInterval(poll);
+          clearTimeout(timer);
+          set.delete(done);
+          if (set.size === 0) this.waiters.delete(jobId);
+          resolve(job);
+        };
+        set.add(done);
+        const poll = setInterval(() => {
+          this.broker.call<JobView, { id: string }>("jobs.get", { id: jobId }).then((j) => FINAL.has(j.status) && done(j), () => undefined);
+        }, 2000);
+        const timer = setTimeout(() => {
+          clearInterval(poll);
+          set.delete(done);
+          reject(Object.assign(new Error("timeout"), { type: "SERVICE_UNAVAILABLE" }));
+        }, timeoutMs);
+        // The job may have ended before we subscribed.
+        this.broker.call<JobView, { id: string }>("jobs.get", { id: jobId }).then((j) => FINAL.has(j.status) && done(j), () => undefined);
+      }).catch((err: unknown) => {
+        if ((err as { type?: string }).type === "SERVICE_UNAVAILABLE") fail("SERVICE_UNAVAILABLE", `The document was not processed within ${Math.round(timeoutMs / 60000)} minutes`);
+        throw err;
+      });
+    },
+  },
+
+  created(this: This) {
+    this.waiters = new Map();
+  },
+
+  started(this: This) {
+    this.Job = this.db.model("TagJob") as unknown as TagJobModel;
+    this.Doc = this.db.model("TagDocument") as unknown as TagDocModel;
+  },
+};
+
+export default TaggerService as unknown as ServiceSchema;

@@ -1,0 +1,63 @@
+/** Shared set-up of the tag generator end-to-end tests: a stack with a logged-in user, and HTTP helpers. */
+import type { ServiceSchema } from "moleculer";
+import { resetConfig } from "../../../services/lib/config";
+import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
+
+export const TAGGER_SERVICES = ["gateway", "auth", "storage", "jobs", "tagger"];
+
+/**
+ * Starts gateway + auth + storage + jobs + tagger (+ an in-process worker unless `worker: false`) and
+ * logs a fresh user in. `env` is applied before the config is read (LLM_BASE_URL of a fake provider...).
+ */
+export async function startTagger(opts: { worker?: boolean; env?: Record<string, string>; tagger?: Partial<ServiceSchema>; broker?: Record<string, unknown> } = {}) {
+  Object.assign(process.env, opts.env ?? {});
+  resetConfig();
+  const services = [...TAGGER_SERVICES, ...(opts.worker === false ? [] : ["worker"])];
+  const mongoUrl = uniqueMongoUrl("tag");
+  // The tagger's data goes to the stack's database like the other data services.
+  const tagger = { ...opts.tagger, settings: { mongoUrl, ...(opts.tagger?.settings ?? {}) } };
+  const stack = await startStack({ services, mongoUrl, mods: { tagger }, broker: opts.broker });
+  const user = await login(stack.baseUrl, `u${Date.now()}${Math.random().toString(36).slice(2, 6)}@example.com`);
+  return { stack, ...user };
+}
+
+export async function login(baseUrl: string, email: string) {
+  const password = "correct-horse-battery";
+  const reg = await fetch(`${baseUrl}/api/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password, full_name: "Tag Tester" }) });
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${await reg.text()}`);
+  const res = await fetch(`${baseUrl}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const body = (await res.json()) as { tokens: { access_token: string }; user: { id: string } };
+  return { token: body.tokens.access_token, userId: body.user.id };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+export type Json = any;
+
+export async function api(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  const r = await fetch(baseUrl + path, { method, headers, body: payload });
+  const text = await r.text();
+  let parsed: Json = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: r.status, body: parsed };
+}
+
+export function pdfForm(bytes: Uint8Array | null, config: unknown, extra: Record<string, string> = {}, filename = "document.pdf"): FormData {
+  const form = new FormData();
+  if (bytes) form.append("pdf_file", new Blob([bytes], { type: "application/pdf" }), filename);
+  if (config !== undefined) form.append("config", typeof config === "string" ? config : JSON.stringify(config));
+  for (const [k, v] of Object.entries(extra)) form.append(k, v);
+  return form;
+}
+
+export type { Stack };
