@@ -63,6 +63,8 @@ export const ERROR_CATALOG = {
   TOO_MANY_REQUESTS: { code: 429, title: "Too Many Requests", message: "Too many requests; try again later" },
   UPSTREAM_AUTH: { code: 400, title: "Bad Request", message: "The language model provider rejected the API key" },
   UPSTREAM_ERROR: { code: 502, title: "Bad Gateway", message: "The upstream service failed" },
+  LLM_UNAVAILABLE: { code: 502, title: "Bad Gateway", message: "The language model provider failed or did not answer in time; try again later" },
+  TAGGING_FAILED: { code: 500, title: "Internal Server Error", message: "Tag generation failed" },
   INTERNAL: { code: 500, title: "Internal Server Error", message: "Internal server error" },
   SERVICE_UNAVAILABLE: { code: 503, title: "Service Unavailable", message: "Service unavailable" },
 } as const satisfies Record<string, CatalogEntry>;
