@@ -80,7 +80,9 @@ async function structureOf(output: Uint8Array): Promise<string[]> {
     if (doc.catalog.has(PDFName.of(k))) problems.push(`catalog /${k}`);
   }
   doc.getPages().forEach((p, i) => {
-    for (const k of ["Annots", "AA"]) if (p.node.has(PDFName.of(k))) problems.push(`page ${i + 1} /${k}`);
+    // An empty /Annots array carries nothing (pdf-lib writes one on new pages).
+    if ((p.node.Annots()?.size() ?? 0) > 0) problems.push(`page ${i + 1} /Annots`);
+    if (p.node.has(PDFName.of("AA"))) problems.push(`page ${i + 1} /AA`);
   });
   return problems;
 }

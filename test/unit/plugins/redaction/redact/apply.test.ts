@@ -1,0 +1,93 @@
+/**
+ * The redaction engine on small generated PDFs, read back with pdfjs and OCR through the PDF engine's pool.
+ */
+import { PDFDocument, PDFName, decodePDFRawStream, type PDFPage, type PDFRawStream } from "pdf-lib";
+import { createPdfPool } from "../../../../../services/lib/pdf/pool";
+import { applyRedactions } from "../../../../../plugins/redaction/redact/apply";
+import { pageSecrets, type RedactionArea } from "../../../../../plugins/redaction/redact/geometry";
+import { verifyRedaction } from "../../../../../plugins/redaction/redact/verify";
+import { reviewDocument, UNTOUCHED_LINES } from "../../../../fixtures/redaction-corpus";
+import { scannedPdf } from "../../../../support/pdf-fixtures";
+
+jest.setTimeout(120_000);
+const pool = createPdfPool({ threads: 1 });
+afterAll(() => pool.close());
+
+function contentOf(page: PDFPage): Buffer {
+  const c = page.node.Contents();
+  const streams = c && "asArray" in c ? c.asArray().map((r) => page.doc.context.lookup(r)) : [c];
+  return Buffer.concat(streams.map((s) => Buffer.from(decodePDFRawStream(s as PDFRawStream).decode())));
+}
+
+async function areaOver(pdf: Uint8Array, page: number, word: string, label = "EMAIL_ADDRESS"): Promise<RedactionArea> {
+  const w = (await pool.extract(pdf)).pages[page - 1]!.words.find((x) => x.text === word)!;
+  return { page, box: { x: w.box.x - 1, y: w.box.y - 1, width: w.box.width + 2, height: w.box.height + 2 }, label, source: "detection", text: word };
+}
+
+describe("a text page", () => {
+  let input: Uint8Array;
+  let out: Awaited<ReturnType<typeof applyRedactions>>;
+  beforeAll(async () => {
+    input = await reviewDocument();
+    out = await applyRedactions(input, [await areaOver(input, 1, "john.smith@example.com")], { pool });
+  });
+
+  it("removes the area's text from the text layer and from the pixels", async () => {
+    const text = await pool.extract(out.pdf);
+    expect(text.pages[0]!.text).not.toContain("john.smith@example.com");
+    const { png } = await pool.render(out.pdf, 1, { dpi: 200 });
+    const ocr = await pool.ocr(png, { pageWidthPt: text.pages[0]!.width, pageHeightPt: text.pages[0]!.height });
+    expect(ocr.text.replace(/\s+/g, "")).not.toContain("john.smith@example.com");
+    expect(ocr.text).toContain("Customer record");
+  });
+
+  it("keeps the other words of the rebuilt page searchable", async () => {
+    const page = (await pool.extract(out.pdf)).pages[0]!.text;
+    for (const s of ["Customer record for John Smith", "Email:", "GB82 WEST 1234 5698 7654 32", "lazy dog."]) expect(page).toContain(s);
+    expect(out.rebuilt).toEqual([expect.objectContaining({ page: 1, textSource: "textLayer", droppedWords: 1 })]);
+  });
+
+  it("copies the untouched page with byte-identical content", async () => {
+    const src = await PDFDocument.load(input);
+    const red = await PDFDocument.load(out.pdf);
+    expect(contentOf(red.getPage(1)).equals(contentOf(src.getPage(1)))).toBe(true);
+    expect((await pool.extract(out.pdf)).pages[1]!.text).toBe(UNTOUCHED_LINES.join("\n"));
+  });
+
+  it("drops the metadata and the annotations", async () => {
+    const red = await PDFDocument.load(out.pdf, { updateMetadata: false });
+    expect([red.getTitle(), red.getAuthor(), red.getSubject()]).toEqual([undefined, undefined, undefined]);
+    expect(red.getPages().some((p) => p.node.has(PDFName.of("Annots")))).toBe(false);
+    expect(out.removed).toMatchObject({ infoDictionary: true, annotations: 1 });
+  });
+
+  it("verifies clean output, and catches a redaction that only painted over the text", async () => {
+    const ok = await verifyRedaction(out.pdf, out.secrets, { pool });
+    expect(ok).toMatchObject({ leaks: 0, redactedStrings: 1, pagesChecked: [1] });
+    // The input itself stands for an overlay-only "redaction": the string is still in its text layer.
+    const secrets = [pageSecrets(1, (await pool.extract(input)).pages[0]!.words, [await areaOver(input, 1, "john.smith@example.com")])];
+    const bad = await verifyRedaction(input, secrets, { pool, ocr: false });
+    expect(bad.leaks).toBeGreaterThan(0);
+    expect(bad.leakDetails).toEqual(expect.arrayContaining([{ page: 1, method: "textLayer", count: 1 }]));
+    expect(bad.structureProblems).toEqual(["page 1 /Annots"]);
+  });
+
+  it("leaves rebuilt pages without text when the searchable layer is off", async () => {
+    const plain = await applyRedactions(input, [await areaOver(input, 1, "john.smith@example.com")], { pool, searchable: false });
+    expect((await pool.extract(plain.pdf)).pages[0]!.text).toBe("");
+  });
+});
+
+describe("a scanned page", () => {
+  it("paints the area, and gives the page an OCR text layer of the words left", async () => {
+    const input = (await scannedPdf()).bytes;
+    const words = (await pool.extractWithOcr(input)).pages[0]!.words;
+    const email = words.find((w) => w.text.includes("john.smith"))!;
+    const out = await applyRedactions(input, [{ page: 1, box: email.box, label: "EMAIL_ADDRESS", source: "detection", text: "john.smith@example.com" }], { pool });
+    expect(out.rebuilt[0]).toMatchObject({ textSource: "ocr" });
+    const text = (await pool.extract(out.pdf)).pages[0]!.text;
+    expect(text).not.toContain("john.smith");
+    expect(text).toContain("Customer");
+    expect((await verifyRedaction(out.pdf, out.secrets, { pool })).leaks).toBe(0);
+  });
+});

@@ -1,0 +1,49 @@
+import { clampToPage, coveredShare, insidePage, leakedStrings, pageSecrets, partitionWords } from "../../../../../plugins/redaction/redact/geometry";
+
+const w = (text: string, x: number, y = 10, width = 40, height = 10) => ({ text, box: { x, y, width, height } });
+
+describe("coverage", () => {
+  it.each([
+    [{ x: 0, y: 10, width: 40, height: 10 }, 1],
+    [{ x: 20, y: 10, width: 40, height: 10 }, 0.5],
+    [{ x: 100, y: 10, width: 5, height: 5 }, 0],
+  ])("covers %j of a 40x10 word at the origin by %d", (area, share) => {
+    expect(coveredShare({ x: 0, y: 10, width: 40, height: 10 }, [area])).toBeCloseTo(share);
+  });
+
+  it("drops a word from the rebuilt text layer when an area touches more than a sliver of it", () => {
+    const { kept, dropped } = partitionWords([w("keep", 0), w("gone", 50), w("edge", 100)], [{ x: 50, y: 10, width: 40, height: 10 }, { x: 138, y: 10, width: 10, height: 10 }]);
+    expect(kept.map((k) => k.text)).toEqual(["keep"]);
+    expect(dropped.map((k) => k.text)).toEqual(["gone", "edge"]);
+  });
+
+  it("clamps boxes to the page and tells boxes outside it", () => {
+    expect(clampToPage({ x: -5, y: 10, width: 20, height: 5 }, 100, 100)).toEqual({ x: 0, y: 10, width: 15, height: 5 });
+    expect(clampToPage({ x: 200, y: 10, width: 20, height: 5 }, 100, 100)).toBeNull();
+    expect(insidePage({ x: 90, y: 90, width: 10.2, height: 10 }, 100, 100)).toBe(true);
+    expect(insidePage({ x: 90, y: 90, width: 20, height: 10 }, 100, 100)).toBe(false);
+    expect(insidePage({ x: 10, y: 10, width: 0, height: 10 }, 100, 100)).toBe(false);
+  });
+});
+
+describe("secrets of a page", () => {
+  const words = [w("Smith", 0), w("called", 50), w("Smith", 100, 40), w("of", 150)];
+
+  it("lists the finding text and the covered words, allowing the copies that stay visible", () => {
+    const s = pageSecrets(1, words, [
+      { page: 1, box: { x: 0, y: 10, width: 40, height: 10 }, label: "PERSON", source: "detection", text: "Smith" },
+      { page: 1, box: { x: 150, y: 10, width: 40, height: 10 }, label: "MANUAL", source: "manual" },
+    ]);
+    expect(s.strings).toEqual(["smith"]);
+    // The second "Smith" was not selected by the reviewer: one copy may remain.
+    expect(s.allowed).toEqual({ smith: 1 });
+    expect(s.unchecked).toBe(1);
+  });
+
+  it("finds a leak only when a string occurs more often than allowed", () => {
+    const s = { page: 1, strings: ["smith", "john.smith@example.com"], allowed: { smith: 1, "john.smith@example.com": 0 }, unchecked: 0 };
+    expect(leakedStrings(s, "Mr Smith called")).toEqual([]);
+    expect(leakedStrings(s, "Smith and SMITH")).toEqual(["smith"]);
+    expect(leakedStrings(s, "mail: john.smith@ example.com")).toEqual(["john.smith@example.com"]);
+  });
+});
