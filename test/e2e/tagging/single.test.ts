@@ -3,6 +3,7 @@
  * in-process worker running the tagging plugin on real PDFs (text layer and OCR), history.
  */
 import { germanPdf, mixedPdf, multiPagePdf, scannedPdf, truncatedPdf, emptyPdf } from "../../support/pdf-fixtures";
+import { pdfPool } from "../../../services/lib/pdf/pool";
 import { api, pdfForm, startTagger, type Json, type Stack } from "./helpers";
 
 describe("single document tagging", () => {
@@ -15,6 +16,7 @@ describe("single document tagging", () => {
   });
   afterAll(async () => {
     await stack?.stop();
+    await pdfPool.close();
   });
 
   it("tags a text PDF with the local engine when no api_key is given, in the reference's response shape", async () => {
