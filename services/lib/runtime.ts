@@ -36,7 +36,9 @@ export function loadServiceSchema(name: string): ServiceSchema {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(file) as { default?: ServiceSchema };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((err as Error).message).includes(file)) {
+    // Only the service file itself missing means an unknown name; a missing import inside it is a real error.
+    const first = String((err as Error).message).split("\n")[0];
+    if ((err as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && first.includes(`'${file}'`)) {
       throw new Error(`Unknown service "${name}". Available: ${availableServices().join(", ")}`);
     }
     throw err;
