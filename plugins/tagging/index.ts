@@ -8,6 +8,7 @@
  * OCR_LANGUAGE_UNAVAILABLE, and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
  * LLM_BAD_RESPONSE / LLM_UNAVAILABLE / LLM_REJECTED. The API key never appears in a result or an error.
  */
+import os from "node:os";
 import { config } from "../../services/lib/config";
 import { definePlugin } from "../../services/lib/plugins/manifest";
 import { openApiKey } from "../../services/lib/tagger/secret";
@@ -42,6 +43,8 @@ export interface TaggingResult {
   engine: "llm" | "local";
   model_name: string | null;
   raw_ai_response: string | null;
+  /** Host and process that did the work (where a batch's documents ran). */
+  processed_by: string;
 }
 
 /** Fewer non-space characters than this over the pages read: nothing worth tagging. */
@@ -129,6 +132,7 @@ export default definePlugin<TaggingOptions, TaggingResult>({
       engine: tagged.engine,
       model_name: tagged.engine === "llm" ? (tagged.model ?? o.model_name ?? llm.defaultModel) : null,
       raw_ai_response: tagged.raw ?? null,
+      processed_by: `${os.hostname()}:${process.pid}`,
     };
   },
 });

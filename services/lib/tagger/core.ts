@@ -196,7 +196,7 @@ export async function finishDoc(d: Deps, docId: string, o: Outcome): Promise<voi
 }
 
 function metadataOf(r: Record<string, unknown>): Record<string, unknown> {
-  const keys = ["document_title", "extraction_method", "is_scanned", "ocr_confidence", "ocr_pages", "page_count", "pages_read", "language", "engine", "processing_time"];
+  const keys = ["document_title", "extraction_method", "is_scanned", "ocr_confidence", "ocr_pages", "page_count", "pages_read", "language", "engine", "processing_time", "processed_by"];
   return Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k]]));
 }
 

@@ -54,7 +54,7 @@ export async function api(baseUrl: string, token: string, method: string, path: 
 
 export function pdfForm(bytes: Uint8Array | null, config: unknown, extra: Record<string, string> = {}, filename = "document.pdf"): FormData {
   const form = new FormData();
-  if (bytes) form.append("pdf_file", new Blob([bytes], { type: "application/pdf" }), filename);
+  if (bytes) form.append("pdf_file", new Blob([Buffer.from(bytes)], { type: "application/pdf" }), filename);
   if (config !== undefined) form.append("config", typeof config === "string" ? config : JSON.stringify(config));
   for (const [k, v] of Object.entries(extra)) form.append(k, v);
   return form;
