@@ -379,7 +379,12 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
           });
         }
         if (!job) {
-          const cur = await this.Job.findById(p.id, { status: 1 }).lean();
+          const cur = await this.Job.findById(p.id, { status: 1, attempts: 1, outputs: 1 }).lean<Pick<JobDoc, "status" | "attempts" | "outputs">>();
+          // A retried finish whose first try was recorded but whose answer was lost (NATS went away):
+          // the same attempt (attempts only grow, one per claim) already has this very outcome.
+          const target = p.status === "paused" ? `paused:${p.point}` : p.status;
+          const sameOutputs = (cur?.outputs ?? []).map((o) => o.fileId).join() === outputs.map((o) => o.fileId).join();
+          if (cur && cur.status === target && cur.attempts === p.attempt && sameOutputs) return { ok: true, status: cur.status };
           return { ok: false, status: cur?.status };
         }
         this.publish(job);

@@ -20,6 +20,7 @@ import { hostedPlugins } from "./lib/plugins/host";
 import { describe, type InputFile, type PluginManifest, type WrittenOutput } from "./lib/plugins/manifest";
 import { runPlugin, toJobError, type RunOutcome } from "./lib/plugins/runner";
 import { Semaphore } from "./lib/plugins/semaphore";
+import { guardStall } from "./lib/storage/stall";
 import type { StoredFile } from "./lib/storage/store";
 
 type ClaimedJob = JobView & { resume: JobDoc["resume"] };
@@ -55,6 +56,16 @@ const plugins = hostedPlugins();
 
 type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
 const callOf = (svc: This): Call => svc.broker.call.bind(svc.broker) as unknown as Call;
+
+/**
+ * Timeouts of the worker protocol calls. A request published while NATS is away is lost, not queued:
+ * without a short timeout the worker would wait the broker's full 30 s before retrying. The jobs service
+ * answers in milliseconds, or within the driver's 10 s server selection while the database restarts.
+ */
+const PROTOCOL_TIMEOUT_MS = 15_000;
+const PROGRESS_TIMEOUT_MS = 5_000;
+/** A file stream from storage that sends nothing for this long has stalled (see lib/storage/stall.ts). */
+const STREAM_IDLE_MS = 20_000;
 
 const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
   name: "worker",
@@ -102,7 +113,9 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
 
     async process(this: This, jobId: string) {
       const call = callOf(this);
-      const claim = await this.retrying("claim", () => call<{ job: ClaimedJob | null; reason?: string }>("jobs.claim", { id: jobId, workerId: this.workerId }));
+      const claim = await this.retrying("claim", () =>
+        call<{ job: ClaimedJob | null; reason?: string }>("jobs.claim", { id: jobId, workerId: this.workerId }, { timeout: PROTOCOL_TIMEOUT_MS }),
+      );
       if (!claim.job) {
         this.logger.debug(`job ${jobId}: nothing to do (${claim.reason})`);
         return;
@@ -121,7 +134,9 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
           // Not the job's fault: give it back (without counting the attempt) for a later try.
           this.logger.warn(`job ${job.id}: infrastructure error, releasing it: ${(err as Error).message}`);
           this.running.delete(job.id);
-          await this.retrying("release", () => call("jobs.release", { id: job.id, workerId: this.workerId, attempt: job.attempts })).catch(() => undefined);
+          await this.retrying("release", () => call("jobs.release", { id: job.id, workerId: this.workerId, attempt: job.attempts }, { timeout: PROTOCOL_TIMEOUT_MS })).catch(
+            () => undefined,
+          );
           return;
         }
         error = toJobError(err);
@@ -138,7 +153,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
             result: outcome?.result,
             outputs,
             error,
-          }),
+          }, { timeout: PROTOCOL_TIMEOUT_MS }),
         );
         if (!fin.ok) {
           // The job moved on without us (cancelled, expired, taken over): our outputs must not linger.
@@ -154,15 +169,16 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       const leaseMs = config().jobs.leaseSeconds * 1000;
       const heartbeat = setInterval(() => {
         broker
-          .call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId })
+          .call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId }, { timeout: PROGRESS_TIMEOUT_MS })
           .then((r) => {
             if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
           })
           .catch(() => undefined);
       }, Math.max(500, Math.floor(leaseMs / 3)));
       heartbeat.unref();
-      const inputStat = await broker.call<StoredFile>("storage.stat", { id: job.inputFileId });
-      const openInput = () => broker.call<Readable>("storage.get", { id: job.inputFileId }, { timeout: 0 });
+      const inputStat = await this.retrying("input stat", () => broker.call<StoredFile>("storage.stat", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }));
+      // The call's timeout covers the start of the stream; guardStall covers a transfer that stops midway.
+      const openInput = async () => guardStall(await broker.call<Readable>("storage.get", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }), STREAM_IDLE_MS);
       const input: InputFile = {
         fileId: inputStat.id,
         filename: inputStat.filename,
@@ -187,14 +203,26 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
           signal: ac.signal,
           logger: this.logger,
           reportProgress: async (percent, message) => {
-            const r = await broker.call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId, percent, message });
+            let r: { ok: boolean; status?: string };
+            try {
+              r = await broker.call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId, percent, message }, { timeout: PROGRESS_TIMEOUT_MS });
+            } catch (err) {
+              // Progress is best effort: NATS or the database being away for a moment must not stop the
+              // work. If the job was taken over meanwhile, jobs.finish refuses this attempt's outcome.
+              if (isTransient(err)) {
+                this.logger.debug(`job ${job.id}: progress not recorded (${(err as Error).message})`);
+                return;
+              }
+              throw err;
+            }
             if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
           },
           storeOutput: (name, data, meta) =>
             broker.call<WrittenOutput & StoredFile>(
               "storage.put",
               { owner: job.owner, filename: meta.filename ?? name, kind: "output", contentType: meta.contentType, jobId: job.id, name, attempt: job.attempts },
-              { stream: Buffer.isBuffer(data) ? Readable.from([data]) : data, timeout: 0 },
+              // The answer comes once the whole output is stored: bound the wait by the size when known.
+              { stream: Buffer.isBuffer(data) ? Readable.from([data]) : data, timeout: Buffer.isBuffer(data) ? 60_000 + Math.ceil(data.length / 1024) : 600_000 },
             ).then((f) => ({ name, fileId: f.id, size: f.size, sha256: f.sha256, contentType: f.contentType, filename: f.filename })),
         });
       } finally {

@@ -19,7 +19,15 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function startRuntime(opts: { nats?: string; leaseSeconds?: number } = {}): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** NATS for the transporter and JetStream (default: the shared one). */
+  nats?: string;
+  /** Database of the in-process services (default: a fresh database on the shared server). */
+  mongoUrl?: string;
+  leaseSeconds?: number;
+}
+
+export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const ns = `rt${randomBytes(4).toString("hex")}`;
   const nats = opts.nats ?? natsUrl();
   process.env.NATS_URL = nats;
@@ -30,6 +38,7 @@ export async function startRuntime(opts: { nats?: string; leaseSeconds?: number 
   const stack = await startStack({
     services: ["gateway", "auth", "storage", "jobs"],
     broker: { namespace: ns, transporter: nats as never, nodeID: `${ns}-gw` },
+    ...(opts.mongoUrl ? { mongoUrl: opts.mongoUrl } : {}),
   });
   const workers: SpawnedProcess[] = [];
   const rt: Runtime = {

@@ -1,0 +1,134 @@
+/**
+ * Restart safety: the runtime runs on a private NATS and a private database (H2 file, so its data survives
+ * a restart). Jobs are queued, then NATS (SIGKILL) or the database (SIGTERM) goes away for a few seconds
+ * in the middle of the run and comes back on the same port with the same data. Every job must still
+ * complete, exactly once: one `completed` event per job and one output file per job.
+ */
+import path from "node:path";
+import type { ServiceBroker } from "moleculer";
+import type { JobView } from "../../../services/lib/jobs/model";
+import type { StoredFile } from "../../../services/lib/storage/store";
+import {
+  makeTempDir,
+  startMongoServer,
+  startNatsServer,
+  stopMongoServer,
+  stopNatsServer,
+  type MongoServer,
+  type NatsServer,
+} from "../../support/infra";
+import { multiPagePdf } from "../../support/pdf-fixtures";
+import { form, signUp, startRuntime, waitForPlugin, type JobBody, type Runtime } from "./support";
+
+jest.setTimeout(300_000);
+
+let nats: NatsServer;
+let mongo: MongoServer;
+let rt: Runtime;
+let token: string;
+/** Every `completed` status seen per job id (from the jobs service's own `job.updated` broadcasts). */
+const completions = new Map<string, number>();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  mongo = await startMongoServer({ dataFile: path.join(makeTempDir("docmill-h2-"), "restart") });
+  rt = await startRuntime({ nats: nats.url, mongoUrl: mongo.url("restart"), leaseSeconds: 5 });
+  rt.stack.broker.createService({
+    name: "completionWatch",
+    events: {
+      "job.updated"(ctx: { params: { job: JobView } }) {
+        const job = ctx.params.job;
+        if (job.status === "completed") completions.set(job.id, (completions.get(job.id) ?? 0) + 1);
+      },
+    },
+  });
+  await rt.startWorker("slow-echo");
+  await rt.startWorker("slow-echo");
+  await waitForPlugin(rt, "slow-echo", 2);
+  token = (await signUp(rt.stack.baseUrl)).token;
+});
+
+afterAll(async () => {
+  await rt?.stop();
+  if (nats) await stopNatsServer(nats, "SIGKILL");
+  if (mongo) await stopMongoServer(mongo, "SIGKILL");
+});
+
+async function queueJobs(n: number, tag: string): Promise<string[]> {
+  const pdf = (await multiPagePdf(1)).bytes;
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`${rt.stack.baseUrl}/api/jobs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form({ file: { data: pdf, filename: `${tag}${i}.pdf` }, processor: "slow-echo", options: JSON.stringify({ delayMs: 1200, steps: 4 }) }),
+    });
+    expect(r.status).toBe(201);
+    ids.push(((await r.json()) as JobBody).id);
+  }
+  return ids;
+}
+
+/** Reads the job in-process, riding out the outage (a call may fail while the database is away). */
+async function jobOf(broker: ServiceBroker, id: string): Promise<JobView | undefined> {
+  return (broker.call("jobs.get", { id }) as Promise<JobView>).catch(() => undefined);
+}
+
+async function waitUntilFinal(ids: string[]): Promise<JobView[]> {
+  const finals = new Map<string, JobView>();
+  const last = new Map<string, JobView>();
+  for (let i = 0; i < 1500 && finals.size < ids.length; i++) {
+    for (const id of ids) {
+      if (finals.has(id)) continue;
+      const job = await jobOf(rt.stack.broker, id);
+      if (job) last.set(id, job);
+      if (job && ["completed", "failed", "cancelled", "expired"].includes(job.status)) finals.set(id, job);
+    }
+    if (finals.size < ids.length) await sleep(100);
+  }
+  // A job that never finished shows where it stopped.
+  return ids.map((id) => finals.get(id) ?? ({ ...last.get(id), id, status: `stuck ${last.get(id)?.status}` } as unknown as JobView));
+}
+
+/** Waits until some job has reported progress: the outage then hits jobs in the middle of their work. */
+async function waitForRunningJob(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const running = (await rt.stack.broker.call("jobs.list", { status: "running", limit: 50 })) as { items: JobView[] };
+    if (running.items.some((j) => j.progress.percent > 0)) return;
+    await sleep(50);
+  }
+  throw new Error("no job started running");
+}
+
+async function expectCompletedExactlyOnce(ids: string[]): Promise<void> {
+  const finals = await waitUntilFinal(ids);
+  expect(finals.map((j) => [j.id, j.status, j.error?.type ?? null])).toEqual(ids.map((id) => [id, "completed", null]));
+  for (const id of ids) {
+    expect([id, completions.get(id)]).toEqual([id, 1]);
+    const files = (await rt.stack.broker.call("storage.listForJob", { jobId: id })) as StoredFile[];
+    expect(files.map((f) => f.name)).toEqual(["echo"]);
+    expect(finals.find((j) => j.id === id)!.outputs.map((o) => o.fileId)).toEqual([files[0]!.id]);
+  }
+}
+
+it("completes every job exactly once when NATS is killed for 3 s mid-run and restarted", async () => {
+  const ids = await queueJobs(8, "n");
+  await waitForRunningJob();
+  await stopNatsServer(nats, "SIGKILL");
+  await sleep(3000);
+  nats = await startNatsServer({ port: nats.port, storeDir: nats.storeDir });
+  await expectCompletedExactlyOnce(ids);
+});
+
+it("completes every job exactly once when the database stops for 3 s mid-run and restarts with its data", async () => {
+  const ids = await queueJobs(8, "m");
+  await waitForRunningJob();
+  await stopMongoServer(mongo, "SIGTERM");
+  await sleep(3000);
+  mongo = await startMongoServer({ port: mongo.port, dataFile: mongo.dataFile });
+  await expectCompletedExactlyOnce(ids);
+  // The service keeps serving new work after the outage.
+  await expectCompletedExactlyOnce(await queueJobs(2, "after"));
+});
