@@ -11,7 +11,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { ServiceBroker } from "moleculer";
 import { availableServices, createBroker, installShutdown, loadServices } from "../services/lib/runtime";
-import { config } from "../services/lib/config";
+import { config, resetConfig } from "../services/lib/config";
 
 const USAGE = `Usage:
   docmill start [--services gateway,auth,...]
@@ -90,6 +90,8 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { plugins: { type: "string" }, concurrency: { type: "string" } } });
       if (values.plugins) process.env.PLUGINS = values.plugins;
       if (values.concurrency) process.env.WORKER_CONCURRENCY = values.concurrency;
+      // The flags override the environment: read the configuration again with them.
+      resetConfig();
       await startServices(["worker"]);
       return;
     }
