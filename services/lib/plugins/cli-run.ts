@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import { pdfPool } from "../pdf/pool";
 import { sniff } from "../storage/sniff";
 import { hostedPluginsFrom } from "./cli-host";
+import { pluginRoots } from "./host";
+import { discoverPlugins } from "./loader";
 import { describe, type WrittenOutput } from "./manifest";
 import { parseOptionPairs } from "./options";
 import { runPlugin, toJobError } from "./runner";
@@ -49,6 +51,11 @@ export async function runCommand(args: string[]): Promise<number> {
   let manifest;
   let options: Record<string, unknown>;
   try {
+    const found = discoverPlugins(pluginRoots()).map((f) => f.id);
+    if (!found.includes(pluginId)) {
+      console.error(`Unknown plugin "${pluginId}". Available: ${found.sort().join(", ") || "none"} (see docmill plugins)`);
+      return 2;
+    }
     manifest = hostedPluginsFrom([pluginId])[0]!;
     options = parseOptionPairs(values.option ?? []);
   } catch (err) {
