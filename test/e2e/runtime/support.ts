@@ -127,3 +127,32 @@ export async function waitForJob(baseUrl: string, token: string, id: string, fin
   }
   throw new Error(`job ${id} did not finish`);
 }
+
+/**
+ * A valid PDF of `pages` blank A4 pages, written by hand (pdf-lib needs ~15 s for 10,000 pages; this
+ * takes milliseconds): catalog, one flat page tree, an Info dictionary with the title, exact xref offsets.
+ */
+export function blankPagesPdf(pages: number, title = `${pages} blank pages`): Buffer {
+  const objects: string[] = [];
+  objects[1] = "<< /Type /Catalog /Pages 2 0 R >>";
+  objects[3] = `<< /Title (${title.replace(/[()\\]/g, "")}) /Producer (docmill tests) >>`;
+  const kids: string[] = [];
+  for (let i = 0; i < pages; i++) {
+    const id = 4 + i;
+    kids.push(`${id} 0 R`);
+    objects[id] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Resources << >> >>";
+  }
+  objects[2] = `<< /Type /Pages /Count ${pages} /Kids [${kids.join(" ")}] >>`;
+  const parts: string[] = ["%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"];
+  let offset = Buffer.byteLength(parts[0]!, "latin1");
+  const offsets: number[] = [];
+  for (let id = 1; id < objects.length; id++) {
+    offsets[id] = offset;
+    const text = `${id} 0 obj\n${objects[id]}\nendobj\n`;
+    parts.push(text);
+    offset += Buffer.byteLength(text, "latin1");
+  }
+  const xref = [`xref\n0 ${objects.length}\n`, "0000000000 65535 f \n", ...offsets.slice(1).map((o) => `${String(o).padStart(10, "0")} 00000 n \n`)].join("");
+  parts.push(xref, `trailer\n<< /Size ${objects.length} /Root 1 0 R /Info 3 0 R >>\nstartxref\n${offset}\n%%EOF\n`);
+  return Buffer.from(parts.join(""), "latin1");
+}
