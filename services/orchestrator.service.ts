@@ -100,7 +100,8 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
           view = await call<JobView>("jobs.create", {
             processor: "redaction",
             inputFileId: file.id,
-            options: { detection, ocrLanguages: ocrLanguagesFor(detection.languages) },
+            // `searchable=false` leaves rebuilt pages without the invisible text layer.
+            options: { detection, ocrLanguages: ocrLanguagesFor(detection.languages), searchable: !/^(false|0|no)$/i.test(fields.searchable ?? "") },
             meta: { api: "orchestrator", ...(externalId ? { externalId } : {}) },
           });
         } catch (err) {
