@@ -11,10 +11,21 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "./lib/config";
 import { fail, validationError } from "./lib/errors";
 import type { GatewayMeta, Principal } from "./lib/gateway/types";
-import { channelName, ensureStream, streamOf, subjectOf } from "./lib/jobs/dispatch";
+import {
+  channelName,
+  DEAD_LETTER_CHANNEL,
+  DEAD_LETTER_GROUP,
+  ensureDeadLetterConsumer,
+  ensureStream,
+  MAX_DELIVER_RETRIES,
+  streamOf,
+  subjectOf,
+  withJetStream,
+} from "./lib/jobs/dispatch";
 import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "./lib/jobs/model";
 import { transition, tryTransition } from "./lib/jobs/repo";
 import { isFinal, isKnownStatus, isPaused, pausePointOf } from "./lib/jobs/state";
+import { isTransient } from "./lib/jobs/transient";
 import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
 import type { PluginDescriptor } from "./lib/plugins/manifest";
 import { validateOptions } from "./lib/plugins/options";
@@ -30,7 +41,15 @@ type This = MongoServiceThis & {
   publish(job: JobDoc | null, kind?: "status"): JobView | null;
   recover(): Promise<{ redispatched: number; expired: number; failed: number }>;
   expireJob(id: string): Promise<boolean>;
+  deadLettered(jobId: string, channel: string | undefined): Promise<JobDoc | null>;
 };
+
+/** The part of a JetStream message the dead-letter handler reads (headers the channels adapter sets). */
+interface DeadLetterMessage {
+  headers?: { get(key: string): string };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
 
@@ -85,13 +104,37 @@ interface ListParams {
   cursor?: string;
 }
 
-const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
+const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
   name: "jobs",
   mixins: [
     mongoMixin((conn) => {
       defineJobModel(conn);
     }),
   ],
+
+  channels: {
+    /**
+     * Messages no worker could handle after MAX_DELIVER_RETRIES deliveries (see lib/jobs/dispatch.ts):
+     * the job fails with DISPATCH_FAILED instead of waiting forever (and being re-dispatched by the
+     * recovery sweep into the same dead end). Shared by every jobs node as one consumer group.
+     */
+    [DEAD_LETTER_CHANNEL]: {
+      group: DEAD_LETTER_GROUP,
+      // Never dead-letter the dead-letter queue itself; transient errors are retried inside the handler.
+      deadLettering: { enabled: false },
+      maxRetries: 3,
+      async handler(this: This, ctx: Context<{ jobId?: unknown }>, raw?: DeadLetterMessage) {
+        const jobId = ctx.params?.jobId;
+        const channel = raw?.headers?.get("x-original-channel") || undefined;
+        if (typeof jobId !== "string" || !jobId) {
+          this.logger.warn(`dead letter without a job id from ${channel ?? "an unknown channel"}: dropped`);
+          return;
+        }
+        const job = await this.deadLettered(jobId, channel);
+        if (job) this.logger.warn(`job ${jobId}: its message went to the dead-letter queue; failed with DISPATCH_FAILED`);
+      },
+    },
+  },
 
   actions: {
     /** Plugins hosted by the running workers (what `processor` may name). */
@@ -468,6 +511,34 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
       return true;
     },
 
+    /** Fails a dead-lettered job that no worker holds; retries while the database is away. */
+    async deadLettered(this: This, jobId: string, channel: string | undefined): Promise<JobDoc | null> {
+      const processor = channel?.split(".").pop();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const now = new Date();
+          const job = await tryTransition(this.Job, jobId, "abandon", {
+            // A live lease means a worker is running it after all: leave the job to that worker.
+            where: { $or: [{ status: "queued" }, { lease: null }, { "lease.until": { $lt: now } }] },
+            set: {
+              finishedAt: now,
+              lease: null,
+              "progress.message": "Failed",
+              error: {
+                type: "DISPATCH_FAILED",
+                message: `No worker could take the job${processor ? ` (${processor})` : ""}: its message failed ${MAX_DELIVER_RETRIES} deliveries and was moved to the dead-letter queue. Submit it again; if it keeps failing, the workers' logs say why.`,
+              },
+            },
+          });
+          this.publish(job);
+          return job;
+        } catch (err) {
+          if (!isTransient(err) || attempt >= 12) throw err;
+          await sleep(Math.min(5000, 250 * 2 ** attempt));
+        }
+      }
+    },
+
     async recover(this: This) {
       const now = new Date();
       const stale = new Date(now.getTime() - leaseMs());
@@ -505,6 +576,13 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
   async started(this: This) {
     this.Job = this.db.model("Job") as unknown as JobModel;
     await this.Job.createIndexes();
+    const url = config().natsUrl;
+    if (url) {
+      // Created before the channels middleware subscribes, like the workers' consumers (the start-up race).
+      await withJetStream(url, (jsm) => ensureDeadLetterConsumer(jsm, this.broker.namespace)).catch((err: unknown) =>
+        this.logger.warn(`dead-letter consumer set-up deferred to the channels adapter: ${(err as Error).message}`),
+      );
+    }
     const every = config().jobs.recoveryIntervalSeconds * 1000;
     this.sweeper = setInterval(() => {
       this.recover().catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));

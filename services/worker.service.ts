@@ -16,6 +16,7 @@ import { keepAlive, type RawChannelMessage } from "./lib/channels";
 import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "./lib/jobs/dispatch";
 import type { JobDoc, JobView } from "./lib/jobs/model";
 import { isFinal } from "./lib/jobs/state";
+import { isTransient } from "./lib/jobs/transient";
 import { hostedPlugins } from "./lib/plugins/host";
 import { describe, type InputFile, type PluginManifest, type WrittenOutput } from "./lib/plugins/manifest";
 import { runPlugin, toJobError, type RunOutcome } from "./lib/plugins/runner";
@@ -44,13 +45,8 @@ type This = import("moleculer").Service<ServiceSettingSchema> & WorkerVars & Wor
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Failures of our own infrastructure (database, broker, NATS), as opposed to the job's own failure. */
-export function isTransient(err: unknown): boolean {
-  const e = err as { type?: string; name?: string; code?: unknown; message?: string };
-  if (["SERVICE_UNAVAILABLE", "SERVICE_NOT_AVAILABLE", "SERVICE_NOT_FOUND", "REQUEST_TIMEOUT", "REQUEST_SKIPPED"].includes(e?.type ?? "")) return true;
-  if (["ServiceNotAvailableError", "ServiceNotFoundError", "RequestTimeoutError", "MongoNetworkError", "MongoServerSelectionError", "MongoNotConnectedError"].includes(e?.name ?? "")) return true;
-  return /ECONNREFUSED|ECONNRESET|connection .*closed|Client must be connected|not connected/i.test(e?.message ?? "");
-}
+/** Re-exported for callers that imported it from here (it lives in lib/jobs/transient.ts). */
+export { isTransient };
 
 const plugins = hostedPlugins();
 
@@ -158,6 +154,9 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         if (!fin.ok) {
           // The job moved on without us (cancelled, expired, taken over): our outputs must not linger.
           for (const o of outputs) await call("storage.remove", { id: o.fileId }).catch(() => undefined);
+          this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): outcome dropped, the job is ${fin.status ?? "gone"}`);
+        } else {
+          this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): ${fin.status}${error ? ` ${error.type}` : ""}`);
         }
       } finally {
         this.running.delete(job.id);

@@ -55,10 +55,29 @@ export async function ensureStream(jsm: JetStreamManager, name: string, subjects
 
 /** Creates the processor's stream and durable consumer if missing; safe to call from many processes at once. */
 export async function ensureConsumer(jsm: JetStreamManager, namespace: string, processor: string): Promise<void> {
-  const stream = streamOf(namespace, processor);
-  const subject = subjectOf(namespace, processor);
+  await ensureDurable(jsm, streamOf(namespace, processor), subjectOf(namespace, processor), groupName(processor));
+}
+
+/**
+ * Where the channels adapter moves a message after MAX_DELIVER_RETRIES failed deliveries (the worker's
+ * handler threw each time: the jobs service kept refusing it, or was unreachable for minutes). The jobs
+ * service consumes it and fails the job with DISPATCH_FAILED, so no job waits forever.
+ */
+export const DEAD_LETTER_CHANNEL = "DEAD_LETTER";
+export const DEAD_LETTER_GROUP = "docmill-jobs-dead-letter";
+
+export function deadLetterSubject(namespace: string): string {
+  return namespace ? `${namespace}.${DEAD_LETTER_CHANNEL}` : DEAD_LETTER_CHANNEL;
+}
+
+/** The dead-letter stream and the jobs service's durable consumer of it (same race-safe creation). */
+export async function ensureDeadLetterConsumer(jsm: JetStreamManager, namespace: string): Promise<void> {
+  const subject = deadLetterSubject(namespace);
+  await ensureDurable(jsm, subject.split(".").join("_"), subject, DEAD_LETTER_GROUP);
+}
+
+async function ensureDurable(jsm: JetStreamManager, stream: string, subject: string, durable: string): Promise<void> {
   await ensureStream(jsm, stream, [subject]);
-  const durable = groupName(processor);
   const config = {
     durable_name: durable,
     deliver_subject: `_docmill_deliver.${subject}`,

@@ -8,6 +8,7 @@
  *     │      paused:<point>
  *     ▼
  *   cancelled (from queued, running or a pause)      expired (from any state but expired)
+ *   failed also from queued: `abandon`, when the job's message went to the dead-letter queue
  *
  * `running → running` is a takeover: the previous worker's lease ran out (it died) and another worker
  * claims the job again. A paused job is resumed by queueing it again with the person's input.
@@ -20,7 +21,7 @@ export type PauseStatus = `paused:${string}`;
 export type JobStatus = "queued" | "running" | FinalStatus | PauseStatus;
 
 /** What a caller asks the machine to do; each names the statuses it may start from. */
-export type JobEvent = "claim" | "takeover" | "pause" | "resume" | "complete" | "fail" | "cancel" | "expire" | "requeue";
+export type JobEvent = "claim" | "takeover" | "pause" | "resume" | "complete" | "fail" | "cancel" | "expire" | "requeue" | "abandon";
 
 const PAUSE_PREFIX = "paused:";
 
@@ -60,6 +61,7 @@ export function targetOf(event: JobEvent, point?: string): JobStatus {
     case "complete":
       return "completed";
     case "fail":
+    case "abandon":
       return "failed";
     case "cancel":
       return "cancelled";
@@ -91,6 +93,10 @@ export function allowedFrom(event: JobEvent, pausePoints: readonly string[] = []
     case "complete":
     case "fail":
       return ["running"];
+    case "abandon":
+      // The runtime gives up on a job no worker could take (its message went to the dead-letter queue);
+      // for a running job only together with a lapsed lease (the caller adds that condition).
+      return ["queued", "running"];
     case "cancel":
       return ["queued", "running", ...paused];
     case "expire":
@@ -115,6 +121,7 @@ export function conflictMessage(event: JobEvent, current: string): string {
     fail: "fail",
     cancel: "cancel",
     expire: "expire",
+    abandon: "give up on",
   };
   return `Cannot ${verb[event]} the job: it is ${current}`;
 }

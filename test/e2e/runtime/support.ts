@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { resetConfig } from "../../../services/lib/config";
+import type { ServiceMods } from "../../../services/lib/runtime";
 import { REPO_ROOT, natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
 import { startStack, type Stack } from "../../support/stack";
 
@@ -25,6 +26,8 @@ export interface RuntimeOptions {
   /** Database of the in-process services (default: a fresh database on the shared server). */
   mongoUrl?: string;
   leaseSeconds?: number;
+  /** Schema changes of the in-process services (e.g. a hook that makes jobs.claim fail). */
+  mods?: Record<string, ServiceMods>;
 }
 
 export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -39,6 +42,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     services: ["gateway", "auth", "storage", "jobs"],
     broker: { namespace: ns, transporter: nats as never, nodeID: `${ns}-gw` },
     ...(opts.mongoUrl ? { mongoUrl: opts.mongoUrl } : {}),
+    ...(opts.mods ? { mods: opts.mods } : {}),
   });
   const workers: SpawnedProcess[] = [];
   const rt: Runtime = {

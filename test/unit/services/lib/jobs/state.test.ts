@@ -14,6 +14,7 @@ const LEGAL: Record<JobEvent, string[]> = {
   fail: ["running"],
   cancel: ["queued", "running", "paused:readyForReview"],
   expire: ["queued", "running", "paused:readyForReview", "completed", "failed", "cancelled"],
+  abandon: ["queued", "running"],
 };
 
 describe("job state machine", () => {
@@ -42,6 +43,7 @@ describe("job state machine", () => {
   it("names targets and pause points", () => {
     expect(targetOf("pause", "readyForReview")).toBe("paused:readyForReview");
     expect(targetOf("resume")).toBe("queued");
+    expect(targetOf("abandon")).toBe("failed");
     expect(pausePointOf("paused:readyForReview")).toBe("readyForReview");
     expect(pausePointOf("running")).toBeUndefined();
     expect(isFinal("cancelled")).toBe(true);

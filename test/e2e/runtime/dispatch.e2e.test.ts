@@ -1,0 +1,89 @@
+/**
+ * Dispatch over JetStream with real worker processes: three workers started at the same moment against
+ * a fresh stream all come up and share the work; a job whose message no worker can handle goes to the
+ * dead-letter queue and fails with DISPATCH_FAILED instead of waiting forever.
+ */
+import { connect } from "nats";
+import type { Context } from "moleculer";
+import { multiPagePdf } from "../../support/pdf-fixtures";
+import { form, signUp, startRuntime, waitForJob, waitForPlugin, type JobBody, type Runtime } from "./support";
+
+jest.setTimeout(240_000);
+
+const runtimes: Runtime[] = [];
+afterAll(async () => {
+  await Promise.all(runtimes.map((r) => r.stop()));
+});
+
+async function submit(rt: Runtime, token: string, name: string, options: Record<string, unknown>): Promise<JobBody> {
+  const r = await fetch(`${rt.stack.baseUrl}/api/jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+    body: form({ file: { data: (await multiPagePdf(1)).bytes, filename: name }, processor: "slow-echo", options: JSON.stringify(options) }),
+  });
+  expect(r.status).toBe(201);
+  return (await r.json()) as JobBody;
+}
+
+it("starts three workers at the same moment on a fresh stream and every one of them takes jobs", async () => {
+  const rt = await startRuntime();
+  runtimes.push(rt);
+  // The same moment: all three spawn before any has created the stream or the durable consumer.
+  const workers = await Promise.all([rt.startWorker("slow-echo"), rt.startWorker("slow-echo"), rt.startWorker("slow-echo")]);
+  await waitForPlugin(rt, "slow-echo", 3);
+  const { token } = await signUp(rt.stack.baseUrl);
+  const ids: string[] = [];
+  // 30 jobs: NATS spreads messages over the group at random, so each worker gets some (1 - 3·(2/3)^30).
+  for (let i = 0; i < 30; i++) ids.push((await submit(rt, token, `r${i}.pdf`, { delayMs: 100, steps: 1 })).id);
+  const finals = await Promise.all(ids.map((id) => waitForJob(rt.stack.baseUrl, token, id)));
+  expect(finals.map((j) => j.status)).toEqual(ids.map(() => "completed"));
+  const perWorker = workers.map((w) => ids.filter((id) => w.output().includes(`job ${id} (slow-echo, attempt 1): completed`)).length);
+  for (const w of workers) expect(w.output()).not.toMatch(/Error while subscribing|consumer.*already|ERROR/);
+  expect(perWorker.every((n) => n >= 1)).toBe(true);
+  expect(perWorker.reduce((a, b) => a + b, 0)).toBe(30);
+});
+
+it("fails a job whose message went to the dead-letter queue with DISPATCH_FAILED, and keeps serving", async () => {
+  let refuse = true;
+  let refused = 0;
+  const rt = await startRuntime({
+    mods: {
+      jobs: {
+        hooks: {
+          before: {
+            // A jobs service that keeps refusing the claim (a bug, a broken record): every delivery's
+            // handler throws, so JetStream redelivers it until the adapter dead-letters it.
+            claim(ctx: Context<{ id: string }>) {
+              if (refuse) {
+                refused++;
+                throw new Error(`claim of ${ctx.params.id} refused`);
+              }
+            },
+          },
+        },
+      },
+    },
+  });
+  runtimes.push(rt);
+  await rt.startWorker("slow-echo");
+  await waitForPlugin(rt, "slow-echo");
+  const { token } = await signUp(rt.stack.baseUrl);
+  const poisoned = await submit(rt, token, "poison.pdf", {});
+  const failed = await waitForJob(rt.stack.baseUrl, token, poisoned.id);
+  expect(failed.status).toBe("failed");
+  expect(failed.error!.type).toBe("DISPATCH_FAILED");
+  expect(failed.error!.message).toMatch(/No worker could take the job \(slow-echo\).*dead-letter queue/);
+  expect(refused).toBeGreaterThanOrEqual(5);
+
+  const nc = await connect({ servers: rt.nats });
+  try {
+    const info = await (await nc.jetstreamManager()).streams.info(`${rt.ns}_DEAD_LETTER`);
+    expect(info.state.messages).toBeGreaterThanOrEqual(1);
+  } finally {
+    await nc.close();
+  }
+
+  refuse = false;
+  const ok = await submit(rt, token, "fine.pdf", {});
+  expect((await waitForJob(rt.stack.baseUrl, token, ok.id)).status).toBe("completed");
+});
