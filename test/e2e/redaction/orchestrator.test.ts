@@ -254,6 +254,18 @@ describe("bad input", () => {
   });
 });
 
+describe("the published contract", () => {
+  it("documents JobResponse, the review body and the file types in the OpenAPI document", async () => {
+    const doc = (await http("GET", "/openapi.json")).body;
+    const review = doc.paths["/v1/jobs/{id}/redaction"].post;
+    expect(review.security).toEqual(expect.arrayContaining([{ apiKeyAuth: [] }]));
+    expect(Object.keys(review.requestBody.content["application/json"].schema.properties)).toEqual(["accept", "reject", "areas", "redactions"]);
+    expect(review.responses["202"].content["application/json"].schema.properties.status.enum).toContain("readyForReview");
+    expect(review.description).toMatch(/top-left/);
+    expect(doc.paths["/v1/jobs"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["status", "pageSize", "cursor"]));
+  });
+});
+
 describe("detection configurations", () => {
   it("lets an admin create a default configuration that users can read but not change", async () => {
     const created = await http("POST", "/v1/detection-configurations", { token: admin, json: { name: "Emails only", isDefault: true, configuration: { labels: ["EMAIL_ADDRESS"], sameSpanStrategy: "deterministicWins" } } });
