@@ -267,7 +267,7 @@ describe("the published contract", () => {
 });
 
 describe("detection configurations", () => {
-  it("lets an admin create a default configuration that users can read but not change", async () => {
+  it("lets an admin set a default configuration that users can read but not change, and that new jobs start from", async () => {
     const created = await http("POST", "/v1/detection-configurations", { token: admin, json: { name: "Emails only", isDefault: true, configuration: { labels: ["EMAIL_ADDRESS"], sameSpanStrategy: "deterministicWins" } } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: "Emails only", isDefault: true });
@@ -277,6 +277,25 @@ describe("detection configurations", () => {
     expect((await http("POST", "/v1/detection-configurations", { token: userToken, json: { name: "x", configuration: {} } })).status).toBe(403);
     const bad = await http("PUT", `/v1/detection-configurations/${created.body.id}`, { token: admin, json: { configuration: { labels: ["NOPE"] } } });
     expect(bad.status).toBe(400);
+    // New jobs start from the default; a job's own configuration is merged over it (here: its labels and a custom term).
+    const fromDefault = await upload(key1, original, "default.pdf");
+    expect(fromDefault.body.configurationId).toBe(created.body.id);
+    const custom = await upload(key1, original, "custom.pdf", {
+      detectionConfiguration: JSON.stringify({ labels: ["IBAN", "ANIMAL"], keywordRecognizers: [{ name: "animals", label: "ANIMAL", keywords: ["fox"] }] }),
+    });
+    expect(custom.status).toBe(201);
+    const labelsOf = async (id: string) => {
+      await waitFor(id, key1, ["readyForReview"]);
+      const det = JSON.parse(Buffer.from((await download(id, "detections", key1)).bytes).toString());
+      return { found: [...new Set(det.findings.map((f: { label: string }) => f.label))].sort(), allowed: det.labels as string[] };
+    };
+    expect((await labelsOf(fromDefault.body.id)).found).toEqual(["EMAIL_ADDRESS"]);
+    const c = await labelsOf(custom.body.id);
+    expect(c.found).toEqual(["ANIMAL", "IBAN"]);
+    // The custom label may also name a hand-drawn area of that job.
+    expect(c.allowed).toContain("ANIMAL");
+    const r = await http("POST", `/v1/jobs/${custom.body.id}/redaction`, { apiKey: key1, json: { accept: [], areas: [{ page: 2, x: 70, y: 90, width: 100, height: 20, label: "ANIMAL" }] } });
+    expect(r.status).toBe(202);
     expect((await http("DELETE", `/v1/detection-configurations/${created.body.id}`, { token: admin })).status).toBe(204);
     expect((await http("GET", "/v1/detection-configurations/default", { token: userToken })).status).toBe(404);
   });
