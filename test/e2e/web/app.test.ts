@@ -1,22 +1,40 @@
 /**
- * The web app in a real browser against the real stack (gateway, auth, keys on the real database):
- * sign-in with the seeded administrator's forced password change, silent session restore on reload,
- * registration, the strict CSP, administration of users and API keys (the raw key shown once and
- * checked against the keys service), and a keyboard-only pass through sign-in.
+ * The web app in a real browser against the real stack in process (gateway, auth, keys, storage, jobs,
+ * an in-process worker running the tagging and redaction plugins, tagger, orchestrator, on the real
+ * database): sign-in with the seeded administrator's forced password change, silent session restore,
+ * registration, the strict CSP, users and API keys (the raw key shown once, then used by this test
+ * with fetch), single tagging of a text and a scanned PDF, a batch of ten with live progress and exports
+ * compared with the history API, a redaction review with the mouse (boxes where the detections are,
+ * one rejected, one area drawn, the downloaded PDF read back with pdftotext), and the same review done
+ * with the keyboard alone.
  */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { intersects, rectToScreen } from "../../../web/src/viewer/coords";
+import { piiTextPdf, scannedPdf, type Fixture } from "../../support/pdf-fixtures";
 import { startStack, type Stack } from "../../support/stack";
-import { ensureWebBuilt, launch, shot, watchConsole } from "./support";
+import { ensureWebBuilt, launch, parseCsvRows, pdfText, shot, topicPdf, watchConsole } from "./support";
 
 const ADMIN = { email: "admin@example.com", initial: "Admin@1234!Tmp", next: "Web-Admin#2026pw" };
 
+const SERVICES = ["gateway", "auth", "keys", "storage", "jobs", "worker", "tagger", "orchestrator"];
+
 let stack: Stack;
 let browser: Browser;
+let pii: Fixture;
 
 beforeAll(async () => {
   ensureWebBuilt();
-  stack = await startStack({ services: ["gateway", "auth", "keys"] });
-  browser = await launch();
+  // Channels go over the run's NATS when it is set: a namespace of our own keeps other test files' jobs apart.
+  stack = await startStack({ services: SERVICES, broker: { namespace: `web-${randomBytes(4).toString("hex")}` } });
+  [browser, pii] = await Promise.all([launch(), piiTextPdf()]);
+  // The in-process worker registers its plugins through the registry: wait until jobs can run both.
+  for (let i = 0; i < 300; i++) {
+    const plugins = await stack.broker.call<Array<{ id: string }>>("jobs.plugins");
+    if (["tagging", "redaction"].every((id) => plugins.some((p) => p.id === id))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }, 240_000);
 
 afterAll(async () => {
@@ -36,6 +54,49 @@ async function signIn(page: Page, login: string, password: string) {
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+async function signedInPage(viewport = { width: 1366, height: 860 }) {
+  const { ctx, page, problems } = await newPage();
+  await page.setViewportSize(viewport);
+  await signIn(page, ADMIN.email, ADMIN.next);
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  return { ctx, page, problems };
+}
+
+async function go(page: Page, link: string, heading = link) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
+  await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+}
+
+let adminToken = "";
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API bodies are compared field by field
+type Json = any;
+
+/** The API as the test sees it (the administrator's bearer token), to compare with what the app shows. */
+async function api(path: string, init: { method?: string; body?: BodyInit } = {}): Promise<Json> {
+  if (!adminToken) {
+    const r = await fetch(`${stack.baseUrl}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login: ADMIN.email, password: ADMIN.next }) });
+    adminToken = ((await r.json()) as { token: string }).token;
+  }
+  const r = await fetch(stack.baseUrl + path, { method: init.method ?? "GET", headers: { authorization: `Bearer ${adminToken}` }, body: init.body });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  const type = r.headers.get("content-type") ?? "";
+  return type.includes("json") ? r.json() : Buffer.from(await r.arrayBuffer());
+}
+
+/** Texts of the tag chips (each chip ends with its remove button). */
+async function shownTags(page: Page): Promise<string[]> {
+  return (await page.getByTestId("tags").locator("li").allTextContents()).map((t) => t.replace(/×\s*$/, "").trim());
+}
+
+/** Screen rectangle of an element relative to the page overlay. */
+async function relBox(page: Page, selector: string, nth = 0) {
+  const ob = (await page.getByTestId("page-overlay").boundingBox())!;
+  const b = (await page.locator(selector).nth(nth).boundingBox())!;
+  return { x: b.x - ob.x, y: b.y - ob.y, width: b.width, height: b.height };
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) < 1.5;
 
 describe("web app", () => {
   it("serves the app under /app/ with a CSP that forbids inline scripts and index.html for client routes", async () => {
@@ -137,9 +198,16 @@ describe("web app", () => {
     expect(raw).toMatch(/^pdft_[A-Za-z0-9_-]{40,}$/);
     await shot(page, "05-admin-api-key-created");
 
-    // The key authenticates as the chosen user (what an X-Api-Key request resolves to).
+    // The key authenticates as the chosen user (what an X-Api-Key request resolves to)...
     const principal = await stack.broker.call<{ email: string }, { key: string }>("keys.resolve", { key: raw });
     expect(principal.email).toBe("robot@example.org");
+    // ...and works on the jobs routes only: every other route refuses a key.
+    const jobs = await fetch(`${stack.baseUrl}/v1/jobs`, { headers: { "x-api-key": raw } });
+    expect(jobs.status).toBe(200);
+    expect(await jobs.json()).toMatchObject({ items: [], nextCursor: null });
+    const me = await fetch(`${stack.baseUrl}/v1/users/me`, { headers: { "x-api-key": raw } });
+    expect(me.status).toBe(403);
+    expect(await me.json()).toMatchObject({ status: 403 });
 
     // The list never shows the raw key again.
     await page.getByRole("button", { name: "Done" }).click();
@@ -152,6 +220,7 @@ describe("web app", () => {
     await row.getByText("revoked").waitFor();
     await shot(page, "06-admin-api-keys");
     await expect(stack.broker.call("keys.resolve", { key: raw })).rejects.toMatchObject({ code: 401 });
+    expect((await fetch(`${stack.baseUrl}/v1/jobs`, { headers: { "x-api-key": raw } })).status).toBe(401);
     expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
     await ctx.close();
   });
@@ -210,4 +279,219 @@ describe("web app", () => {
     await shot(page, "10-tablet-tag-single");
     await ctx.close();
   });
+
+  it("tags a text PDF and a scanned PDF, shows the tags history recorded, and re-runs a stored document", async () => {
+    const { ctx, page, problems } = await signedInPage();
+    await go(page, "Tag a document");
+    const tagList = page.getByTestId("tags");
+
+    await page.getByLabel("PDF file").setInputFiles({ name: "customer-record.pdf", mimeType: "application/pdf", buffer: Buffer.from(pii.bytes) });
+    await page.getByRole("button", { name: "Generate tags" }).click();
+    await tagList.locator("li").first().waitFor({ timeout: 120_000 });
+    const textDoc = (await tagList.getAttribute("data-document-id"))!;
+    expect(await page.getByTestId("extraction-method").textContent()).toBe("pdfjs_text");
+    const recorded = await api(`/api/history/documents/${textDoc}`);
+    expect(recorded.status).toBe("success");
+    expect(await shownTags(page)).toEqual(recorded.tags);
+    expect(recorded.tags.length).toBeGreaterThanOrEqual(3);
+    await shot(page, "11-tag-result-text");
+
+    // Re-run tags the stored PDF again with other options: a new history document, at most 4 tags.
+    await page.getByLabel("Number of tags").fill("4");
+    await page.getByRole("button", { name: "Re-run" }).click();
+    await page.waitForFunction((old) => {
+      const id = document.querySelector("[data-testid=tags]")?.getAttribute("data-document-id");
+      return !!id && id !== old;
+    }, textDoc);
+    const rerun = await api(`/api/history/documents/${(await tagList.getAttribute("data-document-id"))!}`);
+    expect(rerun.title).toBe(recorded.title);
+    expect(rerun.tags.length).toBeLessThanOrEqual(4);
+    expect(await shownTags(page)).toEqual(rerun.tags);
+
+    // A scan: no text layer, so the page goes through OCR.
+    const scan = await scannedPdf();
+    await page.getByLabel("Number of tags").fill("8");
+    await page.getByLabel("PDF file").setInputFiles({ name: "scanned-record.pdf", mimeType: "application/pdf", buffer: Buffer.from(scan.bytes) });
+    await page.getByRole("button", { name: "Generate tags" }).click();
+    await page.getByTestId("extraction-method").filter({ hasText: "tesseract_ocr" }).waitFor({ timeout: 180_000 });
+    expect(await page.getByTestId("extraction-method").textContent()).toBe("tesseract_ocr (scanned document)");
+    const scanned = await api(`/api/history/documents/${(await tagList.getAttribute("data-document-id"))!}`);
+    expect(scanned.processing_metadata).toMatchObject({ is_scanned: true, ocr_pages: [1] });
+    expect(await shownTags(page)).toEqual(scanned.tags);
+    expect(scanned.tags.length).toBeGreaterThanOrEqual(3);
+    await page.getByText("OCR confidence").waitFor();
+    await shot(page, "12-tag-result-scanned");
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
+    await ctx.close();
+  }, 300_000);
+
+  it("runs a batch of ten uploaded PDFs with live progress to 100 % and exports exactly what the history API holds", async () => {
+    const { ctx, page, problems } = await signedInPage();
+    const topics = ["Solar panel maintenance", "Coffee roasting guide", "Bridge inspection report", "Beekeeping in winter", "Marathon training plan", "Sourdough bread baking", "Railway signalling basics", "Orchid care handbook", "Glacier melt survey", "Chess opening theory"];
+    const files = await Promise.all(
+      topics.map(async (t, i) => ({
+        name: `topic-${String(i + 1).padStart(2, "0")}.pdf`,
+        mimeType: "application/pdf",
+        buffer: await topicPdf(t, [`This document is about ${t.toLowerCase()}.`, `${t} needs careful planning, good tools and regular review.`, `Every section of this ${t.toLowerCase()} document explains one practical step.`]),
+      })),
+    );
+    await go(page, "Batch");
+    await page.locator("#batch-files").setInputFiles(files);
+    await page.getByRole("heading", { name: "10 PDF files" }).waitFor();
+    await page.getByRole("button", { name: "Start batch of 10" }).click();
+    await page.waitForURL(/\/app\/batch\/[^/]+$/);
+    const jobId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+
+    // Rows only arrive over the WebSocket (catch-up and per-document messages): all ten, all tagged.
+    await page.locator('[role=progressbar][aria-valuenow="100"]').waitFor({ timeout: 150_000 });
+    await page.getByTestId("batch-counts").filter({ hasText: "10 of 10 done" }).waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-status="success"]').nth(9).waitFor({ timeout: 30_000 });
+    await page.locator(".badge", { hasText: "Completed" }).first().waitFor();
+    await shot(page, "13-batch-progress");
+
+    const status = await api(`/api/batch/jobs/${jobId}/status`);
+    expect(status).toMatchObject({ status: "completed", progress: 1, processed_count: 10, failed_count: 0, total: 10 });
+    const record = await api(`/api/history/jobs/${jobId}`);
+    expect(record.documents).toHaveLength(10);
+    const expected = record.documents.map((d: Json) => ({ title: d.title, file_path: d.file_path, status: d.status, tags: d.tags, error: d.error_message }));
+
+    // The page's rows say what the server recorded.
+    for (const d of record.documents) {
+      const row = page.locator("tr[data-row]", { has: page.getByRole("cell", { name: d.title, exact: true }) });
+      expect(await row.locator("td").nth(3).textContent()).toBe(d.tags.join(", "));
+    }
+
+    const [jsonDl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
+    expect(jsonDl.suggestedFilename()).toBe(`batch-${jobId}.json`);
+    expect(JSON.parse(readFileSync((await jsonDl.path())!, "utf8"))).toEqual(expected);
+
+    const [csvDl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    const rows = parseCsvRows(readFileSync((await csvDl.path())!, "utf8"));
+    expect(rows[0]).toEqual(["title", "file_path", "status", "tags", "error"]);
+    expect(rows.slice(1)).toEqual(expected.map((d: Json) => [d.title, d.file_path, d.status, d.tags.join(", "), d.error ?? ""]));
+
+    // History lists the batch and its documents.
+    await go(page, "History");
+    const last = record.documents.find((d: Json) => d.file_path === "topic-10.pdf");
+    await page.getByRole("button", { name: last.title, exact: true }).first().click();
+    await page.getByRole("heading", { name: last.title, exact: true }).waitFor();
+    await shot(page, "14-history");
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
+    await ctx.close();
+  }, 300_000);
+
+  it("reviews a redaction with the mouse: boxes over the detected words, one rejected, one drawn, and the download proves it", async () => {
+    const { ctx, page, problems } = await signedInPage({ width: 1366, height: 1000 });
+    await go(page, "Redaction");
+    await page.getByLabel("PDF to redact").setInputFiles({ name: "customer-record.pdf", mimeType: "application/pdf", buffer: Buffer.from(pii.bytes) });
+    await page.getByRole("button", { name: "Upload and detect" }).click();
+    await page.waitForURL(/\/app\/redact\/[^/]+$/);
+    const jobId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+    await page.getByRole("button", { name: "Submit redaction" }).waitFor({ timeout: 150_000 });
+    await page.locator("button.det[data-detection-id]").first().waitFor();
+
+    const found = await api(`/v1/jobs/${jobId}/files/detections`);
+    const onPage = found.findings.filter((f: Json) => f.page === 1);
+    const boxCount = (label: string) => onPage.filter((f: Json) => f.label === label).reduce((n: number, f: Json) => n + f.boxes.length, 0);
+    for (const label of new Set<string>(onPage.map((f: Json) => f.label))) {
+      expect(await page.locator(`button.det[data-label="${label}"]`).count()).toBe(boxCount(label));
+    }
+    // Every drawn box is the detection's box through the app's coordinates module at the page's zoom...
+    const overlay = (await page.getByTestId("page-overlay").boundingBox())!;
+    const zoom = overlay.width / found.pages[0].width;
+    for (const f of onPage) {
+      for (let i = 0; i < f.boxes.length; i++) {
+        const want = rectToScreen(f.boxes[i], zoom);
+        const got = await relBox(page, `button.det[data-detection-id="${f.id}"]`, i);
+        expect([got.x, got.y, got.width, got.height].every((v, k) => close(v, [want.x, want.y, want.width, want.height][k]))).toBe(true);
+      }
+    }
+    // ...and lies over the word it names, where the fixture wrote it.
+    const words = pii.truth.pages[0].words;
+    const wordBox = (text: string) => words.find((w) => w.text === text)!.box;
+    const email = onPage.find((f: Json) => f.label === "EMAIL_ADDRESS");
+    const emailOnScreen = await relBox(page, `button.det[data-detection-id="${email.id}"]`);
+    const emailWord = rectToScreen(wordBox("john.smith@example.com"), zoom);
+    expect(intersects(emailOnScreen, emailWord)).toBe(true);
+    expect(emailOnScreen.x).toBeLessThanOrEqual(emailWord.x + 1);
+    expect(emailOnScreen.x + emailOnScreen.width).toBeGreaterThanOrEqual(emailWord.x + emailWord.width - 1);
+
+    // Reject the IP address: it must stay in the output.
+    const ip = onPage.find((f: Json) => f.label === "IP_ADDRESS");
+    expect(ip.text).toBe("192.168.1.20");
+    const ipBox = page.locator(`button.det[data-detection-id="${ip.id}"]`).first();
+    await ipBox.click();
+    expect(await ipBox.getAttribute("aria-pressed")).toBe("false");
+
+    // Draw an area over "quick brown fox", which nothing detected.
+    const from = rectToScreen(wordBox("quick"), zoom);
+    const to = rectToScreen(wordBox("fox"), zoom);
+    await page.mouse.move(overlay.x + from.x - 3, overlay.y + from.y - 3);
+    await page.mouse.down();
+    await page.mouse.move(overlay.x + to.x + to.width + 3, overlay.y + to.y + to.height + 3, { steps: 8 });
+    await page.mouse.up();
+    await page.locator("button.det.manual").waitFor();
+    await shot(page, "15-review-boxes");
+
+    await page.getByRole("button", { name: "Submit redaction" }).click();
+    await page.getByRole("button", { name: "Download redacted PDF" }).waitFor({ timeout: 150_000 });
+    await page.getByTestId("verification").filter({ hasText: "passed" }).waitFor();
+    const job = await api(`/v1/jobs/${jobId}`);
+    expect(job).toMatchObject({ status: "finished", review: { acceptedFindings: found.findings.length - 1, rejectedFindings: 1, manualAreas: 1 } });
+    await shot(page, "16-review-finished");
+
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download redacted PDF" }).click()]);
+    const text = pdfText((await dl.path())!);
+    for (const gone of ["quick", "brown", "fox", "john.smith@example.com", "123-45-6789"]) expect(text).not.toContain(gone);
+    expect(text).toContain("192.168.1.20");
+    expect(text).toContain("jumps");
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
+    await ctx.close();
+  }, 360_000);
+
+  it("reviews a redaction with the keyboard alone: tab to a detection, reject it, add an area, submit", async () => {
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from(pii.bytes)], { type: "application/pdf" }), "keyboard.pdf");
+    const created = await api("/v1/jobs", { method: "POST", body: form });
+    const { ctx, page } = await signedInPage({ width: 1366, height: 1000 });
+    await page.goto(`${stack.baseUrl}/app/redact/${created.id}`);
+    await page.getByRole("button", { name: "Submit redaction" }).waitFor({ timeout: 150_000 });
+    await page.locator("button.det[data-detection-id]").first().waitFor();
+    await page.getByRole("heading", { name: "keyboard.pdf" }).focus();
+
+    const active = () => page.evaluate(() => {
+      const e = document.activeElement as HTMLElement | null;
+      return { id: e?.dataset.detectionId ?? "", testid: e?.dataset.testid ?? "", text: e?.textContent?.trim() ?? "", pressed: e?.getAttribute("aria-pressed") ?? "" };
+    });
+    const tabUntil = async (ok: (a: Awaited<ReturnType<typeof active>>) => boolean, key = "Tab") => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press(key);
+        const a = await active();
+        if (ok(a)) return a;
+      }
+      throw new Error(`no focusable element matched after 80 presses of ${key}`);
+    };
+
+    const det = await tabUntil((a) => !!a.id);
+    expect(det.pressed).toBe("true");
+    await page.keyboard.press("Enter");
+    expect((await active()).pressed).toBe("false");
+
+    await tabUntil((a) => a.testid === "page-overlay", "Shift+Tab");
+    await page.keyboard.press("n");
+    await page.locator("button.det.manual").waitFor();
+    const before = await relBox(page, "button.det.manual");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    const after = await relBox(page, "button.det.manual");
+    expect(after.y).toBeGreaterThan(before.y);
+    await shot(page, "17-review-keyboard");
+
+    await tabUntil((a) => a.text === "Submit redaction");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Download redacted PDF" }).waitFor({ timeout: 150_000 });
+    const job = await api(`/v1/jobs/${created.id}`);
+    expect(job).toMatchObject({ status: "finished", review: { rejectedFindings: 1, manualAreas: 1 } });
+    await ctx.close();
+  }, 360_000);
 });

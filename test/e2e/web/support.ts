@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { PDFDocument, StandardFonts } from "pdf-lib";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export const ROOT = path.resolve(__dirname, "../../..");
@@ -54,4 +55,52 @@ export function watchConsole(page: Page): string[] {
   });
   page.on("pageerror", (e) => problems.push(String(e)));
   return problems;
+}
+
+/** A one-page text PDF about one subject (batch inputs: every document has its own words). */
+export async function topicPdf(title: string, lines: string[]): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.setTitle(title);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595.28, 841.89]);
+  page.drawText(title, { x: 72, y: 760, size: 18, font });
+  lines.forEach((line, i) => page.drawText(line, { x: 72, y: 720 - i * 18, size: 12, font }));
+  return Buffer.from(await doc.save());
+}
+
+/** The text pdftotext (poppler-utils) reads from a PDF: what a person could copy out of the file. */
+export function pdfText(file: string): string {
+  const r = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`pdftotext failed (is poppler-utils installed?): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Reads a small CSV (quoted cells, "" escapes) into rows of cells. */
+export function parseCsvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
 }

@@ -1,9 +1,16 @@
-/** Orchestrator jobs (redaction review) and detection configurations. */
+/**
+ * Orchestrator jobs (redaction review) and detection configurations, as the server defines them
+ * (services/lib/orchestrator/model.ts, docs/redaction.md). Findings are not part of the job: they are
+ * the job's `detections` file, downloadable from readyForReview on.
+ */
 import { get, post, put, request, send } from "./client";
 
-export type JobStatus = "created" | "detectionInProgress" | "readyForReview" | "redactionInProgress" | "finished" | "expired" | "failed" | string;
+export type JobStatus = "created" | "detectionInProgress" | "readyForReview" | "redactionInProgress" | "finished" | "expired" | "failed" | "cancelled";
 
-/** Boxes are PDF points with a top-left origin on the page as displayed (rotation applied). */
+/** The file types of GET /v1/jobs/:id/files/:fileType. */
+export const FILE_TYPES = { original: "originalPdf", detections: "detections", redacted: "redactedPdf", report: "report" } as const;
+
+/** Boxes are PDF points with a top-left origin on the page as displayed (rotation applied); pages are 1-based. */
 export interface Box {
   x: number;
   y: number;
@@ -11,6 +18,7 @@ export interface Box {
   height: number;
 }
 
+/** One finding of the detection result. */
 export interface Detection {
   id: string;
   label: string;
@@ -18,7 +26,8 @@ export interface Detection {
   score: number;
   page: number;
   boxes: Box[];
-  source?: string;
+  source?: "text" | "ocr" | string;
+  recognizer?: string;
 }
 
 export interface PageInfo {
@@ -26,30 +35,52 @@ export interface PageInfo {
   width: number;
   height: number;
   rotation?: number;
+  source?: "text" | "ocr" | string;
+  confidence?: number;
 }
 
+/** The `detections` file. */
+export interface DetectionResult {
+  phase?: string;
+  pageCount: number;
+  pages: PageInfo[];
+  findings: Detection[];
+  /** Labels an area may carry (built-in, the job's custom recognisers, MANUAL). */
+  labels?: string[];
+}
+
+/** Recorded after every redaction (finished jobs). */
 export interface Verification {
-  passed?: boolean;
-  ok?: boolean;
+  verifiedAt?: string;
+  method?: string[];
+  redactedStrings?: number;
+  unchecked?: number;
+  pagesChecked?: number;
+  leaks?: number;
+  structureProblems?: string[];
   [k: string]: unknown;
 }
 
 export interface Job {
   id: string;
   status: JobStatus;
-  fileName?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  createdBy?: string;
-  reviewedBy?: string | null;
-  expiresAt?: string;
-  pageCount?: number;
-  pages?: PageInfo[];
-  detections?: Detection[];
-  error?: { title?: string; detail?: string } | string | null;
-  verification?: Verification | null;
-  progress?: number;
-  [k: string]: unknown;
+  fileName: string;
+  pageCount: number | null;
+  findingsCount: number | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  expiresAt: string;
+  externalId: string | null;
+  configurationId: string | null;
+  progress: { percent: number; message: string };
+  /** File types that can be downloaded now. */
+  files: string[];
+  error?: { code: string; message: string };
+  verification?: Verification;
+  review?: { acceptedFindings: number; rejectedFindings: number; manualAreas: number };
 }
 
 export interface ManualArea extends Box {
@@ -63,13 +94,19 @@ export interface RedactionBody {
   areas: ManualArea[];
 }
 
+/** True when the server's read-back found nothing that should have been removed. */
+export function verificationPassed(v: Verification | undefined): boolean | undefined {
+  if (!v) return undefined;
+  return (v.leaks ?? 0) === 0 && (v.structureProblems ?? []).length === 0;
+}
+
 export function createJob(file: File): Promise<Job> {
   const form = new FormData();
   form.append("file", file, file.name);
   return request<Job>("POST", "/v1/jobs", { form });
 }
 
-export const listJobs = (q: { pageSize?: number; cursor?: string; status?: string } = {}) => get<{ items: Job[]; nextCursor?: string | null }>("/v1/jobs", q);
+export const listJobs = (q: { pageSize?: number; cursor?: string; status?: string } = {}) => get<{ items: Job[]; nextCursor: string | null }>("/v1/jobs", q);
 export const getJob = (id: string) => get<Job>(`/v1/jobs/${encodeURIComponent(id)}`);
 export const submitRedaction = (id: string, body: RedactionBody) => post<Job>(`/v1/jobs/${encodeURIComponent(id)}/redaction`, body);
 
@@ -78,7 +115,12 @@ export async function jobFile(id: string, fileType: string): Promise<Blob> {
   return res.blob();
 }
 
-// ---- detection configurations ----
+export async function getDetections(id: string): Promise<DetectionResult> {
+  const body = JSON.parse(await (await jobFile(id, FILE_TYPES.detections)).text()) as Partial<DetectionResult>;
+  return { pageCount: body.pageCount ?? 0, pages: body.pages ?? [], findings: body.findings ?? [], labels: body.labels, phase: body.phase };
+}
+
+// ---- detection configurations (plain arrays; writes for admins) ----
 
 export interface DetectionConfiguration {
   id: string;
@@ -88,7 +130,7 @@ export interface DetectionConfiguration {
   configuration: Record<string, unknown>;
 }
 
-export const listConfigs = () => get<DetectionConfiguration[] | { items: DetectionConfiguration[] }>("/v1/detection-configurations");
-export const createConfig = (body: Omit<DetectionConfiguration, "id">) => post<DetectionConfiguration>("/v1/detection-configurations", body);
-export const updateConfig = (id: string, body: Omit<DetectionConfiguration, "id" | "isDefault">) => put<DetectionConfiguration>(`/v1/detection-configurations/${encodeURIComponent(id)}`, body);
+export const listConfigs = () => get<DetectionConfiguration[]>("/v1/detection-configurations");
+export const createConfig = (body: Omit<DetectionConfiguration, "id">) => post<DetectionConfiguration & { warnings?: string[] }>("/v1/detection-configurations", body);
+export const updateConfig = (id: string, body: Omit<DetectionConfiguration, "id" | "isDefault">) => put<DetectionConfiguration & { warnings?: string[] }>(`/v1/detection-configurations/${encodeURIComponent(id)}`, body);
 export const setDefaultConfig = (id: string) => post<unknown>(`/v1/detection-configurations/${encodeURIComponent(id)}/set-default`);

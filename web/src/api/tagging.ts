@@ -1,4 +1,7 @@
-/** Tag generator family: single document, batch, history (see /shared/reference/tag-generator-api.md). */
+/**
+ * Tag generator family: single document, batch, history (docs/tagging.md; the reference is
+ * ../shared/reference/tag-generator-api.md). Errors are FastAPI's `{detail}` bodies, read by client.ts.
+ */
 import { get, post, request } from "./client";
 
 export interface TaggingConfig {
@@ -7,6 +10,8 @@ export interface TaggingConfig {
   num_pages: number;
   num_tags: number;
   exclusion_words?: string[] | null;
+  /** OCR languages: eng (default), deu, fra, spa or combinations such as eng+deu. */
+  language?: string;
 }
 
 export interface SingleResult {
@@ -20,20 +25,38 @@ export interface SingleResult {
   ocr_confidence: number | null;
   ocr_pages?: number[];
   error: string | null;
+  page_count?: number;
+  pages_read?: number;
+  language?: string;
+  engine?: "llm" | "local";
+  model_name?: string | null;
+  job_id?: string;
+  /** The history document: re-runs tag its stored PDF again. */
+  document_id?: string;
   [k: string]: unknown;
+}
+
+/** Config without empty optional fields (an empty api_key would be an invalid key, not "none"). */
+function cleanConfig(config: TaggingConfig): TaggingConfig {
+  const cfg: TaggingConfig = { ...config };
+  if (!cfg.api_key) delete cfg.api_key;
+  if (!cfg.model_name) delete cfg.model_name;
+  if (!cfg.language) delete cfg.language;
+  return cfg;
 }
 
 export function processSingle(input: { file?: File | null; url?: string; config: TaggingConfig; exclusionFile?: File | null }, signal?: AbortSignal): Promise<SingleResult> {
   const form = new FormData();
   if (input.file) form.append("pdf_file", input.file, input.file.name);
   if (input.url) form.append("pdf_url", input.url);
-  const cfg: TaggingConfig = { ...input.config };
-  if (!cfg.api_key) delete cfg.api_key;
-  if (!cfg.model_name) delete cfg.model_name;
-  form.append("config", JSON.stringify(cfg));
+  form.append("config", JSON.stringify(cleanConfig(input.config)));
   if (input.exclusionFile) form.append("exclusion_file", input.exclusionFile, input.exclusionFile.name);
   return request<SingleResult>("POST", "/api/single/process", { form, signal });
 }
+
+/** Tags a stored document again with another config (a new `single` job); 410 once its file expired. */
+export const rerunDocument = (documentId: string, config: TaggingConfig) =>
+  post<SingleResult>(`/api/history/documents/${encodeURIComponent(documentId)}/rerun`, { config: cleanConfig(config) });
 
 // ---- batch ----
 
@@ -66,20 +89,24 @@ export interface RowResult {
   error?: string | null;
   error_type?: string;
   model_name?: string;
+  metadata?: Record<string, unknown>;
   [k: string]: unknown;
 }
 
-export const startBatch = (body: BatchStartBody) => post<{ job_id: string; total_documents: number; message: string }>("/api/batch/start", body);
+export type BatchStarted = { job_id: string; total_documents: number; message: string };
+
+export const startBatch = (body: BatchStartBody) => post<BatchStarted>("/api/batch/start", body);
 export const batchStatus = (id: string) => get<BatchStatus>(`/api/batch/jobs/${encodeURIComponent(id)}/status`);
 export const batchControl = (id: string, what: "pause" | "resume" | "cancel" | "retry") => post<{ message: string }>(`/api/batch/jobs/${encodeURIComponent(id)}/${what}`);
 export const activeBatches = () => get<{ jobs: BatchStatus[] }>("/api/batch/active");
 export const batchTemplate = () => get<{ template: string; columns: Array<{ name: string; required: boolean; description: string }> }>("/api/batch/template");
 
-/** Uploads PDFs for a batch; the server answers with the paths to use as `file_path` (source `upload`). */
-export function uploadBatchFiles(files: File[]): Promise<{ files: Array<{ name: string; file_path: string; file_source_type: string }> }> {
+/** Starts a batch of uploaded PDFs: multipart `files` (repeated) + `config` on the same route. */
+export function startBatchUploads(files: File[], config: TaggingConfig): Promise<BatchStarted> {
   const form = new FormData();
   for (const f of files) form.append("files", f, f.name);
-  return request("POST", "/api/batch/upload", { form });
+  form.append("config", JSON.stringify(cleanConfig(config)));
+  return request<BatchStarted>("POST", "/api/batch/start", { form });
 }
 
 // ---- history ----
@@ -107,6 +134,8 @@ export interface DocumentSummary {
   processed_at: string | null;
   created_at: string;
   job_id?: string;
+  file_size?: number | null;
+  mime_type?: string | null;
   extracted_text?: string;
   processing_metadata?: Record<string, unknown>;
 }
@@ -122,7 +151,8 @@ export interface Stats {
 
 export const historyJobs = (q: { limit?: number; offset?: number; status?: string }) =>
   get<{ jobs: JobSummary[]; total: number; limit: number; offset: number }>("/api/history/jobs", q);
-export const historyJob = (id: string) => get<JobSummary & { config?: TaggingConfig; error_message?: string | null; documents: DocumentSummary[] }>(`/api/history/jobs/${encodeURIComponent(id)}`);
+export type JobDetail = JobSummary & { config?: TaggingConfig; error_message?: string | null; documents: DocumentSummary[] };
+export const historyJob = (id: string) => get<JobDetail>(`/api/history/jobs/${encodeURIComponent(id)}`);
 export const deleteHistoryJob = (id: string) => request<{ message: string }>("DELETE", `/api/history/jobs/${encodeURIComponent(id)}`);
 export const historyDocuments = (limit = 50) => get<{ documents: DocumentSummary[]; total: number }>("/api/history/documents", { limit });
 export const historyDocument = (id: string) => get<DocumentSummary>(`/api/history/documents/${encodeURIComponent(id)}`);

@@ -20,8 +20,7 @@ export default function AdminDetection() {
 
   useEffect(() => {
     listConfigs().then(
-      (body) => {
-        const items = Array.isArray(body) ? body : (body.items ?? []);
+      (items) => {
         const def = items.find((c) => c.isDefault) ?? items[0] ?? null;
         setCurrent(def);
         if (def) {

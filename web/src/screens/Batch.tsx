@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { currentToken, refreshSession } from "../api/client";
-import { batchControl, batchStatus, historyJob, startBatch, uploadBatchFiles, type BatchStatus, type ColumnRole, type RowResult, type TaggingConfig } from "../api/tagging";
+import { batchControl, batchStatus, historyJob, rerunDocument, startBatch, startBatchUploads, type BatchStatus, type ColumnRole, type RowResult, type TaggingConfig } from "../api/tagging";
 import { guessMapping, parseCsv, toCsv } from "../batch/csv";
 import { ErrorText, Progress, StatusBadge, saveBlob } from "../components/ui";
 import { navigate, useScreenTitle } from "../router";
@@ -75,14 +75,9 @@ function BatchSetup() {
     setError(null);
     try {
       const config: TaggingConfig = { num_tags: numTags, num_pages: numPages, model_name: model.trim() || undefined };
-      let documents = rows;
-      let column_mapping = Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)) as Record<string, ColumnRole>;
-      if (pdfs.length) {
-        const up = await uploadBatchFiles(pdfs);
-        documents = up.files.map((f) => ({ title: f.name.replace(/\.pdf$/i, ""), file_path: f.file_path, file_source_type: f.file_source_type }));
-        column_mapping = { title: "title", file_path: "file_path", file_source_type: "file_source_type" };
-      }
-      const r = await startBatch({ documents, config, column_mapping });
+      const column_mapping = Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)) as Record<string, ColumnRole>;
+      // Dropped PDFs travel with the start request itself (multipart `files`); a CSV names its documents.
+      const r = pdfs.length ? await startBatchUploads(pdfs, config) : await startBatch({ documents: rows, config, column_mapping });
       navigate(`/batch/${encodeURIComponent(r.job_id)}`);
     } catch (err) {
       setError(err);
@@ -340,12 +335,26 @@ function BatchProgress({ jobId }: { jobId: string }) {
       const job = await historyJob(jobId);
       const failed = job.documents.filter((d) => d.status === "failed");
       if (!failed.length) return;
-      const r = await startBatch({
-        documents: failed.map((d) => ({ title: d.title, file_path: d.file_path ?? "", file_source_type: d.file_source_type ?? "url" })),
-        config: job.config ?? { num_pages: 3, num_tags: 8 },
-        column_mapping: { title: "title", file_path: "file_path", file_source_type: "file_source_type" },
-      });
-      navigate(`/batch/${encodeURIComponent(r.job_id)}`);
+      const config = job.config ?? { num_pages: 3, num_tags: 8 };
+      // Uploaded PDFs are stored by the server: tag them again in place. Rows that name an address
+      // become a new batch, which fetches them again.
+      const uploaded = failed.filter((d) => d.file_source_type === "upload");
+      const named = failed.filter((d) => d.file_source_type !== "upload");
+      let again = 0;
+      for (const d of uploaded) {
+        setMessage(`Re-tagging ${d.title}…`);
+        const r = await rerunDocument(d.id, config).catch(() => null);
+        if (r?.success) again++;
+      }
+      if (uploaded.length) setMessage(`${again} of ${uploaded.length} uploaded documents tagged on retry (see History).`);
+      if (named.length) {
+        const r = await startBatch({
+          documents: named.map((d) => ({ title: d.title, file_path: d.file_path ?? "", file_source_type: d.file_source_type ?? "url" })),
+          config,
+          column_mapping: { title: "title", file_path: "file_path", file_source_type: "file_source_type" },
+        });
+        navigate(`/batch/${encodeURIComponent(r.job_id)}`);
+      }
     } catch (err) {
       setError(err);
     }

@@ -5,7 +5,7 @@ import { ErrorText, StatusBadge, formatDate } from "../components/ui";
 import { Link, navigate, useScreenTitle } from "../router";
 
 const ACTIVE = new Set(["created", "detectionInProgress", "redactionInProgress"]);
-const STATUSES = ["", "created", "detectionInProgress", "readyForReview", "redactionInProgress", "finished", "failed", "expired"];
+const STATUSES = ["", "created", "detectionInProgress", "readyForReview", "redactionInProgress", "finished", "failed", "expired", "cancelled"];
 
 export default function RedactJobs() {
   useScreenTitle("Redaction");
@@ -124,7 +124,7 @@ export default function RedactJobs() {
                   <StatusBadge status={j.status} />
                 </td>
                 <td>{formatDate(j.createdAt)}</td>
-                <td>{Array.isArray(j.detections) ? j.detections.length : typeof j.detectionCount === "number" ? j.detectionCount : "—"}</td>
+                <td>{j.findingsCount ?? "—"}</td>
               </tr>
             ))}
             {loaded && jobs.length === 0 && (

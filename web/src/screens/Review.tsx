@@ -5,17 +5,14 @@
  * Undecided work survives a reload: decisions are kept per job in sessionStorage until submitted.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
-import { getJob, jobFile, submitRedaction, type Detection, type Job, type ManualArea } from "../api/redaction";
+import { FILE_TYPES, getDetections, getJob, jobFile, submitRedaction, verificationPassed, type Detection, type DetectionResult, type Job, type ManualArea } from "../api/redaction";
 import { ErrorText, StatusBadge, formatDate, messageOf, saveBlob } from "../components/ui";
 import { Link, useScreenTitle } from "../router";
 import { colorFor } from "../viewer/colors";
 import { clampRect, displayedSize, fitWidthZoom, nudgeRect, rectFromPoints, rectToScreen, screenToDisplayed, stepZoom, type PageGeometry, type Rect } from "../viewer/coords";
 import { geometryOf, openPdf, renderPage, type PdfDoc } from "../viewer/pdf";
 
-const BUSY = new Set(["created", "detectionInProgress", "redactionInProgress", "queued", "processing"]);
-/** File types tried, in order, for the original PDF (the first the server knows wins). */
-const ORIGINAL_TYPES = ["original", "originalPdf", "source"];
-const REPORT_TYPES = ["report", "auditReport"];
+const BUSY = new Set(["created", "detectionInProgress", "redactionInProgress"]);
 
 interface Draft {
   rejected: string[];
@@ -36,12 +33,6 @@ function loadDraft(jobId: string): Draft {
   return { rejected: [], areas: [], exclusions: [] };
 }
 
-function detectionsOf(job: Job | null): Detection[] {
-  if (!job) return [];
-  const j = job as Job & { result?: { detections?: Detection[] }; entities?: Detection[] };
-  return j.detections ?? j.result?.detections ?? j.entities ?? [];
-}
-
 function matchesExclusion(d: Detection, words: string[]): boolean {
   const t = d.text.toLowerCase();
   return words.some((w) => w && t.includes(w.toLowerCase()));
@@ -54,6 +45,7 @@ export default function Review({ jobId }: { jobId: string }) {
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [doc, setDoc] = useState<PdfDoc | null>(null);
+  const [found, setFound] = useState<DetectionResult | null>(null);
   const [docError, setDocError] = useState<unknown>(null);
   const [pageNo, setPageNo] = useState(1);
   const [geom, setGeom] = useState<PageGeometry | null>(null);
@@ -96,29 +88,36 @@ export default function Review({ jobId }: { jobId: string }) {
     sessionStorage.setItem(`docmill.review.${jobId}`, JSON.stringify(draft));
   }, [draft, jobId]);
 
-  // ---- the original PDF ----
+  // ---- the original PDF and, once detection is done, the findings (both are job files) ----
   const reviewable = job?.status === "readyForReview";
+  const hasOriginal = !!job?.files.includes(FILE_TYPES.original);
+  const hasDetections = !!job?.files.includes(FILE_TYPES.detections);
   useEffect(() => {
-    if (!job || doc || BUSY.has(job.status) && job.status !== "redactionInProgress") return;
+    if (!hasOriginal) return;
     let alive = true;
-    void (async () => {
-      let lastErr: unknown = null;
-      for (const t of ORIGINAL_TYPES) {
-        try {
-          const blob = await jobFile(jobId, t);
-          const d = await openPdf(await blob.arrayBuffer());
-          if (alive) setDoc(d);
-          return;
-        } catch (err) {
-          lastErr = err;
-        }
-      }
-      if (alive) setDocError(lastErr);
-    })();
+    jobFile(jobId, FILE_TYPES.original)
+      .then((blob) => blob.arrayBuffer())
+      .then(openPdf)
+      .then(
+        (d) => alive && setDoc(d),
+        (err: unknown) => alive && setDocError(err),
+      );
     return () => {
       alive = false;
     };
-  }, [job, doc, jobId]);
+  }, [hasOriginal, jobId]);
+
+  useEffect(() => {
+    if (!hasDetections) return;
+    let alive = true;
+    getDetections(jobId).then(
+      (r) => alive && setFound(r),
+      (err: unknown) => alive && setError(err),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [hasDetections, jobId]);
 
   // ---- render the current page ----
   useEffect(() => {
@@ -149,7 +148,7 @@ export default function Review({ jobId }: { jobId: string }) {
     };
   }, [doc, pageNo, zoom]);
 
-  const detections = useMemo(() => detectionsOf(job), [job]);
+  const detections = useMemo(() => found?.findings ?? [], [found]);
   const rejected = useMemo(() => new Set(draft.rejected), [draft.rejected]);
   const isRejected = useCallback((d: Detection) => rejected.has(d.id) || matchesExclusion(d, draft.exclusions), [rejected, draft.exclusions]);
   const pageCount = doc?.numPages ?? job?.pageCount ?? 1;
@@ -192,7 +191,7 @@ export default function Review({ jobId }: { jobId: string }) {
   }
 
   function addArea(r: Rect) {
-    const area: ManualArea = { page: pageNo, label: areaLabel.trim() || "MANUAL", ...clampRect(r, size) };
+    const area: ManualArea = { page: pageNo, label: areaLabel || "MANUAL", ...clampRect(r, size) };
     setDraft((d) => ({ ...d, areas: [...d.areas, area] }));
     setSelection({ kind: "area", index: draft.areas.length });
     setAnnounce(`Area added on page ${pageNo}. Arrow keys move it, Shift and arrows resize it, Delete removes it.`);
@@ -279,18 +278,13 @@ export default function Review({ jobId }: { jobId: string }) {
     }
   }
 
-  async function download(types: string[], name: string) {
+  async function download(fileType: string, name: string) {
     setDownloadError(null);
-    let last: unknown = null;
-    for (const t of types) {
-      try {
-        saveBlob(await jobFile(jobId, t), name);
-        return;
-      } catch (err) {
-        last = err;
-      }
+    try {
+      saveBlob(await jobFile(jobId, fileType), name);
+    } catch (err) {
+      setDownloadError(err);
     }
-    setDownloadError(last);
   }
 
   if (error && !job) {
@@ -305,8 +299,9 @@ export default function Review({ jobId }: { jobId: string }) {
   if (!job) return <p role="status">Loading the job…</p>;
 
   const acceptedCount = detections.filter((d) => !isRejected(d)).length;
-  const verification = job.verification ?? (job as { result?: { verification?: Job["verification"] } }).result?.verification;
-  const fileBase = (job.fileName ?? "document").replace(/\.pdf$/i, "");
+  const passed = verificationPassed(job.verification);
+  const fileBase = (job.fileName || "document").replace(/\.pdf$/i, "");
+  const areaLabels = found?.labels?.length ? found.labels : ["MANUAL"];
 
   return (
     <section aria-labelledby="review-title">
@@ -314,30 +309,41 @@ export default function Review({ jobId }: { jobId: string }) {
         <Link to="/redact">← All jobs</Link>
       </div>
       <h1 id="review-title" tabIndex={-1}>
-        {job.fileName ?? job.id}
+        {job.fileName || job.id}
       </h1>
       <p className="actions">
         <StatusBadge status={job.status} /> <span className="muted">created {formatDate(job.createdAt)}</span>
-        {BUSY.has(job.status) && <span role="status">Working… this page updates by itself.</span>}
+        {BUSY.has(job.status) && (
+          <span role="status">
+            {job.progress.message || "Working…"} ({job.progress.percent} %). This page updates by itself.
+          </span>
+        )}
       </p>
       <ErrorText error={error} />
-      {job.status === "failed" && <ErrorText error={typeof job.error === "string" ? job.error : (job.error?.detail ?? job.error?.title ?? "The job failed")} />}
+      {job.status === "failed" && <ErrorText error={job.error ? `${job.error.message} (${job.error.code})` : "The job failed"} />}
+      {job.status === "expired" && <p className="muted">This job expired: its files were deleted.</p>}
+      {job.review && (
+        <p className="muted" data-testid="review-summary">
+          Reviewed: {job.review.acceptedFindings} findings redacted, {job.review.rejectedFindings} kept, {job.review.manualAreas} drawn area{job.review.manualAreas === 1 ? "" : "s"}.
+        </p>
+      )}
 
       {job.status === "finished" && (
         <div className="panel" aria-label="Result">
           <h2>Redacted document</h2>
           <div className="actions">
-            <button type="button" onClick={() => void download(["redactedPdf"], `${fileBase}-redacted.pdf`)}>
+            <button type="button" onClick={() => void download(FILE_TYPES.redacted, `${fileBase}-redacted.pdf`)}>
               Download redacted PDF
             </button>
-            <button type="button" className="secondary" onClick={() => void download(REPORT_TYPES, `${fileBase}-report.json`)}>
+            <button type="button" className="secondary" onClick={() => void download(FILE_TYPES.report, `${fileBase}-report.json`)}>
               Download report
             </button>
           </div>
           <ErrorText error={downloadError} />
-          {verification && (
-            <p className={(verification.passed ?? verification.ok) ? "ok-text" : "error"} role="status">
-              Verification: {(verification.passed ?? verification.ok) ? "passed: no redacted text remains in the output" : "FAILED: redacted text may remain"}
+          {passed !== undefined && (
+            <p className={passed ? "ok-text" : "error"} role="status" data-testid="verification">
+              Verification: {passed ? "passed: no redacted text remains in the output" : "FAILED: redacted text may remain"}
+              {job.verification?.method?.length ? ` (checked by ${job.verification.method.join(", ")}; ${job.verification.redactedStrings ?? 0} strings)` : ""}
             </p>
           )}
         </div>
@@ -491,7 +497,13 @@ export default function Review({ jobId }: { jobId: string }) {
               </form>
               <div className="field">
                 <label htmlFor="area-label">Label for drawn areas</label>
-                <input id="area-label" value={areaLabel} onChange={(e) => setAreaLabel(e.target.value)} />
+                <select id="area-label" value={areaLabel} onChange={(e) => setAreaLabel(e.target.value)}>
+                  {areaLabels.map((l) => (
+                    <option key={l} value={l}>
+                      {l}
+                    </option>
+                  ))}
+                </select>
               </div>
             </>
           )}

@@ -4,7 +4,7 @@
  * preview of the text.
  */
 import { useState, type FormEvent } from "react";
-import { processSingle, type SingleResult } from "../api/tagging";
+import { processSingle, rerunDocument, type SingleResult, type TaggingConfig } from "../api/tagging";
 import { CopyButton, ErrorText, Field, fieldError } from "../components/ui";
 import { useScreenTitle } from "../router";
 
@@ -24,6 +24,8 @@ export default function TagSingle() {
   const [result, setResult] = useState<SingleResult | null>(null);
   const [tags, setTags] = useState<string[]>([]);
   const [newTag, setNewTag] = useState("");
+  /** The history document of the last result, while the chosen file or address is unchanged: re-runs tag it in place. */
+  const [storedDoc, setStoredDoc] = useState<string | null>(null);
 
   async function run(e?: FormEvent) {
     e?.preventDefault();
@@ -34,13 +36,14 @@ export default function TagSingle() {
         .split(/[,\n]/)
         .map((w) => w.trim())
         .filter(Boolean);
-      const r = await processSingle({
-        file: source === "file" ? file : null,
-        url: source === "url" ? url.trim() : undefined,
-        exclusionFile,
-        config: { model_name: model.trim() || undefined, api_key: apiKey.trim() || undefined, num_pages: numPages, num_tags: numTags, exclusion_words: words.length ? words : null },
-      });
+      const config: TaggingConfig = { model_name: model.trim() || undefined, api_key: apiKey.trim() || undefined, num_pages: numPages, num_tags: numTags, exclusion_words: words.length ? words : null };
+      // The exclusion file is read by /single/process only, so a re-run with one goes through it again.
+      const r =
+        storedDoc && !exclusionFile
+          ? await rerunDocument(storedDoc, config)
+          : await processSingle({ file: source === "file" ? file : null, url: source === "url" ? url.trim() : undefined, exclusionFile, config });
       setResult(r);
+      setStoredDoc(r.document_id ?? null);
       setTags(r.tags ?? []);
     } catch (err) {
       setError(err);
@@ -50,7 +53,7 @@ export default function TagSingle() {
   }
 
   const ready = source === "file" ? !!file : /^https?:\/\//i.test(url.trim());
-  const ocrPages = result?.ocr_pages ?? (result?.processing_metadata as { ocr_pages?: number[] } | undefined)?.ocr_pages;
+  const ocrPages = result?.ocr_pages;
 
   return (
     <section>
@@ -69,11 +72,32 @@ export default function TagSingle() {
             </div>
             {source === "file" ? (
               <Field label="PDF file" error={fieldError(error, "pdf_file")}>
-                {(p) => <input {...p} type="file" accept="application/pdf,.pdf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+                {(p) => (
+                  <input
+                    {...p}
+                    type="file"
+                    accept="application/pdf,.pdf"
+                    onChange={(e) => {
+                      setFile(e.target.files?.[0] ?? null);
+                      setStoredDoc(null);
+                    }}
+                  />
+                )}
               </Field>
             ) : (
               <Field label="PDF address" hint="http:// or https://" error={fieldError(error, "pdf_url")}>
-                {(p) => <input {...p} type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.org/report.pdf" />}
+                {(p) => (
+                  <input
+                    {...p}
+                    type="url"
+                    value={url}
+                    onChange={(e) => {
+                      setUrl(e.target.value);
+                      setStoredDoc(null);
+                    }}
+                    placeholder="https://example.org/report.pdf"
+                  />
+                )}
               </Field>
             )}
           </fieldset>
@@ -104,7 +128,7 @@ export default function TagSingle() {
           </fieldset>
           <ErrorText error={error} />
           <button type="submit" disabled={!ready || busy}>
-            {busy ? "Tagging…" : result ? "Re-run" : "Generate tags"}
+            {busy ? "Tagging…" : storedDoc ? "Re-run" : "Generate tags"}
           </button>
           {busy && (
             <p role="status" className="muted">
@@ -119,7 +143,7 @@ export default function TagSingle() {
           {result && (
             <>
               <h3 data-testid="doc-title">{result.document_title}</h3>
-              <ul className="tags" data-testid="tags" aria-label="Tags">
+              <ul className="tags" data-testid="tags" data-document-id={result.document_id} aria-label="Tags">
                 {tags.map((t, i) => (
                   <li key={`${t}-${i}`} className="tag">
                     {t}{" "}
@@ -163,6 +187,21 @@ export default function TagSingle() {
                   <>
                     <dt>OCR'd pages</dt>
                     <dd>{ocrPages.join(", ")}</dd>
+                  </>
+                )}
+                {result.pages_read != null && (
+                  <>
+                    <dt>Pages read</dt>
+                    <dd>
+                      {result.pages_read}
+                      {result.page_count != null ? ` of ${result.page_count}` : ""}
+                    </dd>
+                  </>
+                )}
+                {result.engine && (
+                  <>
+                    <dt>Tagger</dt>
+                    <dd>{result.engine === "llm" ? `model ${result.model_name ?? ""}` : "built-in keyphrase engine (no model key)"}</dd>
                   </>
                 )}
                 <dt>Time</dt>
