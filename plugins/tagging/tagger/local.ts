@@ -242,11 +242,13 @@ function tokenize(text: string, stop: ReadonlySet<string>, language: Language): 
     for (const part of sentence.split(/[,;:()[\]{}"“”«»„‚‹›|•·…?!–—]|\s-\s|\s\/\s/u)) {
       const chunk: Token[] = [];
       // French and other elisions ("l'énergie", "d'une") carry an article, not part of the word.
-      for (const m of part.replace(/(?<![\p{L}])([cdjlmnst]|qu)['’](?=\p{L})/giu, "$1 ").matchAll(WORD_RE)) {
+      const matches = [...part.replace(/(?<![\p{L}])([cdjlmnst]|qu)['’](?=\p{L})/giu, "$1 ").matchAll(WORD_RE)];
+      const code = codeFragments(matches);
+      matches.forEach((m, mIdx) => {
         const surface = m[0].replace(/[’]/g, "'");
         const lower = surface.toLowerCase();
         const isStop = stop.has(lower) || stop.has(lower.replace(/^\p{L}'/u, ""));
-        const breaker = /^[\p{N}.,\-/]+$/u.test(surface) || (surface.length === 1 && !/\p{Lu}/u.test(surface)) || surface.length > 40;
+        const breaker = code.has(mIdx) || /^[\p{N}.,\-/]+$/u.test(surface) || (surface.length === 1 && !/\p{Lu}/u.test(surface)) || surface.length > 40;
         chunk.push({
           surface,
           key: isStop ? lower : singular(lower, language),
@@ -257,11 +259,39 @@ function tokenize(text: string, stop: ReadonlySet<string>, language: Language): 
           titleCase,
         });
         first = false;
-      }
+      });
       if (chunk.length > 0) chunks.push(chunk);
     }
   });
   return chunks;
+}
+
+const CODE_PART = /^(?=.*\p{N})[\p{L}\p{N}]+$|^[\p{Lu}\p{N}]{2,}$/u;
+
+/**
+ * Indexes of words that are pieces of a code written in groups ("GB82 WEST 1234 5698 7654 32", an IBAN;
+ * "DE89 3704 0044"): a run of three or more space-separated words, each with a digit or in capitals, at
+ * least two with digits. "WEST" there is part of a number, not a topic. Short runs stay ("G20 summit",
+ * "ISO 27001").
+ */
+function codeFragments(matches: readonly RegExpMatchArray[]): Set<number> {
+  const out = new Set<number>();
+  let start = 0;
+  const close = (end: number) => {
+    const run = matches.slice(start, end);
+    if (run.length >= 3 && run.filter((m) => /\p{N}/u.test(m[0])).length >= 2) for (let i = start; i < end; i += 1) out.add(i);
+  };
+  for (let i = 0; i < matches.length; i += 1) {
+    const m = matches[i]!;
+    const prev = matches[i - 1];
+    const joined = prev !== undefined && /^\s+$/u.test(m.input!.slice(prev.index! + prev[0].length, m.index));
+    if (!CODE_PART.test(m[0]) || !joined) {
+      close(i);
+      start = CODE_PART.test(m[0]) ? i : i + 1;
+    }
+  }
+  close(matches.length);
+  return out;
 }
 
 /**

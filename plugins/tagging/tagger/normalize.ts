@@ -6,7 +6,7 @@
 
 import { detectLanguage } from "./language";
 import { stopwordsFor, type Language } from "./stopwords";
-import { hasInnerCapital, isAcronym, phraseKey, singular, words } from "./text";
+import { hasInnerCapital, isAcronym, phraseKey, singular, WORD_RE } from "./text";
 
 export const MIN_TAGS = 3;
 export const MAX_TAGS = 15;
@@ -151,13 +151,24 @@ function casingOracle(text: string, language: Language): Casing {
   const capitalisedMid = new Set<string>();
   const lowerSeen = new Set<string>();
   const asWritten = new Set<string>();
-  for (const sentence of text.normalize("NFC").split(/(?<=[.!?])\s+|\n\s*\n/u)) {
-    const ws = words(sentence);
-    ws.forEach((w, i) => {
+  const stop = stopwordsFor(language);
+  for (const sentence of sentencesForCasing(text.normalize("NFC"))) {
+    const all = [...sentence.matchAll(WORD_RE)];
+    const content = all.filter((m) => /^\p{L}/u.test(m[0]) && !stop.has(m[0].toLowerCase()) && !isLabel(sentence, m.index + m[0].length));
+    // A title-case heading ("Customer Account Statement") capitalises for style, not for names. Two
+    // capitalised words are more often a name ("Name: John Smith"), and a comma marks a list or an
+    // address ("Baker Street, London"), not a heading.
+    const titleCase = content.length >= 3 && !sentence.includes(",") && content.every((m) => /^\p{Lu}/u.test(m[0]));
+    for (const m of all) {
+      const w = m[0];
       asWritten.add(w);
       if (/^\p{Ll}/u.test(w)) lowerSeen.add(w.toLowerCase());
-      else if (i > 0 && /^\p{Lu}\p{Ll}/u.test(w)) capitalisedMid.add(w.toLowerCase());
-    });
+      // Only a capital that grammar does not explain is evidence of a name: not the first word of a
+      // sentence, a line or a label value, and not a label itself ("Email:", "Phone:" on a form).
+      else if (!titleCase && m.index > 0 && /^\p{Lu}\p{Ll}/u.test(w) && !isLabel(sentence, m.index + w.length) && !afterLabel(sentence, m.index)) {
+        capitalisedMid.add(w.toLowerCase());
+      }
+    }
   }
   const source = text.normalize("NFC");
   const word = (token: string): string => {
@@ -186,6 +197,41 @@ function casingOracle(text: string, language: Language): Casing {
     return parts;
   };
   return { word, phrase };
+}
+
+/**
+ * Sentences for the casing evidence: sentence punctuation and blank lines end one, and so does a line
+ * break after a short line or a line ending in punctuation or a colon (form lines, headings, lists);
+ * a long line that simply wraps continues the sentence.
+ */
+function sentencesForCasing(text: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.length === 0) {
+      if (current) out.push(current);
+      current = "";
+      continue;
+    }
+    current = current ? `${current} ${line}` : line;
+    if (line.length < 60 || /[.!?:;]$/u.test(line)) {
+      out.push(current);
+      current = "";
+    }
+  }
+  if (current) out.push(current);
+  return out.flatMap((s) => s.split(/(?<=[.!?])\s+/u));
+}
+
+/** The word ending at `end` is a label: a colon follows it ("Email: ..."). */
+function isLabel(sentence: string, end: number): boolean {
+  return /^\s*:/u.test(sentence.slice(end, end + 3));
+}
+
+/** The word at `start` is the first after a label's colon ("Subject: Quarterly figures"). */
+function afterLabel(sentence: string, start: number): boolean {
+  return /:\s*$/u.test(sentence.slice(Math.max(0, start - 3), start));
 }
 
 /** True when `phrase` (a key) equals `part` (a key) or contains it as a whole-word sequence. */

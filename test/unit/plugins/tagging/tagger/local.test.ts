@@ -66,6 +66,39 @@ describe("generateTagsLocal", () => {
     expect(generateTagsLocal("", { numTags: 8 }).tags).toEqual([]);
   });
 
+  const record = [
+    "Customer record for John Smith",
+    "Email: john.smith@example.com",
+    "Phone: +44 20 7946 0958",
+    "IBAN: GB82 WEST 1234 5698 7654 32",
+    "Card: 4111 1111 1111 1111",
+    "Address: 221B Baker Street, London NW1 6XE",
+    "The customer record lists the account holder and the card used for payments.",
+  ].join("\n");
+  const codes: Array<[string, string, RegExp]> = [
+    ["an all-caps group of an IBAN", record, /^(WEST|GB82|west)$/],
+    ["all-caps groups of a German IBAN", "Zahlung an DE89 3704 0044 0532 0130 00 für die Miete. Die Miete ist monatlich fällig.", /^(DE89|de89)$/],
+    ["letters of a grouped reference code", "Ticket AB12 CD34 EF56 was closed. The ticket concerned the printer. The printer works.", /^(AB12|CD34|EF56)$/i],
+  ];
+  it.each(codes)("never tags %s", (_name, text, bad) => {
+    const { tags } = generateTagsLocal(text, { numTags: 10 });
+    expect(tags.length).toBeGreaterThan(0);
+    expect(tags.filter((t) => t.split(" ").some((w) => bad.test(w)))).toEqual([]);
+  });
+
+  it("lower-cases labels of a form and keeps the name and acronyms", () => {
+    const { tags } = generateTagsLocal(record, { numTags: 8 });
+    expect(tags).toHaveLength(8);
+    for (const label of ["Email", "Phone", "Card", "Address"]) expect(tags).not.toContain(label);
+    expect(tags).toEqual(expect.arrayContaining(["email", "phone", "IBAN"]));
+    expect(tags.some((t) => /\bSmith\b/.test(t))).toBe(true);
+  });
+
+  it("keeps short codes next to words ('G20 summit', 'ISO 27001')", () => {
+    const text = "The G20 summit discussed trade. Leaders at the G20 summit agreed on ISO 27001 audits. ISO 27001 audits start soon.";
+    expect(keys(generateTagsLocal(text, { numTags: 6 }).tags).join("|")).toMatch(/g20/);
+  });
+
   it("honours a forced language", () => {
     expect(generateTagsLocal(germanPolicy.text, { numTags: 5, language: "de" }).language).toBe("de");
   });

@@ -43,6 +43,22 @@ describe("normalizeTags", () => {
     expect(normalizeTags(["Digitalisierung"], { numTags: 8, text })).toEqual(["digitalisierung"]);
   });
 
+  // Capitals that grammar or layout explain are not evidence of a name; capitals mid-sentence still are.
+  const form = ["The record belongs to John Smith", "Email: john.smith@example.com", "Phone: +44 20 7946 0958", "Card: 4111 1111 1111 1111", "Address: 221B Baker Street, London"].join("\n");
+  const casing: Array<[string, string, string[], string[]]> = [
+    ["a label at a line start", form, ["Email", "Phone", "Card", "Address"], ["email", "phone", "card", "address"]],
+    ["a label mid-line after a value", "Name: Ann Lee Email: ann@example.org Phone: 555 0100", ["Email", "Phone"], ["email", "phone"]],
+    ["the first word after a label", "Subject: Renewal of the lease\nThe lease runs to May.", ["Renewal"], ["renewal"]],
+    ["a word starting a short line", "Invoice summary\nPayments received\nBalance due", ["Payments", "Balance"], ["payments", "balance"]],
+    ["a word of a title-case heading", "Customer Account Statement\nThe balance is shown below.", ["Statement"], ["statement"]],
+    ["a name after a mid-sentence capital stays", form, ["smith", "john smith", "london"], ["Smith", "John Smith", "London"]],
+    ["a name in a label value stays", "Name: John Smith\nEmail: js@example.org", ["john smith"], ["John Smith"]],
+    ["a wrapped long line continues its sentence", `${"The survey of the reef was carried out over several seasons by the team in".padEnd(70, " ")}\nQueensland with partners. Later reports from Queensland agreed.`, ["queensland"], ["Queensland"]],
+  ];
+  it.each(casing)("lower-cases a capital explained by layout or grammar: %s", (_name, text, raw, expected) => {
+    expect(normalizeTags(raw, { numTags: 8, text })).toEqual(expected);
+  });
+
   it("returns nothing for numTags 0 and ignores non-strings", () => {
     expect(normalizeTags(["a tag"], { numTags: 0 })).toEqual([]);
     expect(normalizeTags([42 as unknown as string, "solar power"], { numTags: 3 })).toEqual(["solar power"]);
