@@ -18,6 +18,7 @@ const ROLES: Array<{ value: ColumnRole | ""; label: string }> = [
   { value: "description", label: "Description" },
 ];
 const ENDED = new Set(["completed", "failed", "cancelled"]);
+const FINAL_ROW = new Set(["success", "failed"]);
 
 export default function Batch({ jobId }: { jobId?: string }) {
   useScreenTitle(jobId ? "Batch progress" : "Batch");
@@ -221,8 +222,11 @@ function BatchProgress({ jobId }: { jobId: string }) {
 
   const merge = useCallback((r: RowResult) => {
     setRows((m) => {
+      const had = m.get(r.row_id);
+      // Messages may arrive out of order: a late "processing" never undoes a row's result.
+      if (had && FINAL_ROW.has(had.status) && !FINAL_ROW.has(r.status)) return m;
       const next = new Map(m);
-      next.set(r.row_id, { ...m.get(r.row_id), ...r });
+      next.set(r.row_id, { ...had, ...r });
       return next;
     });
   }, []);
@@ -236,6 +240,8 @@ function BatchProgress({ jobId }: { jobId: string }) {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let attempts = 0;
+    /** After the end message, one more connection: its catch-up carries every result, in case a live message was missed. */
+    let finalSync: "no" | "pending" | "done" = "no";
     const open = async () => {
       const token = currentToken() ?? (await refreshSession());
       if (stopped || !token) return;
@@ -268,6 +274,7 @@ function BatchProgress({ jobId }: { jobId: string }) {
           case "cancelled":
           case "error":
             ended.current = true;
+            if (finalSync === "no") finalSync = "pending";
             setMessage(String(msg.message ?? msg.type));
             void batchStatus(jobId).then(setStatus, () => undefined);
             break;
@@ -283,6 +290,11 @@ function BatchProgress({ jobId }: { jobId: string }) {
       };
       ws.onclose = (ev) => {
         setConnected(false);
+        if (!stopped && finalSync === "pending") {
+          finalSync = "done";
+          void open();
+          return;
+        }
         if (stopped || ended.current || ev.code === 1008) return;
         attempts++;
         retry = setTimeout(() => void open(), Math.min(10_000, 500 * 2 ** attempts));
@@ -419,7 +431,10 @@ function BatchProgress({ jobId }: { jobId: string }) {
             {list.map((r) => (
               <tr key={r.row_id} data-row={r.row_id} data-status={r.status}>
                 <td>{r.row_number ?? r.row_id + 1}</td>
-                <td>{r.title}</td>
+                <td className="nowrap">
+                  <span className="row-title">{r.title}</span>
+                  {typeof r.metadata?.document_title === "string" && r.metadata.document_title !== r.title && <div className="muted">{r.metadata.document_title}</div>}
+                </td>
                 <td>
                   <StatusBadge status={r.status} />
                 </td>
