@@ -28,6 +28,8 @@ type ClaimedJob = JobView & { resume: JobDoc["resume"] };
 
 interface WorkerVars {
   workerId: string;
+  /** Messages waiting here for a free slot (at most WORKER_CONCURRENCY: the rest go back to NATS). */
+  waiting: number;
   stopping: boolean;
   plugins: Map<string, PluginManifest>;
   slots: Semaphore;
@@ -60,6 +62,8 @@ const callOf = (svc: This): Call => svc.broker.call.bind(svc.broker) as unknown 
  */
 const PROTOCOL_TIMEOUT_MS = 15_000;
 const PROGRESS_TIMEOUT_MS = 5_000;
+/** A busy worker hands a message back for redelivery after this long (plus jitter). */
+const BUSY_REDELIVER_MS = 200;
 /** A file stream from storage that sends nothing for this long has stalled (see lib/storage/stall.ts). */
 const STREAM_IDLE_MS = 20_000;
 
@@ -91,12 +95,25 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
   },
 
   methods: {
-    async handle(this: This, jobId: string, raw: RawChannelMessage | undefined) {
+    async handle(this: This, jobId: string, raw: (RawChannelMessage & { nak?: (millis?: number) => void }) | undefined) {
       // A duplicate delivery while this process runs the job: the running attempt will finish it.
       if (this.running.has(jobId)) return;
+      if (this.waiting >= config().workerConcurrency && raw?.nak) {
+        // Every slot is busy and the next job is already waiting here: hand this one back so NATS can
+        // deliver it to an idle worker. (JetStream pushes messages to the group at random and as fast
+        // as they come; without this, one worker could sit on a queue of jobs while another idles.)
+        // The adapter's ack after a nak is a no-op.
+        raw.nak(BUSY_REDELIVER_MS + Math.floor(Math.random() * BUSY_REDELIVER_MS));
+        return;
+      }
       const stop = keepAlive(raw);
       try {
-        await this.slots.acquire();
+        this.waiting++;
+        try {
+          await this.slots.acquire();
+        } finally {
+          this.waiting--;
+        }
         try {
           await this.process(jobId);
         } finally {
@@ -248,6 +265,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
     this.plugins = new Map(plugins.map((p) => [p.id, p]));
     this.slots = new Semaphore(config().workerConcurrency);
     this.running = new Map();
+    this.waiting = 0;
     this.stopping = false;
   },
 

@@ -10,7 +10,9 @@
  *   but one fail. We create one node-independent config (idempotent: identical config is accepted), retry
  *   with backoff on a conflict, and the adapter then binds to the existing consumer;
  * - `max_ack_pending` is consumer-wide: the adapter sets it to maxInFlight, which would let the whole
- *   cluster run one job at a time. Per-worker concurrency is a local semaphore instead (worker.service.ts).
+ *   cluster run one job at a time. Per-worker concurrency is a local semaphore instead (worker.service.ts),
+ *   and a worker whose slots and one-deep waiting line are full hands further messages back (nak with a
+ *   delay) so they reach idle workers.
  */
 import { AckPolicy, DeliverPolicy, connect, type JetStreamManager, type NatsConnection } from "nats";
 import { ACK_WAIT_MS } from "../channels";
@@ -31,8 +33,12 @@ export function streamOf(namespace: string, processor: string): string {
   return subjectOf(namespace, processor).split(".").join("_");
 }
 
-/** Unacked messages the whole consumer may hold (all workers together). */
-export const MAX_ACK_PENDING = 10_000;
+/**
+ * Unacked messages the whole consumer may hold (all workers together): room for every worker slot plus
+ * one waiting job per slot; the rest of a backlog stays in the stream. It also bounds the traffic of
+ * busy workers handing messages back (worker.service.ts). Consumers created before this value keep theirs.
+ */
+export const MAX_ACK_PENDING = 256;
 /** Deliveries of one message before it goes to the dead-letter queue. */
 export const MAX_DELIVER_RETRIES = 5;
 
