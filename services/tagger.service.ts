@@ -43,17 +43,33 @@ function owner(ctx: Context<unknown, GatewayMeta>): string {
 }
 const callOf = (ctx: Context<unknown, GatewayMeta>): Call => ctx.call.bind(ctx) as unknown as Call;
 
-async function startBatch(svc: This, ctx: Ctx, rows: NewRow[], rawConfig: unknown, jobId?: string): Promise<TagJobDoc> {
+/**
+ * `refuseLocal`: `/batch/start` refuses a batch with `local` rows outright (the caller fixes the rows and
+ * starts again); the synchronous CSV batch instead fails those rows one by one, so its output sheet says
+ * which rows were refused next to the tags of the others.
+ */
+async function startBatch(svc: This, ctx: Ctx, rows: NewRow[], rawConfig: unknown, jobId?: string, refuseLocal = true): Promise<TagJobDoc> {
   if (rows.length === 0) fail("BAD_REQUEST", "No documents provided");
   const cfg = checkConfig(parseConfigJson(rawConfig ?? {}));
   const local = rows.map((r, i) => (r.file_source_type === "local" ? i + 1 : 0)).filter(Boolean);
-  if (local.length) fail("BAD_REQUEST", `Local file paths are disabled on this server (rows ${local.join(", ")}); upload the files or give http(s) URLs`);
+  if (refuseLocal && local.length) fail("BAD_REQUEST", `Local file paths are disabled on this server (rows ${local.join(", ")}); upload the files or give http(s) URLs`);
   if (jobId && (await svc.Job.exists({ _id: jobId }))) fail("CONFLICT", "A job with this job_id already exists");
   const d = svc.deps(callOf(ctx));
   const job = await createTagJob(d, owner(ctx), "batch", cfg, rows, jobId);
   // Feeding runs outside the request: URL rows are fetched as the batch goes.
   void feed(svc.deps(), job._id).catch((err: unknown) => svc.logger.warn(`batch ${job._id}: feeding failed: ${(err as Error).message}`));
   return job;
+}
+
+/** The CSV batch's report: its end state, and why each failed row failed. */
+async function csvSummary(svc: This, job: TagJobDoc) {
+  const failed = await svc.Doc.find({ job_id: job._id, status: "failed" }).sort({ row: 1 }).lean<TagDocDoc[]>();
+  return {
+    status: job.status,
+    succeeded: job.processed_count,
+    failed: job.failed_count,
+    errors: failed.map((d) => ({ row_number: d.row + 1, title: d.title, file_path: d.file_path, error: d.error_message })),
+  };
 }
 
 interface Settings extends ServiceSettingSchema {
@@ -140,7 +156,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> = {
           cfg.exclusion_words = mergeExclusions(checkConfig(cfg).exclusion_words, await exclusionTerms(d, ctx.params.exclusionFileId, me));
         }
         const started = Date.now();
-        const job = await startBatch(this, ctx, rowsFromDocuments(parseCsv(Buffer.concat(chunks).toString("utf8")), undefined), cfg);
+        const job = await startBatch(this, ctx, rowsFromDocuments(parseCsv(Buffer.concat(chunks).toString("utf8")), undefined), cfg, undefined, false);
         let cur: TagJobDoc | null = job;
         while (cur && ["pending", "processing", "paused"].includes(cur.status)) {
           await new Promise((r) => setTimeout(r, 500));
@@ -154,7 +170,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> = {
           processed_count: done.processed_count,
           failed_count: done.failed_count,
           output_csv_url: `/api/batch/jobs/${job._id}/results.csv`,
-          summary_report: { status: done.status, succeeded: done.processed_count, failed: done.failed_count },
+          summary_report: await csvSummary(this, done),
           processing_time: Math.round((Date.now() - started) / 10) / 100,
         };
       },

@@ -130,6 +130,13 @@ export async function feed(d: Deps, jobId: string): Promise<void> {
     if (inFlight >= d.window) return;
     const doc = await d.Doc.findOneAndUpdate({ job_id: jobId, status: "pending", dispatched: false }, { $set: { dispatched: true } }, { returnDocument: "after", sort: { row: 1 } }).lean<TagDocDoc>();
     if (!doc) return;
+    // A pause or cancel may have landed between the state check and the claim: give the row back, so a
+    // paused batch starts nothing new (resume feeds it again).
+    const now = await d.Job.findById(jobId, { status: 1 }).lean<Pick<TagJobDoc, "status">>();
+    if (now?.status !== "processing") {
+      await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null }, { $set: { dispatched: false } });
+      return;
+    }
     await dispatchDoc(d, job, doc);
   }
 }

@@ -1,5 +1,7 @@
 /** Shared set-up of the tag generator end-to-end tests: a stack with a logged-in user, and HTTP helpers. */
 import type { ServiceSchema } from "moleculer";
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import WebSocket from "ws";
 import { resetConfig } from "../../../services/lib/config";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
 
@@ -61,3 +63,29 @@ export function pdfForm(bytes: Uint8Array | null, config: unknown, extra: Record
 }
 
 export type { Stack };
+
+/** A text PDF of the given lines (Helvetica 10 pt, 60 lines a page), for tests that need real prose. */
+export async function textPdf(lines: readonly string[], title?: string): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  if (title) doc.setTitle(title);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 0; i < Math.max(1, lines.length); i += 60) {
+    const page = doc.addPage([612, 792]);
+    lines.slice(i, i + 60).forEach((line, j) => page.drawText(line, { x: 50, y: 750 - j * 12, size: 10, font }));
+  }
+  return doc.save();
+}
+
+/** Every message of a batch WebSocket until the server closes it. */
+export function watchBatch(baseUrl: string, jobId: string, token: string): { messages: Json[]; closed: Promise<{ code: number }>; onMessage(fn: (m: Json) => void): void } {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/batch/ws/${jobId}?token=${encodeURIComponent(token)}`);
+  const messages: Json[] = [];
+  const listeners: Array<(m: Json) => void> = [];
+  ws.on("message", (data) => {
+    const m = JSON.parse(String(data)) as Json;
+    messages.push(m);
+    for (const l of listeners) l(m);
+  });
+  const closed = new Promise<{ code: number }>((resolve) => ws.on("close", (code) => resolve({ code })));
+  return { messages, closed, onMessage: (fn) => listeners.push(fn) };
+}

@@ -140,8 +140,21 @@ export const batchProcessCsv: RawHandler = async (req, res) => {
   }).catch(as400);
   const csv = up.files.csv_file!;
   if (!/\.csv$/i.test(csv.filename)) fail("BAD_REQUEST", "Only CSV files are supported");
-  json(res, 200, await callOf(ctx)("tagger.batchProcessCsv", { csvFileId: csv.id, config: up.fields.config ?? "{}", exclusionFileId: up.files.exclusion_file?.id }, { timeout: 0 }));
+  const body = await callOf(ctx)<{ output_csv_url: string }>("tagger.batchProcessCsv", { csvFileId: csv.id, config: up.fields.config ?? "{}", exclusionFileId: up.files.exclusion_file?.id }, { timeout: 0 });
+  // The reference's clients download it as is: an absolute URL on the host they called.
+  json(res, 200, { ...body, output_csv_url: new URL(body.output_csv_url, originOf(req)).href });
 };
+
+/** The origin the client used (the Host header; https when the connection or a TLS-terminating proxy says so). */
+function originOf(req: Parameters<RawHandler>[0]): string {
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true || ctxSecure(req);
+  const host = /^[\w.:[\]-]+$/.test(req.headers.host ?? "") ? req.headers.host! : `localhost:${req.socket.localPort ?? 80}`;
+  return `${secure ? "https" : "http"}://${host}`;
+}
+
+function ctxSecure(req: Parameters<RawHandler>[0]): boolean {
+  return req.$ctx.meta.secure === true;
+}
 
 /** GET /api/batch/jobs/:job_id/results.csv */
 export const batchResultsCsv: RawHandler = async (req, res) => {
