@@ -495,4 +495,26 @@ describe("web app", () => {
     expect(job).toMatchObject({ status: "finished", review: { rejectedFindings: 1, manualAreas: 1 } });
     await ctx.close();
   }, 360_000);
+
+  // Last: the saved default applies to every later redaction job of this stack.
+  it("saves the default detection settings through the configurations API", async () => {
+    const { ctx, page, problems } = await signedInPage();
+    await go(page, "Detection settings");
+    await page.getByLabel("Never redact these words").fill("ACME Corp\nDocmill");
+    await page.getByRole("checkbox", { name: "de" }).check();
+    await page.getByRole("button", { name: "Save default" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const def = await api("/v1/detection-configurations/default");
+    expect(def.isDefault).toBe(true);
+    expect(def.configuration.languages).toEqual(["en", "de"]);
+    expect(def.configuration.keywordExclusions).toEqual([{ name: "admin-default", excludedKeywords: ["ACME Corp", "Docmill"], partialMatch: false }]);
+    // A reload shows what was saved.
+    await page.reload();
+    await page.getByRole("heading", { name: "Detection settings" }).waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll("textarea")].some((t) => t.value.includes("ACME Corp")));
+    expect(await page.getByLabel("Never redact these words").inputValue()).toBe("ACME Corp\nDocmill");
+    expect(await page.getByRole("checkbox", { name: "de" }).isChecked()).toBe(true);
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
+    await ctx.close();
+  });
 });
