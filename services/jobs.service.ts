@@ -402,7 +402,13 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
         const p = ctx.params;
         const now = new Date();
         const where = { "lease.workerId": p.workerId, attempts: p.attempt };
-        const outputs = (p.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 }));
+        const fresh = (p.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 }));
+        // A run after a pause point adds to what the job already produced (the detections stay next to
+        // the redacted PDF); an output of the same name replaces the earlier one.
+        const prev = await this.Job.findById(p.id, { outputs: 1 }).lean<Pick<JobDoc, "outputs">>();
+        const byName = new Map((prev?.outputs ?? []).map((o) => [o.name, o]));
+        for (const o of fresh) byName.set(o.name, o);
+        const outputs = [...byName.values()];
         let job: JobDoc | null;
         if (p.status === "completed") {
           job = await tryTransition(this.Job, p.id, "complete", {
@@ -430,6 +436,12 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
           if (cur && cur.status === target && cur.attempts === p.attempt && sameOutputs) return { ok: true, status: cur.status };
           return { ok: false, status: cur?.status };
         }
+        // The recorded outputs are the job's outputs: files an overtaken attempt wrote under the same
+        // names (its worker lost the lease, or the message came back while NATS was away) go now.
+        const keep = (job.outputs ?? []).map((o) => o.fileId);
+        await ctx
+          .call("storage.removeForJob", { jobId: p.id, keep, kind: "output" })
+          .catch((err: unknown) => this.logger.warn({ msg: "could not remove superseded outputs", jobId: p.id, error: (err as Error).message }));
         this.publish(job);
         return { ok: true, status: job.status };
       },

@@ -125,9 +125,13 @@ const StorageService: ServiceSchema<ServiceSettingSchema, object, object, This> 
     /** Every file of a job (all attempts), optionally keeping some ids. */
     removeForJob: {
       visibility: "public",
-      params: { jobId: { type: "string", min: 1 }, keep: { type: "array", items: "string", optional: true } },
-      async handler(this: This, ctx: Context<{ jobId: string; keep?: string[] }>): Promise<{ removed: number }> {
-        const files = await filesOfJob(this.db, ctx.params.jobId);
+      params: {
+        jobId: { type: "string", min: 1 },
+        keep: { type: "array", items: "string", optional: true },
+        kind: { type: "enum", values: ["input", "output"], optional: true },
+      },
+      async handler(this: This, ctx: Context<{ jobId: string; keep?: string[]; kind?: "input" | "output" }>): Promise<{ removed: number }> {
+        const files = (await filesOfJob(this.db, ctx.params.jobId)).filter((f) => !ctx.params.kind || f.kind === ctx.params.kind);
         let removed = 0;
         for (const f of files) if (!ctx.params.keep?.includes(f.id) && (await removeFile(this.db, f.id))) removed++;
         return { removed };

@@ -17,6 +17,7 @@ import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStr
 import type { JobDoc, JobView } from "./lib/jobs/model";
 import { isFinal } from "./lib/jobs/state";
 import { isTransient } from "./lib/jobs/transient";
+import { warmPdfEngine } from "./lib/pdf/warm";
 import { hostedPlugins } from "./lib/plugins/host";
 import { describe, type InputFile, type PluginManifest, type WrittenOutput } from "./lib/plugins/manifest";
 import { runPlugin, toJobError, type RunOutcome } from "./lib/plugins/runner";
@@ -278,6 +279,10 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       });
     }
     this.logger.info(`worker ${this.workerId} hosts ${plugins.map((p) => `${p.id}@${p.version}`).join(", ") || "no plugins"} (concurrency ${config().workerConcurrency})`);
+    // The first document should not pay for loading the PDF engine into a fresh thread.
+    if (plugins.some((p) => p.accepts.includes("application/pdf"))) {
+      void warmPdfEngine().then((ms) => this.logger.debug(`PDF engine warm in ${ms} ms`));
+    }
   },
 
   async stopped(this: This) {

@@ -4,7 +4,6 @@
  * (tesseract.js with language data from @tesseract.js-data packages, never downloaded).
  * Throws PdfError (PDF_CORRUPT, PDF_ENCRYPTED, PDF_EMPTY, OCR_LANGUAGE_UNAVAILABLE).
  */
-import { PDFDocument, StandardFonts } from "pdf-lib";
 import { pdfPool } from "../../services/lib/pdf/pool";
 import type { PdfInfo } from "../../services/lib/pdf/types";
 
@@ -103,21 +102,5 @@ export function documentTitle(infoTitle: string | undefined, text: string, filen
   return filename.replace(/\.pdf$/i, "") || "Untitled";
 }
 
-/**
- * Loads the PDF engine in the pool's resident thread by reading a one-line PDF built in memory, so the
- * first real document does not pay for starting the thread and importing pdfjs there (several seconds
- * under tsx). Call once when a worker hosting this plugin starts (`void warmPdfEngine()`); it resolves
- * with the milliseconds it took and never throws (a failure only means the first document waits).
- */
-export async function warmPdfEngine(): Promise<number> {
-  const started = performance.now();
-  try {
-    const doc = await PDFDocument.create();
-    const page = doc.addPage([200, 100]);
-    page.drawText("warm up", { x: 10, y: 50, size: 10, font: await doc.embedFont(StandardFonts.Helvetica) });
-    await pdfPool.extract(await doc.save());
-  } catch {
-    /* the first document will start the engine itself */
-  }
-  return Math.round(performance.now() - started);
-}
+/** Kept here for callers of the tagging plugin; the PDF engine owns it. */
+export { warmPdfEngine } from "../../services/lib/pdf/warm";

@@ -11,11 +11,14 @@ const TRANSIENT_NAMES = [
   "MongoNetworkError",
   "MongoServerSelectionError",
   "MongoNotConnectedError",
+  "MongoPoolClearedError",
+  "MongoTopologyClosedError",
+  "MongoNetworkTimeoutError",
 ];
 
 export function isTransient(err: unknown): boolean {
   const e = err as { type?: string; name?: string; message?: string } | null | undefined;
   if (TRANSIENT_TYPES.includes(e?.type ?? "")) return true;
   if (TRANSIENT_NAMES.includes(e?.name ?? "")) return true;
-  return /ECONNREFUSED|ECONNRESET|connection .*closed|Client must be connected|not connected/i.test(e?.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|connection .*closed|Client must be connected|not connected|Topology is closed|pool was cleared/i.test(e?.message ?? "");
 }

@@ -51,6 +51,18 @@ export function toJobError(err: unknown): JobError {
   return { type, message: e?.message || String(err) };
 }
 
+/**
+ * A failure of the runtime's own storage while a plugin reads its input or writes an output is not the
+ * job's fault (the database or the transporter is away): it is marked SERVICE_UNAVAILABLE so the worker
+ * gives the job back instead of failing it. A 4xx (an output over the size limit, say) stays the job's.
+ */
+export function asInfrastructureError(err: unknown, what: string): unknown {
+  const e = err as { code?: unknown; name?: string; message?: string } | null;
+  if (typeof e?.code === "number" && e.code >= 400 && e.code < 500) return err;
+  if (e?.name === "AbortError") return err;
+  return Object.assign(new Error(`${what} failed: ${e?.message ?? String(err)}`), { type: "SERVICE_UNAVAILABLE", cause: err });
+}
+
 /** Error a plugin's canRun check produced: the job fails with the plugin's sentence. */
 export class CannotRunError extends Error {
   readonly type = "CANNOT_RUN";
@@ -76,7 +88,11 @@ export async function runPlugin(manifest: PluginManifest, io: RunIo): Promise<Ru
     jobId: io.jobId,
     owner: io.owner,
     options,
-    input: io.input,
+    input: {
+      ...io.input,
+      read: () => io.input.read().catch((err: unknown) => Promise.reject(asInfrastructureError(err, "reading the input"))),
+      stream: () => io.input.stream().catch((err: unknown) => Promise.reject(asInfrastructureError(err, "reading the input"))),
+    },
     attempt: io.attempt,
     resume: io.resume,
     signal: io.signal,
@@ -90,7 +106,9 @@ export async function runPlugin(manifest: PluginManifest, io: RunIo): Promise<Ru
     async writeOutput(name, data, meta) {
       if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name)) throw new Error(`Output name "${name}" must be letters, digits, _ or -`);
       const body = typeof data === "string" ? Buffer.from(data) : data instanceof Uint8Array && !Buffer.isBuffer(data) ? Buffer.from(data) : data;
-      const written = await io.storeOutput(name, body as Buffer | Readable, meta);
+      const written = await io.storeOutput(name, body as Buffer | Readable, meta).catch((err: unknown) => {
+        throw asInfrastructureError(err, `storing output "${name}"`);
+      });
       outputs.set(name, written);
       return written;
     },
