@@ -15,6 +15,7 @@ import { familyOf, renderError } from "./lib/gateway/render-error";
 import { allRouteGroups } from "./lib/gateway/routes";
 import { buildRoutes, securityHeaders } from "./lib/gateway/routing";
 import type { GatewayContext, GatewayMeta } from "./lib/gateway/types";
+import { forwardingEvents } from "./lib/gateway/event-bus";
 import { attachWebSockets } from "./lib/gateway/ws";
 import { allWsRoutes } from "./lib/gateway/ws-routes";
 
@@ -127,6 +128,9 @@ const GatewayService: ServiceSchema<GatewaySettings> = {
     },
   },
 
+  // The broadcast events the WebSocket routes relay to their sockets (see event-bus.ts).
+  events: forwardingEvents(allWsRoutes().flatMap((r) => r.events ?? [])),
+
   methods: {
     /** Runs for every aliased request before dispatch: closed unless the alias declares who may call. */
     async authenticate(ctx: GatewayContext, _route: unknown, req: Req, _res: ServerResponse, alias: AliasLike) {
@@ -138,6 +142,10 @@ const GatewayService: ServiceSchema<GatewaySettings> = {
 
   started() {
     const server = (this as unknown as { server: import("node:http").Server }).server;
+    // Idle keep-alive connections outlive common proxy and client idle timeouts (60 s), so the server
+    // never closes a connection at the moment a client reuses it (the client would see ECONNRESET).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     attachWebSockets(server, this.broker, allWsRoutes());
     const addr = server.address();
     this.logger.info(`gateway listening on ${typeof addr === "object" && addr ? `${addr.address}:${addr.port}` : addr}`);

@@ -9,11 +9,17 @@
  * catch-up already contained is not sent twice.
  */
 import { EventEmitter } from "node:events";
-import type { Context, ServiceBroker } from "moleculer";
+import type { ServiceBroker } from "moleculer";
+import { eventBus } from "./event-bus";
 import type { WebSocket } from "ws";
+import { SeqOrder } from "./seq-order";
 import type { WsRoute } from "./ws";
 
-export const KEEPALIVE_MS = 30_000;
+export /** How long a missing event number is waited for before the events after it are sent anyway. */
+const GAP_WAIT_MS = 400;
+const KEEPALIVE_MS = 30_000;
+
+const BATCH_EVENT = "tagger.batch.event";
 
 interface BatchEvent {
   jobId: string;
@@ -24,7 +30,7 @@ interface BatchEvent {
 
 const relays = new WeakMap<ServiceBroker, EventEmitter>();
 
-/** One relay service per broker, created on first use. */
+/** Batch events of this gateway's node, keyed by batch id. */
 function relayOf(broker: ServiceBroker): EventEmitter {
   let bus = relays.get(broker);
   if (bus) return bus;
@@ -32,14 +38,7 @@ function relayOf(broker: ServiceBroker): EventEmitter {
   emitter.setMaxListeners(0);
   bus = emitter;
   relays.set(broker, bus);
-  broker.createService({
-    name: "tagger-ws-relay",
-    events: {
-      "tagger.batch.event"(ctx: Context<BatchEvent>) {
-        emitter.emit(ctx.params.jobId, ctx.params);
-      },
-    },
-  });
+  eventBus(broker).on(BATCH_EVENT, (e: BatchEvent) => emitter.emit(e.jobId, e));
   return bus;
 }
 
@@ -53,14 +52,18 @@ interface Watch {
 const END = new Set(["completed", "failed", "cancelled", "error"]);
 
 export const batchWsRoute: WsRoute = {
+  events: [BATCH_EVENT],
   pattern: /^\/api\/batch\/ws\/(?<id>[^/?]+)$/,
   async onOpen(socket: WebSocket, { principal, params, broker }) {
     const jobId = params.id!;
     const bus = relayOf(broker);
     const early: BatchEvent[] = [];
-    let lastSeq = -1;
     let status = "processing";
     let live = false;
+    let closed = false;
+    // Created once the catch-up tells where live events start; events before that wait in `early`.
+    // eslint-disable-next-line prefer-const -- assigned after the catch-up, read by stop() before that
+    let order: SeqOrder<BatchEvent> | undefined;
     let timer: NodeJS.Timeout | undefined;
     const send = (m: Record<string, unknown>) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
@@ -68,16 +71,17 @@ export const batchWsRoute: WsRoute = {
     };
     const restartKeepalive = () => {
       clearTimeout(timer);
+      if (closed) return;
       timer = setTimeout(() => send({ type: "keepalive", job_id: jobId, status }), KEEPALIVE_MS);
       timer.unref();
     };
     const stop = () => {
+      closed = true;
       clearTimeout(timer);
+      order?.close();
       bus.off(jobId, onEvent);
     };
     const deliver = (e: BatchEvent) => {
-      if (e.seq <= lastSeq || e.owner !== principal.id) return;
-      lastSeq = e.seq;
       const type = e.message.type as string | undefined;
       if (type && END.has(type)) {
         status = type;
@@ -90,8 +94,8 @@ export const batchWsRoute: WsRoute = {
       send(e.message);
     };
     function onEvent(e: BatchEvent) {
-      if (live) deliver(e);
-      else early.push(e);
+      if (live && e.owner === principal.id) order?.push(e);
+      else if (!live) early.push(e);
     }
     // Subscribe before the catch-up, so nothing that happens in between is lost.
     bus.on(jobId, onEvent);
@@ -103,7 +107,11 @@ export const batchWsRoute: WsRoute = {
       stop();
       throw err;
     }
-    lastSeq = watch.seq;
+    // Everything up to the catch-up's seq is in the catch-up itself.
+    order = new SeqOrder<BatchEvent>(watch.seq + 1, deliver, GAP_WAIT_MS);
+    const accept = (e: BatchEvent) => {
+      if (e.owner === principal.id) order?.push(e);
+    };
     status = String(watch.state.status ?? status);
     send({ type: "catchup", job_id: jobId, state: watch.state, results: watch.results });
     if (watch.end) {
@@ -113,6 +121,6 @@ export const batchWsRoute: WsRoute = {
       return;
     }
     live = true;
-    for (const e of early.sort((a, b) => a.seq - b.seq)) deliver(e);
+    for (const e of early) accept(e);
   },
 };

@@ -14,6 +14,7 @@ import type { WebSocket } from "ws";
 import type { JobView } from "../jobs/model";
 import { isFinal } from "../jobs/state";
 import type { Principal } from "./types";
+import { eventBus } from "./event-bus";
 import type { WsRoute } from "./ws";
 
 export interface ProgressEvent {
@@ -26,37 +27,20 @@ export interface ProgressEvent {
 
 export type JobEvent = { type: "status"; job: JobView } | ({ type: "progress" } & ProgressEvent);
 
-const RELAY = "jobs-ws-relay";
 const buses = new WeakMap<ServiceBroker, EventEmitter>();
 
-/**
- * A local service on the gateway's node that listens to the broadcast job events (a node receives
- * broadcasts only for events a local service subscribes to), and fans them out to sockets in-process.
- */
+/** Job events of this gateway's node (forwarded by the gateway, see event-bus.ts), keyed by job id. */
 async function busOf(broker: ServiceBroker): Promise<EventEmitter> {
   let bus = buses.get(broker);
   if (bus) return bus;
-  bus = new EventEmitter();
-  bus.setMaxListeners(0);
-  buses.set(broker, bus);
-  const b = bus;
-  if (!broker.getLocalService(RELAY)) {
-    const svc = broker.createService({
-      name: RELAY,
-      events: {
-        "job.updated"(ctx: { params: { job: JobView } }) {
-          b.emit(ctx.params.job.id, { type: "status", job: ctx.params.job } satisfies JobEvent);
-        },
-        "job.progress"(ctx: { params: ProgressEvent }) {
-          b.emit(ctx.params.jobId, { type: "progress", ...ctx.params } satisfies JobEvent);
-        },
-      },
-    });
-    // Wait until the relay is registered, so no event after the caller's catch-up read is missed.
-    void svc;
-    await broker.waitForServices(RELAY, 5000);
-  }
-  return b;
+  const b = new EventEmitter();
+  b.setMaxListeners(0);
+  buses.set(broker, b);
+  const events = eventBus(broker);
+  events.on("job.updated", (p: { job: JobView }) => b.emit(p.job.id, { type: "status", job: p.job } satisfies JobEvent));
+  events.on("job.progress", (p: ProgressEvent) => b.emit(p.jobId, { type: "progress", ...p } satisfies JobEvent));
+  bus = b;
+  return bus;
 }
 
 /** Calls `listener` for every event of the job, in order (stale events dropped by `seq`). */
@@ -74,6 +58,7 @@ export async function subscribeJob(broker: ServiceBroker, jobId: string, listene
 }
 
 export const jobsWsRoute: WsRoute = {
+  events: ["job.updated", "job.progress"],
   pattern: /^\/api\/jobs\/ws\/(?<id>[A-Za-z0-9-]{1,64})$/,
   async onOpen(socket: WebSocket, { principal, params, broker }: { principal: Principal; params: Record<string, string>; broker: ServiceBroker }) {
     const id = params.id!;

@@ -14,6 +14,8 @@ import type { Principal } from "./types";
 export interface WsRoute {
   /** Path pattern with one or more named groups, e.g. /^\/api\/batch\/ws\/(?<id>[^/?]+)$/ */
   pattern: RegExp;
+  /** Broadcast events the route listens to (through `eventBus`); the gateway subscribes to them at start. */
+  events?: string[];
   /** Called once the socket is authenticated. Must check the caller may watch `params` (ownership). */
   onOpen(socket: WebSocket, opts: { principal: Principal; params: Record<string, string>; broker: ServiceBroker }): Promise<void> | void;
 }

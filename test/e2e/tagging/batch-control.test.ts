@@ -65,8 +65,11 @@ describe("batch pause/resume, CSV batches and exclusion files", () => {
     expect((await call("POST", `/api/batch/jobs/${jobId}/pause`)).status).toBe(409);
     expect((await call("GET", "/api/batch/active")).body.jobs).toEqual(expect.arrayContaining([expect.objectContaining({ job_id: jobId, status: "paused" })]));
 
-    // The document that was on the runtime when the pause landed may finish; after it, nothing moves.
+    // The document that was on the runtime when the pause landed (running, or queued for a worker) may
+    // finish; after it, nothing moves.
     const settled = await waitUntil(async () => {
+      const onRuntime = (await stack.broker.call("jobs.list", { meta: { tagJobId: jobId }, limit: 100 })) as { items: Json[] };
+      if (onRuntime.items.some((j: Json) => j.status === "queued" || j.status === "running")) return null;
       const d = await call("GET", `/api/history/jobs/${jobId}`);
       return d.body.documents.some((x: Json) => x.status === "processing") ? null : d.body;
     });
