@@ -397,14 +397,37 @@ describe("web app", () => {
     for (const label of new Set<string>(onPage.map((f: Json) => f.label))) {
       expect(await page.locator(`button.det[data-label="${label}"]`).count()).toBe(boxCount(label));
     }
-    // Every drawn box is the detection's box through the app's coordinates module at the page's zoom...
-    const overlay = (await page.getByTestId("page-overlay").boundingBox())!;
-    const zoom = overlay.width / found.pages[0].width;
+    // Every drawn box is the detection's box through the app's coordinates module at the page's zoom.
+    // The page and its boxes are measured in one snapshot, once the layout has settled ("Fit width"
+    // follows the side list as it fills), so the zoom and the boxes belong to the same layout.
+    const snapshot = () =>
+      page.evaluate(() => {
+        const ov = document.querySelector('[data-testid="page-overlay"]')!.getBoundingClientRect();
+        const boxes: Record<string, Array<{ x: number; y: number; width: number; height: number }>> = {};
+        for (const el of Array.from(document.querySelectorAll("button.det[data-detection-id]"))) {
+          const r = el.getBoundingClientRect();
+          (boxes[el.getAttribute("data-detection-id")!] ??= []).push({ x: r.x - ov.x, y: r.y - ov.y, width: r.width, height: r.height });
+        }
+        return { width: ov.width, boxes };
+      });
+    let layout = await snapshot();
+    for (let tries = 0; tries < 40; tries++) {
+      await page.waitForTimeout(150);
+      const next = await snapshot();
+      const stable = next.width === layout.width && JSON.stringify(next.boxes) === JSON.stringify(layout.boxes);
+      layout = next;
+      if (stable) break;
+    }
+    const zoom = layout.width / found.pages[0].width;
     for (const f of onPage) {
       for (let i = 0; i < f.boxes.length; i++) {
         const want = rectToScreen(f.boxes[i], zoom);
-        const got = await relBox(page, `button.det[data-detection-id="${f.id}"]`, i);
-        expect([got.x, got.y, got.width, got.height].every((v, k) => close(v, [want.x, want.y, want.width, want.height][k]))).toBe(true);
+        const got = layout.boxes[f.id]![i]!;
+        expect({ id: f.id, i, got: [got.x, got.y, got.width, got.height].map(Math.round) }).toEqual({
+          id: f.id,
+          i,
+          got: [got.x, got.y, got.width, got.height].map((v, k) => (close(v, [want.x, want.y, want.width, want.height][k]) ? Math.round(v) : Number.NaN)),
+        });
       }
     }
     // ...and lies over the word it names, where the fixture wrote it.
@@ -425,6 +448,7 @@ describe("web app", () => {
     expect(await ipBox.getAttribute("aria-pressed")).toBe("false");
 
     // Draw an area over "quick brown fox", which nothing detected.
+    const overlay = (await page.getByTestId("page-overlay").boundingBox())!;
     const from = rectToScreen(wordBox("quick"), zoom);
     const to = rectToScreen(wordBox("fox"), zoom);
     await page.mouse.move(overlay.x + from.x - 3, overlay.y + from.y - 3);
