@@ -1,7 +1,9 @@
 /** API keys: create with an expiry (raw key shown once, with a copy button), list, revoke. */
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { createKey, listKeys, listUsers, rawKeyOf, revokeKey, type ApiKey, type User } from "../api/admin";
+import { ACTIONS_HEADING, EmptyRow, Table } from "../components/Table";
 import { CopyButton, ErrorText, Field, fieldError, formatDate } from "../components/ui";
+import { useLoader } from "../hooks/useLoader";
 import { useScreenTitle } from "../router";
 
 function inMonths(n: number): string {
@@ -14,26 +16,18 @@ export default function AdminKeys() {
   useScreenTitle("API keys");
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [users, setUsers] = useState<User[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState("");
   const [userId, setUserId] = useState("");
   const [expires, setExpires] = useState(inMonths(3));
   const [createError, setCreateError] = useState<unknown>(null);
   const [raw, setRaw] = useState<{ name: string; key: string } | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const [k, u] = await Promise.all([listKeys(), listUsers()]);
-      setKeys(k);
-      setUsers(u);
-      setUserId((cur) => cur || u[0]?.id || "");
-    } catch (err) {
-      setError(err);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { reload: load, error, setError } = useLoader(async () => {
+    const [k, u] = await Promise.all([listKeys(), listUsers()]);
+    setKeys(k);
+    setUsers(u);
+    setUserId((cur) => cur || u[0]?.id || "");
+  });
 
   async function create(e: FormEvent) {
     e.preventDefault();
@@ -100,60 +94,37 @@ export default function AdminKeys() {
         </div>
       )}
       <ErrorText error={error} />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">User</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
+      <Table columns={["Name", "Key", "User", "Expires", "Last used", "State", ACTIONS_HEADING]}>
+        {keys.map((k) => {
+          const st = stateOf(k);
+          return (
+            <tr key={k.id} data-key-id={k.id}>
+              <td>{k.name}</td>
+              <td>
+                <code>{k.prefix ? `${k.prefix}…` : "—"}</code>
+              </td>
+              <td>{emailOf(k.userId)}</td>
+              <td>{formatDate(k.expiresAt)}</td>
+              <td>{formatDate(k.lastUsedAt)}</td>
+              <td>{st === "active" ? <span className="badge ok">Active</span> : <span className="badge bad">{st}</span>}</td>
+              <td>
+                {st === "active" && (
+                  <button
+                    type="button"
+                    className="danger small"
+                    onClick={() => {
+                      if (window.confirm(`Revoke the key “${k.name}”? Requests using it fail from now on.`)) void revokeKey(k.id).then(load, setError);
+                    }}
+                  >
+                    Revoke<span className="sr-only"> {k.name}</span>
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => {
-              const st = stateOf(k);
-              return (
-                <tr key={k.id} data-key-id={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix ? `${k.prefix}…` : "—"}</code>
-                  </td>
-                  <td>{emailOf(k.userId)}</td>
-                  <td>{formatDate(k.expiresAt)}</td>
-                  <td>{formatDate(k.lastUsedAt)}</td>
-                  <td>{st === "active" ? <span className="badge ok">Active</span> : <span className="badge bad">{st}</span>}</td>
-                  <td>
-                    {st === "active" && (
-                      <button
-                        type="button"
-                        className="danger small"
-                        onClick={() => {
-                          if (window.confirm(`Revoke the key “${k.name}”? Requests using it fail from now on.`)) void revokeKey(k.id).then(load, setError);
-                        }}
-                      >
-                        Revoke<span className="sr-only"> {k.name}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-            {keys.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No keys yet.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+        {keys.length === 0 && <EmptyRow colSpan={7}>No keys yet.</EmptyRow>}
+      </Table>
     </section>
   );
 }

@@ -1,14 +1,15 @@
 /** Administration of users: create, disable/enable, role, password reset. */
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { adminResetPassword, createUser, listUsers, setActive, setRoles, type User } from "../api/admin";
 import { isAdmin } from "../api/auth";
+import { Table } from "../components/Table";
 import { ErrorText, Field, fieldError, formatDate } from "../components/ui";
+import { useLoader } from "../hooks/useLoader";
 import { useScreenTitle } from "../router";
 
 export default function AdminUsers() {
   useScreenTitle("Users");
   const [users, setUsers] = useState<User[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const [rowError, setRowError] = useState<{ id: string; error: unknown } | null>(null);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -16,16 +17,9 @@ export default function AdminUsers() {
   const [createError, setCreateError] = useState<unknown>(null);
   const [notice, setNotice] = useState("");
 
-  const load = useCallback(async () => {
-    try {
-      setUsers(await listUsers());
-    } catch (err) {
-      setError(err);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { reload: load, error } = useLoader(async () => {
+    setUsers(await listUsers());
+  });
 
   async function create(e: FormEvent) {
     e.preventDefault();
@@ -86,67 +80,54 @@ export default function AdminUsers() {
         </p>
       )}
       <ErrorText error={error} />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">State</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
+      <Table columns={["User", "Role", "State", "Created", "Actions"]}>
+        {users.map((u) => {
+          const admin = isAdmin(u);
+          const active = u.isActive !== false;
+          return (
+            <tr key={u.id}>
+              <td>
+                {u.email}
+                {u.userName && u.userName !== u.email && <div className="muted">{u.userName}</div>}
+              </td>
+              <td>
+                <select
+                  aria-label={`Role of ${u.email}`}
+                  value={admin ? "Admin" : "User"}
+                  onChange={(e) => void act(u, () => setRoles(u.id, e.target.value === "Admin" ? ["Admin", "User"] : ["User"]), `Role of ${u.email} changed.`)}
+                >
+                  <option>User</option>
+                  <option>Admin</option>
+                </select>
+              </td>
+              <td>
+                {active ? "Active" : <span className="error">Disabled</span>}
+                {u.passwordResetRequired && <div className="muted">must set a new password</div>}
+              </td>
+              <td>{formatDate(u.createdAt)}</td>
+              <td>
+                <div className="actions small">
+                  <button type="button" className={active ? "danger" : "secondary"} onClick={() => void act(u, () => setActive(u.id, !active), `${u.email} ${active ? "disabled" : "enabled"}.`)}>
+                    {active ? "Disable" : "Enable"}
+                    <span className="sr-only"> {u.email}</span>
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      const pw = window.prompt(`Temporary password for ${u.email} (they must change it on sign-in):`);
+                      if (pw) void act(u, () => adminResetPassword(u.id, pw), `Password of ${u.email} reset.`);
+                    }}
+                  >
+                    Reset password<span className="sr-only"> of {u.email}</span>
+                  </button>
+                </div>
+                {rowError?.id === u.id && <ErrorText error={rowError.error} />}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => {
-              const admin = isAdmin(u);
-              const active = u.isActive !== false;
-              return (
-                <tr key={u.id}>
-                  <td>
-                    {u.email}
-                    {u.userName && u.userName !== u.email && <div className="muted">{u.userName}</div>}
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${u.email}`}
-                      value={admin ? "Admin" : "User"}
-                      onChange={(e) => void act(u, () => setRoles(u.id, e.target.value === "Admin" ? ["Admin", "User"] : ["User"]), `Role of ${u.email} changed.`)}
-                    >
-                      <option>User</option>
-                      <option>Admin</option>
-                    </select>
-                  </td>
-                  <td>
-                    {active ? "Active" : <span className="error">Disabled</span>}
-                    {u.passwordResetRequired && <div className="muted">must set a new password</div>}
-                  </td>
-                  <td>{formatDate(u.createdAt)}</td>
-                  <td>
-                    <div className="actions small">
-                      <button type="button" className={active ? "danger" : "secondary"} onClick={() => void act(u, () => setActive(u.id, !active), `${u.email} ${active ? "disabled" : "enabled"}.`)}>
-                        {active ? "Disable" : "Enable"}
-                        <span className="sr-only"> {u.email}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => {
-                          const pw = window.prompt(`Temporary password for ${u.email} (they must change it on sign-in):`);
-                          if (pw) void act(u, () => adminResetPassword(u.id, pw), `Password of ${u.email} reset.`);
-                        }}
-                      >
-                        Reset password<span className="sr-only"> of {u.email}</span>
-                      </button>
-                    </div>
-                    {rowError?.id === u.id && <ErrorText error={rowError.error} />}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
     </section>
   );
 }

@@ -1,8 +1,11 @@
 /** Sign in, register, and the forced new password of the seeded administrator. */
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import * as authApi from "../api/auth";
 import { useSession } from "../auth";
+import { NewPasswordFields } from "../components/NewPasswordFields";
 import { ErrorText, Field, fieldError } from "../components/ui";
+import { useNewPassword } from "../hooks/useNewPassword";
+import { useSubmit } from "../hooks/useSubmit";
 import { Link, navigate, useScreenTitle } from "../router";
 
 export function SignIn() {
@@ -10,23 +13,11 @@ export function SignIn() {
   const session = useSession();
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await session.signIn(login, password);
-      const next = new URLSearchParams(window.location.search).get("next");
-      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    await session.signIn(login, password);
+    const next = new URLSearchParams(window.location.search).get("next");
+    navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
+  });
 
   return (
     <div className="auth-card">
@@ -53,27 +44,12 @@ export function Register() {
   const session = useSession();
   const [email, setEmail] = useState("");
   const [fullName, setFullName] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const mismatch = confirm.length > 0 && confirm !== password;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (mismatch) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await authApi.register(email, password, fullName);
-      await session.signIn(email, password);
-      navigate("/", { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const pw = useNewPassword();
+  const { busy, error, submit } = useSubmit(async () => {
+    await authApi.register(email, pw.password, fullName);
+    await session.signIn(email, pw.password);
+    navigate("/", { replace: true });
+  }, pw.mismatch);
 
   return (
     <div className="auth-card">
@@ -83,14 +59,9 @@ export function Register() {
           {(p) => <input {...p} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}
         </Field>
         <Field label="Full name (optional)">{(p) => <input {...p} autoComplete="name" value={fullName} onChange={(e) => setFullName(e.target.value)} />}</Field>
-        <Field label="Password" hint="At least 8 characters." error={fieldError(error, "password")}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />}
-        </Field>
-        <Field label="Repeat the password" error={mismatch ? "The passwords differ." : undefined}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />}
-        </Field>
+        <NewPasswordFields {...pw} label="Password" repeatLabel="Repeat the password" hint="At least 8 characters." minLength={8} error={fieldError(error, "password")} />
         <ErrorText error={error} />
-        <button type="submit" disabled={busy || !email || password.length < 8 || mismatch || !confirm}>
+        <button type="submit" disabled={busy || !email || pw.password.length < 8 || pw.mismatch || !pw.confirm}>
           {busy ? "Creating…" : "Create account"}
         </button>
       </form>
@@ -104,41 +75,27 @@ export function Register() {
 export function ForcedReset() {
   useScreenTitle("Set a new password");
   const session = useSession();
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const mismatch = confirm.length > 0 && confirm !== password;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (mismatch) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await authApi.resetPassword(password);
-      await session.afterReset();
-      navigate("/", { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const pw = useNewPassword();
+  const { busy, error, submit } = useSubmit(async () => {
+    await authApi.resetPassword(pw.password);
+    await session.afterReset();
+    navigate("/", { replace: true });
+  }, pw.mismatch);
 
   return (
     <div className="auth-card">
       <h1 tabIndex={-1}>Set a new password</h1>
       <p>This account still has its initial password. Choose a new one before you continue.</p>
       <form onSubmit={submit} noValidate>
-        <Field label="New password" hint="Upper and lower case letters, a digit and a symbol; at least 8 characters." error={fieldError(error, "newPassword", "password")}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}
-        </Field>
-        <Field label="Repeat the new password" error={mismatch ? "The passwords differ." : undefined}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />}
-        </Field>
+        <NewPasswordFields
+          {...pw}
+          label="New password"
+          repeatLabel="Repeat the new password"
+          hint="Upper and lower case letters, a digit and a symbol; at least 8 characters."
+          error={fieldError(error, "newPassword", "password")}
+        />
         <ErrorText error={error} />
-        <button type="submit" disabled={busy || !password || mismatch || !confirm}>
+        <button type="submit" disabled={busy || !pw.password || pw.mismatch || !pw.confirm}>
           {busy ? "Saving…" : "Save and continue"}
         </button>
         <button type="button" className="link" onClick={() => void session.signOut()}>

@@ -1,8 +1,10 @@
 /** Tagging history: jobs, documents, search by title or tag, statistics; a document opens its text and tags. */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { deleteHistoryJob, historyDocument, historyDocuments, historyJobs, historyStats, searchDocuments, type DocumentSummary, type JobSummary, type Stats } from "../api/tagging";
+import { EmptyRow } from "../components/Table";
+import { JobsTable, StatsCards } from "../components/tagging";
 import { ErrorText, StatusBadge, formatDate } from "../components/ui";
-import { Link, useScreenTitle } from "../router";
+import { useScreenTitle } from "../router";
 
 const PAGE = 20;
 
@@ -61,22 +63,7 @@ export default function History() {
   return (
     <section>
       <h1 tabIndex={-1}>History</h1>
-      {stats && (
-        <div className="stats" aria-label="Statistics">
-          <div className="stat">
-            <strong>{stats.total_jobs}</strong> jobs
-          </div>
-          <div className="stat">
-            <strong>{stats.total_documents}</strong> documents
-          </div>
-          <div className="stat">
-            <strong>{stats.documents_processed}</strong> tagged
-          </div>
-          <div className="stat">
-            <strong>{stats.documents_failed}</strong> failed
-          </div>
-        </div>
-      )}
+      {stats && <StatsCards stats={stats} jobsLabel="jobs" label="Statistics" />}
       <form className="actions" onSubmit={search} role="search">
         <label htmlFor="q" className="sr-only">
           Search documents by title or tag
@@ -131,13 +118,7 @@ export default function History() {
                     </td>
                   </tr>
                 ))}
-                {docs.length === 0 && (
-                  <tr>
-                    <td colSpan={3} className="muted">
-                      No documents{query ? " match" : " yet"}.
-                    </td>
-                  </tr>
-                )}
+                {docs.length === 0 && <EmptyRow colSpan={3}>No documents{query ? " match" : " yet"}.</EmptyRow>}
               </tbody>
             </table>
           </div>
@@ -165,45 +146,19 @@ export default function History() {
         </div>
       ) : (
         <div role="tabpanel" aria-label="Jobs">
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Documents</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => (
-                  <tr key={j.id}>
-                    <td>{j.job_type === "batch" ? <Link to={`/batch/${encodeURIComponent(j.id)}`}>Batch</Link> : "Single"}</td>
-                    <td>
-                      <StatusBadge status={j.status} />
-                    </td>
-                    <td>
-                      {j.processed_count} done, {j.failed_count} failed of {j.total_documents}
-                    </td>
-                    <td>{formatDate(j.created_at)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="danger small"
-                        aria-label={`Delete job from ${formatDate(j.created_at)}`}
-                        onClick={() => void deleteHistoryJob(j.id).then(() => loadJobs(offset), setError)}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <JobsTable
+            jobs={jobs}
+            documents={(j) => (
+              <>
+                {j.processed_count} done, {j.failed_count} failed of {j.total_documents}
+              </>
+            )}
+            actions={(j) => (
+              <button type="button" className="danger small" aria-label={`Delete job from ${formatDate(j.created_at)}`} onClick={() => void deleteHistoryJob(j.id).then(() => loadJobs(offset), setError)}>
+                Delete
+              </button>
+            )}
+          />
           <div className="actions">
             <button type="button" className="secondary" disabled={offset === 0} onClick={() => void loadJobs(Math.max(0, offset - PAGE))}>
               Previous

@@ -1,7 +1,9 @@
 /** Redaction jobs: upload a PDF, see every job with its status updating live, open one to review. */
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { createJob, listJobs, type Job } from "../api/redaction";
+import { EmptyRow, Table } from "../components/Table";
 import { ErrorText, StatusBadge, formatDate } from "../components/ui";
+import { useSubmit } from "../hooks/useSubmit";
 import { Link, navigate, useScreenTitle } from "../router";
 
 const ACTIVE = new Set(["created", "detectionInProgress", "redactionInProgress"]);
@@ -14,8 +16,6 @@ export default function RedactJobs() {
   const [status, setStatus] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [file, setFile] = useState<File | null>(null);
-  const [uploadError, setUploadError] = useState<unknown>(null);
-  const [uploading, setUploading] = useState(false);
   const [loaded, setLoaded] = useState(false);
 
   const load = useCallback(async () => {
@@ -53,20 +53,10 @@ export default function RedactJobs() {
     }
   }
 
-  async function upload(e: FormEvent) {
-    e.preventDefault();
-    if (!file) return;
-    setUploading(true);
-    setUploadError(null);
-    try {
-      const job = await createJob(file);
-      navigate(`/redact/${encodeURIComponent(job.id)}`);
-    } catch (err) {
-      setUploadError(err);
-    } finally {
-      setUploading(false);
-    }
-  }
+  const { busy: uploading, error: uploadError, submit: upload } = useSubmit(async () => {
+    const job = await createJob(file!);
+    navigate(`/redact/${encodeURIComponent(job.id)}`);
+  }, !file);
 
   return (
     <section>
@@ -104,39 +94,21 @@ export default function RedactJobs() {
         </button>
       </div>
       <ErrorText error={error} />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Document</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Detections</th>
-            </tr>
-          </thead>
-          <tbody aria-live="polite">
-            {jobs.map((j) => (
-              <tr key={j.id} data-job-id={j.id}>
-                <td>
-                  <Link to={`/redact/${encodeURIComponent(j.id)}`}>{j.fileName ?? j.id}</Link>
-                </td>
-                <td>
-                  <StatusBadge status={j.status} />
-                </td>
-                <td>{formatDate(j.createdAt)}</td>
-                <td>{j.findingsCount ?? "—"}</td>
-              </tr>
-            ))}
-            {loaded && jobs.length === 0 && (
-              <tr>
-                <td colSpan={4} className="muted">
-                  No jobs yet. Upload a PDF above.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={["Document", "Status", "Created", "Detections"]} live>
+        {jobs.map((j) => (
+          <tr key={j.id} data-job-id={j.id}>
+            <td>
+              <Link to={`/redact/${encodeURIComponent(j.id)}`}>{j.fileName ?? j.id}</Link>
+            </td>
+            <td>
+              <StatusBadge status={j.status} />
+            </td>
+            <td>{formatDate(j.createdAt)}</td>
+            <td>{j.findingsCount ?? "—"}</td>
+          </tr>
+        ))}
+        {loaded && jobs.length === 0 && <EmptyRow colSpan={4}>No jobs yet. Upload a PDF above.</EmptyRow>}
+      </Table>
       {cursor && (
         <div className="actions">
           <button type="button" className="secondary" onClick={() => void more()}>
