@@ -52,6 +52,10 @@ function setRefreshCookie(ctx: GatewayContext, token: string, maxAgeSeconds: num
   ctx.meta.$cookies = [{ name: REFRESH_COOKIE, value: token, maxAgeSeconds, path: REFRESH_COOKIE_PATH }];
 }
 
+function clearRefreshCookie(ctx: GatewayContext): void {
+  ctx.meta.$cookies = [{ name: REFRESH_COOKIE, value: "", maxAgeSeconds: 0, path: REFRESH_COOKIE_PATH, clear: true }];
+}
+
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
 const AuthService: ServiceSchema<AuthSettings, object, AuthVars> = {
@@ -116,18 +120,25 @@ const AuthService: ServiceSchema<AuthSettings, object, AuthVars> = {
     },
     v1Refresh: {
       async handler(this: This, ctx: Ctx) {
-        const raw = ctx.meta.cookies?.[REFRESH_COOKIE];
-        if (!raw) fail("INVALID_REFRESH_TOKEN", "Missing refresh token cookie");
-        const { tokens: t } = await this.core.rotate(raw, "orchestrator", ctx.meta.clientIp);
-        setRefreshCookie(ctx, t.refreshToken, t.refreshLifetime);
-        return { token: t.accessToken, expiresAt: iso(t.accessExpiresAt) };
+        try {
+          const raw = ctx.meta.cookies?.[REFRESH_COOKIE];
+          if (!raw) fail("INVALID_REFRESH_TOKEN", "Missing refresh token cookie");
+          const { tokens: t } = await this.core.rotate(raw, "orchestrator", ctx.meta.clientIp);
+          setRefreshCookie(ctx, t.refreshToken, t.refreshLifetime);
+          return { token: t.accessToken, expiresAt: iso(t.accessExpiresAt) };
+        } catch (err) {
+          // A cookie that failed once never works again: drop it so the client stops sending it.
+          // The route (routes/auth.ts) writes Set-Cookie on the error answer too.
+          clearRefreshCookie(ctx);
+          throw err;
+        }
       },
     },
     v1Logout: {
       async handler(this: This, ctx: Ctx) {
         const raw = ctx.meta.cookies?.[REFRESH_COOKIE];
         if (raw) await this.core.revokeRefresh(raw);
-        ctx.meta.$cookies = [{ name: REFRESH_COOKIE, value: "", maxAgeSeconds: 0, path: REFRESH_COOKIE_PATH, clear: true }];
+        clearRefreshCookie(ctx);
         ctx.meta.$statusCode = 204;
         return null;
       },

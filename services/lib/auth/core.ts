@@ -44,6 +44,8 @@ const USERNAME = /^[a-z0-9._-]{2,64}$/;
 export class AuthCore {
   private dummyHash = "";
   private readonly cache = new Map<string, { user: LeanUser | null; at: number }>();
+  /** Bumped by every invalidation: a read that started before one must not refill the cache with what it saw. */
+  private cacheGeneration = 0;
   private readonly throttle: ThrottleSettings;
   private readonly now: () => Date;
 
@@ -93,13 +95,17 @@ export class AuthCore {
     const hit = this.cache.get(id);
     const ttl = this.o.userCacheMs ?? 30_000;
     if (hit && Date.now() - hit.at < ttl) return hit.user;
+    const generation = this.cacheGeneration;
     const user = await this.findUser(id);
+    // An invalidation that arrived while the read was in flight may concern exactly this user.
+    if (generation !== this.cacheGeneration) return user;
     this.cache.set(id, { user, at: Date.now() });
     if (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value!);
     return user;
   }
 
   dropCachedUser(id?: string): void {
+    this.cacheGeneration++;
     if (id) this.cache.delete(id);
     else this.cache.clear();
   }
@@ -165,7 +171,7 @@ export class AuthCore {
   async accessToken(user: LeanUser, family: ApiFamily): Promise<{ token: string; expiresAt: number; lifetime: number }> {
     const lifetime = this.lifetimes(family).access;
     const nowS = Math.floor(this.now().getTime() / 1000);
-    const t = await signAccessToken(this.o.jwt, { id: user._id, email: user.email, passwordResetRequired: user.passwordResetRequired }, family, lifetime, nowS);
+    const t = await signAccessToken(this.o.jwt, { id: user._id, email: user.email, passwordResetRequired: user.passwordResetRequired, tokenVersion: user.tokenVersion ?? 0 }, family, lifetime, nowS);
     return { ...t, lifetime };
   }
 
@@ -231,10 +237,17 @@ export class AuthCore {
     return res.deletedCount ?? 0;
   }
 
-  /** The caller behind an access token. Throws UNAUTHORIZED, TOKEN_EXPIRED, ACCOUNT_DISABLED. */
+  /**
+   * The caller behind an access token. A token issued before the user's last password change or
+   * reset (older `ver`) is refused like a forged one. Throws UNAUTHORIZED, TOKEN_EXPIRED, ACCOUNT_DISABLED.
+   */
   async resolveToken(token: string): Promise<Principal> {
     const claims = await verifyAccessToken(this.o.jwt, token);
-    const p = await this.principalFor(claims.user_id, "jwt");
+    const user = await this.cachedUser(claims.user_id);
+    if (!user) fail("UNAUTHORIZED");
+    if (!user.isActive) fail("ACCOUNT_DISABLED");
+    if ((claims.ver ?? 0) !== (user.tokenVersion ?? 0)) fail("UNAUTHORIZED");
+    const p = principalOf(user, "jwt");
     p.tokenFamily = claims.fam === "orchestrator" ? "orchestrator" : "tagger";
     if (claims.password_reset_required) p.passwordResetRequired = true;
     return p;
@@ -250,9 +263,18 @@ export class AuthCore {
 
   // ---- password flows ----
 
+  /**
+   * Sets a password, bumps the token version (every access token issued before is refused from now
+   * on, on every node once `changed` returns) and revokes every refresh token. Tokens issued from the
+   * returned user carry the new version.
+   */
   async setPassword(userId: string, password: string, opts: { resetRequired: boolean }): Promise<LeanUser> {
     const hash = await hashPassword(password, this.o.bcryptCost);
-    const user = await this.m.User.findOneAndUpdate({ _id: userId }, { $set: { passwordHash: hash, passwordResetRequired: opts.resetRequired } }, { returnDocument: "after" }).lean<LeanUser>();
+    const user = await this.m.User.findOneAndUpdate(
+      { _id: userId },
+      { $set: { passwordHash: hash, passwordResetRequired: opts.resetRequired }, $inc: { tokenVersion: 1 } },
+      { returnDocument: "after" },
+    ).lean<LeanUser>();
     if (!user) fail("NOT_FOUND", "User not found");
     await this.revokeAllRefresh(userId);
     await this.changed(userId);

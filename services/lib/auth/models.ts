@@ -20,6 +20,12 @@ export interface UserDoc {
   isActive: boolean;
   isVerified: boolean;
   passwordResetRequired: boolean;
+  /**
+   * Bumped by every password change or reset; access tokens carry it as `ver` and a token with an
+   * older value is refused, so a change locks out every earlier token from the next request on.
+   * Absent on users stored before it existed (read as 0).
+   */
+  tokenVersion?: number;
   disabledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -68,6 +74,7 @@ const userSchema = new Schema<UserDoc>(
     isActive: { type: Boolean, default: true },
     isVerified: { type: Boolean, default: true },
     passwordResetRequired: { type: Boolean, default: false },
+    tokenVersion: { type: Number, default: 0 },
     disabledAt: { type: Date, default: null },
   },
   { timestamps: true, versionKey: false, collection: "users" },

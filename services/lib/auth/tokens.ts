@@ -20,6 +20,8 @@ export interface AccessClaims {
   /** Which family issued the token; both families accept both. */
   fam: ApiFamily;
   password_reset_required?: true;
+  /** The user's `tokenVersion` at issue; absent on tokens issued before versions existed (read as 0). */
+  ver?: number;
   iat: number;
   exp: number;
 }
@@ -36,13 +38,13 @@ function keyOf(s: JwtSettings): Uint8Array {
 
 export async function signAccessToken(
   s: JwtSettings,
-  user: { id: string; email: string; passwordResetRequired?: boolean },
+  user: { id: string; email: string; passwordResetRequired?: boolean; tokenVersion?: number },
   family: ApiFamily,
   lifetimeSeconds: number,
   nowSeconds: number,
 ): Promise<{ token: string; expiresAt: number }> {
   const exp = nowSeconds + lifetimeSeconds;
-  const claims: Record<string, unknown> = { user_id: user.id, type: "access", fam: family };
+  const claims: Record<string, unknown> = { user_id: user.id, type: "access", fam: family, ver: user.tokenVersion ?? 0 };
   if (user.passwordResetRequired) claims.password_reset_required = true;
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: s.algorithm, typ: "JWT" })
@@ -70,6 +72,7 @@ export async function verifyAccessToken(s: JwtSettings, token: string): Promise<
     fail("UNAUTHORIZED");
   }
   if (payload.type !== "access" || typeof payload.user_id !== "string" || typeof payload.sub !== "string") fail("UNAUTHORIZED");
+  if (payload.ver !== undefined && !(Number.isSafeInteger(payload.ver) && (payload.ver as number) >= 0)) fail("UNAUTHORIZED");
   return payload as unknown as AccessClaims;
 }
 

@@ -106,11 +106,12 @@ describe("the seed's curl flow", () => {
     const b = await adminLogin();
     const r = await api("POST", "/v1/auth/change-password", { json: { currentPassword: NEW_ADMIN_PASSWORD, newPassword: "NewPassword1!" }, token: a.token });
     expect(r.status).toBe(200);
-    expect((await api("GET", "/v1/users/me", { token: grepToken(r.text) })).status).toBe(200);
+    const fresh = grepToken(r.text);
+    expect((await api("GET", "/v1/users/me", { token: fresh })).status).toBe(200);
     expect((await api("POST", "/v1/auth/refresh", { cookie: a.cookie })).status).toBe(401);
     expect((await api("POST", "/v1/auth/refresh", { cookie: b.cookie })).status).toBe(401);
-    // Back to the password the other tests use.
-    const back = await api("POST", "/v1/auth/change-password", { json: { currentPassword: "NewPassword1!", newPassword: NEW_ADMIN_PASSWORD }, token: a.token });
+    // Back to the password the other tests use (a.token died with the change; the returned one lives).
+    const back = await api("POST", "/v1/auth/change-password", { json: { currentPassword: "NewPassword1!", newPassword: NEW_ADMIN_PASSWORD }, token: fresh });
     expect(back.status).toBe(200);
   });
 

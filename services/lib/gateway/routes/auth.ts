@@ -5,7 +5,28 @@
  */
 import * as A from "../../auth/params";
 import { createKeyParams, listKeysParams } from "../../keys/params";
-import type { RouteGroup } from "../types";
+import { cookieHeaders } from "../routing";
+import type { RawHandler, RouteGroup } from "../types";
+
+/**
+ * `POST /v1/auth/refresh` as a raw handler so the refresh cookie is written on failures too: the
+ * gateway's error answer carries no Set-Cookie of its own, and a dead cookie must be cleared
+ * (auth.v1Refresh asks for that on every failure). Success answers like an action route would.
+ */
+const v1Refresh: RawHandler = async (req, res) => {
+  const ctx = req.$ctx;
+  let data: unknown;
+  try {
+    // The child context's meta (with $cookies) is merged back into ctx on success and on failure.
+    data = await ctx.call("auth.v1Refresh", {});
+  } finally {
+    const cookies = cookieHeaders(ctx.meta);
+    if (cookies.length) res.setHeader("Set-Cookie", cookies);
+  }
+  res.statusCode = 200;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(data));
+};
 
 const tag = ["tagger-auth"];
 const v1auth = ["auth"];
@@ -28,7 +49,7 @@ export const orchestratorAuthRoutes: RouteGroup = {
   prefix: "/v1",
   routes: [
     { method: "POST", path: "/auth/login", access: "public", action: "auth.v1Login", params: A.v1LoginParams, summary: "Log in with email or user name; sets the refresh cookie (Path=/v1/auth)", tags: v1auth },
-    { method: "POST", path: "/auth/refresh", access: "public", action: "auth.v1Refresh", summary: "Rotate the refresh cookie: new access token", tags: v1auth },
+    { method: "POST", path: "/auth/refresh", access: "public", handler: v1Refresh, body: "none", summary: "Rotate the refresh cookie: new access token; a failed refresh (401) clears the cookie", tags: v1auth },
     { method: "POST", path: "/auth/logout", access: "user", action: "auth.v1Logout", summary: "Revoke the refresh cookie's token and clear the cookie (204)", tags: v1auth },
     { method: "POST", path: "/auth/reset-password", access: "user", action: "auth.v1ResetPassword", params: A.newPasswordParams, summary: "First log-in: replace the temporary password (needs the password_reset_required claim)", tags: v1auth },
     { method: "POST", path: "/auth/change-password", access: "user", action: "auth.v1ChangePassword", params: A.changePasswordParams, summary: "Change password; revokes every refresh token and returns a new access token", tags: v1auth },

@@ -2,6 +2,7 @@
 import { checkExpiry, generateKey, keyStatus, maxExpiry } from "../../../../../services/lib/keys/core";
 import { orchestratorPasswordProblems, taggerPasswordProblems } from "../../../../../services/lib/auth/passwords";
 import { DEFAULT_THROTTLE, lockSeconds, throttleKeys } from "../../../../../services/lib/auth/throttle";
+import { SignJWT } from "jose";
 import { sha256Hex, signAccessToken, verifyAccessToken } from "../../../../../services/lib/auth/tokens";
 import { orchestratorUser, parseRole, taggerUser } from "../../../../../services/lib/auth/views";
 import { objectSchema, openApiPath, ruleToSchema } from "../../../../../services/lib/gateway/openapi";
@@ -101,6 +102,26 @@ describe("access tokens", () => {
     const { token } = await signAccessToken(s, { id: "u1", email: "a@b.c" }, "tagger", 60, now - 120);
     await expect(verifyAccessToken(s, token)).rejects.toMatchObject({ type: "TOKEN_EXPIRED" });
     await expect(verifyAccessToken(s, "not.a.jwt")).rejects.toMatchObject({ type: "UNAUTHORIZED" });
+  });
+
+  it("carries the user's token version as ver, 0 when the user has none", async () => {
+    const v3 = await signAccessToken(s, { id: "u1", email: "a@b.c", tokenVersion: 3 }, "orchestrator", 900, now);
+    expect((await verifyAccessToken(s, v3.token)).ver).toBe(3);
+    const v0 = await signAccessToken(s, { id: "u1", email: "a@b.c" }, "tagger", 900, now);
+    expect((await verifyAccessToken(s, v0.token)).ver).toBe(0);
+  });
+
+  it("refuses a genuinely signed token whose ver is not a non-negative integer", async () => {
+    const key = new TextEncoder().encode(s.secret);
+    for (const ver of [-1, 1.5, "2", null]) {
+      const token = await new SignJWT({ user_id: "u1", type: "access", fam: "tagger", ver })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("a@b.c")
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .sign(key);
+      await expect(verifyAccessToken(s, token)).rejects.toMatchObject({ type: "UNAUTHORIZED" });
+    }
   });
 
   it("hashes with SHA-256 hex", () => {
