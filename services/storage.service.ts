@@ -15,23 +15,12 @@ import {
   removeFile,
   statFile,
   sweepExpired,
-  type FileKind,
+  type PutMeta,
   type StoredFile,
 } from "./lib/storage/store";
 
-interface PutParams {
-  owner: string;
-  filename: string;
-  kind: FileKind;
-  declaredType?: string;
-  expect?: string[];
-  contentType?: string;
-  jobId?: string;
-  name?: string;
-  attempt?: number;
-  maxBytes?: number;
-  retentionHours?: number;
-}
+/** What `storage.put` takes: the store's metadata, with the limits optional (defaults from config). */
+type PutParams = Omit<PutMeta, "maxBytes" | "expiresAt"> & { maxBytes?: number; retentionHours?: number };
 
 interface IdParams {
   id: string;

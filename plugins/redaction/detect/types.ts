@@ -3,18 +3,13 @@
  * `Finding`s. Everything here is plain data so detectors stay pure (STYLE.md convention 6).
  */
 
+import type { Box, Word as EngineWord } from "../../../services/lib/pdf/types";
+
 /** A rectangle in PDF points, origin at the top-left corner of the displayed (rotated) page. */
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box };
 
 /** One word as the PDF engine or OCR saw it. `confidence` is 0-100 and only set by OCR. */
-export interface Word {
-  text: string;
-  box: Box;
+export interface Word extends EngineWord {
   confidence?: number;
 }
 

@@ -10,6 +10,7 @@
  * Every problem is reported with its field (`accept[2]`, `areas[0].width`), as a 400. Pure.
  */
 import { validationError, type FieldError } from "../errors";
+import type { ReviewArea } from "../../../plugins/redaction/types";
 import type { Box } from "../pdf/types";
 
 export interface DetectionView {
@@ -19,16 +20,8 @@ export interface DetectionView {
   labels: string[];
 }
 
-export interface PlannedArea {
-  page: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  label: string;
-  source: "detection" | "manual";
-  findingId?: string;
-}
+/** One area of the reviewer's list: the plugin's own resume input shape. */
+export type PlannedArea = ReviewArea;
 
 export interface ReviewPlan {
   areas: PlannedArea[];
