@@ -28,7 +28,7 @@ import sharp from "sharp";
 import { OEM, PSM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
 import { PdfError } from "./errors";
 import {
-  type Affine, type Grey, IDENTITY, compose, despeckle, hasDevanagari, inkMask, inkStats, mapBox, otsu, skewAngle, speckArea, unrotate,
+  type Affine, type Grey, IDENTITY, compose, despeckle, hasDevanagari, inkMask, inkStats, mapBox, otsu, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
 } from "./preprocess";
 import type { OcrOptions, OcrPageReport, OcrPass, OcrResult, OcrWord } from "./types";
 
@@ -372,6 +372,13 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
   const scriptDetection = opts.scriptDetection ?? true;
   const steps: string[] = [];
   const passes: OcrPass[] = [];
+  const timings: Record<string, number> = {};
+  let mark = started;
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark);
+    mark = now;
+  };
 
   // 1. Decode once.
   const source = await decode(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
@@ -379,16 +386,18 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
   const sy = opts.pageHeightPt / source.height;
   const dpi = (source.width / opts.pageWidthPt) * 72;
   const megapixels = (source.width * source.height) / 1e6;
+  lap("decode");
 
   // 2. Measure.
   const level = otsu(source);
   let mask = inkMask(source, level);
-  const stats = inkStats(mask, source.width, source.height, dpi);
+  let stats = inkStats(mask, source.width, source.height, dpi);
   const report: OcrPageReport = {
     status: "ok", pass: "primary", passes, langs: requested, rotation: 0, skew: 0, preprocessing: steps,
     measured: { dpi: Math.round(dpi), specksPerMp: Math.round(stats.specks / megapixels), stroke: stats.stroke, ink: round(stats.ink * 100) },
-    ms: 0,
+    ms: 0, timings,
   };
+  lap("measure");
   const done = (best: PassResult | undefined): OcrResult => {
     report.ms = Math.round(performance.now() - started);
     return { text: best ? best.lines.join("\n") : "", confidence: best?.confidence ?? 0, words: best?.words ?? [], report };
@@ -408,74 +417,148 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
       mask = inkMask(img, level);
       const removed = despeckle(img, mask, speckArea(dpi));
       steps.push(`despeckle:${removed}`);
+      // Measure again on the clean page: what is left of the dust must not count as text later.
+      const before = stats;
+      stats = { ...inkStats(inkMask(img, level), img.width, img.height, dpi), specks: before.specks };
+      lap("denoise");
     }
 
-    // 4. Orientation and script.
+    // 4. Orientation. OSD costs about half a pass, so it runs up front only for a page whose ink lines up
+    // in columns (turned by 90/270); an upside-down or Devanagari page shows itself by a weak first pass.
+    const scale = { sx, sy };
     let back: Affine = IDENTITY;
     let langs = requested;
-    const osd = await detectOsd(img, dpi, deadline);
-    if (osd && osd.rotate !== 0 && osd.orientationConfidence >= MIN_ORIENTATION_CONFIDENCE) {
-      const r = await rotate(img, osd.rotate);
+    const canAddHindi = scriptDetection && !langs.includes("hin") && languagesAvailable().includes("hin");
+    let osd: Osd | undefined;
+    let osdDone = false;
+    const runOsd = async () => {
+      osdDone = true;
+      osd = await detectOsd(img, dpi, deadline);
+      lap("osd");
+      if (osd) report.osd = { script: osd.script, scriptConfidence: round(osd.scriptConfidence), orientationConfidence: round(osd.orientationConfidence) };
+      return osd;
+    };
+    /** Turns the page upright as OSD says; true when it did. */
+    const upright = async (o: Osd | undefined): Promise<boolean> => {
+      if (!o || o.rotate === 0 || o.orientationConfidence < MIN_ORIENTATION_CONFIDENCE) return false;
+      const r = await rotate(img, o.rotate);
       img = r.img;
       back = compose(back, r.back);
       // The content was turned by (360 - rotate) clockwise on the page.
-      report.rotation = ((360 - osd.rotate) % 360) as 0 | 90 | 180 | 270;
-      steps.push(`rotate:${osd.rotate}`);
+      report.rotation = ((360 - o.rotate) % 360) as 0 | 90 | 180 | 270;
+      steps.push(`rotate:${o.rotate}`);
       mask = inkMask(img, level);
-    }
-    if (osd) report.osd = { script: osd.script, scriptConfidence: round(osd.scriptConfidence), orientationConfidence: round(osd.orientationConfidence) };
-    const canAddHindi = scriptDetection && !langs.includes("hin") && languagesAvailable().includes("hin");
-    if (canAddHindi && osd?.script === "Devanagari") {
-      langs = [...new Set([...langs, "hin"])].sort();
-      steps.push("script:Devanagari");
+      lap("rotate");
+      return true;
+    };
+    const deskew = async () => {
+      const skew = skewAngle(mask, img.width, img.height);
+      // Below half a degree Tesseract's own line finding copes, and a rotation costs ~0.3 s at 300 dpi.
+      if (Math.abs(skew) >= 0.5) {
+        const r = await rotate(img, -skew);
+        img = r.img;
+        back = compose(back, r.back);
+        report.skew = skew;
+        steps.push(`deskew:${skew}`);
+      }
+      lap("deskew");
+    };
+    const withHindi = (o: Osd | undefined) => {
+      if (canAddHindi && o?.script === "Devanagari" && o.scriptConfidence > 1) {
+        if (!steps.includes("script:Devanagari")) steps.push("script:Devanagari");
+        return [...new Set([...langs, "hin"])].sort();
+      }
+      return langs;
+    };
+
+    report.measured.sideways = round(sidewaysRatio(mask, img.width, img.height));
+    if (report.measured.sideways > 1.15) {
+      await upright(await runOsd());
+      langs = withHindi(osd);
     }
 
     // 5. Deskew.
-    const skew = skewAngle(mask, img.width, img.height);
-    if (Math.abs(skew) >= 0.2) {
-      const r = await rotate(img, -skew);
-      img = r.img;
-      back = compose(back, r.back);
-      report.skew = skew;
-      steps.push(`deskew:${skew}`);
-    }
+    await deskew();
 
     // 6. First pass.
-    const scale = { sx, sy };
     let best = await recognise(img, back, langs, PSM.AUTO, dpi, scale, deadline);
     passes.push({ name: "auto", langs, confidence: best.confidence, words: best.words.length });
+    lap("pass1");
 
     // 7. Second pass when the first is weak: few confident words for the ink on the page, or low confidence.
     // Roughly: a word of body text is 4-6 ink components; far fewer confident words than that means text
-    // Tesseract could not read (noise it took for text, a script it does not know, a layout it split badly).
+    // Tesseract could not read (noise it took for text, a script it does not know, a layout it split badly,
+    // a page upside down).
     const components = stats.components - stats.specks;
     const expected = Math.max(1, components / 8);
     const weak = best.confidence < GOOD_CONFIDENCE || best.score < expected * 0.5;
     if (weak && performance.now() < deadline) {
-      const lowShare = best.words.length ? best.words.filter((w) => w.confidence < 50).length / best.words.length : 1;
-      let retry: { name: string; img: Grey; langs: string[]; psm: PSM } | undefined;
-      if (canAddHindi && langs === requested && lowShare > 0.15 && !hasDevanagari(best.lines.join(" "))) {
-        // Unreadable words among readable Latin ones: a second script, and the only one we can add is Devanagari.
-        retry = { name: "auto+hin", img, langs: [...new Set([...langs, "hin"])].sort(), psm: PSM.AUTO };
-      } else if (!dusty && stats.specks > 0) {
-        const cleaned = await median(img, 3);
-        despeckle(cleaned, inkMask(cleaned, level), speckArea(dpi));
-        retry = { name: "median3+block", img: cleaned, langs, psm: PSM.SINGLE_BLOCK };
-      } else {
-        retry = { name: "block", img, langs, psm: PSM.SINGLE_BLOCK };
+      let retry: { name: string; langs: string[]; psm: PSM } | undefined;
+      if (!osdDone) {
+        const o = await runOsd();
+        if (await upright(o)) {
+          await deskew();
+          retry = { name: `upright${o!.rotate}`, langs: withHindi(o), psm: PSM.AUTO };
+        } else if (withHindi(o) !== langs) {
+          retry = { name: "auto+hin", langs: withHindi(o), psm: PSM.AUTO };
+        }
+      }
+      if (!retry) {
+        const lowShare = best.words.length ? best.words.filter((w) => w.confidence < 50).length / best.words.length : 1;
+        if (canAddHindi && langs === requested && lowShare > 0.15 && !hasDevanagari(best.lines.join(" "))) {
+          // Unreadable words among readable Latin ones: a second script, and the one we can add is Devanagari.
+          retry = { name: "auto+hin", langs: [...new Set([...langs, "hin"])].sort(), psm: PSM.AUTO };
+        } else {
+          if (!dusty && stats.specks > 0) {
+            img = await median(img, 3);
+            despeckle(img, inkMask(img, level), speckArea(dpi));
+            steps.push("median3");
+          }
+          retry = { name: "block", langs, psm: PSM.SINGLE_BLOCK };
+        }
       }
       try {
-        const second = await recognise(retry.img, back, retry.langs, retry.psm, dpi, scale, deadline);
+        const second = await recognise(img, back, retry.langs, retry.psm, dpi, scale, deadline);
         passes.push({ name: retry.name, langs: retry.langs, confidence: second.confidence, words: second.words.length });
+        lap("pass2");
         if (second.score > best.score) {
           best = second;
           report.pass = "retry";
           report.langs = retry.langs;
-          steps.push(retry.name);
         }
       } catch (err) {
         if (!(err instanceof OcrTimeout)) throw err;
         passes.push({ name: retry.name, langs: retry.langs, confidence: 0, words: 0, timedOut: true });
+      }
+    }
+    // 8. Ink no word accounts for (a column of short numbers, a field off on its own: automatic
+    // segmentation drops those as "noise"): a sparse-text pass, whose words are added where nothing was.
+    const toPx = (w: OcrWord) => ({ x0: w.box.x / sx, y0: w.box.y / sy, x1: (w.box.x + w.box.width) / sx, y1: (w.box.y + w.box.height) / sy });
+    const glyphCount = stats.glyphs.length / 4;
+    const missed = uncovered(stats.glyphs, best.words.map(toPx), stats.stroke).length;
+    report.measured.uncovered = glyphCount ? round((missed / glyphCount) * 100) : 0;
+    if (missed > Math.max(6, glyphCount * 0.02) && performance.now() < deadline) {
+      try {
+        const sparse = await recognise(img, back, report.langs.length ? (report.pass === "primary" ? langs : report.langs) : langs, PSM.SPARSE_TEXT, dpi, scale, deadline);
+        lap("sparse");
+        const have = best.words.map(toPx);
+        const added = sparse.words.filter((w) => {
+          if (w.confidence < 60) return false;
+          const b = toPx(w);
+          const cx = (b.x0 + b.x1) / 2;
+          const cy = (b.y0 + b.y1) / 2;
+          return !have.some((h) => cx >= h.x0 && cx <= h.x1 && cy >= h.y0 && cy <= h.y1);
+        });
+        passes.push({ name: "sparse", langs: report.pass === "primary" ? langs : report.langs, confidence: sparse.confidence, words: added.length });
+        if (added.length > 0) {
+          const words = [...best.words, ...added];
+          const confidence = Math.round((words.reduce((t, w) => t + w.confidence, 0) / words.length) * 10) / 10;
+          best = { words, lines: [...best.lines, ...linesOf(added)], confidence, score: scoreOf(words) };
+          steps.push(`sparse:+${added.length}`);
+        }
+      } catch (err) {
+        if (!(err instanceof OcrTimeout)) throw err;
+        passes.push({ name: "sparse", langs, confidence: 0, words: 0, timedOut: true });
       }
     }
     if (report.pass === "primary") report.langs = langs;
@@ -486,6 +569,21 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     report.status = "timeout";
     return done(undefined);
   }
+}
+
+/** Words added by the sparse pass, as lines: grouped by vertical overlap, left to right. */
+function linesOf(words: OcrWord[]): string[] {
+  const sorted = [...words].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+  const lines: OcrWord[][] = [];
+  for (const w of sorted) {
+    const line = lines.find((l) => {
+      const r = l[0]!.box;
+      return w.box.y < r.y + r.height && w.box.y + w.box.height > r.y;
+    });
+    if (line) line.push(w);
+    else lines.push([w]);
+  }
+  return lines.map((l) => l.sort((a, b) => a.box.x - b.box.x).map((w) => w.text).join(" "));
 }
 
 function round(v: number): number {

@@ -63,15 +63,23 @@ export interface InkStats {
   stroke: number;
   /** Share of ink pixels. */
   ink: number;
+  /**
+   * Glyph-sized components (larger than a speck, smaller than a rule or picture) as flat [x0, y0, x1, y1]
+   * pixel boxes: after a pass, those that no word covers are text Tesseract missed.
+   */
+  glyphs: Int32Array;
 }
 
 /**
  * Labels the 8-connected ink components; calls `onComponent(pixels)` with the pixel indices of each one
  * of at most `maxArea` pixels (larger ones are only counted). Iterative, no recursion.
  */
-function scanComponents(mask: Uint8Array, width: number, height: number, maxArea: number, onSmall: (pixels: Int32Array, n: number) => void): number {
+function scanComponents(
+  mask: Uint8Array, width: number, height: number, maxArea: number, onSmall: (pixels: Int32Array, n: number) => void,
+  onLarge?: (x0: number, y0: number, x1: number, y1: number) => void,
+): number {
   const seen = new Uint8Array(mask.length);
-  const stack = new Int32Array(mask.length > 1 << 22 ? 1 << 22 : mask.length);
+  let stack = new Int32Array(1 << 16);
   const small = new Int32Array(maxArea + 1);
   let count = 0;
   for (let start = 0; start < mask.length; start++) {
@@ -79,6 +87,10 @@ function scanComponents(mask: Uint8Array, width: number, height: number, maxArea
     count++;
     let top = 0;
     let area = 0;
+    let x0 = width;
+    let y0 = height;
+    let x1 = 0;
+    let y1 = 0;
     stack[top++] = start;
     seen[start] = 1;
     while (top > 0) {
@@ -87,6 +99,10 @@ function scanComponents(mask: Uint8Array, width: number, height: number, maxArea
       area++;
       const x = p % width;
       const y = (p - x) / width;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
       for (let dy = -1; dy <= 1; dy++) {
         const yy = y + dy;
         if (yy < 0 || yy >= height) continue;
@@ -94,14 +110,20 @@ function scanComponents(mask: Uint8Array, width: number, height: number, maxArea
           const xx = x + dx;
           if (xx < 0 || xx >= width) continue;
           const q = yy * width + xx;
-          if (mask[q] && !seen[q] && top < stack.length) {
+          if (mask[q] && !seen[q]) {
             seen[q] = 1;
+            if (top === stack.length) {
+              const grown = new Int32Array(stack.length * 2);
+              grown.set(stack);
+              stack = grown;
+            }
             stack[top++] = q;
           }
         }
       }
     }
     if (area <= maxArea) onSmall(small, area);
+    else onLarge?.(x0, y0, x1 + 1, y1 + 1);
   }
   return count;
 }
@@ -114,7 +136,11 @@ export function speckArea(dpi: number): number {
 /** Counts specks, components and the stroke width of an ink mask. */
 export function inkStats(mask: Uint8Array, width: number, height: number, dpi: number): InkStats {
   let specks = 0;
-  const components = scanComponents(mask, width, height, speckArea(dpi), () => specks++);
+  const limit = 150 * (dpi / 300);
+  const glyphs: number[] = [];
+  const components = scanComponents(mask, width, height, speckArea(dpi), () => specks++, (x0, y0, x1, y1) => {
+    if (x1 - x0 <= limit && y1 - y0 <= limit) glyphs.push(x0, y0, x1, y1);
+  });
   const runs = new Uint32Array(64);
   let ink = 0;
   for (let y = 0; y < height; y += 2) {
@@ -133,7 +159,12 @@ export function inkStats(mask: Uint8Array, width: number, height: number, dpi: n
   }
   let stroke = 2;
   for (let r = 2; r < 64; r++) if (runs[r]! > runs[stroke]!) stroke = r;
-  return { specks, components, stroke, ink: ink / ((height / 2) * width) };
+  // A letter or digit is several strokes tall; dots, dashes and blots are not glyphs we would miss.
+  const tall: number[] = [];
+  for (let i = 0; i < glyphs.length; i += 4) {
+    if (glyphs[i + 3]! - glyphs[i + 1]! >= 3 * stroke) tall.push(glyphs[i]!, glyphs[i + 1]!, glyphs[i + 2]!, glyphs[i + 3]!);
+  }
+  return { specks, components, stroke, ink: ink / ((height / 2) * width), glyphs: Int32Array.from(tall) };
 }
 
 /** Paints every ink component of at most `maxArea` pixels white, in place. Returns how many went. */
@@ -203,6 +234,49 @@ export function skewAngle(mask: Uint8Array, width: number, height: number, range
     }
   }
   return Math.round(best * 100) / 100;
+}
+
+/**
+ * The glyph boxes (flat [x0, y0, x1, y1]) whose centre lies in none of `boxes` (same pixels, each grown by
+ * `pad`): ink on the page that no recognised word accounts for.
+ */
+export function uncovered(glyphs: Int32Array, boxes: ReadonlyArray<{ x0: number; y0: number; x1: number; y1: number }>, pad: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < glyphs.length; i += 4) {
+    const cx = (glyphs[i]! + glyphs[i + 2]!) / 2;
+    const cy = (glyphs[i + 1]! + glyphs[i + 3]!) / 2;
+    const hit = boxes.some((b) => cx >= b.x0 - pad && cx <= b.x1 + pad && cy >= b.y0 - pad && cy <= b.y1 + pad);
+    if (!hit) out.push(i / 4);
+  }
+  return out;
+}
+
+/**
+ * How much more the ink lines up along columns than along rows: > 1 means the text lines run vertically
+ * (a page turned by 90 or 270 degrees). Compares the peakedness of the two projection profiles.
+ */
+export function sidewaysRatio(mask: Uint8Array, width: number, height: number): number {
+  const step = Math.max(1, Math.round(Math.sqrt(width * height / 2_000_000)));
+  const rows = new Float64Array(Math.ceil(height / step) + 1);
+  const cols = new Float64Array(Math.ceil(width / step) + 1);
+  let n = 0;
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
+      if (mask[y * width + x]) {
+        rows[(y / step) | 0]!++;
+        cols[(x / step) | 0]!++;
+        n++;
+      }
+    }
+  }
+  if (n < 200) return 1;
+  // Normalised second moment: sum of squares over the square of the sum, scaled by the number of bins.
+  const peak = (h: Float64Array) => {
+    let sq = 0;
+    for (let i = 0; i < h.length; i++) sq += h[i]! * h[i]!;
+    return (sq * h.length) / (n * n);
+  };
+  return peak(cols) / peak(rows);
 }
 
 /**

@@ -127,9 +127,15 @@ export interface OcrPageReport {
   skew: number;
   /** The steps applied, in order, e.g. ["median3", "despeckle:812", "rotate:270", "deskew:1.4"]. */
   preprocessing: string[];
-  measured: { dpi: number; specksPerMp: number; stroke: number; ink: number };
+  /**
+   * dpi, specks per megapixel, stroke width px, ink %, column/row profile ratio (> 1: text runs vertically),
+   * % of glyph-sized ink no word of the kept pass covers.
+   */
+  measured: { dpi: number; specksPerMp: number; stroke: number; ink: number; sideways?: number; uncovered?: number };
   osd?: { script?: string; scriptConfidence: number; orientationConfidence: number };
+  /** Total milliseconds, and per step (decode, measure, denoise, osd, rotate, deskew, pass1, pass2). */
   ms: number;
+  timings: Record<string, number>;
 }
 
 export interface OcrResult {
