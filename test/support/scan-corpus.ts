@@ -145,6 +145,20 @@ function pick<T>(f: Faker, list: readonly T[]): T {
   return list[f.number.int({ min: 0, max: list.length - 1 })]!;
 }
 
+/**
+ * English prose for letters and notes: faker's phrase generators (Latin lorem ipsum would test Tesseract
+ * against a language model it does not have, which no real English document does).
+ */
+function sentences(f: Faker, n: number): string {
+  const makers = [
+    () => f.hacker.phrase(),
+    () => `${f.company.catchPhrase()}.`,
+    () => f.commerce.productDescription(),
+    () => `We ${f.word.verb()} the ${f.word.adjective()} ${f.word.noun()} on ${f.date.weekday()}.`,
+  ];
+  return Array.from({ length: n }, () => f.helpers.arrayElement(makers)()).join(" ");
+}
+
 /** Word-wraps `text` into lines of at most `chars` characters. */
 function wrap(text: string, chars: number): string[] {
   const out: string[] = [];
@@ -184,7 +198,7 @@ function content(layout: Layout, f: Faker): Run[] {
       y += lead;
       line(`Dear ${name},`);
       y += lead * 0.5;
-      for (let i = 0; i < 3; i++) para(f.lorem.sentences(3));
+      for (let i = 0; i < 3; i++) para(sentences(f, 3));
       para(`Please call ${f.phone.number()} or write to ${f.internet.email({ firstName: name.split(" ")[0] })}.`);
       line("Yours sincerely,");
       y += lead;
@@ -242,7 +256,7 @@ function content(layout: Layout, f: Faker): Run[] {
         y += lead * 1.4;
       }
       y += lead;
-      para(f.lorem.sentences(2));
+      para(sentences(f, 2));
       line("Signature ____________________");
       break;
     }
@@ -255,12 +269,12 @@ function content(layout: Layout, f: Faker): Run[] {
       for (let i = 0; i < 3; i++) {
         line(`${f.person.jobTitle()} at ${f.company.name()}`, left, size, true);
         line(`${2010 + i * 4} - ${2014 + i * 4}`);
-        para(f.lorem.sentences(2));
+        para(sentences(f, 2));
       }
       line("Education", left, 14, true);
-      line(`${f.lorem.words(2)} University, ${f.location.city()}`);
+      line(`${f.location.city()} University, ${f.location.city()}`);
       line("Skills", left, 14, true);
-      para(f.lorem.words(12));
+      para(Array.from({ length: 8 }, () => f.hacker.noun()).join(", "));
       break;
     }
     case "statement": {
@@ -320,7 +334,7 @@ function content(layout: Layout, f: Faker): Run[] {
         runs.push({ text: s, x: left, y, size: dsize, deva: true });
         y += dsize * 1.9;
       }
-      for (const l of wrap(f.lorem.sentences(3), 75)) {
+      for (const l of wrap(sentences(f, 3), 75)) {
         runs.push({ text: l, x: left, y, size });
         y += lead;
       }
