@@ -28,7 +28,7 @@ import sharp from "sharp";
 import { OEM, PSM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
 import { PdfError } from "./errors";
 import {
-  type Affine, type Grey, IDENTITY, compose, despeckle, hasDevanagari, inkMask, inkStats, mapBox, otsu, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
+  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, inkMask, inkStats, mapBox, otsu, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
 } from "./preprocess";
 import type { OcrOptions, OcrPageReport, OcrPass, OcrResult, OcrWord } from "./types";
 
@@ -357,6 +357,8 @@ async function detectOsd(img: Grey, dpi: number, deadline: number): Promise<Osd 
 const MIN_ORIENTATION_CONFIDENCE = 5;
 /** Specks per million pixels above which a page counts as dusty and is cleaned. */
 const DUSTY_PER_MP = 150;
+/** More uncovered clusters than this and one sparse pass over the page is cheaper than reading each. */
+const MAX_CLUSTERS = 40;
 /** A pass this confident, with enough words for its ink, needs no second one. */
 const GOOD_CONFIDENCE = 70;
 
@@ -491,7 +493,10 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     // a page upside down).
     const components = stats.components - stats.specks;
     const expected = Math.max(1, components / 8);
-    const weak = best.confidence < GOOD_CONFIDENCE || best.score < expected * 0.5;
+    // Many unreadable words among readable ones also count when Hindi could be added: a mixed-script page
+    // whose Latin part keeps the mean confidence up.
+    const lowShare = best.words.length ? best.words.filter((w) => w.confidence < 50).length / best.words.length : 1;
+    const weak = best.confidence < GOOD_CONFIDENCE || best.score < expected * 0.5 || (canAddHindi && lowShare > 0.2);
     if (weak && performance.now() < deadline) {
       let retry: { name: string; langs: string[]; psm: PSM } | undefined;
       if (!osdDone) {
@@ -504,7 +509,6 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
         }
       }
       if (!retry) {
-        const lowShare = best.words.length ? best.words.filter((w) => w.confidence < 50).length / best.words.length : 1;
         if (canAddHindi && langs === requested && lowShare > 0.15 && !hasDevanagari(best.lines.join(" "))) {
           // Unreadable words among readable Latin ones: a second script, and the one we can add is Devanagari.
           retry = { name: "auto+hin", langs: [...new Set([...langs, "hin"])].sort(), psm: PSM.AUTO };
@@ -531,34 +535,52 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
         passes.push({ name: retry.name, langs: retry.langs, confidence: 0, words: 0, timedOut: true });
       }
     }
-    // 8. Ink no word accounts for (a column of short numbers, a field off on its own: automatic
-    // segmentation drops those as "noise"): a sparse-text pass, whose words are added where nothing was.
+    // 8. Ink no word accounts for (a column of single digits, a field off on its own: automatic
+    // segmentation drops those as noise). Each uncovered word-like cluster is read on its own as one line;
+    // when there are too many for that (a whole region missed), a sparse-text pass over the page instead.
+    // New words are only added where the kept pass had none.
     const toPx = (w: OcrWord) => ({ x0: w.box.x / sx, y0: w.box.y / sy, x1: (w.box.x + w.box.width) / sx, y1: (w.box.y + w.box.height) / sy });
     const glyphCount = stats.glyphs.length / 4;
-    const missed = uncovered(stats.glyphs, best.words.map(toPx), stats.stroke).length;
-    report.measured.uncovered = glyphCount ? round((missed / glyphCount) * 100) : 0;
-    if (missed > Math.max(6, glyphCount * 0.02) && performance.now() < deadline) {
+    const missedIdx = uncovered(stats.glyphs, best.words.map(toPx), stats.stroke);
+    report.measured.uncovered = glyphCount ? round((missedIdx.length / glyphCount) * 100) : 0;
+    const keptLangs = report.pass === "primary" ? langs : report.langs;
+    if (missedIdx.length > 0 && performance.now() < deadline) {
+      const forward = invert(back);
+      const groups = clusters(missedIdx.map((i) => mapBox(forward, stats.glyphs[i * 4]!, stats.glyphs[i * 4 + 1]!, stats.glyphs[i * 4 + 2]!, stats.glyphs[i * 4 + 3]!)));
+      const have = best.words.map(toPx);
+      const isNew = (w: OcrWord) => {
+        const b = toPx(w);
+        const cx = (b.x0 + b.x1) / 2;
+        const cy = (b.y0 + b.y1) / 2;
+        return w.confidence >= 60 && /[\p{L}\p{N}]/u.test(w.text) && !have.some((h) => cx >= h.x0 && cx <= h.x1 && cy >= h.y0 && cy <= h.y1);
+      };
+      let added: OcrWord[] = [];
+      let name = "";
       try {
-        const sparse = await recognise(img, back, report.langs.length ? (report.pass === "primary" ? langs : report.langs) : langs, PSM.SPARSE_TEXT, dpi, scale, deadline);
-        lap("sparse");
-        const have = best.words.map(toPx);
-        const added = sparse.words.filter((w) => {
-          if (w.confidence < 60) return false;
-          const b = toPx(w);
-          const cx = (b.x0 + b.x1) / 2;
-          const cy = (b.y0 + b.y1) / 2;
-          return !have.some((h) => cx >= h.x0 && cx <= h.x1 && cy >= h.y0 && cy <= h.y1);
-        });
-        passes.push({ name: "sparse", langs: report.pass === "primary" ? langs : report.langs, confidence: sparse.confidence, words: added.length });
-        if (added.length > 0) {
-          const words = [...best.words, ...added];
-          const confidence = Math.round((words.reduce((t, w) => t + w.confidence, 0) / words.length) * 10) / 10;
-          best = { words, lines: [...best.lines, ...linesOf(added)], confidence, score: scoreOf(words) };
-          steps.push(`sparse:+${added.length}`);
+        if (groups.length <= MAX_CLUSTERS) {
+          name = "clusters";
+          const pad = Math.round(dpi / 15);
+          for (const g of groups) {
+            const c = crop(img, g, pad);
+            const part = await recognise(c.img, compose(back, [1, 0, c.x, 0, 1, c.y]), keptLangs, PSM.SINGLE_LINE, dpi, scale, deadline);
+            added.push(...part.words.filter(isNew));
+          }
+        } else {
+          name = "sparse";
+          const sparse = await recognise(img, back, keptLangs, PSM.SPARSE_TEXT, dpi, scale, deadline);
+          added = sparse.words.filter(isNew);
         }
+        lap(name);
+        passes.push({ name, langs: keptLangs, confidence: added.length ? round(added.reduce((t, w) => t + w.confidence, 0) / added.length) : 0, words: added.length });
       } catch (err) {
         if (!(err instanceof OcrTimeout)) throw err;
-        passes.push({ name: "sparse", langs, confidence: 0, words: 0, timedOut: true });
+        passes.push({ name, langs: keptLangs, confidence: 0, words: 0, timedOut: true });
+      }
+      if (added.length > 0) {
+        const words = [...best.words, ...added];
+        const confidence = Math.round((words.reduce((t, w) => t + w.confidence, 0) / words.length) * 10) / 10;
+        best = { words, lines: [...best.lines, ...linesOf(added)], confidence, score: scoreOf(words) };
+        steps.push(`${name}:+${added.length}`);
       }
     }
     if (report.pass === "primary") report.langs = langs;

@@ -308,6 +308,66 @@ export function unrotate(deg: number, w: number, h: number): { map: Affine; widt
   };
 }
 
+/** The inverse map (the affines here are rotations and translations, always invertible). */
+export function invert(m: Affine): Affine {
+  const det = m[0] * m[4] - m[1] * m[3];
+  const a = m[4] / det;
+  const b = -m[1] / det;
+  const d = -m[3] / det;
+  const e = m[0] / det;
+  return [a, b, -(a * m[2] + b * m[5]), d, e, -(d * m[2] + e * m[5])];
+}
+
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Groups glyph boxes into word-like clusters: boxes on the same line (vertical overlap of half the smaller
+ * height) less than one glyph height apart horizontally.
+ */
+export function clusters(boxes: PixelBox[]): PixelBox[] {
+  const out = boxes.map((b) => ({ ...b }));
+  let merged = true;
+  while (merged) {
+    merged = false;
+    for (let i = 0; i < out.length && !merged; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        const a = out[i]!;
+        const b = out[j]!;
+        const h = Math.max(a.y1 - a.y0, b.y1 - b.y0);
+        const overlap = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+        const gap = Math.max(a.x0, b.x0) - Math.min(a.x1, b.x1);
+        if (overlap >= 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0) && gap < h) {
+          out[i] = { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+          out.splice(j, 1);
+          merged = true;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A copy of the box (x0, y0)-(x1, y1) of `img` with a white margin of `pad` pixels all round. */
+export function crop(img: Grey, b: PixelBox, pad: number): { img: Grey; x: number; y: number } {
+  const x0 = Math.max(0, Math.floor(b.x0));
+  const y0 = Math.max(0, Math.floor(b.y0));
+  const x1 = Math.min(img.width, Math.ceil(b.x1));
+  const y1 = Math.min(img.height, Math.ceil(b.y1));
+  const w = Math.max(1, x1 - x0) + 2 * pad;
+  const h = Math.max(1, y1 - y0) + 2 * pad;
+  const data = new Uint8Array(w * h).fill(255);
+  for (let y = y0; y < y1; y++) {
+    data.set(img.data.subarray(y * img.width + x0, y * img.width + x1), (y - y0 + pad) * w + pad);
+  }
+  return { img: { data, width: w, height: h }, x: x0 - pad, y: y0 - pad };
+}
+
 /** a ∘ b: first b, then a. */
 export function compose(a: Affine, b: Affine): Affine {
   return [

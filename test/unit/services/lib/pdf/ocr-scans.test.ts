@@ -141,9 +141,9 @@ describe("the per-page report", () => {
       const r = result.report!;
       expect(r.status).toBe("ok");
       expect(r.passes.length).toBeGreaterThanOrEqual(1);
-      const won = r.pass === "primary" ? r.passes[0]! : r.passes[1]!;
-      // A sparse pass only adds words where the kept pass had none.
-      const added = Number(r.preprocessing.find((s) => s.startsWith("sparse:+"))?.slice(8) ?? 0);
+      const won = r.pass === "primary" ? r.passes[0]! : r.passes.find((p, i) => i > 0 && p.name !== "clusters" && p.name !== "sparse")!;
+      // The cluster / sparse pass only adds words where the kept pass had none.
+      const added = Number(/^(?:clusters|sparse):\+(\d+)$/.exec(r.preprocessing.find((s) => /^(clusters|sparse):\+/.test(s)) ?? "")?.[1] ?? 0);
       expect(won.words + added).toBe(result.words.length);
       if (added === 0) expect(won.confidence).toBe(result.confidence);
     }
