@@ -116,7 +116,8 @@ const MAX_WORKERS = 3;
 const workers = new Map<string, Promise<TesseractWorker>>();
 let osdWorker: Promise<TesseractWorker> | undefined;
 
-async function getWorker(langs: string[]): Promise<TesseractWorker> {
+/** Not `async`: callers get the cached promise itself, which is what `discard` looks up. */
+function getWorker(langs: string[]): Promise<TesseractWorker> {
   const key = langs.join("+");
   let worker = workers.get(key);
   if (worker) {

@@ -12,6 +12,9 @@ const results = new Map<string, { page: ScanPage; result: OcrResult }>();
 
 /** One page of every degradation, plus a second seed for the degradations the issue named. */
 const SEED = Number(process.env.OCR_TEST_SEED ?? 12);
+/** The page timeout has its own test; here a page may take as long as a machine shared by six developers needs. */
+const UNHURRIED = 600_000;
+process.env.DOCMILL_OCR_PAGE_TIMEOUT_MS = String(UNHURRIED); // read by the pool's threads (extractWithOcr)
 
 beforeAll(async () => {
   pool = createPdfPool({ threads: 2 });
@@ -20,7 +23,7 @@ beforeAll(async () => {
     ...await scanCorpus({ seed: SEED + 1, per: 1, degradations: ["speckle", "skew", "rot90"] }),
   ];
   await Promise.all(pages.map(async (page) => {
-    const result = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt });
+    const result = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt, timeoutMs: UNHURRIED });
     results.set(page.name, { page, result });
   }));
 }, 600_000);
@@ -129,7 +132,7 @@ describe("Hindi", () => {
 
   it("uses only the languages asked for when script detection is off", async () => {
     const page = await scanPage("hindi", SEED * 1000 + 99);
-    const result = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt, scriptDetection: false });
+    const result = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt, scriptDetection: false, timeoutMs: UNHURRIED });
     expect(result.report?.langs).toEqual(["eng"]);
     expect(result.words.some((w) => /[\u0900-\u097F]/u.test(w.text))).toBe(false);
   }, 120_000);
@@ -153,7 +156,7 @@ describe("the per-page report", () => {
     const page = await scanPage("clean", SEED * 1000 + 5);
     const slow = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt, timeoutMs: 1 });
     expect(slow).toMatchObject({ words: [], text: "", confidence: 0, report: { status: "timeout" } });
-    const next = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt });
+    const next = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt, timeoutMs: UNHURRIED });
     expect(recall(page.words, next.words).recall).toBeGreaterThan(0.95);
   }, 120_000);
 });
