@@ -99,7 +99,7 @@ describe("ocrImage", () => {
     expect(pairs.length / fx.truth.pages[0]!.words.length).toBeGreaterThanOrEqual(0.85);
     expect(result.pages[0]!.text).toContain("Hauptstraße");
     expect(result.pages[0]!.text).toContain(GERMAN_LINES[6]);
-  });
+  }, 180_000);
 
   it("fails with OCR_LANGUAGE_UNAVAILABLE across the thread boundary", async () => {
     const scan = renderTextImage({ lines: ["x"], dpi: 72 });
