@@ -1,7 +1,21 @@
 /**
  * OCR of page images with tesseract.js, fully offline: the language data comes from the
- * @tesseract.js-data/<lang> npm packages (LSTM "best_int" models) and nothing is fetched or cached on disk
- * by tesseract.js itself (`cacheMethod: "none"`; a local `langPath` is read with fs, never with fetch).
+ * @tesseract.js-data/<lang> npm packages (LSTM "best_int" models; the legacy "osd" model for orientation
+ * and script) and nothing is fetched or cached on disk by tesseract.js itself (`cacheMethod: "none"`; a
+ * local `langPath` is read with fs, never with fetch).
+ *
+ * One page goes through (every step measured on the page, recorded in `OcrResult.page`):
+ *   1. decode once to 8-bit grey;
+ *   2. measure: Otsu level, specks (tiny isolated ink components), stroke width;
+ *   3. denoise when the page is dusty: median 3, then the remaining specks removed as components; never
+ *      a global threshold (it turns specks into "text": the 0-word pages of issue 12);
+ *   4. orientation and script with Tesseract's OSD (legacy engine, `osd` data): 90/180/270° pages are
+ *      turned upright, Devanagari adds `hin`;
+ *   5. deskew by projection profile, rotated with sharp;
+ *   6. recognise with automatic page segmentation (psm 3, what `tesseract --psm 1` does after OSD);
+ *   7. when the result is weak (low confidence or too few words for the ink on the page), a second pass
+ *      with another preprocessing / segmentation / language set; the better one is kept;
+ *   8. boxes go back through the exact inverse of every rotation to the caller's image, then to points.
  *
  * Boxes are returned in the engine convention (types.ts): points of the displayed page, top-left origin,
  * scaled from pixels with the page size the caller gives.
@@ -11,12 +25,17 @@ import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { OEM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
+import { OEM, PSM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
 import { PdfError } from "./errors";
-import type { OcrOptions, OcrResult, OcrWord } from "./types";
+import {
+  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, inkMask, inkStats, mapBox, otsu, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
+} from "./preprocess";
+import type { OcrOptions, OcrPageReport, OcrPass, OcrResult, OcrWord } from "./types";
 
 /** The model flavour we load: LSTM-only integer models, small and fast to load, good accuracy. */
 const MODEL_DIR = "4.0.0_best_int";
+/** Data packages that are not recognition languages. */
+const NOT_LANGUAGES = new Set(["osd", "equ"]);
 
 function dataRoot(): string {
   // Every language package sits beside eng's; eng is a declared dependency.
@@ -25,12 +44,21 @@ function dataRoot(): string {
 
 let available: string[] | undefined;
 
-/** Tesseract language codes whose data is installed (e.g. ["deu", "eng", "fra", "spa"]). */
+/**
+ * Tesseract language codes whose data is installed (e.g. ["deu", "eng", "fra", "hin", "spa"]): every
+ * `@tesseract.js-data/<code>` package present in node_modules. An operator adds one with
+ * `npm install @tesseract.js-data/<code>`; nothing else to configure.
+ */
 export function languagesAvailable(): string[] {
   available ??= readdirSync(dataRoot())
-    .filter((code) => existsSync(path.join(dataRoot(), code, MODEL_DIR, `${code}.traineddata.gz`)))
+    .filter((code) => !NOT_LANGUAGES.has(code) && existsSync(path.join(dataRoot(), code, MODEL_DIR, `${code}.traineddata.gz`)))
     .sort();
   return [...available];
+}
+
+/** True when the orientation-and-script model (@tesseract.js-data/osd) is installed. */
+export function osdAvailable(): boolean {
+  return existsSync(path.join(dataRoot(), "osd", MODEL_DIR, "osd.traineddata.gz"));
 }
 
 /** Normalises "eng+deu" / ["deu", "eng"] to a sorted list, refusing languages we do not ship. */
@@ -58,7 +86,8 @@ function languageFolder(): string {
   const root = dataRoot();
   const dir = path.join(os.tmpdir(), `docmill-tessdata-${createHash("sha1").update(root).digest("hex").slice(0, 12)}`);
   mkdirSync(dir, { recursive: true });
-  for (const code of languagesAvailable()) {
+  const codes = [...languagesAvailable(), ...(osdAvailable() ? ["osd"] : [])];
+  for (const code of codes) {
     const target = path.join(root, code, MODEL_DIR, `${code}.traineddata.gz`);
     const link = path.join(dir, `${code}.traineddata.gz`);
     try {
@@ -78,11 +107,17 @@ function languageFolder(): string {
   return dir;
 }
 
-/** At most this many Tesseract workers (one per language set) stay alive per thread; each holds ~50-150 MB. */
+// ---------------------------------------------------------------------------------------------------------
+// Warm workers: per pool thread, one per language set (LRU) plus one OSD worker. The pool runs one task
+// per thread at a time, so a thread's workers never serve two pages at once.
+
+/** At most this many recognition workers (one per language set) stay alive per thread; each holds ~50-150 MB. */
 const MAX_WORKERS = 3;
 const workers = new Map<string, Promise<TesseractWorker>>();
+let osdWorker: Promise<TesseractWorker> | undefined;
 
-async function getWorker(langs: string[]): Promise<TesseractWorker> {
+/** Not `async`: callers get the cached promise itself, which is what `discard` looks up. */
+function getWorker(langs: string[]): Promise<TesseractWorker> {
   const key = langs.join("+");
   let worker = workers.get(key);
   if (worker) {
@@ -103,7 +138,8 @@ async function getWorker(langs: string[]): Promise<TesseractWorker> {
     legacyCore: false,
     legacyLang: false,
   }).then(async (w) => {
-    await w.setParameters({ preserve_interword_spaces: "0" });
+    // Tesseract's diagnostics ("Image too small to scale!!") would go to the service's stderr.
+    await w.setParameters({ preserve_interword_spaces: "0", debug_file: "/dev/null" });
     return w;
   });
   workers.set(key, worker);
@@ -111,17 +147,47 @@ async function getWorker(langs: string[]): Promise<TesseractWorker> {
   return worker;
 }
 
+/** OSD needs Tesseract's legacy engine and the legacy `osd` model; undefined when that data is absent. */
+function getOsdWorker(): Promise<TesseractWorker> | undefined {
+  if (!osdAvailable()) return undefined;
+  osdWorker ??= createWorker("osd", OEM.TESSERACT_ONLY, {
+    langPath: languageFolder(),
+    cacheMethod: "none",
+    gzip: true,
+    legacyCore: true,
+    legacyLang: true,
+  }).then(async (w) => {
+    await w.setParameters({ debug_file: "/dev/null" });
+    return w;
+  });
+  osdWorker.catch(() => (osdWorker = undefined));
+  return osdWorker;
+}
+
+/** Drops a worker that timed out (terminating is the only way to stop a running recognize). */
+function discard(worker: Promise<TesseractWorker>): void {
+  for (const [k, w] of workers) if (w === worker) workers.delete(k);
+  if (osdWorker === worker) osdWorker = undefined;
+  void worker.then((w) => w.terminate()).catch(() => undefined);
+}
+
 /** Stops this thread's Tesseract workers (tests, shutdown). */
 export async function terminateOcrWorkers(): Promise<void> {
-  const all = [...workers.values()];
+  const all = [...workers.values(), ...(osdWorker ? [osdWorker] : [])];
   workers.clear();
+  osdWorker = undefined;
   await Promise.all(all.map((w) => w.then((x) => x.terminate()).catch(() => undefined)));
 }
 
-/**
- * Greyscale and contrast stretch, optionally binarise. The image keeps its size, so Tesseract's pixel
- * boxes still map onto the page by a plain scale.
- */
+/** Starts this thread's eng and OSD workers ahead of the first page. */
+export async function warmOcr(langs: string[] = ["eng"]): Promise<void> {
+  await Promise.all([getWorker(parseLangs(langs)), getOsdWorker()]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Images
+
+/** Kept for callers that want the old look of a page (greyscale, contrast stretch, optional threshold). */
 export async function preprocess(png: Buffer, threshold?: boolean | number): Promise<{ image: Buffer; width: number; height: number }> {
   let img = sharp(png).flatten({ background: "#ffffff" }).greyscale().normalise();
   if (threshold) img = img.threshold(typeof threshold === "number" ? threshold : 160);
@@ -129,21 +195,108 @@ export async function preprocess(png: Buffer, threshold?: boolean | number): Pro
   return { image: data, width: info.width, height: info.height };
 }
 
-/**
- * Recognises the text of a page image. Throws PdfError OCR_LANGUAGE_UNAVAILABLE for a language we do not
- * ship, before any work.
- */
-export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Promise<OcrResult> {
-  const langs = parseLangs(opts.lang);
-  const { image, width, height } = await preprocess(Buffer.from(png.buffer, png.byteOffset, png.byteLength), opts.threshold);
-  const sx = opts.pageWidthPt / width;
-  const sy = opts.pageHeightPt / height;
-  const worker = await getWorker(langs);
-  // Telling Tesseract the resolution saves it from guessing (and from its "estimating resolution" warning).
-  const dpi = Math.round((width / opts.pageWidthPt) * 72);
-  await worker.setParameters({ user_defined_dpi: String(dpi) });
-  const { data } = await worker.recognize(image, {}, { text: true, blocks: true });
+async function decode(bytes: Buffer): Promise<Grey> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: 100_000_000 })
+    .flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}
 
+function rawSharp(img: Grey): sharp.Sharp {
+  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), {
+    raw: { width: img.width, height: img.height, channels: 1 },
+    limitInputPixels: 100_000_000,
+  });
+}
+
+async function toGrey(s: sharp.Sharp): Promise<Grey> {
+  const { data, info } = await s.greyscale().raw().toBuffer({ resolveWithObject: true });
+  // Rotation gives an alpha-less grey image, but sharp may still hand back more than one channel.
+  if (info.channels !== 1) {
+    const one = new Uint8Array(info.width * info.height);
+    for (let i = 0; i < one.length; i++) one[i] = data[i * info.channels]!;
+    return { data: one, width: info.width, height: info.height };
+  }
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}
+
+async function median(img: Grey, size: number): Promise<Grey> {
+  return toGrey(rawSharp(img).median(size));
+}
+
+/** Rotates clockwise by `deg` on a white background; returns the image and the map back to the input's pixels. */
+async function rotate(img: Grey, deg: number): Promise<{ img: Grey; back: Affine }> {
+  const out = await toGrey(rawSharp(img).rotate(deg, { background: { r: 255, g: 255, b: 255 } }));
+  const u = unrotate(deg, img.width, img.height);
+  // sharp rounds the enlarged canvas to whole pixels; centre on what it actually made.
+  const dx = (out.width - u.width) / 2;
+  const dy = (out.height - u.height) / 2;
+  const back: Affine = [u.map[0], u.map[1], u.map[2] - u.map[0] * dx - u.map[1] * dy, u.map[3], u.map[4], u.map[5] - u.map[3] * dx - u.map[4] * dy];
+  return { img: out, back };
+}
+
+/** Binary PGM: Leptonica reads it without decompression, so handing the page to Tesseract costs a copy. */
+function pgm(img: Grey): Buffer {
+  const header = Buffer.from(`P5\n${img.width} ${img.height}\n255\n`, "ascii");
+  return Buffer.concat([header, img.data]);
+}
+
+async function downscale(img: Grey, factor: number): Promise<Grey> {
+  if (factor >= 1) return img;
+  return toGrey(rawSharp(img).resize(Math.max(1, Math.round(img.width * factor)), Math.max(1, Math.round(img.height * factor)), { kernel: "linear" }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Recognition
+
+/** Time one page may take, all passes included (DOCMILL_OCR_PAGE_TIMEOUT_MS). */
+export function pageTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.DOCMILL_OCR_PAGE_TIMEOUT_MS);
+  return Number.isFinite(n) && n >= 1000 ? n : 60_000;
+}
+
+class OcrTimeout extends Error {}
+
+async function withDeadline<T>(worker: Promise<TesseractWorker>, deadline: number, fn: (w: TesseractWorker) => Promise<T>): Promise<T> {
+  const w = await worker;
+  const left = deadline - performance.now();
+  if (left <= 0) throw new OcrTimeout();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      fn(w),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          discard(worker);
+          reject(new OcrTimeout());
+        }, left);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface PassResult {
+  words: OcrWord[];
+  lines: string[];
+  confidence: number;
+  score: number;
+}
+
+/** A word counts towards a pass's score by how sure Tesseract is; junk below 40 counts for nothing. */
+function scoreOf(words: OcrWord[]): number {
+  return words.reduce((s, w) => s + (w.confidence >= 40 ? w.confidence / 100 : 0), 0);
+}
+
+async function recognise(
+  img: Grey, back: Affine, langs: string[], psm: PSM, dpi: number, scale: { sx: number; sy: number }, deadline: number,
+): Promise<PassResult> {
+  const worker = getWorker(langs);
+  const data = await withDeadline(worker, deadline, async (w) => {
+    // Telling Tesseract the resolution saves it from guessing (and from its "estimating resolution" warning).
+    await w.setParameters({ tessedit_pageseg_mode: psm, user_defined_dpi: String(Math.round(dpi)) });
+    return (await w.recognize(pgm(img), {}, { text: false, blocks: true })).data;
+  });
   const words: OcrWord[] = [];
   const lines: string[] = [];
   for (const block of data.blocks ?? []) {
@@ -154,14 +307,15 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
           const text = w.text.trim();
           if (text === "") continue;
           lineWords.push(text);
+          const b = mapBox(back, w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1);
           words.push({
             text,
             confidence: Math.round(w.confidence * 10) / 10,
             box: {
-              x: round(w.bbox.x0 * sx),
-              y: round(w.bbox.y0 * sy),
-              width: round((w.bbox.x1 - w.bbox.x0) * sx),
-              height: round((w.bbox.y1 - w.bbox.y0) * sy),
+              x: round(b.x0 * scale.sx),
+              y: round(b.y0 * scale.sy),
+              width: round((b.x1 - b.x0) * scale.sx),
+              height: round((b.y1 - b.y0) * scale.sy),
             },
           });
         }
@@ -170,7 +324,289 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     }
   }
   const confidence = words.length === 0 ? 0 : words.reduce((s, w) => s + w.confidence, 0) / words.length;
-  return { text: lines.join("\n"), confidence: Math.round(confidence * 10) / 10, words };
+  return { words, lines, confidence: Math.round(confidence * 10) / 10, score: scoreOf(words) };
+}
+
+interface Osd {
+  /** Clockwise degrees that turn the page upright. */
+  rotate: 0 | 90 | 180 | 270;
+  script?: string;
+  orientationConfidence: number;
+  scriptConfidence: number;
+}
+
+/** Tesseract's orientation-and-script detection on a ~150 dpi copy (it reads no finer than that). */
+async function detectOsd(img: Grey, dpi: number, deadline: number): Promise<Osd | undefined> {
+  const worker = getOsdWorker();
+  if (!worker) return undefined;
+  const small = await downscale(img, Math.min(1, 150 / dpi));
+  const r = await withDeadline(worker, deadline, async (w) => {
+    await w.setParameters({ user_defined_dpi: String(Math.round(Math.min(dpi, 150))) });
+    return (await w.detect(pgm(small))).data;
+  });
+  if (r.orientation_degrees === null || r.orientation_degrees === undefined) return undefined;
+  const deg = ((Math.round(r.orientation_degrees / 90) * 90) % 360 + 360) % 360 as 0 | 90 | 180 | 270;
+  return {
+    rotate: deg,
+    script: r.script ?? undefined,
+    orientationConfidence: r.orientation_confidence ?? 0,
+    scriptConfidence: r.script_confidence ?? 0,
+  };
+}
+
+/** OSD's margin below which we do not turn a page (Tesseract's own min_orientation_margin is 7). */
+const MIN_ORIENTATION_CONFIDENCE = 5;
+/** Specks per million pixels above which a page counts as dusty and is cleaned. */
+const DUSTY_PER_MP = 150;
+/** More uncovered clusters than this and one sparse pass over the page is cheaper than reading each. */
+const MAX_CLUSTERS = 40;
+/** A pass this confident, with enough words for its ink, needs no second one. */
+const GOOD_CONFIDENCE = 70;
+
+/**
+ * Recognises the text of a page image. Throws PdfError OCR_LANGUAGE_UNAVAILABLE for a language we do not
+ * ship, before any work. A page that cannot be read within the page timeout comes back with no words and
+ * `report.status: "timeout"`, never after minutes.
+ */
+export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Promise<OcrResult> {
+  const started = performance.now();
+  const requested = parseLangs(opts.lang);
+  const deadline = started + (opts.timeoutMs ?? pageTimeoutMs());
+  const scriptDetection = opts.scriptDetection ?? true;
+  const steps: string[] = [];
+  const passes: OcrPass[] = [];
+  const timings: Record<string, number> = {};
+  let mark = started;
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark);
+    mark = now;
+  };
+
+  // 1. Decode once.
+  const source = await decode(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+  const sx = opts.pageWidthPt / source.width;
+  const sy = opts.pageHeightPt / source.height;
+  const dpi = (source.width / opts.pageWidthPt) * 72;
+  const megapixels = (source.width * source.height) / 1e6;
+  lap("decode");
+
+  // 2. Measure.
+  const level = otsu(source);
+  let mask = inkMask(source, level);
+  let stats = inkStats(mask, source.width, source.height, dpi);
+  const report: OcrPageReport = {
+    status: "ok", pass: "primary", passes, langs: requested, rotation: 0, skew: 0, preprocessing: steps,
+    measured: { dpi: Math.round(dpi), specksPerMp: Math.round(stats.specks / megapixels), stroke: stats.stroke, ink: round(stats.ink * 100) },
+    ms: 0, timings,
+  };
+  lap("measure");
+  const done = (best: PassResult | undefined): OcrResult => {
+    report.ms = Math.round(performance.now() - started);
+    return { text: best ? best.lines.join("\n") : "", confidence: best?.confidence ?? 0, words: best?.words ?? [], report };
+  };
+  if (stats.ink < 0.0005) {
+    steps.push("blank");
+    return done(undefined);
+  }
+
+  try {
+    // 3. Denoise a dusty page: median 3 takes the single-pixel salt and pepper, the component pass the rest.
+    let img = source;
+    const dusty = stats.specks / megapixels > DUSTY_PER_MP;
+    if (dusty) {
+      img = await median(img, 3);
+      steps.push("median3");
+      mask = inkMask(img, level);
+      const removed = despeckle(img, mask, speckArea(dpi));
+      steps.push(`despeckle:${removed}`);
+      // Measure again on the clean page: what is left of the dust must not count as text later.
+      const before = stats;
+      stats = { ...inkStats(inkMask(img, level), img.width, img.height, dpi), specks: before.specks };
+      lap("denoise");
+    }
+
+    // 4. Orientation. OSD costs about half a pass, so it runs up front only for a page whose ink lines up
+    // in columns (turned by 90/270); an upside-down or Devanagari page shows itself by a weak first pass.
+    const scale = { sx, sy };
+    let back: Affine = IDENTITY;
+    let langs = requested;
+    const canAddHindi = scriptDetection && !langs.includes("hin") && languagesAvailable().includes("hin");
+    let osd: Osd | undefined;
+    let osdDone = false;
+    const runOsd = async () => {
+      osdDone = true;
+      osd = await detectOsd(img, dpi, deadline);
+      lap("osd");
+      if (osd) report.osd = { script: osd.script, scriptConfidence: round(osd.scriptConfidence), orientationConfidence: round(osd.orientationConfidence) };
+      return osd;
+    };
+    /** Turns the page upright as OSD says; true when it did. */
+    const upright = async (o: Osd | undefined): Promise<boolean> => {
+      if (!o || o.rotate === 0 || o.orientationConfidence < MIN_ORIENTATION_CONFIDENCE) return false;
+      const r = await rotate(img, o.rotate);
+      img = r.img;
+      back = compose(back, r.back);
+      // The content was turned by (360 - rotate) clockwise on the page.
+      report.rotation = ((360 - o.rotate) % 360) as 0 | 90 | 180 | 270;
+      steps.push(`rotate:${o.rotate}`);
+      mask = inkMask(img, level);
+      lap("rotate");
+      return true;
+    };
+    const deskew = async () => {
+      const skew = skewAngle(mask, img.width, img.height);
+      // Below half a degree Tesseract's own line finding copes, and a rotation costs ~0.3 s at 300 dpi.
+      if (Math.abs(skew) >= 0.5) {
+        const r = await rotate(img, -skew);
+        img = r.img;
+        back = compose(back, r.back);
+        report.skew = skew;
+        steps.push(`deskew:${skew}`);
+      }
+      lap("deskew");
+    };
+    const withHindi = (o: Osd | undefined) => {
+      if (canAddHindi && o?.script === "Devanagari" && o.scriptConfidence > 1) {
+        if (!steps.includes("script:Devanagari")) steps.push("script:Devanagari");
+        return [...new Set([...langs, "hin"])].sort();
+      }
+      return langs;
+    };
+
+    report.measured.sideways = round(sidewaysRatio(mask, img.width, img.height));
+    if (report.measured.sideways > 1.15) {
+      await upright(await runOsd());
+      langs = withHindi(osd);
+    }
+
+    // 5. Deskew.
+    await deskew();
+
+    // 6. First pass.
+    let best = await recognise(img, back, langs, PSM.AUTO, dpi, scale, deadline);
+    passes.push({ name: "auto", langs, confidence: best.confidence, words: best.words.length });
+    lap("pass1");
+
+    // 7. Second pass when the first is weak: few confident words for the ink on the page, or low confidence.
+    // Roughly: a word of body text is 4-6 ink components; far fewer confident words than that means text
+    // Tesseract could not read (noise it took for text, a script it does not know, a layout it split badly,
+    // a page upside down).
+    const components = stats.components - stats.specks;
+    const expected = Math.max(1, components / 8);
+    // Many unreadable words among readable ones also count when Hindi could be added: a mixed-script page
+    // whose Latin part keeps the mean confidence up.
+    const lowShare = best.words.length ? best.words.filter((w) => w.confidence < 50).length / best.words.length : 1;
+    const weak = best.confidence < GOOD_CONFIDENCE || best.score < expected * 0.5 || (canAddHindi && lowShare > 0.2);
+    if (weak && performance.now() < deadline) {
+      let retry: { name: string; langs: string[]; psm: PSM } | undefined;
+      if (!osdDone) {
+        const o = await runOsd();
+        if (await upright(o)) {
+          await deskew();
+          retry = { name: `upright${o!.rotate}`, langs: withHindi(o), psm: PSM.AUTO };
+        } else if (withHindi(o) !== langs) {
+          retry = { name: "auto+hin", langs: withHindi(o), psm: PSM.AUTO };
+        }
+      }
+      if (!retry) {
+        if (canAddHindi && langs === requested && lowShare > 0.15 && !hasDevanagari(best.lines.join(" "))) {
+          // Unreadable words among readable Latin ones: a second script, and the one we can add is Devanagari.
+          retry = { name: "auto+hin", langs: [...new Set([...langs, "hin"])].sort(), psm: PSM.AUTO };
+        } else {
+          if (!dusty && stats.specks > 0) {
+            img = await median(img, 3);
+            despeckle(img, inkMask(img, level), speckArea(dpi));
+            steps.push("median3");
+          }
+          retry = { name: "block", langs, psm: PSM.SINGLE_BLOCK };
+        }
+      }
+      try {
+        const second = await recognise(img, back, retry.langs, retry.psm, dpi, scale, deadline);
+        passes.push({ name: retry.name, langs: retry.langs, confidence: second.confidence, words: second.words.length });
+        lap("pass2");
+        if (second.score > best.score) {
+          best = second;
+          report.pass = "retry";
+          report.langs = retry.langs;
+        }
+      } catch (err) {
+        if (!(err instanceof OcrTimeout)) throw err;
+        passes.push({ name: retry.name, langs: retry.langs, confidence: 0, words: 0, timedOut: true });
+      }
+    }
+    // 8. Ink no word accounts for (a column of single digits, a field off on its own: automatic
+    // segmentation drops those as noise). Each uncovered word-like cluster is read on its own as one line;
+    // when there are too many for that (a whole region missed), a sparse-text pass over the page instead.
+    // New words are only added where the kept pass had none.
+    const toPx = (w: OcrWord) => ({ x0: w.box.x / sx, y0: w.box.y / sy, x1: (w.box.x + w.box.width) / sx, y1: (w.box.y + w.box.height) / sy });
+    const glyphCount = stats.glyphs.length / 4;
+    const missedIdx = uncovered(stats.glyphs, best.words.map(toPx), stats.stroke);
+    report.measured.uncovered = glyphCount ? round((missedIdx.length / glyphCount) * 100) : 0;
+    const keptLangs = report.pass === "primary" ? langs : report.langs;
+    if (missedIdx.length > 0 && performance.now() < deadline) {
+      const forward = invert(back);
+      const groups = clusters(missedIdx.map((i) => mapBox(forward, stats.glyphs[i * 4]!, stats.glyphs[i * 4 + 1]!, stats.glyphs[i * 4 + 2]!, stats.glyphs[i * 4 + 3]!)));
+      const have = best.words.map(toPx);
+      const isNew = (w: OcrWord) => {
+        const b = toPx(w);
+        const cx = (b.x0 + b.x1) / 2;
+        const cy = (b.y0 + b.y1) / 2;
+        return w.confidence >= 60 && /[\p{L}\p{N}]/u.test(w.text) && !have.some((h) => cx >= h.x0 && cx <= h.x1 && cy >= h.y0 && cy <= h.y1);
+      };
+      let added: OcrWord[] = [];
+      let name = "";
+      try {
+        if (groups.length <= MAX_CLUSTERS) {
+          name = "clusters";
+          const pad = Math.round(dpi / 15);
+          for (const g of groups) {
+            const c = crop(img, g, pad);
+            const part = await recognise(c.img, compose(back, [1, 0, c.x, 0, 1, c.y]), keptLangs, PSM.SINGLE_LINE, dpi, scale, deadline);
+            added.push(...part.words.filter(isNew));
+          }
+        } else {
+          name = "sparse";
+          const sparse = await recognise(img, back, keptLangs, PSM.SPARSE_TEXT, dpi, scale, deadline);
+          added = sparse.words.filter(isNew);
+        }
+        lap(name);
+        passes.push({ name, langs: keptLangs, confidence: added.length ? round(added.reduce((t, w) => t + w.confidence, 0) / added.length) : 0, words: added.length });
+      } catch (err) {
+        if (!(err instanceof OcrTimeout)) throw err;
+        passes.push({ name, langs: keptLangs, confidence: 0, words: 0, timedOut: true });
+      }
+      if (added.length > 0) {
+        const words = [...best.words, ...added];
+        const confidence = Math.round((words.reduce((t, w) => t + w.confidence, 0) / words.length) * 10) / 10;
+        best = { words, lines: [...best.lines, ...linesOf(added)], confidence, score: scoreOf(words) };
+        steps.push(`${name}:+${added.length}`);
+      }
+    }
+    if (report.pass === "primary") report.langs = langs;
+    if (best.words.length === 0) report.status = "unreadable";
+    return done(best);
+  } catch (err) {
+    if (!(err instanceof OcrTimeout)) throw err;
+    report.status = "timeout";
+    return done(undefined);
+  }
+}
+
+/** Words added by the sparse pass, as lines: grouped by vertical overlap, left to right. */
+function linesOf(words: OcrWord[]): string[] {
+  const sorted = [...words].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+  const lines: OcrWord[][] = [];
+  for (const w of sorted) {
+    const line = lines.find((l) => {
+      const r = l[0]!.box;
+      return w.box.y < r.y + r.height && w.box.y + w.box.height > r.y;
+    });
+    if (line) line.push(w);
+    else lines.push([w]);
+  }
+  return lines.map((l) => l.sort((a, b) => a.box.x - b.box.x).map((w) => w.text).join(" "));
 }
 
 function round(v: number): number {

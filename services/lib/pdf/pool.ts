@@ -12,6 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { fromTransferable } from "./errors";
+import { languagesAvailable } from "./ocr";
+import { hasDevanagari } from "./preprocess";
 import type {
   ExtractOptions, ExtractResult, ExtractWithOcrOptions, ExtractWithOcrResult, OcrOptions, OcrResult,
   PageTextWithSource, RenderOptions, RenderResult,
@@ -127,19 +129,33 @@ export class PdfPool {
     const base = await this.extract(pdf, { maxPages: opts.maxPages, password: opts.password });
     const pages: PageTextWithSource[] = base.pages.map((p) => ({ ...p, source: "text" }));
     const needOcr = pages.filter((p) => p.text.replace(/\s+/g, "").length < minChars).map((p) => p.page);
+    let lang = opts.lang;
+    // A document whose text pages are in Devanagari has its scanned pages OCR'd with Hindi from the start.
+    if (needOcr.length > 0 && opts.scriptDetection !== false && hasDevanagari(pages.map((p) => p.text).join(" "))) {
+      const asked = Array.isArray(lang) ? lang : (lang ?? "eng").split("+");
+      if (languagesAvailable().includes("hin")) lang = [...new Set([...asked, "hin"])];
+    }
     if (needOcr.length > 0) {
       const batches = Math.min(this.threads, needOcr.length);
       const groups: number[][] = Array.from({ length: batches }, () => []);
       needOcr.forEach((page, i) => groups[i % batches]!.push(page));
       const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
-        pdf, pages: group, dpi: opts.dpi ?? 300, lang: opts.lang, password: opts.password,
+        pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
       } satisfies OcrPagesTask)));
       for (const r of results.flat()) {
         const p = pages[r.page - 1]!;
-        pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence };
+        pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
       }
     }
     return { pageCount: base.pageCount, info: base.info, pages };
+  }
+
+  /**
+   * Starts every thread with warm OCR workers (eng and OSD), so the first scanned pages do not wait
+   * for Tesseract to load. Resolves when all threads are ready.
+   */
+  async warmOcr(lang: string[] = ["eng"]): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads }, () => this.run<boolean>("warm", { lang })));
   }
 
   /** Stops the threads; the pool starts again on next use. */

@@ -88,8 +88,54 @@ export interface OcrOptions {
   /** Size of the displayed page the image shows, in points: boxes are scaled from pixels to these. */
   pageWidthPt: number;
   pageHeightPt: number;
-  /** Binarise after normalising; helps faint scans, hurts photos. Default false. */
+  /**
+   * Ignored since issue 12 (a global threshold turns specks into text): the page is measured and
+   * denoised instead. Kept so existing callers still type-check.
+   */
   threshold?: boolean | number;
+  /**
+   * Add Hindi (`hin`) when the page turns out to be in Devanagari (OSD's script, or a second pass over
+   * words the first could not read). Languages asked for are always used. Default true.
+   */
+  scriptDetection?: boolean;
+  /** Milliseconds one page may take, all passes included (default DOCMILL_OCR_PAGE_TIMEOUT_MS or 60 s). */
+  timeoutMs?: number;
+}
+
+/** One recognition pass over a page. */
+export interface OcrPass {
+  name: string;
+  langs: string[];
+  /** Mean word confidence 0-100. */
+  confidence: number;
+  words: number;
+  timedOut?: boolean;
+}
+
+/** How a page was read: what was measured, what was done to it, which pass won. */
+export interface OcrPageReport {
+  /** "unreadable": no words after every pass; "timeout": the page timeout ran out. */
+  status: "ok" | "unreadable" | "timeout";
+  /** The pass whose words were kept. */
+  pass: "primary" | "retry";
+  passes: OcrPass[];
+  /** Languages of the kept pass. */
+  langs: string[];
+  /** Clockwise rotation the content had on the image (0, 90, 180, 270); the page was OCR'd upright. */
+  rotation: 0 | 90 | 180 | 270;
+  /** Skew corrected, degrees (clockwise positive), 0 when none. */
+  skew: number;
+  /** The steps applied, in order, e.g. ["median3", "despeckle:812", "rotate:270", "deskew:1.4"]. */
+  preprocessing: string[];
+  /**
+   * dpi, specks per megapixel, stroke width px, ink %, column/row profile ratio (> 1: text runs vertically),
+   * % of glyph-sized ink no word of the kept pass covers.
+   */
+  measured: { dpi: number; specksPerMp: number; stroke: number; ink: number; sideways?: number; uncovered?: number };
+  osd?: { script?: string; scriptConfidence: number; orientationConfidence: number };
+  /** Total milliseconds, and per step (decode, measure, denoise, osd, rotate, deskew, pass1, pass2). */
+  ms: number;
+  timings: Record<string, number>;
 }
 
 export interface OcrResult {
@@ -97,6 +143,8 @@ export interface OcrResult {
   /** Mean word confidence 0-100 (0 when nothing was recognised). */
   confidence: number;
   words: OcrWord[];
+  /** How the page was read (absent only for results made before issue 12). */
+  report?: OcrPageReport;
 }
 
 export interface ExtractWithOcrOptions extends ExtractOptions {
@@ -105,12 +153,16 @@ export interface ExtractWithOcrOptions extends ExtractOptions {
   minChars?: number;
   /** Resolution pages are rendered at for OCR (default 300). */
   dpi?: number;
+  /** See OcrOptions.scriptDetection; also looks at the text-layer pages. Default true. */
+  scriptDetection?: boolean;
 }
 
 export interface PageTextWithSource extends PageText {
   source: "text" | "ocr";
   /** Mean OCR confidence of the page when source is "ocr". */
   confidence?: number;
+  /** How an OCR'd page was read (passes, rotation, skew, languages). */
+  ocr?: OcrPageReport;
 }
 
 export interface ExtractWithOcrResult {

@@ -8,7 +8,7 @@
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { PdfError, type TransferablePdfError, toTransferable } from "./errors";
 import { extractPages } from "./extract";
-import { ocrImage } from "./ocr";
+import { ocrImage, warmOcr } from "./ocr";
 import { withDocument } from "./pdfjs";
 import { renderDocPage, renderPage } from "./render";
 import type { ExtractOptions, ExtractResult, OcrOptions, OcrResult, RenderOptions } from "./types";
@@ -56,12 +56,21 @@ export function ocr(task: { png: Uint8Array; opts: OcrOptions }): Promise<Outcom
   return settle(() => ocrImage(task.png, task.opts));
 }
 
+/** Starts the thread's OCR workers (eng and OSD) so the first page does not pay for it. */
+export function warm(task: { lang?: string[] }): Promise<Outcome<boolean>> {
+  return settle(async () => {
+    await warmOcr(task.lang);
+    return true;
+  });
+}
+
 export interface OcrPagesTask {
   pdf: Uint8Array;
   pages: number[];
   dpi: number;
   lang?: string | string[];
   password?: string;
+  scriptDetection?: boolean;
 }
 
 /** Renders and OCRs several pages of one document, opening it once; the images never leave the thread. */
@@ -73,6 +82,7 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
         const img = await renderDocPage(doc, page, task.dpi);
         const result = await ocrImage(img.png, {
           lang: task.lang,
+          scriptDetection: task.scriptDetection,
           pageWidthPt: img.widthPx / img.scale,
           pageHeightPt: img.heightPx / img.scale,
         });

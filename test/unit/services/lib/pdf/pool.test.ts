@@ -36,7 +36,7 @@ describe("PdfPool", () => {
     const ocrAddress = result.pages[1]!.words.find((w) => w.text === "Baker")!;
     expect(Math.abs(ocrAddress.box.x - truthAddress.box.x)).toBeLessThan(3);
     expect(Math.abs(ocrAddress.box.y - truthAddress.box.y)).toBeLessThan(3);
-  });
+  }, 180_000);
 
   it("OCRs nothing when every page has enough text", async () => {
     const fx = await multiPagePdf(3);

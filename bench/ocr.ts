@@ -1,0 +1,152 @@
+/**
+ * OCR quality and speed on degraded scans: docmill's OCR (the PDF engine's pool, services/lib/pdf/ocr.ts)
+ * against Debian's native `tesseract` 5 CLI, on the same generated pages (test/support/scan-corpus.ts:
+ * letters, invoices, HR forms, CVs, statements, a Hindi notice and a mixed Hindi/English form, degraded by
+ * speckle, blur, JPEG, skew up to ±3°, rotation by 90/180/270°, 200 dpi), in the same run. Prints
+ *
+ *   1. per degradation: word recall against the ground truth and seconds per page, for both, and the ratio;
+ *   2. pages per second with 1 and 2 pool threads (the same pages, all submitted at once).
+ *
+ * Native runs as the issue's anchor: `--psm 1` (automatic segmentation with OSD), `OMP_THREAD_LIMIT=1`,
+ * the page's own dpi (300, or 200 for the dpi200 pages), with the page's true language(s) given up front
+ * (native has no script detection). docmill gets `eng` only and must find Hindi itself.
+ *
+ * Run: npx tsx bench/ocr.ts [--per 3] [--seed 12] [--threads-only]
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createPdfPool } from "../services/lib/pdf/pool";
+import type { OcrResult } from "../services/lib/pdf/types";
+import { DEGRADATIONS, type Found, type ScanPage, recall, scanCorpus } from "../test/support/scan-corpus";
+
+const run = promisify(execFile);
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function load(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(" ");
+}
+
+/** Words and seconds of native tesseract on one page image (tsv carries the word boxes, like ours). */
+async function native(page: ScanPage, dir: string): Promise<{ words: Found[]; seconds: number }> {
+  const file = path.join(dir, `${page.name}.${page.format === "jpeg" ? "jpg" : "png"}`);
+  writeFileSync(file, page.image);
+  const t = performance.now();
+  const { stdout } = await run("tesseract", [file, "-", "--psm", "1", "--dpi", String(page.dpi), "-l", page.langs.join("+"), "tsv"], {
+    env: { ...process.env, OMP_THREAD_LIMIT: "1" }, maxBuffer: 64 << 20,
+  });
+  const seconds = (performance.now() - t) / 1000;
+  const k = 72 / page.dpi;
+  const words = stdout.split("\n").slice(1).map((l) => l.split("\t"))
+    .filter((c) => c.length >= 12 && c[0] === "5" && c[11]!.trim() !== "")
+    .map((c) => ({ text: c[11]!.trim(), box: { x: +c[6]! * k, y: +c[7]! * k, width: +c[8]! * k, height: +c[9]! * k } }));
+  return { words, seconds };
+}
+
+interface Row {
+  page: ScanPage;
+  ours: OcrResult;
+  oursS: number;
+  nat?: { words: Found[]; seconds: number };
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`.padStart(6);
+}
+
+async function throughput(pages: ScanPage[], threads: number): Promise<number> {
+  const pool = createPdfPool({ threads });
+  try {
+    await pool.warmOcr();
+    const t = performance.now();
+    await Promise.all(pages.map((p) => pool.ocr(p.image, { lang: "eng", pageWidthPt: p.widthPt, pageHeightPt: p.heightPt })));
+    return pages.length / ((performance.now() - t) / 1000);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function main() {
+  const per = arg("per", 3);
+  const seed = arg("seed", 12);
+  const pages = await scanCorpus({ seed, per });
+  console.log(`OCR corpus: ${pages.length} pages (${per} per degradation, seed ${seed}); load average ${load()} on ${os.availableParallelism()} cores`);
+
+  const rows: Row[] = [];
+  if (!process.argv.includes("--threads-only")) {
+    const dir = mkdtempSync(path.join(tmpdir(), "docmill-bench-ocr-"));
+    const pool = createPdfPool({ threads: 1 });
+    let nativeMissing: string | undefined;
+    try {
+      await pool.warmOcr();
+      // Alternate the two engines page by page, so a burst of load from elsewhere hits both alike.
+      for (const page of pages) {
+        const t = performance.now();
+        const ours = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt });
+        const row: Row = { page, ours, oursS: (performance.now() - t) / 1000 };
+        if (!nativeMissing) {
+          try {
+            row.nat = await native(page, dir);
+          } catch (err) {
+            nativeMissing = (err as Error).message.split("\n")[0];
+          }
+        }
+        rows.push(row);
+      }
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (nativeMissing) console.log(`native tesseract unavailable (${nativeMissing}); install tesseract-ocr tesseract-ocr-hin`);
+
+    console.log(`\n1. Word recall and seconds per page (1 thread each; load average now ${load()})`);
+    console.log("   degradation   docmill recall  native recall   docmill s/page  native s/page  ratio   box err p90 (pt)  rotation found  passes won by retry");
+    let sumOurs = 0;
+    let sumNat = 0;
+    for (const d of DEGRADATIONS) {
+      const rs = rows.filter((r) => r.page.degradation === d);
+      if (rs.length === 0) continue;
+      const ours = rs.map((r) => recall(r.page.words, r.ours.words));
+      const rec = ours.reduce((s, r) => s + r.pairs.length, 0) / ours.reduce((s, r) => s + r.total, 0);
+      const nat = rs.every((r) => r.nat) ? rs.map((r) => recall(r.page.words, r.nat!.words)) : undefined;
+      const natRec = nat ? nat.reduce((s, r) => s + r.pairs.length, 0) / nat.reduce((s, r) => s + r.total, 0) : undefined;
+      const oursS = rs.reduce((s, r) => s + r.oursS, 0) / rs.length;
+      const natS = nat ? rs.reduce((s, r) => s + r.nat!.seconds, 0) / rs.length : undefined;
+      sumOurs += rs.reduce((s, r) => s + r.oursS, 0);
+      if (natS !== undefined) sumNat += natS * rs.length;
+      const errs = ours.flatMap((r) => r.pairs.map((p) => Math.max(
+        Math.abs(p.found.box.x - p.truth.box.x), Math.abs(p.found.box.y - p.truth.box.y),
+        Math.abs(p.found.box.x + p.found.box.width - (p.truth.box.x + p.truth.box.width)),
+        Math.abs(p.found.box.y + p.found.box.height - (p.truth.box.y + p.truth.box.height)),
+      ))).sort((a, b) => a - b);
+      const p90 = errs.length ? errs[Math.floor(errs.length * 0.9)]!.toFixed(2) : "-";
+      const rotOk = rs.filter((r) => r.ours.report?.rotation === r.page.rotation).length;
+      const retried = rs.filter((r) => r.ours.report?.pass === "retry").length;
+      console.log(
+        `   ${d.padEnd(12)}  ${pct(rec)}          ${natRec === undefined ? "   -  " : pct(natRec)}          ` +
+        `${oursS.toFixed(2).padStart(6)}          ${natS === undefined ? "   -  " : natS.toFixed(2).padStart(6)}        ` +
+        `${natS === undefined ? "  -  " : (oursS / natS).toFixed(2).padStart(5)}x  ${p90.padStart(8)}          ${rotOk}/${rs.length}            ${retried}/${rs.length}`,
+      );
+    }
+    if (sumNat > 0) console.log(`   all pages: docmill ${(sumOurs / rows.length).toFixed(2)} s/page, native ${(sumNat / rows.length).toFixed(2)} s/page, ratio ${(sumOurs / sumNat).toFixed(2)}x`);
+    const timeouts = rows.filter((r) => r.ours.report?.status !== "ok").map((r) => `${r.page.name}:${r.ours.report?.status}`);
+    if (timeouts.length) console.log(`   pages not read: ${timeouts.join(", ")}`);
+  }
+
+  console.log(`\n2. Throughput: all ${pages.length} pages submitted at once (load average before ${load()})`);
+  const one = await throughput(pages, 1);
+  console.log(`   1 thread : ${one.toFixed(3)} pages/s   (load average ${load()})`);
+  const two = await throughput(pages, 2);
+  console.log(`   2 threads: ${two.toFixed(3)} pages/s   (load average ${load()})  = ${(two / one).toFixed(2)}x one thread`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,406 @@
+/**
+ * Measurements and clean-up of a page image before OCR, on 8-bit greyscale pixels (one byte per pixel,
+ * row-major). Pure functions, no I/O: ocr.ts decodes the image once with sharp and hands the pixels here.
+ *
+ * Why not a global threshold: on a dusty scan, normalise + threshold turns every speck into a black blob
+ * that Tesseract's single-block mode then tries to read as text (the issue's 0-word, 25 %-confidence
+ * pages). Specks are removed as what they are, small isolated dark components, and the binarisation is
+ * left to Tesseract's own (Otsu over its layout regions).
+ */
+
+export interface Grey {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Otsu's threshold of a greyscale histogram: the level that best separates ink from paper. */
+export function otsu(img: Grey): number {
+  const hist = new Float64Array(256);
+  const { data } = img;
+  // Every 4th pixel is plenty for a histogram and four times cheaper.
+  for (let i = 0; i < data.length; i += 4) hist[data[i]!]!++;
+  let total = 0;
+  let sum = 0;
+  for (let v = 0; v < 256; v++) {
+    total += hist[v]!;
+    sum += v * hist[v]!;
+  }
+  let wB = 0;
+  let sumB = 0;
+  let best = 0;
+  let level = 128;
+  for (let v = 0; v < 256; v++) {
+    wB += hist[v]!;
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += v * hist[v]!;
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) ** 2;
+    if (between > best) {
+      best = between;
+      level = v;
+    }
+  }
+  return level;
+}
+
+/** Ink mask: 1 where the pixel is darker than `level`. */
+export function inkMask(img: Grey, level: number): Uint8Array {
+  const mask = new Uint8Array(img.data.length);
+  for (let i = 0; i < mask.length; i++) mask[i] = img.data[i]! <= level ? 1 : 0;
+  return mask;
+}
+
+export interface InkStats {
+  /** Dark connected components (8-connected) of at most `speckArea` pixels: dust, not text. */
+  specks: number;
+  /** All dark components. */
+  components: number;
+  /** The typical stroke width in pixels (mode of horizontal ink runs of 2+ px). */
+  stroke: number;
+  /** Share of ink pixels. */
+  ink: number;
+  /**
+   * Glyph-sized components (larger than a speck, smaller than a rule or picture) as flat [x0, y0, x1, y1]
+   * pixel boxes: after a pass, those that no word covers are text Tesseract missed.
+   */
+  glyphs: Int32Array;
+}
+
+/**
+ * Labels the 8-connected ink components; calls `onComponent(pixels)` with the pixel indices of each one
+ * of at most `maxArea` pixels (larger ones are only counted). Iterative, no recursion.
+ */
+function scanComponents(
+  mask: Uint8Array, width: number, height: number, maxArea: number, onSmall: (pixels: Int32Array, n: number) => void,
+  onLarge?: (x0: number, y0: number, x1: number, y1: number) => void,
+): number {
+  const seen = new Uint8Array(mask.length);
+  let stack = new Int32Array(1 << 16);
+  const small = new Int32Array(maxArea + 1);
+  let count = 0;
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    count++;
+    let top = 0;
+    let area = 0;
+    let x0 = width;
+    let y0 = height;
+    let x1 = 0;
+    let y1 = 0;
+    stack[top++] = start;
+    seen[start] = 1;
+    while (top > 0) {
+      const p = stack[--top]!;
+      if (area <= maxArea) small[area] = p;
+      area++;
+      const x = p % width;
+      const y = (p - x) / width;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const q = yy * width + xx;
+          if (mask[q] && !seen[q]) {
+            seen[q] = 1;
+            if (top === stack.length) {
+              const grown = new Int32Array(stack.length * 2);
+              grown.set(stack);
+              stack = grown;
+            }
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    if (area <= maxArea) onSmall(small, area);
+    else onLarge?.(x0, y0, x1 + 1, y1 + 1);
+  }
+  return count;
+}
+
+/** Specks are at most this many pixels at 300 dpi (a 3x3 blot); a full stop of 8 pt type is ~12. */
+export function speckArea(dpi: number): number {
+  return Math.max(2, Math.round(9 * (dpi / 300) ** 2));
+}
+
+/** Counts specks, components and the stroke width of an ink mask. */
+export function inkStats(mask: Uint8Array, width: number, height: number, dpi: number): InkStats {
+  let specks = 0;
+  const limit = 150 * (dpi / 300);
+  const glyphs: number[] = [];
+  const components = scanComponents(mask, width, height, speckArea(dpi), () => specks++, (x0, y0, x1, y1) => {
+    if (x1 - x0 <= limit && y1 - y0 <= limit) glyphs.push(x0, y0, x1, y1);
+  });
+  const runs = new Uint32Array(64);
+  let ink = 0;
+  for (let y = 0; y < height; y += 2) {
+    let run = 0;
+    const row = y * width;
+    for (let x = 0; x <= width; x++) {
+      const on = x < width && mask[row + x] === 1;
+      if (on) {
+        run++;
+        ink++;
+      } else if (run > 0) {
+        if (run >= 2 && run < 64) runs[run]!++;
+        run = 0;
+      }
+    }
+  }
+  let stroke = 2;
+  for (let r = 2; r < 64; r++) if (runs[r]! > runs[stroke]!) stroke = r;
+  // A letter or digit is several strokes tall; dots, dashes and blots are not glyphs we would miss.
+  const tall: number[] = [];
+  for (let i = 0; i < glyphs.length; i += 4) {
+    if (glyphs[i + 3]! - glyphs[i + 1]! >= 3 * stroke) tall.push(glyphs[i]!, glyphs[i + 1]!, glyphs[i + 2]!, glyphs[i + 3]!);
+  }
+  return { specks, components, stroke, ink: ink / ((height / 2) * width), glyphs: Int32Array.from(tall) };
+}
+
+/** Paints every ink component of at most `maxArea` pixels white, in place. Returns how many went. */
+export function despeckle(img: Grey, mask: Uint8Array, maxArea: number): number {
+  let removed = 0;
+  scanComponents(mask, img.width, img.height, maxArea, (pixels, n) => {
+    for (let i = 0; i < n; i++) {
+      img.data[pixels[i]!] = 255;
+      mask[pixels[i]!] = 0;
+    }
+    removed++;
+  });
+  return removed;
+}
+
+/**
+ * Skew of the text lines in degrees (clockwise positive, as sharp's rotate), by projection profiles: the
+ * angle at which the row sums of the ink are most peaked (lines of text lie along rows). Searched over
+ * ±`range` degrees, coarse then fine, on a subsample of ink pixels. 0 when the page has too little ink.
+ */
+export function skewAngle(mask: Uint8Array, width: number, height: number, range = 5): number {
+  // Subsample: at most ~60k ink points, from every `step`-th pixel both ways.
+  const step = Math.max(1, Math.round(Math.sqrt(width * height / 2_000_000)));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
+      if (mask[y * width + x]) {
+        xs.push(x - width / 2);
+        ys.push(y - height / 2);
+      }
+    }
+  }
+  if (xs.length < 200) return 0;
+  const keep = Math.max(1, Math.floor(xs.length / 60_000));
+  const bins = Math.ceil(Math.hypot(width, height) / step) + 2;
+  const hist = new Float64Array(bins);
+  const score = (deg: number): number => {
+    hist.fill(0);
+    const a = (-deg * Math.PI) / 180;
+    const s = Math.sin(a);
+    const c = Math.cos(a);
+    // Undo a clockwise skew of `deg`: rotate the points counter-clockwise and take the row index.
+    for (let i = 0; i < xs.length; i += keep) {
+      const yr = xs[i]! * s + ys[i]! * c;
+      hist[Math.floor(yr / step + bins / 2)]!++;
+    }
+    let sq = 0;
+    for (let i = 0; i < bins; i++) sq += hist[i]! * hist[i]!;
+    return sq;
+  };
+  let best = 0;
+  let bestScore = -1;
+  for (let d = -range; d <= range + 1e-9; d += 0.5) {
+    const v = score(d);
+    if (v > bestScore) {
+      bestScore = v;
+      best = d;
+    }
+  }
+  const coarse = best;
+  for (let d = coarse - 0.5; d <= coarse + 0.5 + 1e-9; d += 0.05) {
+    const v = score(d);
+    if (v > bestScore) {
+      bestScore = v;
+      best = d;
+    }
+  }
+  return Math.round(best * 100) / 100;
+}
+
+/**
+ * The glyph boxes (flat [x0, y0, x1, y1]) whose centre lies in none of `boxes` (same pixels, each grown by
+ * `pad`): ink on the page that no recognised word accounts for.
+ */
+export function uncovered(glyphs: Int32Array, boxes: ReadonlyArray<{ x0: number; y0: number; x1: number; y1: number }>, pad: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < glyphs.length; i += 4) {
+    const cx = (glyphs[i]! + glyphs[i + 2]!) / 2;
+    const cy = (glyphs[i + 1]! + glyphs[i + 3]!) / 2;
+    const hit = boxes.some((b) => cx >= b.x0 - pad && cx <= b.x1 + pad && cy >= b.y0 - pad && cy <= b.y1 + pad);
+    if (!hit) out.push(i / 4);
+  }
+  return out;
+}
+
+/**
+ * How much more the ink lines up along columns than along rows: > 1 means the text lines run vertically
+ * (a page turned by 90 or 270 degrees). Compares the peakedness of the two projection profiles.
+ */
+export function sidewaysRatio(mask: Uint8Array, width: number, height: number): number {
+  const step = Math.max(1, Math.round(Math.sqrt(width * height / 2_000_000)));
+  const rows = new Float64Array(Math.ceil(height / step) + 1);
+  const cols = new Float64Array(Math.ceil(width / step) + 1);
+  let n = 0;
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
+      if (mask[y * width + x]) {
+        rows[(y / step) | 0]!++;
+        cols[(x / step) | 0]!++;
+        n++;
+      }
+    }
+  }
+  if (n < 200) return 1;
+  // Normalised second moment: sum of squares over the square of the sum, scaled by the number of bins.
+  const peak = (h: Float64Array) => {
+    let sq = 0;
+    for (let i = 0; i < h.length; i++) sq += h[i]! * h[i]!;
+    return (sq * h.length) / (n * n);
+  };
+  return peak(cols) / peak(rows);
+}
+
+/**
+ * A 2-D affine map [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. Used to carry word boxes
+ * from the processed (rotated) image back to the pixels of the image the caller gave.
+ */
+export type Affine = [number, number, number, number, number, number];
+
+export const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
+
+/**
+ * The map from pixels of an image rotated clockwise by `deg` about its centre, with the canvas enlarged
+ * to hold it (sharp's `rotate`), back to pixels of the source image of size w x h.
+ */
+export function unrotate(deg: number, w: number, h: number): { map: Affine; width: number; height: number } {
+  const a = (deg * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  // Exact for right angles (no 1e-17 dust) so 90-degree pages map back to the pixel.
+  const c = Math.abs(cos) < 1e-12 ? 0 : cos;
+  const s = Math.abs(sin) < 1e-12 ? 0 : sin;
+  const W = Math.abs(c) * w + Math.abs(s) * h;
+  const H = Math.abs(s) * w + Math.abs(c) * h;
+  // p = R(-a)(p' - c') + c
+  return {
+    map: [c, s, w / 2 - c * (W / 2) - s * (H / 2), -s, c, h / 2 + s * (W / 2) - c * (H / 2)],
+    width: W,
+    height: H,
+  };
+}
+
+/** The inverse map (the affines here are rotations and translations, always invertible). */
+export function invert(m: Affine): Affine {
+  const det = m[0] * m[4] - m[1] * m[3];
+  const a = m[4] / det;
+  const b = -m[1] / det;
+  const d = -m[3] / det;
+  const e = m[0] / det;
+  return [a, b, -(a * m[2] + b * m[5]), d, e, -(d * m[2] + e * m[5])];
+}
+
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Groups glyph boxes into word-like clusters: boxes on the same line (vertical overlap of half the smaller
+ * height) less than one glyph height apart horizontally.
+ */
+export function clusters(boxes: PixelBox[]): PixelBox[] {
+  const out = boxes.map((b) => ({ ...b }));
+  let merged = true;
+  while (merged) {
+    merged = false;
+    for (let i = 0; i < out.length && !merged; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        const a = out[i]!;
+        const b = out[j]!;
+        const h = Math.max(a.y1 - a.y0, b.y1 - b.y0);
+        const overlap = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+        const gap = Math.max(a.x0, b.x0) - Math.min(a.x1, b.x1);
+        if (overlap >= 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0) && gap < h) {
+          out[i] = { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+          out.splice(j, 1);
+          merged = true;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A copy of the box (x0, y0)-(x1, y1) of `img` with a white margin of `pad` pixels all round. */
+export function crop(img: Grey, b: PixelBox, pad: number): { img: Grey; x: number; y: number } {
+  const x0 = Math.max(0, Math.floor(b.x0));
+  const y0 = Math.max(0, Math.floor(b.y0));
+  const x1 = Math.min(img.width, Math.ceil(b.x1));
+  const y1 = Math.min(img.height, Math.ceil(b.y1));
+  const w = Math.max(1, x1 - x0) + 2 * pad;
+  const h = Math.max(1, y1 - y0) + 2 * pad;
+  const data = new Uint8Array(w * h).fill(255);
+  for (let y = y0; y < y1; y++) {
+    data.set(img.data.subarray(y * img.width + x0, y * img.width + x1), (y - y0 + pad) * w + pad);
+  }
+  return { img: { data, width: w, height: h }, x: x0 - pad, y: y0 - pad };
+}
+
+/** a ∘ b: first b, then a. */
+export function compose(a: Affine, b: Affine): Affine {
+  return [
+    a[0] * b[0] + a[1] * b[3], a[0] * b[1] + a[1] * b[4], a[0] * b[2] + a[1] * b[5] + a[2],
+    a[3] * b[0] + a[4] * b[3], a[3] * b[1] + a[4] * b[4], a[3] * b[2] + a[4] * b[5] + a[5],
+  ];
+}
+
+/** The axis-aligned box around the image under `m` of the box (x0, y0)-(x1, y1). */
+export function mapBox(m: Affine, x0: number, y0: number, x1: number, y1: number): { x0: number; y0: number; x1: number; y1: number } {
+  const px = [x0, x1, x0, x1];
+  const py = [y0, y0, y1, y1];
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < 4; i++) {
+    const x = m[0] * px[i]! + m[1] * py[i]! + m[2];
+    const y = m[3] * px[i]! + m[4] * py[i]! + m[5];
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  return { x0: minX, y0: minY, x1: maxX, y1: maxY };
+}
+
+const DEVANAGARI = /[\u0900-\u097F]/gu;
+const LATIN = /[A-Za-z\u00C0-\u024F]/gu;
+
+/** True when Devanagari letters make up a noticeable part of the text (≥ 10 % of its letters, ≥ 4). */
+export function hasDevanagari(text: string): boolean {
+  const deva = text.match(DEVANAGARI)?.length ?? 0;
+  const latin = text.match(LATIN)?.length ?? 0;
+  return deva >= 4 && deva / (deva + latin) >= 0.1;
+}
