@@ -14,6 +14,7 @@ import { definePlugin } from "../../services/lib/plugins/manifest";
 import { openApiKey } from "../../services/lib/tagger/secret";
 import { documentTitle, extractForTagging, type ExtractionMethod } from "./extract";
 import { detectLanguage, generateTags, type Language } from "./tagger";
+import { isJunkTitle, removeBoilerplate } from "./tagger/boilerplate";
 
 export interface TaggingOptions {
   /** The caller's provider key, sealed by the tagger service (services/lib/tagger/secret.ts). */
@@ -100,12 +101,18 @@ export default definePlugin<TaggingOptions, TaggingResult>({
         "Could not extract sufficient text from PDF. The document may be empty, an image without readable text, or protected.",
       );
     }
-    const language = detectLanguage(doc.text).language;
-    const title = documentTitle(doc.info.title, doc.text, ctx.input.filename);
+    // Headers, footers, citation lines, authors, affiliations, labels and references are not content:
+    // both engines tag what is left (the stored text and preview stay as extracted).
+    const cleaned = removeBoilerplate(doc.pageTexts);
+    const content = cleaned.text.replace(/\s+/g, "").length >= MIN_TEXT_CHARS ? cleaned.text : doc.text;
+    const language = detectLanguage(content).language;
+    const title = documentTitle(doc.info.title, content, ctx.input.filename, cleaned.printedTitle);
+    // A title that is only the file name is no evidence of the topic: the engines do not get it.
+    const titleForTags = isJunkTitle(title) || title === ctx.input.filename.replace(/\.pdf$/i, "") ? undefined : title;
     await ctx.progress(60, doc.ocrPages.length ? `OCR'd pages ${doc.ocrPages.join(", ")}; generating tags` : "Generating tags");
     const llm = config().llm;
     const tagged = await generateTags(
-      { text: doc.text, title, numTags: o.num_tags, exclusionWords: o.exclusion_words ?? [], language },
+      { text: content, title: titleForTags, numTags: o.num_tags, exclusionWords: o.exclusion_words ?? [], language },
       {
         apiKey: o.api_key_sealed ? openApiKey(o.api_key_sealed) : undefined,
         model: o.model_name ?? llm.defaultModel,

@@ -174,7 +174,8 @@ function casingOracle(text: string, language: Language): Casing {
   const word = (token: string): string => {
     if ((isAcronym(token) || hasInnerCapital(token)) && asWritten.has(token)) return token;
     const lower = token.toLowerCase();
-    if (language !== "de" && capitalisedMid.has(lower) && !lowerSeen.has(lower)) {
+    // German capitalises nouns mid-sentence: the same evidence keeps "digitale Medien" as written.
+    if (capitalisedMid.has(lower) && !lowerSeen.has(lower)) {
       return lower.charAt(0).toUpperCase() + lower.slice(1);
     }
     // A tag can be written in caps or title case while the text has the word as an acronym.
