@@ -85,8 +85,11 @@ function isCitationLine(line: string): boolean {
 
 function isAffiliation(line: string): boolean {
   const words = line.split(/\s+/u).length;
-  if (words > 30 || /[.!?]$/u.test(line.trim()) && !/\b(?:Inc|Ltd|Co)\.$/u.test(line.trim())) return false;
-  return AFFILIATION_WORD.test(line) && (line.match(/,/g) ?? []).length >= 2;
+  if (words > 30) return false;
+  // An affiliation names the institution early ("Department of …, University of …, City, Country");
+  // a content line that mentions a university somewhere in a sentence does not start so.
+  const early = line.split(/\s+/u).slice(0, 5).join(" ");
+  return AFFILIATION_WORD.test(early) && (line.match(/,/g) ?? []).length >= 2;
 }
 
 /** The kind of boilerplate a line is, or undefined for content. */
@@ -102,10 +105,11 @@ export function classifyLine(line: string): BoilerplateKind | undefined {
   const words = l.split(" ").length;
   if ((EMAIL.test(l) || URL.test(l)) && words <= 12) return "contact";
   if (isCitationLine(l)) return "citation";
-  if (isAffiliation(l.replace(/^[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*/u, ""))) return "affiliation";
+  if (isAffiliation(l.replace(/^[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰!?]+\s*/u, ""))) return "affiliation";
   if (/^[\d*†‡¹²³⁴⁵a-f]?\s*\p{Lu}/u.test(l) && words <= 40 && isAuthorLine(l)) return "author";
   // A wrapped author line: capitalised names each carrying an affiliation mark ("Rocío Peña1, Ana Ruiz2").
-  const marked = (l.match(/\p{Lu}[\p{Ll}'’-]+[\d*†‡¹²³⁴⁵]+(?=[\s,;]|$)/gu) ?? []).length;
+  // (OCR reads superscript marks as "!", "?" or a digit.)
+  const marked = (l.match(/\p{L}[\p{Ll}'’-]+[\d*†‡¹²³⁴⁵!?]+(?=[\s,;]|$)/gu) ?? []).length;
   if (marked >= 1 && words <= 12 && !/[.!?]$/u.test(l) && marked * 3 >= words / 2 - 1) return "author";
   return undefined;
 }

@@ -136,7 +136,8 @@ const BREAK_WORDS: Record<Language, string> = {
     shape shapes shaped reward rewards rewarded wear wears worsen matter matters serve serves emit emits
     train trains trained learn classify classifies answer answers release hide hides hid infer bound bounds
     perform performs yield yields yielded lower lowers raise raises raised bring brings brought cost costs
-    keep keeps kept let lets pose poses`,
+    keep keeps kept let lets pose poses impair impairs improve improves predict predicts enhance enhances boost
+    boosts drive drives reduce increase decrease slow slows prevent prevents cause causes explain shapes`,
   de: `ist sind war waren wird werden wurde wurden worden hat haben hatte hatten kann können konnte konnten soll sollen
     muss müssen zeigt zeigen zeigte zeigten untersuchten untersuchen prüften prüfen lag lagen stieg stiegen sank
     sanken ging gingen blieb blieben erreichte erreichen übertraf übertrafen traten trat verbesserte verbesserten
@@ -204,9 +205,10 @@ interface Tok {
 
 /** Sentences of PDF text: wrapped lines joined, hyphenation at line ends undone. */
 export function sentencesOf(text: string): string[] {
-  const joined = text
-    .normalize("NFC")
-    .replace(/(\p{L})-\s*\n\s*(\p{Ll})/gu, "$1$2")
+  const norm = text.normalize("NFC");
+  const joined = norm
+    // "cross-\nlaminated": a hyphen at a line end is dropped unless the text writes the word with it.
+    .replace(/(\p{L}+)-\s*\n\s*(\p{Ll}+)/gu, (_m, a: string, b: string) => (norm.includes(`${a}-${b}`) ? `${a}-${b}` : `${a}${b}`))
     .split(/\n\s*\n/u)
     .map((para) => para.replace(/\s*\n\s*/gu, " "))
     .join("\n");
@@ -222,10 +224,15 @@ function breaksEnglish(lower: string): boolean {
   return false;
 }
 
+const ES_R_NOUNS = new Set(["familiar", "militar", "similar", "escolar", "celular", "nuclear", "popular", "regular", "particular", "peculiar", "bienestar", "alquiler", "hogares", "molecular", "vascular", "muscular", "circular", "solar", "lugar", "hogar", "mujer", "poder", "placer", "taller", "titular", "secular", "modular", "insular", "lunar", "polar", "azúcar", "auxiliar", "singular", "estelar"]);
 const FR_ENT_NOUNS = new Set(["accident", "incident", "président", "patient", "client", "parent", "continent", "adolescent", "équivalent", "différent", "fréquent", "récent", "suffisant", "ingrédient", "coefficient", "gradient", "résident", "agent", "argent", "talent", "précédent", "évident", "urgent", "permanent", "compétent", "cohérent", "dépendant", "excellent", "intelligent", "efficient", "transparent", "absent", "présent", "apparent", "violent", "occident", "orient", "trident", "serpent"]);
 
 function breaksRomance(lower: string, language: "fr" | "es"): boolean {
-  if (language === "es") return /^\p{L}{4,}mente$/u.test(lower) || /^\p{L}{3,}(?:amos|aron|ieron|emos|imos)$/u.test(lower);
+  if (language === "es") {
+    if (/^\p{L}{4,}mente$/u.test(lower) || /^\p{L}{3,}(?:amos|aron|ieron|emos|imos|ando|iendo)$/u.test(lower)) return true;
+    // Infinitives ("empujar", "reducir"), except the few nouns of that shape.
+    return lower.length >= 6 && /(?:ar|er|ir)$/u.test(lower) && !ES_R_NOUNS.has(lower);
+  }
   if (/^\p{L}{3,}(?:aient|èrent|issons|issez)$/u.test(lower)) return true;
   // Third-person plural verbs ("chauffent", "dépendent"); nouns in -ment and a few others are not.
   return lower.length >= 6 && /[^m]ent$/u.test(lower) && !FR_ENT_NOUNS.has(lower);
@@ -355,6 +362,12 @@ export function rankPhrases(text: string, language: Language, title?: string): K
     if (inTitle) score *= 2.2;
     else if (titleStems.size) score *= 1 + 0.5 * (c.stems.filter((s) => titleStems.has(s)).length / n);
     // Multi-word groups are what indexers pick; a group seen once is often chance.
+    // A group joined by a connector ("recovery of coral reefs", "efectos del salario mínimo") is often a
+    // head noun plus its complement; keywords keep the complement unless the head says something.
+    if (c.words.some((w) => CONNECTORS[language].has(w))) {
+      score *= language === "en" ? 0.5 : 0.8;
+      if (genericStems(language).has(c.stems[0])) score *= 0.3;
+    }
     // Indexers' keywords are mostly two words, sometimes one or three, rarely four.
     score *= n === 1 ? 1 : n === 2 ? 1.9 : n === 3 ? 1.5 : 0.9;
     if (n > 1 && c.count === 1 && !inTitle) score *= 0.55;

@@ -110,9 +110,11 @@ export function diversify(ranked: readonly string[], n: number, language: Langua
       skipped.push(tag);
       return;
     }
-    // A more specific phrase near the top replaces the one it extends ("bleaching" -> "coral
-    // bleaching", "heating weeks" -> "degree heating weeks") instead of taking a second slot.
-    const general = rank < 2 * n ? chosen.findIndex((c) => [...c.keys].every((k) => keys.has(k))) : -1;
+    // A more specific phrase near the top replaces the lone word it extends ("bleaching" -> "coral
+    // bleaching") instead of taking a second slot.
+    // Only a lone word gives way, and only to a two-word group: a longer phrase is usually the same
+    // keyword with a modifier the indexer would not write ("voluntary climate risk disclosure").
+    const general = rank < 2 * n && keys.size === 2 ? chosen.findIndex((c) => c.keys.size === 1 && [...c.keys].every((k) => keys.has(k))) : -1;
     if (general >= 0) {
       skipped.push(chosen[general].tag);
       chosen[general] = { tag, keys };

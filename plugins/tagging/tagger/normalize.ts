@@ -158,7 +158,8 @@ function casingOracle(text: string, language: Language): Casing {
     // A title-case heading ("Customer Account Statement") capitalises for style, not for names. Two
     // capitalised words are more often a name ("Name: John Smith"), and a comma marks a list or an
     // address ("Baker Street, London"), not a heading.
-    const titleCase = content.length >= 3 && !sentence.includes(",") && content.every((m) => /^\p{Lu}/u.test(m[0]));
+    // (German capitalises every noun: a sentence of capitals there is no heading style.)
+    const titleCase = language !== "de" && content.length >= 3 && !sentence.includes(",") && content.every((m) => /^\p{Lu}/u.test(m[0]));
     for (const m of all) {
       const w = m[0];
       asWritten.add(w);
