@@ -71,7 +71,11 @@ function isAuthorLine(line: string): boolean {
   });
   // Names need a sign that they are names and not a title-case heading: a superscript digit or mark,
   // or several comma-separated entries.
-  return names.length === parts.length && (parts.length >= 2 || /\p{L}[\d*†‡¹²³]/u.test(line));
+  // A place list ("Great Barrier Reef, Coral Sea") has the same shape: names need a mark, initials or
+  // three or more entries.
+  const marks = /\p{L}[\d*†‡¹²³]/u.test(line);
+  const initials = /(?:^|\s)\p{Lu}\.(?=\s|-)/u.test(line);
+  return names.length === parts.length && (marks || initials || parts.length >= 3);
 }
 
 function isCitationLine(line: string): boolean {
@@ -103,7 +107,8 @@ export function classifyLine(line: string): BoilerplateKind | undefined {
   if (CONTACT.test(l)) return "contact";
   if (DATES.test(l)) return "dates";
   const words = l.split(" ").length;
-  if ((EMAIL.test(l) || URL.test(l)) && words <= 12) return "contact";
+  // A line that is an address; a sentence that mentions one keeps its words (the address goes later).
+  if ((EMAIL.test(l) || URL.test(l)) && (words <= 6 || (words <= 12 && !/[.!?]\s+\p{L}/u.test(l)))) return "contact";
   if (isCitationLine(l)) return "citation";
   if (isAffiliation(l.replace(/^[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰!?]+\s*/u, ""))) return "affiliation";
   if (/^[\d*†‡¹²³⁴⁵a-f]?\s*\p{Lu}/u.test(l) && words <= 40 && isAuthorLine(l)) return "author";

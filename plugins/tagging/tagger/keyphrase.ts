@@ -205,23 +205,68 @@ interface Tok {
 
 /** Sentences of PDF text: wrapped lines joined, hyphenation at line ends undone. */
 export function sentencesOf(text: string): string[] {
-  const norm = text.normalize("NFC");
-  const joined = norm
-    // "cross-\nlaminated": a hyphen at a line end is dropped unless the text writes the word with it.
-    .replace(/(\p{L}+)-\s*\n\s*(\p{Ll}+)/gu, (_m, a: string, b: string) => (norm.includes(`${a}-${b}`) ? `${a}-${b}` : `${a}${b}`))
-    .split(/\n\s*\n/u)
-    .map((para) => para.replace(/\s*\n\s*/gu, " "))
-    .join("\n");
-  return joined
-    .split(/(?<=[.!?।])\s+|\n/u)
+  const norm = text.normalize("NFC").replace(/https?:\/\/\S+|www\.\S+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu, " ; ");
+  const out: string[] = [];
+  for (const para of norm.split(/\n\s*\n/u)) {
+    const lines = para.split(/\n/u).map((l) => l.trim()).filter((l) => l.length > 0);
+    // A line much shorter than the paragraph's wrap width, followed by a capital, ends a sentence
+    // (a heading, a form field); otherwise a line break is only a wrap.
+    const width = [...lines].map((l) => l.length).sort((a, b) => b - a)[Math.floor(lines.length / 4)] ?? 0;
+    let current = "";
+    lines.forEach((line, i) => {
+      const next = lines[i + 1];
+      if (current.endsWith("-") && next !== undefined) {
+        // "cross-\nlaminated": a hyphen at a line end is dropped unless the text writes the word with it.
+        const a = /(\p{L}+)-$/u.exec(current)?.[1] ?? "";
+        const b = /^\p{Ll}+/u.exec(line)?.[0];
+        if (a && b) current = norm.includes(`${a}-${b}`) ? `${current}${line}` : `${current.slice(0, -1)}${line}`;
+        else current = `${current} ${line}`;
+      } else current = current ? `${current} ${line}` : line;
+      const short = line.length < 0.7 * width || lines.length === 1;
+      const label = next !== undefined && /^\p{L}[\p{L} ]{0,25}:/u.test(next);
+      if (next === undefined || label || (short && !/[,;\-–(]$/u.test(line) && /^[\p{Lu}\p{N}]/u.test(next))) {
+        out.push(current);
+        current = "";
+      }
+    });
+    if (current) out.push(current);
+  }
+  return out
+    .flatMap((s) => s.split(/(?<=[.!?।])\s+/u))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
 
+/**
+ * Indexes of words that are pieces of a code written in groups ("GB82 WEST 1234 5698", an IBAN; "AB12
+ * CD34 EF56"): a run of two or more space-separated words, each with a digit or in capitals, at least two
+ * with digits. Short codes next to words stay ("G20 summit", "ISO 27001", "COVID-19", "PD-1").
+ */
+function codeRuns(words: readonly string[]): Set<number> {
+  const part = /^(?=.*\p{N})[\p{L}\p{N}]+$|^[\p{Lu}\p{N}]{2,}$/u;
+  const out = new Set<number>();
+  let start = 0;
+  const close = (end: number) => {
+    const run = words.slice(start, end);
+    if (run.length >= 3 && run.filter((w) => /\p{N}/u.test(w)).length >= 2) for (let i = start; i < end; i += 1) out.add(i);
+  };
+  for (let i = 0; i <= words.length; i += 1) {
+    if (i === words.length || !part.test(words[i])) {
+      close(i);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 /** An English word that is a verb form or an adverb by its shape ("-ly", past "-ed" of a listed verb). */
+const LY_NOUNS = new Set(["family", "supply", "assembly", "anomaly", "italy", "july", "reply", "only", "fly", "ply", "poly", "rely", "apply", "monopoly", "butterfly", "ally", "belly", "jelly", "bully", "rally", "tally", "lily", "holy", "ugly", "jolly", "melancholy"]);
+/** Determiners and quantifiers: an "-ing" word right before one is a verb ("enhancing both yield"). */
+const EN_DETERMINERS = new Set(["the", "a", "an", "both", "their", "its", "this", "these", "those", "our", "his", "her", "all", "each", "every", "more", "most", "them", "it", "such", "any", "some", "no"]);
+
+/** An English adverb by its shape ("-ly"). */
 function breaksEnglish(lower: string): boolean {
-  if (/^\p{L}{3,}ly$/u.test(lower) && !/(?:family|supply|assembly|anomaly|italy|july|poly|ply|fly|rely|apply|reply|only)$/u.test(lower)) return true;
-  return false;
+  return /^\p{L}{3,}ly$/u.test(lower) && !LY_NOUNS.has(lower);
 }
 
 const ES_R_NOUNS = new Set(["familiar", "militar", "similar", "escolar", "celular", "nuclear", "popular", "regular", "particular", "peculiar", "bienestar", "alquiler", "hogares", "molecular", "vascular", "muscular", "circular", "solar", "lugar", "hogar", "mujer", "poder", "placer", "taller", "titular", "secular", "modular", "insular", "lunar", "polar", "azúcar", "auxiliar", "singular", "estelar"]);
@@ -248,18 +293,26 @@ function tokenize(text: string, language: Language): Tok[][] {
       const chunk: Tok[] = [];
       const prepared = part.replace(/(?<![\p{L}])([cdjlmnst]|qu)['’](?=\p{L})/giu, "$1 ");
       let first = chunk.length === 0 && part === sentence.split(/[,;:]/u)[0];
-      for (const m of prepared.matchAll(WORD_RE)) {
-        const surface = m[0].replace(/[’]/gu, "'").replace(/\.$/u, "");
+      const matches = [...prepared.matchAll(WORD_RE)].map((m) => m[0]);
+      const codes = codeRuns(matches);
+      for (const [mi, m] of matches.entries()) {
+        const surface = m.replace(/[’]/gu, "'").replace(/\.$/u, "");
         const lower = surface.toLowerCase();
         let kind: Tok["kind"] = "content";
         if (connectors.has(lower)) kind = "connector";
         else if (stop.has(lower) || breaks.has(lower)) kind = "break";
-        else if (/^[\p{N}.,\-/%]+$/u.test(surface) || /^\p{N}/u.test(surface) || surface.length === 1 || surface.length > 40) kind = "break";
+        else if (codes.has(mi) || /^[\p{N}.,\-/%]+$/u.test(surface) || /^\p{N}/u.test(surface) || surface.length === 1 || surface.length > 40) kind = "break";
         else if (language === "en" && breaksEnglish(lower)) kind = "break";
         else if ((language === "fr" || language === "es") && breaksRomance(lower, language)) kind = "break";
         else if (language === "de" && /^\p{Ll}/u.test(surface) && !/(?:e|en|er|es|em|isch|ische|ischen|lich|liche|lichen|ig|ige|igen)$/u.test(lower)) kind = "break";
         chunk.push({ surface, lower, stem: stemWord(lower, language), kind, sentence: sIdx, capital: !first && /^\p{Lu}/u.test(surface) });
         first = false;
+      }
+      if (language === "en") {
+        chunk.forEach((t, i) => {
+          const next = chunk[i + 1];
+          if (t.kind === "content" && t.lower.endsWith("ing") && next && EN_DETERMINERS.has(next.lower)) t.kind = "break";
+        });
       }
       if (chunk.length) chunks.push(chunk);
     }

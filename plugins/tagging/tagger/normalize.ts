@@ -158,8 +158,7 @@ function casingOracle(text: string, language: Language): Casing {
     // A title-case heading ("Customer Account Statement") capitalises for style, not for names. Two
     // capitalised words are more often a name ("Name: John Smith"), and a comma marks a list or an
     // address ("Baker Street, London"), not a heading.
-    // (German capitalises every noun: a sentence of capitals there is no heading style.)
-    const titleCase = language !== "de" && content.length >= 3 && !sentence.includes(",") && content.every((m) => /^\p{Lu}/u.test(m[0]));
+    const titleCase = content.length >= 3 && !sentence.includes(",") && content.every((m) => /^\p{Lu}/u.test(m[0]));
     for (const m of all) {
       const w = m[0];
       asWritten.add(w);
@@ -175,8 +174,7 @@ function casingOracle(text: string, language: Language): Casing {
   const word = (token: string): string => {
     if ((isAcronym(token) || hasInnerCapital(token)) && asWritten.has(token)) return token;
     const lower = token.toLowerCase();
-    // German capitalises nouns mid-sentence: the same evidence keeps "digitale Medien" as written.
-    if (capitalisedMid.has(lower) && !lowerSeen.has(lower)) {
+    if (language !== "de" && capitalisedMid.has(lower) && !lowerSeen.has(lower)) {
       return lower.charAt(0).toUpperCase() + lower.slice(1);
     }
     // A tag can be written in caps or title case while the text has the word as an acronym.
