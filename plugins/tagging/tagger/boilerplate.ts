@@ -204,6 +204,8 @@ function joinTitle(lines: readonly string[]): string | undefined {
   return t;
 }
 
+const FILLER = new Set(["scan", "scanned", "page", "pages", "image", "img", "doc", "document", "file", "copy", "version", "v", "draft", "final", "rev", "revision", "part", "of", "new", "untitled", "seite", "seiten", "página", "páginas"]);
+
 /**
  * True when a metadata title is no title: an id, a file name, a slug, a manuscript number, a word
  * processor's default, a hash ("xx-01", "ms2023_0147", "JRE-D-22-00418R1", "final_v3",
@@ -223,7 +225,9 @@ export function isJunkTitle(title: string | undefined): boolean {
     if (/^[0-9a-f-]{6,}$/iu.test(t)) return true;
     return t.length <= 3;
   }
-  // A few tokens mostly made of digits and codes ("MS 2023 0147", "scan 0003").
-  const codeLike = words.filter((w) => /\d/u.test(w) || /^[\p{Lu}\d_-]{2,}$/u.test(w)).length;
-  return words.length <= 4 && codeLike >= Math.ceil(words.length / 2);
+  // A few codes with at most a filler word ("MS 2023 0147", "scan 0003", "2 pages", "page 1 of 3");
+  // "COVID-19 vaccination" or "Annual Budget 2024" name a topic.
+  if (words.length > 5) return false;
+  const code = (w: string) => /\d/u.test(w) || /^[\p{Lu}\d_-]{2,}$/u.test(w);
+  return words.some(code) && words.every((w) => code(w) || FILLER.has(w.toLowerCase()));
 }

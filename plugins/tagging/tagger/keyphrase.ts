@@ -136,7 +136,7 @@ const BREAK_WORDS: Record<Language, string> = {
     shape shapes shaped reward rewards rewarded wear wears worsen matter matters serve serves emit emits
     train trains trained learn classify classifies answer answers release hide hides hid infer bound bounds
     perform performs yield yields yielded lower lowers raise raises raised bring brings brought cost costs
-    keep keeps kept let lets pose poses impair impairs improve improves predict predicts enhance enhances boost
+    keep keeps kept let lets pose poses belong belongs belonged impair impairs improve improves predict predicts enhance enhances boost
     boosts drive drives reduce increase decrease slow slows prevent prevents cause causes explain shapes`,
   de: `ist sind war waren wird werden wurde wurden worden hat haben hatte hatten kann können konnte konnten soll sollen
     muss müssen zeigt zeigen zeigte zeigten untersuchten untersuchen prüften prüfen lag lagen stieg stiegen sank

@@ -92,12 +92,12 @@ describe("removeBoilerplate", () => {
 describe("isJunkTitle (a metadata title that is an id, a file name or a slug is no title)", () => {
   const junk = [
     "xx-01", "en-02", "ms2023_0147", "JRE-D-22-00418R1", "final_v3", "abstract_447_camera-ready.pdf",
-    "Microsoft Word - eevw90_submission.docx", "ef70458a", "untitled", "Document1", "paper-draft-final", "scan 0003",
+    "Microsoft Word - eevw90_submission.docx", "ef70458a", "untitled", "Document1", "paper-draft-final", "scan 0003", "2 pages", "MS 2023 0147",
     "", "  ", "T1",
   ];
   const real = [
     "Annual Budget 2024", "Marine heatwaves and the recovery of coral reefs", "Mietpreisbremse und Wohnungsangebot",
-    "COVID-19 vaccination uptake", "Photosynthesis", "मनरेगा और ग्रामीण महिलाओं की श्रम भागीदारी",
+    "COVID-19 vaccination uptake", "COVID-19 vaccination", "Photosynthesis", "Industry 4.0", "मनरेगा और ग्रामीण महिलाओं की श्रम भागीदारी",
   ];
   it.each(junk)("%j is junk", (t) => expect(isJunkTitle(t)).toBe(true));
   it.each(real)("%j is a title", (t) => expect(isJunkTitle(t)).toBe(false));
