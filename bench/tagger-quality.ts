@@ -13,7 +13,8 @@
  * macro F1 at 5 and 10, overall, on the held-out half (odd-numbered documents were used for tuning),
  * per language and per kind. Also counts tags that repeat the metadata title or the running header.
  *
- * Run: npm run bench tagger-quality [-- --seed N] [--no-scanned] [--show]
+ * Run: npm run bench tagger-quality (seed 17), or with options (bench.sh reads its arguments as bench
+ * names): node_modules/.bin/tsx bench/tagger-quality.ts [--seed N] [--no-scanned] [--show]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
