@@ -275,7 +275,8 @@ async function main() {
     for (const [g, pred] of groups.slice(0, 2)) {
       const o = ours.filter(pred);
       const t = theirs.filter(pred);
-      const ratio = (a: Prf[], b: Prf[]) => mean(a).f1 / Math.max(1e-9, mean(b).f1);
+      // A YAKE score of zero has no ratio: say so rather than print a huge number.
+      const ratio = (a: Prf[], b: Prf[]) => ({ toFixed: (d: number) => (mean(b).f1 > 0 ? (mean(a).f1 / mean(b).f1).toFixed(d) : "inf (YAKE 0)") });
       const c = theirsClean.filter(pred);
       console.log(`${g}: docmill / YAKE+bp  partial F1@10 ${ratio(o.map((x) => x.p10), c.map((x) => x.p10)).toFixed(2)}x   exact F1@5 ${ratio(o.map((x) => x.e5), c.map((x) => x.e5)).toFixed(2)}x`);
       console.log(`${g}: docmill / YAKE  partial F1@10 ${ratio(o.map((x) => x.p10), t.map((x) => x.p10)).toFixed(2)}x (target >= 1.6x)   exact F1@5 ${ratio(o.map((x) => x.e5), t.map((x) => x.e5)).toFixed(2)}x (target >= 3x)`);
