@@ -6,6 +6,7 @@
  */
 import { pdfPool } from "../../services/lib/pdf/pool";
 import type { PdfInfo } from "../../services/lib/pdf/types";
+import { classifyLine, isJunkTitle } from "./tagger/boilerplate";
 
 /** A page with fewer non-space characters than this in its text layer is OCR'd. */
 export const MIN_PAGE_CHARS = 25;
@@ -26,6 +27,8 @@ export interface ExtractedDocument {
   pageCount: number;
   pagesRead: number;
   text: string;
+  /** The text of each page read, in order (boilerplate removal compares pages). */
+  pageTexts: string[];
   pages: PageSummary[];
   ocrPages: number[];
   extractionMethod: ExtractionMethod;
@@ -68,6 +71,7 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
     pageCount: base.pageCount,
     pagesRead: wanted.length,
     text: texts.join("\n\n").trim(),
+    pageTexts: texts,
     pages,
     ocrPages,
     extractionMethod: ocrPages.length === 0 ? "pdfjs_text" : ocrPages.length === wanted.length ? "tesseract_ocr" : "mixed",
@@ -84,20 +88,19 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-/** Metadata titles that say nothing about the document. */
-const JUNK_TITLE = /^(untitled|document\d*|microsoft word - .*|.*\.(docx?|pdf|odt|rtf)|title|unknown|none|n\/a)$/i;
-
 /**
- * The document's title: the PDF metadata title when it means something, else the first line of the
- * text that looks like a heading (short, has letters, not a sentence), else the file name. Pure.
+ * The document's title: the PDF metadata title when it is a real title (not an id, a file name or a slug:
+ * see isJunkTitle), else the title printed at the top of the first page, else the first line of the text
+ * that looks like a heading (short, has letters, not a sentence, not boilerplate), else the file name. Pure.
  */
-export function documentTitle(infoTitle: string | undefined, text: string, filename: string): string {
+export function documentTitle(infoTitle: string | undefined, text: string, filename: string, printedTitle?: string): string {
   const meta = (infoTitle ?? "").replace(/\s+/g, " ").trim();
-  if (meta.length >= 2 && !JUNK_TITLE.test(meta)) return meta;
+  if (!isJunkTitle(meta)) return meta;
+  if (printedTitle && !isJunkTitle(printedTitle)) return printedTitle;
   for (const raw of text.split("\n").slice(0, 15)) {
     const line = raw.replace(/\s+/g, " ").trim();
     const letters = (line.match(/\p{L}/gu) ?? []).length;
-    if (line.length >= 3 && line.length <= 120 && letters >= 3 && letters / line.length > 0.5 && !/[.;,]$/.test(line)) return line;
+    if (line.length >= 3 && line.length <= 120 && letters >= 3 && letters / line.length > 0.5 && !/[.;,]$/.test(line) && classifyLine(line) === undefined) return line;
   }
   return filename.replace(/\.pdf$/i, "") || "Untitled";
 }

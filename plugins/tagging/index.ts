@@ -14,6 +14,9 @@ import { definePlugin } from "../../services/lib/plugins/manifest";
 import { openApiKey } from "../../services/lib/tagger/secret";
 import { documentTitle, extractForTagging, type ExtractionMethod } from "./extract";
 import { detectLanguage, generateTags, type Language } from "./tagger";
+import { isJunkTitle, removeBoilerplate } from "./tagger/boilerplate";
+import { MAX_TAGS } from "./tagger/normalize";
+import { indexVocabulary, mapToVocabulary, MAX_CONCEPTS, parseVocabularyJson, VocabularyError, type Vocabulary } from "./tagger/vocabulary";
 
 export interface TaggingOptions {
   /** The caller's provider key, sealed by the tagger service (services/lib/tagger/secret.ts). */
@@ -24,6 +27,11 @@ export interface TaggingOptions {
   exclusion_words?: string[];
   /** OCR languages: "eng", "deu", "fra", "spa" or a combination such as "eng+deu". */
   language: string;
+  /**
+   * A controlled vocabulary to map the tags onto (SKOS-like concepts, see tagger/vocabulary.ts). The
+   * tagger service will resolve a named, stored vocabulary into this; for now callers pass it inline.
+   */
+  vocabulary?: { name?: string; concepts: Array<{ id?: string; prefLabel: string; altLabels?: string[]; broader?: string }> };
 }
 
 export interface TaggingResult {
@@ -45,6 +53,10 @@ export interface TaggingResult {
   raw_ai_response: string | null;
   /** Host and process that did the work (where a batch's documents ran). */
   processed_by: string;
+  /** With a vocabulary: strong candidates that match no concept, for the vocabulary's curator. */
+  suggested_new_tags?: string[];
+  /** With a vocabulary: its name. */
+  vocabulary?: string;
 }
 
 /** Fewer non-space characters than this over the pages read: nothing worth tagging. */
@@ -63,6 +75,16 @@ class TaggingError extends Error {
   }
 }
 
+/** The inline vocabulary, validated as an upload would be (duplicates, broader references). */
+function checkVocabulary(v: NonNullable<TaggingOptions["vocabulary"]>): Vocabulary {
+  try {
+    return parseVocabularyJson(JSON.stringify(v), v.name ?? "vocabulary");
+  } catch (err) {
+    if (err instanceof VocabularyError) throw new TaggingError("INVALID_VOCABULARY", `vocabulary ${err.loc}: ${err.message}`);
+    throw err;
+  }
+}
+
 export default definePlugin<TaggingOptions, TaggingResult>({
   id: "tagging",
   version: "1.0.0",
@@ -77,6 +99,29 @@ export default definePlugin<TaggingOptions, TaggingResult>({
     num_pages: { type: "number", integer: true, min: 1, max: 10, default: 3, convert: true },
     num_tags: { type: "number", integer: true, min: 3, max: 15, default: 8, convert: true },
     exclusion_words: { type: "array", items: { type: "string", max: 200 }, max: 1000, optional: true },
+    vocabulary: {
+      type: "object",
+      optional: true,
+      strict: "remove",
+      props: {
+        name: { type: "string", optional: true, max: 200 },
+        concepts: {
+          type: "array",
+          min: 1,
+          max: MAX_CONCEPTS,
+          items: {
+            type: "object",
+            strict: "remove",
+            props: {
+              id: { type: "string", optional: true, min: 1, max: 200 },
+              prefLabel: { type: "string", min: 1, max: 200 },
+              altLabels: { type: "array", optional: true, max: 100, items: { type: "string", min: 1, max: 200 } },
+              broader: { type: "string", optional: true, max: 200 },
+            },
+          },
+        },
+      },
+    },
     language: { type: "string", pattern: /^(?:eng|deu|fra|spa|en|de|fr|es)(?:\+(?:eng|deu|fra|spa|en|de|fr|es)){0,3}$/.source, default: "eng" },
   },
 
@@ -100,12 +145,20 @@ export default definePlugin<TaggingOptions, TaggingResult>({
         "Could not extract sufficient text from PDF. The document may be empty, an image without readable text, or protected.",
       );
     }
-    const language = detectLanguage(doc.text).language;
-    const title = documentTitle(doc.info.title, doc.text, ctx.input.filename);
+    // Headers, footers, citation lines, authors, affiliations, labels and references are not content:
+    // both engines tag what is left (the stored text and preview stay as extracted).
+    const cleaned = removeBoilerplate(doc.pageTexts);
+    const content = cleaned.text.replace(/\s+/g, "").length >= MIN_TEXT_CHARS ? cleaned.text : doc.text;
+    const language = detectLanguage(content).language;
+    const title = documentTitle(doc.info.title, content, ctx.input.filename, cleaned.printedTitle);
+    // A title that is only the file name is no evidence of the topic: the engines do not get it.
+    const titleForTags = isJunkTitle(title) || title === ctx.input.filename.replace(/\.pdf$/i, "") ? undefined : title;
     await ctx.progress(60, doc.ocrPages.length ? `OCR'd pages ${doc.ocrPages.join(", ")}; generating tags` : "Generating tags");
     const llm = config().llm;
+    // With a vocabulary the engine over-supplies candidates: the mapping keeps vocabulary terms first.
+    const vocabulary = o.vocabulary ? checkVocabulary(o.vocabulary) : undefined;
     const tagged = await generateTags(
-      { text: doc.text, title, numTags: o.num_tags, exclusionWords: o.exclusion_words ?? [], language },
+      { text: content, title: titleForTags, numTags: vocabulary ? MAX_TAGS : o.num_tags, exclusionWords: o.exclusion_words ?? [], language },
       {
         apiKey: o.api_key_sealed ? openApiKey(o.api_key_sealed) : undefined,
         model: o.model_name ?? llm.defaultModel,
@@ -115,10 +168,20 @@ export default definePlugin<TaggingOptions, TaggingResult>({
         signal: ctx.signal,
       },
     );
-    await ctx.progress(95, `${tagged.tags.length} tags`);
+    let tags = tagged.tags;
+    let suggested: string[] | undefined;
+    if (vocabulary) {
+      const mapped = mapToVocabulary(tagged.tags, indexVocabulary(vocabulary, language), language, { numTags: o.num_tags });
+      // Suggestions are the strong candidates only: those the engine ranked within the requested count.
+      const strong = new Set(tagged.tags.slice(0, o.num_tags));
+      suggested = mapped.suggested_new_tags.filter((t) => strong.has(t));
+      tags = [...mapped.tags, ...suggested].slice(0, o.num_tags);
+    }
+    await ctx.progress(95, `${tags.length} tags`);
     return {
       document_title: title,
-      tags: tagged.tags,
+      tags,
+      ...(vocabulary ? { suggested_new_tags: suggested ?? [], vocabulary: vocabulary.name } : {}),
       extracted_text_preview: doc.text.slice(0, PREVIEW_CHARS),
       extracted_text: doc.text.slice(0, MAX_STORED_TEXT),
       processing_time: Math.round((performance.now() - started) / 10) / 100,

@@ -1,4 +1,4 @@
-/** Language detection for en/de/fr/es by the share of each language's frequent function words. Pure. */
+/** Language detection for en/de/fr/es/hi: Hindi by script (Devanagari), the others by the share of each language's frequent function words. Pure. */
 
 import { detectionStopwords, LANGUAGES, type Language } from "./stopwords";
 import { words } from "./text";
@@ -16,10 +16,21 @@ const MARKERS: Record<Language, RegExp> = {
   de: /[äöüß]/u,
   fr: /[èêëçœîûù]/u,
   es: /[ñ¿¡]/u,
+  hi: /[\u0900-\u097f]/u,
 };
 
 /** Which of en/de/fr/es the text is written in. */
 export function detectLanguage(text: string): DetectedLanguage {
+  // Script first: a text mostly in Devanagari is Hindi here (Marathi and Nepali share the script but
+  // not the tagger's support); its function words only confirm it.
+  const sample = text.slice(0, 20000);
+  const letters = (sample.match(/\p{L}/gu) ?? []).length;
+  const deva = (sample.match(/[\u0900-\u097f]/gu) ?? []).length;
+  if (letters > 0 && deva / letters > 0.4) {
+    const t = words(sample);
+    const hits = t.filter((w) => DEVANAGARI_FUNCTION.has(w)).length;
+    return { language: "hi", confidence: round2(Math.min(1, hits / 10) * Math.min(1, (deva / letters - 0.4) / 0.4)) };
+  }
   const tokens = words(text.slice(0, 20000)).map((w) => w.toLowerCase());
   if (tokens.length === 0) return { language: "en", confidence: 0 };
 
@@ -40,6 +51,8 @@ export function detectLanguage(text: string): DetectedLanguage {
   const evidence = Math.min(1, (best.score * tokens.length) / 10);
   return { language: best.language, confidence: round2(margin * evidence) };
 }
+
+const DEVANAGARI_FUNCTION = detectionStopwords("hi");
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;

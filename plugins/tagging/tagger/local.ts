@@ -10,6 +10,8 @@
  * bench (`bench/tagger-quality.ts`) measures this engine against a term-frequency baseline.
  */
 
+import { isJunkTitle } from "./boilerplate";
+import { rankPhrases } from "./keyphrase";
 import { detectLanguage } from "./language";
 import { normalizeTags, phraseKey } from "./normalize";
 import { stopwordsFor, type Language } from "./stopwords";
@@ -56,22 +58,41 @@ export function generateTagsLocal(text: string, options: LocalTagOptions): Local
     ? { language: options.language, confidence: 1 }
     : detectLanguage(text);
   const language = detected.language;
-  // PDF text usually repeats the title on page one; adding it again would count its words twice.
-  const hasTitle = !options.title || text.slice(0, 1000).toLowerCase().includes(options.title.toLowerCase());
-  const source = hasTitle ? text : `${options.title}.\n\n${text}`;
-  const ranked = rankKeyphrases(source, language);
-  const phrases = ranked.map((r) => r.phrase);
+  // The title is read as sentence zero when the text does not already start with it (PDF text usually
+  // repeats it on page one; reading it twice would count its words twice).
+  const flat = (s: string) => s.replace(/\s+/g, " ").trim().toLowerCase();
+  const title = options.title && !isJunkTitle(options.title) ? options.title : undefined;
+  let body = text.slice(0, MAX_TEXT_CHARS);
+  if (title) {
+    const at = flat(body.slice(0, 2000)).indexOf(flat(title));
+    if (at >= 0 && at < 400) body = dropLeadingTitle(body, title);
+  }
+  const ranked = rankPhrases(body, language, title);
+  // Only the head of the ranking can be chosen; cleaning it all would cost O(candidates x text).
+  const phrases = ranked.slice(0, 6 * options.numTags + 20).map((r) => r.phrase);
   const cleaned = normalizeTags(phrases, {
     numTags: phrases.length,
     exclusionWords: options.exclusionWords,
     language,
-    text: source,
+    text: title ? `${title}\n\n${body}` : body,
   });
   return {
     tags: diversify(cleaned, options.numTags, language),
     language,
     languageConfidence: detected.confidence,
   };
+}
+
+/** The text without the title lines it opens with (they may wrap differently than the title string). */
+function dropLeadingTitle(text: string, title: string): string {
+  const want = title.replace(/\s+/g, "").toLowerCase();
+  let got = "";
+  const lines = text.split("\n");
+  for (let i = 0; i < Math.min(lines.length, 6); i += 1) {
+    got += lines[i].replace(/\s+/g, "").toLowerCase();
+    if (got.length >= want.length) return got.endsWith(want) || got.includes(want) ? lines.slice(i + 1).join("\n") : text;
+  }
+  return text;
 }
 
 /**
@@ -89,9 +110,11 @@ export function diversify(ranked: readonly string[], n: number, language: Langua
       skipped.push(tag);
       return;
     }
-    // A more specific phrase near the top replaces the one it extends ("bleaching" -> "coral
-    // bleaching", "heating weeks" -> "degree heating weeks") instead of taking a second slot.
-    const general = rank < 2 * n ? chosen.findIndex((c) => [...c.keys].every((k) => keys.has(k))) : -1;
+    // A more specific phrase near the top replaces the lone word it extends ("bleaching" -> "coral
+    // bleaching") instead of taking a second slot.
+    // Only a lone word gives way, and only to a two-word group: a longer phrase is usually the same
+    // keyword with a modifier the indexer would not write ("voluntary climate risk disclosure").
+    const general = rank < 2 * n && keys.size === 2 ? chosen.findIndex((c) => c.keys.size === 1 && [...c.keys].every((k) => keys.has(k))) : -1;
     if (general >= 0) {
       skipped.push(chosen[general].tag);
       chosen[general] = { tag, keys };

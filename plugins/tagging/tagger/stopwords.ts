@@ -7,14 +7,15 @@
  * data, not logic: it only widens what counts as a stop word.
  */
 
-export type Language = "en" | "de" | "fr" | "es";
-export const LANGUAGES: readonly Language[] = ["en", "de", "fr", "es"];
+export type Language = "en" | "de" | "fr" | "es" | "hi";
+export const LANGUAGES: readonly Language[] = ["en", "de", "fr", "es", "hi"];
 
 interface StopwordModule {
   eng: string[];
   deu: string[];
   fra: string[];
   spa: string[];
+  hin: string[];
 }
 
 // `stopword` ships no type declarations; a typed require keeps the ambient namespace untouched for other
@@ -83,9 +84,19 @@ const EXTRA: Record<Language, string> = {
     debe deben además será serán dicho dicha permite permiten mejor mejores cada vez reducir reducido
     garantizar permitirá permitir establecer establece promover promueve controlar deberán adaptarse
     vigilarán vigilar sancionarán aumentar mejorar hará hacer sean ciento`,
+  // Hindi: postpositions, auxiliaries and light verbs that `stopword`'s list leaves out; they end noun
+  // groups ("सौर सिंचाई पंपों का प्रसार" -> "सौर सिंचाई पंपों", "प्रसार").
+  hi: `का के की को में से पर ने भी तक और या एवं तथा है हैं था थी थे हो होता होती होते होने हुआ हुई हुए गया गई गए
+    किया किए की करने करते करता करती कर रहा रही रहे रहीं जा जाता जाती जाते जाने दिया दी दिए देने लिए लिया साथ बाद
+    पहले द्वारा बीच अंदर बाहर ऊपर नीचे यह वह ये वे इस उस इन उन इसे उसे जो जिस जिन जिनमें जिसमें कि क्योंकि परंतु
+    लेकिन किंतु जबकि यदि तो भी ही न नहीं कोई कुछ सभी सब हर एक दो तीन चार पाँच छह सात आठ नौ दस सौ अधिक कम बहुत
+    सबसे बड़ा बड़ी बड़े छोटा बीच दौरान वाले वाली वाला वालों अपने अपनी अपना उनके उनकी उनका इसके इसकी इसका हमने हम
+    मिला मिली मिले बढ़ा बढ़ी बढ़े घटा घटी घटे आई आया आए दिखा दिखी बताते बताता बनी बना बने लगा लगी लगे सकता सकती
+    सकते चाहिए प्रतिशत औसतन लगभग केवल विशेषकर जैसे तरह प्रकार रूप ओर तरफ़ तरफ बार वर्ष जबकि अब तब जब यहाँ वहाँ`,
+
 };
 
-const BASE: Record<Language, string[]> = { en: sw.eng, de: sw.deu, fr: sw.fra, es: sw.spa };
+const BASE: Record<Language, string[]> = { en: sw.eng, de: sw.deu, fr: sw.fra, es: sw.spa, hi: sw.hin };
 
 function buildSet(language: Language): ReadonlySet<string> {
   const words = [...BASE[language], ...EXTRA[language].split(/\s+/)];
@@ -97,6 +108,7 @@ const SETS: Record<Language, ReadonlySet<string>> = {
   de: buildSet("de"),
   fr: buildSet("fr"),
   es: buildSet("es"),
+  hi: buildSet("hi"),
 };
 
 /** The stop-word set of a language (lower case, NFC). */
@@ -122,4 +134,5 @@ const DETECTION: Record<Language, ReadonlySet<string>> = {
     elle sont avec ou son sa ses leur leurs nous vous été être ont mais comme aussi dont où`.split(/\s+/)),
   es: new Set(`el la los las de del y en que un una es por con para se al lo como más pero sus su le ya o este
     esta estos son fue ha han entre sobre también muy sin hasta desde cuando donde porque`.split(/\s+/)),
+  hi: new Set(`का के की को में से पर ने और है हैं था थी थे यह वह इस उस एक भी तक किया लिए कि जो`.split(/\s+/)),
 };

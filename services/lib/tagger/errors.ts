@@ -20,6 +20,7 @@ const MAP: Record<string, { type: ErrorType; prefix?: string }> = {
   CANNOT_RUN: { type: "BAD_REQUEST" },
   UNSUPPORTED_MEDIA_TYPE: { type: "BAD_REQUEST" },
   INVALID_INPUT: { type: "BAD_REQUEST" },
+  INVALID_VOCABULARY: { type: "BAD_REQUEST" },
   LLM_AUTH: { type: "UPSTREAM_AUTH" },
   LLM_MODEL: { type: "BAD_REQUEST" },
   LLM_REJECTED: { type: "BAD_REQUEST" },

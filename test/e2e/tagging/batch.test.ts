@@ -7,8 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { ServiceBroker } from "moleculer";
 import WebSocket from "ws";
 import { natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
-import { multiPagePdf } from "../../support/pdf-fixtures";
-import { api, login, startTagger, type Json, type Stack } from "./helpers";
+import { api, articlePdf, login, startTagger, type Json, type Stack } from "./helpers";
 
 type Msg = Record<string, Json>;
 
@@ -50,8 +49,8 @@ describe("batches over two worker processes", () => {
     }
     await Promise.all(workers.map((w) => w.waitForOutput(/hosts .*tagging@/, 60_000)));
     await waitForWorkers(stack.broker, 2);
-    const base = await multiPagePdf(3);
-    pdfs = Array.from({ length: 20 }, () => base.bytes);
+    const base = await articlePdf(3);
+    pdfs = Array.from({ length: 20 }, () => base);
   }, 120_000);
 
   afterAll(async () => {

@@ -76,6 +76,36 @@ export async function textPdf(lines: readonly string[], title?: string): Promise
   return doc.save();
 }
 
+const ARTICLE = [
+  "Marine heatwaves have become more frequent over the last three decades, and coral reefs recover",
+  "slowly between events. We combined benthic surveys at 38 reef sites with satellite-derived degree",
+  "heating weeks to measure coral cover loss and recovery after three bleaching events. Coral cover",
+  "fell by 41 percent after the first event. Recovery of coral cover took six years at sites dominated",
+  "by fast-growing Acropora and was slower where macroalgae covered the reef. Water quality management",
+  "shortened recovery, and the interval between marine heatwaves is now shorter than reef recovery.",
+  "Herbivorous fish grazing kept macroalgae low on protected reefs. Sediment runoff from farmland",
+  "reduced coral recruitment near river mouths. Juvenile corals settled mostly on dead branching",
+  "skeletons. Heat stress above eight degree heating weeks killed most table corals, while massive",
+  "Porites colonies survived. Local fisheries closures increased fish biomass within four years.",
+  "Reef managers can combine water quality targets with protection of herbivores to speed recovery",
+  "of coral reefs between marine heatwaves, but only emission cuts can lengthen that interval.",
+];
+
+/**
+ * A short article on `pages` pages as journals print it: a running header and a footer on every page,
+ * the metadata title an id, prose about coral reefs (enough distinct phrases for 10 tags).
+ */
+export async function articlePdf(pages = 3): Promise<Uint8Array> {
+  const lines: string[] = [];
+  const per = Math.ceil(ARTICLE.length / pages);
+  for (let p = 1; p <= pages; p += 1) {
+    const body = ARTICLE.slice((p - 1) * per, p * per);
+    lines.push(`Journal of Reef Ecology - Vol. 12, No. 3, pp. ${200 + p}-219, 2023`, "", ...body, "", `Page ${p} of ${pages}`);
+    while (lines.length % 60 !== 0) lines.push("");
+  }
+  return textPdf(lines, "xx-01");
+}
+
 /** Every message of a batch WebSocket until the server closes it. */
 export function watchBatch(baseUrl: string, jobId: string, token: string): { messages: Json[]; closed: Promise<{ code: number }>; onMessage(fn: (m: Json) => void): void } {
   const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/batch/ws/${jobId}?token=${encodeURIComponent(token)}`);

@@ -4,7 +4,7 @@
  */
 import { germanPdf, mixedPdf, multiPagePdf, scannedPdf, truncatedPdf, emptyPdf } from "../../support/pdf-fixtures";
 import { pdfPool } from "../../../services/lib/pdf/pool";
-import { api, pdfForm, startTagger, type Json, type Stack } from "./helpers";
+import { api, articlePdf, pdfForm, startTagger, type Json, type Stack } from "./helpers";
 
 describe("single document tagging", () => {
   let stack: Stack;
@@ -20,13 +20,15 @@ describe("single document tagging", () => {
   });
 
   it("tags a text PDF with the local engine when no api_key is given, in the reference's response shape", async () => {
-    const fx = await multiPagePdf(3);
-    const res = await post(pdfForm(fx.bytes, { num_pages: 3, num_tags: 5 }));
+    const res = await post(pdfForm(await articlePdf(3), { num_pages: 3, num_tags: 5 }));
     expect(res.status).toBe(200);
     const b: Json = res.body;
     expect(b).toMatchObject({ success: true, error: null, is_scanned: false, extraction_method: "pdfjs_text", ocr_confidence: null, raw_ai_response: null, engine: "local", page_count: 3, language: "en", ocr_pages: [] });
     expect(typeof b.document_title).toBe("string");
     expect(b.tags).toHaveLength(5);
+    // The id-like metadata title and the running header and footer are not tags.
+    expect(b.document_title).not.toBe("xx-01");
+    for (const t of b.tags as string[]) expect(t.toLowerCase()).not.toMatch(/xx-01|journal|\bvol\b|\bpage\b/);
     expect(b.extracted_text_preview.length).toBeGreaterThan(20);
     expect(b.extracted_text_preview.length).toBeLessThanOrEqual(500);
     expect(typeof b.processing_time).toBe("number");
@@ -88,8 +90,7 @@ describe("single document tagging", () => {
   });
 
   it("keeps every call in history, re-runs a document with other options, and searches by tag", async () => {
-    const fx = await multiPagePdf(2);
-    const first = await post(pdfForm(fx.bytes, { num_tags: 4 }));
+    const first = await post(pdfForm(await articlePdf(2), { num_tags: 4 }));
     expect(first.status).toBe(200);
     const jobs = await api(stack.baseUrl, token, "GET", "/api/history/jobs?limit=100");
     expect(jobs.status).toBe(200);

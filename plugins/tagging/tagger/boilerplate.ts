@@ -1,0 +1,233 @@
+/**
+ * What on a page is not the document's content, removed before tagging: running headers and footers
+ * (lines repeated on several pages, and lines shaped like a citation: journal, Vol./No./pp., year, ISSN,
+ * DOI), page numbers, copyright and licence lines, e-mail and URL lines, received/accepted dates, author
+ * and affiliation lines, section labels ("Abstract", "Résumé") and the reference list. Also finds the
+ * printed title at the top of the first page. Pure: page texts in, content out.
+ *
+ * Each rule is a class of line, in en/de/fr/es/hi, never a particular document's wording.
+ */
+
+export interface CleanedText {
+  /** The content lines, pages separated by a blank line. */
+  text: string;
+  /** The title as printed at the top of the first page, when one could be told apart. */
+  printedTitle?: string;
+  /** How many lines each rule removed (for diagnostics and tests; no document text). */
+  removed: Record<BoilerplateKind, number>;
+}
+
+export type BoilerplateKind =
+  | "repeated"
+  | "citation"
+  | "page_number"
+  | "copyright"
+  | "contact"
+  | "dates"
+  | "author"
+  | "affiliation"
+  | "label"
+  | "references";
+
+const CITATION_MARKER = new RegExp(
+  [
+    String.raw`\b(?:vol|volume|no|nr|issue|pp|jg|jahrgang|heft|núm|num|n°|tome|t)\.?\s*\d`,
+    String.raw`(?:^|[\s,(])(?:p|s|pág)\.\s*\d`,
+    String.raw`\bISSN\b`,
+    String.raw`\bE?ISBN\b`,
+    String.raw`\bdoi\b|10\.\d{4,}/`,
+    String.raw`(?:खंड|अंक|पृ\.?)\s*\d`,
+  ].join("|"),
+  "iu",
+);
+const YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)/u;
+const PAGE_RANGE = /(?<![\d.,])\d{1,5}\s*[–—-]\s*\d{1,5}(?![\d.,%])/u;
+/** "Ecology Letters 45 (2022) 101–112", "Rev. Econ. 12(3): 45-67". */
+const JOURNAL_REF = /\b\d{1,4}\s*\((?:19|20)\d{2}\)\s*\d{1,5}\s*[–—-]\s*\d{1,5}\b|\b\d{1,4}\s*\(\d{1,3}\)\s*:?\s*\d{1,5}\s*[–—-]\s*\d{1,5}\b/u;
+
+const COPYRIGHT = /©|\(c\)\s*(?:19|20)\d{2}|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|सर्वाधिकार|creative commons|\bCC[ -]BY\b|open access article|licensee\b/iu;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/u;
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/iu;
+const CONTACT = /corresponding author|e-?mail(?: address)?\s*:|korrespondenz|courriel|auteur correspondant|correo electrónico|autor (?:de )?correspondencia|ई-?मेल|संपर्क लेखक|\btel\.?\s*:|\bphone\s*:|\borcid\b/iu;
+const DATES = /^(?:\s*(?:received|accepted|published|revised|available online|submitted|eingegangen|angenommen|veröffentlicht|reçu|accepté|publié|recibido|aceptado|publicado|प्राप्त|स्वीकृत|प्रकाशित)(?![\p{L}\p{M}])[^.]{0,40}(?:\d|\p{L}{3,}\s+\d))/iu;
+const AFFILIATION_WORD = /\b(?:department|dept\.|university|universität|universidad|université|universitat|institut[eo]?|laborator(?:y|ium|io)|laboratoire|departamento|faculty|fakultät|faculté|facultad|school of|college|hospital|klinikum|centre|center|centro|académie|academy|akademie|GmbH|Inc\.|Ltd\.?|LLC)\b/iu;
+const LABEL = /^(?:abstract|summary|keywords?|key words|highlights|introduction|background|zusammenfassung|schlüsselwörter|schlagwörter|einleitung|résumé|mots[- ]clés|introduction|resumen|palabras clave|introducción|सारांश|मुख्य शब्द|प्रस्तावना|original (?:article|research|paper)|research article|originalarbeit|article original|artículo original|review)\s*[:.]?$/iu;
+/** "Abstract: text…", "Résumé — text…": the label goes, the text stays. */
+const LABEL_PREFIX = /^(?:abstract|summary|zusammenfassung|résumé|resumen|सारांश)\s*[:.—–-]\s+/iu;
+const REFERENCES = /^(?:references|bibliography|works cited|literature cited|literatur|literaturverzeichnis|quellen|références(?: bibliographiques)?|bibliographie|referencias(?: bibliográficas)?|bibliografía|संदर्भ(?: सूची)?|सन्दर्भ)\s*:?$/iu;
+/** "[3] Smith, J., …", "12. Müller, K. (2019)": an entry of a reference list. */
+const REFERENCE_ENTRY = /^(?:\[\d{1,3}\]|\d{1,3}\.)\s+\p{Lu}[\p{L}'’-]+,\s*\p{Lu}\./u;
+const PAGE_NUMBER = /^(?:(?:page|seite|página|p\.|s\.|पृष्ठ)\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|von|de|sur|\/)\s*\d{1,4})?$/iu;
+
+/** A line of names: "Alison Emmerich1, Adele Rolfson2*", "J. M. García, K. Müller and L. Zhou". */
+function isAuthorLine(line: string): boolean {
+  const l = line.replace(/[\d*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰!?]+(?=[\s,;]|$)/gu, "").replace(/\s+(?:and|und|et|y|&|और)\s+/giu, ", ");
+  const parts = l.split(/\s*[,;]\s*/u).filter((p) => p.length > 0);
+  if (parts.length === 0 || parts.length > 20) return false;
+  const names = parts.filter((p) => {
+    const tokens = p.split(/\s+/u);
+    if (tokens.length < 2 || tokens.length > 5) return false;
+    return tokens.every((t) => /^\p{Lu}[\p{Ll}'’]*(?:-\p{Lu}?[\p{Ll}'’]+)*\.?$|^\p{Lu}\.(?:-?\p{Lu}\.)*$|^(?:de|da|del|van|von|der|den|la|le|di|du|dos|bin|al|y)$/u.test(t)) && tokens.some((t) => /^\p{Lu}\p{Ll}{2,}/u.test(t));
+  });
+  // Names need a sign that they are names and not a title-case heading: a superscript digit or mark,
+  // or several comma-separated entries.
+  // A place list ("Great Barrier Reef, Coral Sea") has the same shape: names need a mark, initials or
+  // three or more entries.
+  const marks = /\p{L}[\d*†‡¹²³]/u.test(line);
+  const initials = /(?:^|\s)\p{Lu}\.(?=\s|-)/u.test(line);
+  return names.length === parts.length && (marks || initials || parts.length >= 3);
+}
+
+function isCitationLine(line: string): boolean {
+  if (line.length > 220) return false;
+  const markers = (line.match(new RegExp(CITATION_MARKER.source, "giu")) ?? []).length;
+  const year = YEAR.test(line);
+  if (JOURNAL_REF.test(line)) return true;
+  if (markers >= 2) return true;
+  return markers >= 1 && (year || PAGE_RANGE.test(line));
+}
+
+function isAffiliation(line: string): boolean {
+  const words = line.split(/\s+/u).length;
+  if (words > 30) return false;
+  // An affiliation names the institution early ("Department of …, University of …, City, Country");
+  // a content line that mentions a university somewhere in a sentence does not start so.
+  const early = line.split(/\s+/u).slice(0, 5).join(" ");
+  return AFFILIATION_WORD.test(early) && (line.match(/,/g) ?? []).length >= 2;
+}
+
+/** The kind of boilerplate a line is, or undefined for content. */
+export function classifyLine(line: string): BoilerplateKind | undefined {
+  const l = line.replace(/\s+/gu, " ").trim();
+  if (l.length === 0) return undefined;
+  if (PAGE_NUMBER.test(l)) return "page_number";
+  if (REFERENCES.test(l)) return "references";
+  if (LABEL.test(l)) return "label";
+  if (COPYRIGHT.test(l)) return "copyright";
+  if (CONTACT.test(l)) return "contact";
+  if (DATES.test(l)) return "dates";
+  const words = l.split(" ").length;
+  // A line that is an address; a sentence that mentions one keeps its words (the address goes later).
+  if ((EMAIL.test(l) || URL.test(l)) && (words <= 6 || (words <= 12 && !/[.!?]\s+\p{L}/u.test(l)))) return "contact";
+  if (isCitationLine(l)) return "citation";
+  if (isAffiliation(l.replace(/^[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰!?]+\s*/u, ""))) return "affiliation";
+  if (/^[\d*†‡¹²³⁴⁵a-f]?\s*\p{Lu}/u.test(l) && words <= 40 && isAuthorLine(l)) return "author";
+  // A wrapped author line: capitalised names each carrying an affiliation mark ("Rocío Peña1, Ana Ruiz2").
+  // (OCR reads superscript marks as "!", "?" or a digit.)
+  const marked = (l.match(/\p{L}[\p{Ll}'’-]+[\d*†‡¹²³⁴⁵!?]+(?=[\s,;]|$)/gu) ?? []).length;
+  if (marked >= 1 && words <= 12 && !/[.!?]$/u.test(l) && marked * 3 >= words / 2 - 1) return "author";
+  return undefined;
+}
+
+/** A line's identity across pages: case, digits and spacing ignored ("Page 3" ~ "Page 4"). */
+function lineKey(line: string): string {
+  return line.toLowerCase().replace(/\d+/gu, "#").replace(/\s+/gu, " ").trim();
+}
+
+function emptyCounts(): Record<BoilerplateKind, number> {
+  return { repeated: 0, citation: 0, page_number: 0, copyright: 0, contact: 0, dates: 0, author: 0, affiliation: 0, label: 0, references: 0 };
+}
+
+/**
+ * Content of the pages without their boilerplate. `pages` are the page texts in order (a single string
+ * is one page).
+ */
+export function removeBoilerplate(pages: readonly string[] | string): CleanedText {
+  const pageList = typeof pages === "string" ? [pages] : pages;
+  const removed = emptyCounts();
+  const split = pageList.map((p) => p.normalize("NFC").split(/\r?\n/u));
+  // A short line on two or more pages (at least half of them) is a running header or footer.
+  const seen = new Map<string, number>();
+  for (const lines of split) {
+    for (const k of new Set(lines.map(lineKey).filter((k) => k.length > 0 && k.length <= 160))) seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
+  const repeatedMin = Math.max(2, Math.ceil(pageList.length / 2));
+  let printedTitle: string | undefined;
+  let inReferences = false;
+  const outPages: string[] = [];
+  split.forEach((lines, pageIndex) => {
+    const kept: string[] = [];
+    let titleLines: string[] | undefined = pageIndex === 0 ? [] : undefined;
+    lines.forEach((raw) => {
+      let line = raw.replace(/\s+/gu, " ").trim();
+      if (line.length === 0) {
+        kept.push("");
+        return;
+      }
+      if (inReferences) {
+        removed.references += 1;
+        return;
+      }
+      if (pageList.length > 1 && (seen.get(lineKey(line)) ?? 0) >= repeatedMin) {
+        removed.repeated += 1;
+        return;
+      }
+      const kind = classifyLine(line);
+      if (kind === "references") {
+        inReferences = true;
+        removed.references += 1;
+        return;
+      }
+      if (kind === undefined && REFERENCE_ENTRY.test(line)) {
+        removed.references += 1;
+        return;
+      }
+      if (kind !== undefined) {
+        removed[kind] += 1;
+        // The printed title is what stands above the first author, affiliation or label line.
+        if (titleLines && (kind === "author" || kind === "affiliation" || kind === "label" || kind === "contact" || kind === "dates")) {
+          if (titleLines.length > 0 && titleLines.length <= 4) printedTitle = joinTitle(titleLines);
+          titleLines = undefined;
+        }
+        return;
+      }
+      line = line.replace(LABEL_PREFIX, "");
+      if (titleLines) {
+        titleLines.push(line);
+        if (titleLines.length > 4) titleLines = undefined;
+      }
+      kept.push(line);
+    });
+    outPages.push(kept.join("\n").replace(/\n{3,}/gu, "\n\n").trim());
+  });
+  let text = outPages.filter((p) => p.length > 0).join("\n\n");
+  // Inline leftovers inside content lines: URLs and e-mail addresses carry no topic.
+  text = text.replace(new RegExp(URL.source, "giu"), " ").replace(new RegExp(EMAIL.source, "gu"), " ");
+  return { text, printedTitle, removed };
+}
+
+/** Title lines wrapped by the layout, joined ("…: crack" + "closure under cyclic loading"). */
+function joinTitle(lines: readonly string[]): string | undefined {
+  const t = lines.join(" ").replace(/\s+([:;,])/gu, "$1").replace(/\s+/gu, " ").trim();
+  const letters = (t.match(/\p{L}/gu) ?? []).length;
+  if (t.length < 6 || t.length > 300 || letters < 0.6 * t.replace(/\s/gu, "").length) return undefined;
+  return t;
+}
+
+const FILLER = new Set(["scan", "scanned", "page", "pages", "image", "img", "doc", "document", "file", "copy", "version", "v", "draft", "final", "rev", "revision", "part", "of", "new", "untitled", "seite", "seiten", "página", "páginas"]);
+
+/**
+ * True when a metadata title is no title: an id, a file name, a slug, a manuscript number, a word
+ * processor's default, a hash ("xx-01", "ms2023_0147", "JRE-D-22-00418R1", "final_v3",
+ * "Microsoft Word - paper.docx", "ef70458a", "untitled").
+ */
+export function isJunkTitle(title: string | undefined): boolean {
+  const t = (title ?? "").replace(/\s+/gu, " ").trim();
+  if (t.length < 2) return true;
+  if (/^(?:untitled|document\s*\d*|title|unknown|none|n\/a|null|undefined|draft|final|new document|dokument\d*|sans titre|sin título|без названия)$/iu.test(t)) return true;
+  if (/^microsoft (?:word|powerpoint|excel) - /iu.test(t)) return true;
+  if (/\.(?:docx?|pdf|odt|rtf|tex|txt|pages|indd|html?)$/iu.test(t)) return true;
+  const words = t.split(" ");
+  // One "word" with digits, underscores or inner hyphens and no vowel-rich run is an identifier.
+  if (words.length === 1) {
+    if (/[_\d]/u.test(t)) return true;
+    if (/^[\p{L}]+(?:-[\p{L}\d]+)+$/u.test(t) && t === t.toLowerCase()) return true; // a slug
+    if (/^[0-9a-f-]{6,}$/iu.test(t)) return true;
+    return t.length <= 3;
+  }
+  // A few codes with at most a filler word ("MS 2023 0147", "scan 0003", "2 pages", "page 1 of 3");
+  // "COVID-19 vaccination" or "Annual Budget 2024" name a topic.
+  if (words.length > 5) return false;
+  const code = (w: string) => /\d/u.test(w) || /^[\p{Lu}\d_-]{2,}$/u.test(w);
+  return words.some(code) && words.every((w) => code(w) || FILLER.has(w.toLowerCase()));
+}

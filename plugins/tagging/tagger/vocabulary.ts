@@ -1,0 +1,230 @@
+/**
+ * Controlled vocabulary (SKOS-like): concepts with a preferred label, alternative labels (synonyms) and
+ * an optional broader concept. Parsing of the CSV and JSON upload formats, and the mapping of an engine's
+ * ranked candidates onto the vocabulary: a candidate that equals a concept's preferred or alternative
+ * label, after lower-casing, hyphen folding and stemming each word, becomes that concept's preferred
+ * label; vocabulary tags come first; strong candidates that match nothing are returned separately as
+ * suggestions for the curator. Pure.
+ *
+ * Not wired yet: storage per tenant/instance, `/api/vocabularies`, the request option and the web screens
+ * (see docs/tagging.md, "Open points").
+ */
+import { stemWord } from "./keyphrase";
+import type { Language } from "./stopwords";
+import { words } from "./text";
+
+export interface Concept {
+  /** Stable id (defaults to the preferred label). */
+  id: string;
+  prefLabel: string;
+  altLabels: string[];
+  /** The id (or preferred label) of the broader concept. */
+  broader?: string;
+}
+
+export interface Vocabulary {
+  name: string;
+  concepts: Concept[];
+}
+
+export class VocabularyError extends Error {
+  constructor(
+    message: string,
+    /** Where: "line 3", "concepts[2].prefLabel". */
+    readonly loc: string,
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_CONCEPTS = 20_000;
+const MAX_LABEL = 200;
+
+function label(v: unknown, loc: string): string {
+  if (typeof v !== "string") throw new VocabularyError("A label must be a string", loc);
+  const s = v.normalize("NFC").replace(/\s+/gu, " ").trim();
+  if (s.length === 0) throw new VocabularyError("A label must not be empty", loc);
+  if (s.length > MAX_LABEL) throw new VocabularyError(`A label has at most ${MAX_LABEL} characters`, loc);
+  return s;
+}
+
+/** Checks ids, duplicate labels and broader references; returns the vocabulary unchanged when valid. */
+function validate(v: Vocabulary): Vocabulary {
+  if (v.concepts.length === 0) throw new VocabularyError("The vocabulary has no concepts", "concepts");
+  if (v.concepts.length > MAX_CONCEPTS) throw new VocabularyError(`A vocabulary has at most ${MAX_CONCEPTS} concepts`, "concepts");
+  const ids = new Set<string>();
+  const prefs = new Map<string, number>();
+  v.concepts.forEach((c, i) => {
+    if (ids.has(c.id)) throw new VocabularyError(`Duplicate concept id "${c.id}"`, `concepts[${i}].id`);
+    ids.add(c.id);
+    const k = c.prefLabel.toLowerCase();
+    if (prefs.has(k)) throw new VocabularyError(`Duplicate preferred label "${c.prefLabel}"`, `concepts[${i}].prefLabel`);
+    prefs.set(k, i);
+  });
+  v.concepts.forEach((c, i) => {
+    if (c.broader === undefined) return;
+    if (!ids.has(c.broader) && !prefs.has(c.broader.toLowerCase())) {
+      throw new VocabularyError(`Broader concept "${c.broader}" is not in the vocabulary`, `concepts[${i}].broader`);
+    }
+  });
+  return v;
+}
+
+/**
+ * JSON upload: `{"name": "...", "concepts": [{"prefLabel": "...", "altLabels": ["..."], "broader": "...",
+ * "id": "..."}]}` (also accepted: `pref_label`, `alt_labels`, a bare array of concepts).
+ */
+export function parseVocabularyJson(text: string, name = "vocabulary"): Vocabulary {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new VocabularyError("The file is not valid JSON", "body");
+  }
+  const root = Array.isArray(data) ? { name, concepts: data } : (data as Record<string, unknown>);
+  if (!root || typeof root !== "object" || !Array.isArray(root.concepts)) throw new VocabularyError("Expected an object with a concepts array", "concepts");
+  const concepts = (root.concepts as unknown[]).map((raw, i): Concept => {
+    if (!raw || typeof raw !== "object") throw new VocabularyError("A concept must be an object", `concepts[${i}]`);
+    const r = raw as Record<string, unknown>;
+    const prefLabel = label(r.prefLabel ?? r.pref_label, `concepts[${i}].prefLabel`);
+    const altRaw = r.altLabels ?? r.alt_labels ?? [];
+    if (!Array.isArray(altRaw)) throw new VocabularyError("altLabels must be an array", `concepts[${i}].altLabels`);
+    const broader = r.broader === undefined || r.broader === null || r.broader === "" ? undefined : label(r.broader, `concepts[${i}].broader`);
+    return {
+      id: r.id === undefined ? prefLabel : label(r.id, `concepts[${i}].id`),
+      prefLabel,
+      altLabels: altRaw.map((a, j) => label(a, `concepts[${i}].altLabels[${j}]`)),
+      broader,
+    };
+  });
+  return validate({ name: typeof root.name === "string" && root.name.trim() ? root.name.trim() : name, concepts });
+}
+
+/** One CSV record per line, RFC 4180 quoting. */
+function csvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  const src = text.replace(/^\ufeff/u, "");
+  for (let i = 0; i < src.length; i += 1) {
+    const ch = src[i];
+    if (quoted) {
+      if (ch === '"' && src[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field.length === 0) quoted = true;
+    else if (ch === "," || ch === ";") {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && src[i + 1] === "\n") i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += ch;
+  }
+  if (quoted) throw new VocabularyError("A quoted field is not closed", `line ${rows.length + 1}`);
+  if (field.length > 0 || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.some((f) => f.trim().length > 0));
+}
+
+/**
+ * CSV upload: a header row with `prefLabel` (or `pref_label`, `preferred`), optional `altLabels` (several
+ * separated by `|`), `broader` and `id` columns; comma or semicolon separated.
+ */
+export function parseVocabularyCsv(text: string, name = "vocabulary"): Vocabulary {
+  const rows = csvRows(text);
+  if (rows.length < 2) throw new VocabularyError("Expected a header row and at least one concept", "line 1");
+  const header = rows[0].map((h) => h.trim().toLowerCase().replace(/[_\s-]/gu, ""));
+  const col = (...names: string[]) => header.findIndex((h) => names.includes(h));
+  const pref = col("preflabel", "preferred", "preferredlabel", "label");
+  if (pref < 0) throw new VocabularyError("The header needs a prefLabel column", "line 1");
+  const alt = col("altlabels", "altlabel", "synonyms", "alternatives");
+  const broader = col("broader", "parent");
+  const id = col("id", "conceptid", "uri");
+  const concepts = rows.slice(1).map((r, i): Concept => {
+    const loc = `line ${i + 2}`;
+    const prefLabel = label(r[pref] ?? "", loc);
+    const alts = alt >= 0 ? (r[alt] ?? "").split("|").map((a) => a.trim()).filter(Boolean).map((a) => label(a, loc)) : [];
+    const b = broader >= 0 ? (r[broader] ?? "").trim() : "";
+    const cid = id >= 0 ? (r[id] ?? "").trim() : "";
+    return { id: cid || prefLabel, prefLabel, altLabels: alts, broader: b || undefined };
+  });
+  return validate({ name, concepts });
+}
+
+/** The matching key of a label: words lower-cased, hyphens and apostrophes split, each word stemmed. */
+export function labelKey(text: string, language: Language): string {
+  return words(text.replace(/[-_‐–/]+/gu, " ").replace(/(?<![\p{L}])(?:[cdjlmnst]|qu)['’](?=\p{L})/giu, ""))
+    .map((w) => stemWord(w.toLowerCase(), language))
+    .join(" ");
+}
+
+export interface VocabularyIndex {
+  vocabulary: Vocabulary;
+  byKey: Map<string, Concept>;
+}
+
+/** Index of every preferred and alternative label by its key, for one language's stemmer. */
+export function indexVocabulary(vocabulary: Vocabulary, language: Language): VocabularyIndex {
+  const byKey = new Map<string, Concept>();
+  for (const c of vocabulary.concepts) {
+    // Preferred labels win over another concept's synonym with the same key.
+    byKey.set(labelKey(c.prefLabel, language), c);
+  }
+  for (const c of vocabulary.concepts) {
+    for (const a of c.altLabels) {
+      const k = labelKey(a, language);
+      if (!byKey.has(k)) byKey.set(k, c);
+    }
+  }
+  return { vocabulary, byKey };
+}
+
+export interface MappedTags {
+  /** Preferred labels of matched concepts first (in candidate rank order), then nothing else. */
+  tags: string[];
+  /** Strong candidates that match no concept: for the vocabulary's curator. */
+  suggested_new_tags: string[];
+}
+
+/**
+ * Maps ranked candidates (best first) onto the vocabulary. Each concept appears once. `numTags` caps the
+ * vocabulary tags; `numSuggestions` caps the suggestions (the strongest unmatched candidates).
+ */
+export function mapToVocabulary(
+  candidates: readonly string[],
+  index: VocabularyIndex,
+  language: Language,
+  opts: { numTags: number; numSuggestions?: number },
+): MappedTags {
+  const tags: string[] = [];
+  const taken = new Set<string>();
+  const suggestions: string[] = [];
+  const suggested = new Set<string>();
+  const maxSuggestions = opts.numSuggestions ?? opts.numTags;
+  for (const cand of candidates) {
+    const key = labelKey(cand, language);
+    if (!key) continue;
+    const concept = index.byKey.get(key);
+    if (concept) {
+      if (!taken.has(concept.id) && tags.length < opts.numTags) {
+        taken.add(concept.id);
+        tags.push(concept.prefLabel);
+      }
+      continue;
+    }
+    if (suggestions.length < maxSuggestions && !suggested.has(key)) {
+      suggested.add(key);
+      suggestions.push(cand);
+    }
+  }
+  return { tags, suggested_new_tags: suggestions };
+}

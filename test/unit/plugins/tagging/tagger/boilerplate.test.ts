@@ -1,0 +1,111 @@
+import { classifyLine, isJunkTitle, removeBoilerplate, type BoilerplateKind } from "../../../../../plugins/tagging/tagger/boilerplate";
+import { documentTitle } from "../../../../../plugins/tagging/extract";
+
+describe("classifyLine", () => {
+  const table: Array<[string, BoilerplateKind | undefined]> = [
+    // Running headers shaped like a citation, in every supported language.
+    ["Journal of Ecology · Vol. 12, No. 3, pp. 211–219, 2023", "citation"],
+    ["Ecology Letters 45 (2022) 101–112", "citation"],
+    ["Annals of Materials, 2019, 31(4): 1201-1214", "citation"],
+    ["ISSN 3882-4706 | International Review of Materials | Volume 78, Issue 4 | September 2024", "citation"],
+    ["Zeitschrift für Energie · Jg. 12, Heft 3, S. 211–219, 2023", "citation"],
+    ["Revue française de médecine · Vol. 9, n° 2, p. 45-61, 2021", "citation"],
+    ["Revista de economía · Vol. 3, Núm. 8, pp. 77-90, 2020", "citation"],
+    ["भारतीय ऊर्जा पत्रिका · खंड 12, अंक 3, पृ. 211-219, 2023", "citation"],
+    ["https://doi.org/10.1016/j.ecolind.2021.107865", "contact"],
+    ["© 2024 Elsevier Ltd. All rights reserved.", "copyright"],
+    ["Tous droits réservés.", "copyright"],
+    ["* Corresponding author. E-mail address: jane.doe@uni-example.edu", "contact"],
+    ["* Auteur correspondant. Courriel : marie@exemple.fr", "contact"],
+    ["Received 12 March 2022; accepted 3 September 2022", "dates"],
+    ["Eingegangen am 2021-04-01; angenommen am 2021-09-30", "dates"],
+    ["प्राप्त 2020-04-30; स्वीकृत 2021-02-11", "dates"],
+    ["Alison Emmerich1, Adele Rolfson2", "author"],
+    ["J. M. García, K. Müller and L. Zhou", "author"],
+    ["Gertrude Bartoletti-Roberts2, Torrance Hamill1*", "author"],
+    ["1Department of Materials, University of Leeds, Leeds, United Kingdom", "affiliation"],
+    ["2Department of Chemistry, Hessel LLC, Rockwall, Virgin Islands, U.S.", "affiliation"],
+    ["!Laboratoire d'écologie, Université de Lyon, Lyon, France", "affiliation"],
+    ["Abstract", "label"],
+    ["Zusammenfassung", "label"],
+    ["Résumé", "label"],
+    ["सारांश", "label"],
+    ["References", "references"],
+    ["Literaturverzeichnis", "references"],
+    ["7", "page_number"],
+    ["Page 3 of 12", "page_number"],
+    // Content stays, even with numbers, years, names of places or institutions.
+    ["Mean hard coral cover fell by 41% after the 2016 event and returned to pre-disturbance levels.", undefined],
+    ["We surveyed 1,320 nurses in 96 hospital units between 2019 and 2022, at the University Hospital.", undefined],
+    ["Marine heatwaves and the recovery of coral reefs", undefined],
+    ["Great Barrier Reef, Coral Sea", undefined],
+    ["Groundwater storage declined by 14 cubic kilometres per year, with the steepest losses in Punjab", undefined],
+  ];
+  it.each(table)("%s -> %s", (line, kind) => {
+    expect(classifyLine(line)).toBe(kind);
+  });
+});
+
+describe("removeBoilerplate", () => {
+  const page = (n: number, body: string) =>
+    [`Notes on Ecology · Vol. 12, No. 3, pp. ${200 + n}–219, 2023`, body, `Preprint — not peer reviewed`, String(n)].join("\n");
+
+  it("drops lines repeated on the pages (running headers and footers) and keeps the content", () => {
+    const r = removeBoilerplate([
+      page(1, "Coral reefs recover slowly after marine heatwaves."),
+      page(2, "Macroalgae slow the recovery further."),
+      page(3, "Water quality management shortens recovery."),
+    ]);
+    expect(r.text).not.toMatch(/Preprint|Vol\.|Notes on Ecology/);
+    expect(r.text).toContain("Coral reefs recover slowly after marine heatwaves.");
+    expect(r.text).toContain("Water quality management shortens recovery.");
+    // Header, footer and page number are on every page (digits aside): all three lines, three pages.
+    expect(r.removed.repeated).toBe(9);
+  });
+
+  it("finds the printed title above the authors, removes the front matter and the reference list", () => {
+    const r = removeBoilerplate(
+      [
+        "Journal of Urban Planning · Vol. 54, No. 5, pp. 1329–1342, 2021",
+        "Street trees and urban heat: how canopy cover shapes",
+        "pedestrian thermal comfort",
+        "Annie Schultz1, Carrie Harber2",
+        "1Department of Urban Planning, Ritchie Group, Madrid, Spain",
+        "* Corresponding author. E-mail address: annie@example.org",
+        "Received 2020-06-28; accepted 2021-01-08",
+        "Abstract",
+        "Cities are warming faster than their surroundings. See www.example.org/data for the maps.",
+        "References",
+        "[1] McClure, C., Rowe, G. (2016). Urban forests. Journal of Trees, 3, 1–9.",
+      ].join("\n"),
+    );
+    expect(r.printedTitle).toBe("Street trees and urban heat: how canopy cover shapes pedestrian thermal comfort");
+    expect(r.text).not.toMatch(/Schultz|Ritchie|annie@|Received|Abstract|McClure|www\./);
+    expect(r.text).toContain("Cities are warming faster than their surroundings.");
+  });
+
+  it("strips a leading label but keeps its text", () => {
+    expect(removeBoilerplate("Abstract: Rice paddies emit methane.").text).toBe("Rice paddies emit methane.");
+  });
+});
+
+describe("isJunkTitle (a metadata title that is an id, a file name or a slug is no title)", () => {
+  const junk = [
+    "xx-01", "en-02", "ms2023_0147", "JRE-D-22-00418R1", "final_v3", "abstract_447_camera-ready.pdf",
+    "Microsoft Word - eevw90_submission.docx", "ef70458a", "untitled", "Document1", "paper-draft-final", "scan 0003", "2 pages", "MS 2023 0147",
+    "", "  ", "T1",
+  ];
+  const real = [
+    "Annual Budget 2024", "Marine heatwaves and the recovery of coral reefs", "Mietpreisbremse und Wohnungsangebot",
+    "COVID-19 vaccination uptake", "COVID-19 vaccination", "Photosynthesis", "Industry 4.0", "मनरेगा और ग्रामीण महिलाओं की श्रम भागीदारी",
+  ];
+  it.each(junk)("%j is junk", (t) => expect(isJunkTitle(t)).toBe(true));
+  it.each(real)("%j is a title", (t) => expect(isJunkTitle(t)).toBe(false));
+
+  it("documentTitle falls back to the printed title when the metadata title is an id", () => {
+    expect(documentTitle("xx-07", "Vibration of timber floors\nSome text.", "xx-07.pdf", "Vibration serviceability of long-span timber floors")).toBe(
+      "Vibration serviceability of long-span timber floors",
+    );
+    expect(documentTitle("JRE-D-22-00418R1", "Journal of Ecology · Vol. 3, No. 1, pp. 1–9, 2020\nCoral reef recovery\nText.", "a.pdf")).toBe("Coral reef recovery");
+  });
+});

@@ -1,0 +1,75 @@
+import {
+  indexVocabulary, labelKey, mapToVocabulary, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Vocabulary,
+} from "../../../../../plugins/tagging/tagger/vocabulary";
+
+const csv = [
+  "id;prefLabel;altLabels;broader",
+  "env;Environment;;",
+  "cc;Climate change;global warming|climate crisis;env",
+  '"ghg";"Greenhouse gas emissions";"GHG emissions|carbon emissions|""CO2 emissions""";env',
+  "mp;Microplastics;plastic particles|micro-plastics;env",
+  "er;Energetische Sanierung;Gebäudesanierung;",
+].join("\r\n");
+
+describe("parseVocabularyCsv / parseVocabularyJson", () => {
+  it("reads preferred labels, synonyms split on |, broader references and quoted fields", () => {
+    const v = parseVocabularyCsv(csv, "env-thesaurus");
+    expect(v.name).toBe("env-thesaurus");
+    expect(v.concepts).toHaveLength(5);
+    expect(v.concepts[2]).toEqual({ id: "ghg", prefLabel: "Greenhouse gas emissions", altLabels: ["GHG emissions", "carbon emissions", '"CO2 emissions"'], broader: "env" });
+  });
+
+  it("reads the JSON form (camelCase or snake_case, or a bare array)", () => {
+    const json = JSON.stringify({ name: "t", concepts: [{ prefLabel: "Coral bleaching", altLabels: ["bleaching"] }, { pref_label: "Reefs", alt_labels: [], broader: "Coral bleaching" }] });
+    const v = parseVocabularyJson(json);
+    expect(v.concepts.map((c) => [c.id, c.prefLabel, c.broader])).toEqual([["Coral bleaching", "Coral bleaching", undefined], ["Reefs", "Reefs", "Coral bleaching"]]);
+    expect(parseVocabularyJson(JSON.stringify([{ prefLabel: "A b" }])).concepts).toHaveLength(1);
+  });
+
+  const bad: Array<[string, () => Vocabulary, string]> = [
+    ["not JSON", () => parseVocabularyJson("{"), "body"],
+    ["no concepts", () => parseVocabularyJson('{"concepts": []}'), "concepts"],
+    ["an empty label", () => parseVocabularyJson('{"concepts": [{"prefLabel": "  "}]}'), "concepts[0].prefLabel"],
+    ["a duplicate preferred label", () => parseVocabularyJson('[{"prefLabel": "Soil"}, {"prefLabel": "soil", "id": "x"}]'), "concepts[1].prefLabel"],
+    ["an unknown broader concept", () => parseVocabularyJson('[{"prefLabel": "Soil", "broader": "Earth"}]'), "concepts[0].broader"],
+    ["a CSV without prefLabel column", () => parseVocabularyCsv("name,synonyms\nSoil,earth"), "line 1"],
+    ["a CSV with an unclosed quote", () => parseVocabularyCsv('prefLabel\n"Soil'), "line 2"],
+  ];
+  it.each(bad)("rejects %s with the place of the error", (_name, parse, loc) => {
+    expect(parse).toThrow(VocabularyError);
+    try {
+      parse();
+    } catch (err) {
+      expect((err as VocabularyError).loc).toBe(loc);
+    }
+  });
+});
+
+describe("mapToVocabulary", () => {
+  const en = indexVocabulary(parseVocabularyCsv(csv), "en");
+  const table: Array<[string, string[], string[], string[]]> = [
+    // synonym -> preferred label, plural/stem variants, hyphen folding
+    ["a synonym becomes the preferred label", ["global warming", "coral reefs"], ["Climate change"], ["coral reefs"]],
+    ["stems and plurals match", ["greenhouse gas emission", "carbon emission"], ["Greenhouse gas emissions"], []],
+    ["hyphens fold", ["micro-plastics", "plastic particle"], ["Microplastics"], []],
+    ["unmatched strong candidates become suggestions, in rank order", ["sewage sludge", "microplastics", "wastewater treatment"], ["Microplastics"], ["sewage sludge", "wastewater treatment"]],
+    ["nothing matches", ["river flow"], [], ["river flow"]],
+  ];
+  it.each(table)("%s", (_name, candidates, tags, suggestions) => {
+    const r = mapToVocabulary(candidates, en, "en", { numTags: 5 });
+    expect(r.tags).toEqual(tags);
+    expect(r.suggested_new_tags).toEqual(suggestions);
+  });
+
+  it("returns vocabulary tags first, each concept once, capped, and caps suggestions", () => {
+    const r = mapToVocabulary(["climate crisis", "urban heat", "global warming", "GHG emissions", "flood risk", "heat waves"], en, "en", { numTags: 1, numSuggestions: 2 });
+    expect(r.tags).toEqual(["Climate change"]);
+    expect(r.suggested_new_tags).toEqual(["urban heat", "flood risk"]);
+  });
+
+  it("uses the document language's stemmer (German compounds and inflection)", () => {
+    const de = indexVocabulary(parseVocabularyCsv(csv), "de");
+    expect(mapToVocabulary(["energetischen Sanierungen", "Gebäudesanierungen"], de, "de", { numTags: 5 }).tags).toEqual(["Energetische Sanierung"]);
+    expect(labelKey("Energetische Sanierung", "de")).toBe(labelKey("energetischen Sanierungen", "de"));
+  });
+});
