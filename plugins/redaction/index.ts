@@ -3,9 +3,10 @@
  *
  *   1st run  detection: text layer per page (pdfjs), OCR of pages without one (render + sharp + tesseract.js),
  *            recognisers (detect/), `detections` JSON output, pause at "readyForReview".
- *   resume   redaction with the reviewer's areas (ReviewInput): pages with areas rebuilt as images with the
- *            areas painted and an invisible layer of the remaining words (redact/apply.ts), verification
- *            (redact/verify.ts) failing the job on any leak, then `redactedPdf` and `report` outputs.
+ *   resume   redaction with the reviewer's areas (ReviewInput): object-level redaction of the pages with areas
+ *            (glyphs, image pixels, paths under the areas removed; raster only as a per-page fallback;
+ *            redact/apply.ts), verification (redact/verify.ts) failing the job on any leak, then
+ *            `redactedPdf` and `report` outputs.
  *
  * Heavy work runs on the PDF engine's thread pool, so a worker's event loop keeps its lease alive.
  */
@@ -81,21 +82,21 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
     searchable: ctx.options.searchable,
     lang: ctx.options.ocrLanguages,
     signal: ctx.signal,
-    onPage: (done) => ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Rebuilt ${done} of ${pageTotal} pages`),
+    onPage: (done) => ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Redacted ${done} of ${pageTotal} pages`),
   });
   ctx.signal.throwIfAborted();
   await ctx.progress(75, "Verifying: nothing redacted may be extractable");
-  const v = await verifyRedaction(applied.pdf, applied.secrets, { pool: pdfPool, lang: ctx.options.ocrLanguages, dpi: ctx.options.dpi, signal: ctx.signal });
+  const v = await verifyRedaction(applied.pdf, applied.secrets, { pool: pdfPool, inspect: applied.inspect, ocr: applied.ocr, signal: ctx.signal });
   if (v.leaks > 0) throw Object.assign(new Error(describeLeaks(v)), { type: "REDACTION_VERIFICATION_FAILED" });
   const verification = { ...v, verifiedAt: new Date().toISOString() };
-  const rebuiltPages = applied.rebuilt.map((p) => p.page);
+  const rebuiltPages = applied.pages.map((p) => p.page);
   const report: RedactionReport = {
     jobId: ctx.jobId,
     fileName: ctx.input.filename,
     pageCount: applied.pageCount,
     coordinates: COORDINATES,
     areas: areas.map((a) => ({ page: a.page, box: a.box, label: a.label, source: a.source, ...(a.findingId ? { findingId: a.findingId } : {}) })),
-    pages: applied.rebuilt,
+    pages: applied.pages,
     untouchedPages: Array.from({ length: applied.pageCount }, (_, i) => i + 1).filter((p) => !rebuiltPages.includes(p)),
     removed: applied.removed,
     verification,

@@ -5,7 +5,7 @@
  */
 import type { Finding } from "./detect/types";
 import type { DetectionConfigInput } from "./detect/config";
-import type { RebuiltPage, StructureRemoved } from "./redact/apply";
+import type { RedactedPage, StructureRemoved } from "./redact/apply";
 import type { Verification } from "./redact/verify";
 
 export interface RedactionOptions {
@@ -13,9 +13,9 @@ export interface RedactionOptions {
   detection: DetectionConfigInput;
   /** Tesseract languages for scanned pages. */
   ocrLanguages: string[];
-  /** Invisible text layer of the unredacted words on rebuilt pages. */
+  /** Invisible text layer of the unredacted words on redacted scans and raster fallback pages. */
   searchable: boolean;
-  /** Resolution of rebuilt pages. */
+  /** Resolution of raster fallback pages and of the OCR of redacted scans. */
   dpi: number;
   /** Resolution scanned pages are OCRed at during detection. */
   ocrDpi: number;
@@ -79,7 +79,7 @@ export interface RedactionReport {
   pageCount: number;
   coordinates: typeof COORDINATES;
   areas: ReportArea[];
-  pages: RebuiltPage[];
+  pages: RedactedPage[];
   untouchedPages: number[];
   removed: StructureRemoved;
   verification: VerificationRecord;
