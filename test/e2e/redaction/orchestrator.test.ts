@@ -160,7 +160,7 @@ describe("the review flow with an API key", () => {
 
   it("finishes with a verification record and a redacted PDF where nothing redacted is extractable", async () => {
     const job = await waitFor(jobId, key1, ["finished"]);
-    expect(job.verification).toMatchObject({ method: ["textLayer", "ocr", "structure"], leaks: 0 });
+    expect(job.verification).toMatchObject({ method: ["textLayer", "objects", "streams", "structure"], leaks: 0 });
     expect(job.verification.redactedStrings).toBeGreaterThan(5);
     expect(job.verification.verifiedAt).toBeTruthy();
     const out = await download(jobId, "redactedPdf", key1);
