@@ -74,7 +74,7 @@ function piiPair(r: () => number): { email: string; phone: string } {
 }
 
 /** Text pages of prose with two personal values each (an e-mail and a phone number) on random lines. */
-async function textPdf(pages: number, seed: number): Promise<{ bytes: Uint8Array; secrets: string[][] }> {
+export async function textPdf(pages: number, seed: number): Promise<{ bytes: Uint8Array; secrets: string[][] }> {
   const r = rng(seed);
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
@@ -100,7 +100,7 @@ async function textPdf(pages: number, seed: number): Promise<{ bytes: Uint8Array
 }
 
 /** Areas over the personal values, from the text layer's word boxes (what detection would return). */
-async function textAreas(bytes: Uint8Array, secrets: string[][]): Promise<RedactionArea[]> {
+export async function textAreas(bytes: Uint8Array, secrets: string[][]): Promise<RedactionArea[]> {
   const text = await pdfPool.extract(bytes);
   const areas: RedactionArea[] = [];
   text.pages.forEach((p, i) => {
@@ -119,7 +119,7 @@ async function textAreas(bytes: Uint8Array, secrets: string[][]): Promise<Redact
 }
 
 /** Scanned pages: 300 dpi greyscale JPEG pictures of text, three personal values per page. */
-async function scannedPdf(pages: number, seed: number): Promise<{ bytes: Uint8Array; areas: RedactionArea[] }> {
+export async function scannedPdf(pages: number, seed: number): Promise<{ bytes: Uint8Array; areas: RedactionArea[] }> {
   const r = rng(seed + 1);
   const doc = await PDFDocument.create();
   const areas: RedactionArea[] = [];
@@ -345,7 +345,9 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

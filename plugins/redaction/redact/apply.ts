@@ -92,28 +92,31 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
   const dpi = opts.dpi ?? 200;
   const minChars = opts.minChars ?? 20;
   const searchable = opts.searchable ?? true;
-  const text = await opts.pool.extract(input);
-  const pageCount = text.pageCount;
   const byPage = areasByPage(areas);
-  for (const p of byPage.keys()) {
-    if (!Number.isInteger(p) || p < 1 || p > pageCount) throw new RedactionInputError(`Page ${p} does not exist: the document has ${pageCount} pages`);
-  }
-  const requests: Array<{ page: number; areas: RedactionArea[]; scan: boolean }> = [];
-  for (const [page, list] of byPage) {
-    const info = text.pages[page - 1]!;
-    const clamped = list.map((a) => ({ ...a, box: clampToPage(a.box, info.width, info.height) }))
-      .filter((a): a is RedactionArea => a.box !== null);
-    if (!clamped.length) continue;
-    requests.push({ page, areas: clamped, scan: info.text.replace(/\s+/g, "").length < minChars });
-  }
-  opts.signal?.throwIfAborted();
-
-  const engineOut = await engine.redact(input, requests.map((r) => ({ page: r.page, boxes: r.areas.map((a) => a.box) })), {
-    dpi, jpegQuality: opts.jpegQuality, forceRaster: opts.forceRaster,
-    renderPages: requests.filter((r) => r.scan).map((r) => r.page),
-  });
+  for (const p of byPage.keys()) if (!Number.isInteger(p) || p < 1) throw new RedactionInputError(`Page ${p} does not exist`);
+  // pdfjs's text layer (the words for secrets and raster pages' layers) and PDFium's redaction are
+  // independent reads of the input: both at once, on their own threads.
+  const [text, engineOut] = await Promise.all([
+    opts.pool.extract(input),
+    engine.redact(input, [...byPage].map(([page, list]) => ({ page, boxes: list.map((a) => a.box) })), {
+      dpi, jpegQuality: opts.jpegQuality, forceRaster: opts.forceRaster, minChars,
+    }).catch((err: { type?: string; message?: string }) => {
+      throw err?.type === "REDACTION_INVALID" ? new RedactionInputError(err.message) : err;
+    }),
+  ]);
+  const pageCount = text.pageCount;
   opts.signal?.throwIfAborted();
   const enginePages = new Map(engineOut.pages.map((p) => [p.page, p]));
+  const requests: Array<{ page: number; areas: RedactionArea[]; scan: boolean }> = [];
+  for (const [page, list] of byPage) {
+    const info = text.pages[page - 1];
+    if (!info) throw new RedactionInputError(`Page ${page} does not exist: the document has ${pageCount} pages`);
+    const ep = enginePages.get(page);
+    if (!ep) continue; // every area was off the page
+    const clamped = list.map((a) => ({ ...a, box: clampToPage(a.box, info.width, info.height) }))
+      .filter((a): a is RedactionArea => a.box !== null);
+    requests.push({ page, areas: clamped, scan: ep.scan });
+  }
   const rasters = new Map(engineOut.raster.map((r) => [r.page, r]));
   const renders = new Map(engineOut.renders.map((r) => [r.page, r]));
 

@@ -10,7 +10,7 @@ import { Piscina } from "piscina";
 import type { EngineOptions, EnginePageRequest, EngineResult } from "./engine";
 import type { EngineOutcome } from "./engine-worker";
 import type { FinishInput, StructureRemoved } from "./finish";
-import type { InspectRequest, Inspection, SecretCount } from "./inspect";
+import type { InspectRequest, Inspection, PageSecretCounts } from "./inspect";
 
 function workerFile(): { filename: string; execArgv: string[] } {
   const js = path.join(__dirname, "engine-worker.js");
@@ -66,7 +66,7 @@ export class RedactionEngine {
   }
 
   /** Reads an output back with PDFium and its raw streams (inspect.ts). */
-  inspect(pdf: Uint8Array, pages: InspectRequest[], secrets: SecretCount[]): Promise<Inspection> {
+  inspect(pdf: Uint8Array, pages: InspectRequest[], secrets: PageSecretCounts[]): Promise<Inspection> {
     const copy = new Uint8Array(pdf);
     return this.run("inspect", { pdf: copy, pages, secrets }, [copy]);
   }

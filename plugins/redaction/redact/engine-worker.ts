@@ -6,7 +6,7 @@
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { EngineError, redactDocument, type EngineOptions, type EnginePageRequest, type EngineResult } from "./engine";
 import { finishDocument, type FinishInput, type StructureRemoved } from "./finish";
-import { inspectDocument, type InspectRequest, type Inspection, type SecretCount } from "./inspect";
+import { inspectDocument, type InspectRequest, type Inspection, type PageSecretCounts } from "./inspect";
 import { pdfium } from "./pdfium";
 
 export type EngineOutcome<T> = { ok: true; value: T } | { ok: false; error: { type: string; message: string } };
@@ -54,7 +54,7 @@ export async function finish(task: FinishInput): Promise<EngineOutcome<{ pdf: Ui
   return withTransfer({ ok: true, value: { ...out.value, pdf } }, [pdf.buffer as ArrayBuffer]);
 }
 
-export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; secrets: SecretCount[] }): Promise<EngineOutcome<Inspection>> {
+export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; secrets: PageSecretCounts[] }): Promise<EngineOutcome<Inspection>> {
   return settle(async () => inspectDocument(await pdfium(), task.pdf, task.pages, task.secrets));
 }
 

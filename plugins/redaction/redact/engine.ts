@@ -41,6 +41,8 @@ export interface EngineOptions {
   renderPages?: number[];
   /** Force the raster fallback for these pages (tests, and pages the caller already knows are unsafe). */
   forceRaster?: number[];
+  /** A page with fewer non-space characters in its text layer is a scan: it is rendered for OCR (default 20). */
+  minChars?: number;
 }
 
 export type PageMethod = "objects" | "raster";
@@ -70,8 +72,10 @@ export interface EnginePage {
   marksCleared: number;
   /** Present when the object-level result was not provably clean (then method is "raster"). */
   residue?: Residue;
-  /** The page had no image under any area and no text to OCR. */
+  /** An image lies under an area (its pixels were painted): the page's pixels need OCR. */
   imageTouched: boolean;
+  /** The page's text layer had fewer than `minChars` non-space characters. */
+  scan: boolean;
 }
 
 export interface RasterPage {
@@ -89,6 +93,8 @@ export interface RenderedPage {
 }
 
 export interface EngineResult {
+  /** Milliseconds per stage (redact, save, check, render, raster), for benchmarks. */
+  timings: Record<string, number>;
   pdf: Uint8Array;
   pageCount: number;
   pages: EnginePage[];
@@ -131,6 +137,27 @@ function charCount(P: Pdfium, page: number): number {
   const n = P.FPDFText_CountChars(tp);
   P.FPDFText_ClosePage(tp);
   return Math.max(0, n);
+}
+
+function visibleChars(P: Pdfium, page: number): number {
+  const tp = P.FPDFText_LoadPage(page);
+  if (!tp) return 0;
+  let n = 0;
+  const count = P.FPDFText_CountChars(tp);
+  for (let i = 0; i < count; i++) {
+    const u = P.FPDFText_GetUnicode(tp, i);
+    if (u > 32 && u !== 0xfffe && u !== 0xa0) n++;
+  }
+  P.FPDFText_ClosePage(tp);
+  return n;
+}
+
+function clampBox(b: Box, width: number, height: number): Box | null {
+  const x = Math.max(0, b.x);
+  const y = Math.max(0, b.y);
+  const r = Math.min(width, b.x + b.width);
+  const btm = Math.min(height, b.y + b.height);
+  return r > x && btm > y ? { x, y, width: r - x, height: btm - y } : null;
 }
 
 /** Glyphs (non-space) whose box lies under an area beyond the tolerance of `glyphCovered`. */
@@ -404,12 +431,22 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
   const before = charCount(P, page);
   info.imagesPainted = imagesUnder(P, page, rects);
   info.imageTouched = info.imagesPainted > 0;
-  withScratch(P, 16, (rp) => {
-    for (const r of rects) {
-      setRectF(P, rp, r);
-      // recurse into form XObjects; draw black boxes: with that flag PDFium also paints the pixels of
-      // images under the rect into their data (without it, images are left as they are).
-      P.EPDFText_RedactInRect(page, rp, true, true);
+  // All areas of the page in one call: an image under several areas is decoded, painted and re-encoded
+  // once, not once per area. Recurse into form XObjects; draw black boxes: with that flag PDFium also
+  // paints the pixels of images under the areas into their data (without it, images are left as they are).
+  withScratch(P, 32 * rects.length, (qp) => {
+    const f = heap(P).HEAPF32;
+    rects.forEach((r, i) => {
+      // FS_QUADPOINTSF: x1 y1 (top-left), x2 y2 (top-right), x3 y3 (bottom-left), x4 y4 (bottom-right).
+      f.set([r.l, r.t, r.r, r.t, r.l, r.b, r.r, r.b], qp / 4 + 8 * i);
+    });
+    if (!P.EPDFText_RedactInQuads(page, qp, rects.length, true, true)) {
+      withScratch(P, 16, (rp) => {
+        for (const r of rects) {
+          setRectF(P, rp, r);
+          P.EPDFText_RedactInRect(page, rp, true, true);
+        }
+      });
     }
   });
   info.glyphsRemoved = Math.max(0, before - charCount(P, page));
@@ -476,12 +513,14 @@ function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] 
 
 async function rgbaTo(kind: "png" | "jpeg", img: { data: Buffer; width: number; height: number }, quality: number): Promise<Uint8Array> {
   const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } }).removeAlpha();
-  return new Uint8Array(kind === "png" ? await s.png({ compressionLevel: 3 }).toBuffer() : await s.jpeg({ quality }).toBuffer());
+  // The PNG only feeds OCR: greyscale and light compression, it never reaches the output.
+  return new Uint8Array(kind === "png" ? await s.greyscale().png({ compressionLevel: 1 }).toBuffer() : await s.jpeg({ quality }).toBuffer());
 }
 
 export async function redactDocument(P: Pdfium, input: Uint8Array, requests: readonly EnginePageRequest[], opts: EngineOptions = {}): Promise<EngineResult> {
   const dpi = opts.dpi ?? 200;
   const quality = opts.jpegQuality ?? 85;
+  const minChars = opts.minChars ?? 20;
   const original = openDocument(P, input);
   if (original === "password") throw new EngineError("PDF_ENCRYPTED", "The PDF is encrypted");
   if (original === "corrupt") throw new EngineError("PDF_CORRUPT", "PDFium could not read the PDF");
@@ -490,8 +529,16 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
   try {
     if (typeof work === "string") throw new EngineError("PDF_CORRUPT", "PDFium could not read the PDF");
     const pageCount = P.FPDF_GetPageCount(work.doc);
+    const timings: Record<string, number> = { redact: 0, save: 0, check: 0, render: 0, raster: 0 };
+    let mark = performance.now();
+    const lap = (k: string) => {
+      const now = performance.now();
+      timings[k] = (timings[k] ?? 0) + now - mark;
+      mark = now;
+    };
     const pages: EnginePage[] = [];
     const rects = new Map<number, Rect[]>();
+    const clamped = new Map<number, Box[]>();
     for (const req of [...requests].sort((a, b) => a.page - b.page)) {
       if (!Number.isInteger(req.page) || req.page < 1 || req.page > pageCount) {
         throw new EngineError("REDACTION_INVALID", `Page ${req.page} does not exist: the document has ${pageCount} pages`);
@@ -501,11 +548,17 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
       try {
         const view = viewBox(P, page);
         const rotation = rotationOf(P, page);
-        const r = req.boxes.map((b) => toRect(displayedToUserSpace(b, view, rotation)));
+        const width = P.FPDF_GetPageWidthF(page);
+        const height = P.FPDF_GetPageHeightF(page);
+        const boxes = req.boxes.map((b) => clampBox(b, width, height)).filter((b): b is Box => b !== null);
+        if (!boxes.length) continue;
+        clamped.set(req.page, boxes);
+        const r = boxes.map((b) => toRect(displayedToUserSpace(b, view, rotation)));
         rects.set(req.page, r);
         const info: EnginePage = {
-          page: req.page, method: "objects", width: P.FPDF_GetPageWidthF(page), height: P.FPDF_GetPageHeightF(page), rotation, view,
-          areas: req.boxes.length, glyphsRemoved: 0, imagesPainted: 0, pathsRemoved: 0, pathsCut: 0, marksCleared: 0, imageTouched: false,
+          page: req.page, method: "objects", width, height, rotation, view,
+          areas: boxes.length, glyphsRemoved: 0, imagesPainted: 0, pathsRemoved: 0, pathsCut: 0, marksCleared: 0, imageTouched: false,
+          scan: visibleChars(P, page) < minChars,
         };
         redactPage(P, page, r, info);
         pages.push(info);
@@ -513,7 +566,9 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
         P.FPDF_ClosePage(page);
       }
     }
+    lap("redact");
     const saved = saveDocument(P, work.doc);
+    lap("save");
 
     // The proof, on the saved bytes reloaded: what a reader of the output gets.
     const check = openDocument(P, saved);
@@ -530,12 +585,16 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
         try {
           const img = imageResidue(P, page, r);
           const residue: Residue = { glyphs: glyphsUnderPage(P, page, r), pixels: img.unpainted, paths: pathsUnderPage(P, page, r) };
+          lap("check");
           if (force.has(info.page) || residue.glyphs + residue.pixels + residue.paths > 0) {
             info.method = "raster";
             info.residue = residue;
-          } else if (renderSet.has(info.page) || info.imageTouched) {
+          } else if (renderSet.has(info.page) || info.imageTouched || info.scan) {
+            // Pages whose pixels changed are OCRed (apply.ts): rendered here, from the saved output, as a
+            // reader sees them. (PDFium renders a 300 dpi scan two to four times faster than pdfjs.)
             const rgba = renderRgba(P, page, dpi);
             renders.push({ page: info.page, png: await rgbaTo("png", rgba, quality), scale: rgba.scale });
+            lap("render");
           }
         } finally {
           P.FPDF_ClosePage(page);
@@ -548,15 +607,15 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
       if (info.method !== "raster") continue;
       const page = P.FPDF_LoadPage(original.doc, info.page - 1);
       try {
-        const req = requests.find((q) => q.page === info.page)!;
-        const rgba = renderRgba(P, page, dpi, req.boxes);
+        const rgba = renderRgba(P, page, dpi, clamped.get(info.page)!);
         raster.push({ page: info.page, jpeg: await rgbaTo("jpeg", rgba, quality), width: info.width, height: info.height });
+        lap("raster");
         info.imageTouched = true;
       } finally {
         P.FPDF_ClosePage(page);
       }
     }
-    return { pdf: saved, pageCount, pages, raster, renders };
+    return { timings, pdf: saved, pageCount, pages, raster, renders };
   } finally {
     if (typeof work !== "string") work.close();
     original.close();

@@ -14,7 +14,7 @@ import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import type { OcrCheck, RedactPool } from "./apply";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import { leakedStrings, type PageSecrets } from "./geometry";
-import type { InspectRequest, SecretCount } from "./inspect";
+import type { InspectRequest, PageSecretCounts } from "./inspect";
 
 export type VerificationMethod = "textLayer" | "ocr" | "objects" | "streams" | "structure";
 
@@ -55,7 +55,13 @@ export interface VerifyOptions {
 export async function verifyRedaction(output: Uint8Array, secrets: readonly PageSecrets[], opts: VerifyOptions): Promise<Verification> {
   const engine = opts.engine ?? redactionEngine;
   const leakDetails: Leak[] = [];
-  const extracted = await opts.pool.extract(output);
+  const secretCounts: PageSecretCounts[] = secrets.map((s) => ({ page: s.page, secrets: s.strings.map((str) => ({ s: str, allowed: s.allowed[str] ?? 0 })) }));
+  // Three independent readers, on their own threads.
+  const [extracted, inspection, structureProblems] = await Promise.all([
+    opts.pool.extract(output),
+    engine.inspect(output, opts.inspect ?? [], secretCounts),
+    structureOf(output),
+  ]);
   for (const s of secrets) {
     const page = extracted.pages[s.page - 1];
     const found = page ? leakedStrings(s, page.text) : s.strings;
@@ -68,16 +74,11 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
     if (found.length) leakDetails.push({ page: o.page, method: "ocr", count: found.length });
   }
   opts.signal?.throwIfAborted();
-  const counts = new Map<string, number>();
-  for (const s of secrets) for (const str of s.strings) counts.set(str, (counts.get(str) ?? 0) + (s.allowed[str] ?? 0));
-  const secretCounts: SecretCount[] = [...counts].map(([s, allowed]) => ({ s, allowed }));
-  const inspection = await engine.inspect(output, opts.inspect ?? [], secretCounts);
   for (const p of inspection.pages) {
     const n = p.glyphs + p.pixels + p.paths;
     if (n > 0) leakDetails.push({ page: p.page, method: "objects", count: n });
   }
   if (inspection.streamLeaks > 0) leakDetails.push({ page: 0, method: "streams", count: inspection.streamLeaks });
-  const structureProblems = await structureOf(output);
   const method: VerificationMethod[] = ["textLayer"];
   if (opts.ocr?.length) method.push("ocr");
   if (opts.inspect) method.push("objects");
