@@ -7,6 +7,7 @@ import type { Finding } from "./detect/types";
 import type { DetectionConfigInput } from "./detect/config";
 import type { RedactedPage, StructureRemoved } from "./redact/apply";
 import type { Verification } from "./redact/verify";
+import type { Certificate } from "./redact/certificate";
 
 export interface RedactionOptions {
   /** Merged detection configuration (the orchestrator merges the default configuration and the job's override). */
@@ -62,6 +63,8 @@ export interface ReviewArea {
 
 export interface ReviewInput {
   areas: ReviewArea[];
+  /** Who reviewed and when (user id, ISO time), for the certificate; absent from older orchestrators. */
+  reviewer?: { id: string; at: string };
 }
 
 export interface ReportArea {
@@ -70,6 +73,9 @@ export interface ReportArea {
   label: string;
   source: "detection" | "manual";
   findingId?: string;
+  /** Recogniser and score of a detection area. */
+  detector?: string;
+  score?: number;
 }
 
 /** The `report` file: what was removed where; never any text of the document. */
@@ -83,6 +89,8 @@ export interface RedactionReport {
   untouchedPages: number[];
   removed: StructureRemoved;
   verification: VerificationRecord;
+  /** Signed redaction certificate (hashes, areas, review, verification); check with `docmill verify-certificate`. */
+  certificate: Certificate;
 }
 
 export interface VerificationRecord extends Verification {
