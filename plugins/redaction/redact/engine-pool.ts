@@ -1,10 +1,10 @@
 /**
  * The redaction engine's own thread pool: PDFium, pdf-lib's rewrite and the output inspection run off the
  * event loop (a worker's event loop must keep renewing its job lease), each thread with PDFium loaded once.
- * Threads: DOCMILL_REDACT_THREADS, else min(2, cores). Idle threads are kept 10 minutes (warm PDFium).
+ * Threads: DOCMILL_REDACT_THREADS, else 1 (each thread holds its own PDFium heap, which WebAssembly never
+ * gives back; the PDF engine pool already runs pdfjs and OCR beside it). Idle threads are kept 10 minutes.
  */
 import { existsSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import type { EngineOptions, EnginePageRequest, EngineResult } from "./engine";
@@ -25,7 +25,7 @@ export function redactThreads(env: NodeJS.ProcessEnv = process.env): number {
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`DOCMILL_REDACT_THREADS must be an integer from 1 to 64, got "${raw}"`);
     return n;
   }
-  return Math.max(1, Math.min(2, os.availableParallelism()));
+  return 1;
 }
 
 function unwrap<T>(o: EngineOutcome<T>): T {
