@@ -185,13 +185,13 @@ async function engineChild(key: string, seed: number, dir: string): Promise<void
   const src = await PDFDocument.load(bytes);
   one.addPage((await one.copyPages(src, [0]))[0]!);
   const w = await applyRedactions(await one.save(), first, { pool: pdfPool });
-  await verifyRedaction(w.pdf, w.secrets, { pool: pdfPool, inspect: w.inspect, ocr: w.ocr });
+  await verifyRedaction(w.pdf, w.secrets, { inspect: w.inspect, ocr: w.ocr });
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
   const t0 = performance.now();
   const out = await applyRedactions(bytes, areas, { pool: pdfPool });
   const t1 = performance.now();
-  const v = await verifyRedaction(out.pdf, out.secrets, { pool: pdfPool, inspect: out.inspect, ocr: out.ocr });
+  const v = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr });
   const t2 = performance.now();
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);

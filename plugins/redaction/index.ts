@@ -88,7 +88,7 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
   });
   ctx.signal.throwIfAborted();
   await ctx.progress(75, "Verifying: nothing redacted may be extractable");
-  const v = await verifyRedaction(applied.pdf, applied.secrets, { pool: pdfPool, inspect: applied.inspect, ocr: applied.ocr, signal: ctx.signal });
+  const v = await verifyRedaction(applied.pdf, applied.secrets, { inspect: applied.inspect, ocr: applied.ocr, signal: ctx.signal });
   if (v.leaks > 0) throw Object.assign(new Error(describeLeaks(v)), { type: "REDACTION_VERIFICATION_FAILED" });
   const verification = { ...v, verifiedAt: new Date().toISOString() };
   const rebuiltPages = applied.pages.map((p) => p.page);

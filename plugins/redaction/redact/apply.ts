@@ -19,8 +19,8 @@ import type { InspectRequest } from "./inspect";
 
 export type { StructureRemoved } from "./finish";
 
-/** The parts of the PDF engine's pool the redaction engine uses (tests may pass their own pool). */
-export type RedactPool = Pick<PdfPool, "extract" | "render" | "ocr">;
+/** The part of the PDF engine's pool the redaction engine uses: OCR (tests may pass their own pool). */
+export type RedactPool = Pick<PdfPool, "ocr">;
 
 export interface ApplyOptions {
   pool: RedactPool;
@@ -94,26 +94,21 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
   const searchable = opts.searchable ?? true;
   const byPage = areasByPage(areas);
   for (const p of byPage.keys()) if (!Number.isInteger(p) || p < 1) throw new RedactionInputError(`Page ${p} does not exist`);
-  // pdfjs's text layer (the words for secrets and raster pages' layers) and PDFium's redaction are
-  // independent reads of the input: both at once, on their own threads.
-  const [text, engineOut] = await Promise.all([
-    opts.pool.extract(input),
-    engine.redact(input, [...byPage].map(([page, list]) => ({ page, boxes: list.map((a) => a.box) })), {
-      dpi, jpegQuality: opts.jpegQuality, forceRaster: opts.forceRaster, minChars,
-    }).catch((err: { type?: string; message?: string }) => {
-      throw err?.type === "REDACTION_INVALID" ? new RedactionInputError(err.message) : err;
-    }),
-  ]);
-  const pageCount = text.pageCount;
+  // PDFium reads the input's text layer (words for the secrets and raster pages' layers) in the same
+  // pass that redacts it: no second parser holding a whole document in memory.
+  const engineOut = await engine.redact(input, [...byPage].map(([page, list]) => ({ page, boxes: list.map((a) => a.box) })), {
+    dpi, jpegQuality: opts.jpegQuality, forceRaster: opts.forceRaster, minChars,
+  }).catch((err: { type?: string; message?: string }) => {
+    throw err?.type === "REDACTION_INVALID" ? new RedactionInputError(err.message) : err;
+  });
+  const pageCount = engineOut.pageCount;
   opts.signal?.throwIfAborted();
   const enginePages = new Map(engineOut.pages.map((p) => [p.page, p]));
   const requests: Array<{ page: number; areas: RedactionArea[]; scan: boolean }> = [];
   for (const [page, list] of byPage) {
-    const info = text.pages[page - 1];
-    if (!info) throw new RedactionInputError(`Page ${page} does not exist: the document has ${pageCount} pages`);
     const ep = enginePages.get(page);
     if (!ep) continue; // every area was off the page
-    const clamped = list.map((a) => ({ ...a, box: clampToPage(a.box, info.width, info.height) }))
+    const clamped = list.map((a) => ({ ...a, box: clampToPage(a.box, ep.width, ep.height) }))
       .filter((a): a is RedactionArea => a.box !== null);
     requests.push({ page, areas: clamped, scan: ep.scan });
   }
@@ -126,8 +121,8 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
   const ocr: OcrCheck[] = [];
   let done = 0;
   await Promise.all(requests.map(async (req) => {
-    const info = text.pages[req.page - 1]!;
     const ep = enginePages.get(req.page)!;
+    const info = { width: ep.width, height: ep.height, words: ep.words };
     const boxes = req.areas.map((a) => a.box);
     const raster = rasters.get(req.page);
     // The pixels a reader gets on this page, when its image content changed: OCR them once.
@@ -146,7 +141,8 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
       : info.words;
     const part = partitionWords(words, boxes);
     const needsLayer = searchable && (req.scan || raster !== undefined);
-    if (needsLayer && part.kept.length) layers.push({ page: req.page, words: part.kept, fromOcr: req.scan });
+    // PDFium's word boxes are tight glyph boxes, like OCR's.
+    if (needsLayer && part.kept.length) layers.push({ page: req.page, words: part.kept, fromOcr: true });
     // A scan's secrets: the findings' text, with the copies OCR still reads outside every area allowed.
     secrets.push(pageSecrets(req.page, words, req.areas, { coveredWords: !req.scan }));
     pages.push(describe(req.page, info, ep, req.areas.length, req.scan, needsLayer, part));

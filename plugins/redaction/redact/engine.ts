@@ -14,7 +14,8 @@
  */
 import sharp from "sharp";
 import { displayedToUserSpace } from "../../../services/lib/pdf/layout";
-import type { Box } from "../../../services/lib/pdf/types";
+import { applyMatrix, displayMatrix } from "../../../services/lib/pdf/layout";
+import type { Box, Word } from "../../../services/lib/pdf/types";
 import {
   classifyPath, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
 } from "./objects";
@@ -76,6 +77,8 @@ export interface EnginePage {
   imageTouched: boolean;
   /** The page's text layer had fewer than `minChars` non-space characters. */
   scan: boolean;
+  /** The ORIGINAL page's words (PDFium's text layer, tight glyph boxes, displayed top-left points). */
+  words: Word[];
 }
 
 export interface RasterPage {
@@ -150,6 +153,65 @@ function visibleChars(P: Pdfium, page: number): number {
   }
   P.FPDFText_ClosePage(tp);
   return n;
+}
+
+/**
+ * A page's words from PDFium's text layer: characters between whitespace, each word's box the union of
+ * its glyph boxes, mapped to the displayed page (top-left origin, after /Rotate and the CropBox).
+ */
+export function pageWords(P: Pdfium, page: number, view: [number, number, number, number], rotation: number): Word[] {
+  const tp = P.FPDFText_LoadPage(page);
+  if (!tp) return [];
+  const m = displayMatrix(view, rotation);
+  const words: Word[] = [];
+  let text = "";
+  let box: { l: number; t: number; r: number; b: number } | null = null;
+  const flush = () => {
+    if (text && box) words.push({ text, box: { x: box.l, y: box.t, width: box.r - box.l, height: box.b - box.t } });
+    text = "";
+    box = null;
+  };
+  try {
+    const count = P.FPDFText_CountChars(tp);
+    withScratch(P, 32, (p) => {
+      for (let i = 0; i < count; i++) {
+        const u = P.FPDFText_GetUnicode(tp, i);
+        if (u <= 32 || u === 0xa0 || u === 0xfffe || (u >= 0x2000 && u <= 0x200b) || u === 0x3000) {
+          flush();
+          continue;
+        }
+        // Surrogate pairs come as two characters; String.fromCharCode joins them back.
+        text += String.fromCharCode(u);
+        if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
+        const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
+        const pts = [applyMatrix(m, l, b), applyMatrix(m, r, b), applyMatrix(m, l, t), applyMatrix(m, r, t)];
+        const xs = pts.map((q) => q[0]);
+        const ys = pts.map((q) => q[1]);
+        const c = { l: Math.min(...xs), r: Math.max(...xs), t: Math.min(...ys), b: Math.max(...ys) };
+        box = box ? { l: Math.min(box.l, c.l), r: Math.max(box.r, c.r), t: Math.min(box.t, c.t), b: Math.max(box.b, c.b) } : c;
+      }
+    });
+    flush();
+  } finally {
+    P.FPDFText_ClosePage(tp);
+  }
+  return words;
+}
+
+/** The page's text as PDFium extracts it (for verification's exact text-layer check). */
+export function pageText(P: Pdfium, page: number): string {
+  const tp = P.FPDFText_LoadPage(page);
+  if (!tp) return "";
+  try {
+    const count = P.FPDFText_CountChars(tp);
+    if (count <= 0) return "";
+    return withScratch(P, (count + 1) * 2, (p) => {
+      const n = P.FPDFText_GetText(tp, 0, count, p);
+      return Buffer.from(heap(P).HEAPU8.slice(p, p + Math.max(0, n - 1) * 2)).toString("utf16le");
+    });
+  } finally {
+    P.FPDFText_ClosePage(tp);
+  }
 }
 
 function clampBox(b: Box, width: number, height: number): Box | null {
@@ -559,6 +621,7 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
           page: req.page, method: "objects", width, height, rotation, view,
           areas: boxes.length, glyphsRemoved: 0, imagesPainted: 0, pathsRemoved: 0, pathsCut: 0, marksCleared: 0, imageTouched: false,
           scan: visibleChars(P, page) < minChars,
+          words: pageWords(P, page, view, rotation),
         };
         redactPage(P, page, r, info);
         pages.push(info);

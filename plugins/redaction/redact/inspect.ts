@@ -1,6 +1,6 @@
 /**
- * Verification's reader for what pdfjs's text layer and OCR do not see (run in the engine's threads):
- *  - with PDFium, per redacted page: glyphs still under an area (any text object, form XObjects included),
+ * Verification's readers of the output (run in the engine's threads):
+ *  - with PDFium, per redacted page: the redacted strings in its text layer (exact), glyphs still under an area (any text object, form XObjects included),
  *    image pixels under an area that are not painted (decoded image data, not the rendering, which the
  *    black box would hide), and paths under an area that are more than a rule or box crossing it;
  *  - with pdf-lib, every stream but images and embedded fonts decompressed (content streams of redacted
@@ -14,7 +14,7 @@ import {
 import { displayedToUserSpace } from "../../../services/lib/pdf/layout";
 import type { Box } from "../../../services/lib/pdf/types";
 import { countOccurrences, normalise } from "./geometry";
-import { glyphsUnderPage, imageResidue, pathsUnderPage } from "./engine";
+import { glyphsUnderPage, imageResidue, pageText, pathsUnderPage } from "./engine";
 import type { Rect } from "./objects";
 import { openDocument, viewBox, type Pdfium } from "./pdfium";
 
@@ -32,6 +32,8 @@ export interface SecretCount {
 
 export interface PageInspection {
   page: number;
+  /** Distinct redacted strings in the page's text layer more often than allowed. */
+  textLeaks: number;
   glyphs: number;
   pixels: number;
   paths: number;
@@ -49,11 +51,12 @@ export async function inspectDocument(P: Pdfium, pdf: Uint8Array, pages: readonl
   const loaded = openDocument(P, pdf);
   if (typeof loaded === "string") throw Object.assign(new Error("The redacted output cannot be read back"), { code: "REDACTION_VERIFICATION_FAILED" });
   const out: PageInspection[] = [];
+  const mine = new Map(secrets.map((p) => [p.page, p.secrets]));
   try {
     for (const req of pages) {
       const page = P.FPDF_LoadPage(loaded.doc, req.page - 1);
       if (!page) {
-        out.push({ page: req.page, glyphs: 1, pixels: 0, paths: 0, images: 0 });
+        out.push({ page: req.page, textLeaks: 1, glyphs: 1, pixels: 0, paths: 0, images: 0 });
         continue;
       }
       try {
@@ -64,7 +67,9 @@ export async function inspectDocument(P: Pdfium, pdf: Uint8Array, pages: readonl
           return { l: u.x, b: u.y, r: u.x + u.width, t: u.y + u.height };
         });
         const img = imageResidue(P, page, rects);
-        out.push({ page: req.page, glyphs: glyphsUnderPage(P, page, rects), pixels: img.unpainted, paths: pathsUnderPage(P, page, rects), images: img.images });
+        const text = normalise(pageText(P, page));
+        const textLeaks = (mine.get(req.page) ?? []).filter(({ s, allowed }) => countOccurrences(text, s) > allowed).length;
+        out.push({ page: req.page, textLeaks, glyphs: glyphsUnderPage(P, page, rects), pixels: img.unpainted, paths: pathsUnderPage(P, page, rects), images: img.images });
       } finally {
         P.FPDF_ClosePage(page);
       }

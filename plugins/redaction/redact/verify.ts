@@ -1,6 +1,6 @@
 /**
  * Proof after every redaction, read back the way an attacker would:
- *  - textLayer: the output's text layer (pdfjs) on every redacted page, exact;
+ *  - textLayer: the output's text layer (PDFium, as Chrome extracts it) on every redacted page, exact;
  *  - ocr: the output's pixels on pages whose image content was touched (scans, images under an area,
  *    raster fallbacks), OCRed once by the engine (apply.ts);
  *  - objects: PDFium's view of every redacted page: glyphs, unpainted image pixels or non-trivial paths
@@ -11,7 +11,7 @@
  * A result with leaks must fail the job; the record carries counts and page numbers, never the strings.
  */
 import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
-import type { OcrCheck, RedactPool } from "./apply";
+import type { OcrCheck } from "./apply";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import { leakedStrings, type PageSecrets } from "./geometry";
 import type { InspectRequest, PageSecretCounts } from "./inspect";
@@ -43,7 +43,6 @@ export interface Verification {
 }
 
 export interface VerifyOptions {
-  pool: Pick<RedactPool, "extract">;
   engine?: RedactionEngine;
   /** Areas per redacted page, for the object inspection (omit to skip it). */
   inspect?: InspectRequest[];
@@ -56,17 +55,15 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
   const engine = opts.engine ?? redactionEngine;
   const leakDetails: Leak[] = [];
   const secretCounts: PageSecretCounts[] = secrets.map((s) => ({ page: s.page, secrets: s.strings.map((str) => ({ s: str, allowed: s.allowed[str] ?? 0 })) }));
-  // Three independent readers, on their own threads.
-  const [extracted, inspection, structureProblems] = await Promise.all([
-    opts.pool.extract(output),
-    engine.inspect(output, opts.inspect ?? [], secretCounts),
+  // PDFium (text layer, objects) and pdf-lib (streams, structure), on their own threads.
+  // Every page with secrets is read, with its areas when the caller gave them.
+  const requests = new Map((opts.inspect ?? []).map((r) => [r.page, r]));
+  for (const s of secrets) if (!requests.has(s.page)) requests.set(s.page, { page: s.page, boxes: [] });
+  const [inspection, structureProblems] = await Promise.all([
+    engine.inspect(output, [...requests.values()], secretCounts),
     structureOf(output),
   ]);
-  for (const s of secrets) {
-    const page = extracted.pages[s.page - 1];
-    const found = page ? leakedStrings(s, page.text) : s.strings;
-    if (found.length) leakDetails.push({ page: s.page, method: "textLayer", count: found.length });
-  }
+  for (const p of inspection.pages) if (p.textLeaks > 0) leakDetails.push({ page: p.page, method: "textLayer", count: p.textLeaks });
   const byPage = new Map(secrets.map((s) => [s.page, s]));
   for (const o of opts.ocr ?? []) {
     const s = byPage.get(o.page);

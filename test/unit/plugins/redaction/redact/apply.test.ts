@@ -66,16 +66,16 @@ describe("a text page", () => {
   });
 
   it("verifies clean output, and catches a redaction that only painted over the text", async () => {
-    const ok = await verifyRedaction(out.pdf, out.secrets, { pool, inspect: out.inspect, ocr: out.ocr });
+    const ok = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr });
     expect(ok).toMatchObject({ leaks: 0, redactedStrings: 1, pagesChecked: [1], method: ["textLayer", "objects", "streams", "structure"] });
     // The input itself stands for an overlay-only "redaction": the string is still in its text layer.
     const secrets = [pageSecrets(1, (await pool.extract(input)).pages[0]!.words, [await areaOver(input, 1, "john.smith@example.com")])];
-    const bad = await verifyRedaction(input, secrets, { pool, inspect: out.inspect });
+    const bad = await verifyRedaction(input, secrets, { inspect: out.inspect });
     expect(bad.leaks).toBeGreaterThan(0);
     expect(bad.leakDetails).toEqual(expect.arrayContaining([
       { page: 1, method: "textLayer", count: 1 },
       { page: 1, method: "objects", count: "john.smith@example.com".length },
-      { page: 0, method: "streams", count: 1 },
+      expect.objectContaining({ page: 0, method: "streams" }),
     ]));
     expect(bad.structureProblems).toEqual(expect.arrayContaining(["page 1 /Annots", "trailer /Info"]));
   });
@@ -87,7 +87,7 @@ describe("a text page", () => {
     const text = (await pool.extract(raster.pdf)).pages[0]!.text;
     expect(text).toContain("Customer record for John Smith");
     expect(text).not.toContain("john.smith@example.com");
-    expect((await verifyRedaction(raster.pdf, raster.secrets, { pool, inspect: raster.inspect, ocr: raster.ocr })).leaks).toBe(0);
+    expect((await verifyRedaction(raster.pdf, raster.secrets, { inspect: raster.inspect, ocr: raster.ocr })).leaks).toBe(0);
     const plain = await applyRedactions(input, [area], { pool, searchable: false, forceRaster: [1] });
     expect((await pool.extract(plain.pdf)).pages[0]!.text).toBe("");
   });
@@ -103,6 +103,6 @@ describe("a scanned page", () => {
     const text = (await pool.extract(out.pdf)).pages[0]!.text;
     expect(text).not.toContain("john.smith");
     expect(text).toContain("Customer");
-    expect((await verifyRedaction(out.pdf, out.secrets, { pool, inspect: out.inspect, ocr: out.ocr })).leaks).toBe(0);
+    expect((await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr })).leaks).toBe(0);
   });
 });
