@@ -16,7 +16,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -175,10 +175,11 @@ interface EngineFigures {
 
 /** Child mode: one scenario through the engine, warm, and the process's peak RSS. */
 async function engineChild(key: string, seed: number, dir: string): Promise<void> {
-  const s = SCENARIOS[key]!;
-  const { bytes, areas } = await corpus(s, seed);
-  writeFileSync(path.join(dir, `${key}.pdf`), bytes);
-  writeFileSync(path.join(dir, `${key}.areas.json`), JSON.stringify(areas.map((a) => ({ page: a.page, ...a.box }))));
+  // The corpus and its areas were made by the parent (areas come from pdfjs, as detection's do): this
+  // process only redacts, so its RSS is the engine's.
+  void seed;
+  const bytes = new Uint8Array(readFileSync(path.join(dir, `${key}.pdf`)));
+  const areas = JSON.parse(readFileSync(path.join(dir, `${key}.full.json`), "utf8")) as RedactionArea[];
   // Warm-up on one page: PDFium instantiates and the OCR workers start once per thread.
   const first = areas.filter((a) => a.page === 1);
   const one = await PDFDocument.create();
@@ -323,6 +324,10 @@ async function main() {
     const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`.padStart(9);
     for (const key of ["a", "b", "c"]) {
       const s = SCENARIOS[key]!;
+      const made = await corpus(s, seed);
+      writeFileSync(path.join(dir, `${key}.pdf`), made.bytes);
+      writeFileSync(path.join(dir, `${key}.full.json`), JSON.stringify(made.areas));
+      writeFileSync(path.join(dir, `${key}.areas.json`), JSON.stringify(made.areas.map((a) => ({ page: a.page, ...a.box }))));
       const d = await child(key, seed, dir);
       const m = "python" in py ? await pymupdfRun(py.python, dir, key) : undefined;
       console.log(`\n${s.name}   (load average ${load()})`);
