@@ -134,32 +134,32 @@ function setRectF(P: Pdfium, ptr: number, r: Rect): void {
   f[ptr / 4 + 3] = r.b;
 }
 
-function charCount(P: Pdfium, page: number): number {
-  const tp = P.FPDFText_LoadPage(page);
-  if (!tp) return 0;
-  const n = P.FPDFText_CountChars(tp);
-  P.FPDFText_ClosePage(tp);
-  return Math.max(0, n);
-}
-
-function visibleChars(P: Pdfium, page: number): number {
-  const tp = P.FPDFText_LoadPage(page);
-  if (!tp) return 0;
-  let n = 0;
-  const count = P.FPDFText_CountChars(tp);
-  for (let i = 0; i < count; i++) {
-    const u = P.FPDFText_GetUnicode(tp, i);
-    if (u > 32 && u !== 0xfffe && u !== 0xa0) n++;
-  }
-  P.FPDFText_ClosePage(tp);
-  return n;
-}
-
 /**
  * A page's words from PDFium's text layer: characters between whitespace, each word's box the union of
  * its glyph boxes, mapped to the displayed page (top-left origin, after /Rotate and the CropBox).
  */
-export function pageWords(P: Pdfium, page: number, view: [number, number, number, number], rotation: number): Word[] {
+export interface PageTextLayer {
+  words: Word[];
+  /** Non-space characters (a page with few is a scan). */
+  visible: number;
+  /** Glyphs under the areas (`rects`, user space): what redaction removes. */
+  covered: number;
+}
+
+/** One pass over the ORIGINAL page's text layer: its words, its size, the glyphs the areas take. */
+export function readTextLayer(P: Pdfium, page: number, view: [number, number, number, number], rotation: number, rects: readonly Rect[]): PageTextLayer {
+  let visible = 0;
+  let covered = 0;
+  const words = pageWords(P, page, view, rotation, (g) => {
+    visible++;
+    if (glyphCovered(g, rects)) covered++;
+  });
+  return { words, visible, covered };
+}
+
+export function pageWords(
+  P: Pdfium, page: number, view: [number, number, number, number], rotation: number, onGlyph?: (g: Rect) => void,
+): Word[] {
   const tp = P.FPDFText_LoadPage(page);
   if (!tp) return [];
   const m = displayMatrix(view, rotation);
@@ -184,6 +184,7 @@ export function pageWords(P: Pdfium, page: number, view: [number, number, number
         text += String.fromCharCode(u);
         if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
         const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
+        onGlyph?.({ l, r, b, t });
         const pts = [applyMatrix(m, l, b), applyMatrix(m, r, b), applyMatrix(m, l, t), applyMatrix(m, r, t)];
         const xs = pts.map((q) => q[0]);
         const ys = pts.map((q) => q[1]);
@@ -490,7 +491,6 @@ function imagesUnder(P: Pdfium, page: number, rects: readonly Rect[]): number {
 
 /** The object-level pass on one loaded page. */
 function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: EnginePage): void {
-  const before = charCount(P, page);
   info.imagesPainted = imagesUnder(P, page, rects);
   info.imageTouched = info.imagesPainted > 0;
   // All areas of the page in one call: an image under several areas is decoded, painted and re-encoded
@@ -511,7 +511,6 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
       });
     }
   });
-  info.glyphsRemoved = Math.max(0, before - charCount(P, page));
 
   // Paths: top-level ones are removed or cut here (the black boxes PDFium drew, equal to an area, stay);
   // what is left inside forms is found by the check.
@@ -620,9 +619,13 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
         const info: EnginePage = {
           page: req.page, method: "objects", width, height, rotation, view,
           areas: boxes.length, glyphsRemoved: 0, imagesPainted: 0, pathsRemoved: 0, pathsCut: 0, marksCleared: 0, imageTouched: false,
-          scan: visibleChars(P, page) < minChars,
-          words: pageWords(P, page, view, rotation),
+          scan: false,
+          words: [],
         };
+        const layer = readTextLayer(P, page, view, rotation, r);
+        info.scan = layer.visible < minChars;
+        info.words = layer.words;
+        info.glyphsRemoved = layer.covered;
         redactPage(P, page, r, info);
         pages.push(info);
       } finally {
