@@ -6,6 +6,8 @@
  *                                         run a processor worker hosting plugins
  *   docmill run <plugin> <in.pdf> [--out FILE] [--option k=v ...] [--json]
  *                                         run one plugin on a local file: no server, database or NATS
+ *   docmill verify-certificate <report.json> <redacted.pdf> [--original FILE] [--key public.jwk]
+ *                                         check a redaction report's signed certificate offline
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -18,6 +20,8 @@ const USAGE = `Usage:
   docmill worker [--plugins tagging,redaction] [--concurrency N]
   docmill run <plugin> <in.pdf> [--out FILE] [--option key=value ...] [--json]
   docmill plugins
+  docmill verify-certificate <report.json> <redacted.pdf> [--original original.pdf] [--key public.jwk]
+  docmill verify-certificate --public-key | --generate-key
   docmill healthcheck          (exit 0 while this container's broker is alive; needs DOCMILL_HEARTBEAT_FILE)`;
 
 async function startServices(names: string[]): Promise<void> {
@@ -98,6 +102,12 @@ async function main(argv: string[]): Promise<void> {
     case "run": {
       const { runCommand } = loadCli();
       process.exitCode = await runCommand(rest);
+      return;
+    }
+    case "verify-certificate": {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { verifyCertificateCommand } = require("../plugins/redaction/redact/certificate-cli") as typeof import("../plugins/redaction/redact/certificate-cli");
+      process.exitCode = await verifyCertificateCommand(rest);
       return;
     }
     case "healthcheck":

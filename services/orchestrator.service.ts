@@ -210,7 +210,7 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
         if (!claimed) conflict("redactionInProgress");
         let resumed: JobView;
         try {
-          resumed = await this.broker.call<JobView, unknown>("jobs.resume", { id, point: "readyForReview", input: { areas: plan.areas } });
+          resumed = await this.broker.call<JobView, unknown>("jobs.resume", { id, point: "readyForReview", input: { areas: plan.areas, reviewer: { id: user.id, at: (claimed?.reviewedAt ?? new Date()).toISOString() } } });
         } catch (err) {
           await this.Job.updateOne({ _id: id, reviewedBy: user.id }, { $set: { reviewedAt: null, reviewedBy: null, review: null } });
           throw err;

@@ -3,9 +3,10 @@
  *
  *   1st run  detection: text layer per page (pdfjs), OCR of pages without one (render + sharp + tesseract.js),
  *            recognisers (detect/), `detections` JSON output, pause at "readyForReview".
- *   resume   redaction with the reviewer's areas (ReviewInput): pages with areas rebuilt as images with the
- *            areas painted and an invisible layer of the remaining words (redact/apply.ts), verification
- *            (redact/verify.ts) failing the job on any leak, then `redactedPdf` and `report` outputs.
+ *   resume   redaction with the reviewer's areas (ReviewInput): object-level redaction of the pages with areas
+ *            (glyphs, image pixels, paths under the areas removed; raster only as a per-page fallback;
+ *            redact/apply.ts), verification (redact/verify.ts) failing the job on any leak, then
+ *            `redactedPdf` and `report` outputs.
  *
  * Heavy work runs on the PDF engine's thread pool, so a worker's event loop keeps its lease alive.
  */
@@ -13,6 +14,7 @@ import { pdfPool } from "../../services/lib/pdf/pool";
 import { definePlugin, type RunContext } from "../../services/lib/plugins/manifest";
 import { BUILT_IN_LABELS, detect, resolveDetectionConfig, type PageInput } from "./detect";
 import { applyRedactions } from "./redact/apply";
+import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
 import type { RedactionArea } from "./redact/geometry";
 import { describeLeaks, verifyRedaction } from "./redact/verify";
 import {
@@ -65,6 +67,7 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
   const detection = ctx.resume!.result as DetectionResult;
   const review = (ctx.resume!.input ?? { areas: [] }) as ReviewInput;
   const texts = new Map(detection.findings.map((f) => [f.id, f.text]));
+  const found = new Map(detection.findings.map((f) => [f.id, { detector: f.recognizer, score: f.score }]));
   const areas: RedactionArea[] = (review.areas ?? []).map((a) => ({
     page: a.page,
     box: { x: a.x, y: a.y, width: a.width, height: a.height },
@@ -81,24 +84,41 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
     searchable: ctx.options.searchable,
     lang: ctx.options.ocrLanguages,
     signal: ctx.signal,
-    onPage: (done) => ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Rebuilt ${done} of ${pageTotal} pages`),
+    onPage: (done) => ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Redacted ${done} of ${pageTotal} pages`),
   });
   ctx.signal.throwIfAborted();
   await ctx.progress(75, "Verifying: nothing redacted may be extractable");
-  const v = await verifyRedaction(applied.pdf, applied.secrets, { pool: pdfPool, lang: ctx.options.ocrLanguages, dpi: ctx.options.dpi, signal: ctx.signal });
+  const v = await verifyRedaction(applied.pdf, applied.secrets, { inspect: applied.inspect, ocr: applied.ocr, signal: ctx.signal });
   if (v.leaks > 0) throw Object.assign(new Error(describeLeaks(v)), { type: "REDACTION_VERIFICATION_FAILED" });
   const verification = { ...v, verifiedAt: new Date().toISOString() };
-  const rebuiltPages = applied.rebuilt.map((p) => p.page);
+  const rebuiltPages = applied.pages.map((p) => p.page);
+  const reportAreas = areas.map((a) => ({
+    page: a.page, box: a.box, label: a.label, source: a.source,
+    ...(a.findingId ? { findingId: a.findingId, ...found.get(a.findingId) } : {}),
+  }));
+  const certificate = await signCertificate({
+    type: CERTIFICATE_TYPE,
+    jobId: ctx.jobId,
+    issuedAt: new Date().toISOString(),
+    original: { sha256: sha256(bytes), bytes: bytes.length },
+    redacted: { sha256: sha256(applied.pdf), bytes: applied.pdf.length },
+    pageCount: applied.pageCount,
+    areas: reportAreas.map(({ findingId: _id, ...a }) => a),
+    pages: applied.pages.map((p) => ({ page: p.page, method: p.method })),
+    review: { reviewer: review.reviewer?.id ?? null, reviewedAt: review.reviewer?.at ?? null },
+    verification: { result: "passed", methods: v.method, redactedStrings: v.redactedStrings, leaks: v.leaks, verifiedAt: verification.verifiedAt },
+  }, await signingKey());
   const report: RedactionReport = {
     jobId: ctx.jobId,
     fileName: ctx.input.filename,
     pageCount: applied.pageCount,
     coordinates: COORDINATES,
-    areas: areas.map((a) => ({ page: a.page, box: a.box, label: a.label, source: a.source, ...(a.findingId ? { findingId: a.findingId } : {}) })),
-    pages: applied.rebuilt,
+    areas: reportAreas,
+    pages: applied.pages,
     untouchedPages: Array.from({ length: applied.pageCount }, (_, i) => i + 1).filter((p) => !rebuiltPages.includes(p)),
     removed: applied.removed,
     verification,
+    certificate,
   };
   await ctx.progress(95, "Storing the redacted PDF");
   await ctx.writeOutput("redactedPdf", Buffer.from(applied.pdf), { contentType: "application/pdf", filename: `${baseName(ctx.input.filename)}.redacted.pdf` });

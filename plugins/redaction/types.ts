@@ -5,17 +5,18 @@
  */
 import type { Finding } from "./detect/types";
 import type { DetectionConfigInput } from "./detect/config";
-import type { RebuiltPage, StructureRemoved } from "./redact/apply";
+import type { RedactedPage, StructureRemoved } from "./redact/apply";
 import type { Verification } from "./redact/verify";
+import type { Certificate } from "./redact/certificate";
 
 export interface RedactionOptions {
   /** Merged detection configuration (the orchestrator merges the default configuration and the job's override). */
   detection: DetectionConfigInput;
   /** Tesseract languages for scanned pages. */
   ocrLanguages: string[];
-  /** Invisible text layer of the unredacted words on rebuilt pages. */
+  /** Invisible text layer of the unredacted words on redacted scans and raster fallback pages. */
   searchable: boolean;
-  /** Resolution of rebuilt pages. */
+  /** Resolution of raster fallback pages and of the OCR of redacted scans. */
   dpi: number;
   /** Resolution scanned pages are OCRed at during detection. */
   ocrDpi: number;
@@ -62,6 +63,8 @@ export interface ReviewArea {
 
 export interface ReviewInput {
   areas: ReviewArea[];
+  /** Who reviewed and when (user id, ISO time), for the certificate; absent from older orchestrators. */
+  reviewer?: { id: string; at: string };
 }
 
 export interface ReportArea {
@@ -70,6 +73,9 @@ export interface ReportArea {
   label: string;
   source: "detection" | "manual";
   findingId?: string;
+  /** Recogniser and score of a detection area. */
+  detector?: string;
+  score?: number;
 }
 
 /** The `report` file: what was removed where; never any text of the document. */
@@ -79,10 +85,12 @@ export interface RedactionReport {
   pageCount: number;
   coordinates: typeof COORDINATES;
   areas: ReportArea[];
-  pages: RebuiltPage[];
+  pages: RedactedPage[];
   untouchedPages: number[];
   removed: StructureRemoved;
   verification: VerificationRecord;
+  /** Signed redaction certificate (hashes, areas, review, verification); check with `docmill verify-certificate`. */
+  certificate: Certificate;
 }
 
 export interface VerificationRecord extends Verification {

@@ -98,14 +98,16 @@ export function partitionWords<W extends WordLike>(words: readonly W[], areas: r
 
 /**
  * What must not be extractable from a page after redaction: the text of every accepted finding and every
- * word an area covers for the most part, each with the number of copies that legitimately stay (found in
+ * word (of the original page) an area covers for the most part, each with the number of copies that legitimately stay (found in
  * the words no area touches: the reviewer rejected that occurrence, or a hand-drawn box covered only one).
  */
-export function pageSecrets(page: number, words: readonly WordLike[], areas: readonly RedactionArea[]): PageSecrets {
+export function pageSecrets(page: number, words: readonly WordLike[], areas: readonly RedactionArea[], opts: { coveredWords?: boolean } = {}): PageSecrets {
   const boxes = areas.map((a) => a.box);
   const raw = new Set<string>();
   for (const a of areas) if (a.text) raw.add(normalise(a.text));
-  for (const w of words) if (coveredShare(w.box, boxes) >= SECRET_WORD_OVERLAP) raw.add(normalise(w.text));
+  // Words of the ORIGINAL page under an area are secrets too; words read on the redacted output are not
+  // (a scan's words come from the OCR of the output, where only the copies left outside count).
+  if (opts.coveredWords ?? true) for (const w of words) if (coveredShare(w.box, boxes) >= SECRET_WORD_OVERLAP) raw.add(normalise(w.text));
   const { kept } = partitionWords(words, boxes);
   const visible = kept.map((w) => normalise(w.text)).join("");
   const strings: string[] = [];

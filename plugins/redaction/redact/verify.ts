@@ -1,19 +1,27 @@
 /**
- * Proof after every redaction: the output is read back the way an attacker would (its text layer with
- * pdfjs, the rebuilt pages' pixels with OCR, its structure with pdf-lib) and every redacted string is
- * looked for on its page. A result with leaks must fail the job; the verification record never carries
- * the strings themselves, only counts and page numbers.
+ * Proof after every redaction, read back the way an attacker would:
+ *  - textLayer: the output's text layer (PDFium, as Chrome extracts it) on every redacted page, exact;
+ *  - ocr: the output's pixels on pages whose image content was touched (scans, images under an area,
+ *    raster fallbacks), OCRed once by the engine (apply.ts);
+ *  - objects: PDFium's view of every redacted page: glyphs, unpainted image pixels or non-trivial paths
+ *    still under an area (inspect.ts);
+ *  - streams: every decompressed content stream, form XObject, metadata stream and string object
+ *    (annotations, Info, names) searched for every redacted string;
+ *  - structure: no catalog or page entry that carries text outside the page content.
+ * A result with leaks must fail the job; the record carries counts and page numbers, never the strings.
  */
-import { PDFDocument, PDFName } from "pdf-lib";
-import type { RedactPool } from "./apply";
+import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
+import type { OcrCheck } from "./apply";
+import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import { leakedStrings, type PageSecrets } from "./geometry";
+import type { InspectRequest, PageSecretCounts } from "./inspect";
 
-export type VerificationMethod = "textLayer" | "ocr" | "structure";
+export type VerificationMethod = "textLayer" | "ocr" | "objects" | "streams" | "structure";
 
 export interface Leak {
   page: number;
   method: VerificationMethod;
-  /** How many distinct redacted strings were found (never the strings). */
+  /** How many distinct redacted strings (or residues, for "objects") were found (never the strings). */
   count: number;
 }
 
@@ -24,6 +32,10 @@ export interface Verification {
   /** Covered words too short to check reliably. */
   unchecked: number;
   pagesChecked: number[];
+  /** Pages whose pixels were OCRed (their image content was touched). */
+  pagesOcr: number[];
+  /** Decompressed streams searched. */
+  streamsScanned: number;
   leaks: number;
   leakDetails: Leak[];
   /** Structure problems found (names of the entries still present); empty when clean. */
@@ -31,41 +43,50 @@ export interface Verification {
 }
 
 export interface VerifyOptions {
-  pool: RedactPool;
-  /** OCR the rebuilt pages too (default true). */
-  ocr?: boolean;
-  dpi?: number;
-  lang?: string | string[];
+  engine?: RedactionEngine;
+  /** Areas per redacted page, for the object inspection (omit to skip it). */
+  inspect?: InspectRequest[];
+  /** OCR of the output's touched pages (from applyRedactions). */
+  ocr?: OcrCheck[];
   signal?: AbortSignal;
 }
 
 export async function verifyRedaction(output: Uint8Array, secrets: readonly PageSecrets[], opts: VerifyOptions): Promise<Verification> {
-  const useOcr = opts.ocr ?? true;
+  const engine = opts.engine ?? redactionEngine;
   const leakDetails: Leak[] = [];
-  const extracted = await opts.pool.extract(output);
-  for (const s of secrets) {
-    const page = extracted.pages[s.page - 1];
-    const found = page ? leakedStrings(s, page.text) : s.strings;
-    if (found.length) leakDetails.push({ page: s.page, method: "textLayer", count: found.length });
+  const secretCounts: PageSecretCounts[] = secrets.map((s) => ({ page: s.page, secrets: s.strings.map((str) => ({ s: str, allowed: s.allowed[str] ?? 0 })) }));
+  // PDFium (text layer, objects) and pdf-lib (streams, structure), on their own threads.
+  // Every page with secrets is read, with its areas when the caller gave them.
+  const requests = new Map((opts.inspect ?? []).map((r) => [r.page, r]));
+  for (const s of secrets) if (!requests.has(s.page)) requests.set(s.page, { page: s.page, boxes: [] });
+  const [inspection, structureProblems] = await Promise.all([
+    engine.inspect(output, [...requests.values()], secretCounts),
+    structureOf(output),
+  ]);
+  for (const p of inspection.pages) if (p.textLeaks > 0) leakDetails.push({ page: p.page, method: "textLayer", count: p.textLeaks });
+  const byPage = new Map(secrets.map((s) => [s.page, s]));
+  for (const o of opts.ocr ?? []) {
+    const s = byPage.get(o.page);
+    const found = s ? leakedStrings(s, o.text) : [];
+    if (found.length) leakDetails.push({ page: o.page, method: "ocr", count: found.length });
   }
-  if (useOcr) {
-    for (const s of secrets) {
-      opts.signal?.throwIfAborted();
-      if (!s.strings.length) continue;
-      const info = extracted.pages[s.page - 1]!;
-      const { png } = await opts.pool.render(output, s.page, { dpi: opts.dpi ?? 200 });
-      const ocr = await opts.pool.ocr(png, { lang: opts.lang, pageWidthPt: info.width, pageHeightPt: info.height });
-      const found = leakedStrings(s, ocr.text);
-      if (found.length) leakDetails.push({ page: s.page, method: "ocr", count: found.length });
-    }
+  opts.signal?.throwIfAborted();
+  for (const p of inspection.pages) {
+    const n = p.glyphs + p.pixels + p.paths;
+    if (n > 0) leakDetails.push({ page: p.page, method: "objects", count: n });
   }
-  const structureProblems = await structureOf(output);
-  const redactedStrings = secrets.reduce((n, s) => n + s.strings.length, 0);
+  if (inspection.streamLeaks > 0) leakDetails.push({ page: 0, method: "streams", count: inspection.streamLeaks });
+  const method: VerificationMethod[] = ["textLayer"];
+  if (opts.ocr?.length) method.push("ocr");
+  if (opts.inspect) method.push("objects");
+  method.push("streams", "structure");
   return {
-    method: useOcr ? ["textLayer", "ocr", "structure"] : ["textLayer", "structure"],
-    redactedStrings,
+    method,
+    redactedStrings: secrets.reduce((n, s) => n + s.strings.length, 0),
     unchecked: secrets.reduce((n, s) => n + s.unchecked, 0),
     pagesChecked: secrets.map((s) => s.page),
+    pagesOcr: (opts.ocr ?? []).map((o) => o.page),
+    streamsScanned: inspection.streamsScanned,
     leaks: leakDetails.reduce((n, l) => n + l.count, 0) + structureProblems.length,
     leakDetails,
     structureProblems,
@@ -79,6 +100,9 @@ async function structureOf(output: Uint8Array): Promise<string[]> {
   for (const k of ["Metadata", "AcroForm", "Names", "OpenAction", "AA", "Outlines", "StructTreeRoot"]) {
     if (doc.catalog.has(PDFName.of(k))) problems.push(`catalog /${k}`);
   }
+  // The engine writes an Info dictionary with its Producer only; anything else came from the input.
+  const info = doc.context.lookup(doc.context.trailerInfo.Info);
+  if (info instanceof PDFDict && info.keys().some((k) => k.decodeText() !== "Producer")) problems.push("trailer /Info");
   doc.getPages().forEach((p, i) => {
     // An empty /Annots array carries nothing (pdf-lib writes one on new pages).
     if ((p.node.Annots()?.size() ?? 0) > 0) problems.push(`page ${i + 1} /Annots`);
@@ -89,7 +113,7 @@ async function structureOf(output: Uint8Array): Promise<string[]> {
 
 /** A sentence for a failed verification: pages and methods, never the strings. */
 export function describeLeaks(v: Verification): string {
-  const parts = v.leakDetails.map((l) => `page ${l.page} (${l.method}: ${l.count})`);
+  const parts = v.leakDetails.map((l) => (l.page ? `page ${l.page} (${l.method}: ${l.count})` : `${l.method} (${l.count})`));
   if (v.structureProblems.length) parts.push(`structure (${v.structureProblems.join(", ")})`);
   return `Verification found redacted content still extractable from the output on ${parts.join(", ")}; the redacted PDF was not released`;
 }

@@ -11,6 +11,7 @@ import { pdfPool } from "../../../services/lib/pdf/pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
 import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
+import { signingKey, verifyCertificate } from "../../../plugins/redaction/redact/certificate";
 import { ADMIN, client, withDb } from "../../integration/auth/helpers";
 
 jest.setTimeout(300_000);
@@ -160,7 +161,7 @@ describe("the review flow with an API key", () => {
 
   it("finishes with a verification record and a redacted PDF where nothing redacted is extractable", async () => {
     const job = await waitFor(jobId, key1, ["finished"]);
-    expect(job.verification).toMatchObject({ method: ["textLayer", "ocr", "structure"], leaks: 0 });
+    expect(job.verification).toMatchObject({ method: ["textLayer", "objects", "streams", "structure"], leaks: 0 });
     expect(job.verification.redactedStrings).toBeGreaterThan(5);
     expect(job.verification.verifiedAt).toBeTruthy();
     const out = await download(jobId, "redactedPdf", key1);
@@ -201,6 +202,18 @@ describe("the review flow with an API key", () => {
     expect(report.removed).toMatchObject({ infoDictionary: true, annotations: 1 });
     expect(report.verification.leaks).toBe(0);
     for (const f of findings) expect(raw).not.toContain(f.text);
+    // The signed certificate inside it: the reviewer, every area with its detector, and a signature
+    // that holds for the downloaded PDF and breaks when one byte of it changes.
+    const cert = report.certificate;
+    expect(cert).toMatchObject({ type: "docmill.redaction-certificate/v1", jobId, review: { reviewer: user1 }, verification: { result: "passed", leaks: 0 } });
+    expect(cert.pages).toEqual([{ page: 1, method: "objects" }]);
+    expect(cert.areas.find((a: { source: string }) => a.source === "detection")).toMatchObject({ detector: expect.any(String), score: expect.any(Number) });
+    const pdf = (await download(jobId, "redactedPdf", key1)).bytes;
+    const publicJwk = (await signingKey()).publicJwk;
+    expect(await verifyCertificate(cert, publicJwk, pdf, original)).toMatchObject({ ok: true });
+    const changed = new Uint8Array(pdf);
+    changed[changed.length - 10] ^= 1;
+    expect(await verifyCertificate(cert, publicJwk, changed)).toMatchObject({ ok: false, reason: "redacted-hash" });
   });
 
   it("refuses a redaction on a finished job (409) and lists jobs by status, case-insensitively", async () => {

@@ -6,12 +6,16 @@ import { createPdfPool } from "../../../../../services/lib/pdf/pool";
 import { applyRedactions } from "../../../../../plugins/redaction/redact/apply";
 import { pageSecrets, type RedactionArea } from "../../../../../plugins/redaction/redact/geometry";
 import { verifyRedaction } from "../../../../../plugins/redaction/redact/verify";
+import { redactionEngine } from "../../../../../plugins/redaction/redact/engine-pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../../../fixtures/redaction-corpus";
 import { scannedPdf } from "../../../../support/pdf-fixtures";
 
 jest.setTimeout(120_000);
 const pool = createPdfPool({ threads: 1 });
-afterAll(() => pool.close());
+afterAll(async () => {
+  await pool.close();
+  await redactionEngine.close();
+});
 
 function contentOf(page: PDFPage): Buffer {
   const c = page.node.Contents();
@@ -41,10 +45,10 @@ describe("a text page", () => {
     expect(ocr.text).toContain("Customer record");
   });
 
-  it("keeps the other words of the rebuilt page searchable", async () => {
+  it("keeps the other words of the redacted page as real text", async () => {
     const page = (await pool.extract(out.pdf)).pages[0]!.text;
     for (const s of ["Customer record for John Smith", "Email:", "GB82 WEST 1234 5698 7654 32", "lazy dog."]) expect(page).toContain(s);
-    expect(out.rebuilt).toEqual([expect.objectContaining({ page: 1, textSource: "textLayer", droppedWords: 1 })]);
+    expect(out.pages).toEqual([expect.objectContaining({ page: 1, method: "objects", textSource: "original", droppedWords: 1 })]);
   });
 
   it("copies the untouched page with byte-identical content", async () => {
@@ -62,18 +66,29 @@ describe("a text page", () => {
   });
 
   it("verifies clean output, and catches a redaction that only painted over the text", async () => {
-    const ok = await verifyRedaction(out.pdf, out.secrets, { pool });
-    expect(ok).toMatchObject({ leaks: 0, redactedStrings: 1, pagesChecked: [1] });
+    const ok = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr });
+    expect(ok).toMatchObject({ leaks: 0, redactedStrings: 1, pagesChecked: [1], method: ["textLayer", "objects", "streams", "structure"] });
     // The input itself stands for an overlay-only "redaction": the string is still in its text layer.
     const secrets = [pageSecrets(1, (await pool.extract(input)).pages[0]!.words, [await areaOver(input, 1, "john.smith@example.com")])];
-    const bad = await verifyRedaction(input, secrets, { pool, ocr: false });
+    const bad = await verifyRedaction(input, secrets, { inspect: out.inspect });
     expect(bad.leaks).toBeGreaterThan(0);
-    expect(bad.leakDetails).toEqual(expect.arrayContaining([{ page: 1, method: "textLayer", count: 1 }]));
-    expect(bad.structureProblems).toEqual(["page 1 /Annots"]);
+    expect(bad.leakDetails).toEqual(expect.arrayContaining([
+      { page: 1, method: "textLayer", count: 1 },
+      { page: 1, method: "objects", count: "john.smith@example.com".length },
+      expect.objectContaining({ page: 0, method: "streams" }),
+    ]));
+    expect(bad.structureProblems).toEqual(expect.arrayContaining(["page 1 /Annots", "trailer /Info"]));
   });
 
-  it("leaves rebuilt pages without text when the searchable layer is off", async () => {
-    const plain = await applyRedactions(input, [await areaOver(input, 1, "john.smith@example.com")], { pool, searchable: false });
+  it("gives a raster fallback page the invisible layer of the words left, or none when searchable is off", async () => {
+    const area = await areaOver(input, 1, "john.smith@example.com");
+    const raster = await applyRedactions(input, [area], { pool, forceRaster: [1] });
+    expect(raster.pages[0]).toMatchObject({ method: "raster", textSource: "textLayer", droppedWords: 1 });
+    const text = (await pool.extract(raster.pdf)).pages[0]!.text;
+    expect(text).toContain("Customer record for John Smith");
+    expect(text).not.toContain("john.smith@example.com");
+    expect((await verifyRedaction(raster.pdf, raster.secrets, { inspect: raster.inspect, ocr: raster.ocr })).leaks).toBe(0);
+    const plain = await applyRedactions(input, [area], { pool, searchable: false, forceRaster: [1] });
     expect((await pool.extract(plain.pdf)).pages[0]!.text).toBe("");
   });
 });
@@ -84,10 +99,10 @@ describe("a scanned page", () => {
     const words = (await pool.extractWithOcr(input)).pages[0]!.words;
     const email = words.find((w) => w.text.includes("john.smith"))!;
     const out = await applyRedactions(input, [{ page: 1, box: email.box, label: "EMAIL_ADDRESS", source: "detection", text: "john.smith@example.com" }], { pool });
-    expect(out.rebuilt[0]).toMatchObject({ textSource: "ocr" });
+    expect(out.pages[0]).toMatchObject({ method: "objects", kind: "scan", textSource: "ocr", imagesPainted: 1 });
     const text = (await pool.extract(out.pdf)).pages[0]!.text;
     expect(text).not.toContain("john.smith");
     expect(text).toContain("Customer");
-    expect((await verifyRedaction(out.pdf, out.secrets, { pool })).leaks).toBe(0);
+    expect((await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr })).leaks).toBe(0);
   });
 });

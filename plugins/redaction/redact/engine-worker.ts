@@ -1,0 +1,64 @@
+/**
+ * The redaction engine's piscina worker (engine-pool.ts): PDFium is instantiated once per thread, on the
+ * first task, and stays warm for every job after. Failures come back as records: structured clone keeps
+ * only an Error's message.
+ */
+import { move, transferableSymbol, valueSymbol } from "piscina";
+import { EngineError, redactDocument, type EngineOptions, type EnginePageRequest, type EngineResult } from "./engine";
+import { finishDocument, type FinishInput, type StructureRemoved } from "./finish";
+import { inspectDocument, type InspectRequest, type Inspection, type PageSecretCounts } from "./inspect";
+import { pdfium } from "./pdfium";
+
+export type EngineOutcome<T> = { ok: true; value: T } | { ok: false; error: { type: string; message: string } };
+
+async function settle<T>(fn: () => Promise<T>): Promise<EngineOutcome<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (err instanceof EngineError) return { ok: false, error: { type: err.code, message: err.message } };
+    // pdf-lib's parse errors: the document is damaged beyond what PDFium repaired.
+    const e = err as Error;
+    if (/PDF|parse|Invalid|Expected/i.test(e?.constructor?.name ?? "") || /Failed to parse|Invalid object|expected/i.test(e?.message ?? "")) {
+      return { ok: false, error: { type: "PDF_CORRUPT", message: "The PDF is damaged: it could not be rewritten after redaction" } };
+    }
+    throw err;
+  }
+}
+
+function withTransfer<T>(value: T, buffers: ArrayBuffer[]): T {
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as never) as T;
+}
+
+function own(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
+export async function redact(task: { pdf: Uint8Array; pages: EnginePageRequest[]; opts: EngineOptions }): Promise<EngineOutcome<EngineResult>> {
+  const out = await settle(async () => redactDocument(await pdfium(), task.pdf, task.pages, task.opts));
+  if (!out.ok) return out;
+  const v = out.value;
+  const value: EngineResult = {
+    ...v,
+    pdf: own(v.pdf),
+    raster: v.raster.map((r) => ({ ...r, jpeg: own(r.jpeg) })),
+    renders: v.renders.map((r) => ({ ...r, png: own(r.png) })),
+  };
+  const buffers = [value.pdf, ...value.raster.map((r) => r.jpeg), ...value.renders.map((r) => r.png)].map((b) => b.buffer as ArrayBuffer);
+  return withTransfer({ ok: true, value }, buffers);
+}
+
+export async function finish(task: FinishInput): Promise<EngineOutcome<{ pdf: Uint8Array; removed: StructureRemoved }>> {
+  const out = await settle(() => finishDocument(task));
+  if (!out.ok) return out;
+  const pdf = own(out.value.pdf);
+  return withTransfer({ ok: true, value: { ...out.value, pdf } }, [pdf.buffer as ArrayBuffer]);
+}
+
+export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; secrets: PageSecretCounts[] }): Promise<EngineOutcome<Inspection>> {
+  return settle(async () => inspectDocument(await pdfium(), task.pdf, task.pages, task.secrets));
+}
+
+/** Loads PDFium now (a worker process calls this at start so the first job finds it warm). */
+export async function warm(): Promise<EngineOutcome<boolean>> {
+  return settle(async () => !!(await pdfium()));
+}

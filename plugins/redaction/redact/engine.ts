@@ -1,0 +1,689 @@
+/**
+ * Object-level redaction with PDFium: on each page with areas, the glyphs under an area are removed from
+ * the text objects (also inside form XObjects), the pixels under it are painted in the image data, vector
+ * paths under it are removed or cut, marked-content ActualText/Alt/E on the page is dropped, and opaque
+ * black boxes are drawn. Everything else on the page (fonts, encodings, positions, vector art) stays as it
+ * was, so the page remains real, selectable text.
+ *
+ * Every page is then checked on the saved document, reloaded, as a reader sees it: no glyph, no unpainted
+ * image pixel and no non-trivial path left under any area. A page the engine cannot prove clean is
+ * rasterised instead (rendered from the ORIGINAL page with the areas painted into the pixels) and reported
+ * as method "raster": the fallback, never the method.
+ *
+ * Runs in a worker thread (engine-worker.ts): PDFium is synchronous and CPU-bound.
+ */
+import sharp from "sharp";
+import { displayedToUserSpace } from "../../../services/lib/pdf/layout";
+import { applyMatrix, displayMatrix } from "../../../services/lib/pdf/layout";
+import type { Box, Word } from "../../../services/lib/pdf/types";
+import {
+  classifyPath, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
+} from "./objects";
+import {
+  OBJ, doubles, floats, heap, objectBounds, objectMatrix, openDocument, saveDocument, viewBox,
+  withScratch, type Pdfium,
+} from "./pdfium";
+
+export interface EnginePageRequest {
+  /** 1-based page. */
+  page: number;
+  /** Areas in the PDF engine's convention (displayed page, top-left origin, points). */
+  boxes: Box[];
+}
+
+export interface EngineOptions {
+  /** Resolution of raster fallback pages and of the renders for OCR (default 200). */
+  dpi?: number;
+  jpegQuality?: number;
+  /**
+   * Pages (1-based) to render after redaction, for OCR verification and the scans' text layer (pages whose
+   * image content an area touched are rendered too).
+   */
+  renderPages?: number[];
+  /** Force the raster fallback for these pages (tests, and pages the caller already knows are unsafe). */
+  forceRaster?: number[];
+  /** A page with fewer non-space characters in its text layer is a scan: it is rendered for OCR (default 20). */
+  minChars?: number;
+}
+
+export type PageMethod = "objects" | "raster";
+
+/** What could not be proven removed on a page (the reason for its raster fallback). */
+export interface Residue {
+  glyphs: number;
+  pixels: number;
+  paths: number;
+}
+
+export interface EnginePage {
+  page: number;
+  method: PageMethod;
+  /** Displayed size in points, /Rotate, and the user-space view box (CropBox within MediaBox). */
+  width: number;
+  height: number;
+  rotation: number;
+  view: [number, number, number, number];
+  areas: number;
+  /** Glyphs removed from text objects (page and form XObjects). */
+  glyphsRemoved: number;
+  /** Image objects whose pixels were painted. */
+  imagesPainted: number;
+  pathsRemoved: number;
+  pathsCut: number;
+  marksCleared: number;
+  /** Present when the object-level result was not provably clean (then method is "raster"). */
+  residue?: Residue;
+  /** An image lies under an area (its pixels were painted): the page's pixels need OCR. */
+  imageTouched: boolean;
+  /** The page's text layer had fewer than `minChars` non-space characters. */
+  scan: boolean;
+  /** The ORIGINAL page's words (PDFium's text layer, tight glyph boxes, displayed top-left points). */
+  words: Word[];
+}
+
+export interface RasterPage {
+  page: number;
+  jpeg: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface RenderedPage {
+  page: number;
+  png: Uint8Array;
+  /** Pixels per point. */
+  scale: number;
+}
+
+export interface EngineResult {
+  /** Milliseconds per stage (redact, save, check, render, raster), for benchmarks. */
+  timings: Record<string, number>;
+  pdf: Uint8Array;
+  pageCount: number;
+  pages: EnginePage[];
+  raster: RasterPage[];
+  renders: RenderedPage[];
+}
+
+export class EngineError extends Error {
+  constructor(readonly code: "PDF_ENCRYPTED" | "PDF_CORRUPT" | "REDACTION_INVALID", message: string) {
+    super(message);
+  }
+}
+
+const SEG_LINETO = 0;
+const SEG_BEZIERTO = 1;
+const SEG_MOVETO = 2;
+const FPDF_REVERSE_BYTE_ORDER = 0x10;
+const FPDF_ANNOT = 0x01;
+
+function toRect(b: { x: number; y: number; width: number; height: number }): Rect {
+  return { l: b.x, b: b.y, r: b.x + b.width, t: b.y + b.height };
+}
+
+function rotationOf(P: Pdfium, page: number): number {
+  return ((P.FPDFPage_GetRotation(page) % 4) + 4) % 4 * 90;
+}
+
+function setRectF(P: Pdfium, ptr: number, r: Rect): void {
+  const f = heap(P).HEAPF32;
+  // FS_RECTF is {left, top, right, bottom}.
+  f[ptr / 4] = r.l;
+  f[ptr / 4 + 1] = r.t;
+  f[ptr / 4 + 2] = r.r;
+  f[ptr / 4 + 3] = r.b;
+}
+
+/**
+ * A page's words from PDFium's text layer: characters between whitespace, each word's box the union of
+ * its glyph boxes, mapped to the displayed page (top-left origin, after /Rotate and the CropBox).
+ */
+export interface PageTextLayer {
+  words: Word[];
+  /** Non-space characters (a page with few is a scan). */
+  visible: number;
+  /** Glyphs under the areas (`rects`, user space): what redaction removes. */
+  covered: number;
+}
+
+/** One pass over the ORIGINAL page's text layer: its words, its size, the glyphs the areas take. */
+export function readTextLayer(P: Pdfium, page: number, view: [number, number, number, number], rotation: number, rects: readonly Rect[]): PageTextLayer {
+  let visible = 0;
+  let covered = 0;
+  const words = pageWords(P, page, view, rotation, (g) => {
+    visible++;
+    if (glyphCovered(g, rects)) covered++;
+  });
+  return { words, visible, covered };
+}
+
+export function pageWords(
+  P: Pdfium, page: number, view: [number, number, number, number], rotation: number, onGlyph?: (g: Rect) => void,
+): Word[] {
+  const tp = P.FPDFText_LoadPage(page);
+  if (!tp) return [];
+  const m = displayMatrix(view, rotation);
+  const words: Word[] = [];
+  let text = "";
+  let box: { l: number; t: number; r: number; b: number } | null = null;
+  const flush = () => {
+    if (text && box) words.push({ text, box: { x: box.l, y: box.t, width: box.r - box.l, height: box.b - box.t } });
+    text = "";
+    box = null;
+  };
+  try {
+    const count = P.FPDFText_CountChars(tp);
+    withScratch(P, 32, (p) => {
+      for (let i = 0; i < count; i++) {
+        const u = P.FPDFText_GetUnicode(tp, i);
+        if (u <= 32 || u === 0xa0 || u === 0xfffe || (u >= 0x2000 && u <= 0x200b) || u === 0x3000) {
+          flush();
+          continue;
+        }
+        // Surrogate pairs come as two characters; String.fromCharCode joins them back.
+        text += String.fromCharCode(u);
+        if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
+        const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
+        onGlyph?.({ l, r, b, t });
+        const pts = [applyMatrix(m, l, b), applyMatrix(m, r, b), applyMatrix(m, l, t), applyMatrix(m, r, t)];
+        const xs = pts.map((q) => q[0]);
+        const ys = pts.map((q) => q[1]);
+        const c = { l: Math.min(...xs), r: Math.max(...xs), t: Math.min(...ys), b: Math.max(...ys) };
+        box = box ? { l: Math.min(box.l, c.l), r: Math.max(box.r, c.r), t: Math.min(box.t, c.t), b: Math.max(box.b, c.b) } : c;
+      }
+    });
+    flush();
+  } finally {
+    P.FPDFText_ClosePage(tp);
+  }
+  return words;
+}
+
+/** The page's text as PDFium extracts it (for verification's exact text-layer check). */
+export function pageText(P: Pdfium, page: number): string {
+  const tp = P.FPDFText_LoadPage(page);
+  if (!tp) return "";
+  try {
+    const count = P.FPDFText_CountChars(tp);
+    if (count <= 0) return "";
+    return withScratch(P, (count + 1) * 2, (p) => {
+      const n = P.FPDFText_GetText(tp, 0, count, p);
+      return Buffer.from(heap(P).HEAPU8.slice(p, p + Math.max(0, n - 1) * 2)).toString("utf16le");
+    });
+  } finally {
+    P.FPDFText_ClosePage(tp);
+  }
+}
+
+function clampBox(b: Box, width: number, height: number): Box | null {
+  const x = Math.max(0, b.x);
+  const y = Math.max(0, b.y);
+  const r = Math.min(width, b.x + b.width);
+  const btm = Math.min(height, b.y + b.height);
+  return r > x && btm > y ? { x, y, width: r - x, height: btm - y } : null;
+}
+
+/** Glyphs (non-space) whose box lies under an area beyond the tolerance of `glyphCovered`. */
+export function glyphsUnderPage(P: Pdfium, page: number, rects: readonly Rect[]): number {
+  const tp = P.FPDFText_LoadPage(page);
+  if (!tp) return 0;
+  let n = 0;
+  try {
+    const count = P.FPDFText_CountChars(tp);
+    withScratch(P, 32, (p) => {
+      for (let i = 0; i < count; i++) {
+        const u = P.FPDFText_GetUnicode(tp, i);
+        if (u === 32 || u === 10 || u === 13 || u === 0 || u === 0xfffe) continue;
+        if (P.FPDFText_IsGenerated(tp, i) === 1) continue;
+        if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
+        const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
+        if (glyphCovered({ l, r, b, t }, rects)) n++;
+      }
+    });
+  } finally {
+    P.FPDFText_ClosePage(tp);
+  }
+  return n;
+}
+
+function multiply(child: Mat, parent: Mat): Mat {
+  const [a, b, c, d, e, f] = child;
+  const [A, B, C, D, E, F] = parent;
+  return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F];
+}
+
+const IDENTITY: Mat = [1, 0, 0, 1, 0, 0];
+
+interface Visited {
+  obj: number;
+  type: number;
+  /** Object space -> page user space. */
+  toPage: Mat;
+  /** Index on the page, for top-level objects only. */
+  index?: number;
+}
+
+/** Every page object, descending into form XObjects, with its matrix to page space. */
+function walkObjects(P: Pdfium, page: number, visit: (v: Visited) => void): void {
+  const recurse = (form: number, parent: Mat, depth: number) => {
+    const n = P.FPDFFormObj_CountObjects(form);
+    for (let i = 0; i < n; i++) {
+      const obj = P.FPDFFormObj_GetObject(form, i);
+      if (!obj) continue;
+      const type = P.FPDFPageObj_GetType(obj);
+      visit({ obj, type, toPage: parent });
+      if (type === OBJ.FORM && depth < 12) recurse(obj, multiply(objectMatrix(P, obj) ?? IDENTITY, parent), depth + 1);
+    }
+  };
+  const n = P.FPDFPage_CountObjects(page);
+  for (let i = 0; i < n; i++) {
+    const obj = P.FPDFPage_GetObject(page, i);
+    if (!obj) continue;
+    const type = P.FPDFPageObj_GetType(obj);
+    visit({ obj, type, toPage: IDENTITY, index: i });
+    if (type === OBJ.FORM) recurse(obj, objectMatrix(P, obj) ?? IDENTITY, 1);
+  }
+}
+
+/** Bounds of an object in page space (bounds of a nested object are in its form's space). */
+function pageBounds(P: Pdfium, v: Visited): Rect | null {
+  const b = objectBounds(P, v.obj);
+  if (!b) return null;
+  return transformRect({ l: b[0], b: b[1], r: b[2], t: b[3] }, v.toPage);
+}
+
+function subpathsOf(P: Pdfium, path: number): PathSubpath[] {
+  const out: PathSubpath[] = [];
+  const n = P.FPDFPath_CountSegments(path);
+  let cur: PathSubpath | undefined;
+  withScratch(P, 8, (p) => {
+    for (let i = 0; i < n; i++) {
+      const seg = P.FPDFPath_GetPathSegment(path, i);
+      if (!seg) continue;
+      const type = P.FPDFPathSegment_GetType(seg);
+      if (!P.FPDFPathSegment_GetPoint(seg, p, p + 4)) continue;
+      const [x, y] = floats(P, p, 2) as [number, number];
+      if (type === SEG_MOVETO || !cur) {
+        cur = { points: [], curves: false, closed: false };
+        out.push(cur);
+      }
+      cur.points.push([x, y]);
+      if (type === SEG_BEZIERTO) cur.curves = true;
+      if (P.FPDFPathSegment_GetClose(seg)) cur.closed = true;
+    }
+  });
+  return out;
+}
+
+/** Segment list of a path in its own space, for rebuilding it without some subpaths. */
+function segmentsOf(P: Pdfium, path: number): Array<{ type: number; x: number; y: number; close: boolean }> {
+  const out: Array<{ type: number; x: number; y: number; close: boolean }> = [];
+  const n = P.FPDFPath_CountSegments(path);
+  withScratch(P, 8, (p) => {
+    for (let i = 0; i < n; i++) {
+      const seg = P.FPDFPath_GetPathSegment(path, i);
+      if (!seg || !P.FPDFPathSegment_GetPoint(seg, p, p + 4)) continue;
+      const [x, y] = floats(P, p, 2) as [number, number];
+      out.push({ type: P.FPDFPathSegment_GetType(seg), x, y, close: !!P.FPDFPathSegment_GetClose(seg) });
+    }
+  });
+  return out;
+}
+
+/**
+ * A copy of `path` with only the subpaths `keep` marks (same matrix, colours, line style and fill mode).
+ * Returns 0 when PDFium refuses.
+ */
+function rebuildPath(P: Pdfium, path: number, keep: readonly boolean[]): number {
+  const segs = segmentsOf(P, path);
+  let copy = 0;
+  let sub = -1;
+  let pendingBezier: Array<{ x: number; y: number }> = [];
+  for (const s of segs) {
+    if (s.type === SEG_MOVETO || sub < 0) sub++;
+    if (!keep[sub]) continue;
+    if (s.type === SEG_MOVETO) {
+      if (!copy) copy = P.FPDFPageObj_CreateNewPath(s.x, s.y);
+      else P.FPDFPath_MoveTo(copy, s.x, s.y);
+    } else if (!copy) {
+      copy = P.FPDFPageObj_CreateNewPath(s.x, s.y);
+    } else if (s.type === SEG_LINETO) {
+      P.FPDFPath_LineTo(copy, s.x, s.y);
+    } else if (s.type === SEG_BEZIERTO) {
+      pendingBezier.push({ x: s.x, y: s.y });
+      if (pendingBezier.length === 3) {
+        const [c1, c2, e] = pendingBezier as [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
+        P.FPDFPath_BezierTo(copy, c1.x, c1.y, c2.x, c2.y, e.x, e.y);
+        pendingBezier = [];
+      }
+    }
+    if (copy && s.close) P.FPDFPath_Close(copy);
+  }
+  if (!copy) return 0;
+  withScratch(P, 64, (p) => {
+    if (P.FPDFPageObj_GetMatrix(path, p)) P.FPDFPageObj_SetMatrix(copy, p);
+    if (P.FPDFPageObj_GetFillColor(path, p, p + 4, p + 8, p + 12)) {
+      const h = heap(P).HEAP32;
+      P.FPDFPageObj_SetFillColor(copy, h[p / 4]!, h[p / 4 + 1]!, h[p / 4 + 2]!, h[p / 4 + 3]!);
+    }
+    if (P.FPDFPageObj_GetStrokeColor(path, p, p + 4, p + 8, p + 12)) {
+      const h = heap(P).HEAP32;
+      P.FPDFPageObj_SetStrokeColor(copy, h[p / 4]!, h[p / 4 + 1]!, h[p / 4 + 2]!, h[p / 4 + 3]!);
+    }
+    if (P.FPDFPageObj_GetStrokeWidth(path, p)) P.FPDFPageObj_SetStrokeWidth(copy, floats(P, p, 1)[0]!);
+    P.FPDFPageObj_SetLineJoin(copy, P.FPDFPageObj_GetLineJoin(path));
+    P.FPDFPageObj_SetLineCap(copy, P.FPDFPageObj_GetLineCap(path));
+    if (P.FPDFPath_GetDrawMode(path, p, p + 4)) {
+      const h = heap(P).HEAP32;
+      P.FPDFPath_SetDrawMode(copy, h[p / 4]!, h[p / 4 + 1]! !== 0);
+    }
+  });
+  return copy;
+}
+
+/** Removes ActualText / Alt / E from the marked-content marks of an object (they can spell redacted text). */
+function clearMarks(P: Pdfium, obj: number): number {
+  let n = 0;
+  const marks = P.FPDFPageObj_CountMarks(obj);
+  for (let m = 0; m < marks; m++) {
+    const mark = P.FPDFPageObj_GetMark(obj, m);
+    if (!mark) continue;
+    for (const key of ["ActualText", "Alt", "E"]) {
+      if (P.FPDFPageObjMark_GetParamValueType(mark, key) !== 0 && P.FPDFPageObjMark_RemoveParam(obj, mark, key)) n++;
+    }
+  }
+  return n;
+}
+
+interface ImageResidue {
+  images: number;
+  unpainted: number;
+}
+
+/**
+ * Reads the decoded pixels of every image under an area and counts those inside an area that are not
+ * black. Pixels the area only partly covers are not counted (rounding at the edge).
+ */
+export function imageResidue(P: Pdfium, page: number, rects: readonly Rect[]): ImageResidue {
+  let images = 0;
+  let unpainted = 0;
+  walkObjects(P, page, (v) => {
+    if (v.type !== OBJ.IMAGE) return;
+    const bounds = pageBounds(P, v);
+    if (!bounds || !rects.some((r) => rectsIntersect(r, bounds))) return;
+    const m = objectMatrix(P, v.obj);
+    if (!m) return;
+    const toPage = multiply(m, v.toPage);
+    const bmp = P.FPDFImageObj_GetBitmap(v.obj);
+    if (!bmp) {
+      unpainted++;
+      return;
+    }
+    images++;
+    try {
+      const W = P.FPDFBitmap_GetWidth(bmp);
+      const H = P.FPDFBitmap_GetHeight(bmp);
+      const stride = P.FPDFBitmap_GetStride(bmp);
+      const format = P.FPDFBitmap_GetFormat(bmp);
+      const bpp = format === 1 ? 1 : format === 2 ? 3 : 4;
+      const buf = P.FPDFBitmap_GetBuffer(bmp);
+      const u8 = heap(P).HEAPU8;
+      const [a, b, c, d, e, f] = toPage;
+      const det = a * d - b * c;
+      if (!det) return;
+      // Pixel (i, j) centre -> unit square (u, v) -> page. Two pixels of margin: the edge pixels are partly
+      // covered, and a JPEG (raster fallback) rings for a pixel or two across a hard edge.
+      const pxSize = 2 * Math.max(Math.hypot(a, b) / W, Math.hypot(c, d) / H);
+      for (const r of rects) {
+        if (!rectsIntersect(r, bounds)) continue;
+        const inner = { l: r.l + pxSize, b: r.b + pxSize, r: r.r - pxSize, t: r.t - pxSize };
+        if (inner.r <= inner.l || inner.t <= inner.b) continue;
+        // Page -> unit square for the rect's corners gives the pixel range to scan.
+        const corners: Array<[number, number]> = [[inner.l, inner.b], [inner.r, inner.b], [inner.l, inner.t], [inner.r, inner.t]];
+        const uv = corners.map(([x, y]) => [(d * (x - e) - c * (y - f)) / det, (-b * (x - e) + a * (y - f)) / det] as [number, number]);
+        const i0 = Math.max(0, Math.floor(Math.min(...uv.map((p) => p[0])) * W));
+        const i1 = Math.min(W - 1, Math.ceil(Math.max(...uv.map((p) => p[0])) * W));
+        const j0 = Math.max(0, Math.floor((1 - Math.max(...uv.map((p) => p[1]))) * H));
+        const j1 = Math.min(H - 1, Math.ceil((1 - Math.min(...uv.map((p) => p[1]))) * H));
+        for (let j = j0; j <= j1; j++) {
+          const vv = 1 - (j + 0.5) / H;
+          for (let i = i0; i <= i1; i++) {
+            const uu = (i + 0.5) / W;
+            const x = a * uu + c * vv + e;
+            const y = b * uu + d * vv + f;
+            if (x < inner.l || x > inner.r || y < inner.b || y > inner.t) continue;
+            const o = buf + j * stride + i * bpp;
+            const dark = bpp === 1 ? u8[o]! <= 48 : u8[o]! <= 48 && u8[o + 1]! <= 48 && u8[o + 2]! <= 48;
+            if (!dark) unpainted++;
+          }
+        }
+      }
+    } finally {
+      P.FPDFBitmap_Destroy(bmp);
+    }
+  });
+  return { images, unpainted };
+}
+
+/** Paths under an area other than rules or boxes crossing it; the engine's own black boxes (equal to an area) do not count. */
+export function pathsUnderPage(P: Pdfium, page: number, rects: readonly Rect[]): number {
+  let n = 0;
+  walkObjects(P, page, (v) => {
+    if (v.type !== OBJ.PATH) return;
+    const bounds = pageBounds(P, v);
+    if (!bounds || !rects.some((r) => rectsIntersect(r, bounds))) return;
+    const m = objectMatrix(P, v.obj) ?? IDENTITY;
+    const verdict = classifyPath(subpathsOf(P, v.obj), multiply(m, v.toPage), rects, rects);
+    if (verdict.kind !== "keep") n++;
+  });
+  return n;
+}
+
+function imagesUnder(P: Pdfium, page: number, rects: readonly Rect[]): number {
+  let n = 0;
+  walkObjects(P, page, (v) => {
+    if (v.type !== OBJ.IMAGE) return;
+    const b = pageBounds(P, v);
+    if (b && rects.some((r) => rectsIntersect(r, b))) n++;
+  });
+  return n;
+}
+
+/** The object-level pass on one loaded page. */
+function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: EnginePage): void {
+  info.imagesPainted = imagesUnder(P, page, rects);
+  info.imageTouched = info.imagesPainted > 0;
+  // All areas of the page in one call: an image under several areas is decoded, painted and re-encoded
+  // once, not once per area. Recurse into form XObjects; draw black boxes: with that flag PDFium also
+  // paints the pixels of images under the areas into their data (without it, images are left as they are).
+  withScratch(P, 32 * rects.length, (qp) => {
+    const f = heap(P).HEAPF32;
+    rects.forEach((r, i) => {
+      // FS_QUADPOINTSF: x1 y1 (top-left), x2 y2 (top-right), x3 y3 (bottom-left), x4 y4 (bottom-right).
+      f.set([r.l, r.t, r.r, r.t, r.l, r.b, r.r, r.b], qp / 4 + 8 * i);
+    });
+    if (!P.EPDFText_RedactInQuads(page, qp, rects.length, true, true)) {
+      withScratch(P, 16, (rp) => {
+        for (const r of rects) {
+          setRectF(P, rp, r);
+          P.EPDFText_RedactInRect(page, rp, true, true);
+        }
+      });
+    }
+  });
+
+  // Paths: top-level ones are removed or cut here (the black boxes PDFium drew, equal to an area, stay);
+  // what is left inside forms is found by the check.
+  const n = P.FPDFPage_CountObjects(page);
+  const replace: Array<{ index: number; obj: number; copy: number }> = [];
+  for (let i = 0; i < n; i++) {
+    const obj = P.FPDFPage_GetObject(page, i);
+    if (!obj) continue;
+    const type = P.FPDFPageObj_GetType(obj);
+    info.marksCleared += clearMarks(P, obj);
+    if (type !== OBJ.PATH) continue;
+    const b = objectBounds(P, obj);
+    if (!b) continue;
+    const bounds = { l: b[0], b: b[1], r: b[2], t: b[3] };
+    if (!rects.some((r) => rectsIntersect(r, bounds))) continue;
+    const verdict = classifyPath(subpathsOf(P, obj), objectMatrix(P, obj) ?? IDENTITY, rects, rects);
+    if (verdict.kind === "remove") replace.push({ index: i, obj, copy: 0 });
+    else if (verdict.kind === "cut") replace.push({ index: i, obj, copy: rebuildPath(P, obj, verdict.keep) });
+  }
+  // From the end, so earlier indices stay valid.
+  for (const r of replace.reverse()) {
+    if (r.copy) {
+      P.FPDFPage_InsertObjectAtIndex(page, r.copy, r.index + 1);
+      info.pathsCut++;
+    } else {
+      info.pathsRemoved++;
+    }
+    if (P.FPDFPage_RemoveObject(page, r.obj)) P.FPDFPageObj_Destroy(r.obj);
+  }
+  P.FPDFPage_GenerateContent(page);
+}
+
+/** Renders a loaded page (with its /Rotate and CropBox, as displayed) to RGBA at `dpi`. */
+function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] = []): { data: Buffer; width: number; height: number; scale: number } {
+  const scale = dpi / 72;
+  const width = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));
+  const height = Math.max(1, Math.round(P.FPDF_GetPageHeightF(page) * scale));
+  const bmp = P.FPDFBitmap_Create(width, height, 0);
+  if (!bmp) throw new Error("PDFium could not allocate a bitmap");
+  try {
+    P.FPDFBitmap_FillRect(bmp, 0, 0, width, height, 0xffffffff);
+    P.FPDF_RenderPageBitmap(bmp, page, 0, 0, width, height, 0, FPDF_REVERSE_BYTE_ORDER | FPDF_ANNOT);
+    for (const b of paint) {
+      // Outwards rounding: a partly covered pixel is painted too.
+      const l = Math.max(0, Math.floor(b.x * scale));
+      const t = Math.max(0, Math.floor(b.y * scale));
+      const r = Math.min(width, Math.ceil((b.x + b.width) * scale));
+      const btm = Math.min(height, Math.ceil((b.y + b.height) * scale));
+      if (r > l && btm > t) P.FPDFBitmap_FillRect(bmp, l, t, r - l, btm - t, 0xff000000);
+    }
+    const stride = P.FPDFBitmap_GetStride(bmp);
+    const buf = P.FPDFBitmap_GetBuffer(bmp);
+    const src = heap(P).HEAPU8;
+    const data = Buffer.alloc(width * height * 4);
+    for (let y = 0; y < height; y++) data.set(src.subarray(buf + y * stride, buf + y * stride + width * 4), y * width * 4);
+    return { data, width, height, scale };
+  } finally {
+    P.FPDFBitmap_Destroy(bmp);
+  }
+}
+
+async function rgbaTo(kind: "png" | "jpeg", img: { data: Buffer; width: number; height: number }, quality: number): Promise<Uint8Array> {
+  const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } }).removeAlpha();
+  // The PNG only feeds OCR: greyscale and light compression, it never reaches the output.
+  return new Uint8Array(kind === "png" ? await s.greyscale().png({ compressionLevel: 1 }).toBuffer() : await s.jpeg({ quality }).toBuffer());
+}
+
+export async function redactDocument(P: Pdfium, input: Uint8Array, requests: readonly EnginePageRequest[], opts: EngineOptions = {}): Promise<EngineResult> {
+  const dpi = opts.dpi ?? 200;
+  const quality = opts.jpegQuality ?? 85;
+  const minChars = opts.minChars ?? 20;
+  const original = openDocument(P, input);
+  if (original === "password") throw new EngineError("PDF_ENCRYPTED", "The PDF is encrypted");
+  if (original === "corrupt") throw new EngineError("PDF_CORRUPT", "PDFium could not read the PDF");
+  // The original stays open: raster fallbacks render from it, never from a half-redacted page.
+  const work = openDocument(P, input);
+  try {
+    if (typeof work === "string") throw new EngineError("PDF_CORRUPT", "PDFium could not read the PDF");
+    const pageCount = P.FPDF_GetPageCount(work.doc);
+    const timings: Record<string, number> = { redact: 0, save: 0, check: 0, render: 0, raster: 0 };
+    let mark = performance.now();
+    const lap = (k: string) => {
+      const now = performance.now();
+      timings[k] = (timings[k] ?? 0) + now - mark;
+      mark = now;
+    };
+    const pages: EnginePage[] = [];
+    const rects = new Map<number, Rect[]>();
+    const clamped = new Map<number, Box[]>();
+    for (const req of [...requests].sort((a, b) => a.page - b.page)) {
+      if (!Number.isInteger(req.page) || req.page < 1 || req.page > pageCount) {
+        throw new EngineError("REDACTION_INVALID", `Page ${req.page} does not exist: the document has ${pageCount} pages`);
+      }
+      const page = P.FPDF_LoadPage(work.doc, req.page - 1);
+      if (!page) throw new EngineError("PDF_CORRUPT", `PDFium could not load page ${req.page}`);
+      try {
+        const view = viewBox(P, page);
+        const rotation = rotationOf(P, page);
+        const width = P.FPDF_GetPageWidthF(page);
+        const height = P.FPDF_GetPageHeightF(page);
+        const boxes = req.boxes.map((b) => clampBox(b, width, height)).filter((b): b is Box => b !== null);
+        if (!boxes.length) continue;
+        clamped.set(req.page, boxes);
+        const r = boxes.map((b) => toRect(displayedToUserSpace(b, view, rotation)));
+        rects.set(req.page, r);
+        const info: EnginePage = {
+          page: req.page, method: "objects", width, height, rotation, view,
+          areas: boxes.length, glyphsRemoved: 0, imagesPainted: 0, pathsRemoved: 0, pathsCut: 0, marksCleared: 0, imageTouched: false,
+          scan: false,
+          words: [],
+        };
+        const layer = readTextLayer(P, page, view, rotation, r);
+        info.scan = layer.visible < minChars;
+        info.words = layer.words;
+        info.glyphsRemoved = layer.covered;
+        redactPage(P, page, r, info);
+        pages.push(info);
+      } finally {
+        P.FPDF_ClosePage(page);
+      }
+    }
+    lap("redact");
+    const saved = saveDocument(P, work.doc);
+    lap("save");
+
+    // The proof, on the saved bytes reloaded: what a reader of the output gets.
+    const check = openDocument(P, saved);
+    if (typeof check === "string") throw new EngineError("PDF_CORRUPT", "PDFium could not read back its own output");
+    const raster: RasterPage[] = [];
+    const renders: RenderedPage[] = [];
+    const renderSet = new Set(opts.renderPages ?? []);
+    const force = new Set(opts.forceRaster ?? []);
+    try {
+      for (const info of pages) {
+        const r = rects.get(info.page)!;
+        const page = P.FPDF_LoadPage(check.doc, info.page - 1);
+        if (!page) throw new EngineError("PDF_CORRUPT", `PDFium could not load page ${info.page} of its output`);
+        try {
+          const img = imageResidue(P, page, r);
+          const residue: Residue = { glyphs: glyphsUnderPage(P, page, r), pixels: img.unpainted, paths: pathsUnderPage(P, page, r) };
+          lap("check");
+          if (force.has(info.page) || residue.glyphs + residue.pixels + residue.paths > 0) {
+            info.method = "raster";
+            info.residue = residue;
+          } else if (renderSet.has(info.page) || info.imageTouched || info.scan) {
+            // Pages whose pixels changed are OCRed (apply.ts): rendered here, from the saved output, as a
+            // reader sees them. (PDFium renders a 300 dpi scan two to four times faster than pdfjs.)
+            const rgba = renderRgba(P, page, dpi);
+            renders.push({ page: info.page, png: await rgbaTo("png", rgba, quality), scale: rgba.scale });
+            lap("render");
+          }
+        } finally {
+          P.FPDF_ClosePage(page);
+        }
+      }
+    } finally {
+      check.close();
+    }
+    for (const info of pages) {
+      if (info.method !== "raster") continue;
+      const page = P.FPDF_LoadPage(original.doc, info.page - 1);
+      try {
+        const rgba = renderRgba(P, page, dpi, clamped.get(info.page)!);
+        raster.push({ page: info.page, jpeg: await rgbaTo("jpeg", rgba, quality), width: info.width, height: info.height });
+        lap("raster");
+        info.imageTouched = true;
+      } finally {
+        P.FPDF_ClosePage(page);
+      }
+    }
+    return { timings, pdf: saved, pageCount, pages, raster, renders };
+  } finally {
+    if (typeof work !== "string") work.close();
+    original.close();
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The last step of the engine, with pdf-lib: the document is written anew from PDFium's output (only
+ * what the pages reach is copied, so replaced content streams and older revisions cannot survive, and
+ * there is no incremental-update tail), the carriers of hidden text are stripped, raster fallback pages
+ * are put in, and the invisible text layers (render mode 3) of the words no area touches are drawn on
+ * raster pages and on redacted scans.
+ */
+import {
+  PDFDict, PDFDocument, PDFName, StandardFonts, TextRenderingMode, concatTransformationMatrix, popGraphicsState,
+  pushGraphicsState, setCharacterSqueeze, setTextRenderingMode, type PDFFont, type PDFPage,
+} from "pdf-lib";
+import { displayMatrix, invertMatrix, type Matrix } from "../../../services/lib/pdf/layout";
+import type { Word } from "../../../services/lib/pdf/types";
+import type { EnginePage, RasterPage } from "./engine";
+
+/** What was removed from the document as a whole (counts, never content). */
+export interface StructureRemoved {
+  infoDictionary: boolean;
+  xmpMetadata: boolean;
+  annotations: number;
+  formFields: boolean;
+  attachmentsAndJavaScript: boolean;
+  openAction: boolean;
+  outlines: boolean;
+  structureTree: boolean;
+}
+
+export interface TextLayer {
+  page: number;
+  words: Word[];
+  /** OCR boxes are tight glyph boxes; text-layer boxes span ascent to descent. */
+  fromOcr: boolean;
+}
+
+export interface FinishInput {
+  pdf: Uint8Array;
+  pages: EnginePage[];
+  raster: RasterPage[];
+  textLayers: TextLayer[];
+}
+
+/** Helvetica's ascender and descender (AFM), as fractions of the font size. */
+const ASCENT = 0.718;
+const DESCENT = 0.207;
+
+/** Page-level entries that can carry text or actions and that a copied page does not need. */
+const PAGE_KEYS_DROPPED = ["Annots", "AA", "Metadata", "PieceInfo", "B", "Thumb", "StructParents", "Tabs"];
+
+export async function finishDocument(input: FinishInput): Promise<{ pdf: Uint8Array; removed: StructureRemoved }> {
+  const src = await PDFDocument.load(input.pdf, { updateMetadata: false });
+  const removed = stripDocument(src);
+  const out = await PDFDocument.create({ updateMetadata: false });
+  out.setProducer("docmill redaction");
+  const raster = new Map(input.raster.map((r) => [r.page, r]));
+  const keep = src.getPageIndices().filter((i) => !raster.has(i + 1));
+  const copied = new Map<number, PDFPage>();
+  (await out.copyPages(src, keep)).forEach((pg, k) => copied.set(keep[k]!, pg));
+  const layers = new Map(input.textLayers.filter((l) => l.words.length).map((l) => [l.page, l]));
+  const font = layers.size ? await out.embedFont(StandardFonts.Helvetica) : undefined;
+  const info = new Map(input.pages.map((p) => [p.page, p]));
+  for (let i = 0; i < src.getPageCount(); i++) {
+    const r = raster.get(i + 1);
+    const layer = layers.get(i + 1);
+    if (!r) {
+      const page = out.addPage(copied.get(i)!);
+      const g = info.get(i + 1);
+      if (layer && font && g) {
+        // Words are in displayed top-left points; the page keeps its own user space, /Rotate and CropBox.
+        const flip: Matrix = [1, 0, 0, -1, 0, g.height];
+        const toUser = multiply(flip, invertMatrix(displayMatrix(g.view, g.rotation)));
+        page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...toUser));
+        drawInvisibleWords(page, font, layer.words, g.height, layer.fromOcr);
+        page.pushOperators(popGraphicsState());
+      }
+      continue;
+    }
+    const page = out.addPage([r.width, r.height]);
+    page.drawImage(await out.embedJpg(r.jpeg), { x: 0, y: 0, width: r.width, height: r.height });
+    if (layer && font) drawInvisibleWords(page, font, layer.words, r.height, layer.fromOcr);
+  }
+  // pdf-lib gives new pages an empty /Annots; an output page carries no annotations at all.
+  for (const pg of out.getPages()) pg.node.delete(PDFName.of("Annots"));
+  const pdf = await out.save({ useObjectStreams: true, addDefaultPage: false });
+  return { pdf, removed };
+}
+
+function multiply(child: Matrix, parent: Matrix): Matrix {
+  const [a, b, c, d, e, f] = child;
+  const [A, B, C, D, E, F] = parent;
+  return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F];
+}
+
+/** Characters Helvetica (WinAnsi) can show; others become "?" rather than failing the page. */
+function encodable(font: PDFFont, s: string): string {
+  const set = new Set(font.getCharacterSet());
+  return [...s].map((ch) => (set.has(ch.codePointAt(0)!) ? ch : "?")).join("");
+}
+
+/**
+ * Draws each word invisibly (render mode 3) over its box: sized so the glyphs span the box height and
+ * squeezed horizontally to its width, so selecting or searching highlights the right place.
+ * Coordinates: x from the left, baseline from the bottom of the displayed page.
+ */
+function drawInvisibleWords(page: PDFPage, font: PDFFont, words: readonly Word[], pageHeight: number, fromOcr: boolean): void {
+  page.pushOperators(pushGraphicsState(), setTextRenderingMode(TextRenderingMode.Invisible));
+  for (const w of words) {
+    const t = encodable(font, w.text);
+    if (!t.trim()) continue;
+    const size = Math.max(1, fromOcr ? w.box.height / ASCENT : w.box.height / (ASCENT + DESCENT));
+    const natural = font.widthOfTextAtSize(t, size);
+    const squeeze = natural > 0 ? Math.max(1, Math.min(1000, (100 * w.box.width) / natural)) : 100;
+    const baseline = pageHeight - (w.box.y + w.box.height) + (fromOcr ? 0 : DESCENT * size);
+    page.pushOperators(setCharacterSqueeze(squeeze));
+    page.drawText(t, { x: w.box.x, y: baseline, size, font });
+  }
+  page.pushOperators(setCharacterSqueeze(100), popGraphicsState());
+}
+
+/**
+ * Drops what could carry text outside the page content: the Info dictionary and XMP metadata, forms,
+ * attachments and JavaScript (the Names tree), open actions, outlines, the structure tree (ActualText,
+ * Alt) and, per page, annotations and actions. The output is a new document built from copied pages, so
+ * catalog entries never reach it anyway; stripping the source also keeps copyPages from following them.
+ */
+function stripDocument(doc: PDFDocument): StructureRemoved {
+  const cat = doc.catalog;
+  const has = (k: string) => cat.has(PDFName.of(k));
+  const info = doc.context.lookup(doc.context.trailerInfo.Info);
+  const removed: StructureRemoved = {
+    infoDictionary: info instanceof PDFDict && info.keys().length > 0,
+    xmpMetadata: has("Metadata"),
+    annotations: 0,
+    formFields: has("AcroForm"),
+    attachmentsAndJavaScript: has("Names"),
+    openAction: has("OpenAction") || has("AA"),
+    outlines: has("Outlines"),
+    structureTree: has("StructTreeRoot") || has("MarkInfo"),
+  };
+  for (const k of ["Metadata", "AcroForm", "Names", "OpenAction", "AA", "Outlines", "StructTreeRoot", "MarkInfo", "Dests", "PieceInfo"]) cat.delete(PDFName.of(k));
+  for (const page of doc.getPages()) {
+    const annots = page.node.Annots();
+    if (annots) removed.annotations += annots.size();
+    for (const k of PAGE_KEYS_DROPPED) page.node.delete(PDFName.of(k));
+  }
+  return removed;
+}

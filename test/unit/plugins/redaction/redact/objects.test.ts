@@ -1,0 +1,63 @@
+/** The pure rules of object-level redaction: which glyphs an area takes, what happens to a path under it. */
+import { classifyPath, glyphCovered, isSimple, transformRect, type Mat, type PathSubpath, type Rect } from "../../../../../plugins/redaction/redact/objects";
+
+const I: Mat = [1, 0, 0, 1, 0, 0];
+const area: Rect = { l: 100, b: 100, r: 200, t: 120 };
+
+describe("glyphCovered", () => {
+  it.each([
+    ["inside", { l: 120, b: 102, r: 126, t: 112 }, true],
+    ["grazed by a fraction of a point", { l: 199.5, b: 102, r: 205.5, t: 112 }, false],
+    ["more than a quarter under the area", { l: 197, b: 102, r: 203, t: 112 }, true],
+    ["on the line below", { l: 120, b: 88, r: 126, t: 99 }, false],
+    ["zero-area glyph, centre inside", { l: 150, b: 110, r: 150, t: 110 }, true],
+    ["zero-area glyph, centre outside", { l: 250, b: 110, r: 250, t: 110 }, false],
+  ] as const)("%s", (_n, glyph, expected) => {
+    expect(glyphCovered(glyph, [area])).toBe(expected);
+  });
+});
+
+const sub = (points: Array<[number, number]>, curves = false): PathSubpath => ({ points, curves, closed: false });
+
+describe("classifyPath", () => {
+  const signature = sub([[110, 105], [130, 118], [150, 102], [170, 115]], true);
+  const rule = sub([[50, 110], [300, 110]]);
+  const box = sub([[50, 90], [300, 90], [300, 130], [50, 130], [50, 90]]);
+  const tick = sub([[140, 108], [145, 104], [155, 116]]);
+  const farCurve = sub([[400, 400], [420, 430], [440, 400], [460, 420]], true);
+  const crossingCurve = sub([[50, 110], [120, 115], [250, 110], [300, 112]], true);
+
+  it.each([
+    ["a signature inside the area goes", [signature], { kind: "remove" }],
+    ["a rule crossing the area stays (the black box covers that part)", [rule], { kind: "keep" }],
+    ["a table cell's box around the area stays", [box], { kind: "keep" }],
+    ["a tick inside the area goes although it is simple", [tick], { kind: "remove" }],
+    ["a curve crossing the area goes", [crossingCurve], { kind: "remove" }],
+    ["a path far away stays", [farCurve], { kind: "keep" }],
+    ["one path: the signature is cut out, the rest kept", [rule, signature, farCurve], { kind: "cut", keep: [true, false, true] }],
+  ] as const)("%s", (_n, subpaths, expected) => {
+    expect(classifyPath(subpaths as unknown as PathSubpath[], I, [area], [])).toEqual(expected);
+  });
+
+  it("applies the object's matrix before testing (a path drawn in its own space)", () => {
+    const local = sub([[0, 0], [20, 10], [40, 0], [60, 5]], true);
+    expect(classifyPath([local], [1, 0, 0, 1, 120, 105], [area], [])).toEqual({ kind: "remove" });
+    expect(classifyPath([local], [1, 0, 0, 1, 520, 505], [area], [])).toEqual({ kind: "keep" });
+  });
+
+  it("leaves the engine's own black box alone", () => {
+    const black = sub([[100, 100], [200, 100], [200, 120], [100, 120], [100, 100]]);
+    expect(classifyPath([black], I, [area], [area])).toEqual({ kind: "keep" });
+    expect(classifyPath([black], I, [area], [])).toEqual({ kind: "remove" });
+  });
+
+  it("knows simple subpaths: rules and boxes without curves", () => {
+    expect(isSimple(rule)).toBe(true);
+    expect(isSimple(signature)).toBe(false);
+    expect(isSimple(sub([[0, 0], [1, 1], [2, 0], [3, 1], [4, 0], [5, 1]]))).toBe(false);
+  });
+});
+
+it("transformRect bounds a rotated rectangle", () => {
+  expect(transformRect({ l: 0, b: 0, r: 10, t: 20 }, [0, 1, -1, 0, 100, 0])).toEqual({ l: 80, b: 0, r: 100, t: 10 });
+});
