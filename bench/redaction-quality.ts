@@ -240,7 +240,7 @@ function presidioPython(): string | null {
 }
 
 async function runPresidio(py: string, items: { id: string; text: string }[]): Promise<Map<string, { type: string; start: number; end: number }[]>> {
-  const child = spawn(py, [path.join(__dirname, "presidio-runner.py"), PRESIDIO_MODEL], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(py, [path.join(__dirname, "presidio-runner.py"), PRESIDIO_MODEL], { stdio: ["pipe", "pipe", "ignore"] });
   const out = new Map<string, { type: string; start: number; end: number }[]>();
   let buf = "";
   child.stdout.on("data", (d: Buffer) => {

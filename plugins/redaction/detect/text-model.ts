@@ -1,3 +1,4 @@
+import type { DocumentLocale } from "./evidence";
 import type { Box, PageInput, Word } from "./types";
 
 /** A word placed in the page text: `start`/`end` are its character offsets in `TextModel.text`. */
@@ -28,6 +29,8 @@ export interface TextModel {
   words: PlacedWord[];
   /** For every character offset, the index in `words` of the word holding it, or -1 for separators. */
   charToWord: Int32Array;
+  /** The document's inferred language and region (set by detect() before the recognisers run). */
+  locale?: DocumentLocale;
 }
 
 export interface TextModelOptions {
