@@ -95,6 +95,8 @@ export function labelled(model: TextModel, start: number, end: number, words: re
     const gap = top - bottom;
     if (first) {
       if (gap <= ABOVE_GAP * h && labelOnly(above.start, above.end)) return "above";
+      // the value has a form label of its own (other type size, right above): no header applies
+      if (gap <= ABOVE_GAP * h && Math.abs(above.box.height - h) > 0.25 * h) return null;
     } else {
       // a table header: the column above is a run of rows like this one, then the header cell.
       // Another form label (smaller or larger type, or ending in ":") or a wide gap ends the column.

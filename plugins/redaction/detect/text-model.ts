@@ -42,7 +42,9 @@ export interface TextModelOptions {
   touchGap?: number;
 }
 
-const DEFAULTS: Required<TextModelOptions> = { lineOverlap: 0.5, segmentGap: 3, touchGap: 0.08 };
+// A gutter between prose columns is often only 1.5-2.5 line heights wide; word spaces, even in justified
+// text, stay well under one line height.
+const DEFAULTS: Required<TextModelOptions> = { lineOverlap: 0.5, segmentGap: 1.6, touchGap: 0.08 };
 
 function union(a: Box, b: Box): Box {
   const x = Math.min(a.x, b.x);
@@ -57,6 +59,51 @@ function union(a: Box, b: Box): Box {
 
 function verticalOverlap(a: Box, b: Box): number {
   return Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+}
+
+const extent = (seg: Word[]) => {
+  const first = seg[0]!.box;
+  const last = seg[seg.length - 1]!.box;
+  return { x0: first.x, x1: last.x + last.width };
+};
+
+/**
+ * Rows of segments into reading order. A run of at least MIN_COLUMN_ROWS rows that each hold exactly
+ * two segments, the second starting at the same x and the first wide like prose, is a two-column
+ * block: it is read column by column, so a value wrapped at the end of a left-column line continues
+ * right after it in the text ("... 66779" + "\n" + "Poitiers"). Everything else is read row by row.
+ */
+const MIN_COLUMN_ROWS = 3;
+function readingOrder(rows: Word[][][], pageWidth: number): Word[][] {
+  const out: Word[][] = [];
+  const width = pageWidth > 0 ? pageWidth : 612;
+  let i = 0;
+  while (i < rows.length) {
+    const row = rows[i]!;
+    const isTwo = (r: Word[][], at: number | null) => {
+      if (r.length !== 2) return false;
+      const a = extent(r[0]!);
+      const b = extent(r[1]!);
+      return a.x1 < b.x0 && (at === null || Math.abs(b.x0 - at) < 6) && a.x1 - a.x0 > 0.25 * width;
+    };
+    if (isTwo(row, null)) {
+      const at = extent(row[1]!).x0;
+      let j = i;
+      // rows of the block: two columns at the same split, or a row whose only segment is in one column
+      while (j < rows.length && (isTwo(rows[j]!, at) || (rows[j]!.length === 1 && j > i && (extent(rows[j]![0]!).x1 < at || Math.abs(extent(rows[j]![0]!).x0 - at) < 6)))) j++;
+      if (j - i >= MIN_COLUMN_ROWS) {
+        const left: Word[][] = [];
+        const right: Word[][] = [];
+        for (let k = i; k < j; k++) for (const seg of rows[k]!) (extent(seg).x0 >= at - 6 ? right : left).push(seg);
+        out.push(...left, ...right);
+        i = j;
+        continue;
+      }
+    }
+    out.push(...row);
+    i++;
+  }
+  return out;
 }
 
 /** Build the text model of one page: group words into lines by vertical overlap, order them, join them. */
@@ -86,8 +133,10 @@ export function buildTextModel(page: PageInput, options: TextModelOptions = {}):
   }
 
   // Split each row into segments at wide gaps, so two columns do not read as one sentence.
-  const segments: Word[][] = [];
+  const rowSegments: Word[][][] = [];
   for (const row of rows) {
+    const segments: Word[][] = [];
+    rowSegments.push(segments);
     const sorted = [...row.words].sort((a, b) => a.box.x - b.box.x);
     const heights = sorted.map((w) => w.box.height).sort((a, b) => a - b);
     const lineHeight = heights[Math.floor(heights.length / 2)] ?? 0;
@@ -102,6 +151,7 @@ export function buildTextModel(page: PageInput, options: TextModelOptions = {}):
     }
     if (current.length) segments.push(current);
   }
+  const segments = readingOrder(rowSegments, page.width);
 
   let text = "";
   const placed: PlacedWord[] = [];

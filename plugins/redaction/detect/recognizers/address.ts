@@ -3,11 +3,11 @@ import type { Candidate } from "../types";
 import type { TextModel } from "../text-model";
 import { matches, type Recognizer } from "./recognizer";
 
-const CAP = "\\p{Lu}[\\p{L}'’.-]*";
+const CAP = "\\p{Lu}[\\p{L}'’-]*\\.?";
 /** Every USPS street suffix (Publication 28, appendix C1): primary names and standard abbreviations, plus British types. */
 const USPS =
   "Alley|Aly|Anex|Annex|Arcade|Arc|Avenue|Ave|Av|Bayou|Byu|Beach|Bch|Bend|Bnd|Bluff|Blf|Bluffs|Blfs|Bottom|Btm|Boulevard|Blvd|Branch|Br|Bridge|Brg|Brook|Brk|Brooks|Brks|Burg|Bg|Burgs|Bgs|Bypass|Byp|Camp|Cp|Canyon|Cyn|Cape|Cpe|Causeway|Cswy|Center|Ctr|Centers|Ctrs|Circle|Cir|Circles|Cirs|Cliff|Clf|Cliffs|Clfs|Club|Clb|Common|Cmn|Commons|Cmns|Corner|Cor|Corners|Cors|Course|Crse|Court|Ct|Courts|Cts|Cove|Cv|Coves|Cvs|Creek|Crk|Crescent|Cres|Crest|Crst|Crossing|Xing|Crossroad|Xrd|Crossroads|Xrds|Curve|Curv|Dale|Dl|Dam|Dm|Divide|Dv|Drive|Dr|Drives|Drs|Estate|Est|Estates|Ests|Expressway|Expy|Extension|Ext|Extensions|Exts|Fall|Falls|Fls|Ferry|Fry|Field|Fld|Fields|Flds|Flat|Flt|Flats|Flts|Ford|Frd|Fords|Frds|Forest|Frst|Forge|Frg|Forges|Frgs|Fork|Frk|Forks|Frks|Fort|Ft|Freeway|Fwy|Garden|Gdn|Gardens|Gdns|Gateway|Gtwy|Glen|Gln|Glens|Glns|Green|Grn|Greens|Grns|Grove|Grv|Groves|Grvs|Harbor|Hbr|Harbors|Hbrs|Haven|Hvn|Heights|Hts|Highway|Hwy|Hill|Hl|Hills|Hls|Hollow|Holw|Inlet|Inlt|Island|Is|Islands|Iss|Isle|Junction|Jct|Junctions|Jcts|Key|Ky|Keys|Kys|Knoll|Knl|Knolls|Knls|Lake|Lk|Lakes|Lks|Land|Landing|Lndg|Lane|Ln|Light|Lgt|Lights|Lgts|Loaf|Lf|Lock|Lck|Locks|Lcks|Lodge|Ldg|Loop|Mall|Manor|Mnr|Manors|Mnrs|Meadow|Mdw|Meadows|Mdws|Mews|Mill|Ml|Mills|Mls|Mission|Msn|Motorway|Mtwy|Mount|Mt|Mountain|Mtn|Mountains|Mtns|Neck|Nck|Orchard|Orch|Oval|Overpass|Opas|Park|Parks|Parkway|Pkwy|Parkways|Pkwys|Pass|Passage|Psge|Path|Pike|Pine|Pne|Pines|Pnes|Place|Pl|Plain|Pln|Plains|Plns|Plaza|Plz|Point|Pt|Points|Pts|Port|Prt|Ports|Prts|Prairie|Pr|Radial|Radl|Ramp|Ranch|Rnch|Rapid|Rpd|Rapids|Rpds|Rest|Rst|Ridge|Rdg|Ridges|Rdgs|River|Riv|Road|Rd|Roads|Rds|Route|Rte|Row|Rue|Run|Shoal|Shl|Shoals|Shls|Shore|Shr|Shores|Shrs|Skyway|Skwy|Spring|Spg|Springs|Spgs|Spur|Spurs|Square|Sq|Squares|Sqs|Station|Sta|Stravenue|Stra|Stream|Strm|Street|St|Streets|Sts|Summit|Smt|Terrace|Ter|Throughway|Trwy|Trace|Trce|Track|Trak|Trafficway|Trfy|Trail|Trl|Trailer|Trlr|Tunnel|Tunl|Turnpike|Tpke|Underpass|Upas|Union|Un|Unions|Uns|Valley|Vly|Valleys|Vlys|Viaduct|Via|View|Vw|Views|Vws|Village|Vlg|Villages|Vlgs|Ville|Vl|Vista|Vis|Walk|Walks|Wall|Way|Ways|Well|Wl|Wells|Wls|Close|Rise|Parade|Wharf|Yard|Approach|Chase|Drove|Gate|Hey|Mead|Brow|Croft|Fold|Wynd";
-const UNIT = "(?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|Fl\\.|Room|Rm\\.?|Bldg\\.?|Building|#|Zimmer|Wohnung|Whg\\.?|Etage|Appartement|Appt\\.?|Bât\\.?|Bâtiment|Piso|Puerta|Portal|Escalera|Esc\\.)[ ]?\\d{0,5}[A-Za-z]?";
+const UNIT = "(?:\\d{1,2}\\.?[ ]?(?:OG|EG|DG|UG|Stock|Etage|étage|e étage|er étage|ème étage)|Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|Fl\\.|Room|Rm\\.?|Bldg\\.?|Building|#|Zimmer|Wohnung|Whg\\.?|Etage|Appartement|Appt\\.?|Bât\\.?|Bâtiment|Piso|Puerta|Portal|Escalera|Esc\\.)[ ]?\\d{0,5}[A-Za-z]?";
 const DIR = "(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?";
 const DE_SUFFIX = ["straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "chaussee", "steig", "pfad", "stieg", "markt", "graben", "wall", "kamp", "berg", "hof", "park", "garten", "gärten", "tor", "brücke", "straat", "laan", "plein", "gracht", "kade", "dijk", "singel"]
   .map((s) => `[${s[0]!.toUpperCase()}${s[0]}]${s.slice(1).replace(/\./g, "\\.")}`)
@@ -24,13 +24,13 @@ const TOWN = `${CAP}(?:[ -](?:am|an der|im|bei|sur|sous|en|de|del|de la|les|la|l
 /** Street lines, each with a score of how sure its shape alone makes it. */
 const STREETS: { re: RegExp; score: number }[] = [
   // 983 Ford Extensions Apt. 522, 1600 Pennsylvania Avenue NW, 221B Baker Street
-  { re: new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,6}[A-Za-z]?(?:-\\d{1,5})?,? (?:${DIR} )?(?:${CAP} ){0,4}(?:${USPS})\\.?(?: ${DIR})?(?![\\p{L}\\p{N}])(?:,? ${UNIT})?`, "gu"), score: 0.65 },
+  { re: new RegExp(`(?<![\\p{L}\\p{N}/.-])\\d{1,6}[A-Za-z]?(?:-\\d{1,5})?[ \\n](?:${DIR} )?(?:(?:${CAP}|\\d{1,3}(?:st|nd|rd|th))[ \\n]){1,4}(?:${USPS})\\.?(?: ${DIR})?(?![\\p{L}\\p{N}])(?:,? ${UNIT})?`, "gu"), score: 0.65 },
   // Hauptstraße 5, Karl-Carstens-Ring 3 Zimmer 522, Müllerstr. 12a, Am Bahnhof 7
-  { re: new RegExp(`(?<![\\p{L}])(?:(?:${CAP}[ -])?\\p{Lu}[\\p{L}-]*(?:${DE_SUFFIX})|${DE_PREP} ${CAP}(?: ${CAP})?)[ ]?\\d{1,4}[ ]?[a-zA-Z]?(?:[-/]\\d{1,4}[a-z]?)?(?![\\p{N}\\p{L}])(?:,? ${UNIT})?`, "gu"), score: 0.65 },
+  { re: new RegExp(`(?<![\\p{L}])(?:(?:${CAP}[ -])?\\p{Lu}[\\p{L}-]*(?:${DE_SUFFIX})|${DE_PREP} ${CAP}(?: ${CAP})?)[ ]?\\d{1,4}[ ]?[a-zA-Z]?(?:[-/]\\d{1,4}[a-z]?)?(?![\\p{N}\\p{L}]|[./]\\d)(?:,? ${UNIT})?`, "gu"), score: 0.65 },
   // 10 rue de la Paix, 355, chemin de Martin, 5 bis avenue Victor Hugo, 4996 Place Saint-Jacques Apt. 165
-  { re: new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,4}(?: ?(?:bis|ter|[A-D]))?,? (?:${FR_TYPES}) (?:${FR_PART} ?)?(?:${CAP}|\\p{Ll}{3,})(?:[ -](?:${FR_PART}|${CAP})){0,4}(?:,? ${UNIT})?`, "giu"), score: 0.7 },
+  { re: new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,4}(?: ?(?:bis|ter|[A-D]))?,?[ \\n](?:${FR_TYPES})[ \\n](?:${FR_PART}[ \\n]?)?(?:${CAP}|\\p{Ll}{3,})(?:[ \\n-](?:${FR_PART}|${CAP})){0,4}(?:,? ${UNIT})?`, "giu"), score: 0.7 },
   // Calle Mayor 5, Escalinata Gabriela Pantoja Ureña 40 3º Dcha., C/ Luna, 12, 2º A
-  { re: new RegExp(`(?<![\\p{L}])(?:${ES_TYPES}) (?:${ES_PART} )?${CAP}(?: (?:${ES_PART}|${CAP})){0,5},? (?:n\\.?º ?)?\\d{1,4}[a-zA-Z]?(?![\\p{N}])(?:,? ?\\d{1,2}[º°ª]?(?: ?(?:[A-H]|Izq\\.?|Izda\\.?|Dcha\\.?|Dch\\.?|Ctro\\.?))?)?(?:,? ${UNIT})?`, "gu"), score: 0.7 },
+  { re: new RegExp(`(?<![\\p{L}])(?:${ES_TYPES}) (?:${ES_PART} )?${CAP}(?:[ \\n](?:${ES_PART}|${CAP})){0,5},?[ \\n](?:n\\.?º ?)?(?:\\d{1,4}[a-zA-Z]?(?![\\p{N}])|s\\/n\\.?)(?:,? ?\\d{1,2}[º°ª]?(?: ?(?:[A-H]|Izq\\.?|Izda\\.?|Dcha\\.?|Dch\\.?|Ctro\\.?))?)?(?:,? ${UNIT})?`, "gu"), score: 0.7 },
 ];
 
 /** Postcode + town lines. */
@@ -38,9 +38,11 @@ const TAILS: { re: RegExp; score: number; region: string }[] = [
   // Springfield, IL 62704-1234
   { re: new RegExp(`(?<![\\p{L}])${TOWN},? (?:${US_STATES}) \\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6, region: "US" },
   // East McGlynn NP3 2KM, London SW1A 1AA, SW1A 1AA London
-  { re: new RegExp(`(?<![\\p{L}])(?:${TOWN},? )?(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\\d[A-Z\\d]? ?\\d[ABD-HJLNP-UW-Z]{2})(?![\\p{L}\\p{N}])`, "gu"), score: 0.55, region: "GB" },
+  { re: new RegExp(`(?<![\\p{L}])(?:${TOWN},? )?(?:GIR ?0AA|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z\\d][A-Z])(?![\\p{L}\\p{N}])`, "gu"), score: 0.55, region: "GB" },
   // 10115 Berlin, F-75001 Paris, 1010 Wien, 1234 AB Amsterdam, 28013 Alcalá de Henares
-  { re: new RegExp(`(?<![\\p{L}\\p{N}.,-])(?:[A-Z]{1,2}-)?\\d{4,5}(?: [A-Z]{2})? ${TOWN}`, "gu"), score: 0.45, region: "EU" },
+  { re: new RegExp(`(?<![\\p{L}\\p{N}.,-]|\\d[ ])(?:[A-Z]{1,2}-)?\\d{4,5}(?: [A-Z]{2})? ${TOWN}`, "gu"), score: 0.35, region: "EU" },
+  // the same wrapped after the postcode: only ever used to complete a street found before it
+  { re: new RegExp(`(?<![\\p{L}\\p{N}.,-]|\\d[ ])(?:[A-Z]{1,2}-)?\\d{4,5}(?: [A-Z]{2})?\\n${TOWN}`, "gu"), score: 0, region: "EU-wrapped" },
 ];
 
 const CONTEXT = ["address", "home address", "mailing address", "residence", "resident at", "living at", "lives at", "Anschrift", "Adresse", "Wohnort", "wohnhaft", "domicile", "domicilié", "demeurant", "dirección", "domicilio", "residente en", "indirizzo", "morada", "adres"];
@@ -57,13 +59,27 @@ function trimEnd(model: TextModel, s: Span): Span {
   return { ...s, end };
 }
 
-/** A street part before a tail on the same line: "12 Waterside, Lake Evan NP3 2KM" with no known street type. */
+/**
+ * A street part before a tail on the same line, of any street type: from the last boundary (line
+ * start, a colon, an address word) to the tail, when it holds a house number (or "s/n") and reads
+ * like a street (capitalised words, at most eight tokens, no sentence end).
+ */
 function streetBefore(model: TextModel, tailStart: number): number | null {
-  const lineStart = model.text.lastIndexOf("\n", tailStart - 1) + 1;
-  const before = model.text.slice(Math.max(lineStart, tailStart - 70), tailStart);
-  const m = /(?:^|[:;]\s*|,\s|\s{2})((?:\d{1,5}[A-Za-z]?,? (?:\p{Lu}[\p{L}'’.-]*\s?){1,5}|(?:\p{Lu}[\p{L}'’.-]*\s){1,4}\d{1,5}[a-z]?),? )$/u.exec(before);
-  return m ? tailStart - m[1]!.length : null;
+  const lineStart = Math.max(model.text.lastIndexOf("\n", tailStart - 1) + 1, tailStart - 80);
+  const before = model.text.slice(lineStart, tailStart);
+  let from = 0;
+  for (const m of before.matchAll(BOUNDARY)) from = m.index + m[0].length;
+  const part = before.slice(from);
+  const street = part.replace(/^\s+/, "");
+  const offset = tailStart - street.length;
+  if (!street || street.length > 65 || !/(?:(?<![\p{L}\p{N}])\d{1,5}[a-zA-Z]?(?![\p{L}\p{N}])|s\/n)/u.test(street) || !/^(?:\p{Lu}|\d|C\/)/u.test(street)) return null;
+  if (!/\p{L}{3,}/u.test(street) || /^\d[\d\s-]*$/.test(street.trim())) return null;
+  if (/[@]|https?:|\.\s\p{Lu}|\d{6,}/u.test(street) || street.split(/\s+/).length > 9) return null;
+  if (!/[,\s]$/.test(street)) return null;
+  return offset;
 }
+// the empty line-start alternative last, or it would win at offset 0 over a label word there
+const BOUNDARY = new RegExp(`(?:(?<![\\p{L}])(?:${["address", "Anschrift", "Adresse", "adresse", "dirección", "domicilio", "domicile", "wohnhaft", "residing at", "demeurant", "living at", "lives at"].join("|")})|[:;(]|^)\\s*`, "giu");
 
 /** The previous line as a street: short, with a house number, right above the tail. */
 function streetAbove(model: TextModel, tailStart: number): number | null {
@@ -97,11 +113,11 @@ export const addressRecognizer: Recognizer = {
     const streets: Span[] = [];
     for (const { re, score } of STREETS) for (const m of matches(re, model.text)) streets.push({ start: m.index, end: m.index + m[0].length, score });
     const region = model.locale?.region;
-    const tails: Span[] = [];
+    const tails: (Span & { wrapped: boolean })[] = [];
     for (const { re, score, region: r } of TAILS)
       for (const m of matches(re, model.text)) {
         const fits = r === region || (r === "EU" && region !== "US" && region !== "GB");
-        tails.push({ start: m.index, end: m.index + m[0].length, score: score + (fits ? 0.1 : 0) });
+        tails.push({ start: m.index, end: m.index + m[0].length, score: score + (fits ? 0.1 : 0), wrapped: r === "EU-wrapped" });
       }
     tails.sort((a, b) => a.start - b.start || b.end - a.end);
     const used = new Set<Span>();
@@ -117,6 +133,7 @@ export const addressRecognizer: Recognizer = {
         emit({ start: st.start, end: t.end, score: 0.9 });
         continue;
       }
+      if (t.wrapped) continue;
       const above = streetAbove(model, t.start);
       const before = above ?? streetBefore(model, t.start);
       if (before !== null) emit({ start: before, end: t.end, score: 0.8 });

@@ -10,7 +10,7 @@ import { KNOWN_TLDS } from "./tlds";
 const LOCAL = "[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]|\\s\\.\\s){0,63}";
 const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const EMAIL = new RegExp(
-  `(?<![\\p{L}\\p{N}._%+-])${LOCAL}[ ]?@[ ]?(?:${LABEL}[ ]?\\.[ ]?){1,8}[A-Za-z0-9]{2,24}(?![\\p{L}\\p{N}-]|\\.[\\p{L}\\p{N}])`,
+  `(?<![\\p{L}\\p{N}._%+-])${LOCAL}[ ]?@[ ]?(?:${LABEL}(?:\\.|[ ]\\.[ ]?)){1,8}[A-Za-z0-9]{2,24}(?![\\p{L}\\p{N}-]|\\.[\\p{L}\\p{N}])`,
   "gu",
 );
 
@@ -29,15 +29,20 @@ export const emailRecognizer: Recognizer = {
     const out: Candidate[] = [];
     for (const m of matches(EMAIL, model.text)) {
       let raw = m[0];
-      // a sentence's full stop read as part of the TLD ("mail.com ." cannot happen; "mail . Com" can)
-      const compact = raw.replace(/\s+/g, "");
+      const start = m.index;
+      // an unknown last label may be the next sentence's first word ("mail.com .The"): cut it back
+      let known = false;
+      let compact = "";
+      for (;;) {
+        compact = raw.replace(/\s+/g, "");
+        const tld = compact.slice(compact.lastIndexOf(".") + 1).toLowerCase();
+        known = KNOWN_TLDS.has(/\d/.test(tld) ? tld.replace(/0/g, "o").replace(/1/g, "l") : tld);
+        const shorter = raw.replace(/\s?\.\s?[A-Za-z0-9]+$/, "");
+        if (known || !shorter.slice(shorter.indexOf("@")).includes(".")) break;
+        raw = shorter;
+      }
       const [local, domain] = compact.split("@") as [string, string];
       if (!domain || local.startsWith(".") || local.endsWith(".") || local.includes("..")) continue;
-      let tld = domain.slice(domain.lastIndexOf(".") + 1).toLowerCase();
-      if (/\d/.test(tld)) tld = tld.replace(/0/g, "o").replace(/1/g, "l");
-      const known = KNOWN_TLDS.has(tld);
-      const start = m.index;
-      if (!known && /\s\.\s?\p{L}+$/u.test(raw)) raw = raw.replace(/\s?\.\s?\p{L}+$/u, "");
       const end = start + raw.length;
       const label = labelled(model, start, end, CONTEXT) !== null;
       let score = known ? 0.85 : 0.35;

@@ -5,7 +5,7 @@ import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
 export const PHONE_CONTEXT = {
-  en: ["phone", "tel", "tel.", "telephone", "mobile", "mob", "cell", "fax", "call", "contact", "reach", "M", "T", "P", "ph", "direct", "landline", "home", "work", "whatsapp"],
+  en: ["phone", "tel", "tel.", "telephone", "mobile", "mob", "cell", "fax", "call", "contact", "reach", "M:", "T:", "P:", "M.", "T.", "ph", "direct", "landline", "home", "work", "whatsapp"],
   de: ["Telefon", "Tel", "Tel.", "Handy", "Mobil", "Mobiltelefon", "Fax", "Rufnummer", "erreichen", "Telefonnummer", "Durchwahl", "Festnetz"],
   fr: ["téléphone", "tél", "tél.", "portable", "mobile", "fax", "joindre", "appeler", "numéro", "fixe"],
   it: ["telefono", "tel", "cellulare", "fax"],
@@ -27,7 +27,7 @@ export const NOT_PHONE_CONTEXT = [
  * groups separated by one space, dot, dash or slash; 7 to 15 digits in all. Deliberately generous:
  * evidence decides.
  */
-const SHAPE = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ ]?)?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .\-/]\d{1,6}){0,5}(?![\p{N}]|[.\-/]\d|\p{L})/gu;
+const SHAPE = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ ]?)?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,14}(?:[ .\-/]\d{1,12}){0,5}(?![\p{N}]|[.\-/]\d|\p{L})/gu;
 
 const NANP = /^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}$/;
 const DATE_PREFIX = /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
