@@ -1,4 +1,5 @@
 import { getGender } from "gender-detection-from-name";
+import { deu, eng, fra, ita, nld, por, spa } from "stopword";
 import type { Language } from "../config";
 import { forLanguages } from "../context";
 import { labelled } from "../evidence";
@@ -12,7 +13,8 @@ import { matches, type Recognizer } from "./recognizer";
  */
 function isFirstName(token: string): boolean {
   const t = token.replace(/[.’']$/, "");
-  if (t.length < 2 || STOP.has(t.toLowerCase())) return false;
+  const low = t.toLowerCase();
+  if (t.length < 2 || FUNCTION_WORDS.has(low) || AMBIGUOUS.has(low)) return false;
   if (getGender(t) !== "unknown") return true;
   // Jean-Pierre, Anne-Sophie, Karl-Heinz
   const parts = t.split("-");
@@ -59,25 +61,51 @@ const CLOSINGS = [
   "atentamente", "un saludo", "saludos cordiales", "saludos", "un cordial saludo", "reciba un cordial saludo",
 ];
 
-/** Capitalised words that are not names, even when a name list knows them ("The", "May", "Lake"). */
-const STOP = new Set(
-  `the a an this that these those our your their his her its my we you they he she it i to of in on at by for with from and or but not no yes
+/** Words that are never (part of) a name: function words of the supported languages, form words, months. */
+const FUNCTION_WORDS = new Set(
+  [
+    ...[eng, deu, fra, spa, ita, por, nld].flat().filter((w) => w.length > 1),
+    ...`the a an this that these those our your their his her its my we you they he she it to of in on at by for with from and or but not no yes
   dear sir sirs madam madame all team customer customers client clients colleague colleagues friend friends member members applicant user users reader readers partner partners everyone
-  mr mrs ms dr prof herr frau monsieur mme sr sra don doña
-  signature date page section appendix annex total invoice order payment bank account card number phone email mobile address name note notes subject re
-  street road avenue lane drive court place square park lake mount port north south east west new old upper lower great little
-  january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
-  januar februar märz mai juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
+  signature date page section appendix annex total invoice order payment bank account card number phone email mobile address note notes subject re ref
+  january february march april june july august september october november december monday tuesday wednesday thursday friday saturday sunday
+  januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
   janvier février mars avril juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche
   enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
-  der die das den dem des ein eine und oder mit von vom zum zur im am an auf aus bei für nach über unter sehr bitte vielen dank sie ihr ihre wir
-  le la les un une et ou de du des au aux en pour par sur avec dans chez merci nous vous votre
-  el los las una y o del al para por con sin en su sus usted nuestro gracias calle avenida plaza paseo
-  saint santa san santo sainte st ste firma von an de to will page summer faith hope joy grace rose royal apple sunny rich dawn ray chase hunter mason
-  virginia georgia carolina dallas austin houston paris florence victoria washington lincoln jackson madison jordan florida
+  bitte vielen dank laut weitere diese unsere alle
+  merci veuillez selon toutes tous
+  gracias según todos todas
   university college school hospital clinic company group services solutions international global national
   sincerely regards kind best thanks cordialement atentamente saludos grüße`.split(/\s+/),
+  ].map((w) => w.toLowerCase()),
 );
+/**
+ * Capitalised words that a first-name list knows but that are usually something else ("May", "Lake",
+ * "Paris"): they do not count as first names, though a surname may be spelt like them ("Louis Will").
+ */
+const AMBIGUOUS = new Set(
+  `may will mai lake west east north south mount port saint santa san santo sainte st ste firma page summer faith hope joy grace rose royal apple sunny rich dawn ray chase hunter mason
+  virginia georgia carolina dallas austin houston paris florence victoria washington lincoln jackson madison jordan florida blanc mesa silla
+  street road avenue lane drive court place square park new old upper lower great little direct data`.split(/\s+/),
+);
+/** Job and role words: a capitalised run holding one is a title ("Senior Data Manager"), not a name. */
+const ROLE_WORDS = new Set(
+  `manager director engineer officer specialist consultant assistant coordinator analyst architect developer designer administrator representative technician executive associate supervisor agent strategist planner producer facilitator liaison orchestrator
+  directeur directrice responsable ingénieur consultant assistant analyste architecte développeur gestionnaire coordinateur spécialiste
+  leiter leiterin ingenieur berater assistent entwickler referent sachbearbeiter geschäftsführer
+  director directora ingeniero consultor asistente analista arquitecto desarrollador coordinador especialista ejecutivo agente supervisor`.split(/\s+/),
+);
+/** Shop, trade and product words: "Simon Bijoux", "Johnson Books", "Mesa Práctico" are businesses or goods. */
+const BUSINESS_WORDS = new Set(
+  `games clothing books tools home garden health beauty grocery movies music sports toys baby kids electronics computers jewelery jewelry industrial automotive outdoors shoes store shop bakery market pharmacy garage motors foods cafe restaurant hotel
+  santé livres vêtements automobile jeux bijoux beauté industrie sports films musique maison ordinateurs électronique outils jardin épicerie boulangerie pharmacie
+  spiele bücher kleidung werkzeuge garten gesundheit schönheit lebensmittel filme musik spielzeug elektronik computer schmuck industrie schuhe
+  juegos ropa libros herramientas hogar jardín salud belleza alimentación películas música deportes juguetes electrónica ordenadores joyería industrial zapatos
+  hat shirt chair table computer keyboard mouse car bike ball gloves pants shoes soap towels bacon cheese chicken chips fish pizza salad sausages tuna`.split(/\s+/),
+);
+const CUE_TOKENS = new Set<string>();
+const NOT_NAME_COLUMNS = ["Description", "Item", "Product", "Article", "Beschreibung", "Artikel", "Buchungstext", "Désignation", "Libellé", "Produit", "Descripción", "Concepto", "Producto", "Artículo"];
+
 /** Words that end a company name, a street or a place, not a person. */
 const NOT_PERSON_NEXT = new Set(
   `gmbh ag kg ohg ug se sa sas sarl spa srl bv nv inc ltd llc llp plc corp co company corporation group holdings hermanos asociados associates partners bank
@@ -85,9 +113,13 @@ const NOT_PERSON_NEXT = new Set(
   university college school hospital clinic hotel airport station`.split(/\s+/),
 );
 
-const TOKEN = "(?:\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}'’]+)?|\\p{Lu}\\.)";
+// O'Hara, D'Angelo, McDonald, MacArthur, Jean-Pierre, Robel-O'Kon; or an initial "J."
+const NAME_PART = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?";
+const TOKEN = `(?:${NAME_PART}(?:-${NAME_PART})?|\\p{Lu}\\.)`;
 const PARTICLE = "(?:van der|von der|van den|de la|de los|de las|van|von|de|der|den|du|da|di|del|della|dos|das|le|la|bin|al|ten|ter|zu|y|e)";
 const SEQUENCE = new RegExp(`(?<![\\p{L}\\p{N}'’-])${TOKEN}(?:[ ](?:${PARTICLE}[ ])?${TOKEN}){0,4}(?![\\p{L}\\p{N}'’-])`, "gu");
+
+for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(t.toLowerCase().replace(/[.:]+$/, ""));
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -152,18 +184,20 @@ export const personRecognizer: Recognizer = {
     for (const m of matches(SEQUENCE, text)) {
       let tokens = m[0].split(" ");
       let start = m.index;
-      // leading stop words ("Dear", "The") and trailing ones are not part of a name
-      while (tokens.length && STOP.has(tokens[0]!.toLowerCase().replace(/\.$/, ""))) {
+      // leading function words and cue words ("Dear", "The", "Estimada", "Herr") are not part of a
+      // name, nor are trailing function words or particles
+      const low = (t: string) => t.toLowerCase().replace(/\.$/, "");
+      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
-      while (tokens.length && (STOP.has(tokens[tokens.length - 1]!.toLowerCase().replace(/\.$/, "")) || new RegExp(`^${PARTICLE}$`).test(tokens[tokens.length - 1]!)))
+      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`).test(tokens[tokens.length - 1]!)))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
       const name = tokens.join(" ");
       const end = start + name.length;
       const real = tokens.filter((t) => !/^\p{Lu}\.$/u.test(t) && !new RegExp(`^${PARTICLE}$`).test(t));
-      if (!real.length || real.every((t) => STOP.has(t.toLowerCase()))) continue;
+      if (!real.length || real.every((t) => AMBIGUOUS.has(low(t)))) continue;
       const [ls, le] = lineBounds(model, start);
       const before = text.slice(Math.max(ls, start - 40), start);
       const afterText = text.slice(end, Math.min(le, end + 20));
@@ -188,8 +222,11 @@ export const personRecognizer: Recognizer = {
         if (/@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(line)) score += 0.15;
       }
       // against: a company, street or place word right after it, a house number right before it
-      if (next && NOT_PERSON_NEXT.has(next)) score -= 0.5;
-      if (real.some((t) => NOT_PERSON_NEXT.has(t.toLowerCase()))) score -= 0.5;
+      if (next && (NOT_PERSON_NEXT.has(next) || BUSINESS_WORDS.has(next))) score -= 0.5;
+      if (real.some((t) => NOT_PERSON_NEXT.has(low(t)) || ROLE_WORDS.has(low(t)))) score -= 0.5;
+      if (real.length > 1 && real.slice(1).some((t) => BUSINESS_WORDS.has(low(t)))) score -= 0.5;
+      // a column headed "Description" / "Libellé" lists goods or merchants, not people
+      if (!cueBefore && labelled(model, start, end, NOT_NAME_COLUMNS, 0) === "header") score -= 0.4;
       if (/\d[ ,]*$/.test(before) && !cueBefore) score -= 0.3;
       if (/^[ ,]*\d/.test(afterText) && !cueAfter) score -= 0.25;
       out.push({ start, end, label: "PERSON", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "heuristic" });
