@@ -16,6 +16,9 @@ function isFirstName(token: string): boolean {
   const low = t.toLowerCase();
   if (t.length < 2 || FUNCTION_WORDS.has(low) || AMBIGUOUS.has(low)) return false;
   if (getGender(t) !== "unknown") return true;
+  // the lists spell many names without accents ("Tomas", "Ines")
+  const plain = t.normalize("NFD").replace(/\p{M}/gu, "");
+  if (plain !== t && getGender(plain) !== "unknown") return true;
   // Jean-Pierre, Anne-Sophie, Karl-Heinz
   const parts = t.split("-");
   return parts.length === 2 && parts.every((p) => getGender(p) !== "unknown");
@@ -33,11 +36,11 @@ const HONORIFICS: Record<Language, readonly string[]> = {
 };
 /** Salutations and phrases that are followed by a name. */
 const BEFORE_NAME: Record<Language, readonly string[]> = {
-  en: ["Dear", "Hello", "Hi", "Attn", "Attn:", "Attention", "Re:", "From:", "To:", "Cc:", "Bcc:", "Signed:", "Signature:", "Signed by", "Transfer to", "Payment from", "Standing order", "received from", "between", "&", "Patient:", "Contact:", "Employee:", "Applicant:", "Prepared by", "Approved by", "Witness:", "Dr."],
-  de: ["Sehr geehrter", "Sehr geehrte", "Liebe", "Lieber", "Hallo", "Von:", "An:", "Cc:", "Betr.:", "Unterschrift:", "Überweisung an", "Gutschrift von", "Dauerauftrag", "Beschwerde von", "zwischen", "Ansprechpartner:", "z. Hd.", "zu Händen"],
-  fr: ["Cher", "Chère", "Bonjour", "De :", "De:", "À :", "À:", "A :", "Cc :", "Objet :", "Signature :", "Virement à", "Virement de", "Réclamation de", "entre", "Interlocuteur :"],
+  en: ["Dear", "Hello", "Hi", "Attn", "Attn:", "Attention", "Re:", "From:", "To:", "Cc:", "Bcc:", "Signed:", "Signature:", "Signed by", "Transfer to", "Payment from", "Payment to", "Standing order", "Direct debit", "received from", "between", "&", "Patient:", "Contact:", "Employee:", "Applicant:", "Prepared by", "Approved by", "Witness:", "Dr."],
+  de: ["Sehr geehrter", "Sehr geehrte", "Liebe", "Lieber", "Hallo", "Von:", "An:", "Cc:", "Betr.:", "Unterschrift:", "Überweisung an", "Gutschrift von", "Dauerauftrag", "Lastschrift", "Beschwerde von", "zwischen", "Ansprechpartner:", "z. Hd.", "zu Händen"],
+  fr: ["Cher", "Chère", "Bonjour", "De :", "De:", "À :", "À:", "A :", "Cc :", "Objet :", "Signature :", "Virement à", "Virement de", "Prélèvement", "Réclamation de", "entre", "Interlocuteur :"],
   it: ["Gentile", "Caro", "Cara", "Egregio", "Da:", "A:"],
-  es: ["Estimado", "Estimada", "Querido", "Querida", "Hola", "De:", "Para:", "CC:", "Asunto:", "Firma:", "Transferencia a", "Abono de", "Reclamación de", "entre", "Atención:", "Att.:"],
+  es: ["Estimado", "Estimada", "Querido", "Querida", "Hola", "De:", "Para:", "CC:", "Asunto:", "Firma:", "Transferencia a", "Abono de", "Orden permanente", "Bizum", "Reclamación de", "entre", "Atención:", "Att.:"],
   pt: ["Prezado", "Prezada", "Caro", "Cara"],
   nl: ["Geachte", "Hallo"],
 };
@@ -73,6 +76,8 @@ const FUNCTION_WORDS = new Set(
   janvier février mars avril juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche
   enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
   bitte vielen dank laut weitere diese unsere alle
+  courriel email e-mail téléphone portable domicile adresse teléfono móvil dirección correo domicilio anschrift telefon mobil handy wohnort iban tel fax web site`.split(/\s+/),
+    ...`
   merci veuillez selon toutes tous
   gracias según todos todas
   university college school hospital clinic company group services solutions international global national
@@ -91,14 +96,14 @@ const AMBIGUOUS = new Set(
 /** Job and role words: a capitalised run holding one is a title ("Senior Data Manager"), not a name. */
 const ROLE_WORDS = new Set(
   `manager director engineer officer specialist consultant assistant coordinator analyst architect developer designer administrator representative technician executive associate supervisor agent strategist planner producer facilitator liaison orchestrator
-  directeur directrice responsable ingénieur consultant assistant analyste architecte développeur gestionnaire coordinateur spécialiste
+  directeur directrice responsable ingénieur consultant assistant analyste architecte développeur gestionnaire coordinateur spécialiste chef chargé conseiller technicien planificateur
   leiter leiterin ingenieur berater assistent entwickler referent sachbearbeiter geschäftsführer
-  director directora ingeniero consultor asistente analista arquitecto desarrollador coordinador especialista ejecutivo agente supervisor`.split(/\s+/),
+  director directora ingeniero consultor asistente analista arquitecto desarrollador coordinador especialista ejecutivo agente supervisor planificador jefe gerente técnico administrador diseñador programador asesor representante`.split(/\s+/),
 );
 /** Shop, trade and product words: "Simon Bijoux", "Johnson Books", "Mesa Práctico" are businesses or goods. */
 const BUSINESS_WORDS = new Set(
   `games clothing books tools home garden health beauty grocery movies music sports toys baby kids electronics computers jewelery jewelry industrial automotive outdoors shoes store shop bakery market pharmacy garage motors foods cafe restaurant hotel
-  santé livres vêtements automobile jeux bijoux beauté industrie sports films musique maison ordinateurs électronique outils jardin épicerie boulangerie pharmacie
+  santé livres vêtements automobile jeux bijoux beauté industrie sports films musique maison ordinateurs électronique electronique outils jardin épicerie boulangerie pharmacie plein
   spiele bücher kleidung werkzeuge garten gesundheit schönheit lebensmittel filme musik spielzeug elektronik computer schmuck industrie schuhe
   juegos ropa libros herramientas hogar jardín salud belleza alimentación películas música deportes juguetes electrónica ordenadores joyería industrial zapatos
   hat shirt chair table computer keyboard mouse car bike ball gloves pants shoes soap towels bacon cheese chicken chips fish pizza salad sausages tuna`.split(/\s+/),
@@ -116,7 +121,7 @@ const NOT_PERSON_NEXT = new Set(
 // O'Hara, D'Angelo, McDonald, MacArthur, Jean-Pierre, Robel-O'Kon; or an initial "J."
 const NAME_PART = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?";
 const TOKEN = `(?:${NAME_PART}(?:-${NAME_PART})?|\\p{Lu}\\.)`;
-const PARTICLE = "(?:van der|von der|van den|de la|de los|de las|van|von|de|der|den|du|da|di|del|della|dos|das|le|la|bin|al|ten|ter|zu|y|e)";
+const PARTICLE = "(?:van der|von der|van den|de la|de los|de las|van|von|de|der|den|du|da|di|del|della|dos|das|le|la|bin|al|ten|ter|zu)";
 const SEQUENCE = new RegExp(`(?<![\\p{L}\\p{N}'’-])${TOKEN}(?:[ ](?:${PARTICLE}[ ])?${TOKEN}){0,4}(?![\\p{L}\\p{N}'’-])`, "gu");
 
 for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(t.toLowerCase().replace(/[.:]+$/, ""));
@@ -223,11 +228,12 @@ export const personRecognizer: Recognizer = {
       }
       // against: a company, street or place word right after it, a house number right before it
       if (next && (NOT_PERSON_NEXT.has(next) || BUSINESS_WORDS.has(next))) score -= 0.5;
-      if (real.some((t) => NOT_PERSON_NEXT.has(low(t)) || ROLE_WORDS.has(low(t)))) score -= 0.5;
+      if (real.some((t) => NOT_PERSON_NEXT.has(low(t)))) score -= 0.5;
+      if (real.some((t) => ROLE_WORDS.has(low(t)))) score -= 0.8;
       if (real.length > 1 && real.slice(1).some((t) => BUSINESS_WORDS.has(low(t)))) score -= 0.5;
       // a column headed "Description" / "Libellé" lists goods or merchants, not people
       if (!cueBefore && labelled(model, start, end, NOT_NAME_COLUMNS, 0) === "header") score -= 0.4;
-      if (/\d[ ,]*$/.test(before) && !cueBefore) score -= 0.3;
+      if (/(?<![\d/.,-])\d{1,5}[a-zA-Z]? ?$/.test(before) && !cueBefore && !cueAfter) score -= 0.3;
       if (/^[ ,]*\d/.test(afterText) && !cueAfter) score -= 0.25;
       out.push({ start, end, label: "PERSON", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "heuristic" });
     }
