@@ -106,31 +106,45 @@ function readingOrder(rows: Word[][][], pageWidth: number): Word[][] {
   return out;
 }
 
-/** Build the text model of one page: group words into lines by vertical overlap, order them, join them. */
+/**
+ * Group words into visual lines by chaining each word to the line whose LAST word it continues
+ * (to its left, overlapping it vertically), rather than to a line's whole box: on a skewed scan a
+ * line drifts by more than its height across the page, and a growing union box would swallow the
+ * next line ("anyonlyquestions" from two interleaved lines).
+ */
+function groupRows(words: Word[], lineOverlap: number): { box: Box; words: Word[] }[] {
+  const byX = words
+    .map((w, i) => ({ w, i }))
+    .sort((a, b) => a.w.box.x - b.w.box.x || a.w.box.y - b.w.box.y || a.i - b.i);
+  const rows: { box: Box; words: Word[]; last: Box }[] = [];
+  for (const { w } of byX) {
+    let best: (typeof rows)[number] | null = null;
+    let bestScore = Infinity;
+    for (const row of rows) {
+      const last = row.last;
+      const minH = Math.max(Math.min(last.height, w.box.height), 1e-6);
+      if (last.x + last.width > w.box.x + 0.3 * minH) continue;
+      if (verticalOverlap(last, w.box) < lineOverlap * minH) continue;
+      const dy = Math.abs(last.y + last.height / 2 - (w.box.y + w.box.height / 2));
+      const dx = w.box.x - (last.x + last.width);
+      const score = dy + dx * 0.02;
+      if (score < bestScore) [best, bestScore] = [row, score];
+    }
+    if (best) {
+      best.words.push(w);
+      best.box = union(best.box, w.box);
+      best.last = w.box;
+    } else rows.push({ box: { ...w.box }, words: [w], last: w.box });
+  }
+  const top = (r: { words: Word[] }) => r.words[0]!.box.y + r.words[0]!.box.height / 2;
+  return rows.sort((a, b) => top(a) - top(b) || a.words[0]!.box.x - b.words[0]!.box.x);
+}
+
+/** Build the text model of one page: group words into lines, order them (columns too), join them. */
 export function buildTextModel(page: PageInput, options: TextModelOptions = {}): TextModel {
   const opts = { ...DEFAULTS, ...options };
   const words = page.words.filter((w) => w.text.trim().length > 0);
-  // Sort by vertical centre so a line's words arrive together; x breaks ties for a stable order.
-  const order = words
-    .map((w, i) => ({ w, i }))
-    .sort(
-      (a, b) =>
-        a.w.box.y + a.w.box.height / 2 - (b.w.box.y + b.w.box.height / 2) || a.w.box.x - b.w.box.x || a.i - b.i,
-    );
-
-  const rows: { box: Box; words: Word[] }[] = [];
-  for (const { w } of order) {
-    const row = rows[rows.length - 1];
-    if (row) {
-      const minH = Math.max(Math.min(row.box.height, w.box.height), 1e-6);
-      if (verticalOverlap(row.box, w.box) >= opts.lineOverlap * minH) {
-        row.words.push(w);
-        row.box = union(row.box, w.box);
-        continue;
-      }
-    }
-    rows.push({ box: { ...w.box }, words: [w] });
-  }
+  const rows = groupRows(words, opts.lineOverlap);
 
   // Split each row into segments at wide gaps, so two columns do not read as one sentence.
   const rowSegments: Word[][][] = [];

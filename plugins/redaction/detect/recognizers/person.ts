@@ -211,7 +211,8 @@ export const personRecognizer: Recognizer = {
       let score = 0.2;
       const cueBefore = cues.before.test(before);
       const cueAfter = cues.after.test(afterText);
-      const wholeLine = text.slice(ls, start).trim() === "" && text.slice(end, le).trim().replace(/[,.;:]$/, "") === "";
+      // OCR leaves rule fragments and specks around a form value ("Lana Weyel ~~ —")
+      const wholeLine = !/[\p{L}\p{N}]/u.test(text.slice(ls, start)) && !/[\p{L}\p{N}]/u.test(text.slice(end, le));
       const label = labelled(model, start, end, cues.labels, 0);
       const labelOk = label === "line" ? /:\s*$/.test(before) || /:\s*(?:\p{Lu}[\p{L}.]*\s*)?$/u.test(before) : label !== null && wholeLine;
       const signature = wholeLine && real.length <= 4 && afterClosing(model, ls);
