@@ -43,6 +43,12 @@ const SEED = opt("--seed", CI_SEED);
 const COUNT = opt("--count", DEFAULT_COUNT);
 const SCANNED = flag("--all-scanned") ? Infinity : opt("--scanned", 60);
 const CACHE = path.join(os.tmpdir(), "docmill-bench-ocr-cache");
+/** The OCR engine's own source is part of the cache key: a changed engine is measured afresh. */
+const OCR_ENGINE = ["ocr.ts", "preprocess.ts"]
+  .map((f) => path.join(__dirname, "..", "services", "lib", "pdf", f))
+  .filter((f) => existsSync(f))
+  .map((f) => readFileSync(f, "utf8"))
+  .join("\n");
 
 // ---------------------------------------------------------------------------------------------------------
 // Matching
@@ -160,7 +166,7 @@ function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
 
 async function ocrPage(doc: GenDoc, index: number): Promise<PageInput> {
   const img = await renderScanImage(doc, index);
-  const hash = createHash("sha256").update(img).update(doc.ocrLang.join("+")).digest("hex").slice(0, 32);
+  const hash = createHash("sha256").update(img).update(doc.ocrLang.join("+")).update(OCR_ENGINE).digest("hex").slice(0, 32);
   const file = path.join(CACHE, `${hash}.json`);
   let words: PageInput["words"];
   if (!flag("--no-cache") && existsSync(file)) words = JSON.parse(readFileSync(file, "utf8")) as PageInput["words"];
