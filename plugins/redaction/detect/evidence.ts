@@ -1,4 +1,4 @@
-import type { CountryCode } from "libphonenumber-js/max";
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import type { DetectionConfig, Language } from "./config";
 import { wordsRegex } from "./context";
 import type { TextModel } from "./text-model";
@@ -126,6 +126,7 @@ const STOPWORDS: Partial<Record<Language, string[]>> = {
   pt: ["não", "você", "para", "com", "uma", "dos", "das", "pelo", "seu", "sua"],
   nl: ["het", "een", "van", "en", "niet", "wij", "uw", "voor", "met", "zijn"],
 };
+const PHONE_REGIONS: CountryCode[] = ["US", "GB", "DE", "FR", "ES", "IT", "NL", "AT", "CH", "BE", "PT"];
 const LANGUAGE_REGION: Record<Language, CountryCode> = { en: "US", de: "DE", fr: "FR", it: "IT", es: "ES", pt: "PT", nl: "NL" };
 const DIAL: Record<string, CountryCode> = { "1": "US", "44": "GB", "49": "DE", "33": "FR", "34": "ES", "39": "IT", "351": "PT", "31": "NL", "43": "AT", "41": "CH", "32": "BE" };
 const UK_POSTCODE = /\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}\b/g;
@@ -154,6 +155,12 @@ export function inferLocale(models: readonly TextModel[], config: DetectionConfi
   for (const m of sample.matchAll(/(?<![\p{L}\p{N}])([A-Z]{2})\d{2}[ ]?[\dA-Z]{4}/gu)) vote(m[1] as CountryCode, 2);
   for (const m of sample.matchAll(/(?:\+|\b00)(1|44|49|33|34|39|351|31|43|41|32)[\s(-]/g)) vote(DIAL[m[1]!], 2);
   vote("GB", (sample.match(UK_POSTCODE)?.length ?? 0) * 2 + (sample.match(/£/g)?.length ?? 0));
+  // national phone numbers vote for the regions whose numbering plan they fit
+  let phones = 0;
+  for (const m of sample.matchAll(/(?<![\d+])(?:\(\d{2,5}\)[ .-]?|\d{2,5}[ .-])\d{2,4}(?:[ .-]\d{2,4}){0,3}(?!\d)/g)) {
+    if (++phones > 40) break;
+    for (const r of PHONE_REGIONS) if (parsePhoneNumberFromString(m[0], r)?.isValid()) vote(r, 1);
+  }
   vote("US", (sample.match(US_ZIP)?.length ?? 0) * 2 + (sample.match(/\$\s?\d/g)?.length ?? 0));
   const home = LANGUAGE_REGION[language];
   vote(home, 3);
@@ -173,9 +180,9 @@ export function inferLocale(models: readonly TextModel[], config: DetectionConfi
 export function regionsToTry(locale: DocumentLocale | undefined, config: DetectionConfig): CountryCode[] {
   const out: CountryCode[] = [];
   const add = (r: CountryCode | undefined) => r && !out.includes(r) && out.push(r);
+  // national numbers are read in the document's own region (foreign ones are written with +CC)
   add(locale?.region);
   add(config.defaultRegion);
-  for (const r of ["US", "GB", "DE", "FR", "ES", "IT", "NL"] as CountryCode[]) add(r);
   return out;
 }
 
@@ -191,7 +198,8 @@ export function digitView(model: TextModel): string {
     const digits = (tok.match(/\d/g) ?? []).length;
     const conf = (tok.match(/[OoIl|S]/g) ?? []).length;
     const letters = (tok.match(/\p{L}/gu) ?? []).length;
-    if (digits < 2 || letters > conf || digits < 2 * conf) return tok;
+    // every letter must be a confusable one and the token mostly (or at least partly) digits
+    if (letters > conf || digits < 1 || digits + conf < 3 || (digits < 2 * conf && letters > 0 && !/^[\d\s.,+()\-/OoIl|S]+$/.test(tok))) return tok;
     return tok.replace(/[OoIl|S]/g, (c) => CONFUSABLE[c]!);
   });
   digitViews.set(model, v);

@@ -19,7 +19,8 @@ const ES_TYPES = "Calle|C/|Avenida|Avda\\.?|Av\\.|Paseo|Pº|Plaza|Pza\\.?|Ronda|
 const ES_PART = "(?:de|del|de la|de los|de las|la|el|los|las|y|di|della|delle|dei|da|do|dos|das)";
 const US_STATES =
   "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR";
-const TOWN = `${CAP}(?:[ -](?:am|an der|im|bei|sur|sous|en|de|del|de la|les|la|le|el|lès|upon|on|in|${CAP})){0,4}`;
+const TOWN_WORD = "\\p{Lu}[\\p{L}'’-]*";
+const TOWN = `${TOWN_WORD}(?:[ -](?:am|an der|im|bei|sur|sous|en|de|del|de la|les|la|le|el|lès|upon|on|in|${TOWN_WORD})){0,4}`;
 
 /** Street lines, each with a score of how sure its shape alone makes it. */
 const STREETS: { re: RegExp; score: number }[] = [

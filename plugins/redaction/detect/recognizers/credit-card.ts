@@ -93,6 +93,8 @@ export const creditCardRecognizer: Recognizer = {
         let score = 0.2;
         if (best.valid) score += 0.45;
         if (best.issuer) score += 0.15;
+        // no scheme issues cards starting 0, 1, 7, 8 or 9 (ISO/IEC 7812 major industry identifiers)
+        else if (!/^[2-6]/.test(text.slice(start, end))) score -= 0.3;
         if (label) score += 0.35;
         if (negative) score -= 0.4;
         if (!best.valid && config.checksumValidationMode === "strict" && !label) score = Math.min(score, 0.3);

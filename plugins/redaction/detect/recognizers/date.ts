@@ -118,8 +118,10 @@ export const dateRecognizer: Recognizer = {
       const before = Math.min(30, start - previousEnd);
       previousEnd = end;
       // a form puts the label above the value, a table in its column header
-      const place = hasContext(model, start, end, context, before, 12) ? "line" : labelled(model, start, end, context, 0);
-      if (place === "line" || place === "above" || place === "header")
+      // (only a label above or in a header: a same-line label further back belongs to an earlier date)
+      const sameLine = hasContext(model, start, end, context, before, 12);
+      const place = sameLine ? null : labelled(model, start, end, context, 0);
+      if (sameLine || place === "above" || place === "header")
         out.push({ start, end, label: "DATE_OF_BIRTH", score: 0.85, recognizer: this.name, strength: "validated" });
       out.push({ start, end, label: "DATE", score: 0.6, recognizer: this.name, strength: "validated" });
     }

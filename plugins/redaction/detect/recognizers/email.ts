@@ -46,7 +46,10 @@ export const emailRecognizer: Recognizer = {
       const end = start + raw.length;
       const label = labelled(model, start, end, CONTEXT) !== null;
       let score = known ? 0.85 : 0.35;
-      if (/\s/.test(raw)) score -= 0.1;
+      if (/\s/.test(raw)) {
+        // OCR spacing is believable in an address-like local part ("jane.doe @"), not after a plain word
+        score -= /[._\d]/.test(local) || label ? 0.1 : 0.45;
+      }
       if (label) score += 0.2;
       out.push({ start, end, label: "EMAIL_ADDRESS", score: Math.min(1, score), recognizer: this.name, strength: "validated" });
     }

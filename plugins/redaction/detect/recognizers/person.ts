@@ -123,6 +123,8 @@ const NAME_PART = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?";
 const TOKEN = `(?:${NAME_PART}(?:-${NAME_PART})?|\\p{Lu}\\.)`;
 const PARTICLE = "(?:van der|von der|van den|de la|de los|de las|van|von|de|der|den|du|da|di|del|della|dos|das|le|la|bin|al|ten|ter|zu)";
 const SEQUENCE = new RegExp(`(?<![\\p{L}\\p{N}'’-])${TOKEN}(?:[ ](?:${PARTICLE}[ ])?${TOKEN}){0,4}(?![\\p{L}\\p{N}'’-])`, "gu");
+/** Names in capitals ("MARIA GARCIA LOPEZ"), as forms print them: only taken with a cue or label. */
+const CAPS_SEQUENCE = /(?<![\p{L}\p{N}'’-])\p{Lu}{2,}(?:['’-]\p{Lu}+)?(?:[ ](?:DE LA|DE|DEL|VAN|VON|DA|DI|LE|LA)?[ ]?\p{Lu}{2,}(?:['’-]\p{Lu}+)?){1,4}(?![\p{L}\p{N}'’-])/gu;
 
 for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(t.toLowerCase().replace(/[.:]+$/, ""));
 
@@ -186,8 +188,10 @@ export const personRecognizer: Recognizer = {
     const out: Candidate[] = [];
     const cues = cuesFor(config.languages);
     const text = model.text;
-    for (const m of matches(SEQUENCE, text)) {
-      let tokens = m[0].split(" ");
+    const seqs = [...matches(SEQUENCE, text)].map((m) => ({ index: m.index, text: m[0], caps: false }));
+    for (const m of matches(CAPS_SEQUENCE, text)) seqs.push({ index: m.index, text: m[0], caps: true });
+    for (const m of seqs) {
+      let tokens = m.text.split(" ");
       let start = m.index;
       // leading function words and cue words ("Dear", "The", "Estimada", "Herr") are not part of a
       // name, nor are trailing function words or particles
@@ -196,7 +200,12 @@ export const personRecognizer: Recognizer = {
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
-      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`).test(tokens[tokens.length - 1]!)))
+      // a sentence's first word before a first name: "Yesterday Angela Merkel visited"
+      if (tokens.length > 2 && !isFirstName(tokens[0]!) && isFirstName(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
+        start += tokens[0]!.length + 1;
+        tokens = tokens.slice(1);
+      }
+      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
       const name = tokens.join(" ");
@@ -217,6 +226,7 @@ export const personRecognizer: Recognizer = {
       const labelOk = label === "line" ? /:\s*$/.test(before) || /:\s*(?:\p{Lu}[\p{L}.]*\s*)?$/u.test(before) : label !== null && wholeLine;
       const signature = wholeLine && real.length <= 4 && afterClosing(model, ls);
       const first = isFirstName(real[0]!);
+      if (m.caps && !(cueBefore || cueAfter || labelOk)) continue;
       if (cueBefore || cueAfter) score += 0.55;
       if (labelOk) score += 0.55;
       if (signature) score += 0.55;

@@ -104,6 +104,10 @@ export const phoneRecognizer: Recognizer = {
       if (label) score += label === "line" || label === "above" ? 0.4 : 0.3;
       if (negative) score -= 0.35;
       if (groups.length === 1 && !label && !valid) score -= 0.1;
+      // a contact line: an e-mail address on the same line
+      const ls = model.text.lastIndexOf("\n", start) + 1;
+      const le = model.text.indexOf("\n", end);
+      if (/@[A-Za-z0-9-]+\.[A-Za-z]{2,}/.test(model.text.slice(ls, le === -1 ? undefined : le))) score += 0.15;
       out.push({ start, end, label: "PHONE_NUMBER", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "validated" });
     }
     return out;
