@@ -92,7 +92,9 @@ export const phoneRecognizer: Recognizer = {
           if (p.isPossible() && i === 0) possible = true;
         }
       }
-      const label = labelled(model, start, end, context);
+      // signature blocks abbreviate the label to one letter at the line start: "T 055 3062 2625", "M: ..."
+      const lineHead = model.text.slice(model.text.lastIndexOf("\n", start - 1) + 1, start);
+      const label = labelled(model, start, end, context) ?? (/^\s*[TMPFtmf][.:]?\s*$/.test(lineHead) ? "line" : null);
       const negative = !label && labelled(model, start, end, NOT_PHONE_CONTEXT, 0) !== null;
       const strong = international || /^\(\d/.test(raw) || NANP.test(raw);
       const grouped = !strong && GROUPED_EU.test(raw);
