@@ -5,7 +5,7 @@ import { KNOWN_TLDS } from "./tlds";
 
 /** http(s):// or www. URLs, mailto: links, and bare host/path links on the profile hosts below. */
 const URL_SHAPE =
-  /(?<![\p{L}\p{N}@.\/-])(?:mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,24}|(?:https?:\/\/|www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{2,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@\/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@\/?-]*)?|(?:[a-z0-9-]+\.)*(?:linkedin\.com|github\.com|gitlab\.com|xing\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|medium\.com|about\.me|behance\.net|dribbble\.com|tiktok\.com|youtube\.com|threads\.net|bsky\.app|mastodon\.social|stackoverflow\.com|researchgate\.net|orcid\.org)\/[A-Za-z0-9._~%@\/-]+)/gu;
+  /(?<![\p{L}\p{N}@./-])(?:mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,24}|(?:https?:\/\/|www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{2,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?|(?:[a-z0-9-]+\.)*(?:linkedin\.com|github\.com|gitlab\.com|xing\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|medium\.com|about\.me|behance\.net|dribbble\.com|tiktok\.com|youtube\.com|threads\.net|bsky\.app|mastodon\.social|stackoverflow\.com|researchgate\.net|orcid\.org)\/[A-Za-z0-9._~%@/-]+)/gu;
 
 /** Hosts whose paths name a person (profiles). */
 const PROFILE_HOSTS = /(?:^|\.)(?:linkedin|github|gitlab|xing|twitter|x|facebook|instagram|medium|about|behance|dribbble|tiktok|youtube|threads|bsky|mastodon|stackoverflow|researchgate|orcid)\.(?:com|me|net|app|social|org)$/i;
