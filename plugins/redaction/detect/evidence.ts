@@ -84,6 +84,7 @@ export function labelled(model: TextModel, start: number, end: number, words: re
   };
   let first = true;
   let prevTop = top;
+  const valueHasDigit = /\d/.test(model.text.slice(start, end));
   for (let k = li - 1, n = 0; k >= 0 && n < LINES_UP; k--) {
     const above = model.lines[k]!;
     const bottom = above.box.y + above.box.height;
@@ -97,13 +98,19 @@ export function labelled(model: TextModel, start: number, end: number, words: re
       if (gap <= ABOVE_GAP * h && labelOnly(above.start, above.end)) return "above";
       // the value has a form label of its own (other type size, right above): no header applies
       if (gap <= ABOVE_GAP * h && Math.abs(above.box.height - h) > 0.25 * h) return null;
+      // right above a numeric value, a words-only line is that value's own (other) label
+      if (gap <= ABOVE_GAP * h && valueHasDigit && !/\d/.test(model.text.slice(above.start, above.end))) return null;
     } else {
       // a table header: the column above is a run of rows like this one, then the header cell.
       // Another form label (smaller or larger type, or ending in ":") or a wide gap ends the column.
       if (top - above.box.y > HEADER_DISTANCE || prevTop - bottom > 3 * h) break;
       if (above.end - above.start <= 40 && labelOnly(above.start, above.end)) return "header";
       const ah = Math.max(above.box.height, 1);
-      if (Math.abs(ah - h) > 0.25 * h || /:\s*$/.test(model.text.slice(above.start, above.end))) break;
+      const aboveText = model.text.slice(above.start, above.end);
+      if (Math.abs(ah - h) > 0.25 * h || /:\s*$/.test(aboveText)) break;
+      // a numeric value's column holds numbers: a words-only line between it and the header is another
+      // field's label ("Serial no." between an SSN label and a serial number)
+      if (valueHasDigit && !/\d/.test(aboveText)) break;
     }
     prevTop = above.box.y;
     first = false;

@@ -88,6 +88,11 @@ export const creditCardRecognizer: Recognizer = {
         }
         const start = groups[i]!.start;
         const end = groups[best.j]!.end;
+        // "+49..." is a phone number in international format, whatever its digits add up to
+        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start))) {
+          i = best.j + 1;
+          continue;
+        }
         const label = labelled(model, start, end, context);
         const negative = !label && labelled(model, start, end, NEGATIVE, 0) !== null;
         let score = 0.2;

@@ -41,7 +41,9 @@ export const ssnRecognizer: Recognizer = {
       else score -= 0.15;
       if (label) score += 0.5;
       if (negative) score -= 0.3;
-      if (model.locale?.region === "US") score += 0.05;
+      // a US document supports a labelled value; it must not lift an unlabelled 3-2-4 number (an asset
+      // tag, an order number) to the threshold
+      if (label && model.locale?.region === "US") score += 0.05;
       out.push({ start, end, label: "SSN", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "validated" });
     }
     return out;

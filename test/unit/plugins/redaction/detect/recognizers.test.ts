@@ -284,3 +284,14 @@ describe("ORGANISATION (opt-in)", () => {
   ];
   it.each(rows)("%s", (_d, text, expected) => expect(found("ORGANISATION", text)).toEqual(expected));
 });
+
+describe("decoys under form labels of their own", () => {
+  it("keeps a 3-2-4 serial number under its label out of SSN, even in a US document", () => {
+    const text = "Social security number\n412 29 6706\nSerial no.\n588-83-6601\nBoston, MA 02101";
+    expect(found("SSN", text)).toEqual(["412 29 6706"]);
+  });
+  it("reads +49 followed by 13 digits as a phone, not a card", () => {
+    expect(found("CREDIT_CARD", "Tel. +4990923018590")).toEqual([]);
+    expect(found("PHONE_NUMBER", "Tel. +4990923018590")).toEqual(["+4990923018590"]);
+  });
+});
