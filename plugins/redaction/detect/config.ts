@@ -15,6 +15,7 @@ export const BUILT_IN_LABELS = [
   "CREDIT_CARD",
   "SSN",
   "IP_ADDRESS",
+  "URL",
   "DATE_OF_BIRTH",
   "DATE",
   "PERSON",
@@ -85,7 +86,32 @@ export interface DetectionConfigInput {
   disableBuiltInPatternRecognizersForLabels?: string[];
   /** Points added around every box (default 1). */
   boxPadding?: number;
+  /**
+   * Minimum score per label, overriding `scoreThreshold` for that label (e.g. `{ "PERSON": 0.7 }`).
+   * Without either, each label uses its default from DEFAULT_LABEL_THRESHOLDS (tuned for recall).
+   */
+  labelThresholds?: Record<string, number>;
 }
+
+/**
+ * Default minimum score per built-in label. They are tuned for recall: a redaction tool that misses
+ * personal data has failed, an extra box costs a reviewer one click. Candidates below them are values
+ * whose shape fits but no evidence supports (a Luhn-failing "card", an SSN-shaped order number).
+ */
+export const DEFAULT_LABEL_THRESHOLDS: Readonly<Record<string, number>> = {
+  EMAIL_ADDRESS: 0.5,
+  PHONE_NUMBER: 0.5,
+  IBAN: 0.5,
+  CREDIT_CARD: 0.5,
+  SSN: 0.5,
+  IP_ADDRESS: 0.5,
+  URL: 0.5,
+  DATE_OF_BIRTH: 0.5,
+  DATE: 0.5,
+  PERSON: 0.5,
+  PHYSICAL_ADDRESS: 0.5,
+  ORGANISATION: 0.5,
+};
 
 export interface CompiledPatternRecognizer {
   name: string;
@@ -98,9 +124,14 @@ export interface CompiledPatternRecognizer {
 export interface DetectionConfig {
   /** Enabled labels (never empty after resolution). */
   labels: Set<string>;
+  /** Threshold of labels without an entry in `labelThresholds`. */
   scoreThreshold: number;
+  /** Resolved minimum score per label (defaults, then `scoreThreshold`, then the caller's per-label values). */
+  labelThresholds: Record<string, number>;
   languages: Language[];
   defaultRegion: CountryCode | undefined;
+  /** True when the caller set defaultRegion: it then wins over the region inferred from the document. */
+  defaultRegionSet?: boolean;
   checksumValidationMode: "strict" | "relaxed";
   patternRecognizers: CompiledPatternRecognizer[];
   keywordRecognizers: Required<KeywordRecognizerConfig>[];
@@ -169,6 +200,7 @@ export const detectionConfigSchema = {
   },
   disableBuiltInPatternRecognizersForLabels: { type: "array", items: label, optional: true },
   boxPadding: { type: "number", min: 0, max: 20, optional: true },
+  labelThresholds: { type: "record", key: label, value: score, optional: true },
 } as const;
 
 const check = new Validator().compile(detectionConfigSchema as never) as (v: unknown) => true | { message?: string }[];
@@ -211,6 +243,9 @@ export function validateDetectionConfig(input: DetectionConfigInput | undefined 
     if (!builtIn.has(l) && !custom.has(l))
       errors.push(`unknown label "${l}" in labels: use one of ${BUILT_IN_LABELS.join(", ")} or a label defined by a custom recognizer`);
   }
+  for (const l of Object.keys(inp.labelThresholds ?? {})) {
+    if (!builtIn.has(l) && !custom.has(l)) errors.push(`unknown label "${l}" in labelThresholds`);
+  }
   for (const l of inp.disableBuiltInPatternRecognizersForLabels ?? []) {
     if (!builtIn.has(l)) errors.push(`unknown label "${l}" in disableBuiltInPatternRecognizersForLabels`);
   }
@@ -239,6 +274,11 @@ export function validateDetectionConfig(input: DetectionConfigInput | undefined 
     config: {
       labels,
       scoreThreshold: inp.scoreThreshold ?? 0.5,
+      labelThresholds: {
+        ...(inp.scoreThreshold === undefined ? DEFAULT_LABEL_THRESHOLDS : {}),
+        ...(inp.labelThresholds ?? {}),
+      },
+      defaultRegionSet: inp.defaultRegion !== undefined,
       languages: inp.languages?.length ? [...new Set(inp.languages as Language[])] : [...SUPPORTED_LANGUAGES],
       defaultRegion: region,
       checksumValidationMode: inp.checksumValidationMode ?? "strict",

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigInput } from "./config";
 import { BUILT_IN_RECOGNIZERS, runKeywordRecognizers, runPatternRecognizers } from "./recognizers";
+import { inferLocale } from "./evidence";
+import { propagateNames } from "./recognizers/person";
 import { buildTextModel, spanToBoxes, wordsInSpan, type TextModel } from "./text-model";
 import type { Box, Candidate, Finding, PageInput, Strength } from "./types";
 
@@ -101,14 +103,19 @@ function excluded(text: string, config: DetectionConfig): boolean {
   );
 }
 
-/** Detect PII on one page (see detect()). */
-export function detectPage(page: PageInput, config: DetectionConfig): Finding[] {
-  const model = buildTextModel(page);
-  const scored = candidatesFor(model, config)
-    .map((c) => ({ ...c, score: Math.round(ocrAdjusted(model, c) * 1000) / 1000 }))
-    .filter((c) => c.score >= config.scoreThreshold);
+export function thresholdOf(config: DetectionConfig, label: string): number {
+  return config.labelThresholds[label] ?? config.scoreThreshold;
+}
+
+/** Scored candidates of one page, before thresholds. */
+function scoredCandidates(model: TextModel, config: DetectionConfig): Candidate[] {
+  return candidatesFor(model, config).map((c) => ({ ...c, score: Math.round(ocrAdjusted(model, c) * 1000) / 1000 }));
+}
+
+function toFindings(model: TextModel, candidates: Candidate[], config: DetectionConfig): Finding[] {
+  const page = model.page;
   const findings: Finding[] = [];
-  for (const c of resolveOverlaps(scored)) {
+  for (const c of resolveOverlaps(candidates.filter((c) => c.score >= thresholdOf(config, c.label)))) {
     const text = model.text.slice(c.start, c.end).replace(/\s+/g, " ");
     if (excluded(text, config)) continue;
     const boxes = spanToBoxes(model, c.start, c.end, config.boxPadding);
@@ -127,13 +134,31 @@ export function detectPage(page: PageInput, config: DetectionConfig): Finding[] 
   return findings;
 }
 
+/** Detect PII on one page (see detect()); the locale is inferred from this page alone. */
+export function detectPage(page: PageInput, config: DetectionConfig): Finding[] {
+  return detectModels([buildTextModel(page)], config);
+}
+
+function detectModels(models: TextModel[], config: DetectionConfig): Finding[] {
+  const locale = inferLocale(models, config);
+  for (const m of models) m.locale = locale;
+  const perPage = models.map((m) => scoredCandidates(m, config));
+  // A name found with evidence on one page is a name wherever else it appears in the document.
+  if (config.labels.has("PERSON") && !config.disabledBuiltInLabels.has("PERSON")) {
+    const extra = propagateNames(models, perPage, thresholdOf(config, "PERSON"));
+    extra.forEach((list, i) => perPage[i]!.push(...list));
+  }
+  return models.flatMap((m, i) => toFindings(m, perPage[i]!, config));
+}
+
 /**
- * Find PII on pages: run every enabled recogniser, lower scores of low-confidence OCR words, drop
- * candidates under `scoreThreshold`, resolve overlaps, map spans to per-line boxes, apply keyword
+ * Find PII on the pages of one document: infer the document's locale once, run every enabled
+ * recogniser, lower scores of low-confidence OCR words, carry names found with evidence to their other
+ * occurrences, drop candidates under their label's threshold, resolve overlaps, map spans to per-line boxes, apply keyword
  * exclusions last, and return findings in page then reading order. Pure: same input, same output.
  * @throws DetectionConfigError (DETECTION_CONFIG_INVALID) when `config` is not valid.
  */
 export function detect(pages: PageInput[], config: DetectionConfigInput | DetectionConfig = {}): Finding[] {
   const resolved = isResolved(config) ? config : resolveDetectionConfig(config);
-  return [...pages].sort((a, b) => a.page - b.page).flatMap((p) => detectPage(p, resolved));
+  return detectModels([...pages].sort((a, b) => a.page - b.page).map((p) => buildTextModel(p)), resolved);
 }

@@ -1,3 +1,4 @@
+import type { DocumentLocale } from "./evidence";
 import type { Box, PageInput, Word } from "./types";
 
 /** A word placed in the page text: `start`/`end` are its character offsets in `TextModel.text`. */
@@ -28,6 +29,8 @@ export interface TextModel {
   words: PlacedWord[];
   /** For every character offset, the index in `words` of the word holding it, or -1 for separators. */
   charToWord: Int32Array;
+  /** The document's inferred language and region (set by detect() before the recognisers run). */
+  locale?: DocumentLocale;
 }
 
 export interface TextModelOptions {
@@ -39,7 +42,9 @@ export interface TextModelOptions {
   touchGap?: number;
 }
 
-const DEFAULTS: Required<TextModelOptions> = { lineOverlap: 0.5, segmentGap: 3, touchGap: 0.08 };
+// A gutter between prose columns is often only 1.5-2.5 line heights wide; word spaces, even in justified
+// text, stay well under one line height.
+const DEFAULTS: Required<TextModelOptions> = { lineOverlap: 0.5, segmentGap: 1.6, touchGap: 0.08 };
 
 function union(a: Box, b: Box): Box {
   const x = Math.min(a.x, b.x);
@@ -56,35 +61,96 @@ function verticalOverlap(a: Box, b: Box): number {
   return Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
 }
 
-/** Build the text model of one page: group words into lines by vertical overlap, order them, join them. */
-export function buildTextModel(page: PageInput, options: TextModelOptions = {}): TextModel {
-  const opts = { ...DEFAULTS, ...options };
-  const words = page.words.filter((w) => w.text.trim().length > 0);
-  // Sort by vertical centre so a line's words arrive together; x breaks ties for a stable order.
-  const order = words
-    .map((w, i) => ({ w, i }))
-    .sort(
-      (a, b) =>
-        a.w.box.y + a.w.box.height / 2 - (b.w.box.y + b.w.box.height / 2) || a.w.box.x - b.w.box.x || a.i - b.i,
-    );
+const extent = (seg: Word[]) => {
+  const first = seg[0]!.box;
+  const last = seg[seg.length - 1]!.box;
+  return { x0: first.x, x1: last.x + last.width };
+};
 
-  const rows: { box: Box; words: Word[] }[] = [];
-  for (const { w } of order) {
-    const row = rows[rows.length - 1];
-    if (row) {
-      const minH = Math.max(Math.min(row.box.height, w.box.height), 1e-6);
-      if (verticalOverlap(row.box, w.box) >= opts.lineOverlap * minH) {
-        row.words.push(w);
-        row.box = union(row.box, w.box);
+/**
+ * Rows of segments into reading order. A run of at least MIN_COLUMN_ROWS rows that each hold exactly
+ * two segments, the second starting at the same x and the first wide like prose, is a two-column
+ * block: it is read column by column, so a value wrapped at the end of a left-column line continues
+ * right after it in the text ("... 66779" + "\n" + "Poitiers"). Everything else is read row by row.
+ */
+const MIN_COLUMN_ROWS = 3;
+function readingOrder(rows: Word[][][], pageWidth: number): Word[][] {
+  const out: Word[][] = [];
+  const width = pageWidth > 0 ? pageWidth : 612;
+  let i = 0;
+  while (i < rows.length) {
+    const row = rows[i]!;
+    const isTwo = (r: Word[][], at: number | null) => {
+      if (r.length !== 2) return false;
+      const a = extent(r[0]!);
+      const b = extent(r[1]!);
+      return a.x1 < b.x0 && (at === null || Math.abs(b.x0 - at) < 6) && a.x1 - a.x0 > 0.25 * width;
+    };
+    if (isTwo(row, null)) {
+      const at = extent(row[1]!).x0;
+      let j = i;
+      // rows of the block: two columns at the same split, or a row whose only segment is in one column
+      while (j < rows.length && (isTwo(rows[j]!, at) || (rows[j]!.length === 1 && j > i && (extent(rows[j]![0]!).x1 < at || Math.abs(extent(rows[j]![0]!).x0 - at) < 6)))) j++;
+      if (j - i >= MIN_COLUMN_ROWS) {
+        const left: Word[][] = [];
+        const right: Word[][] = [];
+        for (let k = i; k < j; k++) for (const seg of rows[k]!) (extent(seg).x0 >= at - 6 ? right : left).push(seg);
+        out.push(...left, ...right);
+        i = j;
         continue;
       }
     }
-    rows.push({ box: { ...w.box }, words: [w] });
+    out.push(...row);
+    i++;
   }
+  return out;
+}
+
+/**
+ * Group words into visual lines by chaining each word to the line whose LAST word it continues
+ * (to its left, overlapping it vertically), rather than to a line's whole box: on a skewed scan a
+ * line drifts by more than its height across the page, and a growing union box would swallow the
+ * next line ("anyonlyquestions" from two interleaved lines).
+ */
+function groupRows(words: Word[], lineOverlap: number): { box: Box; words: Word[] }[] {
+  const byX = words
+    .map((w, i) => ({ w, i }))
+    .sort((a, b) => a.w.box.x - b.w.box.x || a.w.box.y - b.w.box.y || a.i - b.i);
+  const rows: { box: Box; words: Word[]; last: Box }[] = [];
+  for (const { w } of byX) {
+    let best: (typeof rows)[number] | null = null;
+    let bestScore = Infinity;
+    for (const row of rows) {
+      const last = row.last;
+      const minH = Math.max(Math.min(last.height, w.box.height), 1e-6);
+      if (last.x + last.width > w.box.x + 0.3 * minH) continue;
+      if (verticalOverlap(last, w.box) < lineOverlap * minH) continue;
+      const dy = Math.abs(last.y + last.height / 2 - (w.box.y + w.box.height / 2));
+      const dx = w.box.x - (last.x + last.width);
+      const score = dy + dx * 0.02;
+      if (score < bestScore) [best, bestScore] = [row, score];
+    }
+    if (best) {
+      best.words.push(w);
+      best.box = union(best.box, w.box);
+      best.last = w.box;
+    } else rows.push({ box: { ...w.box }, words: [w], last: w.box });
+  }
+  const top = (r: { words: Word[] }) => r.words[0]!.box.y + r.words[0]!.box.height / 2;
+  return rows.sort((a, b) => top(a) - top(b) || a.words[0]!.box.x - b.words[0]!.box.x);
+}
+
+/** Build the text model of one page: group words into lines, order them (columns too), join them. */
+export function buildTextModel(page: PageInput, options: TextModelOptions = {}): TextModel {
+  const opts = { ...DEFAULTS, ...options };
+  const words = page.words.filter((w) => w.text.trim().length > 0);
+  const rows = groupRows(words, opts.lineOverlap);
 
   // Split each row into segments at wide gaps, so two columns do not read as one sentence.
-  const segments: Word[][] = [];
+  const rowSegments: Word[][][] = [];
   for (const row of rows) {
+    const segments: Word[][] = [];
+    rowSegments.push(segments);
     const sorted = [...row.words].sort((a, b) => a.box.x - b.box.x);
     const heights = sorted.map((w) => w.box.height).sort((a, b) => a - b);
     const lineHeight = heights[Math.floor(heights.length / 2)] ?? 0;
@@ -99,6 +165,7 @@ export function buildTextModel(page: PageInput, options: TextModelOptions = {}):
     }
     if (current.length) segments.push(current);
   }
+  const segments = readingOrder(rowSegments, page.width);
 
   let text = "";
   const placed: PlacedWord[] = [];

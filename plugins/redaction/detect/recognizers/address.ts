@@ -1,46 +1,52 @@
+import { labelled } from "../evidence";
 import type { Candidate } from "../types";
 import type { TextModel } from "../text-model";
 import { matches, type Recognizer } from "./recognizer";
-import { nlpPlaces } from "./nlp";
 
-const CAP = "\\p{Lu}[\\p{L}'’.-]*";
-const EN_TYPES =
-  "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Place|Pl|Square|Sq|Terrace|Way|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Row|Gardens|Grove|Hill|Mews|Walk|Circle|Cir|Trail|Alley|Park";
-const DE_NL_SUFFIX = "straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|straat|laan|plein|gracht|kade|dijk|singel";
-const DE_TYPES = "Straße|Strasse|Str\\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer";
-const FR_TYPES = "rue|avenue|av\\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|square";
-const ROMANCE_TYPES = "Calle|Avenida|Av\\.|Via|Viale|Piazza|Corso|Largo|Rua|Praça|Travessa|Plaza|Paseo|Camino";
+const CAP = "\\p{Lu}[\\p{L}'’-]*\\.?";
+/** Every USPS street suffix (Publication 28, appendix C1): primary names and standard abbreviations, plus British types. */
+const USPS =
+  "Alley|Aly|Anex|Annex|Arcade|Arc|Avenue|Ave|Av|Bayou|Byu|Beach|Bch|Bend|Bnd|Bluff|Blf|Bluffs|Blfs|Bottom|Btm|Boulevard|Blvd|Branch|Br|Bridge|Brg|Brook|Brk|Brooks|Brks|Burg|Bg|Burgs|Bgs|Bypass|Byp|Camp|Cp|Canyon|Cyn|Cape|Cpe|Causeway|Cswy|Center|Ctr|Centers|Ctrs|Circle|Cir|Circles|Cirs|Cliff|Clf|Cliffs|Clfs|Club|Clb|Common|Cmn|Commons|Cmns|Corner|Cor|Corners|Cors|Course|Crse|Court|Ct|Courts|Cts|Cove|Cv|Coves|Cvs|Creek|Crk|Crescent|Cres|Crest|Crst|Crossing|Xing|Crossroad|Xrd|Crossroads|Xrds|Curve|Curv|Dale|Dl|Dam|Dm|Divide|Dv|Drive|Dr|Drives|Drs|Estate|Est|Estates|Ests|Expressway|Expy|Extension|Ext|Extensions|Exts|Fall|Falls|Fls|Ferry|Fry|Field|Fld|Fields|Flds|Flat|Flt|Flats|Flts|Ford|Frd|Fords|Frds|Forest|Frst|Forge|Frg|Forges|Frgs|Fork|Frk|Forks|Frks|Fort|Ft|Freeway|Fwy|Garden|Gdn|Gardens|Gdns|Gateway|Gtwy|Glen|Gln|Glens|Glns|Green|Grn|Greens|Grns|Grove|Grv|Groves|Grvs|Harbor|Hbr|Harbors|Hbrs|Haven|Hvn|Heights|Hts|Highway|Hwy|Hill|Hl|Hills|Hls|Hollow|Holw|Inlet|Inlt|Island|Is|Islands|Iss|Isle|Junction|Jct|Junctions|Jcts|Key|Ky|Keys|Kys|Knoll|Knl|Knolls|Knls|Lake|Lk|Lakes|Lks|Land|Landing|Lndg|Lane|Ln|Light|Lgt|Lights|Lgts|Loaf|Lf|Lock|Lck|Locks|Lcks|Lodge|Ldg|Loop|Mall|Manor|Mnr|Manors|Mnrs|Meadow|Mdw|Meadows|Mdws|Mews|Mill|Ml|Mills|Mls|Mission|Msn|Motorway|Mtwy|Mount|Mt|Mountain|Mtn|Mountains|Mtns|Neck|Nck|Orchard|Orch|Oval|Overpass|Opas|Park|Parks|Parkway|Pkwy|Parkways|Pkwys|Pass|Passage|Psge|Path|Pike|Pine|Pne|Pines|Pnes|Place|Pl|Plain|Pln|Plains|Plns|Plaza|Plz|Point|Pt|Points|Pts|Port|Prt|Ports|Prts|Prairie|Pr|Radial|Radl|Ramp|Ranch|Rnch|Rapid|Rpd|Rapids|Rpds|Rest|Rst|Ridge|Rdg|Ridges|Rdgs|River|Riv|Road|Rd|Roads|Rds|Route|Rte|Row|Rue|Run|Shoal|Shl|Shoals|Shls|Shore|Shr|Shores|Shrs|Skyway|Skwy|Spring|Spg|Springs|Spgs|Spur|Spurs|Square|Sq|Squares|Sqs|Station|Sta|Stravenue|Stra|Stream|Strm|Street|St|Streets|Sts|Summit|Smt|Terrace|Ter|Throughway|Trwy|Trace|Trce|Track|Trak|Trafficway|Trfy|Trail|Trl|Trailer|Trlr|Tunnel|Tunl|Turnpike|Tpke|Underpass|Upas|Union|Un|Unions|Uns|Valley|Vly|Valleys|Vlys|Viaduct|Via|View|Vw|Views|Vws|Village|Vlg|Villages|Vlgs|Ville|Vl|Vista|Vis|Walk|Walks|Wall|Way|Ways|Well|Wl|Wells|Wls|Close|Rise|Parade|Wharf|Yard|Approach|Chase|Drove|Gate|Hey|Mead|Brow|Croft|Fold|Wynd";
+const UNIT = "(?:\\d{1,2}\\.?[ ]?(?:OG|EG|DG|UG|Stock|Etage|étage|e étage|er étage|ème étage)|Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|Fl\\.|Room|Rm\\.?|Bldg\\.?|Building|#|Zimmer|Wohnung|Whg\\.?|Etage|Appartement|Appt\\.?|Bât\\.?|Bâtiment|Piso|Puerta|Portal|Escalera|Esc\\.)[ ]?\\d{0,5}[A-Za-z]?";
+const DIR = "(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?";
+const DE_SUFFIX = ["straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "chaussee", "steig", "pfad", "stieg", "markt", "graben", "wall", "kamp", "berg", "hof", "park", "garten", "gärten", "tor", "brücke", "straat", "laan", "plein", "gracht", "kade", "dijk", "singel"]
+  .map((s) => `[${s[0]!.toUpperCase()}${s[0]}]${s.slice(1).replace(/\./g, "\\.")}`)
+  .join("|");
+const DE_PREP = "(?:Am|An der|An den|Auf der|Auf dem|Im|In der|In den|Zum|Zur|Hinter der|Unter den|Alte|Alter|Neue|Neuer|Obere|Untere)";
+const FR_TYPES = "rue|chemin|avenue|av\\.|boulevard|bd|place|allée|impasse|quai|route|cours|square|passage|voie|sentier|résidence|promenade|faubourg|montée|cité|hameau|rond-point|parvis|esplanade|lieu-dit";
+const FR_PART = "(?:de la|de l'|de l’|des|du|de|d'|d’|la|le|les|l'|l’|aux|au)";
+const ES_TYPES = "Calle|C/|Avenida|Avda\\.?|Av\\.|Paseo|Pº|Plaza|Pza\\.?|Ronda|Camino|Carretera|Ctra\\.?|Travesía|Travesia|Escalinata|Glorieta|Callejón|Urbanización|Urb\\.|Alameda|Cuesta|Rambla|Vía|Pasaje|Partida|Polígono|Sector|Barrio|Colonia|Carrer|Passeig|Bulevar|Cañada|Costanilla|Plazuela|Rúa|Senda|Vereda|Arroyo|Acceso|Grupo|Jardines|Lugar|Manzana|Muelle|Parque|Subida|Torrente|Via|Viale|Piazza|Corso|Largo|Rua|Praça|Travessa";
+const ES_PART = "(?:de|del|de la|de los|de las|la|el|los|las|y|di|della|delle|dei|da|do|dos|das)";
 const US_STATES =
   "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR";
+const TOWN_WORD = "\\p{Lu}[\\p{L}'’-]*";
+const TOWN = `${TOWN_WORD}(?:[ -](?:am|an der|im|bei|sur|sous|en|de|del|de la|les|la|le|el|lès|upon|on|in|${TOWN_WORD})){0,4}`;
 
-/** Street lines: a house number and a street type, in English, German/Dutch, French and Romance order. */
-const STREETS: RegExp[] = [
-  // 221B Baker Street, 1600 Pennsylvania Avenue NW
-  new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,5}[A-Za-z]?(?:-\\d{1,5})?,? (?:${CAP} ){1,4}(?:${EN_TYPES})\\.?(?: (?:N|S|E|W|NE|NW|SE|SW)\\b)?(?![\\p{L}])`, "gu"),
-  // Hauptstraße 5, Kerkstraat 12a, Unter den Linden Platz 3
-  new RegExp(`(?<![\\p{L}])(?:\\p{Lu}[\\p{L}-]*(?:${DE_NL_SUFFIX})|(?:${CAP} ){1,3}(?:${DE_TYPES}))(?: ?\\d{1,4}[a-z]?(?:[-/]\\d{1,4}[a-z]?)?)(?![\\p{N}])`, "gu"),
-  // 10 rue de la Paix, 5 bis avenue Victor Hugo
-  new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,4}(?: ?(?:bis|ter))?,? (?:${FR_TYPES}) (?:(?:de la|de l'|du|des|de|d') ?)?${CAP}(?: ${CAP}){0,3}`, "giu"),
-  // Calle Mayor 5, Via Roma 10, Rua Augusta, 25
-  new RegExp(`(?<![\\p{L}])(?:${ROMANCE_TYPES}) (?:(?:de|del|de la|della|delle|dei|da|do|dos|das) )?${CAP}(?: ${CAP}){0,3},? (?:n\\.?º? ?)?\\d{1,4}[a-zA-Z]?(?![\\p{N}])`, "gu"),
+/** Street lines, each with a score of how sure its shape alone makes it. */
+const STREETS: { re: RegExp; score: number }[] = [
+  // 983 Ford Extensions Apt. 522, 1600 Pennsylvania Avenue NW, 221B Baker Street
+  { re: new RegExp(`(?<![\\p{L}\\p{N}/.-])\\d{1,6}[A-Za-z]?(?:-\\d{1,5})?[ \\n](?:${DIR} )?(?:(?:${CAP}|\\d{1,3}(?:st|nd|rd|th))[ \\n]){1,4}(?:${USPS})\\.?(?: ${DIR})?(?![\\p{L}\\p{N}])(?:,? ${UNIT})?`, "gu"), score: 0.65 },
+  // Hauptstraße 5, Karl-Carstens-Ring 3 Zimmer 522, Müllerstr. 12a, Am Bahnhof 7
+  { re: new RegExp(`(?<![\\p{L}])(?:(?:${CAP}[ -])?\\p{Lu}[\\p{L}-]*(?:${DE_SUFFIX})|${DE_PREP} ${CAP}(?: ${CAP})?)[ ]?\\d{1,4}[ ]?[a-zA-Z]?(?:[-/]\\d{1,4}[a-z]?)?(?![\\p{N}\\p{L}]|[./]\\d)(?:,? ${UNIT})?`, "gu"), score: 0.65 },
+  // 10 rue de la Paix, 355, chemin de Martin, 5 bis avenue Victor Hugo, 4996 Place Saint-Jacques Apt. 165
+  { re: new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,4}(?: ?(?:bis|ter|[A-D]))?,?[ \\n](?:${FR_TYPES})[ \\n](?:${FR_PART}[ \\n]?)?(?:${CAP}|\\p{Ll}{3,})(?:[ \\n-](?:${FR_PART}|${CAP})){0,4}(?:,? ${UNIT})?`, "giu"), score: 0.7 },
+  // Calle Mayor 5, Escalinata Gabriela Pantoja Ureña 40 3º Dcha., C/ Luna, 12, 2º A
+  { re: new RegExp(`(?<![\\p{L}])(?:${ES_TYPES}) (?:${ES_PART} )?${CAP}(?:[ \\n](?:${ES_PART}|${CAP})){0,5},?[ \\n](?:n\\.?º ?)?(?:\\d{1,4}[a-zA-Z]?(?![\\p{N}])|s\\/n\\.?)(?:,? ?\\d{1,2}[º°ª]?(?: ?(?:[A-H]|Izq\\.?|Izda\\.?|Dcha\\.?|Dch\\.?|Ctro\\.?))?)?(?:,? ${UNIT})?`, "gu"), score: 0.7 },
 ];
 
-/** Postcode lines, each optionally with its town. */
-const POSTCODES: { re: RegExp; score: number }[] = [
-  // UK: NW1 6XE, SW1A 1AA (letters that never occur in a position are excluded)
-  { re: /(?<![\p{L}\p{N}])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![\p{L}\p{N}])/gu, score: 0.55 },
-  // US: Springfield, IL 62704-1234
-  { re: new RegExp(`(?<![\\p{L}])(?:${CAP}(?: ${CAP}){0,2}, ?)?(?:${US_STATES}) \\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6 },
-  // DE/FR/IT/ES (5 digits) and AT/CH/NL/BE/PT-style (4 digits) postcode followed by a capitalised town
-  // Alone it is weak ("In 2020 Microsoft"): it completes a street line, and stands on its own only
-  // when compromise also knows the town (raised to NUMERIC_POSTCODE_WITH_TOWN below).
-  { re: /(?<![\p{L}\p{N}-])(?:[A-Z]{1,2}-)?\d{4,5}(?: [A-Z]{2})? \p{Lu}[\p{L}-]+(?: (?:am|an der|im|bei|sur|en|de|\p{Lu}[\p{L}-]+))?(?![\p{L}])/gu, score: 0.4 },
+/** Postcode + town lines. */
+const TAILS: { re: RegExp; score: number; region: string }[] = [
+  // Springfield, IL 62704-1234
+  { re: new RegExp(`(?<![\\p{L}])${TOWN},? (?:${US_STATES}) \\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6, region: "US" },
+  // East McGlynn NP3 2KM, London SW1A 1AA, SW1A 1AA London
+  { re: new RegExp(`(?<![\\p{L}])(?:${TOWN},? )?(?:GIR ?0AA|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z\\d][A-Z])(?![\\p{L}\\p{N}])`, "gu"), score: 0.55, region: "GB" },
+  // 10115 Berlin, F-75001 Paris, 1010 Wien, 1234 AB Amsterdam, 28013 Alcalá de Henares
+  { re: new RegExp(`(?<![\\p{L}\\p{N}.,-]|\\d[ ])(?:[A-Z]{1,2}-)?\\d{4,5}(?: [A-Z]{2})? ${TOWN}`, "gu"), score: 0.35, region: "EU" },
+  // the same wrapped after the postcode: only ever used to complete a street found before it
+  { re: new RegExp(`(?<![\\p{L}\\p{N}.,-]|\\d[ ])(?:[A-Z]{1,2}-)?\\d{4,5}(?: [A-Z]{2})?\\n${TOWN}`, "gu"), score: 0, region: "EU-wrapped" },
 ];
 
-const NUMERIC_POSTCODE_WITH_TOWN = 0.6;
-
-/** What may sit between a street line and the postcode/town that completes it. */
-const BETWEEN = /^(?:,?[ \t]*\n?[ \t]*)(?:\p{Lu}[\p{L}'’.-]*(?: \p{Lu}[\p{L}'’.-]*){0,2},?[ \t]*\n?[ \t]*)?$/u;
+const CONTEXT = ["address", "home address", "mailing address", "residence", "resident at", "living at", "lives at", "Anschrift", "Adresse", "Wohnort", "wohnhaft", "domicile", "domicilié", "demeurant", "dirección", "domicilio", "residente en", "indirizzo", "morada", "adres"];
 
 interface Span {
   start: number;
@@ -48,53 +54,93 @@ interface Span {
   score: number;
 }
 
-function collect(model: TextModel): { streets: Span[]; tails: Span[] } {
-  const streets: Span[] = [];
-  const tails: Span[] = [];
-  for (const re of STREETS) for (const m of matches(re, model.text)) streets.push({ start: m.index, end: m.index + m[0].length, score: 0.7 });
-  for (const { re, score } of POSTCODES) for (const m of matches(re, model.text)) tails.push({ start: m.index, end: m.index + m[0].length, score });
-  // compromise recognises some street lines ("221B Baker Street") and towns ("London"): streets start with a number
-  const towns: Span[] = [];
-  for (const p of nlpPlaces(model)) {
-    if (p.text.includes("\n")) continue;
-    if (/^\d/.test(p.text) && /\p{L}{3,}/u.test(p.text)) streets.push({ start: p.start, end: p.end, score: 0.65 });
-    else towns.push({ start: p.start, end: p.end, score: 0.35 });
-  }
-  for (const t of tails) {
-    if (t.score < 0.5 && towns.some((w) => w.start >= t.start && w.end <= t.end)) t.score = NUMERIC_POSTCODE_WITH_TOWN;
-  }
-  tails.push(...towns);
-  return { streets, tails };
+function trimEnd(model: TextModel, s: Span): Span {
+  let end = s.end;
+  while (end > s.start && /[\s,.;:]/.test(model.text[end - 1]!) && !/(?:Apt|Ste|St|Rd|Av|Dr|Ave|Blvd|str|Dcha|Izq|Izda|Avda|Pza)\.$/.test(model.text.slice(s.start, end))) end--;
+  return { ...s, end };
 }
 
 /**
- * PHYSICAL_ADDRESS: a street line (number + street type in several languages, or a compromise place
- * starting with a number) joined with the postcode/town that follows it on the same or the next line
- * ("221B Baker Street\nLondon NW1 6XE" is one finding with two boxes). Postcodes with their town
- * are findings on their own at a lower score; a bare town name is only kept below the default threshold.
+ * A street part before a tail on the same line, of any street type: from the last boundary (line
+ * start, a colon, an address word) to the tail, when it holds a house number (or "s/n") and reads
+ * like a street (capitalised words, at most eight tokens, no sentence end).
+ */
+function streetBefore(model: TextModel, tailStart: number): number | null {
+  const lineStart = Math.max(model.text.lastIndexOf("\n", tailStart - 1) + 1, tailStart - 80);
+  const before = model.text.slice(lineStart, tailStart);
+  let from = 0;
+  for (const m of before.matchAll(BOUNDARY)) from = m.index + m[0].length;
+  const part = before.slice(from);
+  const street = part.replace(/^\s+/, "");
+  const offset = tailStart - street.length;
+  if (!street || street.length > 65 || !/(?:(?<![\p{L}\p{N}])\d{1,5}[a-zA-Z]?(?![\p{L}\p{N}])|s\/n)/u.test(street) || !/^(?:\p{Lu}|\d|C\/)/u.test(street)) return null;
+  if (!/\p{L}{3,}/u.test(street) || /^\d[\d\s-]*$/.test(street.trim())) return null;
+  if (/[@]|https?:|\.\s\p{Lu}|\d{6,}/u.test(street) || street.split(/\s+/).length > 9) return null;
+  if (!/[,\s]$/.test(street)) return null;
+  return offset;
+}
+// the empty line-start alternative last, or it would win at offset 0 over a label word there
+const BOUNDARY = new RegExp(`(?:(?<![\\p{L}])(?:${["address", "Anschrift", "Adresse", "adresse", "dirección", "domicilio", "domicile", "wohnhaft", "residing at", "demeurant", "living at", "lives at"].join("|")})|[:;(]|^)\\s*`, "giu");
+
+/** The previous line as a street: short, with a house number, right above the tail. */
+function streetAbove(model: TextModel, tailStart: number): number | null {
+  if (tailStart === 0 || model.text[tailStart - 1] !== "\n") return null;
+  const prevStart = model.text.lastIndexOf("\n", tailStart - 2) + 1;
+  const prev = model.text.slice(prevStart, tailStart - 1);
+  if (prev.length > 70 || !/\d/.test(prev) || !/\p{Lu}/u.test(prev)) return null;
+  if (!/^(?:\d{1,5}[A-Za-z]?\b|\p{Lu}|C\/)/u.test(prev) || /@|https?:|\d{6,}/.test(prev)) return null;
+  return prevStart;
+}
+
+/**
+ * PHYSICAL_ADDRESS, candidate -> evidence -> decision. Candidates: street lines (house number and
+ * any USPS suffix with units, German -straße/-weg/-allee 12, French "355, chemin de ...", Spanish
+ * "Calle ... 12, 3º A"), and postcode + town lines (US state + ZIP, UK postcodes, 4-5 digit European
+ * postcodes). Evidence: a street followed by its postcode/town on the same or the next line (the
+ * strongest: this also accepts streets of no known type, "9 Waterside\nLake Evan NP3 2KM"), an address
+ * label, the document's region matching the postcode shape. A street and its town are one finding,
+ * with one box per line.
  */
 export const addressRecognizer: Recognizer = {
   name: "AddressRecognizer",
   labels: ["PHYSICAL_ADDRESS"],
   run(model) {
-    const { streets, tails } = collect(model);
-    tails.sort((a, b) => a.start - b.start || b.end - a.end);
     const out: Candidate[] = [];
-    const emit = (s: Span) => out.push({ ...s, label: "PHYSICAL_ADDRESS", recognizer: this.name, strength: "heuristic" });
-    for (const st of streets) {
-      // extend with consecutive tails (town, then postcode), as long as only commas, one line break
-      // and up to three capitalised words separate them
-      let end = st.end;
-      let extended = false;
-      for (const t of tails) {
-        if (t.start < end) continue;
-        if (t.start - end > 60 || !BETWEEN.test(model.text.slice(end, t.start))) break;
-        end = Math.max(end, t.end);
-        extended = true;
+    const emit = (s: Span) => {
+      const t = trimEnd(model, s);
+      const label = labelled(model, t.start, t.end, CONTEXT) !== null;
+      out.push({ start: t.start, end: t.end, score: Math.min(1, t.score + (label ? 0.25 : 0)), label: "PHYSICAL_ADDRESS", recognizer: this.name, strength: "heuristic" });
+    };
+    const streets: Span[] = [];
+    for (const { re, score } of STREETS) for (const m of matches(re, model.text)) streets.push({ start: m.index, end: m.index + m[0].length, score });
+    const region = model.locale?.region;
+    const tails: (Span & { wrapped: boolean })[] = [];
+    for (const { re, score, region: r } of TAILS)
+      for (const m of matches(re, model.text)) {
+        const fits = r === region || (r === "EU" && region !== "US" && region !== "GB");
+        tails.push({ start: m.index, end: m.index + m[0].length, score: score + (fits ? 0.1 : 0), wrapped: r === "EU-wrapped" });
       }
-      emit({ start: st.start, end, score: extended ? 0.85 : st.score });
+    tails.sort((a, b) => a.start - b.start || b.end - a.end);
+    const used = new Set<Span>();
+    for (const t of tails) {
+      // the street that ends right before this tail (same line after a comma, or the line above)
+      const gapOk = (s: Span) => {
+        const between = model.text.slice(s.end, t.start);
+        return s.end <= t.start && /^[ ,]*\n?[ ]*$/.test(between) && between.length < 6;
+      };
+      const st = streets.find((s) => gapOk(s));
+      if (st) {
+        used.add(st);
+        emit({ start: st.start, end: t.end, score: 0.9 });
+        continue;
+      }
+      if (t.wrapped) continue;
+      const above = streetAbove(model, t.start);
+      const before = above ?? streetBefore(model, t.start);
+      if (before !== null) emit({ start: before, end: t.end, score: 0.8 });
+      else emit(t);
     }
-    for (const t of tails) emit(t);
+    for (const s of streets) if (!used.has(s)) emit(s);
     return out;
   },
 };

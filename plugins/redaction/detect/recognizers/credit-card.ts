@@ -1,16 +1,20 @@
-import { boost, forLanguages, hasContext } from "../context";
+import { forLanguages } from "../context";
+import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
-/** Runs of digit groups separated by one space or dash; windows inside a run are tried below. */
-const RUN = /(?<![\p{L}\p{N}])\d+(?:[ -]\d+)*(?![\p{L}\p{N}])/gu;
+/**
+ * Runs of digit groups separated by one space or dash, or by a line break (a number wrapped onto the
+ * next line); windows inside a run are tried below.
+ */
+const RUN = /(?<![\p{L}\p{N}.,])\d+(?:(?:[ -]| ?- ?|[ ]?\n[ ]?)\d+)*(?![\p{L}\p{N}]|[.,]\d)/gu;
 
 const CONTEXT = {
-  en: ["card", "credit card", "debit card", "visa", "mastercard", "amex", "cc"],
-  de: ["Karte", "Kreditkarte", "Kartennummer"],
-  fr: ["carte", "carte bancaire", "CB"],
+  en: ["card", "card no", "card number", "credit card", "debit card", "visa", "mastercard", "amex", "cc", "card ending in", "charged"],
+  de: ["Karte", "Kreditkarte", "Kartennummer", "Belastet"],
+  fr: ["carte", "carte bancaire", "CB", "numéro de carte", "débité"],
   it: ["carta", "carta di credito"],
-  es: ["tarjeta", "tarjeta de crédito"],
+  es: ["tarjeta", "tarjeta de crédito", "número de tarjeta", "cargado"],
   pt: ["cartão", "cartão de crédito"],
   nl: ["kaart", "creditcard"],
 } as const;
@@ -44,10 +48,15 @@ export function cardIssuer(digits: string): string | null {
   return null;
 }
 
+const NEGATIVE = ["tracking", "transaction", "ref", "ref.", "reference", "order", "invoice", "serial", "asset", "account no", "Sendungsnr", "Transaktionsref", "suivi", "seguimiento", "transacción", "REF"];
+
 /**
- * CREDIT_CARD: 13-19 digits (spaces or dashes allowed between groups), a known issuer prefix and a
- * valid Luhn check digit. A run of groups ("4111 1111 1111 1111 12 25") is searched for its longest
- * valid window aligned to group boundaries, so neighbouring numbers do not hide a card.
+ * CREDIT_CARD, candidate -> evidence -> decision. Candidates: 13-19 digits in groups separated by one
+ * space or dash, continued on the next line when a value wraps; every window aligned to group
+ * boundaries is tried. Evidence: the Luhn check digit (strong), a known issuer's prefix and length
+ * (an odd 4-6-5 grouping that passes Luhn but fits no issuer still counts), a card label on the line,
+ * above or in the header, a reference/tracking label (lowers). A Luhn-failing number needs a card label
+ * to be reported; with none it is a reference number and stays out.
  */
 export const creditCardRecognizer: Recognizer = {
   name: "CreditCardRecognizer",
@@ -55,20 +64,23 @@ export const creditCardRecognizer: Recognizer = {
   run(model, config) {
     const out: Candidate[] = [];
     const context = forLanguages(CONTEXT, config.languages);
-    for (const m of matches(RUN, model.text)) {
+    const text = digitView(model);
+    for (const m of matches(RUN, text)) {
       const groups: { start: number; end: number }[] = [];
       for (const g of m[0].matchAll(/\d+/g)) groups.push({ start: m.index + g.index, end: m.index + g.index + g[0].length });
       let i = 0;
       while (i < groups.length) {
-        let best: { j: number; valid: boolean } | null = null;
+        let best: { j: number; valid: boolean; issuer: boolean } | null = null;
         let digits = "";
         for (let j = i; j < groups.length; j++) {
-          digits += model.text.slice(groups[j]!.start, groups[j]!.end);
+          digits += text.slice(groups[j]!.start, groups[j]!.end);
           if (digits.length > 19) break;
-          if (digits.length < 13 || !cardIssuer(digits)) continue;
+          if (digits.length < 13) continue;
           const valid = luhn(digits);
-          if (valid) best = { j, valid };
-          else if (config.checksumValidationMode === "relaxed" && !best?.valid) best = { j, valid };
+          const issuer = cardIssuer(digits) !== null;
+          const rank = (valid ? 2 : 0) + (issuer ? 1 : 0);
+          const bestRank = best ? (best.valid ? 2 : 0) + (best.issuer ? 1 : 0) : -1;
+          if (rank >= bestRank && (valid || groups.length > 1)) best = { j, valid, issuer };
         }
         if (!best) {
           i++;
@@ -76,11 +88,26 @@ export const creditCardRecognizer: Recognizer = {
         }
         const start = groups[i]!.start;
         const end = groups[best.j]!.end;
+        // "+49..." is a phone number in international format, whatever its digits add up to
+        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start))) {
+          i = best.j + 1;
+          continue;
+        }
+        const label = labelled(model, start, end, context);
+        const negative = !label && labelled(model, start, end, NEGATIVE, 0) !== null;
+        let score = 0.2;
+        if (best.valid) score += 0.45;
+        if (best.issuer) score += 0.15;
+        // no scheme issues cards starting 0, 1, 7, 8 or 9 (ISO/IEC 7812 major industry identifiers)
+        else if (!/^[2-6]/.test(text.slice(start, end))) score -= 0.3;
+        if (label) score += 0.35;
+        if (negative) score -= 0.4;
+        if (!best.valid && config.checksumValidationMode === "strict" && !label) score = Math.min(score, 0.3);
         out.push({
           start,
           end,
           label: "CREDIT_CARD",
-          score: best.valid ? boost(0.9, hasContext(model, start, end, context)) : 0.3,
+          score: Math.max(0, Math.min(1, score)),
           recognizer: this.name,
           strength: best.valid ? "checksum" : "heuristic",
         });

@@ -1,5 +1,6 @@
 import type { Language } from "../config";
 import { forLanguages, hasContext } from "../context";
+import { labelled } from "../evidence";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
@@ -16,11 +17,11 @@ const MONTHS: Record<Language, string[][]> = {
 
 /** Words that, shortly before (or just after) a date, make it a date of birth. */
 export const DOB_CONTEXT: Record<Language, readonly string[]> = {
-  en: ["born", "born on", "DOB", "D.O.B.", "D.O.B", "date of birth", "birth date", "birthdate", "birthday", "b."],
-  de: ["geboren", "geboren am", "geb.", "Geburtsdatum", "Geburtstag", "Geb.-Datum"],
-  fr: ["né le", "née le", "né", "née", "date de naissance", "naissance"],
+  en: ["born", "born on", "DOB", "D.O.B.", "D.O.B", "date of birth", "birth date", "birthdate", "birthday", "b.", "birth"],
+  de: ["geboren", "geboren am", "geb.", "geb. am", "Geburtsdatum", "Geburtstag", "Geb.-Datum", "Geb.datum"],
+  fr: ["né le", "née le", "né", "née", "né(e)", "né(e) le", "date de naissance", "naissance"],
   it: ["nato il", "nata il", "nato", "nata", "data di nascita"],
-  es: ["nacido el", "nacida el", "nacido", "nacida", "fecha de nacimiento", "F. nac."],
+  es: ["nacido el", "nacida el", "nacido", "nacida", "fecha de nacimiento", "F. nac.", "F. nacimiento", "nacimiento", "fecha nac."],
   pt: ["nascido em", "nascida em", "nascido", "nascida", "data de nascimento"],
   nl: ["geboren", "geboren op", "geboortedatum", "geb."],
 };
@@ -116,7 +117,11 @@ export const dateRecognizer: Recognizer = {
       // "Born 1 May 1950, died 2 June 2020": a context word before an earlier date is that date's.
       const before = Math.min(30, start - previousEnd);
       previousEnd = end;
-      if (hasContext(model, start, end, context, before, 12))
+      // a form puts the label above the value, a table in its column header
+      // (only a label above or in a header: a same-line label further back belongs to an earlier date)
+      const sameLine = hasContext(model, start, end, context, before, 12);
+      const place = sameLine ? null : labelled(model, start, end, context, 0);
+      if (sameLine || place === "above" || place === "header")
         out.push({ start, end, label: "DATE_OF_BIRTH", score: 0.85, recognizer: this.name, strength: "validated" });
       out.push({ start, end, label: "DATE", score: 0.6, recognizer: this.name, strength: "validated" });
     }

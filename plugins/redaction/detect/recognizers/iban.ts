@@ -1,23 +1,39 @@
-import { countrySpecs, isValidIBAN } from "ibantools";
-import { boost, forLanguages, hasContext } from "../context";
+import { countrySpecs, validateIBAN, ValidationErrorsIBAN } from "ibantools";
+import { forLanguages } from "../context";
+import { labelled } from "../evidence";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
-const START = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}/gu;
+const START = /(?<![\p{L}\p{N}])[A-Za-z]{2}\s?\d{2}/gu;
 const CONTEXT = {
-  en: ["IBAN", "account", "bank"],
-  de: ["IBAN", "Konto", "Bankverbindung"],
+  en: ["IBAN", "account", "bank", "bank account", "paid into", "SEPA"],
+  de: ["IBAN", "Konto", "Bankverbindung", "Kontonummer"],
   fr: ["IBAN", "compte", "RIB"],
   it: ["IBAN", "conto"],
-  es: ["IBAN", "cuenta"],
+  es: ["IBAN", "cuenta", "cuenta bancaria"],
   pt: ["IBAN", "conta", "NIB"],
   nl: ["IBAN", "rekening", "rekeningnummer"],
 } as const;
+const NEGATIVE = ["ref", "ref.", "reference", "order", "invoice", "contract", "mandate", "Referenz", "Vertrag", "Réf.", "référence", "referencia"];
+
+/** ISO 7064 mod 97-10 over the electronic form (the IBAN's own check digits). */
+export function ibanMod97(iban: string): boolean {
+  const s = iban.slice(4) + iban.slice(0, 4);
+  let rem = 0;
+  for (const ch of s) {
+    const code = ch.charCodeAt(0);
+    const v = code >= 65 ? String(code - 55) : ch;
+    for (const d of v) rem = (rem * 10 + (d.charCodeAt(0) - 48)) % 97;
+  }
+  return rem === 1;
+}
 
 /**
- * IBAN: a country code with its registered length, read with or without single spaces between
- * characters, checked with ISO 7064 mod 97-10 and the country's BBAN format (ibantools). The length
- * comes from the country table, so an IBAN followed by more text on the line is cut at the right place.
+ * IBAN, candidate -> evidence -> decision. Candidates: a country code with its registered length,
+ * read with or without spaces between groups, continued on the next line when wrapped. Evidence: the
+ * mod 97 check digits (strong; a real IBAN always passes them), the country's BBAN format and national
+ * check digits (raise, but faked or partially OCRed national parts do not veto), an IBAN/account
+ * label, a reference/contract label (lowers). A checksum failure with no label stays out.
  */
 export const ibanRecognizer: Recognizer = {
   name: "IbanRecognizer",
@@ -33,28 +49,44 @@ export const ibanRecognizer: Recognizer = {
       let count = 0;
       let i = m.index;
       let chars = "";
+      let breaks = 0;
       while (i < text.length && count < spec.chars) {
         const c = text[i]!;
         if (/[A-Za-z0-9]/.test(c)) {
           chars += c;
           count++;
           i++;
-        } else if (c === " " && count > 0 && /[A-Za-z0-9]/.test(text[i + 1] ?? "")) {
+        } else if ((c === " " || c === "\n") && count > 0 && /[A-Za-z0-9]/.test(text[i + 1] ?? "")) {
+          if (c === "\n" && ++breaks > 1) break;
           i++;
+        } else if (c === " " && text[i + 1] === "\n" && breaks === 0 && /[A-Za-z0-9]/.test(text[i + 2] ?? "")) {
+          i += 2;
+          breaks++;
         } else break;
       }
       if (count !== spec.chars || /[\p{L}\p{N}]/u.test(text[i] ?? "")) continue;
       const start = m.index;
       const end = i;
-      const valid = isValidIBAN(chars.toUpperCase());
-      if (!valid && config.checksumValidationMode === "strict") continue;
+      const up = chars.toUpperCase();
+      const iban = up.slice(0, 2) + up.slice(2, 4).replace(/O/g, "0") + up.slice(4);
+      const checksum = ibanMod97(iban);
+      const errors = validateIBAN(iban).errorCodes;
+      const bban = !errors.some((e) => e === ValidationErrorsIBAN.WrongBBANFormat || e === ValidationErrorsIBAN.WrongAccountBankBranchChecksum || e === ValidationErrorsIBAN.WrongBBANLength);
+      const label = labelled(model, start, end, context);
+      const negative = !label && labelled(model, start, end, NEGATIVE, 0) !== null;
+      let score = 0.2;
+      if (checksum) score += 0.55;
+      if (bban) score += 0.15;
+      if (label) score += 0.3;
+      if (negative) score -= 0.35;
+      if (!checksum && config.checksumValidationMode === "strict" && !label) score = Math.min(score, 0.3);
       out.push({
         start,
         end,
         label: "IBAN",
-        score: valid ? boost(0.9, hasContext(model, start, end, context)) : 0.3,
+        score: Math.max(0, Math.min(1, score)),
         recognizer: this.name,
-        strength: valid ? "checksum" : "heuristic",
+        strength: checksum ? "checksum" : "heuristic",
       });
     }
     return out;

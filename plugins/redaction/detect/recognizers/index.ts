@@ -9,6 +9,7 @@ import { personRecognizer } from "./person";
 import { phoneRecognizer } from "./phone";
 import type { Recognizer } from "./recognizer";
 import { ssnRecognizer } from "./ssn";
+import { urlRecognizer } from "./url";
 
 export type { Recognizer } from "./recognizer";
 export { runKeywordRecognizers, runPatternRecognizers } from "./custom";
@@ -21,6 +22,7 @@ export const BUILT_IN_RECOGNIZERS: readonly Recognizer[] = [
   phoneRecognizer,
   ssnRecognizer,
   ipRecognizer,
+  urlRecognizer,
   dateRecognizer,
   personRecognizer,
   addressRecognizer,
@@ -38,4 +40,5 @@ export {
   personRecognizer,
   phoneRecognizer,
   ssnRecognizer,
+  urlRecognizer,
 };

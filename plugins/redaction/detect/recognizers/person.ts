@@ -1,123 +1,275 @@
+import { getGender } from "gender-detection-from-name";
+import { deu, eng, fra, ita, nld, por, spa } from "stopword";
 import type { Language } from "../config";
-import { boost, forLanguages, hasContext } from "../context";
+import { forLanguages } from "../context";
+import { labelled } from "../evidence";
+import type { TextModel } from "../text-model";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
-import { nlpPeople } from "./nlp";
+
+/**
+ * First names come from the `gender-detection-from-name` package (MIT): given-name lists for en, de,
+ * fr, es, it. No surname list is used: a surname is "a capitalised word after a first name or a cue".
+ */
+function isFirstName(token: string): boolean {
+  const t = token.replace(/[.’']$/, "");
+  const low = t.toLowerCase();
+  if (t.length < 2 || FUNCTION_WORDS.has(low) || AMBIGUOUS.has(low)) return false;
+  if (getGender(t) !== "unknown") return true;
+  // the lists spell many names without accents ("Tomas", "Ines")
+  const plain = t.normalize("NFD").replace(/\p{M}/gu, "");
+  if (plain !== t && getGender(plain) !== "unknown") return true;
+  // Jean-Pierre, Anne-Sophie, Karl-Heinz
+  const parts = t.split("-");
+  return parts.length === 2 && parts.every((p) => getGender(p) !== "unknown");
+}
 
 /** Titles written right before a name. */
 const HONORIFICS: Record<Language, readonly string[]> = {
-  en: ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", "Lord"],
-  de: ["Herr", "Herrn", "Frau", "Dr", "Prof"],
-  fr: ["M.", "Mme", "Mlle", "Monsieur", "Madame", "Mademoiselle", "Me", "Pr"],
+  en: ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", "Lord", "Rev"],
+  de: ["Herr", "Herrn", "Frau", "Dr", "Prof", "Dipl.-Ing", "Fr", "Hr"],
+  fr: ["M.", "Mme", "Mlle", "Monsieur", "Madame", "Mademoiselle", "Me", "Pr", "Dr"],
   it: ["Sig", "Sig.ra", "Sigra", "Signor", "Signora", "Dott", "Dott.ssa", "Avv", "Ing"],
-  es: ["Sr", "Sra", "Srta", "Don", "Doña", "Dña"],
+  es: ["Sr", "Sra", "Srta", "Don", "Doña", "Dña", "D.", "Dª"],
   pt: ["Sr", "Sra", "Dona", "Dr"],
   nl: ["Dhr", "Mevr", "Mw", "Mr", "Dr"],
 };
-/** Salutations that precede a name (optionally followed by an honorific). */
-const GREETINGS: Record<Language, readonly string[]> = {
-  en: ["Dear", "Hello", "Hi", "Attn", "Sincerely", "Regards", "Kind regards", "Best regards"],
-  de: ["Sehr geehrter", "Sehr geehrte", "Liebe", "Lieber", "Hallo", "Mit freundlichen Grüßen", "Viele Grüße"],
-  fr: ["Cher", "Chère", "Bonjour"],
-  it: ["Gentile", "Caro", "Cara", "Egregio"],
-  es: ["Estimado", "Estimada", "Querido", "Querida"],
+/** Salutations and phrases that are followed by a name. */
+const BEFORE_NAME: Record<Language, readonly string[]> = {
+  en: ["Dear", "Hello", "Hi", "Attn", "Attn:", "Attention", "Re:", "From:", "To:", "Cc:", "Bcc:", "Signed:", "Signature:", "Signed by", "Transfer to", "Payment from", "Payment to", "Standing order", "Direct debit", "received from", "between", "&", "Patient:", "Contact:", "Employee:", "Applicant:", "Prepared by", "Approved by", "Witness:", "Dr."],
+  de: ["Sehr geehrter", "Sehr geehrte", "Liebe", "Lieber", "Hallo", "Von:", "An:", "Cc:", "Betr.:", "Unterschrift:", "Überweisung an", "Gutschrift von", "Dauerauftrag", "Lastschrift", "Beschwerde von", "zwischen", "Ansprechpartner:", "z. Hd.", "zu Händen"],
+  fr: ["Cher", "Chère", "Bonjour", "De :", "De:", "À :", "À:", "A :", "Cc :", "Objet :", "Signature :", "Virement à", "Virement de", "Prélèvement", "Réclamation de", "entre", "Interlocuteur :"],
+  it: ["Gentile", "Caro", "Cara", "Egregio", "Da:", "A:"],
+  es: ["Estimado", "Estimada", "Querido", "Querida", "Hola", "De:", "Para:", "CC:", "Asunto:", "Firma:", "Transferencia a", "Abono de", "Orden permanente", "Bizum", "Reclamación de", "entre", "Atención:", "Att.:"],
   pt: ["Prezado", "Prezada", "Caro", "Cara"],
   nl: ["Geachte", "Hallo"],
 };
-/** Form labels; they must be followed by a colon. */
-const FIELD_LABELS: Record<Language, readonly string[]> = {
-  en: ["Name", "Full name", "First name", "Last name", "Surname", "Given name", "Patient", "Patient name", "Employee", "Applicant", "Customer", "Client", "Signed by", "Contact person", "Account holder"],
-  de: ["Name", "Vorname", "Nachname", "Familienname", "Patient", "Ansprechpartner", "Kontoinhaber", "Antragsteller"],
-  fr: ["Nom", "Prénom", "Nom de famille", "Patient", "Titulaire"],
+/** Phrases that follow a name ("Jane Doe wrote:"). */
+const AFTER_NAME = ["wrote:", "wrote", "schrieb:", "schrieb", "a écrit :", "a écrit", "escribió:", "escribió", "said", "(\"A\")", "(\"B\")", "<"];
+/** Form labels and table headers whose value is a name. */
+const NAME_LABELS: Record<Language, readonly string[]> = {
+  en: ["Name", "Full name", "First name", "Last name", "Surname", "Given name", "Patient", "Patient name", "Employee", "Employee name", "Applicant", "Customer", "Client", "Signed by", "Contact person", "Contact", "Account holder", "Emergency contact", "Beneficiary", "Tenant", "Landlord", "Guarantor", "Witness", "Next of kin", "Cardholder", "Attendee", "Recipient", "Sender"],
+  de: ["Name", "Vorname", "Nachname", "Familienname", "Vor- und Nachname", "Mitarbeiter", "Mitarbeiterin", "Patient", "Ansprechpartner", "Kontoinhaber", "Antragsteller", "Notfallkontakt", "Mieter", "Vermieter", "Empfänger", "Absender"],
+  fr: ["Nom", "Prénom", "Nom de famille", "Nom et prénom", "Nom complet", "Patient", "Titulaire", "Contact d'urgence", "Salarié", "Locataire", "Bénéficiaire", "Destinataire"],
   it: ["Nome", "Cognome", "Paziente", "Intestatario"],
-  es: ["Nombre", "Apellido", "Apellidos", "Paciente", "Titular"],
+  es: ["Nombre", "Apellido", "Apellidos", "Nombre y apellidos", "Nombre completo", "Paciente", "Titular", "Contacto de emergencia", "Empleado", "Inquilino", "Beneficiario", "Destinatario"],
   pt: ["Nome", "Apelido", "Sobrenome", "Paciente", "Titular"],
   nl: ["Naam", "Voornaam", "Achternaam", "Patiënt", "Rekeninghouder"],
 };
-/** Capitalised words that follow a salutation but are not names ("Dear Sir or Madam"). */
-const NOT_NAMES = new Set(
-  "sir sirs madam madame all team customer customers client clients colleague colleagues friend friends member members applicant user users reader readers partner partners mum mom dad everyone the this that his her our your their signature date".split(" "),
+/** Closings: the name of the signer follows on one of the next lines. */
+const CLOSINGS = [
+  "sincerely", "yours sincerely", "yours faithfully", "kind regards", "best regards", "regards", "best wishes", "yours truly", "cheers", "thanks", "thank you", "respectfully",
+  "mit freundlichen grüßen", "mit freundlichen grüssen", "viele grüße", "beste grüße", "freundliche grüße", "herzliche grüße",
+  "cordialement", "bien à vous", "bien cordialement", "salutations distinguées", "veuillez agréer nos salutations distinguées", "sincères salutations",
+  "atentamente", "un saludo", "saludos cordiales", "saludos", "un cordial saludo", "reciba un cordial saludo",
+];
+
+/** Words that are never (part of) a name: function words of the supported languages, form words, months. */
+const FUNCTION_WORDS = new Set(
+  [
+    ...[eng, deu, fra, spa, ita, por, nld].flat().filter((w) => w.length > 1),
+    ...`the a an this that these those our your their his her its my we you they he she it to of in on at by for with from and or but not no yes
+  dear sir sirs madam madame all team customer customers client clients colleague colleagues friend friends member members applicant user users reader readers partner partners everyone
+  signature date page section appendix annex total invoice order payment bank account card number phone email mobile address note notes subject re ref
+  january february march april june july august september october november december monday tuesday wednesday thursday friday saturday sunday
+  januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
+  janvier février mars avril juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche
+  enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
+  bitte vielen dank laut weitere diese unsere alle
+  courriel email e-mail téléphone portable domicile adresse teléfono móvil dirección correo domicilio anschrift telefon mobil handy wohnort iban tel fax web site`.split(/\s+/),
+    ...`
+  merci veuillez selon toutes tous
+  gracias según todos todas
+  university college school hospital clinic company group services solutions international global national
+  sincerely regards kind best thanks cordialement atentamente saludos grüße`.split(/\s+/),
+  ].map((w) => w.toLowerCase()),
 );
-const PARTICLES = "van|von|de|der|den|du|da|di|del|della|dos|das|le|la|bin|al|ten|ter|zu|y";
-const TOKEN = "(?:\\p{Lu}[\\p{L}'’-]*|\\p{Lu}\\.)";
-const NAME = `${TOKEN}(?: (?:(?:${PARTICLES}) ){0,2}${TOKEN}){0,4}`;
+/**
+ * Capitalised words that a first-name list knows but that are usually something else ("May", "Lake",
+ * "Paris"): they do not count as first names, though a surname may be spelt like them ("Louis Will").
+ */
+const AMBIGUOUS = new Set(
+  `may will mai lake west east north south mount port saint santa san santo sainte st ste firma page summer faith hope joy grace rose royal apple sunny rich dawn ray chase hunter mason
+  virginia georgia carolina dallas austin houston paris florence victoria washington lincoln jackson madison jordan florida blanc mesa silla
+  street road avenue lane drive court place square park new old upper lower great little direct data`.split(/\s+/),
+);
+/** Job and role words: a capitalised run holding one is a title ("Senior Data Manager"), not a name. */
+const ROLE_WORDS = new Set(
+  `manager director engineer officer specialist consultant assistant coordinator analyst architect developer designer administrator representative technician executive associate supervisor agent strategist planner producer facilitator liaison orchestrator
+  directeur directrice responsable ingénieur consultant assistant analyste architecte développeur gestionnaire coordinateur spécialiste chef chargé conseiller technicien planificateur
+  leiter leiterin ingenieur berater assistent entwickler referent sachbearbeiter geschäftsführer
+  director directora ingeniero consultor asistente analista arquitecto desarrollador coordinador especialista ejecutivo agente supervisor planificador jefe gerente técnico administrador diseñador programador asesor representante`.split(/\s+/),
+);
+/** Shop, trade and product words: "Simon Bijoux", "Johnson Books", "Mesa Práctico" are businesses or goods. */
+const BUSINESS_WORDS = new Set(
+  `games clothing books tools home garden health beauty grocery movies music sports toys baby kids electronics computers jewelery jewelry industrial automotive outdoors shoes store shop bakery market pharmacy garage motors foods cafe restaurant hotel
+  santé livres vêtements automobile jeux bijoux beauté industrie sports films musique maison ordinateurs électronique electronique outils jardin épicerie boulangerie pharmacie plein
+  spiele bücher kleidung werkzeuge garten gesundheit schönheit lebensmittel filme musik spielzeug elektronik computer schmuck industrie schuhe
+  juegos ropa libros herramientas hogar jardín salud belleza alimentación películas música deportes juguetes electrónica ordenadores joyería industrial zapatos
+  hat shirt chair table computer keyboard mouse car bike ball gloves pants shoes soap towels bacon cheese chicken chips fish pizza salad sausages tuna`.split(/\s+/),
+);
+const CUE_TOKENS = new Set<string>();
+const NOT_NAME_COLUMNS = ["Description", "Item", "Product", "Article", "Beschreibung", "Artikel", "Buchungstext", "Désignation", "Libellé", "Produit", "Descripción", "Concepto", "Producto", "Artículo"];
+
+/** Words that end a company name, a street or a place, not a person. */
+const NOT_PERSON_NEXT = new Set(
+  `gmbh ag kg ohg ug se sa sas sarl spa srl bv nv inc ltd llc llp plc corp co company corporation group holdings hermanos asociados associates partners bank
+  street st road rd avenue ave lane ln drive dr boulevard blvd way court ct place pl square close crescent terrace hill park grove gardens
+  university college school hospital clinic hotel airport station`.split(/\s+/),
+);
+
+// O'Hara, D'Angelo, McDonald, MacArthur, Jean-Pierre, Robel-O'Kon; or an initial "J."
+const NAME_PART = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?";
+const TOKEN = `(?:${NAME_PART}(?:-${NAME_PART})?|\\p{Lu}\\.)`;
+const PARTICLE = "(?:van der|von der|van den|de la|de los|de las|van|von|de|der|den|du|da|di|del|della|dos|das|le|la|bin|al|ten|ter|zu)";
+const SEQUENCE = new RegExp(`(?<![\\p{L}\\p{N}'’-])${TOKEN}(?:[ ](?:${PARTICLE}[ ])?${TOKEN}){0,4}(?![\\p{L}\\p{N}'’-])`, "gu");
+/** Names in capitals ("MARIA GARCIA LOPEZ"), as forms print them: only taken with a cue or label. */
+const CAPS_SEQUENCE = /(?<![\p{L}\p{N}'’-])\p{Lu}{2,}(?:['’-]\p{Lu}+)?(?:[ ](?:DE LA|DE|DEL|VAN|VON|DA|DI|LE|LA)?[ ]?\p{Lu}{2,}(?:['’-]\p{Lu}+)?){1,4}(?![\p{L}\p{N}'’-])/gu;
+
+for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(t.toLowerCase().replace(/[.:]+$/, ""));
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
-/** Case-insensitive spelling of a literal inside a case-sensitive regex (names must stay capitalised). */
-function ci(s: string): string {
-  return [...escape(s)]
-    .map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c === " " ? "\\s+" : c))
-    .join("");
-}
-function alternation(words: readonly string[], caseInsensitive: boolean): string {
-  const variants = caseInsensitive ? [...words] : [...new Set(words.flatMap((w) => [w, w.toUpperCase()]))];
-  return variants
-    .sort((a, b) => b.length - a.length)
-    .map((w) => (caseInsensitive ? ci(w) : escape(w).replace(/ /g, "\\s+")))
-    .join("|");
-}
 
-function contextRegex(languages: readonly Language[]): RegExp {
-  // Titles and salutations are matched as written (or in capitals): lower-case "me", "don", "sir" are
-  // ordinary words. Form labels are matched in any case, their colon makes them unambiguous.
-  const hon = alternation(forLanguages(HONORIFICS, languages), false);
-  const greet = alternation(forLanguages(GREETINGS, languages), false);
-  const field = alternation(forLanguages(FIELD_LABELS, languages), true);
-  const honorific = `(?:${hon})\\.?`;
-  return new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:(?:${field})[ \\t]*:[ \\t]*\\n?[ \\t]*(?:${honorific}[ \\t]+)?|(?:${greet})(?:,?[ \\t]+|,?[ \\t]*\\n[ \\t]*)(?:${honorific}[ \\t]+)?|${honorific}[ \\t]+)(${NAME})`,
-    "gu",
-  );
+interface Cues {
+  before: RegExp;
+  after: RegExp;
+  labels: string[];
+}
+const cueCache = new Map<string, Cues>();
+function cuesFor(languages: readonly Language[]): Cues {
+  const key = languages.join(",");
+  let c = cueCache.get(key);
+  if (!c) {
+    const hon = forLanguages(HONORIFICS, languages).map((h) => `${escape(h.replace(/\.$/, ""))}\\.?`);
+    const phrases = forLanguages(BEFORE_NAME, languages).map((p) => escape(p).replace(/ /g, "\\s+"));
+    // the cue must END right before the name: titles, salutations and header labels, then an optional title
+    const before = new RegExp(`(?:^|[^\\p{L}])(?:${[...phrases, ...hon].sort((a, b) => b.length - a.length).join("|")}),?[ \\t]*(?:(?:${hon.join("|")})[ \\t]+)?$`, "u");
+    const after = new RegExp(`^,?[ \\t]*(?:${AFTER_NAME.map(escape).join("|")})`, "u");
+    c = { before, after, labels: forLanguages(NAME_LABELS, languages) };
+    cueCache.set(key, c);
+  }
+  return c;
 }
 
-const contextCache = new Map<string, RegExp>();
+function lineBounds(model: TextModel, at: number): [number, number] {
+  const s = model.text.lastIndexOf("\n", at - 1) + 1;
+  const e = model.text.indexOf("\n", at);
+  return [s, e === -1 ? model.text.length : e];
+}
 
-/** Drop trailing tokens that are not part of the name ("John Smith The" cannot happen, "Smith Street" can). */
-function trimName(text: string): string {
-  const tokens = text.split(" ");
-  while (tokens.length && (NOT_NAMES.has(tokens[tokens.length - 1]!.toLowerCase().replace(/\.$/, "")) || new RegExp(`^(?:${PARTICLES})$`).test(tokens[tokens.length - 1]!)))
-    tokens.pop();
-  return tokens.join(" ");
+/** True when one of the two lines above (text order) is a closing such as "Kind regards,". */
+function afterClosing(model: TextModel, lineStart: number): boolean {
+  let end = lineStart - 1;
+  for (let k = 0; k < 3 && end > 0; k++) {
+    const start = model.text.lastIndexOf("\n", end - 1) + 1;
+    const line = model.text.slice(start, end).trim().toLowerCase().replace(/[,.!:]+$/, "");
+    if (CLOSINGS.includes(line)) return true;
+    if (line.length > 40) return false;
+    end = start - 1;
+  }
+  return false;
 }
 
 /**
- * PERSON: names found by compromise's people() (multi-word names pass the default threshold, single
- * words only with context), plus capitalised tokens right after a title ("Mr", "Dr", "Mme"), a
- * salutation ("Dear", "Sehr geehrte") or a form label ("Name:", "Nom :"). Titles are not part of the
- * finding: "Mr John Smith" yields "John Smith".
+ * PERSON, candidate -> evidence -> decision, for en/de/fr/es (it/pt/nl cues too). Candidates: runs
+ * of 1-5 capitalised tokens on one line (particles such as "von", "de la" inside). Evidence: a title
+ * or salutation or header label right before ("Herr", "Sra.", "Dear", "From:", "Transfer to"), a
+ * phrase right after ("... wrote:"), a name label on the line, above or as the column header, a
+ * signature position (the line after "Kind regards,"), a known first name (MIT name lists), other
+ * personal data on the line. Against: company, street and place words next to it, a house number
+ * before it, all tokens common words. Titles are not part of the finding: "Mr John Smith" -> "John Smith".
  */
 export const personRecognizer: Recognizer = {
   name: "PersonRecognizer",
   labels: ["PERSON"],
   run(model, config) {
     const out: Candidate[] = [];
-    const key = config.languages.join(",");
-    let re = contextCache.get(key);
-    if (!re) contextCache.set(key, (re = contextRegex(config.languages)));
+    const cues = cuesFor(config.languages);
+    const text = model.text;
+    const seqs = [...matches(SEQUENCE, text)].map((m) => ({ index: m.index, text: m[0], caps: false }));
+    for (const m of matches(CAPS_SEQUENCE, text)) seqs.push({ index: m.index, text: m[0], caps: true });
+    for (const m of seqs) {
+      let tokens = m.text.split(" ");
+      let start = m.index;
+      // leading function words and cue words ("Dear", "The", "Estimada", "Herr") are not part of a
+      // name, nor are trailing function words or particles
+      const low = (t: string) => t.toLowerCase().replace(/\.$/, "");
+      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
+        start += tokens[0]!.length + 1;
+        tokens = tokens.slice(1);
+      }
+      // a sentence's first word before a first name: "Yesterday Angela Merkel visited"
+      if (tokens.length > 2 && !isFirstName(tokens[0]!) && isFirstName(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
+        start += tokens[0]!.length + 1;
+        tokens = tokens.slice(1);
+      }
+      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)))
+        tokens = tokens.slice(0, -1);
+      if (!tokens.length) continue;
+      const name = tokens.join(" ");
+      const end = start + name.length;
+      const real = tokens.filter((t) => !/^\p{Lu}\.$/u.test(t) && !new RegExp(`^${PARTICLE}$`).test(t));
+      if (!real.length || real.every((t) => AMBIGUOUS.has(low(t)))) continue;
+      const [ls, le] = lineBounds(model, start);
+      const before = text.slice(Math.max(ls, start - 40), start);
+      const afterText = text.slice(end, Math.min(le, end + 20));
+      const next = /^[ ,]*([\p{L}.]+)/u.exec(afterText)?.[1]?.toLowerCase().replace(/\.$/, "");
 
-    for (const m of matches(re, model.text)) {
-      const name = trimName(m[1]!);
-      if (!name || NOT_NAMES.has(name.split(" ")[0]!.toLowerCase().replace(/\.$/, ""))) continue;
-      const start = m.index + m[0].length - m[1]!.length;
-      out.push({ start, end: start + name.length, label: "PERSON", score: 0.85, recognizer: this.name, strength: "heuristic" });
-    }
-
-    const honorifics = forLanguages(HONORIFICS, config.languages);
-    const honorificStart = new RegExp(`^(?:(?:${honorifics.map(escape).join("|")})\\.?\\s+)+`, "iu");
-    const contextWords = [...honorifics, ...forLanguages(GREETINGS, config.languages), ...forLanguages(FIELD_LABELS, config.languages)];
-    for (const p of nlpPeople(model)) {
-      let start = p.start;
-      const h = honorificStart.exec(p.text);
-      if (h) start += h[0].length;
-      const text = trimName(model.text.slice(start, p.end));
-      if (!text || text.includes("\n") || !/^\p{Lu}/u.test(text)) continue;
-      const end = start + text.length;
-      const multi = text.includes(" ");
-      const context = h !== null || hasContext(model, start, end, contextWords, 25, 0);
-      out.push({ start, end, label: "PERSON", score: boost(multi ? 0.6 : 0.4, context), recognizer: this.name, strength: "heuristic" });
+      let score = 0.2;
+      const cueBefore = cues.before.test(before);
+      const cueAfter = cues.after.test(afterText);
+      // OCR leaves rule fragments and specks around a form value ("Lana Weyel ~~ —")
+      const wholeLine = !/[\p{L}\p{N}]/u.test(text.slice(ls, start)) && !/[\p{L}\p{N}]/u.test(text.slice(end, le));
+      const label = labelled(model, start, end, cues.labels, 0);
+      const labelOk = label === "line" ? /:\s*$/.test(before) || /:\s*(?:\p{Lu}[\p{L}.]*\s*)?$/u.test(before) : label !== null && wholeLine;
+      const signature = wholeLine && real.length <= 4 && afterClosing(model, ls);
+      const first = isFirstName(real[0]!);
+      if (m.caps && !(cueBefore || cueAfter || labelOk)) continue;
+      if (cueBefore || cueAfter) score += 0.55;
+      if (labelOk) score += 0.55;
+      if (signature) score += 0.55;
+      if (first) score += real.length > 1 ? 0.3 : 0.15;
+      if (real.length > 1 && real.slice(1).some((t) => isFirstName(t)) && !first) score += 0.1;
+      if (real.length === 1) score -= 0.1;
+      if (real.length >= 2) {
+        const line = text.slice(ls, le);
+        if (/@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(line)) score += 0.15;
+      }
+      // against: a company, street or place word right after it, a house number right before it
+      if (next && (NOT_PERSON_NEXT.has(next) || BUSINESS_WORDS.has(next))) score -= 0.5;
+      if (real.some((t) => NOT_PERSON_NEXT.has(low(t)))) score -= 0.5;
+      if (real.some((t) => ROLE_WORDS.has(low(t)))) score -= 0.8;
+      if (real.length > 1 && real.slice(1).some((t) => BUSINESS_WORDS.has(low(t)))) score -= 0.5;
+      // a column headed "Description" / "Libellé" lists goods or merchants, not people
+      if (!cueBefore && labelled(model, start, end, NOT_NAME_COLUMNS, 0) === "header") score -= 0.4;
+      if (/(?<![\d/.,-])\d{1,5}[a-zA-Z]? ?$/.test(before) && !cueBefore && !cueAfter) score -= 0.3;
+      if (/^[ ,]*\d/.test(afterText) && !cueAfter) score -= 0.25;
+      out.push({ start, end, label: "PERSON", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "heuristic" });
     }
     return out;
   },
 };
+
+/**
+ * Names found with evidence somewhere in a document are names everywhere in it: every other
+ * occurrence of such a full name (two tokens or more) becomes a candidate on its page.
+ */
+export function propagateNames(models: readonly TextModel[], perPage: readonly Candidate[][], threshold: number): Candidate[][] {
+  const names = new Set<string>();
+  perPage.forEach((list, i) => {
+    for (const c of list) {
+      if (c.label !== "PERSON" || c.score < threshold) continue;
+      const t = models[i]!.text.slice(c.start, c.end);
+      if (t.includes(" ") && t.length >= 5 && !t.includes("\n")) names.add(t);
+    }
+  });
+  if (!names.size) return models.map(() => []);
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...names].sort((a, b) => b.length - a.length).map(escape).join("|")})(?![\\p{L}\\p{N}])`, "gu");
+  return models.map((m) => {
+    const out: Candidate[] = [];
+    for (const hit of matches(re, m.text)) out.push({ start: hit.index, end: hit.index + hit[0].length, label: "PERSON", score: Math.max(threshold, 0.75), recognizer: "PersonRecognizer", strength: "heuristic" });
+    return out;
+  });
+}

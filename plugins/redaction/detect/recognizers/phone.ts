@@ -1,46 +1,116 @@
-import { findPhoneNumbersInText } from "libphonenumber-js/max";
-import { boost, forLanguages, hasContext } from "../context";
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { forLanguages } from "../context";
+import { digitView, labelled, regionsToTry } from "../evidence";
 import type { Candidate } from "../types";
-import type { Recognizer } from "./recognizer";
+import { matches, type Recognizer } from "./recognizer";
 
-const CONTEXT = {
-  en: ["phone", "tel", "telephone", "mobile", "cell", "fax", "call", "contact"],
-  de: ["Telefon", "Tel", "Handy", "Mobil", "Mobiltelefon", "Fax", "Rufnummer"],
-  fr: ["téléphone", "tél", "portable", "mobile", "fax"],
+export const PHONE_CONTEXT = {
+  en: ["phone", "tel", "tel.", "telephone", "mobile", "mob", "cell", "fax", "call", "contact", "reach", "M:", "T:", "P:", "M.", "T.", "ph", "direct", "landline", "home", "work", "whatsapp"],
+  de: ["Telefon", "Tel", "Tel.", "Handy", "Mobil", "Mobiltelefon", "Fax", "Rufnummer", "erreichen", "Telefonnummer", "Durchwahl", "Festnetz"],
+  fr: ["téléphone", "tél", "tél.", "portable", "mobile", "fax", "joindre", "appeler", "numéro", "fixe"],
   it: ["telefono", "tel", "cellulare", "fax"],
-  es: ["teléfono", "tel", "móvil", "celular", "fax"],
+  es: ["teléfono", "tel", "tel.", "tfno", "tfno.", "móvil", "movil", "celular", "fax", "contactarme", "llamar", "fijo"],
   pt: ["telefone", "tel", "telemóvel", "celular", "fax"],
   nl: ["telefoon", "tel", "mobiel", "fax"],
 } as const;
 
+/** Words that make a number-shaped value something else: an order, an account, a reference. */
+export const NOT_PHONE_CONTEXT = [
+  "order", "invoice", "ref", "ref.", "reference", "asset", "serial", "tag", "tracking", "transaction", "account", "acct", "firmware", "version", "build", "ticket", "SSN", "social security", "IBAN", "card",
+  "Bestellnr", "Auftragsnummer", "Rechnung", "Inventarnr", "Seriennr", "Sendungsnr", "Konto",
+  "commande", "facture", "inventaire", "série", "suivi", "compte",
+  "pedido", "factura", "inventario", "serie", "seguimiento", "cuenta",
+];
+
 /**
- * PHONE_NUMBER via libphonenumber-js (full metadata, so numbers are checked against each region's
- * numbering plan). Numbers with a + or 00 prefix are read in their own region; others in `defaultRegion`.
+ * Phone-shaped runs: an optional international prefix, an optional bracketed area code, then digit
+ * groups separated by one space, dot, dash or slash; 7 to 15 digits in all. Deliberately generous:
+ * evidence decides.
+ */
+const SHAPE = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ ]?)?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,14}(?:[ .\-/]\d{1,12}){0,5}(?![\p{N}]|[.\-/]\d|\p{L})/gu;
+
+const NANP = /^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}$/;
+const DATE_PREFIX = /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
+const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
+const GROUPED_EU = /^0\d{1,4}(?:[ .\-/]\d{2,6}){1,4}$/;
+
+/**
+ * PHONE_NUMBER, candidate -> evidence -> decision. Candidates are phone shapes (above); evidence:
+ * the number is valid in the document's region or its own (+CC) region per libphonenumber's full
+ * numbering plans, or merely possible there; a phone label on the same line, the line above or in the
+ * column header; a typical layout (+CC, a bracketed area code, NANP 3-3-4, a grouped national number);
+ * the document's locale. A phone-shaped value next to a phone label is a phone even when its area code
+ * is unassigned; a bare digit run with neither validity nor label stays out.
  */
 export const phoneRecognizer: Recognizer = {
   name: "PhoneRecognizer",
   labels: ["PHONE_NUMBER"],
   run(model, config) {
     const out: Candidate[] = [];
-    const context = forLanguages(CONTEXT, config.languages);
-    // "00" is the international prefix in most of the world but not in every default region (the US
-    // dials 011), so rewrite it as " +" (same length, offsets unchanged) and widen the match back over it.
-    const text = model.text.replace(/(?<![\p{N}+])00(?=[1-9])/gu, " +");
-    const found = findPhoneNumbersInText(text, config.defaultRegion ? { defaultCountry: config.defaultRegion } : {});
-    for (const f of found) {
-      if (text[f.startsAt] === "+" && text[f.startsAt - 1] === " " && model.text.startsWith("00", f.startsAt - 1)) f.startsAt--;
-      const raw = model.text.slice(f.startsAt, f.endsAt);
-      // A number glued across a line break is almost always two unrelated numbers.
-      if (raw.includes("\n")) continue;
-      const international = /^\s*(?:\+|00)/.test(raw);
-      out.push({
-        start: f.startsAt,
-        end: f.endsAt,
-        label: "PHONE_NUMBER",
-        score: boost(international ? 0.75 : 0.6, hasContext(model, f.startsAt, f.endsAt, context)),
-        recognizer: this.name,
-        strength: "validated",
-      });
+    const context = forLanguages(PHONE_CONTEXT, config.languages);
+    const text = digitView(model);
+    const regions = regionsToTry(model.locale, config);
+    for (const m of matches(SHAPE, text)) {
+      let raw = m[0];
+      let start = m.index;
+      // a lone "(" before the area code is part of the number; trailing separators are not
+      if (text[start - 1] === "(" && /^\d{1,5}\)/.test(raw) === false && /^\d{2,5}\) /.test(text.slice(start))) {
+        start--;
+        raw = "(" + raw;
+      }
+      const digits = raw.replace(/\D/g, "");
+      if (digits.length < 7 || digits.length > 15) continue;
+      if (DATE_LIKE.test(raw) || DATE_PREFIX.test(raw)) continue;
+      // US ZIP+4 (12345-6789) and dotted version numbers (4.288.90.297) are not phones
+      if (/^\d{5}-\d{4}$/.test(raw) || /^\d\.\d/.test(raw)) continue;
+      const groups = raw.split(/[ .\-/()]+/).filter(Boolean);
+      // SSN-shaped (3-2-4) and 4-4-4-4 card-shaped runs belong to other recognisers
+      if (groups.length === 3 && groups[0]!.length === 3 && groups[1]!.length === 2 && groups[2]!.length === 4 && !raw.startsWith("+")) {
+        if (!labelled(model, start, start + raw.length, context)) continue;
+      }
+      const end = start + raw.length;
+      const international = /^(?:\+|00)/.test(raw);
+      let valid = false;
+      let possible = false;
+      let inHomeRegion = false;
+      const candidates: CountryCode[] = international ? [] : regions;
+      const parsedText = raw.replace(/^00/, "+");
+      if (international) {
+        const p = parsePhoneNumberFromString(parsedText);
+        valid = !!p?.isValid();
+        possible = !!p?.isPossible();
+        inHomeRegion = true;
+      } else {
+        for (const [i, r] of candidates.entries()) {
+          const p = parsePhoneNumberFromString(parsedText, r);
+          if (!p) continue;
+          if (p.isValid()) {
+            valid = true;
+            inHomeRegion = i === 0;
+            break;
+          }
+          if (p.isPossible() && i === 0) possible = true;
+        }
+      }
+      // signature blocks abbreviate the label to one letter at the line start: "T 055 3062 2625", "M: ..."
+      const lineHead = model.text.slice(model.text.lastIndexOf("\n", start - 1) + 1, start);
+      const label = labelled(model, start, end, context) ?? (/^\s*[TMPFtmf][.:]?\s*$/.test(lineHead) ? "line" : null);
+      const negative = !label && labelled(model, start, end, NOT_PHONE_CONTEXT, 0) !== null;
+      const strong = international || /^\(\d/.test(raw) || NANP.test(raw);
+      const grouped = !strong && GROUPED_EU.test(raw);
+      let score = 0.3;
+      if (valid) score += inHomeRegion ? 0.35 : 0.25;
+      else if (possible) score += 0.1;
+      if (strong) score += 0.25;
+      else if (grouped) score += 0.15;
+      if (label) score += label === "line" || label === "above" ? 0.4 : 0.3;
+      if (negative) score -= 0.35;
+      if (groups.length === 1 && !label && !valid) score -= 0.1;
+      // a contact line: an e-mail address on the same line
+      const ls = model.text.lastIndexOf("\n", start) + 1;
+      const le = model.text.indexOf("\n", end);
+      if (/@[A-Za-z0-9-]+\.[A-Za-z]{2,}/.test(model.text.slice(ls, le === -1 ? undefined : le))) score += 0.15;
+      out.push({ start, end, label: "PHONE_NUMBER", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "validated" });
     }
     return out;
   },

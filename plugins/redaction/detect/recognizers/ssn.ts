@@ -1,9 +1,11 @@
-import { boost, hasContext } from "../context";
+import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
+import { NOT_PHONE_CONTEXT } from "./phone";
 
-const SSN = /(?<![\p{L}\p{N}-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}]|-\d)/gu;
-const CONTEXT = ["SSN", "SSN#", "SS#", "social security", "social security number", "social sec", "SSA"];
+/** AAA-GG-SSSS with dashes, spaces (OCR often reads a dash as a space), dots or nothing between groups. */
+const SSN = /(?<![\p{L}\p{N}\-./])(\d{3})([- .]?|[ ]?-[ ]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}]|[-./]\d)/gu;
+const CONTEXT = ["SSN", "SSN#", "SS#", "SS No", "social security", "social security number", "social security no", "social sec", "SSA", "soc. sec.", "taxpayer", "TIN"];
 /** Numbers the SSA voided after they were printed on sample cards or advertised. */
 const VOIDED = new Set(["078051120", "219099999", "457555462"]);
 
@@ -15,28 +17,34 @@ export function isValidSsn(digits: string): boolean {
 }
 
 /**
- * SSN (US Social Security number): AAA-GG-SSSS, AAA GG SSSS or 9 bare digits, with the SSA's invalid
- * area (000, 666, 900-999), group (00) and serial (0000) rules. Bare digits only pass the default
- * threshold next to a context word, since any 9-digit number has that shape.
+ * SSN (US Social Security number). Candidates: 3-2-4 digit groups however separated. Evidence: the SSA's
+ * structural rules (area 000/666/9xx, group 00, serial 0000 are never issued), an SSN label on the
+ * line, above or in the header, an order/asset/serial label (lowers), a US document. The 3-2-4 shape
+ * alone is common (order numbers, asset tags), so without a label it stays under the threshold.
  */
 export const ssnRecognizer: Recognizer = {
   name: "UsSsnRecognizer",
   labels: ["SSN"],
   run(model) {
     const out: Candidate[] = [];
-    for (const m of matches(SSN, model.text)) {
-      if (!isValidSsn(m[1]! + m[3]! + m[4]!)) continue;
+    const text = digitView(model);
+    for (const m of matches(SSN, text)) {
+      const digits = m[1]! + m[3]! + m[4]!;
       const start = m.index;
       const end = start + m[0].length;
-      const base = m[2] === "-" ? 0.6 : m[2] === " " ? 0.5 : 0.3;
-      out.push({
-        start,
-        end,
-        label: "SSN",
-        score: boost(base, hasContext(model, start, end, CONTEXT)),
-        recognizer: this.name,
-        strength: "validated",
-      });
+      const label = labelled(model, start, end, CONTEXT);
+      const valid = isValidSsn(digits);
+      if (!valid && !label) continue;
+      const negative = !label && labelled(model, start, end, NOT_PHONE_CONTEXT.filter((w) => w !== "SSN" && w !== "social security"), 0) !== null;
+      let score = m[2] === "-" ? 0.4 : m[2] === "" ? 0.2 : 0.3;
+      if (valid) score += 0.05;
+      else score -= 0.15;
+      if (label) score += 0.5;
+      if (negative) score -= 0.3;
+      // a US document supports a labelled value; it must not lift an unlabelled 3-2-4 number (an asset
+      // tag, an order number) to the threshold
+      if (label && model.locale?.region === "US") score += 0.05;
+      out.push({ start, end, label: "SSN", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "validated" });
     }
     return out;
   },

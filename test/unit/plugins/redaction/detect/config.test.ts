@@ -1,11 +1,14 @@
+import { detect } from "../../../../../plugins/redaction/detect";
 import {
   BUILT_IN_LABELS,
+  DEFAULT_LABEL_THRESHOLDS,
   DEFAULT_LABELS,
   DetectionConfigError,
   SUPPORTED_LANGUAGES,
   resolveDetectionConfig,
   validateDetectionConfig,
 } from "../../../../../plugins/redaction/detect/config";
+import { pageOf } from "./page-fixture";
 
 function errorsOf(input: unknown): string[] {
   try {
@@ -82,5 +85,36 @@ describe("resolveDetectionConfig", () => {
 
   it("upper-cases a lower-case default region", () => {
     expect(resolveDetectionConfig({ defaultRegion: "de" }).defaultRegion).toBe("DE");
+  });
+});
+
+describe("per-label thresholds", () => {
+  // a name with a first-name cue only (below 1) and a grouped international number
+  const text = "Minutes taken by John Smith on 12 May. Office +44 20 7946 0958";
+  const findings = (cfg: Record<string, unknown>) => detect([pageOf(text)], { labels: ["PERSON", "PHONE_NUMBER"], ...cfg });
+  const labelsOf = (cfg: Record<string, unknown>) => findings(cfg).map((f) => f.label);
+  const scoreOf = (label: string) => findings({}).find((f) => f.label === label)!.score;
+
+  it("defaults every built-in label to DEFAULT_LABEL_THRESHOLDS", () => {
+    const c = resolveDetectionConfig({});
+    for (const l of BUILT_IN_LABELS) expect(c.labelThresholds[l]).toBe(DEFAULT_LABEL_THRESHOLDS[l]);
+  });
+
+  it("raises one label's threshold without touching the others", () => {
+    expect(labelsOf({})).toEqual(["PERSON", "PHONE_NUMBER"]);
+    expect(scoreOf("PERSON")).toBeLessThan(1);
+    expect(labelsOf({ labelThresholds: { PERSON: scoreOf("PERSON") + 0.01 } })).toEqual(["PHONE_NUMBER"]);
+  });
+
+  it("lets scoreThreshold set every label, with labelThresholds still winning", () => {
+    const above = Math.max(scoreOf("PERSON"), scoreOf("PHONE_NUMBER")) + 0.01;
+    expect(above).toBeLessThanOrEqual(1);
+    expect(labelsOf({ scoreThreshold: above })).toEqual([]);
+    expect(labelsOf({ scoreThreshold: above, labelThresholds: { PERSON: 0.5 } })).toEqual(["PERSON"]);
+  });
+
+  it("rejects thresholds of unknown labels or outside 0..1", () => {
+    expect(errorsOf({ labelThresholds: { PASSPORT: 0.5 } })[0]).toContain('"PASSPORT"');
+    expect(errorsOf({ labelThresholds: { PERSON: 2 } }).length).toBeGreaterThan(0);
   });
 });
