@@ -332,13 +332,18 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
     /** Compares every record not yet final with its runtime job and applies what it missed. */
     async reconcile(this: This) {
       this.sweeping ??= (async () => {
-        const open = await this.Job.find({ runtimeStatus: { $nin: [...SETTLED] } }, { _id: 1, seq: 1 }).limit(500).lean<Array<Pick<OrchestratorJobDoc, "_id" | "seq">>>();
+        const open = await this.Job.find({ runtimeStatus: { $nin: [...SETTLED] } }, { _id: 1, seq: 1, runtimeVersion: 1 })
+          .limit(500)
+          .lean<Array<Pick<OrchestratorJobDoc, "_id" | "seq" | "runtimeVersion">>>();
         if (!open.length) return { checked: 0, repaired: 0 };
         const views = await this.broker.call<JobView[], { ids: string[] }>("jobs.getMany", { ids: open.map((r) => r._id) });
         let repaired = 0;
         for (const view of views) {
           const rec = open.find((r) => r._id === view.id);
-          if (rec && rec.seq < view.seq && (await this.sync(view))) repaired++;
+          if (!rec || rec.seq >= view.seq) continue;
+          await this.sync(view);
+          // Progress moves seq without a durable change; a state change the record missed is a repair.
+          if ((rec.runtimeVersion ?? 0) < view.version) repaired++;
         }
         if (repaired) this.logger.info(`reconciliation: ${repaired} job record(s) brought in step with the runtime`);
         return { checked: open.length, repaired };

@@ -90,17 +90,39 @@ export const batchWsRoute: WsRoute = {
       order?.close();
       bus.off(jobId, onEvent);
     };
+    const isFinished = (m: Record<string, unknown>) => m.status === "success" || m.status === "failed";
+    /** Finished rows of the stored state the client was not told of (their live event was lost). */
+    const sendUntold = (results: Record<string, unknown>[]) => {
+      for (const r of results) {
+        if (told.has(r.row_id)) continue;
+        told.add(r.row_id);
+        send(r);
+      }
+    };
+    let ending = false;
     const deliver = (e: BatchEvent) => {
+      if (ending) return;
       const type = e.message.type as string | undefined;
       if (type && END.has(type)) {
-        status = type;
-        send(e.message);
-        stop();
-        socket.close(1000, "Job finished");
+        // Every row before the end: rows whose live event was lost come from the stored state first.
+        ending = true;
+        void broker
+          .call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id })
+          .then((w) => sendUntold(w.results), () => undefined)
+          .then(() => {
+            status = type;
+            send(e.message);
+            stop();
+            socket.close(1000, "Job finished");
+          });
         return;
       }
       if (type === undefined) status = "processing";
-      if (e.message.status === "success" || e.message.status === "failed") told.add(e.message.row_id);
+      if (isFinished(e.message)) {
+        // Already sent from the stored state by a check while this live event was on its way.
+        if (told.has(e.message.row_id)) return;
+        told.add(e.message.row_id);
+      }
       send(e.message);
     };
     function onEvent(e: BatchEvent) {
@@ -138,12 +160,8 @@ export const batchWsRoute: WsRoute = {
     check = setInterval(() => {
       broker.call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id }).then(
         (w) => {
-          if (closed) return;
-          for (const r of w.results) {
-            if (told.has(r.row_id)) continue;
-            told.add(r.row_id);
-            send(r);
-          }
+          if (closed || ending) return;
+          sendUntold(w.results);
           if (w.end) deliver({ jobId, owner: principal.id, seq: w.seq, message: w.end });
         },
         () => undefined, // the tagger is away: the next tick reads again

@@ -114,6 +114,7 @@ async function inputOf(d: Deps, doc: TagDocDoc): Promise<string> {
  * instead of failing the document.
  */
 export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retryLater = false): Promise<string | null> {
+  dispatching.add(doc._id);
   try {
     const inputFileId = await inputOf(d, doc);
     const rt = await d.call<JobView>("jobs.create", {
@@ -135,8 +136,13 @@ export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retry
     const type = err instanceof UrlFetchError ? "URL_FETCH" : (e.type ?? "DISPATCH");
     await finishDoc(d, doc._id, { ok: false, type, message: e.message ?? String(err) });
     return null;
+  } finally {
+    dispatching.delete(doc._id);
   }
 }
+
+/** Rows this process is putting on the runtime right now (reconciliation leaves them alone). */
+const dispatching = new Set<string>();
 
 /** Starts pending documents of a running batch while fewer than `window` are on the runtime. */
 export async function feed(d: Deps, jobId: string): Promise<void> {
@@ -276,8 +282,12 @@ export async function applyChange(d: Deps, change: JobChange): Promise<void> {
   await d.Doc.updateOne({ _id: docId, runtime_version: { $lt: version } }, { $set: { runtime_version: version } });
 }
 
-/** Rows whose feed claim is older than this and never reached the runtime are given back. */
-const STALE_CLAIM_MS = 60_000;
+/**
+ * A claimed row with no runtime job, not being dispatched by this process and claimed longer ago than
+ * this, was left by a process that died (or by another instance still at it: giving it back is safe,
+ * the runtime job's id is the row's, so a second dispatch finds the same job).
+ */
+const STALE_CLAIM_MS = 15_000;
 
 export interface ReconcileReport {
   checked: number;
@@ -312,6 +322,7 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
       continue;
     }
     // No runtime job: the process that claimed the row died before creating it (or before recording it).
+    if (dispatching.has(doc._id)) continue;
     const claimed = doc.dispatched_at ? new Date(doc.dispatched_at).getTime() : 0;
     if (now.getTime() - claimed < STALE_CLAIM_MS) continue;
     const given = await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null, dispatched_at: doc.dispatched_at ?? null }, { $set: { dispatched: false, dispatched_at: null, runtime_job_id: null } });
