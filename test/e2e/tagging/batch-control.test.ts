@@ -73,7 +73,9 @@ describe("batch pause/resume, CSV batches and exclusion files", () => {
       const d = await call("GET", `/api/history/jobs/${jobId}`);
       return d.body.documents.some((x: Json) => x.status === "processing") ? null : d.body;
     });
-    await new Promise((r) => setTimeout(r, 2000));
+    // What could move a paused batch: a reconciliation pass (it feeds batches that have room). Run one
+    // now instead of waiting some seconds and hoping it came by.
+    await stack.broker.call("tagger.reconcile");
     const later = (await call("GET", `/api/history/jobs/${jobId}`)).body;
     const done = (j: Json) => j.documents.filter((x: Json) => x.status !== "pending").length;
     expect(done(later)).toBe(done(settled));
