@@ -9,7 +9,7 @@
  *
  * Runtime job changes arrive durably (the `job-changes` channel, lib/jobs/changes.ts) and are applied by
  * version (`applyChange`); `reconcile` compares every open record with the runtime and repairs what a
- * dropped change or a crash between two of our own writes left behind (see docs/runtime.md).
+ * dropped change or a crash between two of our own writes left behind (see docs/plugins.md).
  */
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
