@@ -19,6 +19,7 @@ jest.setTimeout(900_000);
 let proc: SpawnedProcess | undefined;
 afterAll(async () => {
   await proc?.kill("SIGKILL");
+  if (process.env.VIEWS_DEBUG && proc) process.stderr.write(proc.output().slice(-20_000));
 });
 
 it("finishes a batch of 20 documents and 5 redactions exactly once after the embedded process is killed mid-batch", async () => {
@@ -43,7 +44,8 @@ it("finishes a batch of 20 documents and 5 redactions exactly once after the emb
   };
   const start = async () => {
     const p = spawnProcess(process.execPath, ["--import", "tsx", "scripts/docmill.ts", "start"], { env });
-    await p.waitForOutput(/gateway listening/, 120_000);
+    // Every service started (the gateway listens before the others are up).
+    await p.waitForOutput(/ServiceBroker with \d+ service\(s\) started successfully/, 180_000);
     return p;
   };
   const base = `http://127.0.0.1:${port}`;
