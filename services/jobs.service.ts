@@ -11,6 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { QueryFilter } from "mongoose";
 import { config } from "./lib/config";
 import { fail, validationError } from "./lib/errors";
 import type { GatewayMeta, Principal } from "./lib/gateway/types";
@@ -46,6 +47,7 @@ type This = MongoServiceThis & {
   sendChange(job: JobDoc): Promise<boolean>;
   drainOutbox(): Promise<number>;
   changesReady?: boolean;
+  startedAtMs: number;
   recover(): Promise<{ redispatched: number; expired: number; failed: number; republished: number }>;
   expireJob(id: string): Promise<boolean>;
   deadLettered(jobId: string, channel: string | undefined): Promise<JobDoc | null>;
@@ -648,13 +650,14 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       const stale = new Date(now.getTime() - leaseMs());
       let redispatched = 0;
       let expired = 0;
+      // A lease that ran out while this jobs service was down is no sign its worker died: the worker's
+      // heartbeats had nowhere to go. Give running jobs one lease after start-up to be heard from before
+      // they are taken over (each takeover counts an attempt, and JOB_MAX_ATTEMPTS ends the job).
+      const heard = now.getTime() - this.startedAtMs > leaseMs();
+      const undelivered: Record<string, unknown>[] = [{ status: "queued", $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] }];
+      if (heard) undelivered.push({ status: "running", "lease.until": { $lt: now }, $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] });
       const lost = await this.Job.find(
-        {
-          $or: [
-            { status: "queued", $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] },
-            { status: "running", "lease.until": { $lt: now }, $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] },
-          ],
-        },
+        { $or: undelivered } as QueryFilter<JobDoc>,
         null,
         { limit: 500 },
       ).lean<JobDoc[]>();
@@ -677,9 +680,11 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
 
   created(this: This) {
     this.streamsReady = new Set();
+    this.startedAtMs = Date.now();
   },
 
   async started(this: This) {
+    this.startedAtMs = Date.now();
     this.Job = this.db.model("Job") as unknown as JobModel;
     await this.Job.createIndexes();
     const url = config().natsUrl;

@@ -31,6 +31,7 @@ let gateway: Stack | undefined;
 const procs = new Map<string, SpawnedProcess>();
 
 afterAll(async () => {
+  if (process.env.VIEWS_DEBUG) for (const [name, p] of procs) process.stderr.write(`\n===== ${name}\n${p.output().slice(-15_000)}`);
   await gateway?.stop().catch(() => undefined);
   await Promise.all([...procs.values()].map((p) => p.kill("SIGKILL")));
   if (nats) await stopNatsServer(nats, "SIGKILL");
@@ -59,7 +60,9 @@ it("finishes 30 documents and 10 redactions exactly once through a worker kill, 
     MONGO_URL: mongoUrl,
     JWT_SECRET_KEY: process.env.JWT_SECRET_KEY,
     BCRYPT_COST: "4",
-    JOB_LEASE_SECONDS: "5",
+    // Longer than an outage (a 5 s stop plus the server's own start under load): a live worker whose
+    // heartbeats could not get through keeps its job. A killed worker's job is taken over after it.
+    JOB_LEASE_SECONDS: "20",
     JOB_RECOVERY_INTERVAL_SECONDS: "2",
     JOB_RECONCILE_INTERVAL_SECONDS: "3",
     DOCMILL_PDF_THREADS: "1",
@@ -122,6 +125,9 @@ it("finishes 30 documents and 10 redactions exactly once through a worker kill, 
   step("reviews in");
 
   const status = await waitForState("the batch's record", () => batchStatus(base, token, batch), (s) => s.status === "completed");
+  const history = await json(base, token, "GET", `/api/history/jobs/${batch}`);
+  // A failed document names why (an outage must never fail a user's document).
+  expect(history.body.documents.filter((d: Json) => d.status !== "success").map((d: Json) => [d.title, d.status, d.error_message])).toEqual([]);
   expect(status).toMatchObject({ status: "completed", processed_count: DOCS, failed_count: 0, total: DOCS });
   const listed = await waitForState(
     "the orchestrator's records",

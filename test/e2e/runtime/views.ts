@@ -113,7 +113,12 @@ export async function orchestratorRecord(broker: ServiceBroker, id: string): Pro
 
 /** Submits the review (every finding accepted) once the job waits for it; 202 or a 409 after a retry. */
 export async function reviewWhenReady(baseUrl: string, token: string, id: string): Promise<void> {
-  await waitForState(`redaction ${id} readyForReview`, () => json(baseUrl, token, "GET", `/v1/jobs/${id}`), (r) => r.body?.status === "readyForReview" || r.body?.status === "redactionInProgress");
+  const ready = await waitForState(
+    `redaction ${id} readyForReview`,
+    () => json(baseUrl, token, "GET", `/v1/jobs/${id}`),
+    (r) => ["readyForReview", "redactionInProgress", "finished", "failed", "cancelled", "expired"].includes(r.body?.status),
+  );
+  if (!["readyForReview", "redactionInProgress"].includes(ready.body.status)) throw new Error(`redaction ${id} ended ${ready.body.status} before its review: ${JSON.stringify(ready.body.error)}`);
   await waitForState(
     `review of ${id} accepted`,
     () => json(baseUrl, token, "POST", `/v1/jobs/${id}/redaction`, {}),
