@@ -100,7 +100,10 @@ export function changesChannel<S>(group: string, apply: (this: S, change: JobCha
             await apply.call(this, change);
             return;
           } catch (err) {
-            if (!isTransient(err) || attempt >= 8) throw err;
+            // A stopping broker closes the database under us: hand the change back at once (nak) rather
+            // than hold the shutdown with retries; another instance, or this one restarted, applies it.
+            const stopping = (this as { broker?: { stopping?: boolean } }).broker?.stopping === true;
+            if (!isTransient(err) || attempt >= 8 || stopping) throw err;
             await sleep(Math.min(5000, 200 * 2 ** attempt));
           }
         }
