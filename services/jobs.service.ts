@@ -1,13 +1,17 @@
 /**
  * jobs: the job records, their state machine (lib/jobs/state.ts) and their dispatch to workers over
  * @moleculer/channels (NATS JetStream). Workers talk to this service to claim, heartbeat and finish
- * jobs; every change is one atomic update and is broadcast as `job.updated` / `job.progress` events.
+ * jobs; every change is one atomic update. A state transition bumps the job's `version` and sets its
+ * outbox flag in that same update, and is then published durably on the `job-changes` channel (and
+ * broadcast as `job.updated` for live views); the sweep publishes whatever a crash or outage left in the
+ * outbox (lib/jobs/changes.ts). Progress is broadcast only (`job.progress`): it is not a state.
  *
  * A recovery sweep re-publishes jobs that no worker holds (a lost message, NATS away during create, a
  * worker killed mid-job whose lease ran out); handlers are idempotent, so a duplicate message is harmless.
  */
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { QueryFilter } from "mongoose";
 import { config } from "./lib/config";
 import { fail, validationError } from "./lib/errors";
 import type { GatewayMeta, Principal } from "./lib/gateway/types";
@@ -22,6 +26,7 @@ import {
   subjectOf,
   withJetStream,
 } from "./lib/jobs/dispatch";
+import { CHANGES_CHANNEL, changeOf, ensureChangesStream } from "./lib/jobs/changes";
 import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "./lib/jobs/model";
 import { transition, tryTransition } from "./lib/jobs/repo";
 import { isFinal, isKnownStatus, isPaused, pausePointOf } from "./lib/jobs/state";
@@ -39,7 +44,11 @@ type This = MongoServiceThis & {
   knownPlugins(): Map<string, PluginDescriptor>;
   dispatch(job: JobDoc): Promise<void>;
   publish(job: JobDoc | null, kind?: "status"): JobView | null;
-  recover(): Promise<{ redispatched: number; expired: number; failed: number }>;
+  sendChange(job: JobDoc): Promise<boolean>;
+  drainOutbox(): Promise<number>;
+  changesReady?: boolean;
+  startedAtMs: number;
+  recover(): Promise<{ redispatched: number; expired: number; failed: number; republished: number }>;
   expireJob(id: string): Promise<boolean>;
   deadLettered(jobId: string, channel: string | undefined): Promise<JobDoc | null>;
 };
@@ -90,6 +99,11 @@ interface CreateParams {
   meta?: Record<string, unknown>;
   /** Internal callers only: create on behalf of this user (ignored when a user is signed in). */
   owner?: string;
+  /**
+   * Internal callers only: the job's id, making the create idempotent (a caller that died or lost the
+   * answer creates again with the same id and gets the same job, never a second one).
+   */
+  id?: string;
 }
 
 interface ListParams {
@@ -153,11 +167,21 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
         inputFileId: { type: "string", min: 1, max: 64 },
         meta: { type: "object", optional: true },
         owner: { type: "string", optional: true },
+        id: { type: "string", optional: true, min: 1, max: 64 },
       },
       async handler(this: This, ctx: Ctx<CreateParams>): Promise<JobView> {
         const actor = actorOf(ctx);
         const owner = actor.userId ?? ctx.params.owner;
         if (!owner) fail("BAD_REQUEST", "jobs.create needs an owner");
+        const givenId = actor.userId ? undefined : ctx.params.id;
+        if (givenId) {
+          const existing = await this.Job.findById(givenId).lean<JobDoc>();
+          if (existing) {
+            if (existing.owner !== owner || existing.inputFileId !== ctx.params.inputFileId) fail("CONFLICT", "A job with this id already exists");
+            ctx.meta.$statusCode = 201;
+            return toView(existing);
+          }
+        }
         const plugin = this.knownPlugins().get(ctx.params.processor);
         if (!plugin) {
           const known = [...this.knownPlugins().keys()].sort();
@@ -171,23 +195,35 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
           fail("UNSUPPORTED_MEDIA_TYPE", `${plugin.id}: ${refusalMessage(file.contentType, plugin.accepts, file.filename)}`);
         }
         const now = new Date();
-        const doc = await this.Job.create({
-          _id: randomUUID(),
-          owner,
-          processor: plugin.id,
-          pipeline: [plugin.id],
-          options,
-          status: "queued",
-          progress: { percent: 0, message: "Queued" },
-          inputFileId: file.id,
-          input: { filename: file.filename, contentType: file.contentType, size: file.size, sha256: file.sha256 },
-          meta: ctx.params.meta ?? {},
-          pausePoints: plugin.pausePoints,
-          attempts: 0,
-          seq: 0,
-          // The job lives as long as its input.
-          expiresAt: new Date(Math.max(new Date(file.expiresAt).getTime(), now.getTime() + 60_000)),
-        });
+        let doc;
+        try {
+          doc = await this.Job.create({
+            _id: givenId ?? randomUUID(),
+            owner,
+            processor: plugin.id,
+            pipeline: [plugin.id],
+            options,
+            status: "queued",
+            progress: { percent: 0, message: "Queued" },
+            inputFileId: file.id,
+            input: { filename: file.filename, contentType: file.contentType, size: file.size, sha256: file.sha256 },
+            meta: ctx.params.meta ?? {},
+            pausePoints: plugin.pausePoints,
+            attempts: 0,
+            seq: 0,
+            // Creation is the first change: version 1, published through the outbox like every other.
+            version: 1,
+            outbox: true,
+            // The job lives as long as its input.
+            expiresAt: new Date(Math.max(new Date(file.expiresAt).getTime(), now.getTime() + 60_000)),
+          });
+        } catch (err) {
+          // The same idempotent create racing itself: the other one made the job.
+          const dup = givenId && (err as { code?: number }).code === 11000 ? await this.Job.findById(givenId).lean<JobDoc>() : null;
+          if (!dup) throw err;
+          ctx.meta.$statusCode = 201;
+          return toView(dup);
+        }
         const job = doc.toObject() as JobDoc;
         this.publish(job);
         // Stored first, dispatched second: if NATS is away the recovery sweep dispatches it later.
@@ -202,6 +238,17 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       params: { id: { type: "string", min: 1, max: 64 } },
       async handler(this: This, ctx: Ctx<{ id: string }>): Promise<JobView> {
         return toView(await visibleJob(this, ctx, ctx.params.id));
+      },
+    },
+
+    /** Internal (reconciliation sweeps): the current views of many jobs at once; unknown ids are left out. */
+    getMany: {
+      visibility: "public",
+      params: { ids: { type: "array", items: "string", max: 500 } },
+      async handler(this: This, ctx: Ctx<{ ids: string[] }>): Promise<JobView[]> {
+        if (ctx.meta.user || ctx.meta.family) fail("FORBIDDEN", "jobs.getMany is internal");
+        if (!ctx.params.ids.length) return [];
+        return (await this.Job.find({ _id: { $in: ctx.params.ids } }).lean<JobDoc[]>()).map(toView);
       },
     },
 
@@ -433,7 +480,13 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
           // the same attempt (attempts only grow, one per claim) already has this very outcome.
           const target = p.status === "paused" ? `paused:${p.point}` : p.status;
           const sameOutputs = (cur?.outputs ?? []).map((o) => o.fileId).join() === outputs.map((o) => o.fileId).join();
-          if (cur && cur.status === target && cur.attempts === p.attempt && sameOutputs) return { ok: true, status: cur.status };
+          if (cur && cur.status === target && cur.attempts === p.attempt && sameOutputs) {
+            // The first try's change may not have been published (its process lost the database or NATS
+            // right after the write): publish it now if it is still in the outbox; the sweep would too.
+            const full = await this.Job.findOne({ _id: p.id, outbox: true }).lean<JobDoc>();
+            if (full) this.publish(full);
+            return { ok: true, status: cur.status };
+          }
           return { ok: false, status: cur?.status };
         }
         // The recorded outputs are the job's outputs: files an overtaken attempt wrote under the same
@@ -506,12 +559,53 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       await this.Job.updateOne({ _id: job._id }, { $set: { dispatchedAt: new Date() } });
     },
 
-    /** Broadcasts the job's new state (every gateway node forwards it to its WebSocket clients). */
+    /**
+     * Publishes the job's new state: broadcast for live views (every gateway node forwards it to its
+     * WebSocket clients) and, for a change still in the outbox, durably on the job-changes channel. Not
+     * awaited by the caller: a publish that fails leaves the outbox set, and the sweep sends it again.
+     */
     publish(this: This, job: JobDoc | null): JobView | null {
       if (!job) return null;
       const view = toView(job);
       this.broker.broadcast("job.updated", { job: view });
+      if (job.outbox) void this.sendChange(job);
       return view;
+    },
+
+    /** Sends one change on the durable channel, then clears the outbox for exactly that version. */
+    async sendChange(this: This, job: JobDoc): Promise<boolean> {
+      try {
+        const url = config().natsUrl;
+        const adapter = (this.broker as unknown as { channelAdapter?: { manager?: import("nats").JetStreamManager } }).channelAdapter;
+        if (url && adapter?.manager && !this.changesReady) {
+          await ensureChangesStream(adapter.manager, this.broker.namespace);
+          this.changesReady = true;
+        }
+        const send = (this.broker as unknown as { sendToChannel: (name: string, payload: unknown) => Promise<void> }).sendToChannel;
+        await send.call(this.broker, CHANGES_CHANNEL, changeOf(job));
+        // A newer transition since (another version) keeps the flag: its own publish clears it.
+        await this.Job.updateOne({ _id: job._id, version: job.version, outbox: true }, { $set: { outbox: false } }, { timestamps: false });
+        return true;
+      } catch (err) {
+        this.logger.debug(`job ${job._id} v${job.version}: change not published yet (${(err as Error).message}); the sweep retries`);
+        return false;
+      }
+    },
+
+    /**
+     * Publishes the changes a crash or an outage left in the outbox. Only changes older than a moment:
+     * a fresh one is being published by the request that made it (a duplicate would be harmless).
+     */
+    async drainOutbox(this: This): Promise<number> {
+      const before = new Date(Date.now() - 1000);
+      const pending = await this.Job.find({ outbox: true, updatedAt: { $lt: before } }, null, { limit: 500, sort: { updatedAt: 1 } }).lean<JobDoc[]>();
+      let sent = 0;
+      for (const job of pending) {
+        this.broker.broadcast("job.updated", { job: toView(job) });
+        if (!(await this.sendChange(job))) break; // NATS is away: next round
+        sent++;
+      }
+      return sent;
     },
 
     async expireJob(this: This, id: string): Promise<boolean> {
@@ -556,13 +650,14 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       const stale = new Date(now.getTime() - leaseMs());
       let redispatched = 0;
       let expired = 0;
+      // A lease that ran out while this jobs service was down is no sign its worker died: the worker's
+      // heartbeats had nowhere to go. Give running jobs one lease after start-up to be heard from before
+      // they are taken over (each takeover counts an attempt, and JOB_MAX_ATTEMPTS ends the job).
+      const heard = now.getTime() - this.startedAtMs > leaseMs();
+      const undelivered: Record<string, unknown>[] = [{ status: "queued", $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] }];
+      if (heard) undelivered.push({ status: "running", "lease.until": { $lt: now }, $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] });
       const lost = await this.Job.find(
-        {
-          $or: [
-            { status: "queued", $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] },
-            { status: "running", "lease.until": { $lt: now }, $or: [{ dispatchedAt: null }, { dispatchedAt: { $lt: stale } }] },
-          ],
-        },
+        { $or: undelivered } as QueryFilter<JobDoc>,
         null,
         { limit: 500 },
       ).lean<JobDoc[]>();
@@ -577,15 +672,19 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       }
       const old = await this.Job.find({ expiresAt: { $lt: now }, status: { $ne: "expired" } }, { _id: 1 }, { limit: 500 }).lean();
       for (const j of old) if (await this.expireJob(j._id)) expired++;
-      return { redispatched, expired, failed: 0 };
+      const republished = await this.drainOutbox();
+      if (republished) this.logger.info(`published ${republished} job change(s) left in the outbox`);
+      return { redispatched, expired, failed: 0, republished };
     },
   },
 
   created(this: This) {
     this.streamsReady = new Set();
+    this.startedAtMs = Date.now();
   },
 
   async started(this: This) {
+    this.startedAtMs = Date.now();
     this.Job = this.db.model("Job") as unknown as JobModel;
     await this.Job.createIndexes();
     const url = config().natsUrl;
@@ -595,6 +694,19 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
         this.logger.warn(`dead-letter consumer set-up deferred to the channels adapter: ${(err as Error).message}`),
       );
     }
+    if (url) {
+      await withJetStream(url, (jsm) => ensureChangesStream(jsm, this.broker.namespace))
+        .then(() => (this.changesReady = true))
+        .catch((err: unknown) => this.logger.warn(`job-changes stream set-up deferred to the first publish: ${(err as Error).message}`));
+    }
+    // Changes a previous run wrote but never published (it was killed in between) go out as soon as the
+    // channel adapter is connected (the channels middleware connects after the services started).
+    void (async () => {
+      const adapter = () => (this.broker as unknown as { channelAdapter?: { connected?: boolean } }).channelAdapter;
+      for (let i = 0; i < 300 && !adapter()?.connected; i++) await sleep(100);
+      const n = await this.drainOutbox();
+      if (n) this.logger.info(`published ${n} job change(s) a previous run left in the outbox`);
+    })().catch((err: unknown) => this.logger.warn(`outbox drain at start failed: ${(err as Error).message}`));
     const every = config().jobs.recoveryIntervalSeconds * 1000;
     this.sweeper = setInterval(() => {
       this.recover().catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));

@@ -1,15 +1,20 @@
 /**
  * orchestrator: the Smart Redact Orchestrator's jobs API (smart-redact-api.md §2-5) on top of the job
  * runtime. A Smart Redact job is a runtime job of the `redaction` plugin; this service keeps its own
- * record per job (creator, reviewer, wire status, verification), in step with the runtime through
- * `job.updated` events and a refresh on every read, and owns the detection configurations.
+ * record per job (creator, reviewer, wire status, verification), in step with the runtime through the
+ * durable job changes (the `job-changes` channel), a refresh on every read and a reconciliation sweep of
+ * the records not yet final (at start-up and every JOB_RECONCILE_INTERVAL_SECONDS), and owns the
+ * detection configurations.
  *
  * Visibility: a user sees the jobs they created (with a bearer token or an API key of theirs); admins see
  * every job. Someone else's job answers 404.
  */
 import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { config } from "./lib/config";
 import { fail, isErrorType, validationError } from "./lib/errors";
+import { changesChannel, ensureChangesConsumer, ORCHESTRATOR_CHANGES_GROUP, type JobChange } from "./lib/jobs/changes";
+import { withJetStream } from "./lib/jobs/dispatch";
 import type { GatewayMeta, Principal } from "./lib/gateway/types";
 import type { JobView } from "./lib/jobs/model";
 import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
@@ -31,7 +36,14 @@ type This = MongoServiceThis & {
   visible(ctx: Context<unknown, GatewayMeta>, id: string): Promise<OrchestratorJobDoc>;
   refresh(id: string): Promise<{ rec: OrchestratorJobDoc; view: JobView }>;
   sync(view: JobView): Promise<OrchestratorJobDoc | null>;
+  applyChange(change: JobChange): Promise<void>;
+  reconcile(): Promise<{ checked: number; repaired: number }>;
+  sweeper?: NodeJS.Timeout;
+  sweeping?: Promise<{ checked: number; repaired: number }>;
 };
+
+/** Runtime statuses after which a record changes no more (but for expiry, which the read path applies). */
+const SETTLED = new Set(["completed", "failed", "cancelled", "expired"]);
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
 type Call = <T>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
 
@@ -70,11 +82,26 @@ interface ListParams {
   sortDirection?: string;
 }
 
-const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
+const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
   name: "orchestrator",
   mixins: [mongoMixin(defineOrchestratorModels)],
 
+  channels: {
+    /** Runtime job changes of our jobs, one orchestrator instance per change, acked once applied. */
+    "job-changes": changesChannel(ORCHESTRATOR_CHANGES_GROUP, function (this: This, change) {
+      return this.applyChange(change);
+    }),
+  },
+
   actions: {
+    /** Runs one reconciliation pass now (the timer runs it too); internal, for operators and tests. */
+    reconcile: {
+      visibility: "public",
+      handler(this: This) {
+        return this.reconcile();
+      },
+    },
+
     /** Creates the job for an uploaded file. Throws PDF_INVALID / PDF_ENCRYPTED (400), VALIDATION_ERROR, SERVICE_UNAVAILABLE. */
     createJob: {
       visibility: "public",
@@ -289,16 +316,41 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
     },
   },
 
-  events: {
-    /** Keeps the records in step with the runtime (every node receives it; updates are idempotent). */
-    async "job.updated"(this: This, ctx: Context<{ job: JobView }>) {
-      const job = ctx.params.job;
-      if (job.processor !== "redaction" || (job.meta as { api?: string })?.api !== "orchestrator") return;
-      await this.sync(job).catch((err: unknown) => this.logger.warn(`sync of job ${job.id} failed: ${(err as Error).message}`));
-    },
-  },
-
   methods: {
+    /**
+     * One durable change: applied from the job's current state unless the record is already at that
+     * version or newer (`seq` grows with every runtime change, so the record's seq covers the version).
+     */
+    async applyChange(this: This, change: JobChange): Promise<void> {
+      if (change.processor !== "redaction" || change.meta.api !== "orchestrator") return;
+      const rec = await this.Job.findById(change.id, { runtimeVersion: 1 }).lean<Pick<OrchestratorJobDoc, "runtimeVersion">>();
+      // No record: createJob has not written it yet and reads the job itself once it has.
+      if (!rec || (rec.runtimeVersion ?? 0) >= change.version) return;
+      await this.sync(await this.broker.call<JobView, { id: string }>("jobs.get", { id: change.id }));
+    },
+
+    /** Compares every record not yet final with its runtime job and applies what it missed. */
+    async reconcile(this: This) {
+      this.sweeping ??= (async () => {
+        const open = await this.Job.find({ runtimeStatus: { $nin: [...SETTLED] } }, { _id: 1, seq: 1, runtimeVersion: 1 })
+          .limit(500)
+          .lean<Array<Pick<OrchestratorJobDoc, "_id" | "seq" | "runtimeVersion">>>();
+        if (!open.length) return { checked: 0, repaired: 0 };
+        const views = await this.broker.call<JobView[], { ids: string[] }>("jobs.getMany", { ids: open.map((r) => r._id) });
+        let repaired = 0;
+        for (const view of views) {
+          const rec = open.find((r) => r._id === view.id);
+          if (!rec || rec.seq >= view.seq) continue;
+          await this.sync(view);
+          // Progress moves seq without a durable change; a state change the record missed is a repair.
+          if ((rec.runtimeVersion ?? 0) < view.version) repaired++;
+        }
+        if (repaired) this.logger.info(`reconciliation: ${repaired} job record(s) brought in step with the runtime`);
+        return { checked: open.length, repaired };
+      })().finally(() => (this.sweeping = undefined));
+      return this.sweeping;
+    },
+
     async visible(this: This, ctx: Context<unknown, GatewayMeta>, id: string): Promise<OrchestratorJobDoc> {
       const user = userOf(ctx);
       const rec = await this.Job.findById(id).lean<OrchestratorJobDoc>();
@@ -322,7 +374,7 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
         if (!rec || rec.seq >= view.seq) return rec;
         const next = await this.Job.findOneAndUpdate(
           { _id: view.id, seq: rec.seq, reviewedAt: rec.reviewedAt },
-          { $set: syncedFields(view, rec.reviewedAt !== null) },
+          { $set: { ...syncedFields(view, rec.reviewedAt !== null), runtimeVersion: view.version ?? 0 } },
           { returnDocument: "after" },
         ).lean<OrchestratorJobDoc>();
         if (next) return next;
@@ -331,9 +383,24 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
     },
   },
 
-  started(this: This) {
+  async started(this: This) {
     this.Job = this.db.model("OrchestratorJob") as unknown as OrchestratorJobModel;
     this.Config = this.db.model("DetectionConfiguration") as unknown as DetectionConfigurationModel;
+    const url = config().natsUrl;
+    if (url) {
+      // Created before the channels middleware subscribes (the start-up race, see lib/jobs/dispatch.ts).
+      await withJetStream(url, (jsm) => ensureChangesConsumer(jsm, this.broker.namespace, ORCHESTRATOR_CHANGES_GROUP)).catch((err: unknown) =>
+        this.logger.warn(`job-changes consumer set-up deferred to the channels adapter: ${(err as Error).message}`),
+      );
+    }
+    const tick = () => void this.reconcile().catch((err: unknown) => this.logger.warn(`reconciliation failed: ${(err as Error).message}`));
+    void this.broker.waitForServices(["jobs"], 60_000).then(tick, () => undefined);
+    this.sweeper = setInterval(tick, config().jobs.reconcileIntervalSeconds * 1000);
+    this.sweeper.unref();
+  },
+
+  stopped(this: This) {
+    if (this.sweeper) clearInterval(this.sweeper);
   },
 };
 

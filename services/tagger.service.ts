@@ -1,8 +1,10 @@
 /**
  * tagger: the tag generator's API (single, batch, history) on top of the job runtime. Every document is a
  * job of the `tagging` plugin, so work spreads over all workers; this service keeps the tag generator's
- * own records (tag jobs and their documents, lib/tagger/models.ts), follows the runtime's `job.updated`
- * events into them and broadcasts `tagger.batch.event` for the batch WebSocket (lib/gateway/ws-batch.ts).
+ * own records (tag jobs and their documents, lib/tagger/models.ts), follows the runtime's durable job
+ * changes into them (the `job-changes` channel, applied by version), repairs what a lost change or a crash
+ * left behind with a reconciliation sweep (at start-up and every JOB_RECONCILE_INTERVAL_SECONDS), and
+ * broadcasts `tagger.batch.event` for the batch WebSocket (lib/gateway/ws-batch.ts).
  * Logic lives in lib/tagger/*; handlers validate, call, return. See docs/tagging.md.
  */
 import { Readable } from "node:stream";
@@ -15,7 +17,9 @@ import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
 import { fetchUrl, checkUrl, UrlFetchError } from "./lib/net/fetch-url";
 import type { StoredFile } from "./lib/storage/store";
 import { checkConfig, parseConfigJson } from "./lib/tagger/config";
-import { cancelJob, createTagJob, feed, onRuntimeJob, ownJob, pauseJob, resumeJob, statusView, watchState, type Call, type Deps, type NewRow } from "./lib/tagger/core";
+import { changesChannel, ensureChangesConsumer, TAGGER_CHANGES_GROUP } from "./lib/jobs/changes";
+import { withJetStream } from "./lib/jobs/dispatch";
+import { applyChange, cancelJob, createTagJob, feed, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps, type NewRow } from "./lib/tagger/core";
 import { parseCsv, resultsCsv, rowsFromDocuments, TEMPLATE_COLUMNS, templateCsv } from "./lib/tagger/csv";
 import * as history from "./lib/tagger/history";
 import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobDoc, type TagJobModel } from "./lib/tagger/models";
@@ -27,7 +31,10 @@ type This = MongoServiceThis & {
   Job: TagJobModel;
   Doc: TagDocModel;
   waiters: Map<string, Set<(job: JobView) => void>>;
+  sweeper?: NodeJS.Timeout;
+  sweeping?: Promise<unknown>;
   deps(call?: Call): Deps;
+  sweep(): Promise<unknown>;
   waitFor(id: string, timeoutMs: number): Promise<JobView>;
 };
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
@@ -77,7 +84,7 @@ interface Settings extends ServiceSettingSchema {
   allowPrivateUrls?: boolean;
 }
 
-const TaggerService: ServiceSchema<Settings, object, object, This> = {
+const TaggerService: ServiceSchema<Settings, object, object, This> & { channels: Record<string, unknown> } = {
   name: "tagger",
   mixins: [mongoMixin((conn) => defineTaggerModels(conn))],
   settings: {
@@ -87,7 +94,21 @@ const TaggerService: ServiceSchema<Settings, object, object, This> = {
     allowPrivateUrls: undefined,
   },
 
+  channels: {
+    /** Runtime job changes of the tagging plugin, one tagger instance per change, acked once applied. */
+    "job-changes": changesChannel(TAGGER_CHANGES_GROUP, function (this: This, change) {
+      return applyChange(this.deps(), change);
+    }),
+  },
+
   actions: {
+    /** Runs one reconciliation pass now (the timer runs it too); internal, for operators and tests. */
+    reconcile: {
+      visibility: "public",
+      handler(this: This) {
+        return this.sweep();
+      },
+    },
     single: {
       visibility: "public",
       params: { inputFileId: { ...id, optional: true }, pdfUrl: { type: "string", optional: true, max: 4096 }, config: { type: "any" }, exclusionFileId: { ...id, optional: true } },
@@ -236,16 +257,29 @@ const TaggerService: ServiceSchema<Settings, object, object, This> = {
   },
 
   events: {
-    /** Runtime job changes: documents of ours advance, and single calls waiting on the job wake up. */
+    /**
+     * The live broadcast only wakes single calls waiting on this node (they also poll); the records follow
+     * the durable changes above.
+     */
     "job.updated"(this: This, ctx: Context<{ job: JobView }>) {
       const job = ctx.params.job;
       if (job.processor !== "tagging" || typeof job.meta?.tagDocId !== "string") return;
       if (FINAL.has(job.status)) for (const w of this.waiters.get(job.id) ?? []) w(job);
-      onRuntimeJob(this.deps(), job).catch((err: unknown) => this.logger.warn(`tagging job ${job.id}: ${(err as Error).message}`));
     },
   },
 
   methods: {
+    /** One reconciliation pass at a time per instance (a slow pass is not overlapped by the next tick). */
+    sweep(this: This) {
+      this.sweeping ??= reconcile(this.deps())
+        .then((r) => {
+          if (r.repaired || r.recounted) this.logger.info(`reconciliation: ${r.repaired} document(s) repaired, ${r.recounted} job count(s) corrected`);
+          return r;
+        })
+        .finally(() => (this.sweeping = undefined));
+      return this.sweeping;
+    },
+
     deps(this: This, call?: Call): Deps {
       const cfg = config().urlFetch;
       const allow = this.settings.allowPrivateUrls;
@@ -293,9 +327,26 @@ const TaggerService: ServiceSchema<Settings, object, object, This> = {
     this.waiters = new Map();
   },
 
-  started(this: This) {
+  async started(this: This) {
     this.Job = this.db.model("TagJob") as unknown as TagJobModel;
     this.Doc = this.db.model("TagDocument") as unknown as TagDocModel;
+    const url = config().natsUrl;
+    if (url) {
+      // Created before the channels middleware subscribes (the start-up race, see lib/jobs/dispatch.ts).
+      await withJetStream(url, (jsm) => ensureChangesConsumer(jsm, this.broker.namespace, TAGGER_CHANGES_GROUP)).catch((err: unknown) =>
+        this.logger.warn(`job-changes consumer set-up deferred to the channels adapter: ${(err as Error).message}`),
+      );
+    }
+    const every = config().jobs.reconcileIntervalSeconds * 1000;
+    const tick = () => void this.sweep().catch((err: unknown) => this.logger.warn(`reconciliation failed: ${(err as Error).message}`));
+    // The start-up pass waits for the runtime (jobs service) to be reachable; then every interval.
+    void this.broker.waitForServices(["jobs"], 60_000).then(tick, () => undefined);
+    this.sweeper = setInterval(tick, every);
+    this.sweeper.unref();
+  },
+
+  stopped(this: This) {
+    if (this.sweeper) clearInterval(this.sweeper);
   },
 };
 

@@ -31,7 +31,16 @@ export interface Config {
   /** Extra folders searched for plugins besides plugins/ (PLUGINS_DIR, comma-separated). */
   pluginDirs: string[];
   /** Job runtime: a worker holds a lease it renews while it works; a job whose lease ran out is taken over. */
-  jobs: { leaseSeconds: number; maxAttempts: number; recoveryIntervalSeconds: number };
+  jobs: {
+    leaseSeconds: number;
+    maxAttempts: number;
+    recoveryIntervalSeconds: number;
+    /**
+     * How often the consumers of job changes (tagger, orchestrator, the WebSocket relays) compare their
+     * open records with the runtime's jobs and repair any divergence (also once at start-up).
+     */
+    reconcileIntervalSeconds: number;
+  };
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace";
   logFormat: LogFormat;
   metrics: { enabled: boolean; port: number };
@@ -156,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
       leaseSeconds: int(env, "JOB_LEASE_SECONDS", 30, 2, 3600),
       maxAttempts: int(env, "JOB_MAX_ATTEMPTS", 3, 1, 20),
       recoveryIntervalSeconds: int(env, "JOB_RECOVERY_INTERVAL_SECONDS", 10, 1, 3600),
+      reconcileIntervalSeconds: int(env, "JOB_RECONCILE_INTERVAL_SECONDS", 30, 1, 3600),
     },
     logLevel: oneOf(env, "LOG_LEVEL", nodeEnv === "test" ? "warn" : "info", [
       "fatal",

@@ -6,10 +6,14 @@
  *
  * The tagger service may run in another process: it broadcasts `tagger.batch.event`, and a small relay
  * service on this gateway's broker hands them to the sockets. Events carry the job's `seq`, so what the
- * catch-up already contained is not sent twice.
+ * catch-up already contained is not sent twice. Broadcasts can be lost (an outage, a crash between the
+ * tagger's write and its broadcast), so while the socket is open the stored state is read again every
+ * JOB_RECONCILE_INTERVAL_SECONDS: finished documents the client was not told of, and the end, are sent
+ * from it.
  */
 import { EventEmitter } from "node:events";
 import type { ServiceBroker } from "moleculer";
+import { config } from "../config";
 import { eventBus } from "./event-bus";
 import type { WebSocket } from "ws";
 import { SeqOrder } from "./seq-order";
@@ -65,6 +69,10 @@ export const batchWsRoute: WsRoute = {
     // eslint-disable-next-line prefer-const -- assigned after the catch-up, read by stop() before that
     let order: SeqOrder<BatchEvent> | undefined;
     let timer: NodeJS.Timeout | undefined;
+    // eslint-disable-next-line prefer-const -- assigned once the catch-up is sent, read by the close handler before that
+    let check: NodeJS.Timeout | undefined;
+    /** Rows whose finished message the client has (from the catch-up or live). */
+    const told = new Set<unknown>();
     const send = (m: Record<string, unknown>) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
       restartKeepalive();
@@ -78,19 +86,43 @@ export const batchWsRoute: WsRoute = {
     const stop = () => {
       closed = true;
       clearTimeout(timer);
+      clearInterval(check);
       order?.close();
       bus.off(jobId, onEvent);
     };
+    const isFinished = (m: Record<string, unknown>) => m.status === "success" || m.status === "failed";
+    /** Finished rows of the stored state the client was not told of (their live event was lost). */
+    const sendUntold = (results: Record<string, unknown>[]) => {
+      for (const r of results) {
+        if (told.has(r.row_id)) continue;
+        told.add(r.row_id);
+        send(r);
+      }
+    };
+    let ending = false;
     const deliver = (e: BatchEvent) => {
+      if (ending) return;
       const type = e.message.type as string | undefined;
       if (type && END.has(type)) {
-        status = type;
-        send(e.message);
-        stop();
-        socket.close(1000, "Job finished");
+        // Every row before the end: rows whose live event was lost come from the stored state first.
+        ending = true;
+        void broker
+          .call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id })
+          .then((w) => sendUntold(w.results), () => undefined)
+          .then(() => {
+            status = type;
+            send(e.message);
+            stop();
+            socket.close(1000, "Job finished");
+          });
         return;
       }
       if (type === undefined) status = "processing";
+      if (isFinished(e.message)) {
+        // Already sent from the stored state by a check while this live event was on its way.
+        if (told.has(e.message.row_id)) return;
+        told.add(e.message.row_id);
+      }
       send(e.message);
     };
     function onEvent(e: BatchEvent) {
@@ -113,6 +145,7 @@ export const batchWsRoute: WsRoute = {
       if (e.owner === principal.id) order?.push(e);
     };
     status = String(watch.state.status ?? status);
+    for (const r of watch.results) told.add(r.row_id);
     send({ type: "catchup", job_id: jobId, state: watch.state, results: watch.results });
     if (watch.end) {
       send(watch.end);
@@ -122,5 +155,18 @@ export const batchWsRoute: WsRoute = {
     }
     live = true;
     for (const e of early) accept(e);
+    if (closed) return;
+    // The stored state, read again while the socket is open: what live events missed is sent from it.
+    check = setInterval(() => {
+      broker.call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id }).then(
+        (w) => {
+          if (closed || ending) return;
+          sendUntold(w.results);
+          if (w.end) deliver({ jobId, owner: principal.id, seq: w.seq, message: w.end });
+        },
+        () => undefined, // the tagger is away: the next tick reads again
+      );
+    }, config().jobs.reconcileIntervalSeconds * 1000);
+    check.unref();
   },
 };

@@ -7,10 +7,16 @@
  *   {"type":"progress","jobId","percent","message","seq"}
  *
  * `subscribeJob` is exported for the family APIs' own WebSockets (same events, their own message shapes).
+ *
+ * The live events are broadcasts, which an outage or a crash can lose; so while the socket is open the
+ * stored state is read again every JOB_RECONCILE_INTERVAL_SECONDS and sent if it is newer than what the
+ * client has: a client connected through an outage still sees the job end. A client that reconnects
+ * gets the stored state first, as always.
  */
 import { EventEmitter } from "node:events";
 import type { ServiceBroker } from "moleculer";
 import type { WebSocket } from "ws";
+import { config } from "../config";
 import type { JobView } from "../jobs/model";
 import { isFinal } from "../jobs/state";
 import type { Principal } from "./types";
@@ -74,10 +80,16 @@ export const jobsWsRoute: WsRoute = {
     };
     // Subscribe first, read second: nothing between the catch-up and the live stream is lost.
     const unsubscribe = await subscribeJob(broker, id, (e) => (ready ? send(e) : buffered.push(e)));
-    socket.once("close", unsubscribe);
+    // eslint-disable-next-line prefer-const -- assigned once the catch-up is sent, read by the close handler before that
+    let check: NodeJS.Timeout | undefined;
+    socket.once("close", () => {
+      unsubscribe();
+      clearInterval(check);
+    });
+    const read = () => broker.call<JobView, { id: string }>("jobs.get", { id }, { meta: { user: principal } });
     let job: JobView;
     try {
-      job = await broker.call<JobView, { id: string }>("jobs.get", { id }, { meta: { user: principal } });
+      job = await read();
     } catch (err) {
       unsubscribe();
       throw err;
@@ -85,5 +97,13 @@ export const jobsWsRoute: WsRoute = {
     send({ type: "status", job });
     ready = true;
     for (const e of buffered) if (socket.readyState === socket.OPEN) send(e);
+    if (isFinal(job.status) || socket.readyState !== socket.OPEN) return;
+    check = setInterval(() => {
+      read().then(
+        (j) => socket.readyState === socket.OPEN && send({ type: "status", job: j }),
+        () => undefined, // the runtime is away: the next tick reads again
+      );
+    }, config().jobs.reconcileIntervalSeconds * 1000);
+    check.unref();
   },
 };

@@ -44,7 +44,7 @@ export const MAX_DELIVER_RETRIES = 5;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function ensureStream(jsm: JetStreamManager, name: string, subjects: string[]): Promise<void> {
+export async function ensureStream(jsm: JetStreamManager, name: string, subjects: string[], extra: Record<string, unknown> = {}): Promise<void> {
   try {
     await jsm.streams.info(name);
     return;
@@ -52,7 +52,7 @@ export async function ensureStream(jsm: JetStreamManager, name: string, subjects
     if (!/not found/i.test((err as Error).message)) throw err;
   }
   try {
-    await jsm.streams.add({ name, subjects });
+    await jsm.streams.add({ name, subjects, ...extra });
   } catch (err) {
     // Another process created it between our check and our add.
     if (!/already in use|already exists/i.test((err as Error).message)) throw err;
@@ -82,11 +82,22 @@ export async function ensureDeadLetterConsumer(jsm: JetStreamManager, namespace:
   await ensureDurable(jsm, subject.split(".").join("_"), subject, DEAD_LETTER_GROUP);
 }
 
-async function ensureDurable(jsm: JetStreamManager, stream: string, subject: string, durable: string): Promise<void> {
-  await ensureStream(jsm, stream, [subject]);
+/**
+ * `deliverSubject`: where the consumer pushes; consumers of the same stream with different durables
+ * (the job-changes consumer groups) need one each, or one group's subscription would take the other's messages.
+ */
+export async function ensureDurable(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+  durable: string,
+  streamExtra: Record<string, unknown> = {},
+  deliverSubject = `_docmill_deliver.${subject}`,
+): Promise<void> {
+  await ensureStream(jsm, stream, [subject], streamExtra);
   const config = {
     durable_name: durable,
-    deliver_subject: `_docmill_deliver.${subject}`,
+    deliver_subject: deliverSubject,
     deliver_group: stream,
     deliver_policy: DeliverPolicy.All,
     ack_policy: AckPolicy.Explicit,

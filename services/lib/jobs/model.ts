@@ -34,6 +34,17 @@ export interface JobDoc {
   lease?: { workerId: string; until: Date } | null;
   /** Bumped on every change: clients drop events older than what they have seen. */
   seq: number;
+  /**
+   * Bumped on every state transition (not on progress), in the same update: consumers of job changes
+   * (tagger, orchestrator) keep the version they applied, so a duplicate or an old change is harmless.
+   */
+  version: number;
+  /**
+   * The transition outbox: set by the update that made the transition, cleared once the change was
+   * published (durable channel + broadcast) for exactly that version. A process that dies in between,
+   * or a publish lost with NATS, leaves it set and the jobs sweep publishes again (lib/jobs/changes.ts).
+   */
+  outbox: boolean;
   dispatchedAt?: Date | null;
   startedAt?: Date | null;
   finishedAt?: Date | null;
@@ -65,6 +76,8 @@ const jobSchema = new Schema<JobDoc>(
     attempts: { type: Number, default: 0 },
     lease: { type: Schema.Types.Mixed, default: null },
     seq: { type: Number, default: 0 },
+    version: { type: Number, default: 0 },
+    outbox: { type: Boolean, default: false },
     dispatchedAt: { type: Date, default: null },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
@@ -75,6 +88,7 @@ const jobSchema = new Schema<JobDoc>(
 );
 jobSchema.index({ owner: 1, createdAt: -1 });
 jobSchema.index({ status: 1, expiresAt: 1 });
+jobSchema.index({ outbox: 1 });
 
 export type JobModel = Model<JobDoc>;
 
@@ -99,6 +113,7 @@ export interface JobView {
   meta: Record<string, unknown>;
   attempts: number;
   seq: number;
+  version: number;
   createdAt: string;
   updatedAt: string;
   startedAt: string | null;
@@ -125,6 +140,7 @@ export function toView(d: JobDoc): JobView {
     meta: d.meta ?? {},
     attempts: d.attempts ?? 0,
     seq: d.seq ?? 0,
+    version: d.version ?? 0,
     createdAt: iso(d.createdAt)!,
     updatedAt: iso(d.updatedAt)!,
     startedAt: iso(d.startedAt),

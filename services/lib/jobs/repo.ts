@@ -2,6 +2,9 @@
  * Job transitions against MongoDB: each is ONE atomic findOneAndUpdate whose filter carries the statuses
  * the state machine allows (state.ts). No match means someone else changed the job first: the caller
  * gets JOB_STATE_CONFLICT naming the current status, or NOT_FOUND.
+ *
+ * The same update bumps the job's `version` and sets its `outbox` flag: the change is recorded together
+ * with the duty to publish it, so no crash or outage between the write and the publication loses it.
  */
 import type { UpdateQuery, QueryFilter } from "mongoose";
 import { fail } from "../errors";
@@ -24,8 +27,8 @@ export async function tryTransition(jobs: JobModel, id: string, event: JobEvent,
   const from = allowedFrom(event, current.pausePoints ?? [], opts.point);
   if (from.length === 0) return null;
   const update: UpdateQuery<JobDoc> = {
-    $set: { ...(opts.set ?? {}), status: targetOf(event, opts.point) },
-    $inc: { seq: 1, ...(opts.inc ?? {}) },
+    $set: { ...(opts.set ?? {}), status: targetOf(event, opts.point), outbox: true },
+    $inc: { seq: 1, version: 1, ...(opts.inc ?? {}) },
   };
   if (opts.unset?.length) update.$unset = Object.fromEntries(opts.unset.map((k) => [k, 1]));
   return jobs

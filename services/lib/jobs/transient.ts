@@ -10,6 +10,7 @@ const TRANSIENT_NAMES = [
   "RequestTimeoutError",
   "MongoNetworkError",
   "MongoServerSelectionError",
+  "MongooseServerSelectionError",
   "MongoNotConnectedError",
   "MongoPoolClearedError",
   "MongoTopologyClosedError",
@@ -20,5 +21,5 @@ export function isTransient(err: unknown): boolean {
   const e = err as { type?: string; name?: string; message?: string } | null | undefined;
   if (TRANSIENT_TYPES.includes(e?.type ?? "")) return true;
   if (TRANSIENT_NAMES.includes(e?.name ?? "")) return true;
-  return /ECONNREFUSED|ECONNRESET|connection .*closed|Client must be connected|not connected|Topology is closed|pool was cleared/i.test(e?.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|connection .*closed|Client must be connected|not connected|Topology is closed|pool was cleared|buffering timed out|Server selection timed out/i.test(e?.message ?? "");
 }

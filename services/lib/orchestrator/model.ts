@@ -15,6 +15,8 @@ export interface OrchestratorJobDoc {
   /** Runtime status and sequence number last applied (older events are ignored). */
   runtimeStatus: string;
   seq: number;
+  /** The runtime job's version (state transitions) last applied: durable changes at or below it are ignored. */
+  runtimeVersion?: number;
   fileName: string;
   pageCount: number | null;
   findingsCount: number | null;
@@ -39,6 +41,7 @@ const jobSchema = new Schema<OrchestratorJobDoc>(
     status: { type: String, required: true },
     runtimeStatus: { type: String, required: true },
     seq: { type: Number, default: 0 },
+    runtimeVersion: { type: Number, default: 0 },
     fileName: { type: String, default: "" },
     pageCount: { type: Number, default: null },
     findingsCount: { type: Number, default: null },

@@ -6,11 +6,17 @@
  *
  * Several tagger instances may run: every step is an atomic update guarded by the expected state, and the
  * instance whose update wins publishes the message; the others do nothing.
+ *
+ * Runtime job changes arrive durably (the `job-changes` channel, lib/jobs/changes.ts) and are applied by
+ * version (`applyChange`); `reconcile` compares every open record with the runtime and repairs what a
+ * dropped change or a crash between two of our own writes left behind (see docs/plugins.md).
  */
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { fail } from "../errors";
+import type { JobChange } from "../jobs/changes";
 import type { JobView } from "../jobs/model";
+import { isTransient } from "../jobs/transient";
 import { fetchUrl, UrlFetchError, type FetchUrlOptions } from "../net/fetch-url";
 import type { StoredFile } from "../storage/store";
 import type { TaggingConfig } from "./config";
@@ -100,11 +106,19 @@ async function inputOf(d: Deps, doc: TagDocDoc): Promise<string> {
   return file.id;
 }
 
-/** Puts one document on the runtime. A document that cannot start (bad URL, refused source) fails here. */
-export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc): Promise<string | null> {
+/**
+ * Puts one document on the runtime. A document that cannot start (bad URL, refused source) fails here.
+ * The runtime job's id is the document's own id, so creating it again (a retry, a reconciliation after a
+ * crash between the create and our record of it) finds the same job instead of starting a second one.
+ * With `retryLater` (batches), a failure of our own infrastructure gives the row back for a later feed
+ * instead of failing the document.
+ */
+export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retryLater = false): Promise<string | null> {
+  dispatching.add(doc._id);
   try {
     const inputFileId = await inputOf(d, doc);
     const rt = await d.call<JobView>("jobs.create", {
+      id: doc._id,
       processor: "tagging",
       inputFileId,
       options: optionsOf(job),
@@ -114,12 +128,21 @@ export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc): Prom
     await d.Doc.updateOne({ _id: doc._id }, { $set: { runtime_job_id: rt.id } });
     return rt.id;
   } catch (err) {
+    if (retryLater && isTransient(err)) {
+      await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null }, { $set: { dispatched: false, dispatched_at: null } }).catch(() => undefined);
+      throw err;
+    }
     const e = err as { type?: string; message?: string };
     const type = err instanceof UrlFetchError ? "URL_FETCH" : (e.type ?? "DISPATCH");
     await finishDoc(d, doc._id, { ok: false, type, message: e.message ?? String(err) });
     return null;
+  } finally {
+    dispatching.delete(doc._id);
   }
 }
+
+/** Rows this process is putting on the runtime right now (reconciliation leaves them alone). */
+const dispatching = new Set<string>();
 
 /** Starts pending documents of a running batch while fewer than `window` are on the runtime. */
 export async function feed(d: Deps, jobId: string): Promise<void> {
@@ -128,7 +151,7 @@ export async function feed(d: Deps, jobId: string): Promise<void> {
     if (!job || job.status !== "processing") return;
     const inFlight = await d.Doc.countDocuments({ job_id: jobId, dispatched: true, status: { $in: ["pending", "processing"] } });
     if (inFlight >= d.window) return;
-    const doc = await d.Doc.findOneAndUpdate({ job_id: jobId, status: "pending", dispatched: false }, { $set: { dispatched: true } }, { returnDocument: "after", sort: { row: 1 } }).lean<TagDocDoc>();
+    const doc = await d.Doc.findOneAndUpdate({ job_id: jobId, status: "pending", dispatched: false }, { $set: { dispatched: true, dispatched_at: new Date() } }, { returnDocument: "after", sort: { row: 1 } }).lean<TagDocDoc>();
     if (!doc) return;
     // A pause or cancel may have landed between the state check and the claim: give the row back, so a
     // paused batch starts nothing new (resume feeds it again).
@@ -137,14 +160,36 @@ export async function feed(d: Deps, jobId: string): Promise<void> {
       await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null }, { $set: { dispatched: false } });
       return;
     }
-    await dispatchDoc(d, job, doc);
+    await dispatchDoc(d, job, doc, true);
   }
 }
 
 type Outcome = { ok: true; result: Record<string, unknown> } | { ok: false; type: string; message: string };
 
-async function bump(d: Deps, jobId: string, inc: Record<string, number>): Promise<TagJobDoc | null> {
-  return d.Job.findOneAndUpdate({ _id: jobId }, { $inc: { ...inc, seq: 1 } }, { returnDocument: "after" }).lean<TagJobDoc>();
+async function bump(d: Deps, jobId: string): Promise<TagJobDoc | null> {
+  return d.Job.findOneAndUpdate({ _id: jobId }, { $inc: { seq: 1 } }, { returnDocument: "after" }).lean<TagJobDoc>();
+}
+
+/**
+ * Counts the job's finished documents into its record. The counts are recomputed from the documents
+ * (and only ever raised, `$max`), not incremented: a process that died between a document's update and
+ * its count, or two instances counting the same document, cannot leave the batch one short or one over.
+ */
+async function recount(d: Deps, jobId: string): Promise<TagJobDoc | null> {
+  const [ok, bad] = await Promise.all([d.Doc.countDocuments({ job_id: jobId, status: "success" }), d.Doc.countDocuments({ job_id: jobId, status: "failed" })]);
+  return d.Job.findOneAndUpdate({ _id: jobId }, { $max: { processed_count: ok, failed_count: bad }, $inc: { seq: 1 } }, { returnDocument: "after" }).lean<TagJobDoc>();
+}
+
+/** Ends the job once every document is counted (the first caller wins and publishes the end message). */
+async function maybeEnd(d: Deps, job: TagJobDoc, lastError: string | null): Promise<void> {
+  if (job.processed_count + job.failed_count < job.total_documents) return;
+  const status = job.job_type === "single" && job.failed_count > 0 ? "failed" : "completed";
+  const done = await d.Job.findOneAndUpdate(
+    { _id: job._id, status: { $in: ["processing", "paused"] } },
+    { $set: { status, completed_at: new Date(), sealed_key: null, ...(status === "failed" ? { error_message: lastError } : {}) }, $inc: { seq: 1 } },
+    { returnDocument: "after" },
+  ).lean<TagJobDoc>();
+  if (done && done.job_type === "batch") publish(d, done, endMessage(done));
 }
 
 function progressOf(j: TagJobDoc): number {
@@ -188,18 +233,10 @@ export async function finishDoc(d: Deps, docId: string, o: Outcome): Promise<voi
     : { status: "failed", error_message: o.message, error_type: o.type, processed_at: now };
   const doc = await d.Doc.findOneAndUpdate({ _id: docId, status: { $in: ["pending", "processing"] } }, { $set: set }, { returnDocument: "after" }).lean<TagDocDoc>();
   if (!doc) return;
-  const job = await bump(d, doc.job_id, o.ok ? { processed_count: 1 } : { failed_count: 1 });
+  const job = await recount(d, doc.job_id);
   if (!job) return;
   if (job.job_type === "batch") publish(d, job, docMessage(job, doc));
-  if (job.processed_count + job.failed_count >= job.total_documents) {
-    const status = job.job_type === "single" && job.failed_count > 0 ? "failed" : "completed";
-    const done = await d.Job.findOneAndUpdate(
-      { _id: job._id, status: { $in: ["processing", "paused"] } },
-      { $set: { status, completed_at: now, sealed_key: null, ...(status === "failed" ? { error_message: doc.error_message } : {}) }, $inc: { seq: 1 } },
-      { returnDocument: "after" },
-    ).lean<TagJobDoc>();
-    if (done && done.job_type === "batch") publish(d, done, endMessage(done));
-  }
+  await maybeEnd(d, job, doc.error_message);
 }
 
 function metadataOf(r: Record<string, unknown>): Record<string, unknown> {
@@ -214,7 +251,7 @@ export async function onRuntimeJob(d: Deps, job: JobView): Promise<void> {
   if (job.status === "running") {
     const doc = await d.Doc.findOneAndUpdate({ _id: docId, status: "pending" }, { $set: { status: "processing" } }, { returnDocument: "after" }).lean<TagDocDoc>();
     if (!doc) return;
-    const tj = await bump(d, doc.job_id, {});
+    const tj = await bump(d, doc.job_id);
     if (tj?.job_type === "batch") publish(d, tj, docMessage(tj, doc));
     return;
   }
@@ -224,6 +261,94 @@ export async function onRuntimeJob(d: Deps, job: JobView): Promise<void> {
   } else return;
   const jobId = job.meta?.tagJobId;
   if (typeof jobId === "string") await feed(d, jobId);
+}
+
+const OPEN_DOC: TagDocDoc["status"][] = ["pending", "processing"];
+
+/**
+ * Applies one durable job change to the row it belongs to, by version: a change at or below the version
+ * the row has applied is a duplicate or overtaken (ignored); anything newer is applied from the job's
+ * current state, read from the runtime, so a change missing before it (a gap) is covered by that read.
+ */
+export async function applyChange(d: Deps, change: JobChange): Promise<void> {
+  const docId = change.meta.tagDocId;
+  if (change.processor !== "tagging" || typeof docId !== "string") return;
+  const doc = await d.Doc.findById(docId, { status: 1, runtime_version: 1 }).lean<Pick<TagDocDoc, "status" | "runtime_version">>();
+  if (!doc || !OPEN_DOC.includes(doc.status) || (doc.runtime_version ?? 0) >= change.version) return;
+  // "running" needs nothing but the status; an end needs the result (and may have been overtaken).
+  const view = change.status === "running" && change.version === (doc.runtime_version ?? 0) + 1 ? null : await d.call<JobView>("jobs.get", { id: change.id });
+  await onRuntimeJob(d, view ?? ({ id: change.id, status: "running", meta: change.meta } as unknown as JobView));
+  const version = view?.version ?? change.version;
+  await d.Doc.updateOne({ _id: docId, runtime_version: { $lt: version } }, { $set: { runtime_version: version } });
+}
+
+/**
+ * A claimed row with no runtime job, not being dispatched by this process and claimed longer ago than
+ * this, was left by a process that died (or by another instance still at it: giving it back is safe,
+ * the runtime job's id is the row's, so a second dispatch finds the same job).
+ */
+const STALE_CLAIM_MS = 15_000;
+
+export interface ReconcileReport {
+  checked: number;
+  repaired: number;
+  recounted: number;
+  fed: number;
+}
+
+/**
+ * One reconciliation pass: every open document is compared with its runtime job and repaired (an end
+ * the tagger never heard of is applied; a runtime job that was never created is created, idempotently),
+ * and every open tag job is recounted from its documents, ended when all are done, and fed when it has
+ * room. Safe to run on several instances at once: each repair is the same guarded update as the live path.
+ */
+export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, repaired: 0, recounted: 0, fed: 0 };
+  const open = await d.Doc.find({ status: { $in: OPEN_DOC }, dispatched: true }).limit(500).lean<TagDocDoc[]>();
+  report.checked = open.length;
+  const ids = open.map((x) => x.runtime_job_id ?? x._id);
+  const views = new Map((ids.length ? await d.call<JobView[]>("jobs.getMany", { ids }) : []).map((v) => [v.id, v]));
+  for (const doc of open) {
+    const view = views.get(doc.runtime_job_id ?? doc._id);
+    if (view) {
+      const behind = (doc.runtime_version ?? 0) < view.version;
+      if (!behind && doc.runtime_job_id) continue;
+      if (!doc.runtime_job_id) await d.Doc.updateOne({ _id: doc._id, runtime_job_id: null }, { $set: { runtime_job_id: view.id } });
+      if (view.status === "running" || ["completed", "failed", "cancelled", "expired"].includes(view.status)) {
+        await applyChange(d, { id: view.id, version: view.version, status: view.status, processor: view.processor, owner: view.owner, meta: view.meta as JobChange["meta"] });
+        report.repaired++;
+        if (typeof view.meta?.tagJobId === "string") await feed(d, view.meta.tagJobId);
+      }
+      continue;
+    }
+    // No runtime job: the process that claimed the row died before creating it (or before recording it).
+    if (dispatching.has(doc._id)) continue;
+    const claimed = doc.dispatched_at ? new Date(doc.dispatched_at).getTime() : 0;
+    if (now.getTime() - claimed < STALE_CLAIM_MS) continue;
+    const given = await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null, dispatched_at: doc.dispatched_at ?? null }, { $set: { dispatched: false, dispatched_at: null, runtime_job_id: null } });
+    if (given.modifiedCount) report.repaired++;
+  }
+  const jobs = await d.Job.find({ status: { $in: ["processing", "paused"] } }).limit(500).lean<TagJobDoc[]>();
+  for (const j of jobs) {
+    const [ok, bad] = await Promise.all([d.Doc.countDocuments({ job_id: j._id, status: "success" }), d.Doc.countDocuments({ job_id: j._id, status: "failed" })]);
+    let cur: TagJobDoc | null = j;
+    if (ok > j.processed_count || bad > j.failed_count) {
+      cur = await recount(d, j._id);
+      report.recounted++;
+    }
+    if (!cur) continue;
+    await maybeEnd(d, cur, null);
+    if (cur.status === "processing" && cur.job_type === "batch") {
+      const waiting = await d.Doc.countDocuments({ job_id: j._id, status: "pending", dispatched: false });
+      if (waiting) {
+        await feed(d, j._id).catch((err: unknown) => {
+          if (!isTransient(err)) throw err;
+        });
+        report.fed++;
+      }
+    }
+  }
+  return report;
 }
 
 export async function ownJob(d: Deps, id: string, owner: string): Promise<TagJobDoc> {

@@ -48,7 +48,11 @@ export interface TagDocDoc {
   file_source_type: SourceType;
   status: TagDocStatus;
   dispatched: boolean;
+  /** When the feed claimed the row (reconciliation gives back a claim its process never finished). */
+  dispatched_at?: Date | null;
   runtime_job_id: string | null;
+  /** The runtime job's version last applied to this row (job changes older than it are ignored). */
+  runtime_version?: number;
   input_file_id: string | null;
   file_size: number | null;
   mime_type: string | null;
@@ -95,7 +99,9 @@ const docSchema = new Schema<TagDocDoc>(
     file_source_type: { type: String, default: "upload" },
     status: { type: String, required: true },
     dispatched: { type: Boolean, default: false },
+    dispatched_at: { type: Date, default: null },
     runtime_job_id: { type: String, default: null, index: true },
+    runtime_version: { type: Number, default: 0 },
     input_file_id: { type: String, default: null },
     file_size: { type: Number, default: null },
     mime_type: { type: String, default: null },
@@ -111,6 +117,7 @@ const docSchema = new Schema<TagDocDoc>(
   { versionKey: false, minimize: false },
 );
 docSchema.index({ job_id: 1, row: 1 });
+docSchema.index({ status: 1 });
 
 export type TagJobModel = Model<TagJobDoc>;
 export type TagDocModel = Model<TagDocDoc>;

@@ -75,7 +75,7 @@ export async function runSingle(d: Deps, owner: string, input: SingleInput, wait
   const job = await createTagJob(d, owner, "single", cfg, [
     { title: input.title ?? file.filename, file_path: filePath ?? file.filename, file_source_type: source, input_file_id: file.id, file_size: file.size },
   ]);
-  const doc = (await d.Doc.findOneAndUpdate({ job_id: job._id, row: 0 }, { $set: { dispatched: true } }, { returnDocument: "after" }).lean<TagDocDoc>())!;
+  const doc = (await d.Doc.findOneAndUpdate({ job_id: job._id, row: 0 }, { $set: { dispatched: true, dispatched_at: new Date() } }, { returnDocument: "after" }).lean<TagDocDoc>())!;
   const runtimeId = await dispatchDoc(d, job, doc);
   if (!runtimeId) {
     const failed = await d.Doc.findById(doc._id).lean<TagDocDoc>();

@@ -124,11 +124,11 @@ describe("embedded default: every service in one process", () => {
     expect(await ready.text()).toMatch(/database/);
   });
 
-  it("drains and exits 0 within 10 s on SIGTERM", async () => {
-    const t0 = Date.now();
+  it("drains and exits 0 on SIGTERM, before the 10 s hard stop", async () => {
+    // The hard stop after 10 s exits with code 1 (services/lib/runtime.ts): code 0 means the drain
+    // finished in time, whatever the machine's load made the wall clock say.
     const status = await proc.kill("SIGTERM");
-    expect(status.code).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(status).toEqual({ code: 0, signal: null });
   });
 });
 

@@ -2,7 +2,10 @@
  * Restart safety: the runtime runs on a private NATS and a private database (H2 file, so its data survives
  * a restart). Jobs are queued, then NATS (SIGKILL) or the database (SIGTERM) goes away for a few seconds
  * in the middle of the run and comes back on the same port with the same data. Every job must still
- * complete, exactly once: one `completed` event per job and one output file per job.
+ * complete, exactly once: one completion (one version) delivered on the durable change stream and
+ * broadcast, one output file per job. And every consumer's view must end final: the tagger's record of a
+ * batch running through the outage, the orchestrator's record of a Smart Redact job, and WebSocket
+ * clients (a job socket and a batch socket) connected through the outage.
  */
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
@@ -19,35 +22,34 @@ import {
 } from "../../support/infra";
 import { multiPagePdf } from "../../support/pdf-fixtures";
 import { form, signUp, startRuntime, waitForPlugin, type JobBody, type Runtime } from "./support";
+import {
+  adminToken, batchStatus, completionsOf, createRedaction, orchestratorRecord, reviewWhenReady, startBatch, waitForState,
+  watchBatchWs, watchChanges, watchJobWs, type ChangeLog, type Json,
+} from "./views";
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 let nats: NatsServer;
 let mongo: MongoServer;
 let rt: Runtime;
 let token: string;
-/** Every `completed` status seen per job id (from the jobs service's own `job.updated` broadcasts). */
-const completions = new Map<string, number>();
+let admin: string;
+/** Completions seen per job: on the durable change stream (a consumer group of the test's) and broadcast. */
+let changes: ChangeLog;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   nats = await startNatsServer();
   mongo = await startMongoServer({ dataFile: path.join(makeTempDir("docmill-h2-"), "restart") });
-  rt = await startRuntime({ nats: nats.url, mongoUrl: mongo.url("restart"), leaseSeconds: 5 });
-  rt.stack.broker.createService({
-    name: "completionWatch",
-    events: {
-      "job.updated"(ctx: { params: { job: JobView } }) {
-        const job = ctx.params.job;
-        if (job.status === "completed") completions.set(job.id, (completions.get(job.id) ?? 0) + 1);
-      },
-    },
-  });
-  await rt.startWorker("slow-echo");
-  await rt.startWorker("slow-echo");
+  rt = await startRuntime({ nats: nats.url, mongoUrl: mongo.url("restart"), leaseSeconds: 5, services: ["keys", "tagger", "orchestrator"], reconcileSeconds: 2 });
+  changes = await watchChanges(rt.stack.broker, nats.url);
+  await rt.startWorker("slow-echo,tagging,redaction", { WORKER_CONCURRENCY: "2" });
+  await rt.startWorker("slow-echo,tagging,redaction", { WORKER_CONCURRENCY: "2" });
   await waitForPlugin(rt, "slow-echo", 2);
+  await waitForPlugin(rt, "redaction", 2);
   token = (await signUp(rt.stack.baseUrl)).token;
+  admin = await adminToken(rt.stack.baseUrl);
 });
 
 afterAll(async () => {
@@ -106,29 +108,64 @@ async function expectCompletedExactlyOnce(ids: string[]): Promise<void> {
   const finals = await waitUntilFinal(ids);
   expect(finals.map((j) => [j.id, j.status, j.error?.type ?? null])).toEqual(ids.map((id) => [id, "completed", null]));
   for (const id of ids) {
-    expect([id, completions.get(id)]).toEqual([id, 1]);
+    // Delivered durably at least once, and every delivery and broadcast is the one completion.
+    const seen = await waitForState(`completion of ${id} delivered`, async () => completionsOf(changes, id), (c) => c.durable.length > 0 && c.broadcast.length > 0, 120_000);
+    expect([id, seen.durable.length, seen.broadcast.length]).toEqual([id, 1, 1]);
     const files = (await rt.stack.broker.call("storage.listForJob", { jobId: id })) as StoredFile[];
     expect(files.map((f) => f.name)).toEqual(["echo"]);
     expect(finals.find((j) => j.id === id)!.outputs.map((o) => o.fileId)).toEqual([files[0]!.id]);
   }
 }
 
+interface Views {
+  batch: string;
+  redaction: string;
+  jobWs: ReturnType<typeof watchJobWs>;
+  batchWs: ReturnType<typeof watchBatchWs>;
+}
+
+/** A tagging batch, a Smart Redact job and two WebSocket clients that live through the outage. */
+async function startViews(jobId: string): Promise<Views> {
+  const base = rt.stack.baseUrl;
+  const batch = await startBatch(base, token, 6);
+  const redaction = await createRedaction(base, admin, "record.pdf");
+  return { batch, redaction, jobWs: watchJobWs(base, jobId, token), batchWs: watchBatchWs(base, batch, token) };
+}
+
+/** Every consumer's view ends final, read from the consumer's own record (no refresh from the runtime). */
+async function expectViewsFinal(v: Views, jobId: string): Promise<void> {
+  const base = rt.stack.baseUrl;
+  const status = await waitForState("the tagger's batch record", () => batchStatus(base, token, v.batch), (s) => s.status === "completed");
+  expect(status).toMatchObject({ status: "completed", processed_count: 6, failed_count: 0, total: 6 });
+  expect((await v.batchWs.closed).code).toBe(1000);
+  expect(v.batchWs.messages[v.batchWs.messages.length - 1]).toMatchObject({ type: "completed", job_id: v.batch, processed_count: 6, failed_count: 0 });
+  expect((await v.jobWs.closed).code).toBe(1000);
+  expect(v.jobWs.messages[v.jobWs.messages.length - 1]).toMatchObject({ type: "status", job: { id: jobId, status: "completed" } });
+  await reviewWhenReady(base, admin, v.redaction);
+  const rec = await waitForState("the orchestrator's record", () => orchestratorRecord(rt.stack.broker, v.redaction), (r: Json) => r?.status === "finished");
+  expect(rec).toMatchObject({ status: "finished", runtimeStatus: "completed" });
+}
+
 it("completes every job exactly once when NATS is killed for 3 s mid-run and restarted", async () => {
   const ids = await queueJobs(8, "n");
+  const views = await startViews(ids[0]!);
   await waitForRunningJob();
   await stopNatsServer(nats, "SIGKILL");
   await sleep(3000);
   nats = await startNatsServer({ port: nats.port, storeDir: nats.storeDir });
   await expectCompletedExactlyOnce(ids);
+  await expectViewsFinal(views, ids[0]!);
 });
 
 it("completes every job exactly once when the database stops for 3 s mid-run and restarts with its data", async () => {
   const ids = await queueJobs(8, "m");
+  const views = await startViews(ids[0]!);
   await waitForRunningJob();
   await stopMongoServer(mongo, "SIGTERM");
   await sleep(3000);
   mongo = await startMongoServer({ port: mongo.port, dataFile: mongo.dataFile });
   await expectCompletedExactlyOnce(ids);
+  await expectViewsFinal(views, ids[0]!);
   // The service keeps serving new work after the outage.
   await expectCompletedExactlyOnce(await queueJobs(2, "after"));
 });

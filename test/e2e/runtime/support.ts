@@ -28,6 +28,10 @@ export interface RuntimeOptions {
   leaseSeconds?: number;
   /** Schema changes of the in-process services (e.g. a hook that makes jobs.claim fail). */
   mods?: Record<string, ServiceMods>;
+  /** More in-process services besides gateway, auth, storage and jobs (tagger, orchestrator...). */
+  services?: string[];
+  /** JOB_RECONCILE_INTERVAL_SECONDS of this process and the workers (default: the config's). */
+  reconcileSeconds?: number;
 }
 
 export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -37,9 +41,10 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
   process.env.PLUGINS_DIR = FIXTURE_PLUGINS;
   process.env.JOB_LEASE_SECONDS = String(opts.leaseSeconds ?? 3);
   process.env.JOB_RECOVERY_INTERVAL_SECONDS = "1";
+  if (opts.reconcileSeconds) process.env.JOB_RECONCILE_INTERVAL_SECONDS = String(opts.reconcileSeconds);
   resetConfig();
   const stack = await startStack({
-    services: ["gateway", "auth", "storage", "jobs"],
+    services: ["gateway", "auth", "storage", "jobs", ...(opts.services ?? [])],
     broker: { namespace: ns, transporter: nats as never, nodeID: `${ns}-gw` },
     ...(opts.mongoUrl ? { mongoUrl: opts.mongoUrl } : {}),
     ...(opts.mods ? { mods: opts.mods } : {}),

@@ -67,13 +67,17 @@ describe("batch pause/resume, CSV batches and exclusion files", () => {
 
     // The document that was on the runtime when the pause landed (running, or queued for a worker) may
     // finish; after it, nothing moves.
-    const settled = await waitUntil(async () => {
+    await waitUntil(async () => {
       const onRuntime = (await stack.broker.call("jobs.list", { meta: { tagJobId: jobId }, limit: 100 })) as { items: Json[] };
-      if (onRuntime.items.some((j: Json) => j.status === "queued" || j.status === "running")) return null;
-      const d = await call("GET", `/api/history/jobs/${jobId}`);
-      return d.body.documents.some((x: Json) => x.status === "processing") ? null : d.body;
+      return onRuntime.items.some((j: Json) => j.status === "queued" || j.status === "running") ? null : true;
     });
-    await new Promise((r) => setTimeout(r, 2000));
+    // The runtime is idle; a reconciliation pass applies any end whose change is still on its way, so the
+    // batch's record is settled. A second pass (the one thing that could feed a paused batch) must then
+    // change nothing: no sleeping and hoping a timer came by.
+    await stack.broker.call("tagger.reconcile");
+    const settled = (await call("GET", `/api/history/jobs/${jobId}`)).body;
+    expect(settled.documents.some((x: Json) => x.status === "processing")).toBe(false);
+    await stack.broker.call("tagger.reconcile");
     const later = (await call("GET", `/api/history/jobs/${jobId}`)).body;
     const done = (j: Json) => j.documents.filter((x: Json) => x.status !== "pending").length;
     expect(done(later)).toBe(done(settled));

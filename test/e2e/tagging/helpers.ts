@@ -1,4 +1,5 @@
 /** Shared set-up of the tag generator end-to-end tests: a stack with a logged-in user, and HTTP helpers. */
+import { randomBytes } from "node:crypto";
 import type { ServiceSchema } from "moleculer";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import WebSocket from "ws";
@@ -18,7 +19,10 @@ export async function startTagger(opts: { worker?: boolean; env?: Record<string,
   const mongoUrl = uniqueMongoUrl("tag");
   // The tagger's data goes to the stack's database like the other data services.
   const tagger = { ...opts.tagger, settings: { mongoUrl, ...(opts.tagger?.settings ?? {}) } };
-  const stack = await startStack({ services, mongoUrl, mods: { tagger }, broker: opts.broker });
+  // A namespace of our own: test files run in parallel on the run's NATS, and with a shared one their
+  // JetStream consumer groups (work and job changes) would hand each other's messages around.
+  const broker = { namespace: `tag-${randomBytes(4).toString("hex")}`, ...opts.broker };
+  const stack = await startStack({ services, mongoUrl, mods: { tagger }, broker });
   const user = await login(stack.baseUrl, `u${Date.now()}${Math.random().toString(36).slice(2, 6)}@example.com`);
   return { stack, ...user };
 }
