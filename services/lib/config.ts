@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { DEFAULT_PDF_LIMITS, type PdfLimits } from "./pdf/limits";
 
 export type LogFormat = "json" | "text";
 
@@ -59,6 +60,10 @@ export interface Config {
   };
   urlFetch: { allowPrivate: boolean; timeoutMs: number; maxBytes: number };
   llm: { baseUrl: string; timeoutMs: number; maxRetries: number; defaultModel: string };
+  /** Resource limits while parsing PDFs (services/lib/pdf/limits.ts, docs/security.md). */
+  pdfLimits: PdfLimits;
+  /** Origin absolute URLs in answers are built from (PUBLIC_BASE_URL); never the request's Host. */
+  publicBaseUrl: string;
 }
 
 const DEFAULT_SECRET_PLACEHOLDER = "your-super-secret-jwt-key-change-in-production";
@@ -115,6 +120,22 @@ export function parseBytes(raw: string, name = "size"): number {
   return Math.round(Number(m[1]) * mult);
 }
 
+/** PUBLIC_BASE_URL as an origin plus optional path, without a trailing slash; http://localhost:PORT by default. */
+function publicBaseUrl(env: Env, port: number): string {
+  const raw = env.PUBLIC_BASE_URL;
+  if (raw === undefined || raw === "") return `http://localhost:${port}`;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError("PUBLIC_BASE_URL", `expected an absolute http(s) URL such as https://docmill.example.com, got "${raw}"`);
+  }
+  if (!/^https?:$/.test(u.protocol) || u.search || u.hash || u.username || u.password) {
+    throw new ConfigError("PUBLIC_BASE_URL", `expected an http(s) URL without query, fragment or credentials, got "${raw}"`);
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, "NODE_ENV", "development", ["development", "production", "test"] as const);
 
@@ -136,11 +157,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const transporter = env.TRANSPORTER || undefined;
+  const port = int(env, "PORT", 3000, 0, 65535);
   const maxFile = env.MAX_FILE_SIZE ? parseBytes(env.MAX_FILE_SIZE, "MAX_FILE_SIZE") : 50 * 1024 * 1024;
 
   return {
     env: nodeEnv,
-    port: int(env, "PORT", 3000, 0, 65535),
+    port,
     host: env.HOST || "0.0.0.0",
     namespace: env.NAMESPACE || "docmill",
     nodeID: env.NODE_ID || undefined,
@@ -198,6 +220,15 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int(env, "URL_FETCH_TIMEOUT_MS", 60_000, 100, 600_000),
       maxBytes: env.URL_FETCH_MAX_SIZE ? parseBytes(env.URL_FETCH_MAX_SIZE, "URL_FETCH_MAX_SIZE") : maxFile,
     },
+    pdfLimits: {
+      maxStreamBytes: env.PDF_MAX_STREAM_BYTES ? parseBytes(env.PDF_MAX_STREAM_BYTES, "PDF_MAX_STREAM_BYTES") : DEFAULT_PDF_LIMITS.maxStreamBytes,
+      maxDocumentBytes: env.PDF_MAX_DECOMPRESSED_BYTES ? parseBytes(env.PDF_MAX_DECOMPRESSED_BYTES, "PDF_MAX_DECOMPRESSED_BYTES") : DEFAULT_PDF_LIMITS.maxDocumentBytes,
+      maxImagePixels: int(env, "PDF_MAX_IMAGE_PIXELS", DEFAULT_PDF_LIMITS.maxImagePixels, 1, 2 ** 40),
+      maxObjects: int(env, "PDF_MAX_OBJECTS", DEFAULT_PDF_LIMITS.maxObjects, 1, 1e9),
+      maxNesting: int(env, "PDF_MAX_NESTING", DEFAULT_PDF_LIMITS.maxNesting, 2, 10_000),
+      maxTextChars: int(env, "PDF_MAX_TEXT_CHARS", DEFAULT_PDF_LIMITS.maxTextChars, 1, 1e10),
+    },
+    publicBaseUrl: publicBaseUrl(env, port),
     llm: {
       baseUrl: env.LLM_BASE_URL || "https://openrouter.ai/api/v1",
       timeoutMs: int(env, "LLM_TIMEOUT_MS", 60_000, 100, 600_000),

@@ -5,7 +5,9 @@
  * no worker file is configured; our own parallelism comes from the piscina pool (pool.ts).
  */
 import path from "node:path";
+import { config } from "../config";
 import { PdfError } from "./errors";
+import { checkPdfLimits } from "./limits";
 
 type PdfjsModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 export type PdfDocument = Awaited<ReturnType<PdfjsModule["getDocument"]>["promise"]>;
@@ -72,6 +74,9 @@ export interface OpenOptions {
  */
 export async function openDocument(bytes: Uint8Array, opts: OpenOptions = {}): Promise<OpenDocument> {
   checkEnvelope(bytes);
+  const limits = config().pdfLimits;
+  // Before pdfjs: it inflates streams whole and without a bound (issue 14's decompression bomb).
+  checkPdfLimits(bytes, limits);
   const pdfjs = await loadPdfjs();
   const task = pdfjs.getDocument({
     data: new Uint8Array(bytes),
@@ -83,6 +88,8 @@ export async function openDocument(bytes: Uint8Array, opts: OpenOptions = {}): P
     wasmUrl: pdfjsDataDir("wasm"),
     iccUrl: pdfjsDataDir("iccs"),
     enableXfa: false,
+    // Images over the pixel limit are not decoded (the raw scan refuses declared sizes; this catches the rest).
+    maxImageSize: limits.maxImagePixels,
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
   let doc: PdfDocument;
