@@ -29,7 +29,7 @@ function pdfjsDataDir(sub: string): string {
 
 const PDF_HEADER = Buffer.from("%PDF-");
 const PDF_EOF = Buffer.from("%%EOF");
-/** Readers (Acrobat included) accept the header and the end marker within this distance of the edges. */
+/** Readers (Acrobat included) accept the end marker within this distance of the end. */
 const EDGE_TOLERANCE = 1024;
 
 /**
@@ -38,8 +38,9 @@ const EDGE_TOLERANCE = 1024;
  */
 export function checkEnvelope(bytes: Uint8Array): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length === 0 || buf.subarray(0, EDGE_TOLERANCE).indexOf(PDF_HEADER) < 0) {
-    throw new PdfError("PDF_CORRUPT", "The file is not a PDF (no %PDF- header)", { reason: "not-pdf" });
+  // The header at offset 0, as the upload checks require (a GIF/PDF polyglot is refused).
+  if (!buf.subarray(0, PDF_HEADER.length).equals(PDF_HEADER)) {
+    throw new PdfError("PDF_CORRUPT", "The file is not a PDF (it does not start with %PDF-)", { reason: "not-pdf" });
   }
   if (buf.subarray(Math.max(0, buf.length - EDGE_TOLERANCE)).indexOf(PDF_EOF) < 0) {
     throw new PdfError("PDF_CORRUPT", "The PDF is truncated (no %%EOF marker at its end)", { reason: "truncated" });
