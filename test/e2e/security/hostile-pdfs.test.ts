@@ -96,7 +96,7 @@ it("reads a PDF with a broken xref table (repaired) or fails it as PDF_CORRUPT, 
 it("refuses a GIF/PDF polyglot at upload on every API family", async () => {
   const poly = gifPdfPolyglot((await multiPagePdf(1)).bytes);
   const form = new FormData();
-  form.append("file", new Blob([poly], { type: "application/pdf" }), "poly.pdf");
+  form.append("file", new Blob([new Uint8Array(poly)], { type: "application/pdf" }), "poly.pdf");
   form.append("processor", "pdf-info");
   const generic = await fetch(`${e.stack.baseUrl}/api/jobs`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
   expect(generic.status).toBe(415);
