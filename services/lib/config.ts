@@ -52,6 +52,10 @@ export interface Config {
     corsOrigins: string[];
     jsonLimit: string;
     trustProxy: boolean;
+    /** Bytes of one request body, all files together (MAX_REQUEST_SIZE); refused whole with 413 beyond. */
+    maxRequestBytes: number;
+    /** Files (or documents) in one batch (BATCH_MAX_FILES); refused whole with 413 beyond. */
+    batchMaxFiles: number;
   };
   files: {
     maxBytes: number;
@@ -62,8 +66,11 @@ export interface Config {
   llm: { baseUrl: string; timeoutMs: number; maxRetries: number; defaultModel: string };
   /** Resource limits while parsing PDFs (services/lib/pdf/limits.ts, docs/security.md). */
   pdfLimits: PdfLimits;
-  /** Origin absolute URLs in answers are built from (PUBLIC_BASE_URL); never the request's Host. */
-  publicBaseUrl: string;
+  /**
+   * Origin (plus optional path) absolute URLs in answers are built from (PUBLIC_BASE_URL). Unset: the
+   * address and port the connection arrived on (the socket's own side). Never the request's Host header.
+   */
+  publicBaseUrl: string | undefined;
 }
 
 const DEFAULT_SECRET_PLACEHOLDER = "your-super-secret-jwt-key-change-in-production";
@@ -120,10 +127,10 @@ export function parseBytes(raw: string, name = "size"): number {
   return Math.round(Number(m[1]) * mult);
 }
 
-/** PUBLIC_BASE_URL as an origin plus optional path, without a trailing slash; http://localhost:PORT by default. */
-function publicBaseUrl(env: Env, port: number): string {
+/** PUBLIC_BASE_URL as an origin plus optional path, without a trailing slash. */
+function publicBaseUrl(env: Env): string | undefined {
   const raw = env.PUBLIC_BASE_URL;
-  if (raw === undefined || raw === "") return `http://localhost:${port}`;
+  if (raw === undefined || raw === "") return undefined;
   let u: URL;
   try {
     u = new URL(raw);
@@ -157,12 +164,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const transporter = env.TRANSPORTER || undefined;
-  const port = int(env, "PORT", 3000, 0, 65535);
   const maxFile = env.MAX_FILE_SIZE ? parseBytes(env.MAX_FILE_SIZE, "MAX_FILE_SIZE") : 50 * 1024 * 1024;
 
   return {
     env: nodeEnv,
-    port,
+    port: int(env, "PORT", 3000, 0, 65535),
     host: env.HOST || "0.0.0.0",
     namespace: env.NAMESPACE || "docmill",
     nodeID: env.NODE_ID || undefined,
@@ -209,6 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
       corsOrigins: list(env, "CORS_ORIGINS"),
       jsonLimit: env.JSON_BODY_LIMIT || "1mb",
       trustProxy: bool(env, "TRUST_PROXY", false),
+      maxRequestBytes: env.MAX_REQUEST_SIZE ? parseBytes(env.MAX_REQUEST_SIZE, "MAX_REQUEST_SIZE") : Math.max(500 * 1024 * 1024, maxFile),
+      batchMaxFiles: int(env, "BATCH_MAX_FILES", 500, 1, 100_000),
     },
     files: {
       maxBytes: maxFile,
@@ -228,7 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxNesting: int(env, "PDF_MAX_NESTING", DEFAULT_PDF_LIMITS.maxNesting, 2, 10_000),
       maxTextChars: int(env, "PDF_MAX_TEXT_CHARS", DEFAULT_PDF_LIMITS.maxTextChars, 1, 1e10),
     },
-    publicBaseUrl: publicBaseUrl(env, port),
+    publicBaseUrl: publicBaseUrl(env),
     llm: {
       baseUrl: env.LLM_BASE_URL || "https://openrouter.ai/api/v1",
       timeoutMs: int(env, "LLM_TIMEOUT_MS", 60_000, 100, 600_000),

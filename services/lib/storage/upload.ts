@@ -166,10 +166,10 @@ export async function sendStream(res: ServerResponse, stream: Readable, opts: Se
 }
 
 /** Fails with 413 early when the declared Content-Length already exceeds what any part may be. */
-export function checkContentLength(req: IncomingMessage, maxBytes: number): void {
+export function checkContentLength(req: IncomingMessage, maxBytes: number, setting?: string): void {
   const len = Number(req.headers["content-length"]);
   // Multipart framing adds a little; be generous so a file exactly at the limit still passes.
   if (Number.isFinite(len) && len > maxBytes + 1024 * 1024) {
-    fail("PAYLOAD_TOO_LARGE", `The upload is larger than the limit of ${Math.round(maxBytes / 1048576)} MB`);
+    fail("PAYLOAD_TOO_LARGE", `The upload is larger than the limit of ${Math.round(maxBytes / 1048576)} MB${setting ? ` (${setting})` : ""}`);
   }
 }
