@@ -72,12 +72,16 @@ export function receiveUpload(req: IncomingMessage, ctx: Context, opts: UploadOp
     };
 
     bb.on("file", (name: string, stream: Readable, info: { filename: string; mimeType: string }) => {
+      // busboy destroys an unfinished part with "Unexpected end of form" as well as erroring itself: without
+      // a listener that second 'error' took the process down (found by test/e2e/security/route-fuzz).
+      stream.on("error", () => undefined);
       const spec = opts.files[name];
       if (!spec || files[name] || firstError) {
         stream.resume();
         return;
       }
       const pass = new PassThrough();
+      stream.on("error", (err) => pass.destroy(err));
       stream.pipe(pass);
       // If storage gives up (413, 415) the rest of the part is drained, not left to stall the request.
       pass.on("close", () => {

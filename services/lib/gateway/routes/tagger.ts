@@ -126,6 +126,8 @@ function receivePdfs(req: Parameters<RawHandler>[0], ctx: GatewayContext, owner:
       }
     });
     bb.on("file", (name: string, stream: Readable, info: { filename: string; mimeType: string }) => {
+      // A part cut short errors here as well as on busboy (see storage/upload.ts); storage sees it through its reader.
+      stream.on("error", () => undefined);
       if (over || (name !== "files" && name !== "pdf_files")) return void stream.resume();
       streams.push(stream);
       const p = call<StoredFile>("storage.put", { owner, filename: info.filename || "document.pdf", kind: "input", declaredType: info.mimeType, expect: ["application/pdf"], maxBytes: max }, { stream, timeout: 0 });
