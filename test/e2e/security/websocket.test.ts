@@ -24,8 +24,9 @@ beforeAll(async () => {
   // The language model takes minutes to answer: the batch stays "processing", so its watcher socket
   // stays open through the attacks.
   llm = await startFakeLLM({ knownModels: ["openai/gpt-4o-mini"] });
-  llm.responder = () => reply.delay(40_000);
-  ({ stack, token } = await startTagger({ env: { LLM_BASE_URL: llm.baseURL, LLM_MAX_RETRIES: "0", LLM_TIMEOUT_MS: "60000" } }));
+  // Long enough to outlast the attacks (seconds), short enough that stopping the stack does not wait on it.
+  llm.responder = () => reply.delay(30_000);
+  ({ stack, token } = await startTagger({ env: { LLM_BASE_URL: llm.baseURL, LLM_MAX_RETRIES: "0", LLM_TIMEOUT_MS: "35000" } }));
   port = Number(new URL(stack.baseUrl).port);
   const form = new FormData();
   form.append("files", new Blob([Buffer.from((await multiPagePdf(1)).bytes)], { type: "application/pdf" }), "a.pdf");
@@ -40,7 +41,7 @@ afterAll(async () => {
   await llm?.stop();
   await stack?.stop();
   await pdfPool.close();
-}, 120_000);
+}, 180_000);
 
 interface Frame {
   fin?: boolean;
