@@ -284,17 +284,21 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
           }
         }
         for (const [k, v] of Object.entries(p.meta ?? {})) {
-          if (!/^[A-Za-z0-9_]+$/.test(k)) throw validationError([{ field: `meta.${k}`, message: "Invalid meta key", kind: "string" }]);
-          filter[`meta.${k}`] = v;
+          if (!/^[A-Za-z0-9_]{1,64}$/.test(k)) throw validationError([{ field: `meta.${k}`, message: "Invalid meta key", kind: "string" }]);
+          // Scalars only: `?meta[x][$ne]=` arrives as an object and must never reach the query as an operator.
+          if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
+            throw validationError([{ field: `meta.${k}`, message: `meta.${k} must be a single value (operators such as $ne, $regex or $where are not accepted)`, kind: "type" }]);
+          }
+          filter[`meta.${k}`] = { $eq: v };
         }
         const base = { ...filter, ...(Object.keys(created).length ? { createdAt: { ...created } } : {}) };
         const total = await this.Job.countDocuments(base);
         // Cursor paging: newest first, the cursor is "<createdAt ms>_<id>" of the last item returned.
         let query: Record<string, unknown> = base;
         if (p.cursor) {
-          const m = /^(\d+)_(.+)$/.exec(p.cursor);
-          if (!m) throw validationError([{ field: "cursor", message: "Invalid cursor", kind: "string" }]);
-          const at = new Date(Number(m[1]));
+          const m = /^(\d{1,15})_([A-Za-z0-9-]{1,64})$/.exec(p.cursor);
+          const at = m ? new Date(Number(m[1])) : undefined;
+          if (!m || !at || Number.isNaN(at.getTime())) throw validationError([{ field: "cursor", message: "Invalid cursor", kind: "string" }]);
           query = { $and: [base, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: m[2] } }] }] };
         }
         const docs = await this.Job.find(query)

@@ -16,7 +16,7 @@ import type { JobView } from "./lib/jobs/model";
 import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
 import { fetchUrl, checkUrl, UrlFetchError } from "./lib/net/fetch-url";
 import type { StoredFile } from "./lib/storage/store";
-import { checkConfig, parseConfigJson } from "./lib/tagger/config";
+import { checkConfig, checkExclusionCount, parseConfigJson } from "./lib/tagger/config";
 import { changesChannel, ensureChangesConsumer, TAGGER_CHANGES_GROUP } from "./lib/jobs/changes";
 import { withJetStream } from "./lib/jobs/dispatch";
 import { applyChange, cancelJob, createTagJob, feed, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps, type NewRow } from "./lib/tagger/core";
@@ -41,6 +41,8 @@ type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
 
 const FINAL = new Set(["completed", "failed", "cancelled", "expired"]);
 const id = { type: "string", min: 1, max: 64 };
+/** A client-chosen batch id: letters, digits, `.`, `_`, `-` (it appears in URLs, file names and logs). */
+const clientJobId = { type: "string", pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, messages: { stringPattern: "job_id may only contain letters, digits, '.', '_' and '-' (at most 64)" } };
 const page = { limit: { type: "number", integer: true, min: 1, max: 100, default: 50, convert: true }, offset: { type: "number", integer: true, min: 0, default: 0, convert: true } };
 
 function owner(ctx: Context<unknown, GatewayMeta>): string {
@@ -60,7 +62,13 @@ async function startBatch(svc: This, ctx: Ctx, rows: NewRow[], rawConfig: unknow
   const cfg = checkConfig(parseConfigJson(rawConfig ?? {}));
   const local = rows.map((r, i) => (r.file_source_type === "local" ? i + 1 : 0)).filter(Boolean);
   if (refuseLocal && local.length) fail("BAD_REQUEST", `Local file paths are disabled on this server (rows ${local.join(", ")}); upload the files or give http(s) URLs`);
-  if (jobId && (await svc.Job.exists({ _id: jobId }))) fail("CONFLICT", "A job with this job_id already exists");
+  if (jobId) {
+    // A client-chosen id is the client's own name for the batch: a clash with another user's batch must
+    // neither refuse this one (409 named someone else's job) nor share it, so the server picks a fresh id.
+    const taken = await svc.Job.findById(jobId, { owner: 1 }).lean<{ owner: string }>();
+    if (taken?.owner === owner(ctx)) fail("CONFLICT", "A job with this job_id already exists");
+    if (taken) jobId = undefined;
+  }
   const d = svc.deps(callOf(ctx));
   const job = await createTagJob(d, owner(ctx), "batch", cfg, rows, jobId);
   // Feeding runs outside the request: URL rows are fetched as the batch goes.
@@ -146,7 +154,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     },
 
     batchStart: {
-      params: { documents: { type: "array", items: "object", max: 10000 }, config: { type: "any", optional: true }, column_mapping: { type: "object", optional: true }, job_id: { ...id, optional: true } },
+      params: { documents: { type: "array", items: "object", max: 10000 }, config: { type: "any", optional: true }, column_mapping: { type: "object", optional: true }, job_id: { ...clientJobId, optional: true } },
       async handler(this: This, ctx: Ctx<{ documents: Record<string, unknown>[]; config?: unknown; column_mapping?: Record<string, string>; job_id?: string }>) {
         const job = await startBatch(this, ctx, rowsFromDocuments(ctx.params.documents, ctx.params.column_mapping), ctx.params.config, ctx.params.job_id);
         return { job_id: job._id, total_documents: job.total_documents, message: `Batch started with ${job.total_documents} documents` };
@@ -174,7 +182,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
         await ctx.call("storage.remove", { id: ctx.params.csvFileId }).catch(() => undefined);
         const cfg = parseConfigJson(ctx.params.config);
         if (ctx.params.exclusionFileId) {
-          cfg.exclusion_words = mergeExclusions(checkConfig(cfg).exclusion_words, await exclusionTerms(d, ctx.params.exclusionFileId, me));
+          cfg.exclusion_words = checkExclusionCount(mergeExclusions(checkConfig(cfg).exclusion_words, await exclusionTerms(d, ctx.params.exclusionFileId, me)));
         }
         const started = Date.now();
         const job = await startBatch(this, ctx, rowsFromDocuments(parseCsv(Buffer.concat(chunks).toString("utf8")), undefined), cfg, undefined, false);

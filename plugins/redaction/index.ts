@@ -12,7 +12,8 @@
  */
 import { pdfPool } from "../../services/lib/pdf/pool";
 import { definePlugin, type RunContext } from "../../services/lib/plugins/manifest";
-import { BUILT_IN_LABELS, detect, resolveDetectionConfig, type PageInput } from "./detect";
+import { runOffLoop } from "../../services/lib/compute/pool";
+import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
 import type { RedactionArea } from "./redact/geometry";
@@ -22,6 +23,9 @@ import {
 } from "./types";
 
 export const MANUAL_LABEL = "MANUAL";
+
+/** The pure detection module, run in a compute thread (services/lib/compute). */
+const DETECT_MODULE = require.resolve("./detect/detect");
 
 /** Labels a hand-drawn area may carry for a job run with this configuration. */
 export function allowedLabels(detection: RedactionOptions["detection"]): string[] {
@@ -34,7 +38,8 @@ function baseName(filename: string): string {
 }
 
 async function runDetection(ctx: RunContext<RedactionOptions>) {
-  const config = resolveDetectionConfig(ctx.options.detection);
+  // Fail a bad configuration before the expensive extraction; detection resolves it again in its thread.
+  resolveDetectionConfig(ctx.options.detection);
   await ctx.progress(5, "Reading the PDF");
   const bytes = await ctx.input.read();
   ctx.signal.throwIfAborted();
@@ -46,7 +51,8 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
     page: p.page, width: p.width, height: p.height, source: p.source,
     words: p.words.map((w) => ({ text: w.text, box: w.box, ...("confidence" in w ? { confidence: (w as { confidence: number }).confidence } : {}) })),
   }));
-  const findings = detect(pages, config);
+  // Off the event loop: in the embedded shape this loop also serves the API (issue 14).
+  const findings = await runOffLoop<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
   const result: DetectionResult = {
     phase: "detection",
     pageCount: doc.pageCount,

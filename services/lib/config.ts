@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { DEFAULT_PDF_LIMITS, type PdfLimits } from "./pdf/limits";
 
 export type LogFormat = "json" | "text";
 
@@ -60,6 +61,10 @@ export interface Config {
     corsOrigins: string[];
     jsonLimit: string;
     trustProxy: boolean;
+    /** Bytes of one request body, all files together (MAX_REQUEST_SIZE); refused whole with 413 beyond. */
+    maxRequestBytes: number;
+    /** Files (or documents) in one batch (BATCH_MAX_FILES); refused whole with 413 beyond. */
+    batchMaxFiles: number;
   };
   files: {
     maxBytes: number;
@@ -68,6 +73,13 @@ export interface Config {
   };
   urlFetch: { allowPrivate: boolean; timeoutMs: number; maxBytes: number };
   llm: { baseUrl: string; timeoutMs: number; maxRetries: number; defaultModel: string };
+  /** Resource limits while parsing PDFs (services/lib/pdf/limits.ts, docs/security.md). */
+  pdfLimits: PdfLimits;
+  /**
+   * Origin (plus optional path) absolute URLs in answers are built from (PUBLIC_BASE_URL). Unset: the
+   * address and port the connection arrived on (the socket's own side). Never the request's Host header.
+   */
+  publicBaseUrl: string | undefined;
 }
 
 const DEFAULT_SECRET_PLACEHOLDER = "your-super-secret-jwt-key-change-in-production";
@@ -122,6 +134,22 @@ export function parseBytes(raw: string, name = "size"): number {
   const unit = (m[2] ?? "b").toLowerCase();
   const mult = unit.startsWith("g") ? 1024 ** 3 : unit.startsWith("m") ? 1024 ** 2 : unit.startsWith("k") ? 1024 : 1;
   return Math.round(Number(m[1]) * mult);
+}
+
+/** PUBLIC_BASE_URL as an origin plus optional path, without a trailing slash. */
+function publicBaseUrl(env: Env): string | undefined {
+  const raw = env.PUBLIC_BASE_URL;
+  if (raw === undefined || raw === "") return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError("PUBLIC_BASE_URL", `expected an absolute http(s) URL such as https://docmill.example.com, got "${raw}"`);
+  }
+  if (!/^https?:$/.test(u.protocol) || u.search || u.hash || u.username || u.password) {
+    throw new ConfigError("PUBLIC_BASE_URL", `expected an http(s) URL without query, fragment or credentials, got "${raw}"`);
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -197,6 +225,8 @@ export function loadConfig(env: Env = process.env): Config {
       corsOrigins: list(env, "CORS_ORIGINS"),
       jsonLimit: env.JSON_BODY_LIMIT || "1mb",
       trustProxy: bool(env, "TRUST_PROXY", false),
+      maxRequestBytes: env.MAX_REQUEST_SIZE ? parseBytes(env.MAX_REQUEST_SIZE, "MAX_REQUEST_SIZE") : Math.max(500 * 1024 * 1024, maxFile),
+      batchMaxFiles: int(env, "BATCH_MAX_FILES", 500, 1, 100_000),
     },
     files: {
       maxBytes: maxFile,
@@ -208,6 +238,15 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int(env, "URL_FETCH_TIMEOUT_MS", 60_000, 100, 600_000),
       maxBytes: env.URL_FETCH_MAX_SIZE ? parseBytes(env.URL_FETCH_MAX_SIZE, "URL_FETCH_MAX_SIZE") : maxFile,
     },
+    pdfLimits: {
+      maxStreamBytes: env.PDF_MAX_STREAM_BYTES ? parseBytes(env.PDF_MAX_STREAM_BYTES, "PDF_MAX_STREAM_BYTES") : DEFAULT_PDF_LIMITS.maxStreamBytes,
+      maxDocumentBytes: env.PDF_MAX_DECOMPRESSED_BYTES ? parseBytes(env.PDF_MAX_DECOMPRESSED_BYTES, "PDF_MAX_DECOMPRESSED_BYTES") : DEFAULT_PDF_LIMITS.maxDocumentBytes,
+      maxImagePixels: int(env, "PDF_MAX_IMAGE_PIXELS", DEFAULT_PDF_LIMITS.maxImagePixels, 1, 2 ** 40),
+      maxObjects: int(env, "PDF_MAX_OBJECTS", DEFAULT_PDF_LIMITS.maxObjects, 1, 1e9),
+      maxNesting: int(env, "PDF_MAX_NESTING", DEFAULT_PDF_LIMITS.maxNesting, 2, 10_000),
+      maxTextChars: int(env, "PDF_MAX_TEXT_CHARS", DEFAULT_PDF_LIMITS.maxTextChars, 1, 1e10),
+    },
+    publicBaseUrl: publicBaseUrl(env),
     llm: {
       baseUrl: env.LLM_BASE_URL || "https://openrouter.ai/api/v1",
       timeoutMs: int(env, "LLM_TIMEOUT_MS", 60_000, 100, 600_000),

@@ -1,6 +1,6 @@
 import Validator from "fastest-validator";
 import { isSupportedCountry, type CountryCode } from "libphonenumber-js/max";
-import { compileSafeRegex, MAX_USER_REGEX_LENGTH } from "./safe-regex";
+import { compileSafeRegex, MAX_USER_REGEX_LENGTH, type UserRegex } from "./safe-regex";
 
 /**
  * The detection configuration, modelled on the vendor's `detectionConfiguration`
@@ -41,7 +41,7 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 
 export interface PatternSpec {
   name: string;
-  /** JavaScript regex source; see safe-regex.ts for the shapes refused and MAX_USER_REGEX_LENGTH. */
+  /** RE2 regex source (linear-time engine); see safe-regex.ts for what is refused and MAX_USER_REGEX_LENGTH. */
   regex: string;
   score: number;
 }
@@ -116,7 +116,7 @@ export const DEFAULT_LABEL_THRESHOLDS: Readonly<Record<string, number>> = {
 export interface CompiledPatternRecognizer {
   name: string;
   label: string;
-  patterns: { name: string; regex: RegExp; score: number }[];
+  patterns: { name: string; regex: UserRegex; score: number }[];
   contextWords: string[];
 }
 

@@ -10,7 +10,7 @@ import type { ApiFamily } from "../gateway/render-error";
 import type { Principal } from "../gateway/types";
 import type { AuthModels, RefreshKind, Role, UserDoc } from "./models";
 import { hashPassword, verifyPassword } from "./passwords";
-import { DEFAULT_THROTTLE, assertNotLocked, recordFailure, recordSuccess, throttleKeys, type ThrottleSettings } from "./throttle";
+import { DEFAULT_THROTTLE, lockIfFull, recordSuccess, releaseAttempt, reserveAttempt, throttleKeys, tooManyAttempts, type ThrottleSettings } from "./throttle";
 import { newOpaqueToken, sha256Hex, signAccessToken, verifyAccessToken, type JwtSettings } from "./tokens";
 import { principalOf } from "./views";
 
@@ -145,19 +145,28 @@ export class AuthCore {
    */
   async checkLogin(login: string, password: string, ip: string | undefined, mode: "email" | "emailOrUsername"): Promise<LeanUser> {
     const keys = throttleKeys(login, ip);
-    await assertNotLocked(this.m.LoginAttempt, [keys.account, keys.ip], this.now());
+    const t = this.throttle;
+    // Counted before the password is checked (see reserveAttempt): parallel guesses cannot overtake the lock.
+    const account = await reserveAttempt(this.m.LoginAttempt, keys.account, t.accountMax, t, this.now());
+    if (!account.ok) tooManyAttempts(account.retryAfter);
+    const address = await reserveAttempt(this.m.LoginAttempt, keys.ip, t.ipMax, t, this.now());
+    if (!address.ok) {
+      await releaseAttempt(this.m.LoginAttempt, keys.account);
+      tooManyAttempts(address.retryAfter);
+    }
     const norm = login.trim().toLowerCase();
     const filter = mode === "email" || norm.includes("@") ? { email: norm } : { username: norm };
     const user = await this.m.User.findOne(filter).lean<LeanUser>();
     const ok = await verifyPassword(password, user?.passwordHash ?? this.dummyHash);
     if (!user || !ok) {
       const now = this.now();
-      await recordFailure(this.m.LoginAttempt, keys.account, this.throttle.accountMax, this.throttle, now);
-      await recordFailure(this.m.LoginAttempt, keys.ip, this.throttle.ipMax, this.throttle, now);
+      await lockIfFull(this.m.LoginAttempt, account, t.accountMax, t, now);
+      await lockIfFull(this.m.LoginAttempt, address, t.ipMax, t, now);
       fail("INVALID_CREDENTIALS");
     }
-    if (!user.isActive) fail("ACCOUNT_DISABLED");
     await recordSuccess(this.m.LoginAttempt, keys.account);
+    await releaseAttempt(this.m.LoginAttempt, keys.ip);
+    if (!user.isActive) fail("ACCOUNT_DISABLED");
     return user;
   }
 

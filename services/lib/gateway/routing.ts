@@ -109,6 +109,17 @@ export function buildRoutes(groups: RouteGroup[], onError: ErrorSender): unknown
         if (typeof rid !== "string" || !REQUEST_ID.test(rid)) req.headers["x-request-id"] = randomUUID();
         delete req.headers["x-correlation-id"];
         securityHeaders(res);
+        // A preflight is the CORS layer's alone (moleculer-web answers it before this point when CORS is
+        // configured). Without CORS, moleculer-web resolves OPTIONS to the alias of the method it asks
+        // about, and a preflight of POST /api/auth/login with a body ran the login (issue 14): never.
+        if (req.method === "OPTIONS") {
+          res.statusCode = 204;
+          res.setHeader("Allow", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+          res.setHeader("Content-Length", "0");
+          req.resume();
+          res.end();
+          return;
+        }
         const started = process.hrtime.bigint();
         const logger = this?.logger;
         // One access line per request, with the request id every service's log lines for it carry.

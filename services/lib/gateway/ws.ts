@@ -20,9 +20,21 @@ export interface WsRoute {
   onOpen(socket: WebSocket, opts: { principal: Principal; params: Record<string, string>; broker: ServiceBroker }): Promise<void> | void;
 }
 
+/** Largest frame (or reassembled message) a client may send; anything bigger closes that socket with 1009. */
+export const WS_MAX_PAYLOAD = 64 * 1024;
+
 export function attachWebSockets(server: Server, broker: ServiceBroker, routes: WsRoute[]): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const logger = broker.getLogger("ws");
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  // Without these listeners an 'error' event is thrown by EventEmitter and takes the whole process
+  // down (issue 14: one 70 KiB frame without a token killed docmill). Each failure ends one socket.
+  wss.on("error", (err) => logger.warn({ msg: "websocket server error", error: err.message }));
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A reset during the handshake is the client's business: drop the socket, keep serving.
+    socket.on("error", (err) => {
+      logger.info({ msg: "websocket handshake socket error", error: (err as NodeJS.ErrnoException).code ?? err.message });
+      socket.destroy();
+    });
     const path = (req.url ?? "/").split("?")[0];
     const match = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m);
     if (!match) {
@@ -32,6 +44,16 @@ export function attachWebSockets(server: Server, broker: ServiceBroker, routes: 
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const params = { ...(match.m!.groups ?? {}) };
+      // ws has already started closing the socket (1009 oversized, 1007 invalid UTF-8, 1002 protocol
+      // error such as an unmasked frame or an unknown opcode) when it emits 'error'; we only log it.
+      // The path is logged without its query string: that carries the access token.
+      ws.on("error", (err) => {
+        const code = (err as { code?: string }).code;
+        logger.info({ msg: "websocket closed on a bad frame", path, reason: code ?? err.message });
+        if (ws.readyState === ws.OPEN) ws.close(1002, "Protocol error");
+      });
+      // Anything a client sends is ignored (the routes only push), but it must not be buffered.
+      ws.on("message", () => undefined);
       void (async () => {
         const token = queryToken(req.url);
         let principal: Principal;

@@ -33,7 +33,8 @@ export async function scanPdf(stream: Readable): Promise<PdfScan> {
     tail = Buffer.concat([tail, chunk]);
     if (tail.length > EDGE) tail = tail.subarray(tail.length - EDGE);
   }
-  return { header: head.indexOf("%PDF-") >= 0, eof: tail.indexOf("%%EOF") >= 0, encrypted, size };
+  // At offset 0 (docs/security.md): a file that is something else first (a GIF/PDF polyglot) is refused.
+  return { header: head.subarray(0, 5).toString("latin1") === "%PDF-", eof: tail.indexOf("%%EOF") >= 0, encrypted, size };
 }
 
 /** Throws the 400 the orchestrator answers for an unreadable or encrypted upload (field `file`). */

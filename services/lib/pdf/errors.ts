@@ -16,6 +16,8 @@ export type PdfErrorCode =
   | "PDF_EMPTY"
   /** More pages than the caller's `maxPages`. */
   | "PDF_TOO_MANY_PAGES"
+  /** Over a resource limit (decompressed bytes, image pixels, objects, nesting, text): see limits.ts. */
+  | "PDF_LIMIT_EXCEEDED"
   /** OCR asked for a language whose data we do not ship. */
   | "OCR_LANGUAGE_UNAVAILABLE";
 
@@ -24,6 +26,7 @@ export const PDF_ERROR_STATUS: Record<PdfErrorCode, number> = {
   PDF_CORRUPT: 422,
   PDF_EMPTY: 422,
   PDF_TOO_MANY_PAGES: 413,
+  PDF_LIMIT_EXCEEDED: 413,
   OCR_LANGUAGE_UNAVAILABLE: 400,
 };
 

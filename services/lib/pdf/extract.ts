@@ -4,7 +4,9 @@
  *
  * Call it through the pool (pool.ts) from services: pdfjs is ESM-only and CPU-bound.
  */
+import { config } from "../config";
 import { PdfError } from "./errors";
+import { limitExceeded } from "./limits";
 import { type Matrix, type TextRun, layoutPage, runsToWords } from "./layout";
 import { type PdfDocument, type PdfPage, loadPdfjs, normaliseRotation, withDocument } from "./pdfjs";
 import type { ExtractOptions, ExtractResult, PageText, PdfInfo } from "./types";
@@ -29,10 +31,15 @@ export async function extractPages(pdf: Uint8Array, opts: ExtractOptions = {}): 
     checkPageLimit(doc.numPages, opts.maxPages);
     const info = await readInfo(doc);
     const pages: PageText[] = [];
+    const maxText = config().pdfLimits.maxTextChars;
+    let chars = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       try {
-        pages.push(await pageText(page));
+        const text = await pageText(page);
+        chars += text.text.length;
+        if (chars > maxText) throw limitExceeded("maxTextChars", `The PDF has more than ${maxText} characters of text`, chars, maxText);
+        pages.push(text);
       } finally {
         page.cleanup();
       }

@@ -5,7 +5,9 @@
  * no worker file is configured; our own parallelism comes from the piscina pool (pool.ts).
  */
 import path from "node:path";
+import { config } from "../config";
 import { PdfError } from "./errors";
+import { checkPdfLimits } from "./limits";
 
 type PdfjsModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 export type PdfDocument = Awaited<ReturnType<PdfjsModule["getDocument"]>["promise"]>;
@@ -27,7 +29,7 @@ function pdfjsDataDir(sub: string): string {
 
 const PDF_HEADER = Buffer.from("%PDF-");
 const PDF_EOF = Buffer.from("%%EOF");
-/** Readers (Acrobat included) accept the header and the end marker within this distance of the edges. */
+/** Readers (Acrobat included) accept the end marker within this distance of the end. */
 const EDGE_TOLERANCE = 1024;
 
 /**
@@ -36,8 +38,9 @@ const EDGE_TOLERANCE = 1024;
  */
 export function checkEnvelope(bytes: Uint8Array): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length === 0 || buf.subarray(0, EDGE_TOLERANCE).indexOf(PDF_HEADER) < 0) {
-    throw new PdfError("PDF_CORRUPT", "The file is not a PDF (no %PDF- header)", { reason: "not-pdf" });
+  // The header at offset 0, as the upload checks require (a GIF/PDF polyglot is refused).
+  if (!buf.subarray(0, PDF_HEADER.length).equals(PDF_HEADER)) {
+    throw new PdfError("PDF_CORRUPT", "The file is not a PDF (it does not start with %PDF-)", { reason: "not-pdf" });
   }
   if (buf.subarray(Math.max(0, buf.length - EDGE_TOLERANCE)).indexOf(PDF_EOF) < 0) {
     throw new PdfError("PDF_CORRUPT", "The PDF is truncated (no %%EOF marker at its end)", { reason: "truncated" });
@@ -72,6 +75,9 @@ export interface OpenOptions {
  */
 export async function openDocument(bytes: Uint8Array, opts: OpenOptions = {}): Promise<OpenDocument> {
   checkEnvelope(bytes);
+  const limits = config().pdfLimits;
+  // Before pdfjs: it inflates streams whole and without a bound (issue 14's decompression bomb).
+  checkPdfLimits(bytes, limits);
   const pdfjs = await loadPdfjs();
   const task = pdfjs.getDocument({
     data: new Uint8Array(bytes),
@@ -83,6 +89,8 @@ export async function openDocument(bytes: Uint8Array, opts: OpenOptions = {}): P
     wasmUrl: pdfjsDataDir("wasm"),
     iccUrl: pdfjsDataDir("iccs"),
     enableXfa: false,
+    // Images over the pixel limit are not decoded (the raw scan refuses declared sizes; this catches the rest).
+    maxImageSize: limits.maxImagePixels,
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
   let doc: PdfDocument;

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
-import { fromTransferable } from "./errors";
+import { fromTransferable, PdfError } from "./errors";
 import { languagesAvailable } from "./ocr";
 import { hasDevanagari } from "./preprocess";
 import type {
@@ -38,6 +38,15 @@ export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
     return n;
   }
   return Math.max(1, os.availableParallelism());
+}
+
+/** Heap cap of one PDF thread in MB: PDF_THREAD_MAX_MB, default 1024. Read here for the same reason as the threads. */
+export function pdfThreadHeapMb(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PDF_THREAD_MAX_MB;
+  if (raw === undefined || raw.trim() === "") return 1024;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 128) throw new RangeError(`PDF_THREAD_MAX_MB must be an integer of at least 128, got "${raw}"`);
+  return n;
 }
 
 /**
@@ -84,6 +93,8 @@ export class PdfPool {
         idleTimeout: this.opts.idleTimeoutMs ?? 5 * 60_000,
         // OCR and rendering are CPU-bound: one task per thread at a time.
         concurrentTasksPerWorker: 1,
+        // A document that needs more heap than this fails alone; the thread is replaced (issue 14).
+        resourceLimits: { maxOldGenerationSizeMb: pdfThreadHeapMb() },
       });
     }
     return this.piscina;
@@ -100,7 +111,16 @@ export class PdfPool {
         transferList.push(copy.buffer as ArrayBuffer);
       }
     }
-    return unwrap(await this.pool.run(own, { name, transferList }) as Outcome<T>);
+    let outcome: Outcome<T>;
+    try {
+      outcome = (await this.pool.run(own, { name, transferList })) as Outcome<T>;
+    } catch (err) {
+      if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
+        throw new PdfError("PDF_LIMIT_EXCEEDED", `Reading the PDF needed more than ${pdfThreadHeapMb()} MB of memory (limit PDF_THREAD_MAX_MB)`, { reason: "memory", limit: "PDF_THREAD_MAX_MB" });
+      }
+      throw err;
+    }
+    return unwrap(outcome);
   }
 
   /** Text and word boxes of every page. Throws PdfError: PDF_CORRUPT, PDF_ENCRYPTED, PDF_EMPTY, PDF_TOO_MANY_PAGES. */

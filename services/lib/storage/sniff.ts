@@ -2,7 +2,11 @@
  * Content type from the first bytes of a file, never from its name or the client's claim. Pure.
  */
 
-/** How many leading bytes `sniff` looks at (PDF readers accept the header within the first 1 KiB). */
+/**
+ * How many leading bytes `sniff` looks at. PDF readers accept the header anywhere in the first 1 KiB, but
+ * we require it at offset 0: bytes before it are how polyglots (a GIF that is also a PDF) get past
+ * type checks, and no PDF writer puts anything there (docs/security.md).
+ */
 export const SNIFF_BYTES = 1024;
 
 const SIGNATURES: Array<{ type: string; bytes: number[]; offset?: number }> = [
@@ -34,7 +38,7 @@ function isText(head: Buffer): boolean {
 
 /** Detected content type of a file from its first bytes (give at least SNIFF_BYTES when available). */
 export function sniff(head: Buffer): string {
-  if (head.subarray(0, SNIFF_BYTES).indexOf(PDF) >= 0) return "application/pdf";
+  if (head.subarray(0, PDF.length).equals(PDF)) return "application/pdf";
   for (const s of SIGNATURES) {
     const off = s.offset ?? 0;
     if (head.length >= off + s.bytes.length && s.bytes.every((b, i) => head[off + i] === b)) return s.type;

@@ -142,6 +142,9 @@ export async function putStream(conn: Connection, source: Readable, meta: PutMet
         complete: false,
       },
     });
+    // Failures surface through the write callbacks and end(); abort() also emits 'error' ("Stream has
+    // been aborted"), which without a listener would be thrown and take the process down (issue 14).
+    upload.on("error", () => undefined);
     for (const c of head) upload.write(c);
     head.length = 0;
   };

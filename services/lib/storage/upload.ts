@@ -72,12 +72,16 @@ export function receiveUpload(req: IncomingMessage, ctx: Context, opts: UploadOp
     };
 
     bb.on("file", (name: string, stream: Readable, info: { filename: string; mimeType: string }) => {
+      // busboy destroys an unfinished part with "Unexpected end of form" as well as erroring itself: without
+      // a listener that second 'error' took the process down (found by test/e2e/security/route-fuzz).
+      stream.on("error", () => undefined);
       const spec = opts.files[name];
       if (!spec || files[name] || firstError) {
         stream.resume();
         return;
       }
       const pass = new PassThrough();
+      stream.on("error", (err) => pass.destroy(err));
       stream.pipe(pass);
       // If storage gives up (413, 415) the rest of the part is drained, not left to stall the request.
       pass.on("close", () => {
@@ -166,10 +170,10 @@ export async function sendStream(res: ServerResponse, stream: Readable, opts: Se
 }
 
 /** Fails with 413 early when the declared Content-Length already exceeds what any part may be. */
-export function checkContentLength(req: IncomingMessage, maxBytes: number): void {
+export function checkContentLength(req: IncomingMessage, maxBytes: number, setting?: string): void {
   const len = Number(req.headers["content-length"]);
   // Multipart framing adds a little; be generous so a file exactly at the limit still passes.
   if (Number.isFinite(len) && len > maxBytes + 1024 * 1024) {
-    fail("PAYLOAD_TOO_LARGE", `The upload is larger than the limit of ${Math.round(maxBytes / 1048576)} MB`);
+    fail("PAYLOAD_TOO_LARGE", `The upload is larger than the limit of ${Math.round(maxBytes / 1048576)} MB${setting ? ` (${setting})` : ""}`);
   }
 }

@@ -40,6 +40,17 @@ function intIn(v: unknown, def: number, min: number, max: number, field: string,
 
 const LANG = /^(?:eng|deu|fra|spa|en|de|fr|es)(?:\+(?:eng|deu|fra|spa|en|de|fr|es)){0,3}$/;
 
+/** Exclusion terms of one request, exclusion_words and exclusion_file together (the plugin's own limit). */
+export const MAX_EXCLUSION_TERMS = 1000;
+
+/** Refuses (413, naming the limit) an exclusion list over MAX_EXCLUSION_TERMS instead of failing the job later. */
+export function checkExclusionCount(words: readonly string[]): readonly string[] {
+  if (words.length > MAX_EXCLUSION_TERMS) {
+    fail("PAYLOAD_TOO_LARGE", `The exclusion list has ${words.length} terms; at most ${MAX_EXCLUSION_TERMS} are accepted (exclusion_words and exclusion_file together)`);
+  }
+  return words;
+}
+
 /** Checks a TaggingConfig object. `api_key` optional: without it the local engine runs. */
 export function checkConfig(c: Record<string, unknown>): TaggingConfig {
   const errors: FieldError[] = [];
@@ -55,8 +66,10 @@ export function checkConfig(c: Record<string, unknown>): TaggingConfig {
   const num_tags = intIn(c.num_tags, 8, 3, 15, "num_tags", errors);
   let exclusion: string[] = [];
   if (c.exclusion_words !== undefined && c.exclusion_words !== null) {
-    if (!Array.isArray(c.exclusion_words) || c.exclusion_words.some((w) => typeof w !== "string") || c.exclusion_words.length > 1000) {
+    if (!Array.isArray(c.exclusion_words) || c.exclusion_words.some((w) => typeof w !== "string")) {
       errors.push({ field: "exclusion_words", message: "exclusion_words must be a list of strings", kind: "type_error.list" });
+    } else if (c.exclusion_words.length > MAX_EXCLUSION_TERMS) {
+      errors.push({ field: "exclusion_words", message: `exclusion_words has ${c.exclusion_words.length} terms; at most ${MAX_EXCLUSION_TERMS} are accepted`, kind: "value_error.list.max_items" });
     } else exclusion = (c.exclusion_words as string[]).map((w) => w.trim()).filter(Boolean);
   }
   const language = c.language ?? "eng";

@@ -1,4 +1,5 @@
 /** CSV for batches: parsing uploaded sheets (RFC 4180 quoting), the template, and rows from a column mapping. Pure. */
+import { writeCsv } from "../csv-writer";
 import { validationError } from "../errors";
 import type { NewRow } from "./core";
 import type { SourceType } from "./models";
@@ -50,7 +51,7 @@ export const TEMPLATE_COLUMNS = [
 ];
 
 export function templateCsv(): string {
-  return `${TEMPLATE_COLUMNS.map((c) => c.name).join(",")}\nExample report,An example,url,https://example.org/report.pdf,2024-01-15,\n`;
+  return writeCsv(TEMPLATE_COLUMNS.map((c) => c.name), [["Example report", "An example", "url", "https://example.org/report.pdf", "2024-01-15", ""]], { newline: "\n" });
 }
 
 const ROLES = ["title", "file_path", "file_source_type", "description"] as const;
@@ -77,14 +78,11 @@ export function rowsFromDocuments(documents: Record<string, unknown>[], mapping:
   return rows;
 }
 
-function cell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** The results sheet of a batch: one line per document with its status, tags and error. */
+/** The results sheet of a batch: one line per document with its status, tags and error (formula-guarded, see csv-writer.ts). */
 export function resultsCsv(docs: Array<{ row: number; title: string; file_path: string; status: string; tags: string[]; error_message: string | null }>): string {
-  const lines = ["row_number,title,file_path,status,tags,error"];
-  for (const d of docs) lines.push([d.row + 1, d.title, d.file_path, d.status, (d.tags ?? []).join("; "), d.error_message ?? ""].map(cell).join(","));
-  return lines.join("\n") + "\n";
+  return writeCsv(
+    ["row_number", "title", "file_path", "status", "tags", "error"],
+    docs.map((d) => [d.row + 1, d.title, d.file_path, d.status, (d.tags ?? []).join("; "), d.error_message ?? ""]),
+    { newline: "\n" },
+  );
 }

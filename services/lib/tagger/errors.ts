@@ -15,6 +15,8 @@ const MAP: Record<string, { type: ErrorType; prefix?: string }> = {
   PDF_EMPTY: { type: "PDF_INVALID", prefix: "Failed to extract text from PDF: " },
   PDF_TOO_MANY_PAGES: { type: "PDF_INVALID" },
   PDF_ENCRYPTED: { type: "PDF_ENCRYPTED" },
+  PDF_LIMIT_EXCEEDED: { type: "PAYLOAD_TOO_LARGE" },
+  COMPUTE_LIMIT_EXCEEDED: { type: "PAYLOAD_TOO_LARGE" },
   INSUFFICIENT_TEXT: { type: "BAD_REQUEST" },
   OCR_LANGUAGE_UNAVAILABLE: { type: "BAD_REQUEST" },
   CANNOT_RUN: { type: "BAD_REQUEST" },

@@ -11,7 +11,7 @@ import { fetchUrl, UrlFetchError } from "../net/fetch-url";
 import { pdfPool } from "../pdf/pool";
 import type { StoredFile } from "../storage/store";
 import { parseExclusionFile, mergeExclusions } from "../../../plugins/tagging/tagger";
-import { checkConfig, parseConfigJson, type TaggingConfig } from "./config";
+import { checkConfig, checkExclusionCount, parseConfigJson, type TaggingConfig } from "./config";
 import { createTagJob, dispatchDoc, onRuntimeJob, type Deps } from "./core";
 import { apiErrorOf } from "./errors";
 import type { TagDocDoc } from "./models";
@@ -51,7 +51,7 @@ export async function exclusionTerms(d: Deps, id: string, owner: string): Promis
 
 export async function runSingle(d: Deps, owner: string, input: SingleInput, wait: WaitFor) {
   const cfg: TaggingConfig = checkConfig(parseConfigJson(input.config));
-  if (input.exclusionFileId) cfg.exclusion_words = mergeExclusions(cfg.exclusion_words, await exclusionTerms(d, input.exclusionFileId, owner));
+  if (input.exclusionFileId) cfg.exclusion_words = [...checkExclusionCount(mergeExclusions(cfg.exclusion_words, await exclusionTerms(d, input.exclusionFileId, owner)))];
   let file: StoredFile;
   let source: "upload" | "url" = input.sourceType ?? "upload";
   let filePath = input.filePath;

@@ -1,4 +1,5 @@
 /** CSV in and out for batches (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes). Pure. */
+import { writeCsv, type CsvCell } from "../../../services/lib/csv-writer";
 
 export function parseCsv(text: string): { columns: string[]; rows: Array<Record<string, string>> } {
   const records: string[][] = [];
@@ -37,15 +38,10 @@ export function parseCsv(text: string): { columns: string[]; rows: Array<Record<
   return { columns, rows };
 }
 
-function cell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : Array.isArray(v) ? v.join(", ") : String(v);
-  // A leading =, +, - or @ would run as a formula in a spreadsheet: neutralise it.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
+/** The results download: docmill's one CSV writer (formula guard included), shared with the server. */
 export function toCsv(columns: string[], rows: Array<Record<string, unknown>>): string {
-  return [columns.map(cell).join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\r\n") + "\r\n";
+  const value = (v: unknown): CsvCell => (v === null || v === undefined ? "" : Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : (v as CsvCell));
+  return writeCsv(columns, rows.map((r) => columns.map((c) => value(r[c]))));
 }
 
 /** Guesses which column plays which role from its name (title, file_path, file_source_type, description). */

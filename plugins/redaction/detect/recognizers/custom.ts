@@ -8,13 +8,13 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Matches of the configured pattern recognisers (regexes were vetted by compileSafeRegex). */
+/** Matches of the configured pattern recognisers (user regexes run on the linear-time engine, see safe-regex.ts). */
 export function runPatternRecognizers(model: TextModel, config: DetectionConfig): Candidate[] {
   const out: Candidate[] = [];
   for (const rec of config.patternRecognizers) {
     if (!config.labels.has(rec.label)) continue;
     for (const p of rec.patterns) {
-      for (const m of matches(p.regex, model.text)) {
+      for (const m of p.regex.matchAll(model.text)) {
         const start = m.index;
         const end = start + m[0].length;
         out.push({

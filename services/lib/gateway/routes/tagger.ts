@@ -75,36 +75,72 @@ export const singlePreview: RawHandler = async (req, res) => {
   await sendStream(res, stream, { contentType: "application/pdf", filename: name, disposition: "inline" });
 };
 
-/** Stores every PDF part named `files` (or `pdf_files`); other fields come back as strings. */
+/**
+ * Stores every PDF part named `files` (or `pdf_files`); other fields come back as strings. Over a limit
+ * (BATCH_MAX_FILES files, MAX_REQUEST_SIZE bytes together) the request is refused whole with 413 and
+ * whatever was stored already is removed: a batch is never silently cut (issue 14: 500 of 1,000 kept).
+ */
 function receivePdfs(req: Parameters<RawHandler>[0], ctx: GatewayContext, owner: string): Promise<{ files: StoredFile[]; fields: Record<string, string> }> {
   const max = config().files.maxBytes;
-  const bb = busboy({ headers: req.headers, limits: { fileSize: max + 1, files: 500, fields: 20, fieldSize: 1024 * 1024 } });
+  const { batchMaxFiles, maxRequestBytes } = config().http;
+  checkContentLength(req, maxRequestBytes, "MAX_REQUEST_SIZE");
+  const bb = busboy({ headers: req.headers, limits: { fileSize: max + 1, files: batchMaxFiles, fields: 20, fieldSize: 1024 * 1024 } });
   const call = callOf(ctx);
   return new Promise((resolve, reject) => {
     const puts: Promise<StoredFile>[] = [];
     const fields: Record<string, string> = {};
-    bb.on("file", (name: string, stream: Readable, info: { filename: string; mimeType: string }) => {
-      if (name !== "files" && name !== "pdf_files") return void stream.resume();
-      const p = call<StoredFile>("storage.put", { owner, filename: info.filename || "document.pdf", kind: "input", declaredType: info.mimeType, expect: ["application/pdf"], maxBytes: max }, { stream, timeout: 0 });
-      p.catch(() => stream.resume());
-      puts.push(p);
-    });
-    bb.on("field", (name: string, value: string) => void (fields[name] = value));
-    bb.on("error", (err: Error) => reject(new DocmillClientError("BAD_REQUEST", `Malformed multipart body: ${err.message}`)));
-    bb.on("close", () => {
+    const streams: Readable[] = [];
+    let over: DocmillClientError | undefined;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
       void Promise.allSettled(puts).then(async (all) => {
         const stored = all.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
         const bad = all.find((r) => r.status === "rejected");
-        if (bad) {
+        if (over || bad) {
           await Promise.all(stored.map((f) => call("storage.remove", { id: f.id }).catch(() => undefined)));
           try {
+            if (over) throw over;
             as400((bad as PromiseRejectedResult).reason);
           } catch (err) {
             reject(err);
           }
         } else resolve({ files: stored, fields });
       });
+    };
+    const refuse = (err: DocmillClientError) => {
+      if (over) return;
+      over = err;
+      // Stop reading: the parts in flight fail, the rest of the body is discarded.
+      req.unpipe(bb);
+      req.resume();
+      for (const s of streams) s.destroy(err);
+      finish();
+    };
+    let received = 0;
+    req.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxRequestBytes + 1024 * 1024) {
+        refuse(new DocmillClientError("PAYLOAD_TOO_LARGE", `The request is larger than the limit of ${Math.round(maxRequestBytes / 1048576)} MB for all files together (MAX_REQUEST_SIZE)`));
+      }
     });
+    bb.on("file", (name: string, stream: Readable, info: { filename: string; mimeType: string }) => {
+      // A part cut short errors here as well as on busboy (see storage/upload.ts); storage sees it through its reader.
+      stream.on("error", () => undefined);
+      if (over || (name !== "files" && name !== "pdf_files")) return void stream.resume();
+      streams.push(stream);
+      const p = call<StoredFile>("storage.put", { owner, filename: info.filename || "document.pdf", kind: "input", declaredType: info.mimeType, expect: ["application/pdf"], maxBytes: max }, { stream, timeout: 0 });
+      p.catch(() => stream.resume());
+      puts.push(p);
+    });
+    bb.on("filesLimit", () => refuse(new DocmillClientError("PAYLOAD_TOO_LARGE", `A batch takes at most ${batchMaxFiles} files (BATCH_MAX_FILES); this request has more`)));
+    bb.on("field", (name: string, value: string) => void (fields[name] = value));
+    bb.on("error", (err: Error) => {
+      if (!over) over = new DocmillClientError("BAD_REQUEST", `Malformed multipart body: ${err.message}`);
+      finish();
+    });
+    bb.on("close", finish);
     req.pipe(bb);
   });
 }
@@ -116,6 +152,10 @@ export const batchStart: RawHandler = async (req, res) => {
   const call = callOf(ctx);
   if (!isMultipart(req)) {
     const b = ((req as unknown as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+    const max = config().http.batchMaxFiles;
+    if (Array.isArray(b.documents) && b.documents.length > max) {
+      fail("PAYLOAD_TOO_LARGE", `A batch takes at most ${max} documents (BATCH_MAX_FILES); this request has ${b.documents.length}`);
+    }
     json(res, 200, await call("tagger.batchStart", { documents: b.documents ?? [], config: b.config, column_mapping: b.column_mapping, job_id: b.job_id }));
     return;
   }
@@ -141,19 +181,22 @@ export const batchProcessCsv: RawHandler = async (req, res) => {
   const csv = up.files.csv_file!;
   if (!/\.csv$/i.test(csv.filename)) fail("BAD_REQUEST", "Only CSV files are supported");
   const body = await callOf(ctx)<{ output_csv_url: string }>("tagger.batchProcessCsv", { csvFileId: csv.id, config: up.fields.config ?? "{}", exclusionFileId: up.files.exclusion_file?.id }, { timeout: 0 });
-  // The reference's clients download it as is: an absolute URL on the host they called.
-  json(res, 200, { ...body, output_csv_url: new URL(body.output_csv_url, originOf(req)).href });
+  // The reference's clients download it as is, with their bearer token: an absolute URL, never built
+  // from the Host header (a forged Host would send the token elsewhere; issue 14).
+  json(res, 200, { ...body, output_csv_url: publicUrl(req, body.output_csv_url) });
 };
 
-/** The origin the client used (the Host header; https when the connection or a TLS-terminating proxy says so). */
-function originOf(req: Parameters<RawHandler>[0]): string {
-  const secure = (req.socket as { encrypted?: boolean }).encrypted === true || ctxSecure(req);
-  const host = /^[\w.:[\]-]+$/.test(req.headers.host ?? "") ? req.headers.host! : `localhost:${req.socket.localPort ?? 80}`;
-  return `${secure ? "https" : "http"}://${host}`;
-}
-
-function ctxSecure(req: Parameters<RawHandler>[0]): boolean {
-  return req.$ctx.meta.secure === true;
+/**
+ * `path` on PUBLIC_BASE_URL; without that setting, on the address and port this connection arrived on
+ * (the socket's own side, which the client cannot choose).
+ */
+export function publicUrl(req: Parameters<RawHandler>[0], path: string): string {
+  const base = config().publicBaseUrl;
+  if (base) return base + path;
+  const addr = (req.socket.localAddress ?? "127.0.0.1").replace(/^::ffff:/, "");
+  const host = addr.includes(":") ? `[${addr}]` : addr;
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return `${secure ? "https" : "http"}://${host}:${req.socket.localPort ?? (secure ? 443 : 80)}${path}`;
 }
 
 /** GET /api/batch/jobs/:job_id/results.csv */

@@ -58,9 +58,14 @@ describe("resolveDetectionConfig", () => {
     expect(c.keywordRecognizers[0]).toEqual({ name: "k", label: "PROJECT", keywords: ["Orion"], score: 1, partialMatch: false });
   });
 
-  it("rejects a catastrophic user regex, naming the recognizer and pattern", () => {
-    const errors = errorsOf({ patternRecognizers: [{ name: "bad", label: "X", patterns: [{ name: "evil", regex: "(a+)+$", score: 0.5 }] }] });
-    expect(errors[0]).toMatch(/pattern "evil" of recognizer "bad" nests a quantifier/);
+  it("rejects a user regex the linear-time engine cannot run, naming the recognizer and pattern", () => {
+    const errors = errorsOf({ patternRecognizers: [{ name: "bad", label: "X", patterns: [{ name: "evil", regex: "(a)\\1", score: 0.5 }] }] });
+    expect(errors[0]).toMatch(/pattern "evil" of recognizer "bad" uses a backreference/);
+  });
+
+  it("accepts a pattern that backtracks exponentially in JavaScript: it runs on the linear-time engine", () => {
+    const c = resolveDetectionConfig({ patternRecognizers: [{ name: "r", label: "X", patterns: [{ name: "p", regex: "(a+)+$", score: 0.5 }] }] });
+    expect([...c.patternRecognizers[0]!.patterns[0]!.regex.matchAll(`${"a".repeat(40_000)}!`)]).toEqual([]);
   });
 
   it.each([

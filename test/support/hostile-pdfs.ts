@@ -1,0 +1,103 @@
+/**
+ * Hostile PDFs for the security suite (issue 14), written object by object so each one is exactly the
+ * attack it names: decompression bombs, deep nesting, huge declared images, object floods, a broken xref,
+ * a GIF/PDF polyglot. Every one is small on disk.
+ */
+import zlib from "node:zlib";
+
+type Obj = string | { dict: string; stream: Buffer };
+
+/** Serialises objects 1..n (object 1 the catalog) with a correct xref, unless `breakXref`. */
+export function buildPdf(objects: Obj[], opts: { breakXref?: boolean; prefix?: Buffer } = {}): Buffer {
+  const parts: Buffer[] = [opts.prefix ?? Buffer.alloc(0), Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "latin1")];
+  let offset = parts.reduce((n, p) => n + p.length, 0);
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(offset);
+    const head = Buffer.from(`${i + 1} 0 obj\n`, "latin1");
+    const body =
+      typeof o === "string"
+        ? Buffer.from(`${o}\nendobj\n`, "latin1")
+        : Buffer.concat([Buffer.from(`<< ${o.dict} /Length ${o.stream.length} >>\nstream\n`, "latin1"), o.stream, Buffer.from("\nendstream\nendobj\n", "latin1")]);
+    parts.push(head, body);
+    offset += head.length + body.length;
+  });
+  const xref = [`xref\n0 ${objects.length + 1}\n`, "0000000000 65535 f \n", ...offsets.map((o) => `${String(opts.breakXref ? o + 7919 : o).padStart(10, "0")} 00000 n \n`)].join("");
+  parts.push(Buffer.from(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${opts.breakXref ? offset + 13 : offset}\n%%EOF\n`, "latin1"));
+  return Buffer.concat(parts);
+}
+
+const page = (contents: string, resources = "<< >>") => `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources ${resources} /Contents ${contents} >>`;
+
+/** Deflated NUL bytes (whitespace to a PDF reader), fed to zlib in chunks so memory stays flat. */
+export async function deflatedZeros(bytes: number): Promise<Buffer> {
+  const chunk = Buffer.alloc(Math.min(bytes, 16 * 1024 * 1024));
+  const deflate = zlib.createDeflate({ level: 9 });
+  const out: Buffer[] = [];
+  deflate.on("data", (d: Buffer) => out.push(d));
+  const done = new Promise<void>((resolve, reject) => deflate.on("end", resolve).on("error", reject));
+  for (let left = bytes; left > 0; left -= chunk.length) {
+    if (!deflate.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((r) => deflate.once("drain", r));
+  }
+  deflate.end();
+  await done;
+  return Buffer.concat(out);
+}
+
+/** One page whose content stream inflates to `inflated` bytes. */
+export async function bombPdf(inflated: number): Promise<Buffer> {
+  return buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Count 1 /Kids [3 0 R] >>", page("4 0 R"), { dict: "/Filter /FlateDecode", stream: await deflatedZeros(inflated) }]);
+}
+
+/** Many small streams, each under the per-stream limit, together over the per-document one. */
+export async function manyStreamsBombPdf(streams: number, each: number): Promise<Buffer> {
+  const data = await deflatedZeros(each);
+  const contents = Array.from({ length: streams }, (_, i) => `${4 + i} 0 R`).join(" ");
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+    page(`[${contents}]`),
+    ...Array.from({ length: streams }, () => ({ dict: "/Filter /FlateDecode", stream: data })),
+  ]);
+}
+
+/** A content stream deflated twice: the outer layer is small, the inner one is the bomb. */
+export async function doubleBombPdf(inflated: number): Promise<Buffer> {
+  const inner = await deflatedZeros(inflated);
+  return buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Count 1 /Kids [3 0 R] >>", page("4 0 R"), { dict: "/Filter [/FlateDecode /FlateDecode]", stream: zlib.deflateSync(inner, { level: 9 }) }]);
+}
+
+/** An array nested `depth` levels deep in the page's dictionary. */
+export function deepNestingPdf(depth: number): Buffer {
+  return buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Count 1 /Kids [3 0 R] >>", `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Deep ${"[".repeat(depth)}0${"]".repeat(depth)} >>`]);
+}
+
+/** An image XObject that declares `w` × `h` pixels (its data is a few bytes). */
+export function hugeImagePdf(w: number, h: number): Buffer {
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+    page("4 0 R", "<< /XObject << /Im0 5 0 R >> >>"),
+    { dict: "", stream: Buffer.from("q 612 0 0 792 0 0 cm /Im0 Do Q", "latin1") },
+    { dict: `/Type /XObject /Subtype /Image /Width ${w} /Height ${h} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode`, stream: zlib.deflateSync(Buffer.alloc(1024)) },
+  ]);
+}
+
+/** `n` tiny objects besides one page. */
+export function manyObjectsPdf(n: number): Buffer {
+  return buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Count 1 /Kids [3 0 R] >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>", ...Array.from({ length: n }, (_, i) => String(i))]);
+}
+
+/** A text page with a wrong xref table (every offset off): readers must repair or refuse, never hang. */
+export function brokenXrefPdf(): Buffer {
+  return buildPdf(
+    ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Count 1 /Kids [3 0 R] >>", page("4 0 R", "<< /Font << /F1 5 0 R >> >>"), { dict: "", stream: Buffer.from("BT /F1 12 Tf 72 700 Td (Broken xref but readable text here) Tj ET", "latin1") }, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"],
+    { breakXref: true },
+  );
+}
+
+/** A GIF header and image block, then a PDF: image viewers and lenient PDF readers both open it. */
+export function gifPdfPolyglot(pdf: Uint8Array): Buffer {
+  const gif = Buffer.from("474946383961010001008000000000ffffff2c00000000010001000002024401003b", "hex");
+  return Buffer.concat([gif, Buffer.from(pdf)]);
+}
