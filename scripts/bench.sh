@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run bench [name ...]`: runs the benchmark scripts in bench/ (all of them, or the named ones) and
-# prints their figures. Benchmarks need the local infrastructure; like `npm test`, they start it when
+# `npm run bench [name ...] [--flag ...]`: runs the benchmark scripts in bench/ (all of them, or the named
+# ones) and prints their figures. Arguments starting with `-` (and the value after a `--flag value`) go to
+# every named bench: `npm run bench redaction-quality -- --seed 4242`. Benchmarks need the local infrastructure; like `npm test`, they start it when
 # MONGO_URL and NATS_URL are unset and stop it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,12 +19,22 @@ if [ -z "${MONGO_URL:-}" ] || [ -z "${NATS_URL:-}" ]; then
   trap 'bash scripts/infra.sh down --data-dir "$dir" >&2 || true; rm -rf "$dir"' EXIT
 fi
 
-if [ "$#" -gt 0 ]; then
-  files=(); for n in "$@"; do files+=("bench/${n%.ts}.ts"); done
+names=(); flags=()
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --*=*) flags+=("$1") ;;
+    -*) flags+=("$1"); if [ "$#" -gt 1 ] && [[ "$2" != -* ]] && [ ! -f "bench/${2%.ts}.ts" ]; then flags+=("$2"); shift; fi ;;
+    *) names+=("$1") ;;
+  esac
+  shift
+done
+if [ "${#names[@]}" -gt 0 ]; then
+  files=(); for n in "${names[@]}"; do files+=("bench/${n%.ts}.ts"); done
 else
   files=(bench/*.ts)
 fi
 for f in "${files[@]}"; do
+  [ -f "$f" ] || { echo "no such benchmark: $f (see bench/)" >&2; exit 2; }
   echo "=== $f"
-  node --import tsx "$f"
+  node --import tsx "$f" ${flags[@]+"${flags[@]}"}
 done
