@@ -13,7 +13,9 @@ import { config } from "../../services/lib/config";
 import { definePlugin } from "../../services/lib/plugins/manifest";
 import { openApiKey } from "../../services/lib/tagger/secret";
 import { documentTitle, extractForTagging, type ExtractionMethod } from "./extract";
+import { runOffLoop } from "../../services/lib/compute/pool";
 import { detectLanguage, generateTags, type Language } from "./tagger";
+import type { LocalTagOptions, LocalTagResult } from "./tagger/local";
 import { isJunkTitle, removeBoilerplate } from "./tagger/boilerplate";
 import { MAX_TAGS } from "./tagger/normalize";
 import { indexVocabulary, mapToVocabulary, MAX_CONCEPTS, parseVocabularyJson, VocabularyError, type Vocabulary } from "./tagger/vocabulary";
@@ -63,6 +65,9 @@ export interface TaggingResult {
 export const MIN_TEXT_CHARS = 20;
 export const PREVIEW_CHARS = 500;
 const MAX_STORED_TEXT = 20_000;
+
+/** The local keyphrase engine, loaded by the compute thread (services/lib/compute/worker.ts). */
+const LOCAL_ENGINE_MODULE = require.resolve("./tagger/local");
 
 const OCR_CODES: Record<string, string> = { en: "eng", de: "deu", fr: "fra", es: "spa" };
 
@@ -166,6 +171,9 @@ export default definePlugin<TaggingOptions, TaggingResult>({
         timeoutMs: llm.timeoutMs,
         maxRetries: llm.maxRetries,
         signal: ctx.signal,
+        // Scoring is CPU work: in a compute thread it cannot stall the API (issue 14).
+        runLocal: (text: string, options: LocalTagOptions) =>
+          runOffLoop<LocalTagResult>(LOCAL_ENGINE_MODULE, "generateTagsLocal", [text, options], ctx.signal),
       },
     );
     let tags = tagged.tags;

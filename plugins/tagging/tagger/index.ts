@@ -5,7 +5,7 @@
 
 import { TaggerError } from "./errors";
 import { generateTagsLLM, DEFAULT_BASE_URL, DEFAULT_MODEL } from "./llm";
-import { generateTagsLocal } from "./local";
+import { generateTagsLocal, type LocalTagOptions, type LocalTagResult } from "./local";
 import { DEFAULT_TAGS, MAX_TAGS, MIN_TAGS, mergeExclusions } from "./normalize";
 import type { Language } from "./stopwords";
 
@@ -35,6 +35,11 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** Tests only: how the model engine waits between retries. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where the local engine runs. The plugin passes a runner that scores in a compute thread, so a long
+   * text cannot hold the event loop the gateway shares in the embedded shape; absent, it runs inline.
+   */
+  runLocal?: (text: string, options: LocalTagOptions) => Promise<LocalTagResult>;
 }
 
 export interface TagResult {
@@ -79,6 +84,7 @@ export async function generateTags(input: TagInput, engine: EngineOptions = {}):
     });
     return { tags: r.tags, engine: "llm", model: r.model, raw: r.raw };
   }
-  const r = generateTagsLocal(input.text, { numTags, exclusionWords, language: input.language, title: input.title });
+  const options: LocalTagOptions = { numTags, exclusionWords, language: input.language, title: input.title };
+  const r = engine.runLocal ? await engine.runLocal(input.text, options) : generateTagsLocal(input.text, options);
   return { tags: r.tags, engine: "local" };
 }
