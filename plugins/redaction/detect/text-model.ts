@@ -31,6 +31,12 @@ export interface TextModel {
   charToWord: Int32Array;
   /** The document's inferred language and region (set by detect() before the recognisers run). */
   locale?: DocumentLocale;
+  /**
+   * For a page whose text runs vertically (a scan lying on its side, OCR'd upright but with boxes in the
+   * page's displayed coordinates), the model is built in the text's own frame, so lines, "label above" and
+   * columns mean what they mean on an upright page; this maps a box of that frame back to the page.
+   */
+  toPage?: (b: Box) => Box;
 }
 
 export interface TextModelOptions {
@@ -141,7 +147,57 @@ function groupRows(words: Word[], lineOverlap: number): { box: Box; words: Word[
 }
 
 /** Build the text model of one page: group words into lines, order them (columns too), join them. */
+/**
+ * Which way the page's text runs: "down" (a page turned 90° clockwise: lines read top to bottom),
+ * "up" (turned counter-clockwise) or undefined for horizontal text. Decided by the shape of the words
+ * (a vertical word is taller than wide) and, for the direction, by where consecutive words of one line
+ * sit; OCR and text layers both give words in reading order.
+ */
+export function verticalDirection(words: readonly Word[]): "down" | "up" | undefined {
+  const long = words.filter((w) => w.text.trim().length >= 3);
+  if (long.length < 3) return undefined;
+  const vertical = long.filter((w) => w.box.height > 1.5 * w.box.width).length;
+  if (vertical < 0.6 * long.length) return undefined;
+  let down = 0;
+  let up = 0;
+  for (let i = 1; i < words.length; i++) {
+    const a = words[i - 1]!.box;
+    const b = words[i]!.box;
+    // Same vertical line: the x ranges overlap.
+    if (Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) <= 0) continue;
+    if (b.y > a.y) down++;
+    else if (b.y < a.y) up++;
+  }
+  return up > down ? "up" : "down";
+}
+
+/** The page seen in the frame of its vertical text, with the map from that frame back to the page. */
+function uprightFrame(page: PageInput, dir: "down" | "up"): { page: PageInput; toPage: (b: Box) => Box } {
+  const W = page.width;
+  const H = page.height;
+  // down: page x = W - v - h', page y = u  (u along the text, v across it)
+  // up:   page x = v,          page y = H - u - w'
+  const toFrame = (b: Box): Box =>
+    dir === "down"
+      ? { x: b.y, y: W - b.x - b.width, width: b.height, height: b.width }
+      : { x: H - b.y - b.height, y: b.x, width: b.height, height: b.width };
+  const toPage = (b: Box): Box =>
+    dir === "down"
+      ? { x: W - b.y - b.height, y: b.x, width: b.height, height: b.width }
+      : { x: b.y, y: H - b.x - b.width, width: b.height, height: b.width };
+  return { page: { ...page, width: H, height: W, words: page.words.map((w) => ({ ...w, box: toFrame(w.box) })) }, toPage };
+}
+
 export function buildTextModel(page: PageInput, options: TextModelOptions = {}): TextModel {
+  const dir = verticalDirection(page.words.filter((w) => w.text.trim().length > 0));
+  if (dir) {
+    const frame = uprightFrame(page, dir);
+    return { ...buildHorizontalModel(frame.page, options), toPage: frame.toPage };
+  }
+  return buildHorizontalModel(page, options);
+}
+
+function buildHorizontalModel(page: PageInput, options: TextModelOptions): TextModel {
   const opts = { ...DEFAULTS, ...options };
   const words = page.words.filter((w) => w.text.trim().length > 0);
   const rows = groupRows(words, opts.lineOverlap);
@@ -239,6 +295,7 @@ export function spanToBoxes(model: TextModel, start: number, end: number, paddin
       const y = Math.max(0, b.y - padding);
       const x2 = pw > 0 ? Math.min(pw, b.x + b.width + padding) : b.x + b.width + padding;
       const y2 = ph > 0 ? Math.min(ph, b.y + b.height + padding) : b.y + b.height + padding;
-      return { x, y, width: x2 - x, height: y2 - y };
+      const box = { x, y, width: x2 - x, height: y2 - y };
+      return model.toPage ? model.toPage(box) : box;
     });
 }

@@ -1,4 +1,5 @@
-import { buildTextModel, spanToBoxes, wordsInSpan } from "../../../../../plugins/redaction/detect/text-model";
+import { detect } from "../../../../../plugins/redaction/detect";
+import { buildTextModel, spanToBoxes, verticalDirection, wordsInSpan } from "../../../../../plugins/redaction/detect/text-model";
 import type { PageInput, Word } from "../../../../../plugins/redaction/detect/types";
 import { CHAR_W, LEFT, LINE_H, LINE_STEP, TOP, pageOf } from "./page-fixture";
 
@@ -69,5 +70,41 @@ describe("spanToBoxes", () => {
   it("pads boxes and keeps them inside the page", () => {
     const m = buildTextModel({ page: 1, width: 100, height: 100, source: "text", words: [w("edge", 0, 0, 24, 10)] });
     expect(spanToBoxes(m, 0, 4, 2)).toEqual([{ x: 0, y: 0, width: 26, height: 12 }]);
+  });
+});
+
+describe("pages whose text runs vertically (a scan lying on its side)", () => {
+  // A form with a label on the line above its value, a labelled phone and an e-mail: line-based evidence.
+  const upright = pageOf("Employee form\nPhone: 0800 667632\nEmail: paula.cole@example.com\nPhone\n921-960-195");
+  const W = upright.width;
+  const H = upright.height;
+  // The same page turned 90° clockwise (text reads downwards) and counter-clockwise (upwards), in the
+  // displayed page's coordinates, as OCR of an upright-corrected scan reports them.
+  const turned = (dir: "down" | "up") => ({
+    ...upright,
+    width: H,
+    height: W,
+    words: upright.words.map((w) => ({ ...w, box: rotate(w.box, dir) })),
+  });
+  function rotate(b: { x: number; y: number; width: number; height: number }, dir: "down" | "up") {
+    return dir === "down"
+      ? { x: H - b.y - b.height, y: b.x, width: b.height, height: b.width }
+      : { x: b.y, y: W - b.x - b.width, width: b.height, height: b.width };
+  }
+  const round = (b: { x: number; y: number; width: number; height: number }) => [b.x, b.y, b.width, b.height].map((v) => Math.round(v * 100) / 100);
+
+  it.each(["down", "up"] as const)("reads lines in the text's direction (%s) and maps boxes back to the page", (dir) => {
+    const page = turned(dir);
+    expect(verticalDirection(page.words)).toBe(dir);
+    const flat = detect([upright]);
+    const side = detect([page]);
+    expect(side.map((f) => [f.label, f.text])).toEqual(flat.map((f) => [f.label, f.text]));
+    expect(side.map((f) => [f.label, f.text])).toEqual(expect.arrayContaining([["PHONE_NUMBER", "0800 667632"], ["PHONE_NUMBER", "921-960-195"]]));
+    side.forEach((f, i) => expect(f.boxes.map(round)).toEqual(flat[i]!.boxes.map((b) => round(rotate(b, dir)))));
+  });
+
+  it("leaves horizontal pages alone", () => {
+    expect(verticalDirection(upright.words)).toBeUndefined();
+    expect(buildTextModel(upright).toPage).toBeUndefined();
   });
 });
