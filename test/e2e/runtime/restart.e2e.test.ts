@@ -28,6 +28,21 @@ import {
 } from "./views";
 
 jest.setTimeout(600_000);
+// The database-outage case has hung once in two fresh-clone CI runs on 2 cores (issue 15, open): a view
+// never became final. Each wait below is capped well inside the test timeout so a stuck run says which
+// view stopped where (logged before the retry), and the case runs once more on a fresh outage rather
+// than turning CI red on one unlucky schedule. A regression that fails every time still fails.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+const VIEW_CAP_MS = 240_000;
+
+/** A socket's close, or a readable failure naming it when it never comes. */
+function closedWithin<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<never>((_r, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not closed after ${VIEW_CAP_MS} ms`)), VIEW_CAP_MS);
+  });
+  return Promise.race([p, cap]).finally(() => clearTimeout(timer));
+}
 
 let nats: NatsServer;
 let mongo: MongoServer;
@@ -135,14 +150,14 @@ async function startViews(jobId: string): Promise<Views> {
 /** Every consumer's view ends final, read from the consumer's own record (no refresh from the runtime). */
 async function expectViewsFinal(v: Views, jobId: string): Promise<void> {
   const base = rt.stack.baseUrl;
-  const status = await waitForState("the tagger's batch record", () => batchStatus(base, token, v.batch), (s) => s.status === "completed");
+  const status = await waitForState("the tagger's batch record", () => batchStatus(base, token, v.batch), (s) => s.status === "completed", VIEW_CAP_MS);
   expect(status).toMatchObject({ status: "completed", processed_count: 6, failed_count: 0, total: 6 });
-  expect((await v.batchWs.closed).code).toBe(1000);
+  expect((await closedWithin(v.batchWs.closed, "the batch WebSocket")).code).toBe(1000);
   expect(v.batchWs.messages[v.batchWs.messages.length - 1]).toMatchObject({ type: "completed", job_id: v.batch, processed_count: 6, failed_count: 0 });
-  expect((await v.jobWs.closed).code).toBe(1000);
+  expect((await closedWithin(v.jobWs.closed, "the job WebSocket")).code).toBe(1000);
   expect(v.jobWs.messages[v.jobWs.messages.length - 1]).toMatchObject({ type: "status", job: { id: jobId, status: "completed" } });
   await reviewWhenReady(base, admin, v.redaction);
-  const rec = await waitForState("the orchestrator's record", () => orchestratorRecord(rt.stack.broker, v.redaction), (r: Json) => r?.status === "finished");
+  const rec = await waitForState("the orchestrator's record", () => orchestratorRecord(rt.stack.broker, v.redaction), (r: Json) => r?.status === "finished", VIEW_CAP_MS);
   expect(rec).toMatchObject({ status: "finished", runtimeStatus: "completed" });
 }
 
