@@ -39,16 +39,7 @@ function arg(name: string, fallback: number): number {
 }
 
 /** mulberry32: the corpus is the same for a seed, another seed gives unseen documents. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const FIRST = ["Amelia", "Jonas", "Priya", "Mateo", "Sofia", "Liam", "Chen", "Fatima", "Oskar", "Lucia", "Noah", "Aiko", "Elif", "Rafael"];
 const LAST = ["Okafor", "Schneider", "Patel", "Garcia", "Rossi", "Murphy", "Nguyen", "Haddad", "Lindqvist", "Moreau", "Kowalski", "Tanaka"];
@@ -230,6 +221,7 @@ doc.scrub()
 doc.save(out, garbage=3, deflate=True)
 print(json.dumps({"seconds": time.perf_counter() - t}))
 `;
+import { seededRandom } from "../test/support/random";
 
 /** A venv with PyMuPDF, or the reason there is none. */
 async function pymupdf(dir: string): Promise<{ python: string } | { skip: string }> {

@@ -16,6 +16,7 @@ import { Faker, en, en_GB, en_IN, en_US, base } from "@faker-js/faker";
 import { GlobalFonts, createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
 import { PDFDocument } from "pdf-lib";
 import sharp from "sharp";
+import { seededRandom } from "./random";
 
 export interface Box {
   x: number;
@@ -63,16 +64,7 @@ export interface ScanPage {
 // Deterministic randomness
 
 /** mulberry32: small, fast, seedable; good enough for noise. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 // ---------------------------------------------------------------------------------------------------------
 // Fonts: Liberation ships inside pdfjs-dist; Lohit Devanagari is Debian's fonts-lohit-deva (.ci/run installs it).

@@ -14,6 +14,7 @@ import { reviewDocument } from "../../fixtures/redaction-corpus";
 import { digitalGovernance, technicalManual } from "../../unit/plugins/tagging/tagger/fixtures/documents";
 import { ADMIN } from "../../integration/auth/helpers";
 import { textPdf } from "../tagging/helpers";
+import { seededRandom } from "../../support/random";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are read field by field, as a client would
 export type Json = any;
@@ -200,16 +201,7 @@ export function completionsOf(log: ChangeLog, id: string): { durable: number[]; 
 // ---- losing events on purpose ----------------------------------------------------------------------
 
 /** A seeded generator (mulberry32): the same run drops the same events. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 export interface Lossy extends Middleware {
   dropped: { changes: number; broadcasts: number };
