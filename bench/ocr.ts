@@ -63,7 +63,7 @@ function pct(v: number): string {
 async function throughput(pages: ScanPage[], threads: number): Promise<number> {
   const pool = createPdfPool({ threads });
   try {
-    await pool.warmOcr();
+    await pool.warmOcr(["eng"], { scripts: true });
     const t = performance.now();
     await Promise.all(pages.map((p) => pool.ocr(p.image, { lang: "eng", pageWidthPt: p.widthPt, pageHeightPt: p.heightPt })));
     return pages.length / ((performance.now() - t) / 1000);
@@ -84,7 +84,7 @@ async function main() {
     const pool = createPdfPool({ threads: 1 });
     let nativeMissing: string | undefined;
     try {
-      await pool.warmOcr();
+      await pool.warmOcr(["eng"], { scripts: true });
       // Alternate the two engines page by page, so a burst of load from elsewhere hits both alike.
       for (const page of pages) {
         const t = performance.now();

@@ -171,11 +171,12 @@ export class PdfPool {
   }
 
   /**
-   * Starts every thread with warm OCR workers (eng and OSD), so the first scanned pages do not wait
-   * for Tesseract to load. Resolves when all threads are ready.
+   * Starts every thread with warm OCR workers (eng and OSD; with `scripts`, also the Hindi sets script
+   * detection uses), so the first scanned pages do not wait for Tesseract to load. Resolves when all
+   * threads are ready.
    */
-  async warmOcr(lang: string[] = ["eng"]): Promise<void> {
-    await Promise.all(Array.from({ length: this.threads }, () => this.run<boolean>("warm", { lang })));
+  async warmOcr(lang: string[] = ["eng"], opts: { scripts?: boolean } = {}): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads }, () => this.run<boolean>("warm", { lang, scripts: opts.scripts })));
   }
 
   /** Stops the threads; the pool starts again on next use. */
