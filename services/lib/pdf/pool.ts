@@ -149,25 +149,38 @@ export class PdfPool {
     const base = await this.extract(pdf, { maxPages: opts.maxPages, password: opts.password });
     const pages: PageTextWithSource[] = base.pages.map((p) => ({ ...p, source: "text" }));
     const needOcr = pages.filter((p) => p.text.replace(/\s+/g, "").length < minChars).map((p) => p.page);
+    const results = await this.ocrPdfPages(pdf, needOcr, { ...opts, textLayer: pages.map((p) => p.text).join(" ") });
+    for (const r of results) {
+      const p = pages[r.page - 1]!;
+      pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
+    }
+    return { pageCount: base.pageCount, info: base.info, pages };
+  }
+
+  /**
+   * OCR of the given pages (1-based) of a PDF, each rendered at `dpi` (default 300) and read inside a
+   * thread (the image never leaves it): the one OCR path of every processor, with its preprocessing,
+   * orientation and script detection. `textLayer`, the text of the document's other pages: Devanagari in
+   * it OCRs the scanned pages with Hindi from the start. Spread over the threads in a few batches, each
+   * opening the document once.
+   */
+  async ocrPdfPages(
+    pdf: Uint8Array, pageNumbers: number[],
+    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string } = {},
+  ): Promise<Array<OcrResult & { page: number }>> {
+    if (pageNumbers.length === 0) return [];
     let lang = opts.lang;
-    // A document whose text pages are in Devanagari has its scanned pages OCR'd with Hindi from the start.
-    if (needOcr.length > 0 && opts.scriptDetection !== false && hasDevanagari(pages.map((p) => p.text).join(" "))) {
+    if (opts.scriptDetection !== false && opts.textLayer && hasDevanagari(opts.textLayer)) {
       const asked = Array.isArray(lang) ? lang : (lang ?? "eng").split("+");
       if (languagesAvailable().includes("hin")) lang = [...new Set([...asked, "hin"])];
     }
-    if (needOcr.length > 0) {
-      const batches = Math.min(this.threads, needOcr.length);
-      const groups: number[][] = Array.from({ length: batches }, () => []);
-      needOcr.forEach((page, i) => groups[i % batches]!.push(page));
-      const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
-        pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
-      } satisfies OcrPagesTask)));
-      for (const r of results.flat()) {
-        const p = pages[r.page - 1]!;
-        pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
-      }
-    }
-    return { pageCount: base.pageCount, info: base.info, pages };
+    const batches = Math.min(this.threads, pageNumbers.length);
+    const groups: number[][] = Array.from({ length: batches }, () => []);
+    pageNumbers.forEach((page, i) => groups[i % batches]!.push(page));
+    const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
+      pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
+    } satisfies OcrPagesTask)));
+    return results.flat().sort((a, b) => a.page - b.page);
   }
 
   /**
