@@ -11,7 +11,11 @@
  * the page's own dpi (300, or 200 for the dpi200 pages), with the page's true language(s) given up front
  * (native has no script detection). docmill gets `eng` only and must find Hindi itself.
  *
- * Run: npx tsx bench/ocr.ts [--per 3] [--seed 12] [--threads-only]
+ * Run: npm run bench ocr -- [--per 3] [--seed 12] [--threads-only | --no-threads]
+ *
+ * docmill's pool is warmed first with every language set it may switch to (eng, and the two Hindi sets of
+ * script detection), as a running service's threads are after their first pages; native loads its models
+ * in every run, which is part of its time.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -139,6 +143,7 @@ async function main() {
     if (timeouts.length) console.log(`   pages not read: ${timeouts.join(", ")}`);
   }
 
+  if (process.argv.includes("--no-threads")) return;
   console.log(`\n2. Throughput: all ${pages.length} pages submitted at once (load average before ${load()})`);
   const one = await throughput(pages, 1);
   console.log(`   1 thread : ${one.toFixed(3)} pages/s   (load average ${load()})`);
