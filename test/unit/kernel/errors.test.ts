@@ -41,7 +41,7 @@ describe("error catalog", () => {
   });
 
   it("is documented in docs/errors.md, every type of it", () => {
-    const doc = fs.readFileSync(path.join(__dirname, "../../../../docs/errors.md"), "utf8");
+    const doc = fs.readFileSync(path.join(__dirname, "../../../docs/errors.md"), "utf8");
     const missing = types.filter((t) => !doc.includes(`\`${t}\``));
     expect(missing).toEqual([]);
   });
