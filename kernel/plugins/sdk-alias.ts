@@ -19,10 +19,22 @@ export function sdkEntry(): string {
   return require.resolve(path.resolve(__dirname, "../../sdk"));
 }
 
+function resolvable(): boolean {
+  try {
+    require.resolve(SDK_PACKAGE);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Idempotent. */
 export function installSdkAlias(): void {
   if (installed) return;
   installed = true;
+  // Already resolvable: under jest (moduleNameMapper; jest refuses registerHooks, which would attach to
+  // the loader running jest itself) or when an @docmill/sdk package is installed next to the host.
+  if (resolvable()) return;
   const url = pathToFileURL(sdkEntry()).href;
   nodeModule.registerHooks({
     resolve(specifier, context, nextResolve) {
