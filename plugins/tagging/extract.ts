@@ -4,15 +4,14 @@
  * (tesseract.js with language data from @tesseract.js-data packages, never downloaded).
  * Throws PdfError (PDF_CORRUPT, PDF_ENCRYPTED, PDF_EMPTY, OCR_LANGUAGE_UNAVAILABLE).
  */
-import { pdfPool } from "../../services/lib/pdf/pool";
-import type { PdfInfo } from "../../services/lib/pdf/types";
+import type { PdfEngine, PdfInfo } from "../../sdk";
 import { classifyLine, isJunkTitle } from "./tagger/boilerplate";
 
 /** A page with fewer non-space characters than this in its text layer is OCR'd. */
 export const MIN_PAGE_CHARS = 25;
 /**
  * Resolution pages are rendered at for OCR: 300 dpi, as the tag generator did and as the shared OCR path
- * (services/lib/pdf/ocr.ts) is tuned for (small print, Devanagari matras).
+ * (sdk/pdf/ocr.ts) is tuned for (small print, Devanagari matras).
  */
 export const OCR_DPI = 300;
 
@@ -40,6 +39,8 @@ export interface ExtractedDocument {
 }
 
 export interface ExtractOptions {
+  /** The host's PDF engine (ctx.pdf). */
+  engine: PdfEngine;
   numPages: number;
   /** Tesseract languages, e.g. ["eng"] or ["eng", "deu"]. */
   ocrLangs: string[];
@@ -48,7 +49,7 @@ export interface ExtractOptions {
 }
 
 export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): Promise<ExtractedDocument> {
-  const base = await pdfPool.extract(pdf);
+  const base = await opts.engine.extract(pdf);
   opts.signal?.throwIfAborted();
   const wanted = base.pages.slice(0, opts.numPages);
   const min = opts.minPageChars ?? MIN_PAGE_CHARS;
@@ -57,7 +58,7 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
   const needOcr = wanted.filter((p) => nonSpace(p.text) < min);
   // The engine's own OCR path, as redaction's: rendered and read in the threads, with preprocessing,
   // orientation and script detection (Devanagari in the text pages or on the scan adds Hindi).
-  const ocrResults = await pdfPool.ocrPdfPages(pdf, needOcr.map((p) => p.page), {
+  const ocrResults = await opts.engine.ocrPdfPages(pdf, needOcr.map((p) => p.page), {
     dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" "),
   });
   opts.signal?.throwIfAborted();
@@ -107,5 +108,3 @@ export function documentTitle(infoTitle: string | undefined, text: string, filen
   return filename.replace(/\.pdf$/i, "") || "Untitled";
 }
 
-/** Kept here for callers of the tagging plugin; the PDF engine owns it. */
-export { warmPdfEngine } from "../../services/lib/pdf/warm";

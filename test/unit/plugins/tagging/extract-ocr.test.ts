@@ -5,8 +5,8 @@
  */
 import plugin from "../../../../plugins/tagging";
 import { OCR_DPI, extractForTagging } from "../../../../plugins/tagging/extract";
-import { pdfPool } from "../../../../services/lib/pdf/pool";
-import { validateOptions } from "../../../../services/lib/plugins/options";
+import { pdfPool } from "../../../../sdk/pdf/pool";
+import { validateOptions } from "../../../../kernel/plugins/options";
 import { normWord, scanPage, scanPdf } from "../../../support/scan-corpus";
 
 jest.setTimeout(300_000);
@@ -28,7 +28,7 @@ describe("tagging's OCR", () => {
     const flipped = await scanPage("rot180", 4711, 1);
     const hindi = await scanPage("hindi", 4712);
     const pdf = await scanPdf([flipped, hindi]);
-    const doc = await extractForTagging(pdf, { numPages: 3, ocrLangs: ["eng"] });
+    const doc = await extractForTagging(pdf, { engine: pdfPool, numPages: 3, ocrLangs: ["eng"] });
     expect(doc.ocrPages).toEqual([1, 2]);
     expect(doc.extractionMethod).toBe("tesseract_ocr");
     expect(textRecall(flipped.words, doc.pageTexts[0]!)).toBeGreaterThan(0.9);
