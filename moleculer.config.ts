@@ -9,6 +9,9 @@ import { config, type Config } from "./services/lib/config";
 import { channelsMiddleware } from "./services/lib/channels";
 import { jsonFormatter } from "./services/lib/log-format";
 import { RequestLogMiddleware } from "./services/lib/request-log";
+import { MetricsMiddleware } from "./services/lib/metrics/middleware";
+import { AuditMiddleware } from "./services/lib/audit/middleware";
+import { PROMETHEUS_REPORTER } from "./services/lib/metrics/prometheus";
 
 export function buildBrokerOptions(cfg: Config): BrokerOptions {
   return {
@@ -43,11 +46,11 @@ export function buildBrokerOptions(cfg: Config): BrokerOptions {
   metrics: cfg.metrics.enabled
     ? {
         enabled: true,
-        reporter: [{ type: "Prometheus", options: { port: cfg.metrics.port, path: "/metrics" } }],
+        reporter: [{ type: PROMETHEUS_REPORTER as "Prometheus", options: { port: cfg.metrics.port, path: "/metrics" } }],
       }
     : { enabled: false },
   tracing: { enabled: false },
-  middlewares: [RequestLogMiddleware(), channelsMiddleware(cfg)],
+  middlewares: [RequestLogMiddleware(), channelsMiddleware(cfg), MetricsMiddleware(), AuditMiddleware()],
   };
 }
 

@@ -31,6 +31,8 @@ import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, typ
 import { transition, tryTransition } from "./lib/jobs/repo";
 import { isFinal, isKnownStatus, isPaused, pausePointOf } from "./lib/jobs/state";
 import { isTransient } from "./lib/jobs/transient";
+import { recordJobChange } from "./lib/metrics/domain";
+import { startJobGauges } from "./lib/metrics/job-gauges";
 import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
 import type { PluginDescriptor } from "./lib/plugins/manifest";
 import { validateOptions } from "./lib/plugins/options";
@@ -47,6 +49,7 @@ type This = MongoServiceThis & {
   sendChange(job: JobDoc): Promise<boolean>;
   drainOutbox(): Promise<number>;
   changesReady?: boolean;
+  stopGauges?: () => void;
   startedAtMs: number;
   recover(): Promise<{ redispatched: number; expired: number; failed: number; republished: number }>;
   expireJob(id: string): Promise<boolean>;
@@ -571,6 +574,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
     publish(this: This, job: JobDoc | null): JobView | null {
       if (!job) return null;
       const view = toView(job);
+      if (job.outbox) recordJobChange(job);
       this.broker.broadcast("job.updated", { job: view });
       if (job.outbox) void this.sendChange(job);
       return view;
@@ -716,10 +720,12 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       this.recover().catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));
     }, every);
     this.sweeper.unref();
+    this.stopGauges = startJobGauges(this.Job, this.logger);
   },
 
   stopped(this: This) {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.stopGauges?.();
   },
 };
 

@@ -25,6 +25,7 @@ import {
 } from "./lib/orchestrator/model";
 import { assertReadablePdf, scanPdf } from "./lib/orchestrator/pdf-check";
 import { planReview, type DetectionView } from "./lib/orchestrator/review";
+import { recordReviewFeedback } from "./lib/feedback/record";
 import { parseWireStatus } from "./lib/orchestrator/status";
 import { FILE_TYPES, isFileType, syncedFields } from "./lib/orchestrator/sync";
 import type { StoredFile } from "./lib/storage/store";
@@ -242,6 +243,7 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
           await this.Job.updateOne({ _id: id, reviewedBy: user.id }, { $set: { reviewedAt: null, reviewedBy: null, review: null } });
           throw err;
         }
+        await recordReviewFeedback(this.broker, { jobId: id, reviewerId: user.id, at: claimed?.reviewedAt ?? new Date(), result: view.result, plan });
         const synced = await this.sync(resumed);
         ctx.meta.$statusCode = 202;
         return toJobResponse(synced ?? (await this.refresh(id)).rec);
