@@ -154,6 +154,8 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
             await ctx.call("orchestrator.configUpdate", { id: cfg.id, configuration: { ...cfg.configuration, keywordExclusions: list } });
           }
         }
+        // configCreate set 201 on the shared meta: this answer is about the term, not a new resource.
+        ctx.meta.$statusCode = 200;
         return { configurationId, label, rejections: rejected.length, createdConfiguration: !cfg, alreadyExcluded };
       },
     },
