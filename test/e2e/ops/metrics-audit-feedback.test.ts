@@ -20,6 +20,7 @@ import { reviewDocument } from "../../fixtures/redaction-corpus";
 import { FakeLLM, reply } from "../../support/fake-llm";
 import { scannedPdf } from "../../support/pdf-fixtures";
 import { startStack, type Stack } from "../../support/stack";
+import { sample } from "../../support/prometheus";
 import { ADMIN, client, settings } from "../../integration/auth/helpers";
 
 jest.setTimeout(600_000);
@@ -65,18 +66,6 @@ async function detections(id: string): Promise<Array<{ id: string; label: string
 
 async function metrics(): Promise<string> {
   return (await fetch(metricsUrl)).text();
-}
-
-/** The value of one series, by name and exact labels (order-insensitive); undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const m = /^([^{ ]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
 }
 
 beforeAll(async () => {
