@@ -11,6 +11,7 @@
  *   as a term rejected again and again; one call excludes it, and the next job no longer finds it.
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { pdfPool } from "../../../services/lib/pdf/pool";
@@ -142,6 +143,9 @@ describe("metrics on /metrics after real jobs", () => {
   let text = "";
   beforeAll(async () => {
     text = await metrics();
+    // Kept for scripts/render-dashboard.ts (the dashboard screenshot in docs/ is rendered from it).
+    mkdirSync("test-artifacts", { recursive: true });
+    writeFileSync("test-artifacts/metrics-e2e.txt", text);
   });
 
   it("counts jobs by plugin and status, with durations of jobs and of each stage", () => {
