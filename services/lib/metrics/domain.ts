@@ -36,7 +36,7 @@ export const DOMAIN_METRICS = {
   stageDuration: { name: "docmill_job_stage_duration_seconds", type: "histogram", labelNames: ["plugin", "stage", "outcome"], buckets: STAGE_BUCKETS, description: "One run of a plugin on a worker: stage run (first run) or resume:<point>" },
   deliveries: { name: "docmill_job_deliveries_total", type: "counter", labelNames: ["plugin"], description: "Job messages delivered to workers" },
   redeliveries: { name: "docmill_job_redeliveries_total", type: "counter", labelNames: ["plugin"], description: "Job messages delivered again (not acked in time, handed back by a busy worker, worker died)" },
-  takeovers: { name: "docmill_job_retries_total", type: "counter", labelNames: ["plugin"], description: "Jobs claimed for a further attempt (the previous worker's lease ran out)" },
+  takeovers: { name: "docmill_job_retries_total", type: "counter", labelNames: ["plugin"], description: "First runs claimed for a further attempt (the previous worker died or gave the job back); resumed runs are not counted" },
   failures: { name: "docmill_job_failures_total", type: "counter", labelNames: ["plugin", "error"], description: "Failed jobs by catalogued error type" },
   pages: { name: "docmill_pages_processed_total", type: "counter", labelNames: ["plugin", "source"], description: "Pages read by a job, by source (text layer or OCR)" },
   ocrPage: { name: "docmill_ocr_page_seconds", type: "histogram", labelNames: ["pass"], buckets: OCR_BUCKETS, description: "OCR time of one page (pass: primary or retry)" },
@@ -197,16 +197,18 @@ export function recordJobCounts(rows: Array<{ plugin: string; status: string; co
 // ---- workers -------------------------------------------------------------------------------------
 
 /** A job message reached a worker of `plugin` (redelivered when JetStream says so). */
-export function recordDelivery(plugin: string, raw: { info?: { redeliveryCount?: number; redelivered?: boolean } } | undefined): void {
+export function recordDelivery(plugin: string, raw: { info?: { redeliveryCount?: number } } | undefined): void {
   const p = safeLabel(plugin);
   inc("deliveries", { plugin: p });
-  if ((raw?.info?.redeliveryCount ?? 0) > 0 || raw?.info?.redelivered) inc("redeliveries", { plugin: p });
+  // JetStream counts deliveries from 1: the first delivery is not a redelivery.
+  if ((raw?.info?.redeliveryCount ?? 0) > 1) inc("redeliveries", { plugin: p });
 }
 
 /** One plugin run on a worker, from claim to outcome. */
 export function recordRun(plugin: string, opts: { resumedFrom?: string | null; attempts: number; seconds: number; outcome: string }): void {
   const p = safeLabel(plugin);
-  if (opts.attempts > 1) inc("takeovers", { plugin: p });
+  // A resumed job carries on counting attempts from its first run: only a fresh run's count says "retried".
+  if (opts.attempts > 1 && !opts.resumedFrom) inc("takeovers", { plugin: p });
   observe("stageDuration", opts.seconds, { plugin: p, stage: opts.resumedFrom ? `resume:${safeLabel(opts.resumedFrom)}` : "run", outcome: safeLabel(opts.outcome) });
 }
 

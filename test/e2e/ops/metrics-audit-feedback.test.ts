@@ -161,6 +161,9 @@ describe("metrics on /metrics after real jobs", () => {
     expect(sample(text, "docmill_job_stage_duration_seconds_count", { plugin: "redaction", stage: "run", outcome: "paused" })).toBe(4);
     expect(sample(text, "docmill_job_stage_duration_seconds_count", { plugin: "redaction", stage: "resume:readyForReview", outcome: "completed" })).toBe(3);
     expect(sample(text, "docmill_job_deliveries_total", { plugin: "redaction" })).toBeGreaterThanOrEqual(7);
+    // One job at a time on a healthy stack: nothing was delivered twice or retried.
+    expect(sample(text, "docmill_job_redeliveries_total", { plugin: "redaction" }) ?? 0).toBe(0);
+    expect(sample(text, "docmill_job_retries_total", { plugin: "redaction" }) ?? 0).toBe(0);
   });
 
   it("counts pages by source, OCR seconds per page and findings per label", () => {
