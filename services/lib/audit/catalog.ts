@@ -31,6 +31,8 @@ export interface AuditSpec {
   when?(i: AuditInput): boolean;
   /** The actor is the action's result (a sign-in), not the caller. */
   actorFromResult?(i: AuditInput): string | null;
+  /** The target is the caller's own account (their password), when the result does not name it. */
+  targetSelf?: boolean;
   /** Record at most once per this key per KEY_USED_EVERY_MS on a node (API key use). */
   dedupeKey?(i: AuditInput): string | null;
 }
@@ -63,8 +65,8 @@ export const AUDITED: Record<string, AuditSpec> = {
   "auth.login": login("email"),
   "auth.v1Login": login("login"),
   "auth.register": { action: "user.registered", target: (i) => ({ type: "user", id: str(obj(obj(i.result).user).id) ?? str(obj(i.result).id) }), actorFromResult: (i) => str(obj(obj(i.result).user).id) ?? str(obj(i.result).id) },
-  "auth.v1ResetPassword": { action: "user.password_changed", target: (i) => ({ type: "user", id: str(obj(obj(i.result).user).id) }), details: () => ({ forced: true }) },
-  "auth.v1ChangePassword": { action: "user.password_changed", target: (i) => ({ type: "user", id: str(obj(obj(i.result).user).id) }) },
+  "auth.v1ResetPassword": { action: "user.password_changed", targetSelf: true, target: (i) => ({ type: "user", id: str(obj(obj(i.result).user).id) }), details: () => ({ forced: true }) },
+  "auth.v1ChangePassword": { action: "user.password_changed", targetSelf: true, target: (i) => ({ type: "user", id: str(obj(obj(i.result).user).id) }) },
   "auth.usersCreate": { action: "user.created", target: userTarget, details: (i) => ({ roles: obj(i.result).roles as string[] }) },
   "auth.usersUpdate": {
     action: "user.updated",

@@ -21,6 +21,11 @@ interface Meta {
   family?: string;
 }
 
+function targetOf(spec: AuditSpec, input: AuditInput, user: Principal | null | undefined): AuditEntry["target"] {
+  const t = spec.target(input);
+  return t.id === null && spec.targetSelf && user ? { ...t, id: user.id } : t;
+}
+
 export function buildEntry(spec: AuditSpec, ctx: Pick<Context, "requestID">, meta: Meta, input: AuditInput): AuditEntry {
   const user = meta.user;
   const resultActor = spec.actorFromResult?.(input) ?? null;
@@ -38,7 +43,7 @@ export function buildEntry(spec: AuditSpec, ctx: Pick<Context, "requestID">, met
     actor,
     ip: meta.clientIp ?? null,
     requestId: ctx.requestID ?? null,
-    target: spec.target(input),
+    target: targetOf(spec, input, user),
     error: input.error ?? null,
     details: cleanDetails(spec.details?.(input)),
   };

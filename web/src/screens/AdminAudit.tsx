@@ -1,6 +1,7 @@
 /** The audit log for admins: who did what, when, from where; filters and "load more" paging. */
 import { useState, type FormEvent } from "react";
 import { listAudit, type AuditEntry, type AuditFilters } from "../api/insights";
+import { listUsers } from "../api/admin";
 import { EmptyRow, Table } from "../components/Table";
 import { ErrorText, Field, fieldError, formatDate } from "../components/ui";
 import { useLoader } from "../hooks/useLoader";
@@ -21,12 +22,16 @@ export default function AdminAudit() {
   const [filters, setFilters] = useState<AuditFilters>({});
   const [items, setItems] = useState<AuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
+  // User ids are shown with the account's e-mail (the log itself keeps ids only).
+  const [emails, setEmails] = useState<Map<string, string>>(new Map());
 
   const { reload, error, setError } = useLoader(async () => {
-    const page = await listAudit(filters);
+    const [page, users] = await Promise.all([listAudit(filters), listUsers()]);
     setItems(page.items);
     setCursor(page.nextCursor);
+    setEmails(new Map(users.map((u) => [u.id, u.email])));
   });
+  const who = (id: string | null) => (id && emails.get(id)) || id;
 
   async function apply(e: FormEvent) {
     e.preventDefault();
@@ -106,11 +111,11 @@ export default function AdminAudit() {
             </td>
             <td>{e.outcome === "success" ? <span className="badge ok">Success</span> : <span className="badge bad">{e.error ?? "Failure"}</span>}</td>
             <td>
-              {e.actor.id ? <code>{e.actor.id}</code> : <span className="muted">anonymous</span>}
+              {e.actor.id ? <span title={e.actor.id}>{who(e.actor.id)}</span> : <span className="muted">anonymous</span>}
               {e.actor.via === "apiKey" && <span className="muted"> (API key)</span>}
             </td>
             <td>
-              {e.target.type} {e.target.id && <code>{e.target.id}</code>}
+              {e.target.type} {e.target.id && <code title={e.target.id}>{e.target.type === "user" ? who(e.target.id) : e.target.id}</code>}
             </td>
             <td>{details(e) || "—"}</td>
             <td>{e.ip ?? "—"}</td>

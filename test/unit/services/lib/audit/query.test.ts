@@ -37,6 +37,12 @@ describe("audit entries", () => {
     expect(JSON.stringify(e)).not.toMatch(/secret|Someone/i);
   });
 
+  it("name the caller's own account as the target of a password change", () => {
+    const e = buildEntry(AUDITED["auth.v1ResetPassword"]!, { requestID: "r-12345678" }, { user: { id: "u7", email: "x", roles: [], isAdmin: false, via: "jwt" } }, { params: { newPassword: "N3w!" }, result: { token: "t" }, caller: "gateway" });
+    expect(e).toMatchObject({ action: "user.password_changed", actor: { id: "u7" }, target: { type: "user", id: "u7" }, details: { forced: true } });
+    expect(JSON.stringify(e)).not.toContain("N3w!");
+  });
+
   it("skip internal calls of actions recorded only from the gateway", () => {
     expect(AUDITED["jobs.create"]!.when!({ params: {}, result: {}, caller: "orchestrator" })).toBe(false);
     expect(AUDITED["jobs.create"]!.when!({ params: {}, result: {}, caller: "gateway" })).toBe(true);
