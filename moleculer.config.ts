@@ -5,13 +5,13 @@
  * JetStream when NATS_URL is set, otherwise on an in-memory adapter that only suits a single process.
  */
 import type { BrokerOptions } from "moleculer";
-import { config, type Config } from "./services/lib/config";
-import { channelsMiddleware } from "./services/lib/channels";
-import { jsonFormatter } from "./services/lib/log-format";
-import { RequestLogMiddleware } from "./services/lib/request-log";
-import { MetricsMiddleware } from "./services/lib/metrics/middleware";
-import { AuditMiddleware } from "./services/lib/audit/middleware";
-import { PROMETHEUS_REPORTER } from "./services/lib/metrics/prometheus";
+import { config, type Config } from "./kernel/config";
+import { channelsMiddleware } from "./kernel/channels";
+import { jsonFormatter } from "./kernel/log-format";
+import { RequestLogMiddleware } from "./kernel/request-log";
+import { MetricsMiddleware } from "./kernel/metrics/middleware";
+import { AuditMiddleware } from "./kernel/audit/middleware";
+import { PROMETHEUS_REPORTER } from "./kernel/metrics/prometheus";
 
 export function buildBrokerOptions(cfg: Config): BrokerOptions {
   return {

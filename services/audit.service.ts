@@ -1,14 +1,14 @@
 /**
- * audit: the append-only audit log (lib/audit). Entries arrive from the audit middleware of every
+ * audit: the append-only audit log (kernel/audit). Entries arrive from the audit middleware of every
  * docmill process (`record`, internal); admins read them through `GET /v1/audit` (`list`). Nothing
  * updates an entry; the retention sweep (AUDIT_RETENTION_DAYS, every AUDIT_SWEEP_INTERVAL_SECONDS) is
  * the only delete, because mongo-java-server has no TTL indexes.
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { config } from "./lib/config";
-import { defineAuditModel, toAuditEntry, type AuditDoc, type AuditEntry, type AuditModel } from "./lib/audit/model";
-import { auditQuery, encodeCursor, type AuditQueryParams } from "./lib/audit/query";
-import { mongoMixin, type MongoServiceThis, type MongoSettings } from "./lib/mongo";
+import { config } from "../kernel/config";
+import { defineAuditModel, toAuditEntry, type AuditDoc, type AuditEntry, type AuditModel } from "../kernel/audit/model";
+import { auditQuery, encodeCursor, type AuditQueryParams } from "../kernel/audit/query";
+import { mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
 
 interface AuditSettings extends MongoSettings {
   retentionDays: number;

@@ -1,5 +1,5 @@
 /**
- * feedback: what reviewers did with each finding (lib/feedback/stats.ts). The orchestrator records
+ * feedback: what reviewers did with each finding (apis/orchestrator/feedback/stats.ts). The orchestrator records
  * every submitted review (`record`, internal); admins read precision per label and recogniser and the
  * terms rejected again and again (`GET /v1/detection-stats`), and add such a term to the default
  * detection configuration's exclusions in one call (`POST /v1/detection-stats/exclusions`).
@@ -10,11 +10,11 @@
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { Schema, type Connection, type Model } from "mongoose";
-import { config } from "./lib/config";
-import { validationError } from "./lib/errors";
-import { detectionStats, excludedTerms, normaliseTerm, type DetectionStats, type FeedbackFinding, type ReviewFeedback } from "./lib/feedback/stats";
-import type { GatewayMeta } from "./lib/gateway/types";
-import { mongoMixin, type MongoServiceThis, type MongoSettings } from "./lib/mongo";
+import { config } from "../kernel/config";
+import { validationError } from "../kernel/errors";
+import { detectionStats, excludedTerms, normaliseTerm, type DetectionStats, type FeedbackFinding, type ReviewFeedback } from "../apis/orchestrator/feedback/stats";
+import type { GatewayMeta } from "../kernel/gateway/types";
+import { mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
 
 interface FeedbackDoc extends Omit<ReviewFeedback, "jobId"> {
   _id: string;

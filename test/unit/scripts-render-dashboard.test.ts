@@ -1,7 +1,7 @@
 /** The Grafana dashboard in docs/ uses only declared domain metrics, and every panel evaluates. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { DOMAIN_METRICS } from "../../services/lib/metrics/domain";
+import { DOMAIN_METRICS } from "../../sdk/metrics";
 import { evaluate, parseMetrics } from "../../scripts/render-dashboard";
 
 const dashboard = JSON.parse(readFileSync(path.resolve(__dirname, "../../docs/grafana/docmill-dashboard.json"), "utf8")) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };

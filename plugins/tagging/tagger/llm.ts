@@ -10,7 +10,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { TaggerError, type TaggerErrorCode } from "./errors";
 import { normalizeTags } from "./normalize";
 import type { Language } from "./stopwords";
-import { recordLlmCall } from "../../../services/lib/metrics/domain";
+import { recordLlmCall } from "../../../sdk";
 
 export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
 export const DEFAULT_MODEL = "openai/gpt-4o-mini";
