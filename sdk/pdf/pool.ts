@@ -13,6 +13,7 @@ import path from "node:path";
 import { Piscina } from "piscina";
 import { fromTransferable, PdfError } from "./errors";
 import { languagesAvailable } from "./ocr";
+import { recordOcrPage } from "../metrics";
 import { hasDevanagari } from "./preprocess";
 import type {
   ExtractOptions, ExtractResult, ExtractWithOcrOptions, ExtractWithOcrResult, OcrOptions, OcrResult,
@@ -135,8 +136,10 @@ export class PdfPool {
   }
 
   /** OCR of a page image; boxes in points of the page size given. Throws PdfError OCR_LANGUAGE_UNAVAILABLE. */
-  ocr(png: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
-    return this.run("ocr", { png, opts });
+  async ocr(png: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
+    const r = await this.run<OcrResult>("ocr", { png, opts });
+    recordOcrPage(r.report);
+    return r;
   }
 
   /**
@@ -180,7 +183,9 @@ export class PdfPool {
     const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
       pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
     } satisfies OcrPagesTask)));
-    return results.flat().sort((a, b) => a.page - b.page);
+    const pages = results.flat().sort((a, b) => a.page - b.page);
+    for (const r of pages) recordOcrPage(r.report);
+    return pages;
   }
 
   /**
