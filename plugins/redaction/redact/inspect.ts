@@ -43,7 +43,6 @@ export const CROP_DPI = 200;
 export function ocrRegions(boxes: readonly Box[], width: number, height: number): Box[] {
   const grown = boxes.map((b) => {
     const across = Math.min(b.width, b.height);
-    const along = Math.max(b.width, b.height);
     // The band of the area's own line: lines above and below cut in half only lower OCR's confidence
     // (and trigger its slower retry passes), and other lines are not what the area hid.
     const mAlong = Math.max(24, across * 3);
