@@ -135,6 +135,8 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
   await ctx.progress(95, "Storing the redacted PDF");
   await ctx.writeOutput("redactedPdf", Buffer.from(applied.pdf), { contentType: "application/pdf", filename: `${baseName(ctx.input.filename)}.redacted.pdf` });
   await ctx.writeOutput("report", JSON.stringify(report, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-report.json` });
+  // The certificate alone as well (GET /v1/jobs/{id}/files/certificate): what a third party needs to check it.
+  await ctx.writeOutput("certificate", JSON.stringify(certificate, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-certificate.json` });
   await ctx.progress(100, "Finished");
   return { phase: "redaction", pageCount: applied.pageCount, redactedPages: rebuiltPages, areas: areas.length, verification };
 }
