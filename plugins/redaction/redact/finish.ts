@@ -9,9 +9,9 @@ import {
   PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, StandardFonts, TextRenderingMode, concatTransformationMatrix, popGraphicsState,
   pushGraphicsState, setCharacterSqueeze, setTextRenderingMode, type PDFFont, type PDFPage,
 } from "pdf-lib";
-import { displayMatrix, invertMatrix, type Matrix } from "../../../services/lib/pdf/layout";
-import type { Word } from "../../../services/lib/pdf/types";
 import { createHash } from "node:crypto";
+import { displayMatrix, invertMatrix, type Matrix } from "../../../sdk/pdf/layout";
+import type { Word } from "../../../sdk";
 import { EngineError, type EnginePage, type RasterPage } from "./engine";
 import type { PaintedImage } from "./images";
 

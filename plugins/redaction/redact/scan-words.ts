@@ -5,7 +5,7 @@
  * transporter and sits in the job record, so a document with more OCR text than MAX_SCAN_WORDS_CHARS
  * carries none and its scans are OCRed again at redaction. Pure: no I/O.
  */
-import type { Word } from "../../../services/lib/pdf/types";
+import type { Word } from "../../../sdk";
 
 /** Page (as a string key) -> [text, x, y, width, height] per word, displayed top-left points. */
 export type ScanWords = Record<string, Array<[string, number, number, number, number]>>;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, type PDFPage } from "pdf-lib";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
 import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";

@@ -2,7 +2,7 @@
  * The redaction engine on small generated PDFs, read back with pdfjs and OCR through the PDF engine's pool.
  */
 import { PDFDocument, PDFName, decodePDFRawStream, type PDFPage, type PDFRawStream } from "pdf-lib";
-import { createPdfPool } from "../../../../../services/lib/pdf/pool";
+import { createPdfPool } from "../../../../../sdk/pdf/pool";
 import { applyRedactions } from "../../../../../plugins/redaction/redact/apply";
 import { pageSecrets, type RedactionArea } from "../../../../../plugins/redaction/redact/geometry";
 import { decodeScanWords, encodeScanWords } from "../../../../../plugins/redaction/redact/scan-words";
@@ -67,11 +67,11 @@ describe("a text page", () => {
   });
 
   it("verifies clean output, and catches a redaction that only painted over the text", async () => {
-    const ok = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr });
+    const ok = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr, pool });
     expect(ok).toMatchObject({ leaks: 0, redactedStrings: 1, pagesChecked: [1], method: ["textLayer", "objects", "streams", "structure"] });
     // The input itself stands for an overlay-only "redaction": the string is still in its text layer.
     const secrets = [pageSecrets(1, (await pool.extract(input)).pages[0]!.words, [await areaOver(input, 1, "john.smith@example.com")])];
-    const bad = await verifyRedaction(input, secrets, { inspect: out.inspect });
+    const bad = await verifyRedaction(input, secrets, { inspect: out.inspect, pool });
     expect(bad.leaks).toBeGreaterThan(0);
     expect(bad.leakDetails).toEqual(expect.arrayContaining([
       { page: 1, method: "textLayer", count: 1 },
@@ -88,7 +88,7 @@ describe("a text page", () => {
     const text = (await pool.extract(raster.pdf)).pages[0]!.text;
     expect(text).toContain("Customer record for John Smith");
     expect(text).not.toContain("john.smith@example.com");
-    expect((await verifyRedaction(raster.pdf, raster.secrets, { inspect: raster.inspect, ocr: raster.ocr })).leaks).toBe(0);
+    expect((await verifyRedaction(raster.pdf, raster.secrets, { inspect: raster.inspect, ocr: raster.ocr, pool })).leaks).toBe(0);
     const plain = await applyRedactions(input, [area], { pool, searchable: false, forceRaster: [1] });
     expect((await pool.extract(plain.pdf)).pages[0]!.text).toBe("");
   });
