@@ -25,6 +25,7 @@ import sharp from "sharp";
 import { applyRedactions } from "../plugins/redaction/redact/apply";
 import { redactionEngine } from "../plugins/redaction/redact/engine-pool";
 import type { RedactionArea } from "../plugins/redaction/redact/geometry";
+import { decodeScanWords, encodeScanWords } from "../plugins/redaction/redact/scan-words";
 import { verifyRedaction } from "../plugins/redaction/redact/verify";
 import { pdfPool } from "../sdk/pdf/pool";
 import type { Box } from "../sdk/pdf/types";
@@ -162,6 +163,8 @@ interface EngineFigures {
   rasterPages: number;
   leaks: number;
   peakRssMb: number;
+  /** Milliseconds per stage of the redaction (applyRedactions' timings). */
+  stages: Record<string, number>;
 }
 
 /** Child mode: one scenario through the engine, warm, and the process's peak RSS. */
@@ -171,19 +174,22 @@ async function engineChild(key: string, seed: number, dir: string): Promise<void
   void seed;
   const bytes = new Uint8Array(readFileSync(path.join(dir, `${key}.pdf`)));
   const areas = JSON.parse(readFileSync(path.join(dir, `${key}.full.json`), "utf8")) as RedactionArea[];
+  // What detection passes along for scans: its OCR words (the parent OCRed the corpus as detection does).
+  const wordsFile = path.join(dir, `${key}.words.json`);
+  const scanWords = existsSync(wordsFile) ? decodeScanWords(JSON.parse(readFileSync(wordsFile, "utf8"))) : undefined;
   // Warm-up on one page: PDFium instantiates and the OCR workers start once per thread.
   const first = areas.filter((a) => a.page === 1);
   const one = await PDFDocument.create();
   const src = await PDFDocument.load(bytes);
   one.addPage((await one.copyPages(src, [0]))[0]!);
   const w = await applyRedactions(await one.save(), first, { pool: pdfPool });
-  await verifyRedaction(w.pdf, w.secrets, { inspect: w.inspect, ocr: w.ocr });
+  await verifyRedaction(w.pdf, w.secrets, { inspect: w.inspect, ocr: w.ocr, pool: pdfPool });
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
   const t0 = performance.now();
-  const out = await applyRedactions(bytes, areas, { pool: pdfPool });
+  const out = await applyRedactions(bytes, areas, { pool: pdfPool, scanWords });
   const t1 = performance.now();
-  const v = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr });
+  const v = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr, pool: pdfPool });
   const t2 = performance.now();
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
@@ -191,6 +197,7 @@ async function engineChild(key: string, seed: number, dir: string): Promise<void
   const fig: EngineFigures = {
     seconds: (t2 - t0) / 1000, redact: (t1 - t0) / 1000, verify: (t2 - t1) / 1000, inBytes: bytes.length, outBytes: out.pdf.length,
     rasterPages: out.pages.filter((p) => p.method === "raster").length, leaks: v.leaks, peakRssMb: peak / 2 ** 20,
+    stages: Object.fromEntries(Object.entries(out.timings).map(([k, ms]) => [k, Math.round(ms)])),
   };
   await pdfPool.close();
   await redactionEngine.close();
@@ -320,10 +327,17 @@ async function main() {
       writeFileSync(path.join(dir, `${key}.pdf`), made.bytes);
       writeFileSync(path.join(dir, `${key}.full.json`), JSON.stringify(made.areas));
       writeFileSync(path.join(dir, `${key}.areas.json`), JSON.stringify(made.areas.map((a) => ({ page: a.page, ...a.box }))));
+      if (s.kind === "scan") {
+        // As detection does: OCR of the pages without a text layer; the words go with the job to redaction.
+        const read = await pdfPool.extractWithOcr(made.bytes);
+        writeFileSync(path.join(dir, `${key}.words.json`), JSON.stringify(encodeScanWords(read.pages.filter((p) => p.source === "ocr")) ?? {}));
+        await pdfPool.close();
+      }
       const d = await child(key, seed, dir);
       const m = "python" in py ? await pymupdfRun(py.python, dir, key) : undefined;
       console.log(`\n${s.name}   (load average ${load()})`);
       console.log(`   input ${kb(d.inBytes)}`);
+      console.log(`   docmill stages (ms): ${Object.entries(d.stages).map(([k, v]) => `${k} ${v}`).join(", ")}`);
       console.log(`   docmill  ${fmt(d.seconds)} s (redaction ${d.redact.toFixed(2)} + verification ${d.verify.toFixed(2)})  output ${kb(d.outBytes)} (${(d.outBytes / d.inBytes).toFixed(2)}x input)  raster pages ${d.rasterPages}  leaks ${d.leaks}  worker peak RSS ${d.peakRssMb.toFixed(0)} MB`);
       if (m) {
         console.log(`   PyMuPDF  ${fmt(m.seconds)} s                                 output ${kb(m.outBytes)} (${(m.outBytes / d.inBytes).toFixed(2)}x input)`);

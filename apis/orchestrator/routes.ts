@@ -79,7 +79,7 @@ const jobResponse = {
     createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" }, expiresAt: { type: "string", format: "date-time" },
     createdBy: str, reviewedBy: nstr, reviewedAt: nstr, externalId: nstr, configurationId: nstr,
     progress: { type: "object", properties: { percent: { type: "number" }, message: str } },
-    files: { type: "array", items: { type: "string", enum: ["originalPdf", "detections", "redactedPdf", "report"] } },
+    files: { type: "array", items: { type: "string", enum: ["originalPdf", "detections", "redactedPdf", "report", "certificate"] } },
     error: { type: "object", properties: { code: str, message: str }, description: "Only when failed" },
     verification: { type: "object", description: "Only when finished: {verifiedAt, method, redactedStrings, leaks, ...}" },
     review: { type: "object", properties: { acceptedFindings: { type: "integer" }, rejectedFindings: { type: "integer" }, manualAreas: { type: "integer" } } },
@@ -152,7 +152,7 @@ export const orchestratorRoutes: RouteGroup = {
         "200": { description: "The file", content: { "application/pdf": { schema: { type: "string", format: "binary" } }, "application/json": { schema: { type: "object" } } } },
         "404": { description: "Unknown fileType or job" }, "409": { description: "FILE_NOT_READY" }, "410": { description: "Expired" },
       },
-      summary: "Download `originalPdf`, `detections` (JSON), `redactedPdf` or `report` (JSON)",
+      summary: "Download `originalPdf`, `detections` (JSON), `redactedPdf`, `report` (JSON) or `certificate` (JSON)",
       description: `409 FILE_NOT_READY before the file exists, 410 after expiry, 404 for an unknown fileType or someone else's job. ${COORDS}`,
     },
 

@@ -10,6 +10,8 @@ export const FILE_TYPES = {
   detections: { output: "detections", contentType: "application/json" },
   redactedPdf: { output: "redactedPdf", contentType: "application/pdf" },
   report: { output: "report", contentType: "application/json" },
+  /** The signed redaction certificate alone (also inside the report), for `docmill verify-certificate`. */
+  certificate: { output: "certificate", contentType: "application/json" },
 } as const;
 export type FileType = keyof typeof FILE_TYPES;
 

@@ -15,6 +15,7 @@ import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput }
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
 import type { RedactionArea } from "./redact/geometry";
+import { decodeScanWords, encodeScanWords } from "./redact/scan-words";
 import { describeLeaks, verifyRedaction } from "./redact/verify";
 import {
   COORDINATES, type DetectionResult, type RedactionOptions, type RedactionReport, type RedactionResult, type ReviewInput,
@@ -66,7 +67,9 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
     filename: `${baseName(ctx.input.filename)}.detections.json`,
   });
   await ctx.progress(100, `${findings.length} findings ready for review`);
-  return ctx.pause("readyForReview", result);
+  // The scans' OCR words go with the paused job (not in the file): redaction does not OCR them again.
+  const scanWords = encodeScanWords(doc.pages.filter((p) => p.source === "ocr"));
+  return ctx.pause("readyForReview", scanWords ? { ...result, scanWords } : result);
 }
 
 async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<RedactionResult> {
@@ -90,11 +93,14 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
     searchable: ctx.options.searchable,
     lang: ctx.options.ocrLanguages,
     signal: ctx.signal,
+    scanWords: decodeScanWords(detection.scanWords),
     onPage: (done) => ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Redacted ${done} of ${pageTotal} pages`),
   });
   ctx.signal.throwIfAborted();
   await ctx.progress(75, "Verifying: nothing redacted may be extractable");
-  const v = await verifyRedaction(applied.pdf, applied.secrets, { inspect: applied.inspect, ocr: applied.ocr, signal: ctx.signal });
+  const v = await verifyRedaction(applied.pdf, applied.secrets, {
+    inspect: applied.inspect, ocr: applied.ocr, signal: ctx.signal, pool: ctx.pdf, lang: ctx.options.ocrLanguages,
+  });
   if (v.leaks > 0) throw Object.assign(new Error(describeLeaks(v)), { type: "REDACTION_VERIFICATION_FAILED" });
   const verification = { ...v, verifiedAt: new Date().toISOString() };
   const rebuiltPages = applied.pages.map((p) => p.page);
@@ -129,6 +135,8 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
   await ctx.progress(95, "Storing the redacted PDF");
   await ctx.writeOutput("redactedPdf", Buffer.from(applied.pdf), { contentType: "application/pdf", filename: `${baseName(ctx.input.filename)}.redacted.pdf` });
   await ctx.writeOutput("report", JSON.stringify(report, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-report.json` });
+  // The certificate alone as well (GET /v1/jobs/{id}/files/certificate): what a third party needs to check it.
+  await ctx.writeOutput("certificate", JSON.stringify(certificate, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-certificate.json` });
   await ctx.progress(100, "Finished");
   return { phase: "redaction", pageCount: applied.pageCount, redactedPages: rebuiltPages, areas: areas.length, verification };
 }

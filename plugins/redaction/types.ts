@@ -3,6 +3,7 @@
  * file and the pause result), the reviewer's input on resume and the final result. The orchestrator
  * service reads these shapes; keep them additive.
  */
+import type { ScanWords } from "./redact/scan-words";
 import type { Finding } from "./detect/types";
 import type { DetectionConfigInput } from "./detect/config";
 import type { RedactedPage, StructureRemoved } from "./redact/apply";
@@ -47,6 +48,8 @@ export interface DetectionResult {
   findings: Finding[];
   /** Labels the job may use for hand-drawn areas (built-in plus the configuration's custom labels). */
   labels: string[];
+  /** OCR words of the scanned pages, for the redaction run (redact/scan-words.ts); not in the detections file. */
+  scanWords?: ScanWords;
 }
 
 /** One area of the reviewer's list, as the orchestrator passes it to the plugin on resume. */

@@ -37,6 +37,13 @@ export interface ApplyOptions {
   jpegQuality?: number;
   /** Pages to put through the raster fallback whatever the engine proves (tests, operators). */
   forceRaster?: number[];
+  /**
+   * Words detection already read on scanned pages (OCR, displayed top-left points), by page: those pages
+   * are not OCRed again; their invisible text layer is these words minus the ones an area touches.
+   */
+  scanWords?: ReadonlyMap<number, Word[]>;
+  /** Paint plain JPEG images natively (images.ts) rather than in PDFium (default true). */
+  ownImages?: boolean;
   signal?: AbortSignal;
   onPage?(done: number, total: number): void | Promise<void>;
 }
@@ -81,6 +88,8 @@ export interface ApplyResult {
   /** OCR of the output's pixels on pages whose image content was touched. */
   ocr: OcrCheck[];
   removed: StructureRemoved;
+  /** Milliseconds per stage (the engine's own stages, OCR, the rewrite), for benchmarks; never content. */
+  timings: Record<string, number>;
 }
 
 export class RedactionInputError extends Error {
@@ -88,20 +97,35 @@ export class RedactionInputError extends Error {
 }
 
 export async function applyRedactions(input: Uint8Array, areas: readonly RedactionArea[], opts: ApplyOptions): Promise<ApplyResult> {
+  const byPage = areasByPage(areas);
+  for (const p of byPage.keys()) if (!Number.isInteger(p) || p < 1) throw new RedactionInputError(`Page ${p} does not exist`);
+  try {
+    return await applyOnce(input, byPage, opts, opts.ownImages ?? true);
+  } catch (err) {
+    // An image images.ts painted could not be put back exactly: PDFium paints them all instead.
+    if ((err as { type?: string })?.type !== "REDACTION_ENGINE_RETRY") throw err;
+    return applyOnce(input, byPage, opts, false);
+  }
+}
+
+async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>, opts: ApplyOptions, ownImages: boolean): Promise<ApplyResult> {
   const engine = opts.engine ?? redactionEngine;
   const dpi = opts.dpi ?? 200;
   const minChars = opts.minChars ?? 20;
   const searchable = opts.searchable ?? true;
-  const byPage = areasByPage(areas);
-  for (const p of byPage.keys()) if (!Number.isInteger(p) || p < 1) throw new RedactionInputError(`Page ${p} does not exist`);
+  const known = opts.scanWords ?? new Map<number, Word[]>();
+  const t0 = performance.now();
   // PDFium reads the input's text layer (words for the secrets and raster pages' layers) in the same
   // pass that redacts it: no second parser holding a whole document in memory.
   const engineOut = await engine.redact(input, [...byPage].map(([page, list]) => ({ page, boxes: list.map((a) => a.box) })), {
-    dpi, jpegQuality: opts.jpegQuality, forceRaster: opts.forceRaster, minChars,
+    dpi, jpegQuality: opts.jpegQuality, forceRaster: opts.forceRaster, minChars, ownImages,
+    wordsKnown: [...known.keys()], renderScans: searchable,
   }).catch((err: { type?: string; message?: string }) => {
     throw err?.type === "REDACTION_INVALID" ? new RedactionInputError(err.message) : err;
   });
   const pageCount = engineOut.pageCount;
+  const timings: Record<string, number> = { engine: performance.now() - t0, ocr: 0 };
+  for (const [k, v] of Object.entries(engineOut.timings)) timings[`engine.${k}`] = v;
   opts.signal?.throwIfAborted();
   const enginePages = new Map(engineOut.pages.map((p) => [p.page, p]));
   const requests: Array<{ page: number; areas: RedactionArea[]; scan: boolean }> = [];
@@ -119,18 +143,23 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
   const secrets: PageSecrets[] = [];
   const layers: TextLayer[] = [];
   const ocr: OcrCheck[] = [];
+  const pixelPages = new Set<number>();
   let done = 0;
   await Promise.all(requests.map(async (req) => {
     const ep = enginePages.get(req.page)!;
     const info = { width: ep.width, height: ep.height, words: ep.words };
     const boxes = req.areas.map((a) => a.box);
     const raster = rasters.get(req.page);
-    // The pixels a reader gets on this page, when its image content changed: OCR them once.
+    // A scan whose words detection did not pass along is OCRed once, for its text layer: the engine
+    // rendered it with the areas painted. (Verification OCRs the finished output's areas itself.)
     const image = raster?.jpeg ?? renders.get(req.page)?.png;
-    let ocrWords: Word[] | undefined;
-    if (image && (req.scan || raster || ep.imageTouched)) {
+    let ocrWords = req.scan ? known.get(req.page) : undefined;
+    const fromOriginal = ocrWords !== undefined;
+    if (!ocrWords && image && req.scan) {
       opts.signal?.throwIfAborted();
+      const o0 = performance.now();
       const r = await opts.pool.ocr(image, { lang: opts.lang, pageWidthPt: info.width, pageHeightPt: info.height });
+      timings.ocr! += performance.now() - o0;
       ocrWords = r.words;
       ocr.push({ page: req.page, text: r.text });
     }
@@ -142,8 +171,10 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
     const needsLayer = searchable && (req.scan || raster !== undefined);
     // PDFium's word boxes are tight glyph boxes, like OCR's.
     if (needsLayer && part.kept.length) layers.push({ page: req.page, words: part.kept, fromOcr: true });
-    // A scan's secrets: the findings' text, with the copies OCR still reads outside every area allowed.
-    secrets.push(pageSecrets(req.page, words, req.areas, { coveredWords: !req.scan }));
+    // A scan's secrets: the findings' text, with the copies OCR still reads outside every area allowed;
+    // with the original page's words (detection's OCR), also every word an area covers.
+    secrets.push(pageSecrets(req.page, words, req.areas, { coveredWords: !req.scan || fromOriginal }));
+    if (req.scan || raster || ep.imageTouched) pixelPages.add(req.page);
     pages.push(describe(req.page, info, ep, req.areas.length, req.scan, needsLayer, part));
     await opts.onPage?.(++done, requests.length);
   }));
@@ -151,15 +182,18 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
   secrets.sort((a, b) => a.page - b.page);
   ocr.sort((a, b) => a.page - b.page);
 
-  const finished = await engine.finish({ pdf: engineOut.pdf, pages: engineOut.pages, raster: engineOut.raster, textLayers: layers });
+  const f0 = performance.now();
+  timings.pages = f0 - t0 - timings.engine!;
+  const finished = await engine.finish({ pdf: engineOut.pdf, pages: engineOut.pages, raster: engineOut.raster, textLayers: layers, painted: engineOut.painted });
   return {
     pdf: finished.pdf,
     pageCount,
     pages,
     secrets,
-    inspect: requests.map((r) => ({ page: r.page, boxes: r.areas.map((a) => a.box) })),
+    inspect: requests.map((r) => ({ page: r.page, boxes: r.areas.map((a) => a.box), ...(pixelPages.has(r.page) ? { ocr: true } : {}) })),
     ocr,
     removed: finished.removed,
+    timings: { ...timings, finish: performance.now() - f0 },
   };
 }
 

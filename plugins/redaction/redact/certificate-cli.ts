@@ -2,6 +2,7 @@
  * `docmill verify-certificate`: checks a redaction report's certificate offline.
  *
  *   docmill verify-certificate report.json redacted.pdf [--original original.pdf] [--key public.jwk]
+ *   (report.json: the report, or the certificate file alone)
  *   docmill verify-certificate --public-key        print the public JWK of this installation's signing key
  *   docmill verify-certificate --generate-key      print a new Ed25519 private JWK (for DOCMILL_REDACTION_SIGNING_KEY)
  *
@@ -12,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
-import { generatePrivateJwk, signingKey, verifyCertificate, type Certificate } from "./certificate";
+import { CERTIFICATE_TYPE, generatePrivateJwk, signingKey, verifyCertificate, type Certificate } from "./certificate";
 
 const USAGE = `Usage:
   docmill verify-certificate <report.json> <redacted.pdf> [--original original.pdf] [--key public.jwk]
@@ -46,9 +47,11 @@ export async function verifyCertificateCommand(args: string[], out: (s: string) 
   const [reportPath, pdfPath] = positionals as [string, string];
   let cert: Certificate;
   try {
-    const report = JSON.parse(readFileSync(reportPath, "utf8")) as { certificate?: Certificate };
-    if (!report.certificate) throw new Error("no certificate");
-    cert = report.certificate;
+    // The report (certificate inside) or the certificate file alone (GET /v1/jobs/{id}/files/certificate).
+    const doc = JSON.parse(readFileSync(reportPath, "utf8")) as { certificate?: Certificate; type?: string; signature?: unknown };
+    const found = doc.certificate ?? (doc.type === CERTIFICATE_TYPE && doc.signature ? (doc as unknown as Certificate) : undefined);
+    if (!found) throw new Error("no certificate");
+    cert = found;
   } catch (e) {
     err(`${reportPath} is not a redaction report with a certificate (${(e as Error).message})`);
     return 1;

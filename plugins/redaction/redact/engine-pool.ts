@@ -62,7 +62,7 @@ export class RedactionEngine {
   /** Rewrites the document whole, stripped, with raster pages and invisible text layers (finish.ts). */
   finish(input: FinishInput): Promise<{ pdf: Uint8Array; removed: StructureRemoved }> {
     const pdf = new Uint8Array(input.pdf);
-    return this.run("finish", { ...input, pdf }, [pdf]);
+    return this.run("finish", { ...input, pdf }, [pdf, ...(input.painted ?? []).map((p) => p.flate)]);
   }
 
   /** Reads an output back with PDFium and its raw streams (inspect.ts). */

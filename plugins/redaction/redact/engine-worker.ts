@@ -42,8 +42,10 @@ export async function redact(task: { pdf: Uint8Array; pages: EnginePageRequest[]
     pdf: own(v.pdf),
     raster: v.raster.map((r) => ({ ...r, jpeg: own(r.jpeg) })),
     renders: v.renders.map((r) => ({ ...r, png: own(r.png) })),
+    painted: v.painted.map((p) => ({ ...p, flate: own(p.flate) })),
   };
-  const buffers = [value.pdf, ...value.raster.map((r) => r.jpeg), ...value.renders.map((r) => r.png)].map((b) => b.buffer as ArrayBuffer);
+  const buffers = [value.pdf, ...value.raster.map((r) => r.jpeg), ...value.renders.map((r) => r.png), ...value.painted.map((p) => p.flate)]
+    .map((b) => b.buffer as ArrayBuffer);
   return withTransfer({ ok: true, value }, buffers);
 }
 
@@ -55,7 +57,10 @@ export async function finish(task: FinishInput): Promise<EngineOutcome<{ pdf: Ui
 }
 
 export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; secrets: PageSecretCounts[] }): Promise<EngineOutcome<Inspection>> {
-  return settle(async () => inspectDocument(await pdfium(), task.pdf, task.pages, task.secrets));
+  const out = await settle(async () => inspectDocument(await pdfium(), task.pdf, task.pages, task.secrets));
+  if (!out.ok) return out;
+  const crops = out.value.crops.map((c) => ({ ...c, png: own(c.png) }));
+  return withTransfer({ ok: true, value: { ...out.value, crops } }, crops.map((c) => c.png.buffer as ArrayBuffer));
 }
 
 /** Loads PDFium now (a worker process calls this at start so the first job finds it warm). */

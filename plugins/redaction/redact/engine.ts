@@ -18,6 +18,7 @@ import type { Box, Word } from "../../../sdk";
 import {
   classifyPath, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
 } from "./objects";
+import { ownImages, paintImage, type PaintedImage } from "./images";
 import {
   OBJ, doubles, floats, heap, objectBounds, objectMatrix, openDocument, saveDocument, viewBox,
   withScratch, type Pdfium,
@@ -43,6 +44,12 @@ export interface EngineOptions {
   forceRaster?: number[];
   /** A page with fewer non-space characters in its text layer is a scan: it is rendered for OCR (default 20). */
   minChars?: number;
+  /** Scans whose words the caller already has (detection's OCR): not rendered for OCR. */
+  wordsKnown?: number[];
+  /** Render scans for OCR at all (default true; false when the output needs no text layer). */
+  renderScans?: boolean;
+  /** Paint plain JPEG images under the areas here (images.ts) rather than in PDFium (default true). */
+  ownImages?: boolean;
 }
 
 export type PageMethod = "objects" | "raster";
@@ -78,6 +85,8 @@ export interface EnginePage {
   scan: boolean;
   /** The ORIGINAL page's words (PDFium's text layer, tight glyph boxes, displayed top-left points). */
   words: Word[];
+  /** Images painted by images.ts (their new data is put in by finish.ts), not by PDFium. */
+  ownPainted?: number;
 }
 
 export interface RasterPage {
@@ -102,10 +111,12 @@ export interface EngineResult {
   pages: EnginePage[];
   raster: RasterPage[];
   renders: RenderedPage[];
+  /** Images painted by images.ts, for finish.ts to put in. */
+  painted: PaintedImage[];
 }
 
 export class EngineError extends Error {
-  constructor(readonly code: "PDF_ENCRYPTED" | "PDF_CORRUPT" | "REDACTION_INVALID", message: string) {
+  constructor(readonly code: "PDF_ENCRYPTED" | "PDF_CORRUPT" | "REDACTION_INVALID" | "REDACTION_ENGINE_RETRY", message: string) {
     super(message);
   }
 }
@@ -184,11 +195,16 @@ export function pageWords(
         if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
         const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
         onGlyph?.({ l, r, b, t });
-        const pts = [applyMatrix(m, l, b), applyMatrix(m, r, b), applyMatrix(m, l, t), applyMatrix(m, r, t)];
-        const xs = pts.map((q) => q[0]);
-        const ys = pts.map((q) => q[1]);
-        const c = { l: Math.min(...xs), r: Math.max(...xs), t: Math.min(...ys), b: Math.max(...ys) };
-        box = box ? { l: Math.min(box.l, c.l), r: Math.max(box.r, c.r), t: Math.min(box.t, c.t), b: Math.max(box.b, c.b) } : c;
+        // The glyph box's corners on the displayed page (m is a rotation/flip with scale: the box stays axis-aligned).
+        const [x1, y1] = applyMatrix(m, l, b);
+        const [x2, y2] = applyMatrix(m, r, t);
+        const c = { l: Math.min(x1, x2), r: Math.max(x1, x2), t: Math.min(y1, y2), b: Math.max(y1, y2) };
+        if (box) {
+          if (c.l < box.l) box.l = c.l;
+          if (c.r > box.r) box.r = c.r;
+          if (c.t < box.t) box.t = c.t;
+          if (c.b > box.b) box.b = c.b;
+        } else box = c;
       }
     });
     flush();
@@ -196,22 +212,6 @@ export function pageWords(
     P.FPDFText_ClosePage(tp);
   }
   return words;
-}
-
-/** The page's text as PDFium extracts it (for verification's exact text-layer check). */
-export function pageText(P: Pdfium, page: number): string {
-  const tp = P.FPDFText_LoadPage(page);
-  if (!tp) return "";
-  try {
-    const count = P.FPDFText_CountChars(tp);
-    if (count <= 0) return "";
-    return withScratch(P, (count + 1) * 2, (p) => {
-      const n = P.FPDFText_GetText(tp, 0, count, p);
-      return Buffer.from(heap(P).HEAPU8.slice(p, p + Math.max(0, n - 1) * 2)).toString("utf16le");
-    });
-  } finally {
-    P.FPDFText_ClosePage(tp);
-  }
 }
 
 function clampBox(b: Box, width: number, height: number): Box | null {
@@ -226,22 +226,46 @@ function clampBox(b: Box, width: number, height: number): Box | null {
 export function glyphsUnderPage(P: Pdfium, page: number, rects: readonly Rect[]): number {
   const tp = P.FPDFText_LoadPage(page);
   if (!tp) return 0;
-  let n = 0;
   try {
-    const count = P.FPDFText_CountChars(tp);
-    withScratch(P, 32, (p) => {
-      for (let i = 0; i < count; i++) {
-        const u = P.FPDFText_GetUnicode(tp, i);
-        if (u === 32 || u === 10 || u === 13 || u === 0 || u === 0xfffe) continue;
-        if (P.FPDFText_IsGenerated(tp, i) === 1) continue;
-        if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
-        const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
-        if (glyphCovered({ l, r, b, t }, rects)) n++;
-      }
-    });
+    return glyphsUnder(P, tp, rects);
   } finally {
     P.FPDFText_ClosePage(tp);
   }
+}
+
+/** The page's text and the glyphs under the areas, from one text-page load (loading it is the costly part). */
+export function textAndGlyphs(P: Pdfium, page: number, rects: readonly Rect[]): { text: string; glyphs: number } {
+  const tp = P.FPDFText_LoadPage(page);
+  if (!tp) return { text: "", glyphs: 0 };
+  try {
+    return { text: textOf(P, tp), glyphs: rects.length ? glyphsUnder(P, tp, rects) : 0 };
+  } finally {
+    P.FPDFText_ClosePage(tp);
+  }
+}
+
+function textOf(P: Pdfium, tp: number): string {
+  const count = P.FPDFText_CountChars(tp);
+  if (count <= 0) return "";
+  return withScratch(P, (count + 1) * 2, (p) => {
+    const n = P.FPDFText_GetText(tp, 0, count, p);
+    return Buffer.from(heap(P).HEAPU8.slice(p, p + Math.max(0, n - 1) * 2)).toString("utf16le");
+  });
+}
+
+function glyphsUnder(P: Pdfium, tp: number, rects: readonly Rect[]): number {
+  let n = 0;
+  const count = P.FPDFText_CountChars(tp);
+  withScratch(P, 32, (p) => {
+    for (let i = 0; i < count; i++) {
+      const u = P.FPDFText_GetUnicode(tp, i);
+      if (u === 32 || u === 10 || u === 13 || u === 0 || u === 0xfffe) continue;
+      if (P.FPDFText_IsGenerated(tp, i) === 1) continue;
+      if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
+      const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
+      if (glyphCovered({ l, r, b, t }, rects)) n++;
+    }
+  });
   return n;
 }
 
@@ -488,8 +512,28 @@ function imagesUnder(P: Pdfium, page: number, rects: readonly Rect[]): number {
   return n;
 }
 
-/** The object-level pass on one loaded page. */
-function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: EnginePage): void {
+/** Opaque black rectangles over the areas (what PDFium draws when it paints). */
+function indexOf(P: Pdfium, page: number, obj: number): number {
+  const n = P.FPDFPage_CountObjects(page);
+  for (let i = 0; i < n; i++) if (P.FPDFPage_GetObject(page, i) === obj) return i;
+  return -1;
+}
+
+function drawBoxes(P: Pdfium, page: number, rects: readonly Rect[]): void {
+  for (const r of rects) {
+    const box = P.FPDFPageObj_CreateNewRect(r.l, r.b, r.r - r.l, r.t - r.b);
+    if (!box) continue;
+    P.FPDFPageObj_SetFillColor(box, 0, 0, 0, 255);
+    P.FPDFPath_SetDrawMode(box, 1, false);
+    P.FPDFPage_InsertObject(page, box);
+  }
+}
+
+/**
+ * The object-level pass on one loaded page. `pdfiumPaints`: PDFium paints the images under the areas
+ * (and draws the boxes); false when images.ts painted them already, then the boxes are drawn here.
+ */
+function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: EnginePage, pdfiumPaints = true, text = true): void {
   info.imagesPainted = imagesUnder(P, page, rects);
   info.imageTouched = info.imagesPainted > 0;
   // All areas of the page in one call: an image under several areas is decoded, painted and re-encoded
@@ -501,11 +545,11 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
       // FS_QUADPOINTSF: x1 y1 (top-left), x2 y2 (top-right), x3 y3 (bottom-left), x4 y4 (bottom-right).
       f.set([r.l, r.t, r.r, r.t, r.l, r.b, r.r, r.b], qp / 4 + 8 * i);
     });
-    if (!P.EPDFText_RedactInQuads(page, qp, rects.length, true, true)) {
+    if (text && !P.EPDFText_RedactInQuads(page, qp, rects.length, true, pdfiumPaints)) {
       withScratch(P, 16, (rp) => {
         for (const r of rects) {
           setRectF(P, rp, r);
-          P.EPDFText_RedactInRect(page, rp, true, true);
+          P.EPDFText_RedactInRect(page, rp, true, pdfiumPaints);
         }
       });
     }
@@ -539,6 +583,7 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
     }
     if (P.FPDFPage_RemoveObject(page, r.obj)) P.FPDFPageObj_Destroy(r.obj);
   }
+  if (!pdfiumPaints) drawBoxes(P, page, rects);
   P.FPDFPage_GenerateContent(page);
 }
 
@@ -571,6 +616,34 @@ function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] 
   }
 }
 
+/**
+ * A region of a loaded page (displayed points, top-left origin) rendered at `dpi` as a greyscale PNG:
+ * the page is laid out at full size and only the region's pixels are drawn.
+ */
+export async function renderRegion(P: Pdfium, page: number, region: Box, dpi: number): Promise<Uint8Array> {
+  const scale = dpi / 72;
+  const fullW = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));
+  const fullH = Math.max(1, Math.round(P.FPDF_GetPageHeightF(page) * scale));
+  const x0 = Math.max(0, Math.floor(region.x * scale));
+  const y0 = Math.max(0, Math.floor(region.y * scale));
+  const width = Math.max(1, Math.min(fullW, Math.ceil((region.x + region.width) * scale)) - x0);
+  const height = Math.max(1, Math.min(fullH, Math.ceil((region.y + region.height) * scale)) - y0);
+  const bmp = P.FPDFBitmap_Create(width, height, 0);
+  if (!bmp) throw new Error("PDFium could not allocate a bitmap");
+  try {
+    P.FPDFBitmap_FillRect(bmp, 0, 0, width, height, 0xffffffff);
+    P.FPDF_RenderPageBitmap(bmp, page, -x0, -y0, fullW, fullH, 0, FPDF_REVERSE_BYTE_ORDER | FPDF_ANNOT);
+    const stride = P.FPDFBitmap_GetStride(bmp);
+    const buf = P.FPDFBitmap_GetBuffer(bmp);
+    const src = heap(P).HEAPU8;
+    const data = Buffer.alloc(width * height * 4);
+    for (let y = 0; y < height; y++) data.set(src.subarray(buf + y * stride, buf + y * stride + width * 4), y * width * 4);
+    return await rgbaTo("png", { data, width, height }, 0);
+  } finally {
+    P.FPDFBitmap_Destroy(bmp);
+  }
+}
+
 async function rgbaTo(kind: "png" | "jpeg", img: { data: Buffer; width: number; height: number }, quality: number): Promise<Uint8Array> {
   const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } }).removeAlpha();
   // The PNG only feeds OCR: greyscale and light compression, it never reaches the output.
@@ -597,6 +670,7 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
       mark = now;
     };
     const pages: EnginePage[] = [];
+    const painted: PaintedImage[] = [];
     const rects = new Map<number, Rect[]>();
     const clamped = new Map<number, Box[]>();
     for (const req of [...requests].sort((a, b) => a.page - b.page)) {
@@ -625,7 +699,39 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
         info.scan = layer.visible < minChars;
         info.words = layer.words;
         info.glyphsRemoved = layer.covered;
-        redactPage(P, page, r, info);
+        // Plain JPEGs under the areas are painted natively (images.ts), before PDFium edits the page.
+        const own = opts.ownImages === false ? null : ownImages(P, page, r);
+        let mine: PaintedImage[] | null = own && own.length ? [] : null;
+        for (const img of own ?? []) {
+          const done = await paintImage(P, req.page, img, r).catch(() => null);
+          if (!done) {
+            mine = null;
+            break;
+          }
+          mine!.push(done);
+        }
+        if (mine) {
+          painted.push(...mine);
+          info.ownPainted = mine.length;
+        }
+        if (mine) {
+          // PDFium's text redaction decodes and re-encodes every image under the areas even when it
+          // does not paint them (about a second for a 300 dpi scan): the images painted here are taken
+          // off the page for that call and put back at their places.
+          const taken = (own ?? []).map((img) => ({ obj: img.obj, index: indexOf(P, page, img.obj) })).filter((t) => t.index >= 0)
+            .sort((a, b) => b.index - a.index);
+          for (const t of taken) P.FPDFPage_RemoveObject(page, t.obj);
+          try {
+            redactPage(P, page, r, info, false, layer.visible > 0);
+            info.imagesPainted = mine.length;
+            info.imageTouched = true;
+          } finally {
+            for (const t of [...taken].reverse()) P.FPDFPage_InsertObjectAtIndex(page, t.obj, t.index);
+          }
+          P.FPDFPage_GenerateContent(page);
+        } else {
+          redactPage(P, page, r, info, true);
+        }
         pages.push(info);
       } finally {
         P.FPDF_ClosePage(page);
@@ -641,6 +747,8 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
     const raster: RasterPage[] = [];
     const renders: RenderedPage[] = [];
     const renderSet = new Set(opts.renderPages ?? []);
+    const known = new Set(opts.wordsKnown ?? []);
+    const renderScans = opts.renderScans ?? true;
     const force = new Set(opts.forceRaster ?? []);
     try {
       for (const info of pages) {
@@ -648,16 +756,18 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
         const page = P.FPDF_LoadPage(check.doc, info.page - 1);
         if (!page) throw new EngineError("PDF_CORRUPT", `PDFium could not load page ${info.page} of its output`);
         try {
-          const img = imageResidue(P, page, r);
+          // Images painted by images.ts get their new data in finish.ts: verification checks their pixels.
+          const img = info.ownPainted ? { unpainted: 0 } : imageResidue(P, page, r);
           const residue: Residue = { glyphs: glyphsUnderPage(P, page, r), pixels: img.unpainted, paths: pathsUnderPage(P, page, r) };
           lap("check");
           if (force.has(info.page) || residue.glyphs + residue.pixels + residue.paths > 0) {
             info.method = "raster";
             info.residue = residue;
-          } else if (renderSet.has(info.page) || info.imageTouched || info.scan) {
-            // Pages whose pixels changed are OCRed (apply.ts): rendered here, from the saved output, as a
-            // reader sees them. (PDFium renders a 300 dpi scan two to four times faster than pdfjs.)
-            const rgba = renderRgba(P, page, dpi);
+          } else if (renderSet.has(info.page) || (info.scan && renderScans && !known.has(info.page))) {
+            // A scan whose words are not known is OCRed for its invisible text layer (apply.ts), rendered
+            // here with the areas painted (images painted by images.ts are not in this document yet).
+            // Verification OCRs the finished output itself. (PDFium renders a scan faster than pdfjs.)
+            const rgba = renderRgba(P, page, dpi, clamped.get(info.page)!);
             renders.push({ page: info.page, png: await rgbaTo("png", rgba, quality), scale: rgba.scale });
             lap("render");
           }
@@ -680,7 +790,7 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
         P.FPDF_ClosePage(page);
       }
     }
-    return { timings, pdf: saved, pageCount, pages, raster, renders };
+    return { timings, pdf: saved, pageCount, pages, raster, renders, painted: painted.filter((p) => !raster.some((x) => x.page === p.page)) };
   } finally {
     if (typeof work !== "string") work.close();
     original.close();

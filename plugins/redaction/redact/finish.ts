@@ -6,12 +6,14 @@
  * raster pages and on redacted scans.
  */
 import {
-  PDFDict, PDFDocument, PDFName, StandardFonts, TextRenderingMode, concatTransformationMatrix, popGraphicsState,
+  PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, StandardFonts, TextRenderingMode, concatTransformationMatrix, popGraphicsState,
   pushGraphicsState, setCharacterSqueeze, setTextRenderingMode, type PDFFont, type PDFPage,
 } from "pdf-lib";
+import { createHash } from "node:crypto";
 import { displayMatrix, invertMatrix, type Matrix } from "../../../sdk/pdf/layout";
 import type { Word } from "../../../sdk";
-import type { EnginePage, RasterPage } from "./engine";
+import { EngineError, type EnginePage, type RasterPage } from "./engine";
+import type { PaintedImage } from "./images";
 
 /** What was removed from the document as a whole (counts, never content). */
 export interface StructureRemoved {
@@ -37,6 +39,8 @@ export interface FinishInput {
   pages: EnginePage[];
   raster: RasterPage[];
   textLayers: TextLayer[];
+  /** JPEG images painted by images.ts: their streams are replaced by the painted pixels (Flate). */
+  painted?: PaintedImage[];
 }
 
 /** Helvetica's ascender and descender (AFM), as fractions of the font size. */
@@ -49,6 +53,7 @@ const PAGE_KEYS_DROPPED = ["Annots", "AA", "Metadata", "PieceInfo", "B", "Thumb"
 export async function finishDocument(input: FinishInput): Promise<{ pdf: Uint8Array; removed: StructureRemoved }> {
   const src = await PDFDocument.load(input.pdf, { updateMetadata: false });
   const removed = stripDocument(src);
+  swapPainted(src, input.painted ?? []);
   const out = await PDFDocument.create({ updateMetadata: false });
   out.setProducer("docmill redaction");
   const raster = new Map(input.raster.map((r) => [r.page, r]));
@@ -82,6 +87,44 @@ export async function finishDocument(input: FinishInput): Promise<{ pdf: Uint8Ar
   for (const pg of out.getPages()) pg.node.delete(PDFName.of("Annots"));
   const pdf = await out.save({ useObjectStreams: true, addDefaultPage: false });
   return { pdf, removed };
+}
+
+/**
+ * Puts the painted pixels of images.ts in place of their JPEG streams (found by their bytes' hash), as
+ * FlateDecode with PNG predictors; the rest of each image dictionary (masks, intent, name) stays. An
+ * image that cannot be swapped exactly (not found, used twice with different areas, a /Decode array or
+ * colour space the pixels were not painted for) fails with REDACTION_ENGINE_RETRY: the caller runs the
+ * document again with PDFium painting every image.
+ */
+function swapPainted(doc: PDFDocument, painted: readonly PaintedImage[]): void {
+  if (!painted.length) return;
+  const lengths = new Set(painted.map((p) => p.length));
+  const wanted = new Map<string, PaintedImage>();
+  for (const p of painted) {
+    if (wanted.has(p.sha256)) throw new EngineError("REDACTION_ENGINE_RETRY", "One image is painted on two pages");
+    wanted.set(p.sha256, p);
+  }
+  const done = new Set<string>();
+  for (const [ref, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFRawStream) || !lengths.has(obj.contents.length)) continue;
+    const d = obj.dict;
+    if (d.get(PDFName.of("Subtype")) !== PDFName.of("Image") || d.get(PDFName.of("Filter")) !== PDFName.of("DCTDecode")) continue;
+    const hash = createHash("sha256").update(obj.contents).digest("hex");
+    const p = wanted.get(hash);
+    if (!p) continue;
+    const cs = d.get(PDFName.of("ColorSpace"));
+    const bpc = d.get(PDFName.of("BitsPerComponent"));
+    const ok = cs === PDFName.of(p.colors === 1 ? "DeviceGray" : "DeviceRGB") && bpc instanceof PDFNumber && bpc.asNumber() === 8 &&
+      !d.has(PDFName.of("Decode")) && (d.get(PDFName.of("Width")) as PDFNumber | undefined)?.asNumber?.() === p.width &&
+      (d.get(PDFName.of("Height")) as PDFNumber | undefined)?.asNumber?.() === p.height;
+    if (!ok || done.has(hash)) throw new EngineError("REDACTION_ENGINE_RETRY", "A painted image cannot be put back as it was painted");
+    const dict = d.clone(doc.context);
+    dict.set(PDFName.of("Filter"), PDFName.of("FlateDecode"));
+    dict.set(PDFName.of("DecodeParms"), doc.context.obj({ Predictor: 15, Colors: p.colors, BitsPerComponent: 8, Columns: p.width }));
+    doc.context.assign(ref, PDFRawStream.of(dict, p.flate));
+    done.add(hash);
+  }
+  if (done.size !== wanted.size) throw new EngineError("REDACTION_ENGINE_RETRY", "A painted image was not found in the document");
 }
 
 function multiply(child: Matrix, parent: Matrix): Matrix {

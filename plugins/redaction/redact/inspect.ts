@@ -15,13 +15,60 @@ import { structureOf } from "./structure";
 import { displayedToUserSpace } from "../../../sdk/pdf/layout";
 import type { Box } from "../../../sdk";
 import { countOccurrences, normalise } from "./geometry";
-import { glyphsUnderPage, imageResidue, pageText, pathsUnderPage } from "./engine";
+import { imageResidue, pathsUnderPage, renderRegion, textAndGlyphs } from "./engine";
 import type { Rect } from "./objects";
 import { openDocument, viewBox, type Pdfium } from "./pdfium";
 
 export interface InspectRequest {
   page: number;
   boxes: Box[];
+  /** The page's image content changed: render the surroundings of its areas for verification's OCR. */
+  ocr?: boolean;
+}
+
+/** A region of the output around some areas, rendered for OCR (displayed points, top-left origin). */
+export interface OcrCrop {
+  page: number;
+  region: Box;
+  png: Uint8Array;
+}
+
+/** Resolution of the crops verification OCRs. */
+export const CROP_DPI = 200;
+
+/**
+ * The regions verification OCRs on a page: each area's band, with room along its text direction (a
+ * wider box than tall reads left to right) so that what is left of a string beside the area is read
+ * with it, overlapping regions merged, clamped to the page.
+ */
+export function ocrRegions(boxes: readonly Box[], width: number, height: number): Box[] {
+  const grown = boxes.map((b) => {
+    const across = Math.min(b.width, b.height);
+    // The band of the area's own line: lines above and below cut in half only lower OCR's confidence
+    // (and trigger its slower retry passes), and other lines are not what the area hid.
+    const mAlong = Math.max(24, across * 3);
+    const mAcross = Math.max(3, across * 0.6);
+    const [mx, my] = b.width >= b.height ? [mAlong, mAcross] : [mAcross, mAlong];
+    const x = Math.max(0, b.x - mx);
+    const y = Math.max(0, b.y - my);
+    return { x, y, width: Math.min(width, b.x + b.width + mx) - x, height: Math.min(height, b.y + b.height + my) - y };
+  }).filter((b) => b.width > 0 && b.height > 0);
+  const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const out: Box[] = [];
+  for (const g of grown) {
+    let cur = g;
+    for (let i = out.length - 1; i >= 0; i--) {
+      const o = out[i]!;
+      if (!overlaps(o, cur)) continue;
+      const x = Math.min(o.x, cur.x);
+      const y = Math.min(o.y, cur.y);
+      cur = { x, y, width: Math.max(o.x + o.width, cur.x + cur.width) - x, height: Math.max(o.y + o.height, cur.y + cur.height) - y };
+      out.splice(i, 1);
+      i = out.length; // the grown box may now meet one already passed
+    }
+    out.push(cur);
+  }
+  return out;
 }
 
 export interface SecretCount {
@@ -43,6 +90,8 @@ export interface PageInspection {
 
 export interface Inspection {
   pages: PageInspection[];
+  /** Renders of the output around the areas of pages whose image content changed, for OCR. */
+  crops: OcrCrop[];
   /** Redacted strings found in decompressed streams or string objects more often than allowed. */
   streamLeaks: number;
   streamsScanned: number;
@@ -54,6 +103,7 @@ export async function inspectDocument(P: Pdfium, pdf: Uint8Array, pages: readonl
   const loaded = openDocument(P, pdf);
   if (typeof loaded === "string") throw Object.assign(new Error("The redacted output cannot be read back"), { code: "REDACTION_VERIFICATION_FAILED" });
   const out: PageInspection[] = [];
+  const crops: OcrCrop[] = [];
   const mine = new Map(secrets.map((p) => [p.page, p.secrets]));
   try {
     for (const req of pages) {
@@ -70,9 +120,15 @@ export async function inspectDocument(P: Pdfium, pdf: Uint8Array, pages: readonl
           return { l: u.x, b: u.y, r: u.x + u.width, t: u.y + u.height };
         });
         const img = imageResidue(P, page, rects);
-        const text = normalise(pageText(P, page));
+        const read = textAndGlyphs(P, page, rects);
+        const text = normalise(read.text);
         const textLeaks = (mine.get(req.page) ?? []).filter(({ s, allowed }) => countOccurrences(text, s) > allowed).length;
-        out.push({ page: req.page, textLeaks, glyphs: glyphsUnderPage(P, page, rects), pixels: img.unpainted, paths: pathsUnderPage(P, page, rects), images: img.images });
+        out.push({ page: req.page, textLeaks, glyphs: read.glyphs, pixels: img.unpainted, paths: pathsUnderPage(P, page, rects), images: img.images });
+        if (req.ocr) {
+          for (const region of ocrRegions(req.boxes, P.FPDF_GetPageWidthF(page), P.FPDF_GetPageHeightF(page))) {
+            crops.push({ page: req.page, region, png: await renderRegion(P, page, region, CROP_DPI) });
+          }
+        }
       } finally {
         P.FPDF_ClosePage(page);
       }
@@ -83,7 +139,7 @@ export async function inspectDocument(P: Pdfium, pdf: Uint8Array, pages: readonl
   // One pdf-lib parse for the stream scan and the structure check, on this engine thread.
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const streams = scanStreams(doc, secrets);
-  return { pages: out, ...streams, structureProblems: structureOf(doc) };
+  return { pages: out, crops, ...streams, structureProblems: structureOf(doc) };
 }
 
 const SKIPPED_SUBTYPES = new Set(["Image", "Type1C", "CIDFontType0C", "OpenType"]);

@@ -58,14 +58,19 @@ export function withScratch<T>(P: Pdfium, size: number, fn: (ptr: number) => T):
   }
 }
 
+// Plain loops: these run once per glyph, and Array.from with a callback cost more than the wasm call.
 export function floats(P: Pdfium, ptr: number, n: number): number[] {
   const f = heap(P).HEAPF32;
-  return Array.from({ length: n }, (_, i) => f[ptr / 4 + i]!);
+  const out = new Array<number>(n);
+  for (let i = 0, k = ptr >> 2; i < n; i++) out[i] = f[k + i]!;
+  return out;
 }
 
 export function doubles(P: Pdfium, ptr: number, n: number): number[] {
   const f = heap(P).HEAPF64;
-  return Array.from({ length: n }, (_, i) => f[ptr / 8 + i]!);
+  const out = new Array<number>(n);
+  for (let i = 0, k = ptr >> 3; i < n; i++) out[i] = f[k + i]!;
+  return out;
 }
 
 export interface LoadedDoc {

@@ -11,6 +11,7 @@
  * A result with leaks must fail the job; the record carries counts and page numbers, never the strings.
  */
 import type { OcrCheck } from "./apply";
+import type { PdfPool } from "../../../sdk";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import { leakedStrings, type PageSecrets } from "./geometry";
 import type { InspectRequest, PageSecretCounts } from "./inspect";
@@ -43,6 +44,9 @@ export interface Verification {
 
 export interface VerifyOptions {
   engine?: RedactionEngine;
+  /** OCRs the output's crops around the areas of pages whose image content changed (the PDF engine). */
+  pool: Pick<PdfPool, "ocr">;
+  lang?: string | string[];
   /** Areas per redacted page, for the object inspection (omit to skip it). */
   inspect?: InspectRequest[];
   /** OCR of the output's touched pages (from applyRedactions). */
@@ -62,7 +66,18 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
   const { structureProblems } = inspection;
   for (const p of inspection.pages) if (p.textLeaks > 0) leakDetails.push({ page: p.page, method: "textLayer", count: p.textLeaks });
   const byPage = new Map(secrets.map((s) => [s.page, s]));
-  for (const o of opts.ocr ?? []) {
+  // The output's own pixels around every area of a page whose image content changed, OCRed: what is
+  // under and beside an area must not read as a redacted string (copies the reviewer kept are allowed).
+  const pool = opts.pool;
+  const cropText = new Map<number, string[]>();
+  await Promise.all(inspection.crops.map(async (c) => {
+    opts.signal?.throwIfAborted();
+    // Hindi is not added on a guess: a crop cut through lines around a black box reads poorly in any script.
+    const r = await pool.ocr(c.png, { lang: opts.lang, pageWidthPt: c.region.width, pageHeightPt: c.region.height, scriptDetection: false });
+    cropText.set(c.page, [...(cropText.get(c.page) ?? []), r.text]);
+  }));
+  const ocrTexts = [...(opts.ocr ?? []), ...[...cropText].map(([page, texts]) => ({ page, text: texts.join("\n") }))];
+  for (const o of ocrTexts) {
     const s = byPage.get(o.page);
     const found = s ? leakedStrings(s, o.text) : [];
     if (found.length) leakDetails.push({ page: o.page, method: "ocr", count: found.length });
@@ -74,7 +89,7 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
   }
   if (inspection.streamLeaks > 0) leakDetails.push({ page: 0, method: "streams", count: inspection.streamLeaks });
   const method: VerificationMethod[] = ["textLayer"];
-  if (opts.ocr?.length) method.push("ocr");
+  if (ocrTexts.length) method.push("ocr");
   if (opts.inspect) method.push("objects");
   method.push("streams", "structure");
   return {
@@ -82,7 +97,7 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
     redactedStrings: secrets.reduce((n, s) => n + s.strings.length, 0),
     unchecked: secrets.reduce((n, s) => n + s.unchecked, 0),
     pagesChecked: secrets.map((s) => s.page),
-    pagesOcr: (opts.ocr ?? []).map((o) => o.page),
+    pagesOcr: [...new Set(ocrTexts.map((o) => o.page))].sort((a, b) => a - b),
     streamsScanned: inspection.streamsScanned,
     leaks: leakDetails.reduce((n, l) => n + l.count, 0) + structureProblems.length,
     leakDetails,

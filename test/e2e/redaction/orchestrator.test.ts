@@ -6,12 +6,16 @@
  * annotations are gone. Then the bad inputs and the API key's scope.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, type PDFPage } from "pdf-lib";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
 import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
 import { signingKey, verifyCertificate } from "../../../plugins/redaction/redact/certificate";
+import { verifyCertificateCommand } from "../../../plugins/redaction/redact/certificate-cli";
 import { ADMIN, client, withDb } from "../../integration/auth/helpers";
 
 jest.setTimeout(300_000);
@@ -214,6 +218,24 @@ describe("the review flow with an API key", () => {
     const changed = new Uint8Array(pdf);
     changed[changed.length - 10] ^= 1;
     expect(await verifyCertificate(cert, publicJwk, changed)).toMatchObject({ ok: false, reason: "redacted-hash" });
+    // The certificate alone, as its own file: the same signed document, checkable by the CLI.
+    const alone = await download(jobId, "certificate", key1);
+    expect(alone.status).toBe(200);
+    const certFile = JSON.parse(Buffer.from(alone.bytes).toString());
+    expect(certFile).toEqual(cert);
+    for (const f of findings) expect(Buffer.from(alone.bytes).toString()).not.toContain(f.text);
+    const dir = mkdtempSync(path.join(tmpdir(), "docmill-cert-"));
+    try {
+      writeFileSync(path.join(dir, "c.json"), alone.bytes);
+      writeFileSync(path.join(dir, "r.pdf"), pdf);
+      writeFileSync(path.join(dir, "bad.pdf"), changed);
+      const lines: string[] = [];
+      expect(await verifyCertificateCommand([path.join(dir, "c.json"), path.join(dir, "r.pdf")], (l) => lines.push(l), (l) => lines.push(l))).toBe(0);
+      expect(lines.join("\n")).toContain("VALID");
+      expect(await verifyCertificateCommand([path.join(dir, "c.json"), path.join(dir, "bad.pdf")], () => undefined, () => undefined)).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a redaction on a finished job (409) and lists jobs by status, case-insensitively", async () => {

@@ -5,6 +5,7 @@ import { PDFDocument, PDFName, decodePDFRawStream, type PDFPage, type PDFRawStre
 import { createPdfPool } from "../../../../../sdk/pdf/pool";
 import { applyRedactions } from "../../../../../plugins/redaction/redact/apply";
 import { pageSecrets, type RedactionArea } from "../../../../../plugins/redaction/redact/geometry";
+import { decodeScanWords, encodeScanWords } from "../../../../../plugins/redaction/redact/scan-words";
 import { verifyRedaction } from "../../../../../plugins/redaction/redact/verify";
 import { redactionEngine } from "../../../../../plugins/redaction/redact/engine-pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../../../fixtures/redaction-corpus";
@@ -66,11 +67,11 @@ describe("a text page", () => {
   });
 
   it("verifies clean output, and catches a redaction that only painted over the text", async () => {
-    const ok = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr });
+    const ok = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr, pool });
     expect(ok).toMatchObject({ leaks: 0, redactedStrings: 1, pagesChecked: [1], method: ["textLayer", "objects", "streams", "structure"] });
     // The input itself stands for an overlay-only "redaction": the string is still in its text layer.
     const secrets = [pageSecrets(1, (await pool.extract(input)).pages[0]!.words, [await areaOver(input, 1, "john.smith@example.com")])];
-    const bad = await verifyRedaction(input, secrets, { inspect: out.inspect });
+    const bad = await verifyRedaction(input, secrets, { inspect: out.inspect, pool });
     expect(bad.leaks).toBeGreaterThan(0);
     expect(bad.leakDetails).toEqual(expect.arrayContaining([
       { page: 1, method: "textLayer", count: 1 },
@@ -87,7 +88,7 @@ describe("a text page", () => {
     const text = (await pool.extract(raster.pdf)).pages[0]!.text;
     expect(text).toContain("Customer record for John Smith");
     expect(text).not.toContain("john.smith@example.com");
-    expect((await verifyRedaction(raster.pdf, raster.secrets, { inspect: raster.inspect, ocr: raster.ocr })).leaks).toBe(0);
+    expect((await verifyRedaction(raster.pdf, raster.secrets, { inspect: raster.inspect, ocr: raster.ocr, pool })).leaks).toBe(0);
     const plain = await applyRedactions(input, [area], { pool, searchable: false, forceRaster: [1] });
     expect((await pool.extract(plain.pdf)).pages[0]!.text).toBe("");
   });
@@ -103,6 +104,37 @@ describe("a scanned page", () => {
     const text = (await pool.extract(out.pdf)).pages[0]!.text;
     expect(text).not.toContain("john.smith");
     expect(text).toContain("Customer");
-    expect((await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr })).leaks).toBe(0);
+    expect((await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr, pool })).leaks).toBe(0);
+  });
+
+  it("uses detection's OCR words instead of OCRing again, and verification still reads the output's pixels", async () => {
+    const input = (await scannedPdf()).bytes;
+    const words = (await pool.extractWithOcr(input)).pages[0]!.words;
+    const email = words.find((w) => w.text.includes("john.smith"))!;
+    const area: RedactionArea = { page: 1, box: email.box, label: "EMAIL_ADDRESS", source: "detection", text: "john.smith@example.com" };
+    // Through the detection result's encoding, as the plugin carries them.
+    const scanWords = decodeScanWords(JSON.parse(JSON.stringify(encodeScanWords([{ page: 1, words }]))));
+    const out = await applyRedactions(input, [area], { pool, scanWords });
+    expect(out.ocr).toEqual([]); // no page OCRed at redaction
+    expect(out.pages[0]).toMatchObject({ method: "objects", kind: "scan", textSource: "ocr", imagesPainted: 1, keptWords: words.length - 1 });
+    const text = (await pool.extract(out.pdf)).pages[0]!.text;
+    expect(text).not.toContain("john.smith");
+    expect(text).toContain("Customer");
+    // The original's covered word is a secret too now (its text is known), and the crop OCR ran.
+    expect(out.secrets[0]!.strings).toContain("john.smith@example.com");
+    const v = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr, pool });
+    expect(v).toMatchObject({ leaks: 0, pagesOcr: [1] });
+    expect(v.method).toContain("ocr");
+  });
+
+  it("fails verification of a scan whose pixels still show the string (the OCR of the area's band reads it)", async () => {
+    const input = (await scannedPdf()).bytes;
+    const words = (await pool.extractWithOcr(input)).pages[0]!.words;
+    const email = words.find((w) => w.text.includes("john.smith"))!;
+    const area: RedactionArea = { page: 1, box: email.box, label: "EMAIL_ADDRESS", source: "detection", text: "john.smith@example.com" };
+    const out = await applyRedactions(input, [area], { pool, scanWords: new Map([[1, words]]) });
+    // The unredacted input checked against the redaction's secrets: as if the painting had not happened.
+    const v = await verifyRedaction(input, out.secrets, { inspect: out.inspect, pool });
+    expect(v.leakDetails.map((l) => l.method)).toEqual(expect.arrayContaining(["ocr", "objects"]));
   });
 });

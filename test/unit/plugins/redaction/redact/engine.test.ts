@@ -69,7 +69,7 @@ async function areaOf(bytes: Uint8Array, page: number, s: string): Promise<Redac
 
 async function redactAndVerify(bytes: Uint8Array, areas: RedactionArea[]): Promise<ApplyResult> {
   const out = await applyRedactions(bytes, areas, { pool });
-  const v = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr });
+  const v = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr, pool });
   expect(v).toMatchObject({ leaks: 0, leakDetails: [], structureProblems: [] });
   return out;
 }
