@@ -41,8 +41,12 @@ export function ocrAdjusted(model: TextModel, c: Candidate): number {
   return c.score * factor;
 }
 
+/** Text a reader cannot see outranks whatever kind of data it is: the reviewer must learn the box is fake. */
+const exposedFirst = (c: Candidate) => (c.label === "EXPOSED_REDACTION" ? 1 : 0);
+
 function priority(a: Candidate, b: Candidate): number {
   return (
+    exposedFirst(b) - exposedFirst(a) ||
     STRENGTH_RANK[b.strength] - STRENGTH_RANK[a.strength] ||
     b.score - a.score ||
     b.end - b.start - (a.end - a.start) ||
