@@ -13,8 +13,8 @@
  */
 import { Readable } from "node:stream";
 import manifest from "../plugins/redaction";
-import type { PdfPool } from "../services/lib/pdf/pool";
-import { runPlugin, type RunIo } from "../services/lib/plugins/runner";
+import { runPlugin, type RunIo } from "../kernel/plugins/runner";
+import type { PdfPool } from "../sdk/pdf/pool";
 import { renderScannedPdf, renderTextPdf, type GenDoc } from "../test/fixtures/pii-corpus";
 
 export type Channel = "text" | "ocr" | "metadata" | "raw";

@@ -55,7 +55,7 @@ const LEAKS = opt("--leaks", 12);
 const CACHE = path.join(os.tmpdir(), "docmill-bench-ocr-cache");
 /** The OCR engine's own source is part of the cache key: a changed engine is measured afresh. */
 const OCR_ENGINE = ["ocr.ts", "preprocess.ts"]
-  .map((f) => path.join(__dirname, "..", "services", "lib", "pdf", f))
+  .map((f) => path.join(__dirname, "..", "sdk", "pdf", f))
   .filter((f) => existsSync(f))
   .map((f) => readFileSync(f, "utf8"))
   .join("\n");

@@ -4,14 +4,14 @@
  * detect/visibility.ts which words leave no ink. OCR pages are skipped: OCR reads only what is visible.
  */
 import sharp from "sharp";
-import type { PdfPool } from "../../services/lib/pdf/pool";
+import type { PdfEngine } from "../../sdk";
 import { markHiddenWords, type PageInput } from "./detect";
 
 /** 72 dpi: 6-pt print is still 6 pixels high, and a page renders in a few tens of milliseconds. */
 export const VISIBILITY_DPI = 72;
 
 export async function markHiddenText(
-  pool: Pick<PdfPool, "render">,
+  pool: Pick<PdfEngine, "render">,
   pdf: Uint8Array,
   pages: PageInput[],
   opts: { password?: string; signal?: AbortSignal } = {},

@@ -54,7 +54,7 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   }));
   // Fake redactions (text under a drawn box, text in the page colour): one low-resolution render per text page.
   if (detectionConfig.labels.has("EXPOSED_REDACTION") && !detectionConfig.disabledBuiltInLabels.has("EXPOSED_REDACTION")) {
-    pages = await markHiddenText(pdfPool, bytes, pages, { signal: ctx.signal });
+    pages = await markHiddenText(ctx.pdf, bytes, pages, { signal: ctx.signal });
   }
   // Off the event loop: in the embedded shape this loop also serves the API (issue 14).
   const findings = await runOffLoop<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);

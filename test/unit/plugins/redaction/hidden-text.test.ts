@@ -7,7 +7,7 @@
  */
 import { createCanvas } from "@napi-rs/canvas";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
-import { createPdfPool } from "../../../../services/lib/pdf/pool";
+import { createPdfPool } from "../../../../sdk/pdf/pool";
 import { detect, type Finding, type PageInput } from "../../../../plugins/redaction/detect";
 import { markHiddenWords, inkShare } from "../../../../plugins/redaction/detect/visibility";
 import { markHiddenText } from "../../../../plugins/redaction/hidden-text";
