@@ -19,8 +19,15 @@
  * true positive when it lies within (or contains) a truth value of its label, a decoy hit when it is
  * not and touches a decoy.
  *
+ * Text pages are also rendered once at 72 dpi for the fake-redaction check (plugins/redaction/hidden-text.ts),
+ * as the plugin does: corpus values under a box drawn over the text are truth of label EXPOSED_REDACTION.
+ *
+ * Leaks after accept-all (bench/leak-check.ts): --leaks N documents (default 12, 0 skips) go through the
+ * real plugin (detect, accept every finding, redact, verify) and the output is searched for every truth
+ * value in its text layer, 300-dpi OCR, metadata and raw bytes.
+ *
  * Run: npm run bench redaction-quality -- [--seed N] [--count N] [--scanned N | --all-scanned]
- *      [--no-presidio] [--no-cache] [--misses]
+ *      [--no-presidio] [--no-cache] [--misses] [--leaks N]
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -29,6 +36,8 @@ import os from "node:os";
 import path from "node:path";
 import { pdfPool } from "../sdk/pdf/pool";
 import { buildTextModel, detect, resolveDetectionConfig, type Finding, type PageInput } from "../plugins/redaction/detect";
+import { markHiddenText } from "../plugins/redaction/hidden-text";
+import { leakCheck, leakSample } from "./leak-check";
 import {
   CI_SEED, DEFAULT_COUNT, generateCorpus, renderScanImage, renderTextPdf, type GenDoc,
 } from "../test/fixtures/pii-corpus";
@@ -42,10 +51,11 @@ const opt = (n: string, d: number) => {
 const SEED = opt("--seed", CI_SEED);
 const COUNT = opt("--count", DEFAULT_COUNT);
 const SCANNED = flag("--all-scanned") ? Infinity : opt("--scanned", 60);
+const LEAKS = opt("--leaks", 12);
 const CACHE = path.join(os.tmpdir(), "docmill-bench-ocr-cache");
 /** The OCR engine's own source is part of the cache key: a changed engine is measured afresh. */
 const OCR_ENGINE = ["ocr.ts", "preprocess.ts"]
-  .map((f) => path.join(__dirname, "..", "services", "lib", "pdf", f))
+  .map((f) => path.join(__dirname, "..", "sdk", "pdf", f))
   .filter((f) => existsSync(f))
   .map((f) => readFileSync(f, "utf8"))
   .join("\n");
@@ -197,8 +207,11 @@ function scannedSample(docs: GenDoc[]): Set<string> {
 async function pagesOf(doc: GenDoc, sample: Set<string>): Promise<PageInput[]> {
   const out: PageInput[] = [];
   if (doc.pageKinds.includes("text")) {
-    const ex = await pdfPool.extract(await renderTextPdf(doc));
-    for (const p of ex.pages) if (doc.pageKinds[p.page - 1] === "text") out.push({ page: p.page, width: p.width, height: p.height, source: "text", words: p.words });
+    const pdf = await renderTextPdf(doc);
+    const ex = await pdfPool.extract(pdf);
+    const text: PageInput[] = [];
+    for (const p of ex.pages) if (doc.pageKinds[p.page - 1] === "text") text.push({ page: p.page, width: p.width, height: p.height, source: "text", words: p.words });
+    out.push(...(await markHiddenText(pdfPool, pdf, text)));
   }
   for (let i = 0; i < doc.pages.length; i++) if (doc.pageKinds[i] === "scanned" && sample.has(`${doc.name}#${i + 1}`)) out.push(await ocrPage(doc, i));
   return out.sort((a, b) => a.page - b.page);
@@ -367,6 +380,19 @@ async function main() {
   console.log(presidioNote);
   console.log(`Detection: ${docPages.reduce((s, d) => s + d.pages.length, 0)} pages in ${(detectMs / 1000).toFixed(2)} s; text pages alone ${textPageCount} in ${(textMs / 1000).toFixed(2)} s = ${(textPageCount / (textMs / 1000)).toFixed(0)} pages/s on one core (target >= 50)`);
   console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}   total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (LEAKS > 0) {
+    const sample = leakSample(docs, LEAKS, (s) => createHash("sha1").update(`${SEED}:leak:${s}`).digest("hex"));
+    const lr = await leakCheck(sample, pdfPool, fold, within);
+    const byLabel = new Map<string, number>();
+    for (const l of lr.leaks) byLabel.set(l.label, (byLabel.get(l.label) ?? 0) + 1);
+    const byChannel = new Map<string, number>();
+    for (const l of lr.leaks) for (const c of l.channels) byChannel.set(c, (byChannel.get(c) ?? 0) + 1);
+    console.log(`\nLeaks after accept-all (${lr.documents} documents, ${lr.pages} pages: ${sample.filter((d) => d.kind === "text").length} text, ${sample.filter((d) => d.kind === "scanned").length} scanned, ${sample.filter((d) => d.kind === "mixed").length} mixed, ${sample.filter((d) => d.truth.some((t) => t.label === "EXPOSED_REDACTION")).length} with fake redactions, ${sample.filter((d) => d.meta).length} with a name in the metadata; ${lr.seconds.toFixed(0)} s):`);
+    console.log(`  ${lr.leaks.length} of ${lr.values} PII strings still recoverable (target 0); by label: ${[...byLabel].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}; by channel: ${[...byChannel].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`);
+    if (lr.failed.length) console.log(`  ${lr.failed.length} documents failed: ${lr.failed.map((f) => `${f.doc} (${f.reason})`).join("; ")}`);
+    if (flag("--misses")) for (const l of lr.leaks) console.log(`  leak ${l.label.padEnd(16)} ${l.doc}  ${JSON.stringify(l.text)} via ${l.channels.join("+")}`);
+    console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  }
   if (flag("--misses")) {
     console.log("\nMisses:");
     for (const m of ours.misses) console.log(`  ${m.pageKind.padEnd(7)} ${m.label.padEnd(16)} ${m.doc}#${m.page}  ${JSON.stringify(m.text)}`);

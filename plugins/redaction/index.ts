@@ -12,6 +12,7 @@
  */
 import { definePlugin, runOffLoop, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
+import { markHiddenText } from "./hidden-text";
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
 import type { RedactionArea } from "./redact/geometry";
@@ -40,7 +41,7 @@ function baseName(filename: string): string {
 
 async function runDetection(ctx: RunContext<RedactionOptions>) {
   // Fail a bad configuration before the expensive extraction; detection resolves it again in its thread.
-  resolveDetectionConfig(ctx.options.detection);
+  const detectionConfig = resolveDetectionConfig(ctx.options.detection);
   await ctx.progress(5, "Reading the PDF");
   const bytes = await ctx.input.read();
   ctx.signal.throwIfAborted();
@@ -48,10 +49,14 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   const doc = await ctx.pdf.extractWithOcr(bytes, { maxPages: ctx.options.maxPages, lang: ctx.options.ocrLanguages, dpi: ctx.options.ocrDpi });
   ctx.signal.throwIfAborted();
   await ctx.progress(80, `Detecting personal data on ${doc.pageCount} pages`);
-  const pages: PageInput[] = doc.pages.map((p) => ({
+  let pages: PageInput[] = doc.pages.map((p) => ({
     page: p.page, width: p.width, height: p.height, source: p.source,
     words: p.words.map((w) => ({ text: w.text, box: w.box, ...("confidence" in w ? { confidence: (w as { confidence: number }).confidence } : {}) })),
   }));
+  // Fake redactions (text under a drawn box, text in the page colour): one low-resolution render per text page.
+  if (detectionConfig.labels.has("EXPOSED_REDACTION") && !detectionConfig.disabledBuiltInLabels.has("EXPOSED_REDACTION")) {
+    pages = await markHiddenText(ctx.pdf, bytes, pages, { signal: ctx.signal });
+  }
   // Off the event loop: in the embedded shape this loop also serves the API (issue 14).
   const findings = await runOffLoop<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
   const result: DetectionResult = {

@@ -21,6 +21,7 @@ export const BUILT_IN_LABELS = [
   "PERSON",
   "PHYSICAL_ADDRESS",
   "ORGANISATION",
+  "EXPOSED_REDACTION",
 ] as const;
 export type BuiltInLabel = (typeof BUILT_IN_LABELS)[number];
 
@@ -111,6 +112,7 @@ export const DEFAULT_LABEL_THRESHOLDS: Readonly<Record<string, number>> = {
   PERSON: 0.5,
   PHYSICAL_ADDRESS: 0.5,
   ORGANISATION: 0.5,
+  EXPOSED_REDACTION: 0.5,
 };
 
 export interface CompiledPatternRecognizer {

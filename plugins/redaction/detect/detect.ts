@@ -10,6 +10,12 @@ import type { Box, Candidate, Finding, PageInput, Strength } from "./types";
 export const OCR_TRUSTED_CONFIDENCE = 85;
 /** The most an OCR-confidence penalty can take away: score is multiplied by at least this. */
 export const OCR_MIN_FACTOR = 0.3;
+/**
+ * The same floor for a value whose shape a strict rule validated (checksum, TLD, numbering plan): OCR
+ * is least confident exactly where it read a value with "@", digits and punctuation, and such a
+ * shape is rarely noise, so low confidence may lower it but not drop it.
+ */
+export const OCR_MIN_FACTOR_VALIDATED = 0.65;
 
 const STRENGTH_RANK: Record<Strength, number> = { checksum: 3, validated: 2, heuristic: 1 };
 
@@ -37,12 +43,17 @@ export function ocrAdjusted(model: TextModel, c: Candidate): number {
     .filter((v): v is number => typeof v === "number");
   if (!confidences.length) return c.score;
   const mean = confidences.reduce((a, b) => a + b, 0) / confidences.length;
-  const factor = mean >= OCR_TRUSTED_CONFIDENCE ? 1 : Math.max(OCR_MIN_FACTOR, mean / OCR_TRUSTED_CONFIDENCE);
+  const floor = c.strength === "heuristic" ? OCR_MIN_FACTOR : OCR_MIN_FACTOR_VALIDATED;
+  const factor = mean >= OCR_TRUSTED_CONFIDENCE ? 1 : Math.max(floor, mean / OCR_TRUSTED_CONFIDENCE);
   return c.score * factor;
 }
 
+/** Text a reader cannot see outranks whatever kind of data it is: the reviewer must learn the box is fake. */
+const exposedFirst = (c: Candidate) => (c.label === "EXPOSED_REDACTION" ? 1 : 0);
+
 function priority(a: Candidate, b: Candidate): number {
   return (
+    exposedFirst(b) - exposedFirst(a) ||
     STRENGTH_RANK[b.strength] - STRENGTH_RANK[a.strength] ||
     b.score - a.score ||
     b.end - b.start - (a.end - a.start) ||

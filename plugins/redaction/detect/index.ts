@@ -6,3 +6,4 @@ export { buildTextModel, spanToBoxes, wordsInSpan, type TextModel, type TextLine
 export { compileSafeRegex, unsafeReason, MAX_USER_REGEX_LENGTH } from "./safe-regex";
 export { score, type TruthItem, type LabelScore, type EvaluationReport, type ScoreOptions } from "./evaluate";
 export { BUILT_IN_RECOGNIZERS, type Recognizer } from "./recognizers";
+export { markHiddenWords, inkShare, type GrayImage } from "./visibility";

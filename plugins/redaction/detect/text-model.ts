@@ -97,14 +97,18 @@ function readingOrder(rows: Word[][][], pageWidth: number): Word[][] {
       if (r.length !== 2) return false;
       const a = extent(r[0]!);
       const b = extent(r[1]!);
-      return a.x1 < b.x0 && (at === null || Math.abs(b.x0 - at) < 6) && a.x1 - a.x0 > 0.25 * width;
+      return a.x1 < b.x0 && (at === null || Math.abs(b.x0 - at) < 6);
     };
+    // prose: a left column at least a quarter of the page wide (a form's "Label   value" rows are not)
+    const prose = (r: Word[][]) => extent(r[0]!).x1 - extent(r[0]!).x0 > 0.25 * width;
     if (isTwo(row, null)) {
       const at = extent(row[1]!).x0;
       let j = i;
-      // rows of the block: two columns at the same split, or a row whose only segment is in one column
+      // rows of the block: two columns at the same split (a line of either may be short: the last of
+      // a paragraph, or one wrapped before a long e-mail address), or a row whose only segment is in one column
       while (j < rows.length && (isTwo(rows[j]!, at) || (rows[j]!.length === 1 && j > i && (extent(rows[j]![0]!).x1 < at || Math.abs(extent(rows[j]![0]!).x0 - at) < 6)))) j++;
-      if (j - i >= MIN_COLUMN_ROWS) {
+      const wide = rows.slice(i, j).filter((r) => r.length === 2 && prose(r)).length;
+      if (j - i >= MIN_COLUMN_ROWS && wide * 2 >= rows.slice(i, j).filter((r) => r.length === 2).length) {
         const left: Word[][] = [];
         const right: Word[][] = [];
         for (let k = i; k < j; k++) for (const seg of rows[k]!) (extent(seg).x0 >= at - 6 ? right : left).push(seg);

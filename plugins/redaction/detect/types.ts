@@ -11,6 +11,11 @@ export type { Box };
 /** One word as the PDF engine or OCR saw it. `confidence` is 0-100 and only set by OCR. */
 export interface Word extends EngineWord {
   confidence?: number;
+  /**
+   * Set by the plugin (visibility.ts) on a text-layer word the rendered page does not show: under an
+   * opaque box, image or highlight drawn on top, or in the colour of its background.
+   */
+  hidden?: "covered";
 }
 
 /** One page of words. `page` is 1-based; width/height are the displayed page size in points. */

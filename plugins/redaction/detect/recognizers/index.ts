@@ -2,6 +2,7 @@ import { addressRecognizer } from "./address";
 import { creditCardRecognizer } from "./credit-card";
 import { dateRecognizer } from "./date";
 import { emailRecognizer } from "./email";
+import { exposedRecognizer } from "./exposed";
 import { ibanRecognizer } from "./iban";
 import { ipRecognizer } from "./ip";
 import { organisationRecognizer } from "./organisation";
@@ -27,6 +28,7 @@ export const BUILT_IN_RECOGNIZERS: readonly Recognizer[] = [
   personRecognizer,
   addressRecognizer,
   organisationRecognizer,
+  exposedRecognizer,
 ];
 
 export {
@@ -34,6 +36,7 @@ export {
   creditCardRecognizer,
   dateRecognizer,
   emailRecognizer,
+  exposedRecognizer,
   ibanRecognizer,
   ipRecognizer,
   organisationRecognizer,

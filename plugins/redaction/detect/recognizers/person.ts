@@ -11,10 +11,10 @@ import { matches, type Recognizer } from "./recognizer";
  * First names come from the `gender-detection-from-name` package (MIT): given-name lists for en, de,
  * fr, es, it. No surname list is used: a surname is "a capitalised word after a first name or a cue".
  */
-function isFirstName(token: string): boolean {
+function isFirstName(token: string, fw: ReadonlySet<string> = FUNCTION_WORDS): boolean {
   const t = token.replace(/[.’']$/, "");
   const low = t.toLowerCase();
-  if (t.length < 2 || FUNCTION_WORDS.has(low) || AMBIGUOUS.has(low)) return false;
+  if (t.length < 2 || fw.has(low) || AMBIGUOUS.has(low)) return false;
   if (getGender(t) !== "unknown") return true;
   // the lists spell many names without accents ("Tomas", "Ines")
   const plain = t.normalize("NFD").replace(/\p{M}/gu, "");
@@ -64,10 +64,11 @@ const CLOSINGS = [
   "atentamente", "un saludo", "saludos cordiales", "saludos", "un cordial saludo", "reciba un cordial saludo",
 ];
 
-/** Words that are never (part of) a name: function words of the supported languages, form words, months. */
-const FUNCTION_WORDS = new Set(
+const STOPWORDS: Record<Language, readonly string[]> = { en: eng, de: deu, fr: fra, es: spa, it: ita, pt: por, nl: nld };
+
+/** Form words, months, closings and English function words: never (part of) a name, whatever the language. */
+const HAND_WORDS = new Set(
   [
-    ...[eng, deu, fra, spa, ita, por, nld].flat().filter((w) => w.length > 1),
     ...`the a an this that these those our your their his her its my we you they he she it to of in on at by for with from and or but not no yes
   dear sir sirs madam madame all team customer customers client clients colleague colleagues friend friends member members applicant user users reader readers partner partners everyone
   signature date page section appendix annex total invoice order payment bank account card number phone email mobile address note notes subject re ref
@@ -81,9 +82,22 @@ const FUNCTION_WORDS = new Set(
   merci veuillez selon toutes tous
   gracias según todos todas
   university college school hospital clinic company group services solutions international global national
-  sincerely regards kind best thanks cordialement atentamente saludos grüße`.split(/\s+/),
+  sincerely regards thanks cordialement atentamente saludos grüße`.split(/\s+/),
   ].map((w) => w.toLowerCase()),
 );
+/** Words that are never (part of) a name: the function words of every supported language, and HAND_WORDS. */
+const FUNCTION_WORDS = new Set([...HAND_WORDS, ...Object.values(STOPWORDS).flat().filter((w) => w.length > 1)]);
+const fwCache = new Map<Language, ReadonlySet<string>>();
+/**
+ * Function words of the document's language only: "Allen", "Will", "Lang" are German function words
+ * but English names, so in an English document they stay names ("Allen McGlynn", "Sophie Lang").
+ */
+function functionWordsFor(language: Language | undefined): ReadonlySet<string> {
+  if (!language) return FUNCTION_WORDS;
+  let set = fwCache.get(language);
+  if (!set) fwCache.set(language, (set = new Set([...HAND_WORDS, ...STOPWORDS[language].filter((w) => w.length > 1)])));
+  return set;
+}
 /**
  * Capitalised words that a first-name list knows but that are usually something else ("May", "Lake",
  * "Paris"): they do not count as first names, though a surname may be spelt like them ("Louis Will").
@@ -188,6 +202,8 @@ export const personRecognizer: Recognizer = {
     const out: Candidate[] = [];
     const cues = cuesFor(config.languages);
     const text = model.text;
+    const fw = functionWordsFor(model.locale?.language);
+    const isFirst = (t: string) => isFirstName(t, fw);
     const seqs = [...matches(SEQUENCE, text)].map((m) => ({ index: m.index, text: m[0], caps: false }));
     for (const m of matches(CAPS_SEQUENCE, text)) seqs.push({ index: m.index, text: m[0], caps: true });
     for (const m of seqs) {
@@ -196,16 +212,16 @@ export const personRecognizer: Recognizer = {
       // leading function words and cue words ("Dear", "The", "Estimada", "Herr") are not part of a
       // name, nor are trailing function words or particles
       const low = (t: string) => t.toLowerCase().replace(/\.$/, "");
-      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
+      while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
       // a sentence's first word before a first name: "Yesterday Angela Merkel visited"
-      if (tokens.length > 2 && !isFirstName(tokens[0]!) && isFirstName(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
+      if (tokens.length > 2 && !isFirst(tokens[0]!) && isFirst(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
-      while (tokens.length && (FUNCTION_WORDS.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)))
+      while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
       const name = tokens.join(" ");
@@ -225,13 +241,13 @@ export const personRecognizer: Recognizer = {
       const label = labelled(model, start, end, cues.labels, 0);
       const labelOk = label === "line" ? /:\s*$/.test(before) || /:\s*(?:\p{Lu}[\p{L}.]*\s*)?$/u.test(before) : label !== null && wholeLine;
       const signature = wholeLine && real.length <= 4 && afterClosing(model, ls);
-      const first = isFirstName(real[0]!);
+      const first = isFirst(real[0]!);
       if (m.caps && !(cueBefore || cueAfter || labelOk)) continue;
       if (cueBefore || cueAfter) score += 0.55;
       if (labelOk) score += 0.55;
       if (signature) score += 0.55;
       if (first) score += real.length > 1 ? 0.3 : 0.15;
-      if (real.length > 1 && real.slice(1).some((t) => isFirstName(t)) && !first) score += 0.1;
+      if (real.length > 1 && real.slice(1).some((t) => isFirst(t)) && !first) score += 0.1;
       if (real.length === 1) score -= 0.1;
       if (real.length >= 2) {
         const line = text.slice(ls, le);

@@ -1,0 +1,30 @@
+import type { Candidate } from "../types";
+import type { Recognizer } from "./recognizer";
+
+/**
+ * EXPOSED_REDACTION: text still in the file where the page shows none of it (visibility.ts marked its
+ * words `hidden`), i.e. a "redaction" made by drawing. One candidate per run of hidden words on a line,
+ * so the review shows the hidden text's own box and redaction removes the text, not just the drawing.
+ * It outranks every other label (strength "checksum", score 0.99): the reviewer must see that the box
+ * drawn there is fake, whatever kind of data lies under it.
+ */
+export const exposedRecognizer: Recognizer = {
+  name: "exposed-text",
+  labels: ["EXPOSED_REDACTION"],
+  run(model) {
+    const out: Candidate[] = [];
+    for (const line of model.lines) {
+      let run: { start: number; end: number } | null = null;
+      const flush = () => {
+        if (run) out.push({ start: run.start, end: run.end, label: "EXPOSED_REDACTION", score: 0.99, recognizer: "exposed-text", strength: "checksum" });
+        run = null;
+      };
+      for (const pw of line.words) {
+        if (pw.word.hidden) run = run ? { start: run.start, end: pw.end } : { start: pw.start, end: pw.end };
+        else flush();
+      }
+      flush();
+    }
+    return out;
+  },
+};
