@@ -4,6 +4,7 @@
  * it), and the detection configurations (smart-redact-api.md §5).
  */
 import { Schema, type Connection, type Model } from "mongoose";
+import type { JobResponse } from "../../shared/wire/redaction";
 import type { WireStatus } from "./status";
 
 export interface OrchestratorJobDoc {
@@ -93,28 +94,7 @@ export function defineOrchestratorModels(conn: Connection): void {
   conn.model<DetectionConfigurationDoc>("DetectionConfiguration", configSchema, "detection_configurations");
 }
 
-/** The wire `JobResponse`. Fields beyond the reference's are additive. */
-export interface JobResponse {
-  id: string;
-  status: WireStatus;
-  fileName: string;
-  pageCount: number | null;
-  findingsCount: number | null;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  expiresAt: string;
-  externalId: string | null;
-  configurationId: string | null;
-  progress: { percent: number; message: string };
-  /** File types that can be downloaded now. */
-  files: string[];
-  error?: { code: string; message: string };
-  verification?: Record<string, unknown>;
-  review?: { acceptedFindings: number; rejectedFindings: number; manualAreas: number };
-}
+export type { JobResponse } from "../../shared/wire/redaction";
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 

@@ -5,17 +5,9 @@
  */
 import type { JobStatus } from "../../kernel/jobs/state";
 
-export const WIRE_STATUSES = [
-  "created",
-  "detectionInProgress",
-  "readyForReview",
-  "redactionInProgress",
-  "finished",
-  "failed",
-  "expired",
-  "cancelled",
-] as const;
-export type WireStatus = (typeof WIRE_STATUSES)[number];
+import { WIRE_STATUSES, type WireStatus } from "../../shared/wire/redaction";
+
+export { WIRE_STATUSES, type WireStatus } from "../../shared/wire/redaction";
 
 export const TERMINAL: readonly WireStatus[] = ["finished", "failed", "expired", "cancelled"];
 

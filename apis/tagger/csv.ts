@@ -1,44 +1,19 @@
-/** CSV for batches: parsing uploaded sheets (RFC 4180 quoting), the template, and rows from a column mapping. Pure. */
-import { writeCsv } from "../../shared/csv-writer";
+/** CSV for batches: uploaded sheets, the template, rows from a column mapping, the results sheet (shared/csv.ts). Pure. */
+import { parseCsv as parseSheet, writeCsv } from "../../shared/csv";
 import { validationError } from "../../kernel/errors";
 import type { NewRow } from "./core";
 import type { SourceType } from "./models";
 
+/**
+ * The rows of an uploaded batch sheet (shared/csv.ts). Throws VALIDATION_ERROR naming the row when the
+ * sheet is malformed (an unterminated quote used to swallow every row after it).
+ */
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  const src = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && src[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
+  const sheet = parseSheet(text);
+  if (sheet.errors.length) {
+    throw validationError(sheet.errors.map((e) => ({ field: e.row === null ? "csv_file" : `csv_file.${e.row}`, message: e.message, kind: "csv" })));
   }
-  if (field !== "" || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  const nonEmpty = rows.filter((r) => r.some((c) => c.trim() !== ""));
-  const [header, ...body] = nonEmpty;
-  if (!header) return [];
-  const names = header.map((h) => h.trim());
-  return body.map((r) => Object.fromEntries(names.map((n, i) => [n, (r[i] ?? "").trim()])));
+  return sheet.rows;
 }
 
 export const TEMPLATE_COLUMNS = [
@@ -78,7 +53,7 @@ export function rowsFromDocuments(documents: Record<string, unknown>[], mapping:
   return rows;
 }
 
-/** The results sheet of a batch: one line per document with its status, tags and error (formula-guarded, see csv-writer.ts). */
+/** The results sheet of a batch: one line per document with its status, tags and error (formula-guarded, see shared/csv.ts). */
 export function resultsCsv(docs: Array<{ row: number; title: string; file_path: string; status: string; tags: string[]; error_message: string | null }>): string {
   return writeCsv(
     ["row_number", "title", "file_path", "status", "tags", "error"],

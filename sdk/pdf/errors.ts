@@ -21,11 +21,15 @@ export type PdfErrorCode =
   /** OCR asked for a language whose data we do not ship. */
   | "OCR_LANGUAGE_UNAVAILABLE";
 
+/**
+ * The status the public APIs document for each (both answer an unreadable upload with 400, never 422);
+ * test/unit/apis/error-statuses.test.ts keeps these equal to the catalog entry the API maps the code to.
+ */
 export const PDF_ERROR_STATUS: Record<PdfErrorCode, number> = {
-  PDF_ENCRYPTED: 422,
-  PDF_CORRUPT: 422,
-  PDF_EMPTY: 422,
-  PDF_TOO_MANY_PAGES: 413,
+  PDF_ENCRYPTED: 400,
+  PDF_CORRUPT: 400,
+  PDF_EMPTY: 400,
+  PDF_TOO_MANY_PAGES: 400,
   PDF_LIMIT_EXCEEDED: 413,
   OCR_LANGUAGE_UNAVAILABLE: 400,
 };

@@ -14,17 +14,21 @@ export type TaggerErrorCode =
   | "LLM_BAD_RESPONSE"
   | "LLM_UNAVAILABLE";
 
-/** Default HTTP status per code: 4xx where the caller can fix it (key, model, input), 5xx otherwise. */
+/**
+ * HTTP status per code: 4xx where the caller can fix it (key, model, input), 502 when the provider
+ * failed or did not answer in time (the catalog's LLM_UNAVAILABLE, docs/errors.md). Kept equal to the
+ * catalog entry the tagger API maps each code to by test/unit/apis/error-statuses.test.ts.
+ */
 export const TAGGER_ERROR_STATUS: Readonly<Record<TaggerErrorCode, number>> = {
   INVALID_INPUT: 400,
   // Not 401: the caller authenticated to docmill fine; it is their provider key that failed.
   LLM_AUTH: 400,
   LLM_MODEL: 400,
-  LLM_REJECTED: 422,
+  LLM_REJECTED: 400,
   LLM_RATE_LIMIT: 429,
-  LLM_TIMEOUT: 504,
+  LLM_TIMEOUT: 502,
   LLM_BAD_RESPONSE: 502,
-  LLM_UNAVAILABLE: 503,
+  LLM_UNAVAILABLE: 502,
 };
 
 export interface TaggerErrorData {

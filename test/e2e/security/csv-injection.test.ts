@@ -6,7 +6,7 @@
 import Papa from "papaparse";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { closeComputePool } from "../../../sdk/compute/pool";
-import { writeCsv } from "../../../shared/csv-writer";
+import { writeCsv } from "../../../shared/csv";
 import { toCsv } from "../../../web/src/batch/csv";
 import { api, startTagger, textPdf, type Stack } from "../tagging/helpers";
 

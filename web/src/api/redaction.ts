@@ -1,11 +1,12 @@
 /**
  * Orchestrator jobs (redaction review) and detection configurations, as the server defines them
- * (apis/orchestrator/model.ts, docs/redaction.md). Findings are not part of the job: they are
+ * (shared/wire/redaction.ts, apis/orchestrator/model.ts, docs/redaction.md). Findings are not part of the job: they are
  * the job's `detections` file, downloadable from readyForReview on.
  */
+import type { JobResponse, WireStatus } from "../../../shared/wire/redaction";
 import { get, post, put, request, send } from "./client";
 
-export type JobStatus = "created" | "detectionInProgress" | "readyForReview" | "redactionInProgress" | "finished" | "expired" | "failed" | "cancelled";
+export type JobStatus = WireStatus;
 
 /** The file types of GET /v1/jobs/:id/files/:fileType. */
 export const FILE_TYPES = { original: "originalPdf", detections: "detections", redacted: "redactedPdf", report: "report" } as const;
@@ -61,27 +62,8 @@ export interface Verification {
   [k: string]: unknown;
 }
 
-export interface Job {
-  id: string;
-  status: JobStatus;
-  fileName: string;
-  pageCount: number | null;
-  findingsCount: number | null;
-  createdAt: string;
-  updatedAt: string;
-  createdBy: string;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  expiresAt: string;
-  externalId: string | null;
-  configurationId: string | null;
-  progress: { percent: number; message: string };
-  /** File types that can be downloaded now. */
-  files: string[];
-  error?: { code: string; message: string };
-  verification?: Verification;
-  review?: { acceptedFindings: number; rejectedFindings: number; manualAreas: number };
-}
+/** The orchestrator's job as the server sends it (shared/wire/redaction.ts). */
+export type Job = JobResponse<Verification>;
 
 export interface ManualArea extends Box {
   page: number;

@@ -1,42 +1,8 @@
-/** CSV in and out for batches (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes). Pure. */
-import { writeCsv, type CsvCell } from "../../../shared/csv-writer";
+/** CSV in and out for batches, through docmill's one CSV library (shared/csv.ts, papaparse). Pure. */
+import { parseCsv as parseSheet, writeCsv, type CsvCell } from "../../../shared/csv";
 
-export function parseCsv(text: string): { columns: string[]; rows: Array<Record<string, string>> } {
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let quoted = false;
-  const src = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === "") quoted = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && src[i + 1] === "\n") i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-    } else field += c;
-  }
-  if (field !== "" || record.length) {
-    record.push(field);
-    records.push(record);
-  }
-  const nonEmpty = records.filter((r) => r.some((f) => f.trim() !== ""));
-  if (!nonEmpty.length) return { columns: [], rows: [] };
-  const columns = nonEmpty[0].map((c) => c.trim());
-  const rows = nonEmpty.slice(1).map((r) => Object.fromEntries(columns.map((c, i) => [c, (r[i] ?? "").trim()])));
-  return { columns, rows };
-}
+/** An uploaded sheet: columns, rows and what is malformed in it (shared/csv.ts, the server's parser too). */
+export const parseCsv = parseSheet;
 
 /** The results download: docmill's one CSV writer (formula guard included), shared with the server. */
 export function toCsv(columns: string[], rows: Array<Record<string, unknown>>): string {

@@ -42,6 +42,11 @@ function BatchSetup() {
     const csv = files.find((f) => /\.csv$/i.test(f.name) || f.type === "text/csv");
     if (csv) {
       const parsed = parseCsv(await csv.text());
+      if (parsed.errors.length) {
+        // The server refuses the same sheet (422): say which row is broken before anything is sent.
+        setError(new Error(`${csv.name} is not a well-formed CSV: ${parsed.errors.slice(0, 3).map((e) => e.message).join("; ")}`));
+        return;
+      }
       if (!parsed.rows.length) {
         setError(new Error(`${csv.name} has no data rows.`));
         return;

@@ -186,7 +186,7 @@ describe("LLM tag engine against an OpenAI-compatible server", () => {
     fake.responder = () => reply.delay(5000);
     const err = await failure(generateTagsLLM({ ...base(), timeoutMs: 200, maxRetries: 1 }));
     expect(err.code).toBe("LLM_TIMEOUT");
-    expect(err.status).toBe(504);
+    expect(err.status).toBe(502);
     expect(fake.requests).toHaveLength(2);
   });
 

@@ -37,6 +37,23 @@ describe("batch CSV", () => {
     ]);
   });
 
+  it("refuses a sheet with an unterminated quote with VALIDATION_ERROR naming the row", () => {
+    let err: unknown;
+    try {
+      parseCsv('title,file_path\n"Broken,https://x.org/a.pdf\nNext,https://x.org/b.pdf\n');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ type: "VALIDATION_ERROR", code: 422 });
+    const fields = (err as { data: { fields: Array<{ field: string; message: string }> } }).data.fields;
+    expect(fields[0]!.field).toMatch(/^csv_file/);
+    expect(fields[0]!.message).toMatch(/quote/i);
+  });
+
+  it("reads a semicolon-separated sheet", () => {
+    expect(parseCsv("title;file_path\nA;https://x.org/a.pdf\n")).toEqual([{ title: "A", file_path: "https://x.org/a.pdf" }]);
+  });
+
   it("maps columns to roles and defaults the source type to url", () => {
     expect(rowsFromDocuments([{ Name: "A", Link: "https://x.org/a.pdf" }], { Name: "title", Link: "file_path" })).toEqual([
       { title: "A", description: null, file_path: "https://x.org/a.pdf", file_source_type: "url" },

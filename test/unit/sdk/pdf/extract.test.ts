@@ -108,7 +108,7 @@ describe("extractPages", () => {
 describe("extractPages failures", () => {
   it("classifies an encrypted document without a password as PDF_ENCRYPTED", async () => {
     const err = await extractError(await encryptedPdf());
-    expect(err).toMatchObject({ code: "PDF_ENCRYPTED", status: 422, data: { reason: "password-required" } });
+    expect(err).toMatchObject({ code: "PDF_ENCRYPTED", status: 400, data: { reason: "password-required" } });
   });
 
   it("classifies a wrong password as PDF_ENCRYPTED", async () => {
@@ -147,7 +147,7 @@ describe("extractPages failures", () => {
 
   it("refuses more pages than maxPages with PDF_TOO_MANY_PAGES", async () => {
     const err = await extractError(await fiftyPagePdf(), { maxPages: 10 });
-    expect(err).toMatchObject({ code: "PDF_TOO_MANY_PAGES", status: 413, data: { pageCount: 50, maxPages: 10 } });
+    expect(err).toMatchObject({ code: "PDF_TOO_MANY_PAGES", status: 400, data: { pageCount: 50, maxPages: 10 } });
   });
 
   it("accepts a document at exactly maxPages", async () => {

@@ -52,7 +52,7 @@ describe("PdfPool", () => {
 
   it("rebuilds PdfErrors thrown in a worker thread", async () => {
     const fx = await encryptedPdf();
-    await expect(pool.extractWithOcr(fx.bytes)).rejects.toMatchObject({ name: "PdfError", code: "PDF_ENCRYPTED", status: 422 });
+    await expect(pool.extractWithOcr(fx.bytes)).rejects.toMatchObject({ name: "PdfError", code: "PDF_ENCRYPTED", status: 400 });
   });
 
   it("starts again after close", async () => {

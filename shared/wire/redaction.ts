@@ -1,0 +1,41 @@
+/**
+ * The orchestrator API's job on the wire, declared once for the server (apis/orchestrator/model.ts
+ * builds it), the web app (web/src/api/redaction.ts reads it) and the OpenAPI document. It was declared
+ * three times before issue 16 and the copies drifted. Types only, plus the status list.
+ */
+
+/** Job statuses of the orchestrator API (smart-redact-api.md §2.1), in lifecycle order. */
+export const WIRE_STATUSES = [
+  "created",
+  "detectionInProgress",
+  "readyForReview",
+  "redactionInProgress",
+  "finished",
+  "failed",
+  "expired",
+  "cancelled",
+] as const;
+export type WireStatus = (typeof WIRE_STATUSES)[number];
+
+/** The wire `JobResponse`. Fields beyond the reference's are additive. `V` is the verification record's type. */
+export interface JobResponse<V = Record<string, unknown>> {
+  id: string;
+  status: WireStatus;
+  fileName: string;
+  pageCount: number | null;
+  findingsCount: number | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  expiresAt: string;
+  externalId: string | null;
+  configurationId: string | null;
+  progress: { percent: number; message: string };
+  /** File types that can be downloaded now. */
+  files: string[];
+  error?: { code: string; message: string };
+  verification?: V;
+  review?: { acceptedFindings: number; rejectedFindings: number; manualAreas: number };
+}
