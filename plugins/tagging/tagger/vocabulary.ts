@@ -228,3 +228,30 @@ export function mapToVocabulary(
   }
   return { tags, suggested_new_tags: suggestions };
 }
+
+/** At most this many vocabulary terms go into a model prompt (a 20,000-concept list would drown the text). */
+export const MAX_PROMPT_TERMS = 150;
+
+/**
+ * The preferred labels worth showing a model for this text: all of them for a small vocabulary; for a
+ * large one, the concepts that have a label whose every word (stemmed) occurs in the text, then those
+ * sharing some words, best covered first. Pure.
+ */
+export function vocabularyForPrompt(index: VocabularyIndex, text: string, language: Language, max = MAX_PROMPT_TERMS): string[] {
+  const concepts = index.vocabulary.concepts;
+  if (concepts.length <= max) return concepts.map((c) => c.prefLabel);
+  const seen = new Set(labelKey(text, language).split(" "));
+  const scored: Array<{ label: string; score: number; order: number }> = [];
+  concepts.forEach((c, order) => {
+    let best = 0;
+    for (const l of [c.prefLabel, ...c.altLabels]) {
+      const ws = labelKey(l, language).split(" ").filter(Boolean);
+      if (ws.length === 0) continue;
+      const hit = ws.filter((w) => seen.has(w)).length / ws.length;
+      if (hit > best) best = hit;
+    }
+    if (best > 0) scored.push({ label: c.prefLabel, score: best, order });
+  });
+  scored.sort((a, b) => b.score - a.score || a.order - b.order);
+  return scored.slice(0, max).map((s) => s.label);
+}
