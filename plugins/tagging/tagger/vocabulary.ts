@@ -196,6 +196,25 @@ export interface MappedTags {
 }
 
 /**
+ * The concept whose label a longer candidate contains as whole words (`water quality management` names
+ * `Water quality`; `coral reefs recover` names `Coral reefs`): the longest such label, so `marine heatwave
+ * frequency` prefers `marine heatwave` over `heatwave`. Single-word labels count only inside two- or
+ * three-word candidates, where the word is most of the phrase.
+ */
+function containedConcept(key: string, index: VocabularyIndex): Concept | undefined {
+  const ws = key.split(" ");
+  if (ws.length < 2) return undefined;
+  for (let n = ws.length - 1; n >= 1; n -= 1) {
+    if (n === 1 && ws.length > 3) return undefined;
+    for (let i = 0; i + n <= ws.length; i += 1) {
+      const c = index.byKey.get(ws.slice(i, i + n).join(" "));
+      if (c) return c;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Maps ranked candidates (best first) onto the vocabulary. Each concept appears once. `numTags` caps the
  * vocabulary tags; `numSuggestions` caps the suggestions (the strongest unmatched candidates).
  */
@@ -213,7 +232,7 @@ export function mapToVocabulary(
   for (const cand of candidates) {
     const key = labelKey(cand, language);
     if (!key) continue;
-    const concept = index.byKey.get(key);
+    const concept = index.byKey.get(key) ?? containedConcept(key, index);
     if (concept) {
       if (!taken.has(concept.id) && tags.length < opts.numTags) {
         taken.add(concept.id);

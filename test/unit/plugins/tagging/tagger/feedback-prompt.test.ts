@@ -18,7 +18,7 @@ describe("demoteTags", () => {
 describe("vocabularyForPrompt", () => {
   const big: Vocabulary = {
     name: "big",
-    concepts: Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, prefLabel: `unrelated term ${i}`, altLabels: [] })).concat([
+    concepts: Array.from({ length: 400 }, (_, i) => ({ id: `c${i}`, prefLabel: `unrelated term ${i}`, altLabels: [] as string[] })).concat([
       { id: "cr", prefLabel: "Coral reefs", altLabels: ["reef"] },
       { id: "mh", prefLabel: "Marine heatwaves", altLabels: [] },
       { id: "hf", prefLabel: "Herbivorous fish grazing pressure", altLabels: [] },
