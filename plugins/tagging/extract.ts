@@ -45,7 +45,7 @@ export interface ExtractOptions {
 }
 
 export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): Promise<ExtractedDocument> {
-  const base = await pdfPool.extract(pdf);
+  const base = await pdfPool.extract(pdf, { firstPages: opts.numPages });
   opts.signal?.throwIfAborted();
   const wanted = base.pages.slice(0, opts.numPages);
   const min = opts.minPageChars ?? MIN_PAGE_CHARS;
