@@ -7,11 +7,14 @@
 import { pdfPool } from "../../services/lib/pdf/pool";
 import type { PdfInfo } from "../../services/lib/pdf/types";
 import { classifyLine, isJunkTitle } from "./tagger/boilerplate";
+import { looksGarbledDevanagari } from "./devanagari";
 
 /** A page with fewer non-space characters than this in its text layer is OCR'd. */
 export const MIN_PAGE_CHARS = 25;
 /** Resolution pages are rendered at for OCR: enough for body text, a third of the work of 300 dpi. */
 export const OCR_DPI = 200;
+/** Devanagari's conjuncts and vowel signs need the finer raster (the reference OCRs at 300 dpi). */
+export const DEVANAGARI_OCR_DPI = 300;
 
 export type ExtractionMethod = "pdfjs_text" | "tesseract_ocr" | "mixed";
 
@@ -51,17 +54,23 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
   const min = opts.minPageChars ?? MIN_PAGE_CHARS;
   const texts: string[] = wanted.map((p) => p.text);
   const pages: PageSummary[] = wanted.map((p) => ({ page: p.page, source: "text", chars: nonSpace(p.text) }));
-  const needOcr = wanted.filter((p) => nonSpace(p.text) < min);
+  // A page whose Devanagari pdfjs read from a shaped font as fragments is read again by OCR, with Hindi.
+  const garbled = new Set(wanted.filter((p) => looksGarbledDevanagari(p.text)).map((p) => p.page));
+  const needOcr = wanted.filter((p) => nonSpace(p.text) < min || garbled.has(p.page));
   // Pages go to the pool together: it spreads them over its threads.
   await Promise.all(
     needOcr.map(async (p) => {
       opts.signal?.throwIfAborted();
-      const img = await pdfPool.render(pdf, p.page, { dpi: OCR_DPI });
+      const hindi = garbled.has(p.page);
+      const img = await pdfPool.render(pdf, p.page, { dpi: hindi ? DEVANAGARI_OCR_DPI : OCR_DPI });
       opts.signal?.throwIfAborted();
-      const ocr = await pdfPool.ocr(img.png, { lang: opts.ocrLangs, pageWidthPt: p.width, pageHeightPt: p.height });
+      const lang = hindi ? [...new Set(["hin", ...opts.ocrLangs])] : opts.ocrLangs;
+      const ocr = await pdfPool.ocr(img.png, { lang, pageWidthPt: p.width, pageHeightPt: p.height });
       const i = p.page - 1;
-      // OCR can only add: if it found less than the sparse text layer had, keep the layer.
-      if (nonSpace(ocr.text) >= nonSpace(texts[i] ?? "")) texts[i] = ocr.text;
+      // OCR can only add: if it found less than the sparse text layer had, keep the layer. A garbled
+      // layer is replaced by OCR that reads clean Devanagari and at least half as much of it.
+      const better = hindi ? !looksGarbledDevanagari(ocr.text) && nonSpace(ocr.text) >= nonSpace(texts[i] ?? "") / 2 : nonSpace(ocr.text) >= nonSpace(texts[i] ?? "");
+      if (better) texts[i] = ocr.text;
       pages[i] = { page: p.page, source: "ocr", chars: nonSpace(texts[i] ?? ""), confidence: round1(ocr.confidence) };
     }),
   );
