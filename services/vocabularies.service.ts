@@ -7,10 +7,10 @@
  */
 import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { fail } from "./lib/errors";
-import type { GatewayMeta, Principal } from "./lib/gateway/types";
-import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
-import * as vocab from "./lib/tagger/vocabularies";
+import { fail } from "../kernel/errors";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import * as vocab from "../apis/tagger/vocabularies";
 
 type This = MongoServiceThis & { store: vocab.Store };
 type Ctx<P> = Context<P, GatewayMeta>;

@@ -4,8 +4,7 @@
  * (tesseract.js with language data from @tesseract.js-data packages, never downloaded).
  * Throws PdfError (PDF_CORRUPT, PDF_ENCRYPTED, PDF_EMPTY, OCR_LANGUAGE_UNAVAILABLE).
  */
-import { pdfPool } from "../../services/lib/pdf/pool";
-import type { PdfInfo } from "../../services/lib/pdf/types";
+import type { PdfEngine, PdfInfo } from "../../sdk";
 import { classifyLine, isJunkTitle } from "./tagger/boilerplate";
 import { looksGarbledDevanagari } from "./devanagari";
 
@@ -40,6 +39,8 @@ export interface ExtractedDocument {
 }
 
 export interface ExtractOptions {
+  /** The host's PDF engine (ctx.pdf). */
+  engine: PdfEngine;
   numPages: number;
   /** Tesseract languages, e.g. ["eng"] or ["eng", "deu"]. */
   ocrLangs: string[];
@@ -48,7 +49,7 @@ export interface ExtractOptions {
 }
 
 export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): Promise<ExtractedDocument> {
-  const base = await pdfPool.extract(pdf, { firstPages: opts.numPages });
+  const base = await opts.engine.extract(pdf, { firstPages: opts.numPages });
   opts.signal?.throwIfAborted();
   const wanted = base.pages.slice(0, opts.numPages);
   const min = opts.minPageChars ?? MIN_PAGE_CHARS;
@@ -62,10 +63,10 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
     needOcr.map(async (p) => {
       opts.signal?.throwIfAborted();
       const hindi = garbled.has(p.page);
-      const img = await pdfPool.render(pdf, p.page, { dpi: hindi ? DEVANAGARI_OCR_DPI : OCR_DPI });
+      const img = await opts.engine.render(pdf, p.page, { dpi: hindi ? DEVANAGARI_OCR_DPI : OCR_DPI });
       opts.signal?.throwIfAborted();
       const lang = hindi ? [...new Set(["hin", ...opts.ocrLangs])] : opts.ocrLangs;
-      const ocr = await pdfPool.ocr(img.png, { lang, pageWidthPt: p.width, pageHeightPt: p.height });
+      const ocr = await opts.engine.ocr(img.png, { lang, pageWidthPt: p.width, pageHeightPt: p.height });
       const i = p.page - 1;
       // OCR can only add: if it found less than the sparse text layer had, keep the layer. A garbled
       // layer is replaced by OCR that reads clean Devanagari and at least half as much of it.
@@ -114,5 +115,3 @@ export function documentTitle(infoTitle: string | undefined, text: string, filen
   return filename.replace(/\.pdf$/i, "") || "Untitled";
 }
 
-/** Kept here for callers of the tagging plugin; the PDF engine owns it. */
-export { warmPdfEngine } from "../../services/lib/pdf/warm";

@@ -5,7 +5,7 @@
  * tags they add offered to the curator, accepting a suggestion, and a tag users keep removing demoted.
  */
 import { startFakeLLM, type FakeLLM } from "../../support/fake-llm";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { ADMIN } from "../../integration/auth/helpers";
 import { api, articlePdf, login, pdfForm, startTagger, type Json, type Stack } from "./helpers";
 

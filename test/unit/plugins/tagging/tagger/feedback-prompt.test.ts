@@ -1,7 +1,7 @@
 import { demoteTags } from "../../../../../plugins/tagging/tagger/feedback";
 import { buildPrompt } from "../../../../../plugins/tagging/tagger/llm";
 import { indexVocabulary, vocabularyForPrompt, type Vocabulary } from "../../../../../plugins/tagging/tagger/vocabulary";
-import { cleanTags, diffTags } from "../../../../../services/lib/tagger/learning";
+import { cleanTags, diffTags } from "../../../../../apis/tagger/learning";
 
 describe("demoteTags", () => {
   it.each([
