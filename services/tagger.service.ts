@@ -25,6 +25,7 @@ import * as history from "../apis/tagger/history";
 import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobDoc, type TagJobModel } from "../apis/tagger/models";
 import { exclusionTerms, runSingle, type SingleInput } from "../apis/tagger/single";
 import { mergeExclusions } from "../plugins/tagging/contract";
+import { defineLearningModels, editsOf, editTags, editView, learnedView, resolveVocabulary } from "../apis/tagger/learning";
 
 type This = MongoServiceThis & {
   settings: MongoServiceThis["settings"] & { batchWindow: number; allowPrivateUrls?: boolean };
@@ -59,7 +60,7 @@ const callOf = (ctx: Context<unknown, GatewayMeta>): Call => ctx.call.bind(ctx) 
  */
 async function startBatch(svc: This, ctx: Ctx, rows: NewRow[], rawConfig: unknown, jobId?: string, refuseLocal = true): Promise<TagJobDoc> {
   if (rows.length === 0) fail("BAD_REQUEST", "No documents provided");
-  const cfg = checkConfig(parseConfigJson(rawConfig ?? {}));
+  const cfg = await resolveVocabulary(svc.deps(callOf(ctx)), owner(ctx), checkConfig(parseConfigJson(rawConfig ?? {})));
   const local = rows.map((r, i) => (r.file_source_type === "local" ? i + 1 : 0)).filter(Boolean);
   if (refuseLocal && local.length) fail("BAD_REQUEST", `Local file paths are disabled on this server (rows ${local.join(", ")}); upload the files or give http(s) URLs`);
   if (jobId) {
@@ -94,7 +95,7 @@ interface Settings extends ServiceSettingSchema {
 
 const TaggerService: ServiceSchema<Settings, object, object, This> & { channels: Record<string, unknown> } = {
   name: "tagger",
-  mixins: [mongoMixin((conn) => defineTaggerModels(conn))],
+  mixins: [mongoMixin((conn) => (defineTaggerModels(conn), defineLearningModels(conn)))],
   settings: {
     /** Documents of one batch on the runtime at once. */
     batchWindow: 8,
@@ -260,7 +261,24 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     historyDeleteJob: { params: { job_id: id }, handler(this: This, ctx: Ctx<{ job_id: string }>) { return history.deleteJob(this.deps(callOf(ctx)), owner(ctx), ctx.params.job_id); } },
     historyDocuments: { params: { ...page, status: { type: "string", optional: true } }, handler(this: This, ctx: Ctx<{ limit: number; offset: number; status?: string }>) { return history.listDocuments(this.deps(), owner(ctx), ctx.params); } },
     historySearch: { params: { query: { type: "string", max: 200 }, limit: page.limit }, handler(this: This, ctx: Ctx<{ query: string; limit: number }>) { return history.searchDocuments(this.deps(), owner(ctx), ctx.params); } },
-    historyDocument: { params: { doc_id: id }, handler(this: This, ctx: Ctx<{ doc_id: string }>) { return history.getDocument(this.deps(), owner(ctx), ctx.params.doc_id); } },
+    historyDocument: {
+      params: { doc_id: id },
+      async handler(this: This, ctx: Ctx<{ doc_id: string }>) {
+        const doc = await history.getDocument(this.deps(), owner(ctx), ctx.params.doc_id);
+        return { ...doc, tag_edits: await editsOf(this.deps(), doc.id) };
+      },
+    },
+    /** Learning from edits: the user's own tags for a document; stored, counted, offered to the curator. */
+    historyEditTags: {
+      params: { doc_id: id, tags: { type: "array", max: 200, items: "string" } },
+      async handler(this: This, ctx: Ctx<{ doc_id: string; tags: string[] }>) {
+        const d = this.deps(callOf(ctx));
+        const { document, edit } = await editTags(d, owner(ctx), ctx.params.doc_id, ctx.params.tags);
+        const doc = await history.getDocument(d, owner(ctx), document._id);
+        return { ...doc, edit: edit ? editView(edit) : null, tag_edits: await editsOf(d, document._id) };
+      },
+    },
+    historyLearned: { handler(this: This, ctx: Ctx) { return learnedView(this.deps(), owner(ctx)); } },
     historyStats: { handler(this: This, ctx: Ctx) { return history.stats(this.deps(), owner(ctx)); } },
   },
 

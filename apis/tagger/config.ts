@@ -13,6 +13,9 @@ export interface TaggingConfig {
   num_tags: number;
   exclusion_words: string[];
   language: string;
+  /** The controlled vocabulary named in the request (an id or a name), resolved by learning.ts. */
+  vocabulary: string | null;
+  vocabularyRef?: { id: string; name: string; version: number };
 }
 
 export function parseConfigJson(raw: unknown): Record<string, unknown> {
@@ -76,9 +79,13 @@ export function checkConfig(c: Record<string, unknown>): TaggingConfig {
   if (typeof language !== "string" || !LANG.test(language)) {
     errors.push({ field: "language", message: "language must be eng, deu, fra or spa, or a combination such as eng+deu", kind: "value_error" });
   }
+  const vocabulary = c.vocabulary;
+  if (vocabulary !== undefined && vocabulary !== null && (typeof vocabulary !== "string" || vocabulary.trim().length === 0 || vocabulary.length > 200)) {
+    errors.push({ field: "vocabulary", message: "vocabulary must be a vocabulary's id or name", kind: "type_error.str" });
+  }
   if (errors.length) throw validationError(errors);
   const key = typeof apiKey === "string" && apiKey.trim() ? apiKey.trim() : null;
-  return { apiKey: key, model_name: typeof model === "string" ? model : null, num_pages, num_tags, exclusion_words: exclusion, language: language as string };
+  return { apiKey: key, model_name: typeof model === "string" ? model : null, num_pages, num_tags, exclusion_words: exclusion, language: language as string, vocabulary: typeof vocabulary === "string" ? vocabulary.trim() : null };
 }
 
 /** The config as history shows it: everything but the key. */
@@ -90,5 +97,6 @@ export function storedConfig(c: TaggingConfig): StoredConfig {
     exclusion_words: c.exclusion_words,
     language: c.language,
     engine: c.apiKey ? "llm" : "local",
+    vocabulary: c.vocabularyRef ?? null,
   };
 }

@@ -23,6 +23,7 @@ import type { TaggingConfig } from "./config";
 import { storedConfig } from "./config";
 import { batchErrorType } from "./errors";
 import { sealApiKey } from "./secret";
+import { afterTagged, learnedOptions } from "./learning";
 import type { SourceType, TagDocDoc, TagDocModel, TagJobDoc, TagJobModel } from "./models";
 
 export type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
@@ -121,7 +122,7 @@ export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retry
       id: doc._id,
       processor: "tagging",
       inputFileId,
-      options: optionsOf(job),
+      options: { ...optionsOf(job), ...(await learnedOptions(d, job)) },
       meta: { tagJobId: job._id, tagDocId: doc._id, row: doc.row },
       owner: doc.owner,
     });
@@ -235,12 +236,14 @@ export async function finishDoc(d: Deps, docId: string, o: Outcome): Promise<voi
   if (!doc) return;
   const job = await recount(d, doc.job_id);
   if (!job) return;
+  // Best effort: a curator's suggestion list is no reason to hold up or fail the document.
+  if (o.ok) await afterTagged(d, job, doc, o.result).catch(() => undefined);
   if (job.job_type === "batch") publish(d, job, docMessage(job, doc));
   await maybeEnd(d, job, doc.error_message);
 }
 
 function metadataOf(r: Record<string, unknown>): Record<string, unknown> {
-  const keys = ["document_title", "extraction_method", "is_scanned", "ocr_confidence", "ocr_pages", "page_count", "pages_read", "language", "engine", "processing_time", "processed_by"];
+  const keys = ["document_title", "extraction_method", "is_scanned", "ocr_confidence", "ocr_pages", "page_count", "pages_read", "language", "engine", "processing_time", "processed_by", "vocabulary", "suggested_new_tags"];
   return Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k]]));
 }
 

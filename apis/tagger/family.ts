@@ -8,6 +8,7 @@ import type { ApiFamily } from "../../kernel/gateway/families";
 import { taggerAuthRoutes } from "./auth-routes";
 import { taggerRoutes } from "./routes";
 import { taggerSystemRoutes } from "./system-routes";
+import { vocabularyRoutes } from "./vocabulary-routes";
 import { batchWsRoute } from "./ws-batch";
 
 export const TAGGER_FAMILY = "tagger";
@@ -17,7 +18,7 @@ export const taggerFamily: ApiFamily = {
   title: "Document Meta-Tagging API",
   default: true,
   owns: (path) => path === "/" || path === "/api" || path.startsWith("/api/"),
-  routes: [taggerSystemRoutes, taggerAuthRoutes, taggerRoutes],
+  routes: [taggerSystemRoutes, taggerAuthRoutes, taggerRoutes, vocabularyRoutes],
   wsRoutes: [batchWsRoute],
   renderError(c, traceId, headers) {
     if (c.type === "VALIDATION_ERROR") {

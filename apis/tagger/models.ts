@@ -17,6 +17,8 @@ export interface StoredConfig {
   exclusion_words: string[];
   language: string;
   engine: "llm" | "local";
+  /** The controlled vocabulary the request named, as resolved when the job was created. */
+  vocabulary?: { id: string; name: string; version: number } | null;
 }
 
 export interface TagJobDoc {

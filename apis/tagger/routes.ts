@@ -231,6 +231,8 @@ export const taggerRoutes: RouteGroup = {
     // Declared before /documents/:doc_id so that "search" is never read as a document id.
     { method: "GET", path: "/history/documents/search", access: "user", action: "tagger.historySearch", summary: "Search your documents by title or tag", tags: T },
     { method: "GET", path: "/history/documents/:doc_id", access: "user", action: "tagger.historyDocument", summary: "One document with its text and metadata", tags: T },
+    { method: "PUT", path: "/history/documents/:doc_id", access: "user", action: "tagger.historyEditTags", summary: "Edit a document's tags (stored; tags you keep removing are demoted, tags you add go to the vocabulary's curator)", tags: T },
+    { method: "GET", path: "/history/learned", access: "user", action: "tagger.historyLearned", summary: "What docmill learned from your tag edits (demoted tags)", tags: T },
     { method: "POST", path: "/history/documents/:doc_id/rerun", access: "user", action: "tagger.rerun", summary: "Tag a stored document again with another config", tags: T },
     { method: "GET", path: "/history/stats", access: "user", action: "tagger.historyStats", summary: "Your statistics", tags: T },
   ],

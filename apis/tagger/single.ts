@@ -14,6 +14,7 @@ import { parseExclusionFile, mergeExclusions } from "../../plugins/tagging/contr
 import { checkConfig, checkExclusionCount, parseConfigJson, type TaggingConfig } from "./config";
 import { createTagJob, dispatchDoc, onRuntimeJob, type Deps } from "./core";
 import { apiErrorOf } from "./errors";
+import { resolveVocabulary } from "./learning";
 import type { TagDocDoc } from "./models";
 
 export const SINGLE_TIMEOUT_MS = 5 * 60_000;
@@ -50,7 +51,7 @@ export async function exclusionTerms(d: Deps, id: string, owner: string): Promis
 }
 
 export async function runSingle(d: Deps, owner: string, input: SingleInput, wait: WaitFor) {
-  const cfg: TaggingConfig = checkConfig(parseConfigJson(input.config));
+  const cfg: TaggingConfig = await resolveVocabulary(d, owner, checkConfig(parseConfigJson(input.config)));
   if (input.exclusionFileId) cfg.exclusion_words = [...checkExclusionCount(mergeExclusions(cfg.exclusion_words, await exclusionTerms(d, input.exclusionFileId, owner)))];
   let file: StoredFile;
   let source: "upload" | "url" = input.sourceType ?? "upload";
@@ -109,6 +110,7 @@ export async function runSingle(d: Deps, owner: string, input: SingleInput, wait
     language: r.language,
     engine: r.engine,
     model_name: r.model_name,
+    ...(r.vocabulary !== undefined ? { vocabulary: r.vocabulary, suggested_new_tags: r.suggested_new_tags ?? [] } : {}),
     job_id: job._id,
     document_id: doc._id,
   };

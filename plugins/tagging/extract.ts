@@ -6,6 +6,7 @@
  */
 import type { PdfEngine, PdfInfo } from "../../sdk";
 import { classifyLine, isJunkTitle } from "./tagger/boilerplate";
+import { looksGarbledDevanagari } from "./devanagari";
 
 /** A page with fewer non-space characters than this in its text layer is OCR'd. */
 export const MIN_PAGE_CHARS = 25;
@@ -49,23 +50,29 @@ export interface ExtractOptions {
 }
 
 export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): Promise<ExtractedDocument> {
-  const base = await opts.engine.extract(pdf);
+  const base = await opts.engine.extract(pdf, { firstPages: opts.numPages });
   opts.signal?.throwIfAborted();
   const wanted = base.pages.slice(0, opts.numPages);
   const min = opts.minPageChars ?? MIN_PAGE_CHARS;
   const texts: string[] = wanted.map((p) => p.text);
   const pages: PageSummary[] = wanted.map((p) => ({ page: p.page, source: "text", chars: nonSpace(p.text) }));
-  const needOcr = wanted.filter((p) => nonSpace(p.text) < min);
+  // A page whose Devanagari pdfjs read from a shaped font as fragments is read again by OCR, with Hindi.
+  const garbled = new Set(wanted.filter((p) => looksGarbledDevanagari(p.text)).map((p) => p.page));
+  const sparse = wanted.filter((p) => nonSpace(p.text) < min && !garbled.has(p.page)).map((p) => p.page);
   // The engine's own OCR path, as redaction's: rendered and read in the threads, with preprocessing,
   // orientation and script detection (Devanagari in the text pages or on the scan adds Hindi).
-  const ocrResults = await opts.engine.ocrPdfPages(pdf, needOcr.map((p) => p.page), {
-    dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" "),
-  });
+  const [ocrSparse, ocrGarbled] = await Promise.all([
+    opts.engine.ocrPdfPages(pdf, sparse, { dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" ") }),
+    opts.engine.ocrPdfPages(pdf, [...garbled], { dpi: OCR_DPI, lang: [...new Set(["hin", ...opts.ocrLangs])], textLayer: texts.join(" ") }),
+  ]);
   opts.signal?.throwIfAborted();
-  for (const ocr of ocrResults) {
+  for (const ocr of [...ocrSparse, ...ocrGarbled]) {
     const i = ocr.page - 1;
-    // OCR can only add: if it found less than the sparse text layer had, keep the layer.
-    if (nonSpace(ocr.text) >= nonSpace(texts[i] ?? "")) texts[i] = ocr.text;
+    const hindi = garbled.has(ocr.page);
+    // OCR can only add: if it found less than the sparse text layer had, keep the layer. A garbled
+    // layer is replaced by OCR that reads clean Devanagari and at least half as much of it.
+    const better = hindi ? !looksGarbledDevanagari(ocr.text) && nonSpace(ocr.text) >= nonSpace(texts[i] ?? "") / 2 : nonSpace(ocr.text) >= nonSpace(texts[i] ?? "");
+    if (better) texts[i] = ocr.text;
     pages[i] = { page: ocr.page, source: "ocr", chars: nonSpace(texts[i] ?? ""), confidence: round1(ocr.confidence) };
   }
   const ocrPages = pages.filter((p) => p.source === "ocr").map((p) => p.page);

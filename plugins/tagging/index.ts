@@ -16,7 +16,8 @@ import { detectLanguage, generateTags, type Language } from "./tagger";
 import type { LocalTagOptions, LocalTagResult } from "./tagger/local";
 import { isJunkTitle, removeBoilerplate } from "./tagger/boilerplate";
 import { MAX_TAGS } from "./tagger/normalize";
-import { indexVocabulary, mapToVocabulary, MAX_CONCEPTS, parseVocabularyJson, VocabularyError, type Vocabulary } from "./tagger/vocabulary";
+import { indexVocabulary, mapToVocabulary, MAX_CONCEPTS, parseVocabularyJson, vocabularyForPrompt, VocabularyError, type Vocabulary } from "./tagger/vocabulary";
+import { demoteTags } from "./tagger/feedback";
 
 export interface TaggingOptions {
   /** The caller's provider key, sealed by the tagger service (apis/tagger/secret.ts). */
@@ -32,6 +33,8 @@ export interface TaggingOptions {
    * tagger service will resolve a named, stored vocabulary into this; for now callers pass it inline.
    */
   vocabulary?: { name?: string; concepts: Array<{ id?: string; prefLabel: string; altLabels?: string[]; broader?: string }> };
+  /** Tags this account's users keep removing (services/lib/tagger/edits.ts): ranked behind all others. */
+  demoted_tags?: string[];
 }
 
 export interface TaggingResult {
@@ -119,6 +122,7 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
     num_pages: { type: "number", integer: true, min: 1, max: 10, default: 3, convert: true },
     num_tags: { type: "number", integer: true, min: 3, max: 15, default: 8, convert: true },
     exclusion_words: { type: "array", items: { type: "string", max: 200 }, max: 1000, optional: true },
+    demoted_tags: { type: "array", items: { type: "string", max: 200 }, max: 500, optional: true },
     vocabulary: {
       type: "object",
       optional: true,
@@ -177,8 +181,19 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
     const llm = ctx.settings.llm;
     // With a vocabulary the engine over-supplies candidates: the mapping keeps vocabulary terms first.
     const vocabulary = o.vocabulary ? checkVocabulary(o.vocabulary) : undefined;
+    const index = vocabulary ? indexVocabulary(vocabulary, language) : undefined;
+    const demoted = o.demoted_tags ?? [];
+    // Demoted tags move to the back, so the engine over-supplies candidates to fill their places.
+    const oversupply = vocabulary !== undefined || demoted.length > 0;
     const tagged = await generateTags(
-      { text: content, title: titleForTags, numTags: vocabulary ? MAX_TAGS : o.num_tags, exclusionWords: o.exclusion_words ?? [], language },
+      {
+        text: content,
+        title: titleForTags,
+        numTags: oversupply ? MAX_TAGS : o.num_tags,
+        exclusionWords: o.exclusion_words ?? [],
+        language,
+        vocabularyTerms: index ? vocabularyForPrompt(index, content, language) : undefined,
+      },
       {
         apiKey: o.api_key_sealed ? ctx.secrets.open(o.api_key_sealed, API_KEY_PURPOSE) : undefined,
         model: o.model_name ?? llm.defaultModel,
@@ -191,12 +206,13 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
           runOffLoop<LocalTagResult>(LOCAL_ENGINE_MODULE, "generateTagsLocal", [text, options], ctx.signal),
       },
     );
-    let tags = tagged.tags;
+    const ranked = demoteTags(tagged.tags, demoted, language);
+    let tags = ranked.slice(0, o.num_tags);
     let suggested: string[] | undefined;
-    if (vocabulary) {
-      const mapped = mapToVocabulary(tagged.tags, indexVocabulary(vocabulary, language), language, { numTags: o.num_tags });
+    if (index) {
+      const mapped = mapToVocabulary(ranked, index, language, { numTags: o.num_tags });
       // Suggestions are the strong candidates only: those the engine ranked within the requested count.
-      const strong = new Set(tagged.tags.slice(0, o.num_tags));
+      const strong = new Set(ranked.slice(0, o.num_tags));
       suggested = mapped.suggested_new_tags.filter((t) => strong.has(t));
       tags = [...mapped.tags, ...suggested].slice(0, o.num_tags);
     }

@@ -32,7 +32,8 @@ export async function extractPages(pdf: Uint8Array, opts: ExtractOptions = {}): 
     const pages: PageText[] = [];
     const maxText = currentPdfLimits().maxTextChars;
     let chars = 0;
-    for (let n = 1; n <= doc.numPages; n++) {
+    const last = opts.firstPages !== undefined ? Math.min(doc.numPages, Math.max(1, opts.firstPages)) : doc.numPages;
+    for (let n = 1; n <= last; n++) {
       const page = await doc.getPage(n);
       try {
         const text = await pageText(page);

@@ -58,6 +58,8 @@ export interface PdfInfo {
 export interface ExtractOptions {
   /** Refuse documents with more pages than this (PDF_TOO_MANY_PAGES). */
   maxPages?: number;
+  /** Read only the first N pages (`pageCount` still counts all): a tagger that reads 3 pages parses 3. */
+  firstPages?: number;
   /** User password of an encrypted document. */
   password?: string;
 }

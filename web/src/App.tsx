@@ -14,6 +14,7 @@ const Review = lazy(() => import("./screens/Review"));
 const AdminUsers = lazy(() => import("./screens/AdminUsers"));
 const AdminKeys = lazy(() => import("./screens/AdminKeys"));
 const AdminDetection = lazy(() => import("./screens/AdminDetection"));
+const Vocabularies = lazy(() => import("./screens/Vocabularies"));
 const AdminAudit = lazy(() => import("./screens/AdminAudit"));
 const AdminDetectionStats = lazy(() => import("./screens/AdminDetectionStats"));
 
@@ -22,6 +23,7 @@ const NAV: Array<{ to: string; label: string; admin?: boolean }> = [
   { to: "/tag", label: "Tag a document" },
   { to: "/batch", label: "Batch" },
   { to: "/history", label: "History" },
+  { to: "/vocabularies", label: "Vocabularies" },
   { to: "/redact", label: "Redaction" },
   { to: "/admin/users", label: "Users", admin: true },
   { to: "/admin/keys", label: "API keys", admin: true },
@@ -37,6 +39,7 @@ function Screen({ path }: { path: string }) {
   if (path === "/batch") return <Batch />;
   if ((m = match("/batch/:id", path))) return <Batch jobId={m.id} />;
   if (path === "/history") return <History />;
+  if (path === "/vocabularies") return <Vocabularies />;
   if (path === "/redact") return <RedactJobs />;
   if ((m = match("/redact/:id", path))) return <Review jobId={m.id} />;
   if (path === "/admin/users") return <AdminUsers />;

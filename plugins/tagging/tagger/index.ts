@@ -23,6 +23,8 @@ export interface TagInput {
   exclusionWords?: readonly string[];
   /** Forces the language (en/de/fr/es); detected when absent. */
   language?: Language;
+  /** Controlled vocabulary terms for the model engine's prompt (the local engine's candidates are mapped afterwards). */
+  vocabularyTerms?: readonly string[];
 }
 
 export interface EngineOptions {
@@ -74,6 +76,7 @@ export async function generateTags(input: TagInput, engine: EngineOptions = {}):
       numTags,
       exclusionWords,
       language: input.language,
+      vocabularyTerms: input.vocabularyTerms,
       apiKey,
       model: engine.model ?? DEFAULT_MODEL,
       baseURL: engine.baseURL ?? DEFAULT_BASE_URL,

@@ -36,6 +36,8 @@ export interface LLMTagOptions {
   maxRetries?: number;
   title?: string;
   language?: Language;
+  /** Preferred labels of the request's controlled vocabulary, most relevant first (see vocabularyForPrompt). */
+  vocabularyTerms?: readonly string[];
   maxTextChars?: number;
   signal?: AbortSignal;
   /** How to wait between attempts; tests pass a recorder instead of real sleeping. */
@@ -94,7 +96,7 @@ export async function generateTagsLLM(options: LLMTagOptions): Promise<LLMTagRes
   // Over-ask by the number of exclusion words: a model often proposes them anyway, and each one
   // dropped must be replaced.
   const ask = options.numTags + Math.min(exclusions.length, 10);
-  const first = await complete(call, buildPrompt({ text, title: options.title, count: ask, exclusions, avoid: [] }), call.maxRetries);
+  const first = await complete(call, buildPrompt({ text, title: options.title, count: ask, exclusions, avoid: [], vocabulary: options.vocabularyTerms }), call.maxRetries);
   const raws = [first.content];
   let candidates = first.tags;
   let tags = normalize(candidates);
@@ -104,7 +106,7 @@ export async function generateTagsLLM(options: LLMTagOptions): Promise<LLMTagRes
     try {
       const more = await complete(
         call,
-        buildPrompt({ text, title: options.title, count: missing + Math.min(exclusions.length, 5) + 2, exclusions, avoid: tags }),
+        buildPrompt({ text, title: options.title, count: missing + Math.min(exclusions.length, 5) + 2, exclusions, avoid: tags, vocabulary: options.vocabularyTerms }),
         0,
       );
       raws.push(more.content);
@@ -317,6 +319,8 @@ interface PromptInput {
   count: number;
   exclusions: readonly string[];
   avoid: readonly string[];
+  /** Controlled vocabulary terms the model should prefer (already capped by the caller). */
+  vocabulary?: readonly string[];
 }
 
 /** The prompt; exported so tests and the fake provider agree on its shape. */
@@ -330,6 +334,13 @@ export function buildPrompt(p: PromptInput): Prompt {
   ];
   if (p.exclusions.length > 0) {
     rules.push(`Do not use these words, nor tags containing them: ${p.exclusions.map((w) => JSON.stringify(w)).join(", ")}.`);
+  }
+  if (p.vocabulary && p.vocabulary.length > 0) {
+    // The caller maps the answer onto the vocabulary afterwards; asking for its exact labels makes more
+    // of the answer map (a paraphrase of a concept would end up a suggestion instead of a tag).
+    rules.push(
+      `Prefer these controlled vocabulary terms, written exactly as given, for every subject they cover; add other tags only for subjects none of them covers: ${p.vocabulary.map((w) => JSON.stringify(w)).join(", ")}.`,
+    );
   }
   if (p.avoid.length > 0) {
     rules.push(`These tags are already chosen; give different ones: ${p.avoid.map((w) => JSON.stringify(w)).join(", ")}.`);

@@ -147,6 +147,38 @@ export interface Casing {
   phrase(tokens: readonly string[]): string[] | undefined;
 }
 
+interface Span {
+  w: string;
+  lower: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * How the text writes a phrase: every run of its words (case-insensitive, whole words, only white space
+ * between them), as written with single spaces. A phrase whose tokens are not each one word of the text
+ * (`R & D`) is searched with a pattern instead.
+ */
+function phraseForms(tokens: readonly string[], spans: readonly Span[], byFirst: ReadonlyMap<string, number[]>, source: string): Set<string> {
+  const forms = new Set<string>();
+  const lower = tokens.map((t) => t.toLowerCase());
+  if (lower.some((t) => (t.match(WORD_RE) ?? [])[0] !== t)) {
+    const pattern = tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
+    for (const m of source.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])`, "giu"))) forms.add(m[0].replace(/\s+/g, " "));
+    return forms;
+  }
+  next: for (const i of byFirst.get(lower[0]!) ?? []) {
+    if (i + lower.length > spans.length) continue;
+    for (let k = 1; k < lower.length; k += 1) {
+      const a = spans[i + k - 1]!;
+      const b = spans[i + k]!;
+      if (b.lower !== lower[k] || !/^\s+$/u.test(source.slice(a.end, b.start))) continue next;
+    }
+    forms.add(spans.slice(i, i + lower.length).map((sp) => sp.w).join(" "));
+  }
+  return forms;
+}
+
 function casingOracle(text: string, language: Language): Casing {
   const capitalisedMid = new Set<string>();
   const lowerSeen = new Set<string>();
@@ -171,6 +203,15 @@ function casingOracle(text: string, language: Language): Casing {
     }
   }
   const source = text.normalize("NFC");
+  // The text's words with their offsets, for phrase look-ups: one RegExp per candidate phrase was the
+  // engine's biggest cost on a new text (every Unicode pattern compiled afresh).
+  const spans = [...source.matchAll(WORD_RE)].map((m) => ({ w: m[0], lower: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
+  const byFirst = new Map<string, number[]>();
+  spans.forEach((sp, i) => {
+    const at = byFirst.get(sp.lower);
+    if (at) at.push(i);
+    else byFirst.set(sp.lower, [i]);
+  });
   const word = (token: string): string => {
     if ((isAcronym(token) || hasInnerCapital(token)) && asWritten.has(token)) return token;
     const lower = token.toLowerCase();
@@ -184,11 +225,7 @@ function casingOracle(text: string, language: Language): Casing {
   };
   const phrase = (tokens: readonly string[]): string[] | undefined => {
     if (tokens.length < 2 || language === "de") return undefined;
-    const pattern = tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
-    const forms = new Set<string>();
-    for (const m of source.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${pattern}(?![\\p{L}\\p{N}])`, "giu"))) {
-      forms.add(m[0].replace(/\s+/g, " "));
-    }
+    const forms = phraseForms(tokens, spans, byFirst, source);
     // Only a name that the text always writes the same way with every word capitalised.
     if (forms.size !== 1) return undefined;
     const [form] = forms;

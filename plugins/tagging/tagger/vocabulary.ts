@@ -196,6 +196,25 @@ export interface MappedTags {
 }
 
 /**
+ * The concept whose label a longer candidate contains as whole words (`water quality management` names
+ * `Water quality`; `coral reefs recover` names `Coral reefs`): the longest such label, so `marine heatwave
+ * frequency` prefers `marine heatwave` over `heatwave`. Single-word labels count only inside two- or
+ * three-word candidates, where the word is most of the phrase.
+ */
+function containedConcept(key: string, index: VocabularyIndex): Concept | undefined {
+  const ws = key.split(" ");
+  if (ws.length < 2) return undefined;
+  for (let n = ws.length - 1; n >= 1; n -= 1) {
+    if (n === 1 && ws.length > 3) return undefined;
+    for (let i = 0; i + n <= ws.length; i += 1) {
+      const c = index.byKey.get(ws.slice(i, i + n).join(" "));
+      if (c) return c;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Maps ranked candidates (best first) onto the vocabulary. Each concept appears once. `numTags` caps the
  * vocabulary tags; `numSuggestions` caps the suggestions (the strongest unmatched candidates).
  */
@@ -213,7 +232,7 @@ export function mapToVocabulary(
   for (const cand of candidates) {
     const key = labelKey(cand, language);
     if (!key) continue;
-    const concept = index.byKey.get(key);
+    const concept = index.byKey.get(key) ?? containedConcept(key, index);
     if (concept) {
       if (!taken.has(concept.id) && tags.length < opts.numTags) {
         taken.add(concept.id);
@@ -227,4 +246,31 @@ export function mapToVocabulary(
     }
   }
   return { tags, suggested_new_tags: suggestions };
+}
+
+/** At most this many vocabulary terms go into a model prompt (a 20,000-concept list would drown the text). */
+export const MAX_PROMPT_TERMS = 150;
+
+/**
+ * The preferred labels worth showing a model for this text: all of them for a small vocabulary; for a
+ * large one, the concepts that have a label whose every word (stemmed) occurs in the text, then those
+ * sharing some words, best covered first. Pure.
+ */
+export function vocabularyForPrompt(index: VocabularyIndex, text: string, language: Language, max = MAX_PROMPT_TERMS): string[] {
+  const concepts = index.vocabulary.concepts;
+  if (concepts.length <= max) return concepts.map((c) => c.prefLabel);
+  const seen = new Set(labelKey(text, language).split(" "));
+  const scored: Array<{ label: string; score: number; order: number }> = [];
+  concepts.forEach((c, order) => {
+    let best = 0;
+    for (const l of [c.prefLabel, ...c.altLabels]) {
+      const ws = labelKey(l, language).split(" ").filter(Boolean);
+      if (ws.length === 0) continue;
+      const hit = ws.filter((w) => seen.has(w)).length / ws.length;
+      if (hit > best) best = hit;
+    }
+    if (best > 0) scored.push({ label: c.prefLabel, score: best, order });
+  });
+  scored.sort((a, b) => b.score - a.score || a.order - b.order);
+  return scored.slice(0, max).map((s) => s.label);
 }

@@ -12,10 +12,10 @@ export const TAGGER_SERVICES = ["gateway", "auth", "storage", "jobs", "tagger"];
  * Starts gateway + auth + storage + jobs + tagger (+ an in-process worker unless `worker: false`) and
  * logs a fresh user in. `env` is applied before the config is read (LLM_BASE_URL of a fake provider...).
  */
-export async function startTagger(opts: { worker?: boolean; env?: Record<string, string>; tagger?: Omit<Partial<ServiceSchema>, "settings"> & { settings?: Record<string, unknown> }; broker?: Record<string, unknown> } = {}) {
+export async function startTagger(opts: { worker?: boolean; env?: Record<string, string>; tagger?: Omit<Partial<ServiceSchema>, "settings"> & { settings?: Record<string, unknown> }; broker?: Record<string, unknown>; services?: string[] } = {}) {
   Object.assign(process.env, opts.env ?? {});
   resetConfig();
-  const services = [...TAGGER_SERVICES, ...(opts.worker === false ? [] : ["worker"])];
+  const services = [...TAGGER_SERVICES, ...(opts.services ?? []), ...(opts.worker === false ? [] : ["worker"])];
   const mongoUrl = uniqueMongoUrl("tag");
   // The tagger's data goes to the stack's database like the other data services.
   const tagger = { ...opts.tagger, settings: { mongoUrl, ...(opts.tagger?.settings ?? {}) } };

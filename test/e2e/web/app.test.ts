@@ -18,7 +18,7 @@ import { ensureWebBuilt, launch, parseCsvRows, pdfText, shot, topicPdf, watchCon
 
 const ADMIN = { email: "admin@example.com", initial: "Admin@1234!Tmp", next: "Web-Admin#2026pw" };
 
-const SERVICES = ["gateway", "auth", "keys", "storage", "jobs", "worker", "tagger", "orchestrator"];
+const SERVICES = ["gateway", "auth", "keys", "storage", "jobs", "worker", "tagger", "orchestrator", "vocabularies"];
 
 let stack: Stack;
 let browser: Browser;
@@ -519,6 +519,79 @@ describe("web app", () => {
     expect(job).toMatchObject({ status: "finished", review: { rejectedFindings: 1, manualAreas: 1 } });
     await ctx.close();
   }, 360_000);
+
+  it("uploads a vocabulary, tags with it, saves an edit of the tags, and the curator accepts the added tag", async () => {
+    const { ctx, page, problems } = await signedInPage();
+    await go(page, "Vocabularies");
+    const csv = ["prefLabel,altLabels,broader", "Coral reefs,coral reef|reef,", "Marine heatwaves,marine heatwave,", "Water quality,,"].join("\n");
+    await page.getByLabel("CSV or JSON file").setInputFiles({ name: "reef-terms.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("radio", { name: "Everyone on this server" }).check();
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByRole("status").filter({ hasText: 'Uploaded "reef-terms" with 3 concepts.' }).waitFor();
+    const panel = page.getByLabel("Vocabulary", { exact: true });
+    await panel.getByRole("cell", { name: "Coral reefs" }).waitFor();
+    await page.getByLabel("Search concepts").fill("heat");
+    await page.getByRole("button", { name: "Search", exact: true }).last().click();
+    await panel.getByText("1 of 3 concepts").waitFor();
+    expect(await panel.getByRole("cell", { name: "Coral reefs" }).count()).toBe(0);
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("main input, main select, main textarea, main button")]
+        .filter((el) => {
+          const e = el as HTMLInputElement;
+          return !((e.labels && e.labels.length > 0) || e.getAttribute("aria-label") || (el.tagName === "BUTTON" && el.textContent?.trim()));
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unlabelled).toEqual([]);
+    await shot(page, "30-vocabularies");
+
+    await go(page, "Tag a document");
+    const vocabs = (await api("/api/vocabularies")).vocabularies as Array<{ id: string; name: string }>;
+    const vocab = vocabs.find((v) => v.name === "reef-terms")!;
+    await page.getByLabel("Controlled vocabulary").selectOption(vocab.id);
+    const reef = await topicPdf("doc-7731", [
+      "Marine heatwaves have become more frequent, and coral reefs recover slowly between events.",
+      "We combined benthic surveys at 38 reef sites with degree heating weeks after three bleaching events.",
+      "Coral cover fell by 41 percent after the first marine heatwave; recovery took six years.",
+      "Water quality management shortened recovery where macroalgae covered the reef.",
+      "Herbivorous fish grazing kept macroalgae low on protected reefs near the coast.",
+      "Sediment runoff from farmland reduced coral recruitment near river mouths.",
+    ]);
+    await page.getByLabel("PDF file").setInputFiles({ name: "reef.pdf", mimeType: "application/pdf", buffer: reef });
+    await page.getByRole("button", { name: "Generate tags" }).click();
+    const tagList = page.getByTestId("tags");
+    await tagList.locator("li").first().waitFor({ timeout: 120_000 });
+    const first = await shownTags(page);
+    // Vocabulary terms first (the words and their variants in the text map onto the preferred labels).
+    expect(first.slice(0, 2).sort()).toEqual(["Coral reefs", "Marine heatwaves"]);
+    await page.getByTestId("suggested").waitFor();
+    const docId = (await tagList.getAttribute("data-document-id"))!;
+    const dropped = first[first.length - 1]!;
+    await page.getByRole("button", { name: `Remove tag ${dropped}` }).click();
+    await page.getByLabel("Add a tag").fill("reef resilience");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByRole("button", { name: "Save tags" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved: 1 added, 1 removed." }).waitFor();
+    const saved = await api(`/api/history/documents/${docId}`);
+    expect(saved.tags).toEqual([...first.slice(0, -1), "reef resilience"]);
+    expect(saved.tag_edits).toEqual([expect.objectContaining({ added: ["reef resilience"], removed: [dropped] })]);
+    await shot(page, "31-tag-with-vocabulary");
+
+    await go(page, "History");
+    await page.getByRole("button", { name: saved.title }).first().click();
+    await page.getByRole("list", { name: "Tag edits" }).getByText(`added reef resilience; removed ${dropped}`).waitFor();
+    await shot(page, "32-history-tag-edits");
+
+    await go(page, "Vocabularies");
+    await page.getByRole("button", { name: "reef-terms", exact: true }).click();
+    await page.getByRole("button", { name: "Accept reef resilience" }).click();
+    await page.getByRole("status").filter({ hasText: 'Added "reef resilience" as a concept' }).waitFor();
+    const after = await api(`/api/vocabularies/${vocab.id}?q=resilience`);
+    expect(after).toMatchObject({ concept_count: 4, concepts: [{ prefLabel: "reef resilience" }] });
+    await shot(page, "33-vocabulary-suggestion-accepted");
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
+    await ctx.close();
+  }, 300_000);
 
   // Last: the saved default applies to every later redaction job of this stack.
   it("saves the default detection settings through the configurations API", async () => {

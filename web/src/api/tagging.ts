@@ -12,6 +12,8 @@ export interface TaggingConfig {
   exclusion_words?: string[] | null;
   /** OCR languages: eng (default), deu, fra, spa or combinations such as eng+deu. */
   language?: string;
+  /** A controlled vocabulary's id or name (GET /api/vocabularies). */
+  vocabulary?: string;
 }
 
 export interface SingleResult {
@@ -31,6 +33,9 @@ export interface SingleResult {
   engine?: "llm" | "local";
   model_name?: string | null;
   job_id?: string;
+  /** With a vocabulary: its name, and strong candidates no concept matched (for its curator). */
+  vocabulary?: string;
+  suggested_new_tags?: string[];
   /** The history document: re-runs tag its stored PDF again. */
   document_id?: string;
   [k: string]: unknown;
@@ -42,6 +47,7 @@ function cleanConfig(config: TaggingConfig): TaggingConfig {
   if (!cfg.api_key) delete cfg.api_key;
   if (!cfg.model_name) delete cfg.model_name;
   if (!cfg.language) delete cfg.language;
+  if (!cfg.vocabulary) delete cfg.vocabulary;
   return cfg;
 }
 

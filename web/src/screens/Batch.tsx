@@ -8,6 +8,7 @@ import { currentToken, refreshSession } from "../api/client";
 import { batchControl, batchStatus, historyJob, rerunDocument, startBatch, startBatchUploads, type BatchStatus, type ColumnRole, type RowResult, type TaggingConfig } from "../api/tagging";
 import { guessMapping, parseCsv, toCsv } from "../batch/csv";
 import { ErrorText, Progress, StatusBadge, saveBlob } from "../components/ui";
+import { VocabularySelect } from "../components/VocabularySelect";
 import { navigate, useScreenTitle } from "../router";
 
 const ROLES: Array<{ value: ColumnRole | ""; label: string }> = [
@@ -31,6 +32,7 @@ function BatchSetup() {
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [pdfs, setPdfs] = useState<File[]>([]);
   const [numTags, setNumTags] = useState(8);
+  const [vocabulary, setVocabulary] = useState("");
   const [numPages, setNumPages] = useState(3);
   const [model, setModel] = useState("");
   const [over, setOver] = useState(false);
@@ -80,7 +82,7 @@ function BatchSetup() {
     setBusy(true);
     setError(null);
     try {
-      const config: TaggingConfig = { num_tags: numTags, num_pages: numPages, model_name: model.trim() || undefined };
+      const config: TaggingConfig = { num_tags: numTags, num_pages: numPages, model_name: model.trim() || undefined, vocabulary: vocabulary || undefined };
       const column_mapping = Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)) as Record<string, ColumnRole>;
       // Dropped PDFs travel with the start request itself (multipart `files`); a CSV names its documents.
       const r = pdfs.length ? await startBatchUploads(pdfs, config) : await startBatch({ documents: rows, config, column_mapping });
@@ -184,6 +186,7 @@ function BatchSetup() {
               <label htmlFor="b-model">Model (optional)</label>
               <input id="b-model" value={model} onChange={(e) => setModel(e.target.value)} />
             </div>
+            <VocabularySelect id="b-vocabulary" value={vocabulary} onChange={setVocabulary} />
           </div>
           <button type="button" onClick={() => void start()} disabled={busy || (rows.length > 0 && !csvReady)}>
             {busy ? "Starting…" : `Start batch of ${pdfs.length || rows.length}`}

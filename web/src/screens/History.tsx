@@ -1,7 +1,9 @@
 /** Tagging history: jobs, documents, search by title or tag, statistics; a document opens its text and tags. */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { deleteHistoryJob, historyDocument, historyDocuments, historyJobs, historyStats, searchDocuments, type DocumentSummary, type JobSummary, type Stats } from "../api/tagging";
+import { learnedTags, type TagEdit } from "../api/vocabularies";
 import { EmptyRow } from "../components/Table";
+import { TagEditor } from "../components/TagEditor";
 import { JobsTable, StatsCards } from "../components/tagging";
 import { ErrorText, StatusBadge, formatDate } from "../components/ui";
 import { useScreenTitle } from "../router";
@@ -17,7 +19,8 @@ export default function History() {
   const [docs, setDocs] = useState<DocumentSummary[]>([]);
   const [query, setQuery] = useState("");
   const [stats, setStats] = useState<Stats | null>(null);
-  const [open, setOpen] = useState<DocumentSummary | null>(null);
+  const [open, setOpen] = useState<(DocumentSummary & { tag_edits?: TagEdit[] }) | null>(null);
+  const [demoted, setDemoted] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
 
   const loadJobs = useCallback(async (off: number) => {
@@ -44,6 +47,7 @@ export default function History() {
     void loadJobs(0);
     void loadDocs("");
     historyStats().then(setStats, setError);
+    learnedTags().then((r) => setDemoted(r.tags.filter((t) => t.demoted).map((t) => t.tag)), setError);
   }, [loadJobs, loadDocs]);
 
   function search(e: FormEvent) {
@@ -84,6 +88,11 @@ export default function History() {
         )}
       </form>
       <ErrorText error={error} />
+      {demoted.length > 0 && (
+        <p className="muted" data-testid="demoted">
+          Ranked lower for you, because you removed them from documents: {demoted.join(", ")}
+        </p>
+      )}
       <div className="actions" role="tablist" aria-label="History views">
         <button type="button" role="tab" aria-selected={tab === "documents"} className={tab === "documents" ? "" : "secondary"} onClick={() => setTab("documents")}>
           Documents
@@ -126,13 +135,17 @@ export default function History() {
             {open ? (
               <>
                 <h2>{open.title}</h2>
-                <ul className="tags">
-                  {(open.tags ?? []).map((t) => (
-                    <li key={t} className="tag">
-                      {t}
-                    </li>
-                  ))}
-                </ul>
+                <TagEditor
+                  docId={open.id}
+                  tags={open.tags ?? []}
+                  edits={open.tag_edits ?? []}
+                  editable={open.status === "success"}
+                  onSaved={(d) => {
+                    setOpen(d);
+                    setDocs(docs.map((x) => (x.id === d.id ? { ...x, tags: d.tags } : x)));
+                    learnedTags().then((r) => setDemoted(r.tags.filter((t) => t.demoted).map((t) => t.tag)), setError);
+                  }}
+                />
                 {open.error_message && <p className="error">{open.error_message}</p>}
                 <h3>Text</h3>
                 <div className="preview" tabIndex={0}>

@@ -5,7 +5,9 @@
  */
 import { useState, type FormEvent } from "react";
 import { processSingle, rerunDocument, type SingleResult, type TaggingConfig } from "../api/tagging";
+import { saveDocumentTags } from "../api/vocabularies";
 import { CopyButton, ErrorText, Field, fieldError } from "../components/ui";
+import { VocabularySelect } from "../components/VocabularySelect";
 import { useScreenTitle } from "../router";
 
 export default function TagSingle() {
@@ -24,6 +26,8 @@ export default function TagSingle() {
   const [result, setResult] = useState<SingleResult | null>(null);
   const [tags, setTags] = useState<string[]>([]);
   const [newTag, setNewTag] = useState("");
+  const [vocabulary, setVocabulary] = useState("");
+  const [saved, setSaved] = useState<string | null>(null);
   /** The history document of the last result, while the chosen file or address is unchanged: re-runs tag it in place. */
   const [storedDoc, setStoredDoc] = useState<string | null>(null);
 
@@ -36,7 +40,7 @@ export default function TagSingle() {
         .split(/[,\n]/)
         .map((w) => w.trim())
         .filter(Boolean);
-      const config: TaggingConfig = { model_name: model.trim() || undefined, api_key: apiKey.trim() || undefined, num_pages: numPages, num_tags: numTags, exclusion_words: words.length ? words : null };
+      const config: TaggingConfig = { model_name: model.trim() || undefined, api_key: apiKey.trim() || undefined, num_pages: numPages, num_tags: numTags, exclusion_words: words.length ? words : null, vocabulary: vocabulary || undefined };
       // The exclusion file is read by /single/process only, so a re-run with one goes through it again.
       const r =
         storedDoc && !exclusionFile
@@ -45,6 +49,7 @@ export default function TagSingle() {
       setResult(r);
       setStoredDoc(r.document_id ?? null);
       setTags(r.tags ?? []);
+      setSaved(null);
     } catch (err) {
       setError(err);
     } finally {
@@ -119,6 +124,7 @@ export default function TagSingle() {
                 {(p) => <input {...p} type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />}
               </Field>
             </div>
+            <VocabularySelect id="vocabulary" value={vocabulary} onChange={setVocabulary} error={fieldError(error, "vocabulary")} />
             <Field label="Exclusion words" hint="Comma or line separated; tags containing them are replaced.">
               {(p) => <textarea {...p} value={exclusions} onChange={(e) => setExclusions(e.target.value)} />}
             </Field>
@@ -170,7 +176,31 @@ export default function TagSingle() {
                   Add
                 </button>
                 <CopyButton text={tags.join(", ")} label="Copy tags" />
+                {result.document_id && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      void saveDocumentTags(result.document_id!, tags).then(
+                        (d) => setSaved(d.edit ? `Saved: ${d.edit.added.length} added, ${d.edit.removed.length} removed.` : "Saved: no change."),
+                        setError,
+                      )
+                    }
+                  >
+                    Save tags
+                  </button>
+                )}
               </form>
+              {saved && (
+                <p role="status" className="muted">
+                  {saved} Tags you keep removing are ranked lower next time.
+                </p>
+              )}
+              {result.suggested_new_tags && result.suggested_new_tags.length > 0 && (
+                <p className="muted" data-testid="suggested">
+                  Not in {result.vocabulary ?? "the vocabulary"}, suggested to its curator: {result.suggested_new_tags.join(", ")}
+                </p>
+              )}
               <dl className="facts">
                 <dt>Extraction</dt>
                 <dd data-testid="extraction-method">

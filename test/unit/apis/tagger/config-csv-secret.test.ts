@@ -8,7 +8,7 @@ describe("tagging config", () => {
   });
 
   it("applies the reference's defaults and makes api_key optional", () => {
-    expect(checkConfig({})).toEqual({ apiKey: null, model_name: null, num_pages: 3, num_tags: 8, exclusion_words: [], language: "eng" });
+    expect(checkConfig({})).toEqual({ apiKey: null, model_name: null, num_pages: 3, num_tags: 8, exclusion_words: [], language: "eng", vocabulary: null });
   });
 
   it("names every field out of range", () => {

@@ -69,6 +69,13 @@ describe("extractPages", () => {
     pages.forEach((p, i) => expect(p.text).toBe(fx.truth.pages[i]!.lines.join("\n")));
   });
 
+  it("reads only the first pages when asked, and still counts them all", async () => {
+    const fx = await multiPagePdf(3);
+    const { pages, pageCount } = await pool.extract(fx.bytes, { firstPages: 2 });
+    expect(pageCount).toBe(3);
+    expect(pages.map((p) => p.text)).toEqual([0, 1].map((i) => fx.truth.pages[i]!.lines.join("\n")));
+  });
+
   it.each([90, 180, 270] as const)("gives upright boxes on the displayed page of a page rotated %i degrees", async (rotation) => {
     const fx = await rotatedPdf(rotation);
     const { pages } = await pool.extract(fx.bytes);

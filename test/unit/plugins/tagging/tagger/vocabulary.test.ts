@@ -54,6 +54,9 @@ describe("mapToVocabulary", () => {
     ["hyphens fold", ["micro-plastics", "plastic particle"], ["Microplastics"], []],
     ["unmatched strong candidates become suggestions, in rank order", ["sewage sludge", "microplastics", "wastewater treatment"], ["Microplastics"], ["sewage sludge", "wastewater treatment"]],
     ["nothing matches", ["river flow"], [], ["river flow"]],
+    ["a longer candidate naming a concept in whole words maps to it", ["global warming impacts", "microplastic pollution", "river flow"], ["Climate change", "Microplastics"], ["river flow"]],
+    ["a word inside another word is no match", ["environmentalism debate"], [], ["environmentalism debate"]],
+    ["a single-word label inside a long phrase is too weak", ["new environment policy instruments"], [], ["new environment policy instruments"]],
   ];
   it.each(table)("%s", (_name, candidates, tags, suggestions) => {
     const r = mapToVocabulary(candidates, en, "en", { numTags: 5 });

@@ -1,0 +1,130 @@
+/**
+ * vocabularies: the tag generator's controlled vocabularies (`/api/vocabularies`): upload (CSV or JSON,
+ * for a tenant or, by an admin, for the whole instance), list, browse, replace, delete, and the curator's
+ * suggestion list fed by the tagger (engine suggestions and tags users added in their edits). The tagger
+ * service resolves a request's `config.vocabulary` here. Logic in lib/tagger/vocabularies.ts.
+ * Errors: VALIDATION_ERROR (a bad file, naming the line or field), FORBIDDEN, NOT_FOUND, CONFLICT.
+ */
+import type { Readable } from "node:stream";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { fail } from "../kernel/errors";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import * as vocab from "../apis/tagger/vocabularies";
+
+type This = MongoServiceThis & { store: vocab.Store };
+type Ctx<P> = Context<P, GatewayMeta>;
+
+const id = { type: "string", min: 1, max: 200 };
+const upload = {
+  name: { type: "string", optional: true, max: 200 },
+  scope: { type: "enum", values: ["instance", "tenant"], optional: true },
+  format: { type: "enum", values: ["csv", "json"], optional: true },
+  content: { type: "string", optional: true, max: 5 * 1024 * 1024 },
+  concepts: { type: "array", optional: true, max: 20_000, items: "object" },
+  fileId: { type: "string", optional: true, max: 64 },
+};
+
+function userOf(ctx: Ctx<unknown>): Principal {
+  const user = ctx.meta.user;
+  if (!user) fail("UNAUTHORIZED");
+  return user;
+}
+
+/** An uploaded file's text (the gateway stored it), removed from storage once read. */
+async function contentOf(ctx: Ctx<vocab.UploadParams & { fileId?: string }>): Promise<vocab.UploadParams> {
+  const { fileId, ...p } = ctx.params;
+  if (!fileId) return p;
+  const chunks: Buffer[] = [];
+  try {
+    const stream = await ctx.call<Readable, { id: string; owner: string }>("storage.get", { id: fileId, owner: userOf(ctx).id }, { timeout: 0 });
+    for await (const c of stream) chunks.push(Buffer.from(c as Uint8Array));
+  } finally {
+    await ctx.call("storage.remove", { id: fileId }).catch(() => undefined);
+  }
+  return { ...p, content: Buffer.concat(chunks).toString("utf8") };
+}
+
+const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
+  name: "vocabularies",
+  mixins: [mongoMixin((conn) => vocab.defineVocabularyModels(conn))],
+
+  actions: {
+    list: {
+      handler(this: This, ctx: Ctx<object>) {
+        return vocab.list(this.store, userOf(ctx));
+      },
+    },
+    /** Upload: JSON `{name, scope, concepts}` or `{name, scope, format, content}`, or a stored file (multipart). */
+    create: {
+      params: upload,
+      async handler(this: This, ctx: Ctx<vocab.UploadParams & { fileId?: string }>) {
+        const doc = await vocab.create(this.store, userOf(ctx), await contentOf(ctx));
+        ctx.meta.$statusCode = 201;
+        ctx.meta.$location = `/api/vocabularies/${doc._id}`;
+        return vocab.vocabularySummary(doc);
+      },
+    },
+    get: {
+      params: { vocab_id: id, q: { type: "string", optional: true, max: 200 }, limit: { type: "number", integer: true, min: 1, max: 500, default: 100, convert: true }, offset: { type: "number", integer: true, min: 0, default: 0, convert: true } },
+      handler(this: This, ctx: Ctx<{ vocab_id: string; q?: string; limit: number; offset: number }>) {
+        return vocab.browse(this.store, userOf(ctx), ctx.params);
+      },
+    },
+    replace: {
+      params: { vocab_id: id, ...upload },
+      async handler(this: This, ctx: Ctx<vocab.UploadParams & { vocab_id: string; fileId?: string }>) {
+        return vocab.vocabularySummary(await vocab.replace(this.store, userOf(ctx), ctx.params.vocab_id, await contentOf(ctx)));
+      },
+    },
+    remove: {
+      params: { vocab_id: id },
+      handler(this: This, ctx: Ctx<{ vocab_id: string }>) {
+        return vocab.remove(this.store, userOf(ctx), ctx.params.vocab_id);
+      },
+    },
+    suggestions: {
+      params: { vocab_id: id, limit: { type: "number", integer: true, min: 1, max: 500, default: 100, convert: true } },
+      handler(this: This, ctx: Ctx<{ vocab_id: string; limit: number }>) {
+        return vocab.suggestions(this.store, userOf(ctx), ctx.params);
+      },
+    },
+    decide: {
+      params: { vocab_id: id, suggestion_id: { type: "string", min: 1, max: 500 }, action: { type: "enum", values: ["accept", "dismiss"] }, concept_id: { type: "string", optional: true, max: 200 }, broader: { type: "string", optional: true, max: 200 }, label: { type: "string", optional: true, min: 1, max: 200 } },
+      handler(this: This, ctx: Ctx<{ vocab_id: string; suggestion_id: string; action: "accept" | "dismiss"; concept_id?: string; broader?: string; label?: string }>) {
+        return vocab.decide(this.store, userOf(ctx), ctx.params);
+      },
+    },
+
+    /** Internal (tagger): the vocabulary a request names, for its owner. */
+    resolve: {
+      visibility: "public",
+      params: { ref: id, owner: { type: "string", min: 1, max: 64 } },
+      handler(this: This, ctx: Context<{ ref: string; owner: string }>) {
+        return vocab.resolve(this.store, { id: ctx.params.owner }, ctx.params.ref);
+      },
+    },
+    /** Internal (tagger, at dispatch): the concepts as the tagging plugin's option. */
+    forTagging: {
+      visibility: "public",
+      params: { id },
+      handler(this: This, ctx: Context<{ id: string }>) {
+        return vocab.forTagging(this.store, ctx.params.id);
+      },
+    },
+    /** Internal (tagger): tags for the curator (engine suggestions, tags users added). */
+    offer: {
+      visibility: "public",
+      params: { vocabulary_id: id, tags: { type: "array", items: "string", max: 100 }, source: { type: "enum", values: ["added", "suggested"] }, doc_id: { type: "string", optional: true, max: 64 } },
+      handler(this: This, ctx: Context<{ vocabulary_id: string; tags: string[]; source: "added" | "suggested"; doc_id?: string }>) {
+        return vocab.offer(this.store, ctx.params);
+      },
+    },
+  },
+
+  started(this: This) {
+    this.store = { Vocab: this.db.model("Vocabulary") as unknown as vocab.VocabularyModel, Sugg: this.db.model("VocabularySuggestion") as unknown as vocab.SuggestionModel };
+  },
+};
+
+export default VocabulariesService as unknown as ServiceSchema;
