@@ -3,11 +3,15 @@
  * retrying, and never a reason to fail a user's job. Errors arrive serialised over the transporter, so
  * the check reads `type`, `name` and the message, never instanceof. Pure.
  */
-const TRANSIENT_TYPES = ["SERVICE_UNAVAILABLE", "SERVICE_NOT_AVAILABLE", "SERVICE_NOT_FOUND", "REQUEST_TIMEOUT", "REQUEST_SKIPPED"];
+// REQUEST_REJECTED: the node we called went away mid-request (the core killed); BAD_GATEWAY: our own
+// transporter is reconnecting (BrokerDisconnectedError). Both are the broker's, never a job's, failure.
+const TRANSIENT_TYPES = ["SERVICE_UNAVAILABLE", "SERVICE_NOT_AVAILABLE", "SERVICE_NOT_FOUND", "REQUEST_TIMEOUT", "REQUEST_SKIPPED", "REQUEST_REJECTED"];
 const TRANSIENT_NAMES = [
   "ServiceNotAvailableError",
   "ServiceNotFoundError",
   "RequestTimeoutError",
+  "RequestRejectedError",
+  "BrokerDisconnectedError",
   "MongoNetworkError",
   "MongoServerSelectionError",
   "MongooseServerSelectionError",
