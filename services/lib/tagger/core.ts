@@ -289,6 +289,16 @@ export async function applyChange(d: Deps, change: JobChange): Promise<void> {
  */
 const STALE_CLAIM_MS = 15_000;
 
+/**
+ * A single call's document with no runtime job this long after it was recorded: the call's process died
+ * before the document reached the runtime (nobody else feeds a single call's row, so giving it back, as
+ * for a batch, would leave it pending forever). It fails with INTERRUPTED, which the caller's history
+ * shows. Longer than STALE_CLAIM_MS: a live call on another instance is given every chance to create it.
+ */
+export const SINGLE_STALE_MS = 60_000;
+
+export const INTERRUPTED_MESSAGE = "The request that started this document ended before the document reached a worker (the server stopped); submit it again";
+
 export interface ReconcileReport {
   checked: number;
   repaired: number;
@@ -308,6 +318,8 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
   report.checked = open.length;
   const ids = open.map((x) => x.runtime_job_id ?? x._id);
   const views = new Map((ids.length ? await d.call<JobView[]>("jobs.getMany", { ids }) : []).map((v) => [v.id, v]));
+  const parents = [...new Set(open.filter((x) => !views.has(x.runtime_job_id ?? x._id)).map((x) => x.job_id))];
+  const singles = new Set(parents.length ? (await d.Job.find({ _id: { $in: parents }, job_type: "single" }, { _id: 1 }).lean<Pick<TagJobDoc, "_id">[]>()).map((j) => j._id) : []);
   for (const doc of open) {
     const view = views.get(doc.runtime_job_id ?? doc._id);
     if (view) {
@@ -324,9 +336,23 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
     // No runtime job: the process that claimed the row died before creating it (or before recording it).
     if (dispatching.has(doc._id)) continue;
     const claimed = doc.dispatched_at ? new Date(doc.dispatched_at).getTime() : 0;
+    if (singles.has(doc.job_id)) {
+      if (now.getTime() - claimed < SINGLE_STALE_MS) continue;
+      await finishDoc(d, doc._id, { ok: false, type: "INTERRUPTED", message: INTERRUPTED_MESSAGE });
+      report.repaired++;
+      continue;
+    }
     if (now.getTime() - claimed < STALE_CLAIM_MS) continue;
     const given = await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null, dispatched_at: doc.dispatched_at ?? null }, { $set: { dispatched: false, dispatched_at: null, runtime_job_id: null } });
     if (given.modifiedCount) report.repaired++;
+  }
+  // A single call that died between recording its document and claiming it left a row nobody claims.
+  const unclaimed = await d.Job.find({ job_type: "single", status: "processing", created_at: { $lt: new Date(now.getTime() - SINGLE_STALE_MS) } }, { _id: 1 }).limit(500).lean<Pick<TagJobDoc, "_id">[]>();
+  if (unclaimed.length) {
+    for (const row of await d.Doc.find({ job_id: { $in: unclaimed.map((j) => j._id) }, status: "pending", dispatched: false }, { _id: 1 }).lean<Pick<TagDocDoc, "_id">[]>()) {
+      await finishDoc(d, row._id, { ok: false, type: "INTERRUPTED", message: INTERRUPTED_MESSAGE });
+      report.repaired++;
+    }
   }
   const jobs = await d.Job.find({ status: { $in: ["processing", "paused"] } }).limit(500).lean<TagJobDoc[]>();
   for (const j of jobs) {
