@@ -3,14 +3,19 @@
  * infrastructure instead of closing the socket: a client that connects while the database restarts
  * (or whose catch-up read lands in that moment) waits a little longer and then gets the same catch-up
  * and live stream as any other client. Closing it with 1011 would tell the client the job broke, and a
- * failed token check would tell it its token is bad (1008), both wrong. Only errors `isTransient` calls
- * ours are retried; a refusal (404, bad token) still ends the socket at once.
+ * failed token check would tell it its token is bad (1008), both wrong. A refusal (404, bad token) still
+ * ends the socket at once; every other failure of the read is retried.
  */
 import type { WebSocket } from "ws";
 import { isTransient } from "../jobs/transient";
 
 /** Longest a socket waits for our infrastructure before it is closed with 1013 (try again later). */
 export const RIDE_OUT_MS = 120_000;
+
+function isRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "number" && code >= 400 && code < 500;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,7 +43,9 @@ export async function rideOut<T>(socket: { readonly readyState: number; readonly
     try {
       return await read();
     } catch (err) {
-      if (!isTransient(err)) throw err;
+      // A read is harmless to repeat: only a refusal (a 4xx: not found, bad token) ends the socket at
+      // once. Anything else is our side failing for now (the database client reconnecting, a node gone).
+      if (!isTransient(err) && isRefusal(err)) throw err;
       if (Date.now() >= until) throw new StillUnavailable(err);
     }
     await sleep(Math.min(2000, 200 * 2 ** Math.min(attempt, 4)));

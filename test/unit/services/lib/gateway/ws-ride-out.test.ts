@@ -32,6 +32,17 @@ describe("rideOut", () => {
     expect(calls).toBe(1);
   });
 
+  it("retries an unexpected failure of the read too (a driver error without a 4xx code), not only known outages", async () => {
+    let calls = 0;
+    const got = await rideOut(socket(), async () => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error("Topology is closed, please connect"), { name: "MongoTopologyClosedError" });
+      if (calls === 2) throw new Error("something of ours broke for a moment");
+      return "state";
+    });
+    expect([got, calls]).toEqual(["state", 3]);
+  });
+
   it("stops when the client closed the socket meanwhile", async () => {
     const s = socket();
     await expect(

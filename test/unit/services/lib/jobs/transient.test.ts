@@ -3,8 +3,14 @@
  * job's own. The errors are the real classes the broker and the driver throw, not look-alikes.
  */
 import { Errors } from "moleculer";
-import { MongoNetworkError, MongoServerSelectionError } from "mongodb";
+import { MongoClientClosedError, MongoError, MongoNetworkError, MongoServerSelectionError } from "mongodb";
 import { isTransient } from "../../../../../services/lib/jobs/transient";
+
+function labelled(label: string): MongoError {
+  const e = new MongoError("the pool was reset");
+  e.addErrorLabel(label);
+  return e;
+}
 
 describe("isTransient", () => {
   it.each([
@@ -15,6 +21,8 @@ describe("isTransient", () => {
     ["the request timed out", new Errors.RequestTimeoutError({ action: "jobs.claim", nodeID: "core" })],
     ["the database connection broke", new MongoNetworkError("connection 3 to 127.0.0.1:27017 closed")],
     ["no database server to select", new MongoServerSelectionError("Server selection timed out after 10000 ms", { type: "Unknown", servers: new Map() } as never)],
+    ["the client was closed under the operation (reopened by the watchdog)", new MongoClientClosedError()],
+    ["a driver error labelled retryable, whatever its class", labelled("ResetPool")],
     ["an error serialised over the transporter keeps its type", Object.assign(new Error("x"), { type: "REQUEST_REJECTED" })],
   ])("%s: transient", (_what, err) => {
     expect(isTransient(err)).toBe(true);
@@ -22,6 +30,7 @@ describe("isTransient", () => {
 
   it.each([
     ["a refusal of the jobs service", Object.assign(new Error("claim refused"), { type: "JOB_STATE_CONFLICT", code: 409 })],
+    ["a driver error without a retry label (a duplicate key)", new MongoError("E11000 duplicate key")],
     ["a validation error", new Errors.ValidationError("bad params", "VALIDATION_ERROR", [])],
     ["a plugin's own error", new TypeError("Cannot read properties of undefined")],
     ["nothing at all", undefined],
