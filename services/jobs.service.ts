@@ -504,6 +504,23 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       },
     },
 
+    /**
+     * A worker's delivery of the job's message failed for a reason of the job's own (not our outage):
+     * counted, so the dead-letter handler can tell real failures from hand-backs.
+     */
+    deliveryFailed: {
+      visibility: "public",
+      params: { id: { type: "string" } },
+      async handler(this: This, ctx: Context<{ id: string }>): Promise<{ failures: number }> {
+        const job = await this.Job.findOneAndUpdate(
+          { _id: ctx.params.id },
+          { $inc: { deliveryFailures: 1 } },
+          { returnDocument: "after", timestamps: false, projection: { deliveryFailures: 1 } },
+        ).lean<Pick<JobDoc, "deliveryFailures">>();
+        return { failures: job?.deliveryFailures ?? 0 };
+      },
+    },
+
     /** A worker gives a job back without counting the attempt (it is stopping, or storage was away). */
     release: {
       visibility: "public",
@@ -621,11 +638,24 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       return true;
     },
 
-    /** Fails a dead-lettered job that no worker holds; retries while the database is away. */
+    /**
+     * Fails a dead-lettered job that no worker holds; retries while the database is away. JetStream's
+     * delivery count, which sent the message here, also counts deliveries handed back by a busy worker or
+     * during our own outage: unless the workers recorded MAX_DELIVER_RETRIES real failures for the job,
+     * it is dispatched again on a fresh message instead (infrastructure never uses up a job's deliveries).
+     */
     async deadLettered(this: This, jobId: string, channel: string | undefined): Promise<JobDoc | null> {
       const processor = channel?.split(".").pop();
       for (let attempt = 0; ; attempt++) {
         try {
+          const cur = await this.Job.findById(jobId).lean<JobDoc>();
+          if (cur && !isFinal(cur.status) && (cur.deliveryFailures ?? 0) < MAX_DELIVER_RETRIES) {
+            if (cur.status === "queued" || cur.status === "running") {
+              await this.dispatch(cur);
+              this.logger.info(`job ${jobId}: dead-lettered after ${cur.deliveryFailures ?? 0} real failure(s) (the other deliveries were handed back); dispatched again`);
+            }
+            return null;
+          }
           const now = new Date();
           const job = await tryTransition(this.Job, jobId, "abandon", {
             // A live lease means a worker is running it after all: leave the job to that worker.
