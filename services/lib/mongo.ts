@@ -69,6 +69,9 @@ export function mongoMixin(defineModels: (conn: Connection) => void): Partial<Se
         serverSelectionTimeoutMS: 10_000,
         // Fail fast while the database is away instead of queueing requests until they time out.
         bufferCommands: false,
+        // No operation waits forever on a socket that went silent in an outage (the driver's default is
+        // no limit): our operations answer in milliseconds, a minute of silence is a dead connection.
+        socketTimeoutMS: 60_000,
       };
       this.db = mongoose.createConnection(url, options);
       await this.db.asPromise();

@@ -114,7 +114,7 @@ async function inputOf(d: Deps, doc: TagDocDoc): Promise<string> {
  * instead of failing the document.
  */
 export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retryLater = false): Promise<string | null> {
-  dispatching.add(doc._id);
+  dispatching.set(doc._id, Date.now());
   try {
     const inputFileId = await inputOf(d, doc);
     const rt = await d.call<JobView>("jobs.create", {
@@ -141,8 +141,14 @@ export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retry
   }
 }
 
-/** Rows this process is putting on the runtime right now (reconciliation leaves them alone). */
-const dispatching = new Set<string>();
+/**
+ * Rows this process is putting on the runtime right now, with when it started (reconciliation leaves
+ * them alone). Only for a while: a dispatch whose promise never settles (a call lost in an outage) must
+ * not keep its row from being given back forever.
+ */
+const dispatching = new Map<string, number>();
+const DISPATCH_HELD_MS = 120_000;
+const isDispatching = (id: string, now: number) => now - (dispatching.get(id) ?? -Infinity) < DISPATCH_HELD_MS;
 
 /** Starts pending documents of a running batch while fewer than `window` are on the runtime. */
 export async function feed(d: Deps, jobId: string): Promise<void> {
@@ -334,7 +340,7 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
       continue;
     }
     // No runtime job: the process that claimed the row died before creating it (or before recording it).
-    if (dispatching.has(doc._id)) continue;
+    if (isDispatching(doc._id, now.getTime())) continue;
     const claimed = doc.dispatched_at ? new Date(doc.dispatched_at).getTime() : 0;
     if (singles.has(doc.job_id)) {
       if (now.getTime() - claimed < SINGLE_STALE_MS) continue;
