@@ -371,6 +371,15 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
         const now = new Date();
         const max = config().jobs.maxAttempts;
         const set = { lease: { workerId, until: new Date(now.getTime() + leaseMs()) }, startedAt: now, "progress.message": "Running", error: null };
+        // The same worker claiming a job it already holds: its first claim was recorded but the answer
+        // was lost in an outage (or it handed the message back and got it again). The same attempt goes
+        // on; counting a new one would let outages use up JOB_MAX_ATTEMPTS and end the job WORKER_LOST.
+        const held = await this.Job.findOneAndUpdate(
+          { _id: id, status: "running", "lease.workerId": workerId },
+          { $set: { "lease.until": set.lease.until } },
+          { returnDocument: "after" },
+        ).lean<JobDoc>();
+        if (held) return { job: { ...toView(held), resume: held.resume ?? null } };
         const job =
           (await tryTransition(this.Job, id, "claim", { where: { attempts: { $lt: max } }, set, inc: { attempts: 1 } })) ??
           (await tryTransition(this.Job, id, "takeover", {
