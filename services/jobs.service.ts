@@ -500,6 +500,15 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
             if (full) this.publish(full);
             return { ok: true, status: cur.status };
           }
+          if (cur && isFinal(cur.status)) {
+            // The job ended without this attempt (taken over after its lease ran out in an outage,
+            // cancelled): files it or an aborted attempt stored after the winner's finish must not
+            // linger as a second output. Only once the job is final: a live attempt's files are its own.
+            const keep = (cur.outputs ?? []).map((o) => o.fileId);
+            await ctx
+              .call("storage.removeForJob", { jobId: p.id, keep, kind: "output" })
+              .catch((err: unknown) => this.logger.warn({ msg: "could not remove an overtaken attempt's outputs", jobId: p.id, error: (err as Error).message }));
+          }
           return { ok: false, status: cur?.status };
         }
         // The recorded outputs are the job's outputs: files an overtaken attempt wrote under the same
