@@ -12,9 +12,9 @@
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { QueryFilter } from "mongoose";
-import { config } from "./lib/config";
-import { fail, validationError } from "./lib/errors";
-import type { GatewayMeta, Principal } from "./lib/gateway/types";
+import { config } from "../kernel/config";
+import { fail, validationError } from "../kernel/errors";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
 import {
   channelName,
   DEAD_LETTER_CHANNEL,
@@ -25,17 +25,17 @@ import {
   streamOf,
   subjectOf,
   withJetStream,
-} from "./lib/jobs/dispatch";
-import { CHANGES_CHANNEL, changeOf, ensureChangesStream } from "./lib/jobs/changes";
-import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "./lib/jobs/model";
-import { transition, tryTransition } from "./lib/jobs/repo";
-import { isFinal, isKnownStatus, isPaused, pausePointOf } from "./lib/jobs/state";
-import { isTransient } from "./lib/jobs/transient";
-import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
-import type { PluginDescriptor } from "./lib/plugins/manifest";
-import { validateOptions } from "./lib/plugins/options";
-import { refusalMessage } from "./lib/storage/sniff";
-import type { StoredFile } from "./lib/storage/store";
+} from "../kernel/jobs/dispatch";
+import { CHANGES_CHANNEL, changeOf, ensureChangesStream } from "../kernel/jobs/changes";
+import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "../kernel/jobs/model";
+import { transition, tryTransition } from "../kernel/jobs/repo";
+import { isFinal, isKnownStatus, isPaused, pausePointOf } from "../kernel/jobs/state";
+import { isTransient } from "../kernel/jobs/transient";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import type { PluginDescriptor } from "../sdk/manifest";
+import { validateOptions } from "../kernel/plugins/options";
+import { refusalMessage } from "../kernel/storage/sniff";
+import type { StoredFile } from "../kernel/storage/store";
 
 type This = MongoServiceThis & {
   Job: JobModel;
@@ -429,8 +429,11 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
         const job = await this.Job.findOneAndUpdate(
           { _id: id, status: "running", "lease.workerId": workerId },
           { $set: set, ...(percent !== undefined || message !== undefined ? { $inc: { seq: 1 } } : {}) },
-          { returnDocument: "after" },
-        ).lean<JobDoc>();
+          // Only what the broadcast needs: a paused-then-resumed redaction job carries its whole detection
+          // result (thousands of findings, megabytes), and deserialising it on every progress report and
+          // lease renewal is event-loop time the gateway shares in the embedded shape.
+          { returnDocument: "after", projection: { owner: 1, progress: 1, seq: 1 } },
+        ).lean<Pick<JobDoc, "owner" | "progress" | "seq">>();
         if (!job) {
           const cur = await this.Job.findById(id, { status: 1 }).lean();
           return { ok: false, status: cur?.status };

@@ -9,8 +9,8 @@
  */
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
-import type { JobView } from "../../../services/lib/jobs/model";
-import type { StoredFile } from "../../../services/lib/storage/store";
+import type { JobView } from "../../../kernel/jobs/model";
+import type { StoredFile } from "../../../kernel/storage/store";
 import {
   makeTempDir,
   startMongoServer,
@@ -31,7 +31,7 @@ jest.setTimeout(600_000);
 // Each wait is capped well inside the test timeout and names the view it waits for, so a stuck run says
 // which view stopped where. The database case once hung until jest's timeout (issue 15): one service's
 // database client of six never found the restarted server again, so that service (the jobs service, or
-// storage, or the tagger) failed every call for good; services/lib/mongo-watchdog.ts reopens such a
+// storage, or the tagger) failed every call for good; kernel/mongo-watchdog.ts reopens such a
 // client, test/integration/kernel/mongo-watchdog.test.ts makes that state on purpose. No retries here.
 const VIEW_CAP_MS = 240_000;
 

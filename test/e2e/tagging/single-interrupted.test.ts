@@ -8,10 +8,10 @@
  * instance) is left alone.
  */
 import type { ServiceBroker } from "moleculer";
-import { pdfPool } from "../../../services/lib/pdf/pool";
-import { checkConfig } from "../../../services/lib/tagger/config";
-import { createTagJob, INTERRUPTED_MESSAGE, reconcile, SINGLE_STALE_MS, type Deps } from "../../../services/lib/tagger/core";
-import type { TagDocDoc } from "../../../services/lib/tagger/models";
+import { pdfPool } from "../../../sdk/pdf/pool";
+import { checkConfig } from "../../../apis/tagger/config";
+import { createTagJob, INTERRUPTED_MESSAGE, reconcile, SINGLE_STALE_MS, type Deps } from "../../../apis/tagger/core";
+import type { TagDocDoc } from "../../../apis/tagger/models";
 import { api, startTagger, type Stack } from "./helpers";
 
 let stack: Stack;

@@ -1,5 +1,5 @@
 /**
- * The database connection watchdog (services/lib/mongo-watchdog.ts) against a real MongoDB-protocol server
+ * The database connection watchdog (kernel/mongo-watchdog.ts) against a real MongoDB-protocol server
  * that is stopped and started again with its data. The state it repairs is the one restart.e2e ran into
  * under load: after the restart one service's client kept its server "Unknown" with the error of a
  * connection the restart had closed, and nothing in that client checked the server again, so every
@@ -10,7 +10,7 @@
 import path from "node:path";
 import mongoose, { type Connection } from "mongoose";
 import { MongoNetworkError } from "mongodb";
-import { watchConnection } from "../../../services/lib/mongo-watchdog";
+import { watchConnection } from "../../../kernel/mongo-watchdog";
 import { makeTempDir, startMongoServer, stopMongoServer, type MongoServer } from "../../support/infra";
 
 jest.setTimeout(120_000);
