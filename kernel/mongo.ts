@@ -7,6 +7,7 @@ import mongoose, { type Connection } from "mongoose";
 import type { Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "./config";
 import { fail } from "./errors";
+import { watchConnection, type Watchdog } from "./mongo-watchdog";
 
 export interface MongoSettings extends ServiceSettingSchema {
   /** Overrides MONGO_URL for this service (tests give each file its own database). */
@@ -15,6 +16,7 @@ export interface MongoSettings extends ServiceSettingSchema {
 
 export interface MongoVars {
   db: Connection;
+  dbWatchdog?: Watchdog;
 }
 
 export type MongoServiceThis = Service<MongoSettings> & MongoVars;
@@ -63,12 +65,18 @@ export function mongoMixin(defineModels: (conn: Connection) => void): Partial<Se
     async started() {
       const url = this.settings.mongoUrl ?? config().mongoUrl;
       if (!url) fail("SERVICE_UNAVAILABLE", `MONGO_URL is not set; service ${this.name} needs a database`);
-      this.db = mongoose.createConnection(url, {
+      const options = {
         serverSelectionTimeoutMS: 10_000,
         // Fail fast while the database is away instead of queueing requests until they time out.
         bufferCommands: false,
-      });
+        // No operation waits forever on a socket that went silent in an outage (the driver's default is
+        // no limit): our operations answer in milliseconds, a minute of silence is a dead connection.
+        socketTimeoutMS: 60_000,
+      };
+      this.db = mongoose.createConnection(url, options);
       await this.db.asPromise();
+      // A client that does not find the database again after it restarted is reopened (mongo-watchdog.ts).
+      this.dbWatchdog = watchConnection(this.db, url, options, this.logger);
       // Models are registered once the connection is open: with bufferCommands off, mongoose's one-time
       // model set-up would otherwise run against a connection that is not ready yet.
       defineModels(this.db);
@@ -76,6 +84,7 @@ export function mongoMixin(defineModels: (conn: Connection) => void): Partial<Se
       this.logger.info(`connected to ${redactUrl(url)}`);
     },
     async stopped() {
+      this.dbWatchdog?.stop();
       await this.db?.close();
     },
   };

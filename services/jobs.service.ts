@@ -374,6 +374,15 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
         const now = new Date();
         const max = config().jobs.maxAttempts;
         const set = { lease: { workerId, until: new Date(now.getTime() + leaseMs()) }, startedAt: now, "progress.message": "Running", error: null };
+        // The same worker claiming a job it already holds: its first claim was recorded but the answer
+        // was lost in an outage (or it handed the message back and got it again). The same attempt goes
+        // on; counting a new one would let outages use up JOB_MAX_ATTEMPTS and end the job WORKER_LOST.
+        const held = await this.Job.findOneAndUpdate(
+          { _id: id, status: "running", "lease.workerId": workerId },
+          { $set: { "lease.until": set.lease.until } },
+          { returnDocument: "after" },
+        ).lean<JobDoc>();
+        if (held) return { job: { ...toView(held), resume: held.resume ?? null } };
         const job =
           (await tryTransition(this.Job, id, "claim", { where: { attempts: { $lt: max } }, set, inc: { attempts: 1 } })) ??
           (await tryTransition(this.Job, id, "takeover", {
@@ -497,6 +506,15 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
             if (full) this.publish(full);
             return { ok: true, status: cur.status };
           }
+          if (cur && isFinal(cur.status)) {
+            // The job ended without this attempt (taken over after its lease ran out in an outage,
+            // cancelled): files it or an aborted attempt stored after the winner's finish must not
+            // linger as a second output. Only once the job is final: a live attempt's files are its own.
+            const keep = (cur.outputs ?? []).map((o) => o.fileId);
+            await ctx
+              .call("storage.removeForJob", { jobId: p.id, keep, kind: "output" })
+              .catch((err: unknown) => this.logger.warn({ msg: "could not remove an overtaken attempt's outputs", jobId: p.id, error: (err as Error).message }));
+          }
           return { ok: false, status: cur?.status };
         }
         // The recorded outputs are the job's outputs: files an overtaken attempt wrote under the same
@@ -507,6 +525,23 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
           .catch((err: unknown) => this.logger.warn({ msg: "could not remove superseded outputs", jobId: p.id, error: (err as Error).message }));
         this.publish(job);
         return { ok: true, status: job.status };
+      },
+    },
+
+    /**
+     * A worker's delivery of the job's message failed for a reason of the job's own (not our outage):
+     * counted, so the dead-letter handler can tell real failures from hand-backs.
+     */
+    deliveryFailed: {
+      visibility: "public",
+      params: { id: { type: "string" } },
+      async handler(this: This, ctx: Context<{ id: string }>): Promise<{ failures: number }> {
+        const job = await this.Job.findOneAndUpdate(
+          { _id: ctx.params.id },
+          { $inc: { deliveryFailures: 1 } },
+          { returnDocument: "after", timestamps: false, projection: { deliveryFailures: 1 } },
+        ).lean<Pick<JobDoc, "deliveryFailures">>();
+        return { failures: job?.deliveryFailures ?? 0 };
       },
     },
 
@@ -628,11 +663,24 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       return true;
     },
 
-    /** Fails a dead-lettered job that no worker holds; retries while the database is away. */
+    /**
+     * Fails a dead-lettered job that no worker holds; retries while the database is away. JetStream's
+     * delivery count, which sent the message here, also counts deliveries handed back by a busy worker or
+     * during our own outage: unless the workers recorded MAX_DELIVER_RETRIES real failures for the job,
+     * it is dispatched again on a fresh message instead (infrastructure never uses up a job's deliveries).
+     */
     async deadLettered(this: This, jobId: string, channel: string | undefined): Promise<JobDoc | null> {
       const processor = channel?.split(".").pop();
       for (let attempt = 0; ; attempt++) {
         try {
+          const cur = await this.Job.findById(jobId).lean<JobDoc>();
+          if (cur && !isFinal(cur.status) && (cur.deliveryFailures ?? 0) < MAX_DELIVER_RETRIES) {
+            if (cur.status === "queued" || cur.status === "running") {
+              await this.dispatch(cur);
+              this.logger.info(`job ${jobId}: dead-lettered after ${cur.deliveryFailures ?? 0} real failure(s) (the other deliveries were handed back); dispatched again`);
+            }
+            return null;
+          }
           const now = new Date();
           const job = await tryTransition(this.Job, jobId, "abandon", {
             // A live lease means a worker is running it after all: leave the job to that worker.

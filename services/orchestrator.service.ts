@@ -29,6 +29,7 @@ import { parseWireStatus } from "../apis/orchestrator/status";
 import { FILE_TYPES, isFileType, syncedFields } from "../apis/orchestrator/sync";
 import type { StoredFile } from "../kernel/storage/store";
 import { MANUAL_LABEL } from "../plugins/redaction/contract";
+import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
 import { recordReviewFeedback } from "../apis/orchestrator/feedback/record";
 
 type This = MongoServiceThis & {
@@ -40,7 +41,7 @@ type This = MongoServiceThis & {
   applyChange(change: JobChange): Promise<void>;
   reconcile(): Promise<{ checked: number; repaired: number }>;
   sweeper?: NodeJS.Timeout;
-  sweeping?: Promise<{ checked: number; repaired: number }>;
+  passes: OnePass<{ checked: number; repaired: number }>;
 };
 
 /** Runtime statuses after which a record changes no more (but for expiry, which the read path applies). */
@@ -333,7 +334,7 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
 
     /** Compares every record not yet final with its runtime job and applies what it missed. */
     async reconcile(this: This) {
-      this.sweeping ??= (async () => {
+      return this.passes.run(async () => {
         const open = await this.Job.find({ runtimeStatus: { $nin: [...SETTLED] } }, { _id: 1, seq: 1, runtimeVersion: 1 })
           .limit(500)
           .lean<Array<Pick<OrchestratorJobDoc, "_id" | "seq" | "runtimeVersion">>>();
@@ -349,8 +350,7 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
         }
         if (repaired) this.logger.info(`reconciliation: ${repaired} job record(s) brought in step with the runtime`);
         return { checked: open.length, repaired };
-      })().finally(() => (this.sweeping = undefined));
-      return this.sweeping;
+      });
     },
 
     async visible(this: This, ctx: Context<unknown, GatewayMeta>, id: string): Promise<OrchestratorJobDoc> {
@@ -383,6 +383,10 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
       }
       return this.Job.findById(view.id).lean<OrchestratorJobDoc>();
     },
+  },
+
+  created(this: This) {
+    this.passes = new OnePass(PASS_OVERDUE_MS, (ms) => this.logger.warn(`a reconciliation pass has not settled after ${Math.round(ms / 1000)} s; starting a new one`));
   },
 
   async started(this: This) {

@@ -26,6 +26,7 @@ import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobDoc, t
 import { exclusionTerms, runSingle, type SingleInput } from "../apis/tagger/single";
 import { mergeExclusions } from "../plugins/tagging/contract";
 import { defineLearningModels, editsOf, editTags, editView, learnedView, resolveVocabulary } from "../apis/tagger/learning";
+import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
 
 type This = MongoServiceThis & {
   settings: MongoServiceThis["settings"] & { batchWindow: number; allowPrivateUrls?: boolean };
@@ -33,7 +34,7 @@ type This = MongoServiceThis & {
   Doc: TagDocModel;
   waiters: Map<string, Set<(job: JobView) => void>>;
   sweeper?: NodeJS.Timeout;
-  sweeping?: Promise<unknown>;
+  passes: OnePass<unknown>;
   deps(call?: Call): Deps;
   sweep(): Promise<unknown>;
   waitFor(id: string, timeoutMs: number): Promise<JobView>;
@@ -295,15 +296,14 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
   },
 
   methods: {
-    /** One reconciliation pass at a time per instance (a slow pass is not overlapped by the next tick). */
+    /** One reconciliation pass at a time per instance; a pass stuck past 2 minutes no longer blocks the next. */
     sweep(this: This) {
-      this.sweeping ??= reconcile(this.deps())
-        .then((r) => {
+      return this.passes.run(() =>
+        reconcile(this.deps()).then((r) => {
           if (r.repaired || r.recounted) this.logger.info(`reconciliation: ${r.repaired} document(s) repaired, ${r.recounted} job count(s) corrected`);
           return r;
-        })
-        .finally(() => (this.sweeping = undefined));
-      return this.sweeping;
+        }),
+      );
     },
 
     deps(this: This, call?: Call): Deps {
@@ -351,6 +351,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
 
   created(this: This) {
     this.waiters = new Map();
+    this.passes = new OnePass(PASS_OVERDUE_MS, (ms) => this.logger.warn(`a reconciliation pass has not settled after ${Math.round(ms / 1000)} s; starting a new one`));
   },
 
   async started(this: This) {

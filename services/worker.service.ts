@@ -66,6 +66,8 @@ const PROTOCOL_TIMEOUT_MS = 15_000;
 const PROGRESS_TIMEOUT_MS = 5_000;
 /** A busy worker hands a message back for redelivery after this long (plus jitter). */
 const BUSY_REDELIVER_MS = 200;
+/** A message handed back during an outage of our own comes again after this long (plus jitter). */
+const OUTAGE_REDELIVER_MS = 2_000;
 /** A file stream from storage that sends nothing for this long has stalled (see lib/storage/stall.ts). */
 const STREAM_IDLE_MS = 20_000;
 
@@ -122,6 +124,19 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         } finally {
           this.slots.release();
         }
+      } catch (err) {
+        if ((isTransient(err) || this.stopping) && raw?.nak) {
+          // Our own infrastructure is away (the jobs service, NATS, the database), or we are stopping: not
+          // the job's failure. Hand the message back for later and return: a throw would count toward the
+          // dead-letter limit, and an outage longer than a few retries would fail the job DISPATCH_FAILED.
+          this.logger.warn(`job ${jobId}: handed back for later (${(err as Error).message})`);
+          raw.nak(OUTAGE_REDELIVER_MS + Math.floor(Math.random() * OUTAGE_REDELIVER_MS));
+          return;
+        }
+        // A real failure: recorded on the job, which the dead-letter handler reads before failing it.
+        this.logger.warn(`job ${jobId}: delivery failed (${(err as { name?: string }).name}: ${(err as Error).message})`);
+        await callOf(this)("jobs.deliveryFailed", { id: jobId }, { timeout: PROGRESS_TIMEOUT_MS }).catch(() => undefined);
+        throw err;
       } finally {
         stop();
       }

@@ -115,7 +115,7 @@ async function inputOf(d: Deps, doc: TagDocDoc): Promise<string> {
  * instead of failing the document.
  */
 export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retryLater = false): Promise<string | null> {
-  dispatching.add(doc._id);
+  dispatching.set(doc._id, Date.now());
   try {
     const inputFileId = await inputOf(d, doc);
     const rt = await d.call<JobView>("jobs.create", {
@@ -142,8 +142,14 @@ export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retry
   }
 }
 
-/** Rows this process is putting on the runtime right now (reconciliation leaves them alone). */
-const dispatching = new Set<string>();
+/**
+ * Rows this process is putting on the runtime right now, with when it started (reconciliation leaves
+ * them alone). Only for a while: a dispatch whose promise never settles (a call lost in an outage) must
+ * not keep its row from being given back forever.
+ */
+const dispatching = new Map<string, number>();
+const DISPATCH_HELD_MS = 120_000;
+const isDispatching = (id: string, now: number) => now - (dispatching.get(id) ?? -Infinity) < DISPATCH_HELD_MS;
 
 /** Starts pending documents of a running batch while fewer than `window` are on the runtime. */
 export async function feed(d: Deps, jobId: string): Promise<void> {
@@ -292,6 +298,16 @@ export async function applyChange(d: Deps, change: JobChange): Promise<void> {
  */
 const STALE_CLAIM_MS = 15_000;
 
+/**
+ * A single call's document with no runtime job this long after it was recorded: the call's process died
+ * before the document reached the runtime (nobody else feeds a single call's row, so giving it back, as
+ * for a batch, would leave it pending forever). It fails with INTERRUPTED, which the caller's history
+ * shows. Longer than STALE_CLAIM_MS: a live call on another instance is given every chance to create it.
+ */
+export const SINGLE_STALE_MS = 60_000;
+
+export const INTERRUPTED_MESSAGE = "The request that started this document ended before the document reached a worker (the server stopped); submit it again";
+
 export interface ReconcileReport {
   checked: number;
   repaired: number;
@@ -311,6 +327,8 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
   report.checked = open.length;
   const ids = open.map((x) => x.runtime_job_id ?? x._id);
   const views = new Map((ids.length ? await d.call<JobView[]>("jobs.getMany", { ids }) : []).map((v) => [v.id, v]));
+  const parents = [...new Set(open.filter((x) => !views.has(x.runtime_job_id ?? x._id)).map((x) => x.job_id))];
+  const singles = new Set(parents.length ? (await d.Job.find({ _id: { $in: parents }, job_type: "single" }, { _id: 1 }).lean<Pick<TagJobDoc, "_id">[]>()).map((j) => j._id) : []);
   for (const doc of open) {
     const view = views.get(doc.runtime_job_id ?? doc._id);
     if (view) {
@@ -325,11 +343,25 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
       continue;
     }
     // No runtime job: the process that claimed the row died before creating it (or before recording it).
-    if (dispatching.has(doc._id)) continue;
+    if (isDispatching(doc._id, now.getTime())) continue;
     const claimed = doc.dispatched_at ? new Date(doc.dispatched_at).getTime() : 0;
+    if (singles.has(doc.job_id)) {
+      if (now.getTime() - claimed < SINGLE_STALE_MS) continue;
+      await finishDoc(d, doc._id, { ok: false, type: "INTERRUPTED", message: INTERRUPTED_MESSAGE });
+      report.repaired++;
+      continue;
+    }
     if (now.getTime() - claimed < STALE_CLAIM_MS) continue;
     const given = await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null, dispatched_at: doc.dispatched_at ?? null }, { $set: { dispatched: false, dispatched_at: null, runtime_job_id: null } });
     if (given.modifiedCount) report.repaired++;
+  }
+  // A single call that died between recording its document and claiming it left a row nobody claims.
+  const unclaimed = await d.Job.find({ job_type: "single", status: "processing", created_at: { $lt: new Date(now.getTime() - SINGLE_STALE_MS) } }, { _id: 1 }).limit(500).lean<Pick<TagJobDoc, "_id">[]>();
+  if (unclaimed.length) {
+    for (const row of await d.Doc.find({ job_id: { $in: unclaimed.map((j) => j._id) }, status: "pending", dispatched: false }, { _id: 1 }).lean<Pick<TagDocDoc, "_id">[]>()) {
+      await finishDoc(d, row._id, { ok: false, type: "INTERRUPTED", message: INTERRUPTED_MESSAGE });
+      report.repaired++;
+    }
   }
   const jobs = await d.Job.find({ status: { $in: ["processing", "paused"] } }).limit(500).lean<TagJobDoc[]>();
   for (const j of jobs) {

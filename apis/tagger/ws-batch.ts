@@ -18,6 +18,7 @@ import { eventBus } from "../../kernel/gateway/event-bus";
 import type { WebSocket } from "ws";
 import { SeqOrder } from "../../kernel/gateway/seq-order";
 import type { WsRoute } from "../../kernel/gateway/ws";
+import { rideOut } from "../../kernel/gateway/ws-ride-out";
 
 export /** How long a missing event number is waited for before the events after it are sent anyway. */
 const GAP_WAIT_MS = 400;
@@ -106,8 +107,7 @@ export const batchWsRoute: WsRoute = {
       if (type && END.has(type)) {
         // Every row before the end: rows whose live event was lost come from the stored state first.
         ending = true;
-        void broker
-          .call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id })
+        void rideOut(socket, () => broker.call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id }))
           .then((w) => sendUntold(w.results), () => undefined)
           .then(() => {
             status = type;
@@ -134,7 +134,7 @@ export const batchWsRoute: WsRoute = {
     socket.on("close", stop);
     let watch: Watch;
     try {
-      watch = await broker.call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id });
+      watch = await rideOut(socket, () => broker.call<Watch, { job_id: string; owner: string }>("tagger.batchWatch", { job_id: jobId, owner: principal.id }));
     } catch (err) {
       stop();
       throw err;

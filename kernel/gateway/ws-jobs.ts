@@ -22,6 +22,7 @@ import { isFinal } from "../jobs/state";
 import type { Principal } from "./types";
 import { eventBus } from "./event-bus";
 import type { WsRoute } from "./ws";
+import { rideOut } from "./ws-ride-out";
 
 export interface ProgressEvent {
   jobId: string;
@@ -89,7 +90,7 @@ export const jobsWsRoute: WsRoute = {
     const read = () => broker.call<JobView, { id: string }>("jobs.get", { id }, { meta: { user: principal } });
     let job: JobView;
     try {
-      job = await read();
+      job = await rideOut(socket, read);
     } catch (err) {
       unsubscribe();
       throw err;

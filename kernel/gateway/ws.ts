@@ -10,6 +10,7 @@ import type { ServiceBroker } from "moleculer";
 import { WebSocketServer, type WebSocket } from "ws";
 import { queryToken } from "./authenticate";
 import type { Principal } from "./types";
+import { rideOut, SocketGone, StillUnavailable } from "./ws-ride-out";
 
 export interface WsRoute {
   /** Path pattern with one or more named groups, e.g. /^\/api\/batch\/ws\/(?<id>[^/?]+)$/ */
@@ -56,11 +57,20 @@ export function attachWebSockets(server: Server, broker: ServiceBroker, routes: 
       ws.on("message", () => undefined);
       void (async () => {
         const token = queryToken(req.url);
+        // Our own outage is neither the client's bad token nor a broken job: wait it out, then say so (1013).
+        const unavailable = (err: unknown) => {
+          logger.warn({ msg: "websocket closed: service unavailable", path, error: (err as Error).message });
+          if (ws.readyState !== ws.OPEN) return;
+          ws.send(JSON.stringify({ type: "error", job_id: params.id ?? null, message: "Service temporarily unavailable; reconnect later" }));
+          ws.close(1013, "Try again later");
+        };
         let principal: Principal;
         try {
           if (!token) throw new Error("no token");
-          principal = await broker.call<Principal, { token: string }>("auth.resolveToken", { token });
-        } catch {
+          principal = await rideOut(ws, () => broker.call<Principal, { token: string }>("auth.resolveToken", { token }));
+        } catch (err) {
+          if (err instanceof SocketGone) return;
+          if (err instanceof StillUnavailable) return unavailable(err);
           ws.send(JSON.stringify({ error: "Authentication required", job_id: params.id ?? null }));
           ws.close(1008, "Authentication required");
           return;
@@ -68,8 +78,11 @@ export function attachWebSockets(server: Server, broker: ServiceBroker, routes: 
         try {
           await match.r.onOpen(ws, { principal, params, broker });
         } catch (err) {
+          if (err instanceof SocketGone) return;
+          if (err instanceof StillUnavailable) return unavailable(err);
           const e = err as { code?: number; message?: string };
           const known = typeof e.code === "number" && e.code < 500;
+          if (!known) logger.warn({ msg: "websocket closed on an internal error", path, error: e.message });
           ws.send(JSON.stringify({ type: "error", job_id: params.id ?? null, message: known ? e.message : "Internal server error" }));
           ws.close(known ? 1008 : 1011, known ? "Refused" : "Internal error");
         }

@@ -46,6 +46,12 @@ export interface JobDoc {
    */
   outbox: boolean;
   dispatchedAt?: Date | null;
+  /**
+   * Deliveries of the job's message that failed for a reason of the job's own (the jobs service refused
+   * it), counted by the worker. JetStream's own delivery count also counts hand-backs (a busy worker, our
+   * outage), so the dead-letter handler reads this one before it fails a job (jobs.service.ts).
+   */
+  deliveryFailures?: number;
   startedAt?: Date | null;
   finishedAt?: Date | null;
   expiresAt: Date;
@@ -79,6 +85,7 @@ const jobSchema = new Schema<JobDoc>(
     version: { type: Number, default: 0 },
     outbox: { type: Boolean, default: false },
     dispatchedAt: { type: Date, default: null },
+    deliveryFailures: { type: Number, default: 0 },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     expiresAt: { type: Date, required: true },

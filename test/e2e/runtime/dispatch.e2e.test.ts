@@ -1,7 +1,8 @@
 /**
  * Dispatch over JetStream with real worker processes: three workers started at the same moment against
  * a fresh stream all come up and share the work; a job whose message no worker can handle goes to the
- * dead-letter queue and fails with DISPATCH_FAILED instead of waiting forever.
+ * dead-letter queue and fails with DISPATCH_FAILED instead of waiting forever; but deliveries handed
+ * back (a busy worker, our own outage) do not count as failures, so such a job runs after all.
  */
 import { connect } from "nats";
 import type { Context } from "moleculer";
@@ -86,4 +87,52 @@ it("fails a job whose message went to the dead-letter queue with DISPATCH_FAILED
   refuse = false;
   const ok = await submit(rt, token, "fine.pdf", {});
   expect((await waitForJob(rt.stack.baseUrl, token, ok.id)).status).toBe("completed");
+});
+
+it("does not let hand-backs use up a job's deliveries: a message a busy worker handed back many times, then refused once, still runs", async () => {
+  const refuse: { id?: string } = {};
+  let refused = 0;
+  const rt = await startRuntime({
+    // A lease longer than the test: the recovery sweep (which re-dispatches a job whose message is
+    // older than a lease) must not hide what the dead-letter handler does with the job.
+    leaseSeconds: 60,
+    mods: {
+      jobs: {
+        hooks: {
+          before: {
+            // One real failure of one job's delivery (the jobs service refuses its claim once).
+            claim(ctx: Context<{ id: string }>) {
+              if (ctx.params.id === refuse.id && refused === 0) {
+                refused++;
+                throw new Error(`claim of ${ctx.params.id} refused once`);
+              }
+            },
+          },
+        },
+      },
+    },
+  });
+  runtimes.push(rt);
+  // One slot and a one-deep waiting line: while the long job runs and the next waits, the third job's
+  // message is handed back (nak) every few hundred ms, and JetStream counts each as a delivery.
+  await rt.startWorker("slow-echo", { WORKER_CONCURRENCY: "1" });
+  await waitForPlugin(rt, "slow-echo");
+  const { token } = await signUp(rt.stack.baseUrl);
+  const long = await submit(rt, token, "long.pdf", { delayMs: 4000, steps: 2 });
+  await waitForJob(rt.stack.baseUrl, token, long.id, ["running"]);
+  const next = await submit(rt, token, "next.pdf", { delayMs: 100, steps: 1 });
+  const third = await submit(rt, token, "third.pdf", { delayMs: 100, steps: 1 });
+  refuse.id = third.id;
+  const finals = await Promise.all([long, next, third].map((j) => waitForJob(rt.stack.baseUrl, token, j.id)));
+  expect(finals.map((j) => [j.id, j.status, j.error?.type ?? null])).toEqual([long, next, third].map((j) => [j.id, "completed", null]));
+  expect(refused).toBe(1);
+  // The refusal came after JetStream had counted the hand-backs: the message went to the dead-letter
+  // queue, and the jobs service dispatched the job again instead of failing it.
+  const nc = await connect({ servers: rt.nats });
+  try {
+    const info = await (await nc.jetstreamManager()).streams.info(`${rt.ns}_DEAD_LETTER`);
+    expect(info.state.messages).toBeGreaterThanOrEqual(1);
+  } finally {
+    await nc.close();
+  }
 });

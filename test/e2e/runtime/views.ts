@@ -89,7 +89,7 @@ export async function startBatch(baseUrl: string, token: string, n: number): Pro
 /** The tagger's own record of the batch (no refresh from the runtime: this is the consumer's view). */
 export async function batchStatus(baseUrl: string, token: string, id: string): Promise<Json> {
   const r = await json(baseUrl, token, "GET", `/api/batch/jobs/${id}/status`);
-  if (r.status !== 200) throw new Error(`batch status: ${r.status}`);
+  if (r.status !== 200) throw new Error(`batch status: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
   return r.body;
 }
 
