@@ -272,7 +272,8 @@ const OPEN_DOC: TagDocDoc["status"][] = ["pending", "processing"];
  */
 export async function applyChange(d: Deps, change: JobChange): Promise<void> {
   const docId = change.meta.tagDocId;
-  if (change.processor !== "tagging" || typeof docId !== "string") return;
+  // A deleted runtime job (DELETE /api/jobs/{id}) has no state left to apply.
+  if (change.processor !== "tagging" || typeof docId !== "string" || change.status === "deleted") return;
   const doc = await d.Doc.findById(docId, { status: 1, runtime_version: 1 }).lean<Pick<TagDocDoc, "status" | "runtime_version">>();
   if (!doc || !OPEN_DOC.includes(doc.status) || (doc.runtime_version ?? 0) >= change.version) return;
   // "running" needs nothing but the status; an end needs the result (and may have been overtaken).

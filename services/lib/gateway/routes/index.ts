@@ -9,7 +9,8 @@ import { webRoutes } from "./web";
 import { taggerRoutes } from "./tagger";
 import { orchestratorRoutes } from "./orchestrator";
 import { jobsCoreRoutes } from "./jobs-core";
+import { webhookRoutes } from "./webhooks";
 
 export function allRouteGroups(): RouteGroup[] {
-  return [taggerSystemRoutes, rootSystemRoutes, taggerAuthRoutes, orchestratorAuthRoutes, docsRoutes, webRoutes, jobsCoreRoutes, orchestratorRoutes, taggerRoutes];
+  return [taggerSystemRoutes, rootSystemRoutes, taggerAuthRoutes, orchestratorAuthRoutes, docsRoutes, webRoutes, jobsCoreRoutes, orchestratorRoutes, webhookRoutes, taggerRoutes];
 }
