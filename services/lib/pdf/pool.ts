@@ -100,7 +100,7 @@ export class PdfPool {
     return this.piscina;
   }
 
-  private async run<T>(name: string, task: { pdf?: Uint8Array; png?: Uint8Array; [key: string]: unknown }): Promise<T> {
+  private async run<T>(name: string, task: { pdf?: Uint8Array; png?: Uint8Array; [key: string]: unknown }, signal?: AbortSignal): Promise<T> {
     const transferList: ArrayBuffer[] = [];
     const own: Record<string, unknown> = { ...task };
     for (const key of ["pdf", "png"] as const) {
@@ -113,7 +113,7 @@ export class PdfPool {
     }
     let outcome: Outcome<T>;
     try {
-      outcome = (await this.pool.run(own, { name, transferList })) as Outcome<T>;
+      outcome = (await this.pool.run(own, { name, transferList, ...(signal ? { signal } : {}) })) as Outcome<T>;
     } catch (err) {
       if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
         throw new PdfError("PDF_LIMIT_EXCEEDED", `Reading the PDF needed more than ${pdfThreadHeapMb()} MB of memory (limit PDF_THREAD_MAX_MB)`, { reason: "memory", limit: "PDF_THREAD_MAX_MB" });
@@ -161,7 +161,7 @@ export class PdfPool {
       needOcr.forEach((page, i) => groups[i % batches]!.push(page));
       const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
         pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
-      } satisfies OcrPagesTask)));
+      } satisfies OcrPagesTask, opts.signal)));
       for (const r of results.flat()) {
         const p = pages[r.page - 1]!;
         pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
