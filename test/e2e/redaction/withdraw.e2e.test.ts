@@ -105,10 +105,12 @@ it("cancel stops detection on the worker: 200 cancelled, no output stored, the w
   // OCR of the scanned pages is under way.
   await waitFor(id, (j) => j.status === "detectionInProgress" && /Extracting text/.test(j.progress?.message ?? ""), "OCR");
   expect((await http("POST", `/v1/jobs/${id}/cancel`, { apiKey: key2 })).status).toBe(404);
+  const t0 = Date.now();
   const r = await http("POST", `/v1/jobs/${id}/cancel`, { apiKey: key1 });
   expect(r.status).toBe(200);
   expect(r.body).toMatchObject({ id, status: "cancelled" });
   await rt.workers[0]!.waitForOutput(new RegExp(`job ${id} \\(redaction, attempt 1\\): outcome dropped, the job is cancelled`), 300_000);
+  if (process.env.WITHDRAW_DEBUG) process.stderr.write(`cancel -> dropped ${Date.now() - t0} ms\n${rt.workers[0]!.output().slice(-3000)}\n`);
   expect((await storedBytes(id)).files).toEqual([]);
   expect((await http("GET", `/v1/jobs/${id}`, { apiKey: key1 })).body).toMatchObject({ status: "cancelled", findingsCount: null });
   const again = await http("POST", `/v1/jobs/${id}/cancel`, { apiKey: key1 });
