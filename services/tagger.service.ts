@@ -10,6 +10,7 @@
 import { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "./lib/config";
+import { sendBatchEnd } from "./lib/webhooks/batch-send";
 import { fail } from "./lib/errors";
 import type { GatewayMeta } from "./lib/gateway/types";
 import type { JobView } from "./lib/jobs/model";
@@ -298,6 +299,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
         broadcast: (event, payload) => void this.broker.broadcast(event, payload),
         urlFetch: { allowPrivate: allow ?? cfg.allowPrivate, timeoutMs: cfg.timeoutMs, maxBytes: cfg.maxBytes },
         window: this.settings.batchWindow,
+        batchOutbox: { Job: this.Job, send: (payload) => sendBatchEnd(this.broker, payload) },
       };
     },
 

@@ -23,6 +23,7 @@ import type { TaggingConfig } from "./config";
 import { storedConfig } from "./config";
 import { batchErrorType } from "./errors";
 import { sealApiKey } from "./secret";
+import { announceBatchEnd, drainBatchOutbox, type BatchOutboxDeps } from "../webhooks/batch-outbox";
 import type { SourceType, TagDocDoc, TagDocModel, TagJobDoc, TagJobModel } from "./models";
 
 export type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
@@ -35,6 +36,8 @@ export interface Deps {
   urlFetch: Omit<FetchUrlOptions, "expect" | "headersOnly">;
   /** Documents of one batch on the runtime at once (the rest wait as `pending`). */
   window: number;
+  /** Ended batches for webhooks (lib/webhooks/batch-outbox.ts); absent: nothing is announced. */
+  batchOutbox?: BatchOutboxDeps;
 }
 
 export interface NewRow {
@@ -186,10 +189,14 @@ async function maybeEnd(d: Deps, job: TagJobDoc, lastError: string | null): Prom
   const status = job.job_type === "single" && job.failed_count > 0 ? "failed" : "completed";
   const done = await d.Job.findOneAndUpdate(
     { _id: job._id, status: { $in: ["processing", "paused"] } },
-    { $set: { status, completed_at: new Date(), sealed_key: null, ...(status === "failed" ? { error_message: lastError } : {}) }, $inc: { seq: 1 } },
+    {
+      $set: { status, completed_at: new Date(), sealed_key: null, ...(status === "failed" ? { error_message: lastError } : {}), ...(job.job_type === "batch" && d.batchOutbox ? { webhook_outbox: true } : {}) },
+      $inc: { seq: 1 },
+    },
     { returnDocument: "after" },
   ).lean<TagJobDoc>();
   if (done && done.job_type === "batch") publish(d, done, endMessage(done));
+  if (done?.webhook_outbox && d.batchOutbox) await announceBatchEnd(d.batchOutbox, done);
 }
 
 function progressOf(j: TagJobDoc): number {
@@ -329,6 +336,7 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
     const given = await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null, dispatched_at: doc.dispatched_at ?? null }, { $set: { dispatched: false, dispatched_at: null, runtime_job_id: null } });
     if (given.modifiedCount) report.repaired++;
   }
+  if (d.batchOutbox) await drainBatchOutbox(d.batchOutbox, now);
   const jobs = await d.Job.find({ status: { $in: ["processing", "paused"] } }).limit(500).lean<TagJobDoc[]>();
   for (const j of jobs) {
     const [ok, bad] = await Promise.all([d.Doc.countDocuments({ job_id: j._id, status: "success" }), d.Doc.countDocuments({ job_id: j._id, status: "failed" })]);

@@ -18,7 +18,7 @@ import { openSecret, signedHeaders } from "./signing";
 export const DELIVERIES_CHANNEL = "webhook-deliveries";
 export const DELIVERIES_GROUP = "docmill-webhooks-deliveries";
 export const WEBHOOKS_CHANGES_GROUP = "docmill-webhooks-job-changes";
-export const BATCH_CHANNEL = "batch-changes";
+export { BATCH_CHANGES_CHANNEL as BATCH_CHANNEL } from "./batch-outbox";
 export const WEBHOOKS_BATCH_GROUP = "docmill-webhooks-batch-changes";
 
 export interface Deps {

@@ -9,6 +9,7 @@ import { resetConfig } from "../../../services/lib/config";
 import { client } from "../../integration/auth/helpers";
 import { form, signUp, startRuntime, waitForJob, waitForPlugin, type Runtime } from "../runtime/support";
 import { startReceiver, type Receiver, type Received } from "./receiver";
+import { batchStatus, startBatch } from "../runtime/views";
 
 jest.setTimeout(300_000);
 
@@ -22,10 +23,12 @@ const ENV = { WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_BASE_MS: "300", WEBHO
 
 beforeAll(async () => {
   Object.assign(process.env, ENV);
-  rx = await startReceiver({ "/ok": "ok", "/cancelled": "ok", "/bob": "ok", "/flaky": "fail:2" });
-  rt = await startRuntime({ services: ["webhooks"] });
+  rx = await startReceiver({ "/ok": "ok", "/cancelled": "ok", "/bob": "ok", "/flaky": "fail:2", "/batch": "ok" });
+  rt = await startRuntime({ services: ["webhooks", "tagger"] });
   await rt.startWorker("slow-echo");
+  await rt.startWorker("tagging");
   await waitForPlugin(rt, "slow-echo");
+  await waitForPlugin(rt, "tagging");
   http = client(rt.stack.baseUrl);
   alice = (await signUp(rt.stack.baseUrl)).token;
   bob = (await signUp(rt.stack.baseUrl)).token;
@@ -136,6 +139,19 @@ describe("deliveries", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(log.attemptLog[3]).toMatchObject({ statusCode: 200, manual: true });
+  });
+});
+
+describe("batch.completed", () => {
+  it("tells the tag generator's client once its batch is done, with the counts", async () => {
+    const hook = await createHook(bob, { url: rx.url("/batch"), events: ["batch.completed"] });
+    const batch = await startBatch(rt.stack.baseUrl, bob, 3);
+    const [r] = await rx.waitFor("/batch", 1);
+    const e = verified(hook.secret, r!);
+    expect(e).toMatchObject({ type: "batch.completed", data: { id: batch, api: "tagger", status: "completed", total_documents: 3, processed_count: 3, failed_count: 0, links: { batch: `/api/batch/jobs/${batch}/status` } } });
+    expect((await batchStatus(rt.stack.baseUrl, bob, batch)).status).toBe("completed");
+    // The batch's documents are runtime jobs too, but this endpoint asked for the batch only.
+    expect(rx.on("/batch")).toHaveLength(1);
   });
 });
 
