@@ -6,7 +6,7 @@
  */
 import { Webhook } from "standardwebhooks";
 import { resetConfig } from "../../../services/lib/config";
-import { client } from "../../integration/auth/helpers";
+import { ADMIN, client } from "../../integration/auth/helpers";
 import { form, signUp, startRuntime, waitForJob, waitForPlugin, type Runtime } from "../runtime/support";
 import { startReceiver, type Receiver, type Received } from "./receiver";
 import { batchStatus, startBatch } from "../runtime/views";
@@ -19,11 +19,11 @@ let http: ReturnType<typeof client>;
 let alice = "";
 let bob = "";
 
-const ENV = { WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_RETRY_BASE_MS: "300", WEBHOOK_SWEEP_INTERVAL_SECONDS: "1", JWT_SECRET_KEY: "webhooks-e2e-secret-0123456789abcdef" };
+const ENV = { WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_TIMEOUT_MS: "3000", WEBHOOK_RETRY_BASE_MS: "300", WEBHOOK_SWEEP_INTERVAL_SECONDS: "1", JWT_SECRET_KEY: "webhooks-e2e-secret-0123456789abcdef" };
 
 beforeAll(async () => {
   Object.assign(process.env, ENV);
-  rx = await startReceiver({ "/ok": "ok", "/cancelled": "ok", "/bob": "ok", "/flaky": "fail:2", "/batch": "ok" });
+  rx = await startReceiver({ "/ok": "ok", "/cancelled": "ok", "/bob": "ok", "/flaky": "fail:2", "/batch": "ok", "/admin": "ok", "/hold": "hang:1" });
   rt = await startRuntime({ services: ["webhooks", "tagger"] });
   await rt.startWorker("slow-echo");
   await rt.startWorker("tagging");
@@ -139,6 +139,30 @@ describe("deliveries", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(log.attemptLog[3]).toMatchObject({ statusCode: 200, manual: true });
+  });
+});
+
+describe("scope", () => {
+  it("gives an admin's allJobs endpoint every user's jobs", async () => {
+    const admin = (await http("POST", "/v1/auth/login", { json: { login: ADMIN.email, password: ADMIN.password } })).body.token;
+    const hook = await createHook(admin, { url: rx.url("/admin"), events: ["job.finished"], allJobs: true });
+    expect(hook).toMatchObject({ allJobs: true });
+    const id = await newJob(bob, { steps: 1 });
+    const [r] = await rx.waitFor("/admin", 1);
+    expect(verified(hook.secret, r!)).toMatchObject({ type: "job.finished", data: { id } });
+  });
+
+  it("refuses to redeliver a delivery still in flight (409)", async () => {
+    const hook = await createHook(alice, { url: rx.url("/hold"), events: ["job.finished"] });
+    await newJob(alice, { steps: 1 });
+    await rx.waitFor("/hold", 1); // held unanswered: the delivery is being delivered
+    const [d] = (await http("GET", `/v1/webhooks/${hook.id}/deliveries`, { token: alice })).body.items;
+    const r = await http("POST", `/v1/webhooks/${hook.id}/deliveries/${d.id}/redeliver`, { token: alice });
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ code: "CONFLICT" });
+    // The held attempt times out (WEBHOOK_TIMEOUT_MS) and the retry gets through.
+    const got = await rx.waitFor("/hold", 2);
+    expect(got[1]!.headers["webhook-id"]).toBe(d.id);
   });
 });
 
