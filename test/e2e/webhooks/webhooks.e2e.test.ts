@@ -23,7 +23,7 @@ const ENV = { WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_TIMEOUT_MS: "3000", WEBHOOK
 
 beforeAll(async () => {
   Object.assign(process.env, ENV);
-  rx = await startReceiver({ "/ok": "ok", "/cancelled": "ok", "/bob": "ok", "/flaky": "fail:2", "/batch": "ok", "/admin": "ok", "/hold": "hang:1" });
+  rx = await startReceiver({ "/ok": "ok", "/cancelled": "ok", "/bob": "ok", "/flaky": "fail:2", "/batch": "ok", "/admin": "ok", "/hold": "hang:1", "/order": "fail:2" });
   rt = await startRuntime({ services: ["webhooks", "tagger"] });
   await rt.startWorker("slow-echo");
   await rt.startWorker("tagging");
@@ -139,6 +139,21 @@ describe("deliveries", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(log.attemptLog[3]).toMatchObject({ statusCode: 200, manual: true });
+  });
+});
+
+describe("order", () => {
+  it("holds a job's later event back while an earlier one is still being retried", async () => {
+    const hook = await createHook(alice, { url: rx.url("/order"), events: ["job.readyForReview", "job.finished"] });
+    const id = await newJob(alice, { pause: true, steps: 1 });
+    await waitForJob(rt.stack.baseUrl, alice, id, ["paused:readyForReview"]);
+    // The job finishes while its readyForReview delivery is failing (twice) and waiting for its retries.
+    await http("POST", `/api/jobs/${id}/resume`, { token: alice, json: { input: {} } });
+    await waitForJob(rt.stack.baseUrl, alice, id);
+    const got = await rx.waitFor("/order", 6);
+    const types = got.map((r) => verified(hook.secret, r).type);
+    // Three tries of readyForReview (500, 500, 200), and only then the first try of finished.
+    expect(types).toEqual(["job.readyForReview", "job.readyForReview", "job.readyForReview", "job.finished", "job.finished", "job.finished"]);
   });
 });
 
