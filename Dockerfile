@@ -26,6 +26,11 @@ ENV NODE_ENV=production \
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=check /app/package.json /app/moleculer.config.ts /app/tsconfig.json ./
+COPY --from=check /app/kernel ./kernel
+COPY --from=check /app/sdk ./sdk
+COPY --from=check /app/apis ./apis
+COPY --from=check /app/shared ./shared
+COPY --from=check /app/cli ./cli
 COPY --from=check /app/services ./services
 COPY --from=check /app/plugins ./plugins
 COPY --from=check /app/scripts ./scripts

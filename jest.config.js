@@ -9,6 +9,8 @@ module.exports = {
   // jose is published as ESM only: let swc turn it into CommonJS for jest's module system.
   transformIgnorePatterns: ["/node_modules/(?!(jose)/)"],
   moduleFileExtensions: ["ts", "js", "mjs", "json"],
+  // What kernel/plugins/sdk-alias.ts does for a running host (jest's resolver ignores Node's hooks).
+  moduleNameMapper: { "^@docmill/sdk$": "<rootDir>/sdk/index.ts" },
   setupFiles: ["<rootDir>/test/setup-env.ts"],
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",

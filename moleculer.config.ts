@@ -5,10 +5,10 @@
  * JetStream when NATS_URL is set, otherwise on an in-memory adapter that only suits a single process.
  */
 import type { BrokerOptions } from "moleculer";
-import { config, type Config } from "./services/lib/config";
-import { channelsMiddleware } from "./services/lib/channels";
-import { jsonFormatter } from "./services/lib/log-format";
-import { RequestLogMiddleware } from "./services/lib/request-log";
+import { config, type Config } from "./kernel/config";
+import { channelsMiddleware } from "./kernel/channels";
+import { jsonFormatter } from "./kernel/log-format";
+import { RequestLogMiddleware } from "./kernel/request-log";
 
 export function buildBrokerOptions(cfg: Config): BrokerOptions {
   return {

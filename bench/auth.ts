@@ -23,11 +23,11 @@ async function main(): Promise<void> {
   }
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only after the environment above is set */
   const { startStack } = require("../test/support/stack") as typeof import("../test/support/stack");
-  const { allRouteGroups } = require("../services/lib/gateway/routes") as typeof import("../services/lib/gateway/routes");
-  const { buildRoutes } = require("../services/lib/gateway/routing") as typeof import("../services/lib/gateway/routing");
+  const { allRouteGroups } = require("../kernel/gateway/routes") as typeof import("../kernel/gateway/routes");
+  const { buildRoutes } = require("../kernel/gateway/routing") as typeof import("../kernel/gateway/routing");
   const { default: Gateway } = require("../services/gateway.service") as typeof import("../services/gateway.service");
   /* eslint-enable @typescript-eslint/no-require-imports */
-  type Group = import("../services/lib/gateway/types").RouteGroup;
+  type Group = import("../kernel/gateway/types").RouteGroup;
 
   const groups: Group[] = allRouteGroups();
   const keyRoute = groups.flatMap((g) => g.routes.filter((r) => r.access === "apiKey" && r.method === "GET" && !r.path.includes(":")).map((r) => g.prefix + r.path))[0];

@@ -1,5 +1,5 @@
 /**
- * OCR quality and speed on degraded scans: docmill's OCR (the PDF engine's pool, services/lib/pdf/ocr.ts)
+ * OCR quality and speed on degraded scans: docmill's OCR (the PDF engine's pool, sdk/pdf/ocr.ts)
  * against Debian's native `tesseract` 5 CLI, on the same generated pages (test/support/scan-corpus.ts:
  * letters, invoices, HR forms, CVs, statements, a Hindi notice and a mixed Hindi/English form, degraded by
  * speckle, blur, JPEG, skew up to ±3°, rotation by 90/180/270°, 200 dpi), in the same run. Prints
@@ -18,8 +18,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createPdfPool } from "../services/lib/pdf/pool";
-import type { OcrResult } from "../services/lib/pdf/types";
+import { createPdfPool } from "../sdk/pdf/pool";
+import type { OcrResult } from "../sdk/pdf/types";
 import { DEGRADATIONS, type Found, type ScanPage, recall, scanCorpus } from "../test/support/scan-corpus";
 
 const run = promisify(execFile);

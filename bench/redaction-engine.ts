@@ -26,8 +26,8 @@ import { applyRedactions } from "../plugins/redaction/redact/apply";
 import { redactionEngine } from "../plugins/redaction/redact/engine-pool";
 import type { RedactionArea } from "../plugins/redaction/redact/geometry";
 import { verifyRedaction } from "../plugins/redaction/redact/verify";
-import { pdfPool } from "../services/lib/pdf/pool";
-import type { Box } from "../services/lib/pdf/types";
+import { pdfPool } from "../sdk/pdf/pool";
+import type { Box } from "../sdk/pdf/types";
 import { A4, renderTextImage } from "../test/support/pdf-fixtures";
 import { startStack, uniqueMongoUrl } from "../test/support/stack";
 

@@ -27,7 +27,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pdfPool } from "../services/lib/pdf/pool";
+import { pdfPool } from "../sdk/pdf/pool";
 import { buildTextModel, detect, resolveDetectionConfig, type Finding, type PageInput } from "../plugins/redaction/detect";
 import {
   CI_SEED, DEFAULT_COUNT, generateCorpus, renderScanImage, renderTextPdf, type GenDoc,

@@ -1,5 +1,5 @@
 /**
- * Redaction speed. Runs the real `redaction` plugin (services/lib/plugins/runner.ts, the code path workers
+ * Redaction speed. Runs the real `redaction` plugin (kernel/plugins/runner.ts, the code path workers
  * use, minus the transport): detection, then the reviewer accepting every finding, then redaction with
  * verification. Prints
  *
@@ -19,8 +19,8 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { PDFDocument } from "pdf-lib";
 import manifest from "../plugins/redaction";
-import { pdfPool } from "../services/lib/pdf/pool";
-import { runPlugin, type RunIo } from "../services/lib/plugins/runner";
+import { pdfPool } from "../sdk/pdf/pool";
+import { runPlugin, type RunIo } from "../kernel/plugins/runner";
 import { piiTextPdf, scannedPdf } from "../test/support/pdf-fixtures";
 
 const run = promisify(execFile);

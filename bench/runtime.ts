@@ -14,8 +14,8 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { Readable } from "node:stream";
-import type { JobView } from "../services/lib/jobs/model";
-import type { StoredFile } from "../services/lib/storage/store";
+import type { JobView } from "../kernel/jobs/model";
+import type { StoredFile } from "../kernel/storage/store";
 import { multiPagePdf } from "../test/support/pdf-fixtures";
 import { form, signUp, startRuntime, waitForJob, waitForPlugin, type Runtime } from "../test/e2e/runtime/support";
 

@@ -16,8 +16,8 @@ async function main(): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the environment is set */
   const { compileSafeRegex } = require("../plugins/redaction/detect/safe-regex") as typeof import("../plugins/redaction/detect/safe-regex");
   const { startEmbedded, linesPdf, uploadJob } = require("../test/e2e/security/support") as typeof import("../test/e2e/security/support");
-  const { pdfPool } = require("../services/lib/pdf/pool") as typeof import("../services/lib/pdf/pool");
-  const { closeComputePool } = require("../services/lib/compute/pool") as typeof import("../services/lib/compute/pool");
+  const { pdfPool } = require("../sdk/pdf/pool") as typeof import("../sdk/pdf/pool");
+  const { closeComputePool } = require("../sdk/compute/pool") as typeof import("../sdk/compute/pool");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const { execSync } = await import("node:child_process");
   console.log(`load average: ${execSync("uptime").toString().trim()}`);

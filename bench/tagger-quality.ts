@@ -20,12 +20,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import plugin, { type TaggingOptions, type TaggingResult } from "../plugins/tagging";
-import { pdfPool } from "../services/lib/pdf/pool";
-import { warmPdfEngine } from "../services/lib/pdf/warm";
+import plugin, { taggingSettings, type TaggingOptions, type TaggingResult, type TaggingSettings } from "../plugins/tagging";
+import { pdfPool } from "../sdk/pdf/pool";
+import { warmPdfEngine } from "../sdk/pdf/warm";
 import { buildTaggingCorpus, type CorpusDocument } from "../test/fixtures/tagging-corpus";
 import { mean, scoreDocument, stemPhrase, type Prf } from "../test/fixtures/tagging-corpus/score";
-import type { RunContext } from "../services/lib/plugins/manifest";
+import type { RunContext } from "../sdk/manifest";
 import { detectLanguage } from "../plugins/tagging/tagger";
 import { removeBoilerplate } from "../plugins/tagging/tagger/boilerplate";
 
@@ -53,7 +53,10 @@ async function docmill(doc: CorpusDocument): Promise<Run & { result: TaggingResu
     pause: () => { throw new Error("not used"); },
     signal: controller.signal,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
-  } as unknown as RunContext<TaggingOptions>;
+    pdf: pdfPool,
+    settings: taggingSettings(process.env),
+    secrets: { open: () => { throw new Error("no sealed values here"); } },
+  } as unknown as RunContext<TaggingOptions, TaggingSettings>;
   const started = performance.now();
   const result = (await plugin.run(ctx)) as TaggingResult;
   return { tags: result.tags, seconds: (performance.now() - started) / 1000, result };

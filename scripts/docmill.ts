@@ -12,8 +12,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { ServiceBroker } from "moleculer";
-import { availableServices, createBroker, installShutdown, loadServices } from "../services/lib/runtime";
-import { config, resetConfig } from "../services/lib/config";
+import { availableServices, createBroker, installShutdown, loadServices } from "../kernel/runtime";
+import { config, resetConfig } from "../kernel/config";
 
 const USAGE = `Usage:
   docmill start [--services gateway,auth,...]
@@ -78,7 +78,7 @@ interface CliRun {
 /** Loaded on demand: `docmill run` must not pay for the server's modules, nor the server for the CLI's. */
 function loadCli(): CliRun {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("../services/lib/plugins/cli-run") as CliRun;
+  return require("../cli/run") as CliRun;
 }
 
 async function main(argv: string[]): Promise<void> {

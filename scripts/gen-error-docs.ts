@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ERROR_CATALOG } from "../services/lib/errors";
+import { ERROR_CATALOG } from "../kernel/errors";
 
 const rows = Object.entries(ERROR_CATALOG)
   .map(([type, e]) => `| \`${type}\` | ${e.code} | ${e.title} | ${e.message} |`)
@@ -12,7 +12,7 @@ const rows = Object.entries(ERROR_CATALOG)
 
 const doc = `# Errors
 
-Generated from \`services/lib/errors.ts\` by \`node --import tsx scripts/gen-error-docs.ts\`; do not edit by hand.
+Generated from \`kernel/errors.ts\` by \`node --import tsx scripts/gen-error-docs.ts\`; do not edit by hand.
 
 Every error docmill returns has a fixed HTTP status and a machine \`type\`. The body depends on the API family
 that owns the path, so existing clients of both products keep working:

@@ -5,18 +5,20 @@
  * UNAUTHORIZED, ACCOUNT_DISABLED, FORBIDDEN, NOT_FOUND, TOO_MANY_REQUESTS.
  */
 import type { Context, Service, ServiceSchema } from "moleculer";
-import { config } from "./lib/config";
-import { fail, validationError } from "./lib/errors";
-import { AuthCore } from "./lib/auth/core";
-import { invalidateEverywhere } from "./lib/auth/invalidate";
-import { defineAuthModels, type AuthModels, type Role } from "./lib/auth/models";
-import * as P from "./lib/auth/params";
-import { orchestratorPasswordProblems, taggerPasswordProblems } from "./lib/auth/passwords";
-import { DEFAULT_THROTTLE, sweepAttempts, type ThrottleSettings } from "./lib/auth/throttle";
-import { orchestratorUser, parseRole, taggerUser } from "./lib/auth/views";
-import type { GatewayContext, GatewayMeta, Principal } from "./lib/gateway/types";
-import { validated } from "./lib/auth/validate";
-import { mongoMixin, type MongoSettings, type MongoVars } from "./lib/mongo";
+import { registerApiFamilies } from "../apis";
+import { config } from "../kernel/config";
+import { defaultFamily, families } from "../kernel/gateway/families";
+import { fail, validationError } from "../kernel/errors";
+import { AuthCore } from "../kernel/auth/core";
+import { invalidateEverywhere } from "../kernel/auth/invalidate";
+import { defineAuthModels, type AuthModels, type Role } from "../kernel/auth/models";
+import * as P from "../kernel/auth/params";
+import { orchestratorPasswordProblems, taggerPasswordProblems } from "../kernel/auth/passwords";
+import { DEFAULT_THROTTLE, sweepAttempts, type ThrottleSettings } from "../kernel/auth/throttle";
+import { orchestratorUser, parseRole, taggerUser } from "../kernel/auth/views";
+import type { GatewayContext, GatewayMeta, Principal } from "../kernel/gateway/types";
+import { validated } from "../kernel/auth/validate";
+import { mongoMixin, type MongoSettings, type MongoVars } from "../kernel/mongo";
 
 export const REFRESH_COOKIE = "refreshToken";
 export const REFRESH_COOKIE_PATH = "/v1/auth";
@@ -282,18 +284,20 @@ const AuthService: ServiceSchema<AuthSettings, object, AuthVars> = {
   },
 
   async started(this: This) {
+    registerApiFamilies();
     const cfg = config();
     if (cfg.env === "production" && cfg.jwt.secretGenerated) throw new Error("JWT_SECRET_KEY must be set in production");
     const models: AuthModels = defineAuthModels(this.db);
     await Promise.all(Object.values(models).map((m) => m.init()));
     this.core = new AuthCore(models, {
       jwt: { secret: cfg.jwt.secret, algorithm: cfg.jwt.algorithm },
-      lifetimes: {
-        taggerAccessSeconds: cfg.jwt.accessMinutes * 60,
-        taggerRefreshSeconds: cfg.jwt.refreshDays * 86400,
-        v1AccessSeconds: cfg.jwt.v1AccessMinutes * 60,
-        v1RefreshSeconds: cfg.jwt.v1RefreshDays * 86400,
-      },
+      lifetimes: Object.fromEntries(
+        families().map((f) => {
+          const l = f.tokenLifetimes(cfg.rawEnv);
+          return [f.id, { access: l.accessSeconds, refresh: l.refreshSeconds }];
+        }),
+      ),
+      defaultFamily: defaultFamily().id,
       bcryptCost: cfg.bcryptCost,
       throttle: this.settings.throttle,
       admin: cfg.admin,

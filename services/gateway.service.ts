@@ -7,17 +7,21 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
-import { config } from "./lib/config";
-import { fail } from "./lib/errors";
-import { apiKeyHeader, bearerToken, resolvePrincipal, type AliasLike } from "./lib/gateway/authenticate";
-import { API_VERSION, checkHealth } from "./lib/gateway/health";
-import { familyOf, renderError } from "./lib/gateway/render-error";
-import { allRouteGroups } from "./lib/gateway/routes";
-import { buildRoutes, securityHeaders } from "./lib/gateway/routing";
-import type { GatewayContext, GatewayMeta } from "./lib/gateway/types";
-import { forwardingEvents } from "./lib/gateway/event-bus";
-import { attachWebSockets } from "./lib/gateway/ws";
-import { allWsRoutes } from "./lib/gateway/ws-routes";
+import { config } from "../kernel/config";
+import { fail } from "../kernel/errors";
+import { apiKeyHeader, bearerToken, resolvePrincipal, type AliasLike } from "../kernel/gateway/authenticate";
+import { API_VERSION, checkHealth } from "../kernel/gateway/health";
+import { familyOf, renderError } from "../kernel/gateway/render-error";
+import { allRouteGroups, registerApiFamilies } from "../apis";
+import { defaultFamily } from "../kernel/gateway/families";
+import { buildRoutes, securityHeaders } from "../kernel/gateway/routing";
+import type { GatewayContext, GatewayMeta } from "../kernel/gateway/types";
+import { forwardingEvents } from "../kernel/gateway/event-bus";
+import { attachWebSockets } from "../kernel/gateway/ws";
+import { allWsRoutes } from "../kernel/gateway/ws-routes";
+
+// Routes, WebSocket routes and error bodies come from the API families (apis/): register them first.
+registerApiFamilies();
 
 type Req = IncomingMessage & { $ctx?: Context<unknown, GatewayMeta>; originalUrl?: string };
 
@@ -85,7 +89,7 @@ const GatewayService: ServiceSchema<GatewaySettings> = {
         return {
           status: report.healthy ? "healthy" : "unhealthy",
           version: API_VERSION,
-          message: report.healthy ? "Document Meta-Tagging API is running" : `Document Meta-Tagging API is degraded: ${report.down.join(", ")} down`,
+          message: report.healthy ? `${defaultFamily().title} is running` : `${defaultFamily().title} is degraded: ${report.down.join(", ")} down`,
           down: report.down,
           checks: report.checks,
         };
@@ -94,13 +98,13 @@ const GatewayService: ServiceSchema<GatewaySettings> = {
     status: {
       visibility: "published",
       handler() {
-        return { status: "ok", service: "document-meta-tagging-api" };
+        return { status: "ok", service: defaultFamily().title.toLowerCase().replace(/[^a-z0-9]+/g, "-") };
       },
     },
     root: {
       visibility: "published",
       handler() {
-        return { message: "Document Meta-Tagging API", version: API_VERSION, name: "docmill", docs: "/swagger", openapi: "/openapi.json" };
+        return { message: defaultFamily().title, version: API_VERSION, name: "docmill", docs: "/swagger", openapi: "/openapi.json" };
       },
     },
     live: {

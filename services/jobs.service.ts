@@ -12,9 +12,9 @@
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { QueryFilter } from "mongoose";
-import { config } from "./lib/config";
-import { fail, validationError } from "./lib/errors";
-import type { GatewayMeta, Principal } from "./lib/gateway/types";
+import { config } from "../kernel/config";
+import { fail, validationError } from "../kernel/errors";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
 import {
   channelName,
   DEAD_LETTER_CHANNEL,
@@ -25,18 +25,18 @@ import {
   streamOf,
   subjectOf,
   withJetStream,
-} from "./lib/jobs/dispatch";
-import { CHANGES_CHANNEL, changeOf, ensureChangesStream, type JobChange } from "./lib/jobs/changes";
-import { CLEARED, deleteJob, purgeFiles } from "./lib/jobs/purge";
-import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "./lib/jobs/model";
-import { transition, tryTransition } from "./lib/jobs/repo";
-import { isKnownStatus, pausePointOf } from "./lib/jobs/state";
-import { isTransient } from "./lib/jobs/transient";
-import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
-import type { PluginDescriptor } from "./lib/plugins/manifest";
-import { validateOptions } from "./lib/plugins/options";
-import { refusalMessage } from "./lib/storage/sniff";
-import type { StoredFile } from "./lib/storage/store";
+} from "../kernel/jobs/dispatch";
+import { CHANGES_CHANNEL, changeOf, ensureChangesStream, type JobChange } from "../kernel/jobs/changes";
+import { CLEARED, deleteJob, purgeFiles } from "../kernel/jobs/purge";
+import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "../kernel/jobs/model";
+import { transition, tryTransition } from "../kernel/jobs/repo";
+import { isKnownStatus, pausePointOf } from "../kernel/jobs/state";
+import { isTransient } from "../kernel/jobs/transient";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import type { PluginDescriptor } from "../sdk/manifest";
+import { validateOptions } from "../kernel/plugins/options";
+import { refusalMessage } from "../kernel/storage/sniff";
+import type { StoredFile } from "../kernel/storage/store";
 
 type This = MongoServiceThis & {
   Job: JobModel;

@@ -4,13 +4,13 @@
  * API_KEY_REVOKED, API_KEY_EXPIRED, ACCOUNT_DISABLED.
  */
 import type { Context, Service, ServiceSchema } from "moleculer";
-import { fail, isErrorType, validationError } from "./lib/errors";
-import { invalidateEverywhere } from "./lib/auth/invalidate";
-import type { GatewayMeta, Principal } from "./lib/gateway/types";
-import { KeyStore, checkExpiry, defineKeyModels, keyView, type ApiKeyDoc } from "./lib/keys/core";
-import { createKeyParams, listKeysParams, revokeKeyParams } from "./lib/keys/params";
-import { validated } from "./lib/auth/validate";
-import { mongoMixin, type MongoSettings, type MongoVars } from "./lib/mongo";
+import { fail, isErrorType, validationError } from "../kernel/errors";
+import { invalidateEverywhere } from "../kernel/auth/invalidate";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
+import { KeyStore, checkExpiry, defineKeyModels, keyView, type ApiKeyDoc } from "../kernel/keys/core";
+import { createKeyParams, listKeysParams, revokeKeyParams } from "../kernel/keys/params";
+import { validated } from "../kernel/auth/validate";
+import { mongoMixin, type MongoSettings, type MongoVars } from "../kernel/mongo";
 
 interface KeysSettings extends MongoSettings {
   /** How long a resolved key may be served from this node's memory; revocation is pushed, so this only bounds staleness after a lost message. */

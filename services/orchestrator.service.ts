@@ -11,24 +11,24 @@
  */
 import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { config } from "./lib/config";
-import { fail, isErrorType, validationError } from "./lib/errors";
-import { changesChannel, ensureChangesConsumer, ORCHESTRATOR_CHANGES_GROUP, type JobChange } from "./lib/jobs/changes";
-import { withJetStream } from "./lib/jobs/dispatch";
-import type { GatewayMeta, Principal } from "./lib/gateway/types";
-import type { JobView } from "./lib/jobs/model";
-import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
-import * as C from "./lib/orchestrator/configs";
+import { config } from "../kernel/config";
+import { fail, isErrorType, validationError } from "../kernel/errors";
+import { changesChannel, ensureChangesConsumer, ORCHESTRATOR_CHANGES_GROUP, type JobChange } from "../kernel/jobs/changes";
+import { withJetStream } from "../kernel/jobs/dispatch";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
+import type { JobView } from "../kernel/jobs/model";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import * as C from "../apis/orchestrator/configs";
 import {
   defineOrchestratorModels, toConfigurationView, toJobResponse,
   type DetectionConfigurationDoc, type DetectionConfigurationModel, type JobResponse, type OrchestratorJobDoc, type OrchestratorJobModel,
-} from "./lib/orchestrator/model";
-import { assertReadablePdf, scanPdf } from "./lib/orchestrator/pdf-check";
-import { planReview, type DetectionView } from "./lib/orchestrator/review";
-import { parseWireStatus, TERMINAL } from "./lib/orchestrator/status";
-import { FILE_TYPES, isFileType, syncedFields } from "./lib/orchestrator/sync";
-import type { StoredFile } from "./lib/storage/store";
-import { MANUAL_LABEL } from "../plugins/redaction";
+} from "../apis/orchestrator/model";
+import { assertReadablePdf, scanPdf } from "../apis/orchestrator/pdf-check";
+import { planReview, type DetectionView } from "../apis/orchestrator/review";
+import { parseWireStatus, TERMINAL } from "../apis/orchestrator/status";
+import { FILE_TYPES, isFileType, syncedFields } from "../apis/orchestrator/sync";
+import type { StoredFile } from "../kernel/storage/store";
+import { MANUAL_LABEL } from "../plugins/redaction/contract";
 
 type This = MongoServiceThis & {
   Job: OrchestratorJobModel;

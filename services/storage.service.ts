@@ -5,9 +5,9 @@
  */
 import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { config } from "./lib/config";
-import { fail } from "./lib/errors";
-import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
+import { config } from "../kernel/config";
+import { fail } from "../kernel/errors";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import {
   filesOfJob,
   openDownload,
@@ -17,7 +17,7 @@ import {
   sweepExpired,
   type PutMeta,
   type StoredFile,
-} from "./lib/storage/store";
+} from "../kernel/storage/store";
 
 /** What `storage.put` takes: the store's metadata, with the limits optional (defaults from config). */
 type PutParams = Omit<PutMeta, "maxBytes" | "expiresAt"> & { maxBytes?: number; retentionHours?: number };

@@ -9,23 +9,23 @@
  */
 import { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { config } from "./lib/config";
-import { sendBatchEnd } from "./lib/webhooks/batch-send";
-import { fail } from "./lib/errors";
-import type { GatewayMeta } from "./lib/gateway/types";
-import type { JobView } from "./lib/jobs/model";
-import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
-import { fetchUrl, checkUrl, UrlFetchError } from "./lib/net/fetch-url";
-import type { StoredFile } from "./lib/storage/store";
-import { checkConfig, checkExclusionCount, parseConfigJson } from "./lib/tagger/config";
-import { changesChannel, ensureChangesConsumer, TAGGER_CHANGES_GROUP } from "./lib/jobs/changes";
-import { withJetStream } from "./lib/jobs/dispatch";
-import { applyChange, cancelJob, createTagJob, feed, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps, type NewRow } from "./lib/tagger/core";
-import { parseCsv, resultsCsv, rowsFromDocuments, TEMPLATE_COLUMNS, templateCsv } from "./lib/tagger/csv";
-import * as history from "./lib/tagger/history";
-import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobDoc, type TagJobModel } from "./lib/tagger/models";
-import { exclusionTerms, runSingle, type SingleInput } from "./lib/tagger/single";
-import { mergeExclusions } from "../plugins/tagging/tagger";
+import { config } from "../kernel/config";
+import { sendBatchEnd } from "../apis/tagger/batch-send";
+import { fail } from "../kernel/errors";
+import type { GatewayMeta } from "../kernel/gateway/types";
+import type { JobView } from "../kernel/jobs/model";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { fetchUrl, checkUrl, UrlFetchError } from "../kernel/net/fetch-url";
+import type { StoredFile } from "../kernel/storage/store";
+import { checkConfig, checkExclusionCount, parseConfigJson } from "../apis/tagger/config";
+import { changesChannel, ensureChangesConsumer, TAGGER_CHANGES_GROUP } from "../kernel/jobs/changes";
+import { withJetStream } from "../kernel/jobs/dispatch";
+import { applyChange, cancelJob, createTagJob, feed, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps, type NewRow } from "../apis/tagger/core";
+import { parseCsv, resultsCsv, rowsFromDocuments, TEMPLATE_COLUMNS, templateCsv } from "../apis/tagger/csv";
+import * as history from "../apis/tagger/history";
+import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobDoc, type TagJobModel } from "../apis/tagger/models";
+import { exclusionTerms, runSingle, type SingleInput } from "../apis/tagger/single";
+import { mergeExclusions } from "../plugins/tagging/contract";
 
 type This = MongoServiceThis & {
   settings: MongoServiceThis["settings"] & { batchWindow: number; allowPrivateUrls?: boolean };

@@ -10,18 +10,18 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { config } from "./lib/config";
-import { keepAlive, type RawChannelMessage } from "./lib/channels";
-import { fail, validationError } from "./lib/errors";
-import type { GatewayMeta, Principal } from "./lib/gateway/types";
-import { changesChannel, ensureChangesConsumer } from "./lib/jobs/changes";
-import { ensureDurable, withJetStream } from "./lib/jobs/dispatch";
-import { mongoMixin, type MongoServiceThis } from "./lib/mongo";
-import { checkUrl, UrlFetchError } from "./lib/net/fetch-url";
-import * as W from "./lib/webhooks/core";
-import { isWebhookEvent, WEBHOOK_EVENTS, type BatchEventInput } from "./lib/webhooks/events";
-import { defineWebhookModels, toDeliveryView, toWebhookView, type DeliveryDoc, type DeliveryModel, type DeliveryView, type WebhookDoc, type WebhookModel, type WebhookView } from "./lib/webhooks/model";
-import { atRestKey, newSecret, sealSecret, secretBytes } from "./lib/webhooks/signing";
+import { config } from "../kernel/config";
+import { keepAlive, type RawChannelMessage } from "../kernel/channels";
+import { fail, validationError } from "../kernel/errors";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
+import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
+import { ensureDurable, withJetStream } from "../kernel/jobs/dispatch";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { checkUrl, UrlFetchError } from "../kernel/net/fetch-url";
+import * as W from "../kernel/webhooks/core";
+import { isWebhookEvent, WEBHOOK_EVENTS, type BatchEventInput } from "../kernel/webhooks/events";
+import { defineWebhookModels, toDeliveryView, toWebhookView, type DeliveryDoc, type DeliveryModel, type DeliveryView, type WebhookDoc, type WebhookModel, type WebhookView } from "../kernel/webhooks/model";
+import { atRestKey, newSecret, sealSecret, secretBytes } from "../kernel/webhooks/signing";
 
 type This = MongoServiceThis & { Webhook: WebhookModel; Delivery: DeliveryModel; deps: W.Deps; sweeper?: NodeJS.Timeout; own(ctx: Ctx, id: string): Promise<WebhookDoc> };
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;

@@ -11,19 +11,19 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { config } from "./lib/config";
-import { keepAlive, type RawChannelMessage } from "./lib/channels";
-import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "./lib/jobs/dispatch";
-import type { JobDoc, JobView } from "./lib/jobs/model";
-import { isFinal } from "./lib/jobs/state";
-import { isTransient } from "./lib/jobs/transient";
-import { warmPdfEngine } from "./lib/pdf/warm";
-import { hostedPlugins } from "./lib/plugins/host";
-import { describe, type InputFile, type PluginManifest, type WrittenOutput } from "./lib/plugins/manifest";
-import { runPlugin, toJobError, type RunOutcome } from "./lib/plugins/runner";
-import { Semaphore } from "./lib/plugins/semaphore";
-import { guardStall } from "./lib/storage/stall";
-import type { StoredFile } from "./lib/storage/store";
+import { config } from "../kernel/config";
+import { keepAlive, type RawChannelMessage } from "../kernel/channels";
+import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "../kernel/jobs/dispatch";
+import type { JobDoc, JobView } from "../kernel/jobs/model";
+import { isFinal } from "../kernel/jobs/state";
+import { isTransient } from "../kernel/jobs/transient";
+import { warmPdfEngine } from "../sdk/pdf/warm";
+import { hostedPlugins } from "../kernel/plugins/host";
+import { describe, type InputFile, type PluginManifest, type WrittenOutput } from "../sdk/manifest";
+import { runPlugin, toJobError, type RunOutcome } from "../kernel/plugins/runner";
+import { Semaphore } from "../kernel/plugins/semaphore";
+import { guardStall } from "../kernel/storage/stall";
+import type { StoredFile } from "../kernel/storage/store";
 
 type ClaimedJob = JobView & { resume: JobDoc["resume"] };
 

@@ -1,5 +1,5 @@
 /**
- * Builds the web app into web/dist, served by the gateway under /app/ (services/lib/gateway/routes/web.ts).
+ * Builds the web app into web/dist, served by the gateway under /app/ (kernel/gateway/routes/web.ts).
  * No plugin: Vite 8 compiles TSX itself (the automatic JSX runtime comes from web/tsconfig.json).
  * Hashed file names let the gateway cache assets for a year; index.html is never cached.
  */

@@ -6,8 +6,7 @@
  *
  * Parsing runs on the PDF engine's worker-thread pool, so the worker's event loop stays free.
  */
-import { pdfPool } from "../../services/lib/pdf/pool";
-import { definePlugin } from "../../services/lib/plugins/manifest";
+import { definePlugin } from "../../sdk";
 import { summarise, type PdfInfoResult } from "./summary";
 
 export interface PdfInfoOptions {
@@ -39,7 +38,7 @@ export default definePlugin<PdfInfoOptions, PdfInfoResult>({
     const bytes = await ctx.input.read();
     ctx.signal.throwIfAborted();
     await ctx.progress(20, "Parsing pages");
-    const extracted = await pdfPool.extract(bytes, { maxPages: ctx.options.maxPages });
+    const extracted = await ctx.pdf.extract(bytes, { maxPages: ctx.options.maxPages });
     ctx.signal.throwIfAborted();
     await ctx.progress(90, `Summarising ${extracted.pageCount} pages`);
     const result = summarise(extracted, { filename: ctx.input.filename, size: ctx.input.size, sha256: ctx.input.sha256 });

@@ -1,5 +1,5 @@
 /** Turns the PDF engine's extraction into pdf-info's result. Pure. */
-import type { ExtractResult, PdfInfo } from "../../services/lib/pdf/types";
+import type { ExtractResult, PdfInfo } from "../../sdk";
 
 export interface PageSummary {
   page: number;

@@ -10,9 +10,7 @@
  *
  * Heavy work runs on the PDF engine's thread pool, so a worker's event loop keeps its lease alive.
  */
-import { pdfPool } from "../../services/lib/pdf/pool";
-import { definePlugin, type RunContext } from "../../services/lib/plugins/manifest";
-import { runOffLoop } from "../../services/lib/compute/pool";
+import { definePlugin, runOffLoop, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
@@ -22,9 +20,11 @@ import {
   COORDINATES, type DetectionResult, type RedactionOptions, type RedactionReport, type RedactionResult, type ReviewInput,
 } from "./types";
 
-export const MANUAL_LABEL = "MANUAL";
+import { MANUAL_LABEL } from "./contract";
 
-/** The pure detection module, run in a compute thread (services/lib/compute). */
+export { MANUAL_LABEL } from "./contract";
+
+/** The pure detection module, run in a compute thread (sdk/compute). */
 const DETECT_MODULE = require.resolve("./detect/detect");
 
 /** Labels a hand-drawn area may carry for a job run with this configuration. */
@@ -44,7 +44,7 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   const bytes = await ctx.input.read();
   ctx.signal.throwIfAborted();
   await ctx.progress(10, "Extracting text (OCR for pages without a text layer)");
-  const doc = await pdfPool.extractWithOcr(bytes, { maxPages: ctx.options.maxPages, lang: ctx.options.ocrLanguages, dpi: ctx.options.ocrDpi, signal: ctx.signal });
+  const doc = await ctx.pdf.extractWithOcr(bytes, { maxPages: ctx.options.maxPages, lang: ctx.options.ocrLanguages, dpi: ctx.options.ocrDpi, signal: ctx.signal });
   ctx.signal.throwIfAborted();
   await ctx.progress(80, `Detecting personal data on ${doc.pageCount} pages`);
   const pages: PageInput[] = doc.pages.map((p) => ({
@@ -85,7 +85,7 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
   const bytes = await ctx.input.read();
   const pageTotal = new Set(areas.map((a) => a.page)).size;
   const applied = await applyRedactions(bytes, areas, {
-    pool: pdfPool,
+    pool: ctx.pdf,
     dpi: ctx.options.dpi,
     searchable: ctx.options.searchable,
     lang: ctx.options.ocrLanguages,

@@ -4,8 +4,7 @@
  * (tesseract.js with language data from @tesseract.js-data packages, never downloaded).
  * Throws PdfError (PDF_CORRUPT, PDF_ENCRYPTED, PDF_EMPTY, OCR_LANGUAGE_UNAVAILABLE).
  */
-import { pdfPool } from "../../services/lib/pdf/pool";
-import type { PdfInfo } from "../../services/lib/pdf/types";
+import type { PdfEngine, PdfInfo } from "../../sdk";
 import { classifyLine, isJunkTitle } from "./tagger/boilerplate";
 
 /** A page with fewer non-space characters than this in its text layer is OCR'd. */
@@ -37,6 +36,8 @@ export interface ExtractedDocument {
 }
 
 export interface ExtractOptions {
+  /** The host's PDF engine (ctx.pdf). */
+  engine: PdfEngine;
   numPages: number;
   /** Tesseract languages, e.g. ["eng"] or ["eng", "deu"]. */
   ocrLangs: string[];
@@ -45,7 +46,7 @@ export interface ExtractOptions {
 }
 
 export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): Promise<ExtractedDocument> {
-  const base = await pdfPool.extract(pdf);
+  const base = await opts.engine.extract(pdf);
   opts.signal?.throwIfAborted();
   const wanted = base.pages.slice(0, opts.numPages);
   const min = opts.minPageChars ?? MIN_PAGE_CHARS;
@@ -56,9 +57,9 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
   await Promise.all(
     needOcr.map(async (p) => {
       opts.signal?.throwIfAborted();
-      const img = await pdfPool.render(pdf, p.page, { dpi: OCR_DPI });
+      const img = await opts.engine.render(pdf, p.page, { dpi: OCR_DPI });
       opts.signal?.throwIfAborted();
-      const ocr = await pdfPool.ocr(img.png, { lang: opts.ocrLangs, pageWidthPt: p.width, pageHeightPt: p.height });
+      const ocr = await opts.engine.ocr(img.png, { lang: opts.ocrLangs, pageWidthPt: p.width, pageHeightPt: p.height });
       const i = p.page - 1;
       // OCR can only add: if it found less than the sparse text layer had, keep the layer.
       if (nonSpace(ocr.text) >= nonSpace(texts[i] ?? "")) texts[i] = ocr.text;
@@ -105,5 +106,3 @@ export function documentTitle(infoTitle: string | undefined, text: string, filen
   return filename.replace(/\.pdf$/i, "") || "Untitled";
 }
 
-/** Kept here for callers of the tagging plugin; the PDF engine owns it. */
-export { warmPdfEngine } from "../../services/lib/pdf/warm";

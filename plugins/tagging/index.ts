@@ -9,11 +9,9 @@
  * LLM_BAD_RESPONSE / LLM_UNAVAILABLE / LLM_REJECTED. The API key never appears in a result or an error.
  */
 import os from "node:os";
-import { config } from "../../services/lib/config";
-import { definePlugin } from "../../services/lib/plugins/manifest";
-import { openApiKey } from "../../services/lib/tagger/secret";
+import { definePlugin, int, runOffLoop, type Env } from "../../sdk";
+import { API_KEY_PURPOSE } from "./contract";
 import { documentTitle, extractForTagging, type ExtractionMethod } from "./extract";
-import { runOffLoop } from "../../services/lib/compute/pool";
 import { detectLanguage, generateTags, type Language } from "./tagger";
 import type { LocalTagOptions, LocalTagResult } from "./tagger/local";
 import { isJunkTitle, removeBoilerplate } from "./tagger/boilerplate";
@@ -21,7 +19,7 @@ import { MAX_TAGS } from "./tagger/normalize";
 import { indexVocabulary, mapToVocabulary, MAX_CONCEPTS, parseVocabularyJson, VocabularyError, type Vocabulary } from "./tagger/vocabulary";
 
 export interface TaggingOptions {
-  /** The caller's provider key, sealed by the tagger service (services/lib/tagger/secret.ts). */
+  /** The caller's provider key, sealed by the tagger service (apis/tagger/secret.ts). */
   api_key_sealed?: string;
   model_name?: string;
   num_pages: number;
@@ -61,12 +59,28 @@ export interface TaggingResult {
   vocabulary?: string;
 }
 
+/** The model provider this deployment talks to (LLM_* variables, docs/configuration), read at load. */
+export interface TaggingSettings {
+  llm: { baseUrl: string; timeoutMs: number; maxRetries: number; defaultModel: string };
+}
+
+export function taggingSettings(env: Env): TaggingSettings {
+  return {
+    llm: {
+      baseUrl: env.LLM_BASE_URL || "https://openrouter.ai/api/v1",
+      timeoutMs: int(env, "LLM_TIMEOUT_MS", 60_000, 100, 600_000),
+      maxRetries: int(env, "LLM_MAX_RETRIES", 3, 0, 10),
+      defaultModel: env.LLM_DEFAULT_MODEL || "openai/gpt-4o-mini",
+    },
+  };
+}
+
 /** Fewer non-space characters than this over the pages read: nothing worth tagging. */
 export const MIN_TEXT_CHARS = 20;
 export const PREVIEW_CHARS = 500;
 const MAX_STORED_TEXT = 20_000;
 
-/** The local keyphrase engine, loaded by the compute thread (services/lib/compute/worker.ts). */
+/** The local keyphrase engine, loaded by the compute thread (sdk/compute/worker.ts). */
 const LOCAL_ENGINE_MODULE = require.resolve("./tagger/local");
 
 const OCR_CODES: Record<string, string> = { en: "eng", de: "deu", fr: "fra", es: "spa" };
@@ -90,13 +104,14 @@ function checkVocabulary(v: NonNullable<TaggingOptions["vocabulary"]>): Vocabula
   }
 }
 
-export default definePlugin<TaggingOptions, TaggingResult>({
+export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
   id: "tagging",
   version: "1.0.0",
   apiVersion: "1",
   title: "Metadata tags",
   description: "Title, tags and extracted text of a PDF (text layer + OCR), by an LLM with the caller's key or offline",
   accepts: ["application/pdf"],
+  settings: taggingSettings,
   optionsSchema: {
     $$strict: "remove",
     api_key_sealed: { type: "string", optional: true, max: 8192 },
@@ -142,7 +157,7 @@ export default definePlugin<TaggingOptions, TaggingResult>({
     ctx.signal.throwIfAborted();
     await ctx.progress(15, `Extracting text from up to ${o.num_pages} pages`);
     const ocrLangs = [...new Set(o.language.split("+").map((l) => OCR_CODES[l] ?? l))];
-    const doc = await extractForTagging(bytes, { numPages: o.num_pages, ocrLangs, signal: ctx.signal });
+    const doc = await extractForTagging(bytes, { engine: ctx.pdf, numPages: o.num_pages, ocrLangs, signal: ctx.signal });
     ctx.signal.throwIfAborted();
     if (doc.text.replace(/\s+/g, "").length < MIN_TEXT_CHARS) {
       throw new TaggingError(
@@ -159,13 +174,13 @@ export default definePlugin<TaggingOptions, TaggingResult>({
     // A title that is only the file name is no evidence of the topic: the engines do not get it.
     const titleForTags = isJunkTitle(title) || title === ctx.input.filename.replace(/\.pdf$/i, "") ? undefined : title;
     await ctx.progress(60, doc.ocrPages.length ? `OCR'd pages ${doc.ocrPages.join(", ")}; generating tags` : "Generating tags");
-    const llm = config().llm;
+    const llm = ctx.settings.llm;
     // With a vocabulary the engine over-supplies candidates: the mapping keeps vocabulary terms first.
     const vocabulary = o.vocabulary ? checkVocabulary(o.vocabulary) : undefined;
     const tagged = await generateTags(
       { text: content, title: titleForTags, numTags: vocabulary ? MAX_TAGS : o.num_tags, exclusionWords: o.exclusion_words ?? [], language },
       {
-        apiKey: o.api_key_sealed ? openApiKey(o.api_key_sealed) : undefined,
+        apiKey: o.api_key_sealed ? ctx.secrets.open(o.api_key_sealed, API_KEY_PURPOSE) : undefined,
         model: o.model_name ?? llm.defaultModel,
         baseURL: llm.baseUrl,
         timeoutMs: llm.timeoutMs,

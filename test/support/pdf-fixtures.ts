@@ -1,7 +1,7 @@
 /**
  * PDF fixtures generated at test time (pdf-lib + @napi-rs/canvas), each with its ground truth.
  *
- * Truth boxes use the engine's convention (services/lib/pdf/types.ts): PDF points on the displayed page,
+ * Truth boxes use the engine's convention (sdk/pdf/types.ts): PDF points on the displayed page,
  * top-left origin. They are computed here from the drawing instructions with our own arithmetic, not with
  * the engine, so a test comparing the two checks something.
  *

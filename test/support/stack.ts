@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { BrokerOptions, ServiceBroker } from "moleculer";
-import { createBroker, loadServices, type ServiceMods } from "../../services/lib/runtime";
+import { createBroker, loadServices, type ServiceMods } from "../../kernel/runtime";
 
 export interface Stack {
   broker: ServiceBroker;

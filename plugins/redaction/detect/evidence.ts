@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import type { DetectionConfig, Language } from "./config";
 import { wordsRegex } from "./context";
-import type { TextModel } from "./text-model";
+import type { DocumentLocale, TextModel } from "./text-model";
 
 /**
  * Evidence around a candidate: where a label sits relative to a value in real documents. Forms put
@@ -118,11 +118,7 @@ export function labelled(model: TextModel, start: number, end: number, words: re
   return null;
 }
 
-/** The document's language and region, inferred once from all its pages. */
-export interface DocumentLocale {
-  language: Language;
-  region: CountryCode;
-}
+export type { DocumentLocale } from "./text-model";
 
 const STOPWORDS: Partial<Record<Language, string[]>> = {
   en: ["the", "and", "of", "to", "you", "your", "for", "with", "is", "are", "we", "our", "this", "please", "from"],

@@ -1,5 +1,12 @@
-import type { DocumentLocale } from "./evidence";
+import type { CountryCode } from "libphonenumber-js/max";
+import type { Language } from "./config";
 import type { Box, PageInput, Word } from "./types";
+
+/** The document's language and region, inferred once from all its pages (evidence.ts inferLocale). */
+export interface DocumentLocale {
+  language: Language;
+  region: CountryCode;
+}
 
 /** A word placed in the page text: `start`/`end` are its character offsets in `TextModel.text`. */
 export interface PlacedWord {

@@ -3,7 +3,7 @@
  * `Finding`s. Everything here is plain data so detectors stay pure (STYLE.md convention 6).
  */
 
-import type { Box, Word as EngineWord } from "../../../services/lib/pdf/types";
+import type { Box, Word as EngineWord } from "../../../sdk";
 
 /** A rectangle in PDF points, origin at the top-left corner of the displayed (rotated) page. */
 export type { Box };

@@ -9,8 +9,8 @@
  * that is both the scan's searchable layer and verification's OCR of the output. Raster fallback pages get
  * the invisible layer of the original words no area touches (text pages) or the same OCR (scans).
  */
-import type { PdfPool } from "../../../services/lib/pdf/pool";
-import type { Word } from "../../../services/lib/pdf/types";
+import type { PdfPool } from "../../../sdk";
+import type { Word } from "../../../sdk";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import type { EnginePage, PageMethod, Residue } from "./engine";
 import type { StructureRemoved, TextLayer } from "./finish";

@@ -13,9 +13,8 @@
  * Runs in a worker thread (engine-worker.ts): PDFium is synchronous and CPU-bound.
  */
 import sharp from "sharp";
-import { displayedToUserSpace } from "../../../services/lib/pdf/layout";
-import { applyMatrix, displayMatrix } from "../../../services/lib/pdf/layout";
-import type { Box, Word } from "../../../services/lib/pdf/types";
+import { applyMatrix, displayMatrix, displayedToUserSpace } from "../../../sdk/pdf/layout";
+import type { Box, Word } from "../../../sdk";
 import {
   classifyPath, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
 } from "./objects";

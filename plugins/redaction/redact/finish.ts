@@ -9,8 +9,8 @@ import {
   PDFDict, PDFDocument, PDFName, StandardFonts, TextRenderingMode, concatTransformationMatrix, popGraphicsState,
   pushGraphicsState, setCharacterSqueeze, setTextRenderingMode, type PDFFont, type PDFPage,
 } from "pdf-lib";
-import { displayMatrix, invertMatrix, type Matrix } from "../../../services/lib/pdf/layout";
-import type { Word } from "../../../services/lib/pdf/types";
+import { displayMatrix, invertMatrix, type Matrix } from "../../../sdk/pdf/layout";
+import type { Word } from "../../../sdk";
 import type { EnginePage, RasterPage } from "./engine";
 
 /** What was removed from the document as a whole (counts, never content). */

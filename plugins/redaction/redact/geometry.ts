@@ -4,7 +4,7 @@
  *
  * Boxes use the PDF engine's convention: points on the displayed page, top-left origin.
  */
-import type { Box } from "../../../services/lib/pdf/types";
+import type { Box } from "../../../sdk";
 
 /** One rectangle to remove. `text` is the finding's text (absent for a hand-drawn area). */
 export interface RedactionArea {

@@ -11,8 +11,8 @@
 import {
   PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFStream, PDFString, decodePDFRawStream,
 } from "pdf-lib";
-import { displayedToUserSpace } from "../../../services/lib/pdf/layout";
-import type { Box } from "../../../services/lib/pdf/types";
+import { displayedToUserSpace } from "../../../sdk/pdf/layout";
+import type { Box } from "../../../sdk";
 import { countOccurrences, normalise } from "./geometry";
 import { glyphsUnderPage, imageResidue, pageText, pathsUnderPage } from "./engine";
 import type { Rect } from "./objects";

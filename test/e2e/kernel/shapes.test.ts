@@ -125,7 +125,7 @@ describe("embedded default: every service in one process", () => {
   });
 
   it("drains and exits 0 on SIGTERM, before the 10 s hard stop", async () => {
-    // The hard stop after 10 s exits with code 1 (services/lib/runtime.ts): code 0 means the drain
+    // The hard stop after 10 s exits with code 1 (kernel/runtime.ts): code 0 means the drain
     // finished in time, whatever the machine's load made the wall clock say.
     const status = await proc.kill("SIGTERM");
     expect(status).toEqual({ code: 0, signal: null });

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, type PDFPage } from "pdf-lib";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
 import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { type ScanPage, scanPage, scanPdf } from "../../support/scan-corpus";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
 import { ADMIN, client } from "../../integration/auth/helpers";

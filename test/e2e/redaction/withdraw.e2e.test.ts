@@ -7,7 +7,7 @@
  */
 import mongoose from "mongoose";
 import { Webhook } from "standardwebhooks";
-import { resetConfig } from "../../../services/lib/config";
+import { resetConfig } from "../../../kernel/config";
 import { reviewDocument } from "../../fixtures/redaction-corpus";
 import { scanPage, scanPdf } from "../../support/scan-corpus";
 import { ADMIN, client, withDb } from "../../integration/auth/helpers";

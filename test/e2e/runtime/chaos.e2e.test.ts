@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
-import type { JobView } from "../../../services/lib/jobs/model";
+import type { JobView } from "../../../kernel/jobs/model";
 import {
   makeTempDir, spawnProcess, startMongoServer, startNatsServer, stopMongoServer, stopNatsServer,
   type MongoServer, type NatsServer, type SpawnedProcess,

@@ -2,7 +2,7 @@
  * Crash safety: 2 worker processes, 20 queued jobs, one worker SIGKILLed in the middle of a job. Every
  * job still reaches a final state exactly once, none is lost, none has two outputs.
  */
-import type { StoredFile } from "../../../services/lib/storage/store";
+import type { StoredFile } from "../../../kernel/storage/store";
 import { multiPagePdf } from "../../support/pdf-fixtures";
 import { form, signUp, startRuntime, waitForJob, waitForPlugin, type JobBody, type Runtime } from "./support";
 

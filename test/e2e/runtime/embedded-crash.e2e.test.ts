@@ -7,7 +7,7 @@
  * so; the redactions are reviewed and finish, each with one output file per name.
  */
 import { randomBytes } from "node:crypto";
-import type { JobView } from "../../../services/lib/jobs/model";
+import type { JobView } from "../../../kernel/jobs/model";
 import { freePort, makeTempDir, natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
 import { uniqueMongoUrl } from "../../support/stack";
 import { withDb } from "../../integration/auth/helpers";

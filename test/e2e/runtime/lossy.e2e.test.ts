@@ -8,9 +8,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { buildBrokerOptions } from "../../../moleculer.config";
-import { config, resetConfig } from "../../../services/lib/config";
-import type { JobView } from "../../../services/lib/jobs/model";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { config, resetConfig } from "../../../kernel/config";
+import type { JobView } from "../../../kernel/jobs/model";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { natsUrl } from "../../support/infra";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
 import { signUp } from "./support";

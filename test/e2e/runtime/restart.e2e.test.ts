@@ -9,8 +9,8 @@
  */
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
-import type { JobView } from "../../../services/lib/jobs/model";
-import type { StoredFile } from "../../../services/lib/storage/store";
+import type { JobView } from "../../../kernel/jobs/model";
+import type { StoredFile } from "../../../kernel/storage/store";
 import {
   makeTempDir,
   startMongoServer,

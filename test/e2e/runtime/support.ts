@@ -4,8 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { resetConfig } from "../../../services/lib/config";
-import type { ServiceMods } from "../../../services/lib/runtime";
+import { resetConfig } from "../../../kernel/config";
+import type { ServiceMods } from "../../../kernel/runtime";
 import { REPO_ROOT, natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
 import { startStack, type Stack } from "../../support/stack";
 

@@ -7,9 +7,9 @@
 import { randomBytes } from "node:crypto";
 import type { Middleware, ServiceBroker } from "moleculer";
 import WebSocket from "ws";
-import { CHANGES_CHANNEL, ensureChangesConsumer, isJobChange, type JobChange } from "../../../services/lib/jobs/changes";
-import { withJetStream } from "../../../services/lib/jobs/dispatch";
-import type { JobView } from "../../../services/lib/jobs/model";
+import { CHANGES_CHANNEL, ensureChangesConsumer, isJobChange, type JobChange } from "../../../kernel/jobs/changes";
+import { withJetStream } from "../../../kernel/jobs/dispatch";
+import type { JobView } from "../../../kernel/jobs/model";
 import { reviewDocument } from "../../fixtures/redaction-corpus";
 import { digitalGovernance, technicalManual } from "../../unit/plugins/tagging/tagger/fixtures/documents";
 import { ADMIN } from "../../integration/auth/helpers";

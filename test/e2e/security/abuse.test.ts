@@ -4,9 +4,9 @@
  * CORS layer only, query operators and bad cursors refused, client batch ids validated and scoped to
  * their owner, strict e-mails.
  */
-import { resetConfig } from "../../../services/lib/config";
-import { closeComputePool } from "../../../services/lib/compute/pool";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { resetConfig } from "../../../kernel/config";
+import { closeComputePool } from "../../../sdk/compute/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { multiPagePdf } from "../../support/pdf-fixtures";
 import { withDb } from "../../integration/auth/helpers";
 import { login, pdfForm } from "../tagging/helpers";

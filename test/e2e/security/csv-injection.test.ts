@@ -4,9 +4,9 @@
  * papaparse (an independent RFC 4180 reader): no cell starts with =, +, -, @, a tab or a CR.
  */
 import Papa from "papaparse";
-import { pdfPool } from "../../../services/lib/pdf/pool";
-import { closeComputePool } from "../../../services/lib/compute/pool";
-import { writeCsv } from "../../../services/lib/csv-writer";
+import { pdfPool } from "../../../sdk/pdf/pool";
+import { closeComputePool } from "../../../sdk/compute/pool";
+import { writeCsv } from "../../../shared/csv-writer";
 import { toCsv } from "../../../web/src/batch/csv";
 import { api, startTagger, textPdf, type Stack } from "../tagging/helpers";
 

@@ -3,8 +3,8 @@
  * in the gateway's process). Each gets a 4xx or a failed job with a readable error naming the limit;
  * the process stays alive and its memory bounded (the 1 GiB bomb grew it by 1.8 GB before).
  */
-import { closeComputePool } from "../../../services/lib/compute/pool";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { closeComputePool } from "../../../sdk/compute/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { multiPagePdf } from "../../support/pdf-fixtures";
 import { blankPagesPdf, signUp } from "../runtime/support";
 import { bombPdf, brokenXrefPdf, deepNestingPdf, doubleBombPdf, gifPdfPolyglot, hugeImagePdf, manyObjectsPdf, manyStreamsBombPdf } from "../../support/hostile-pdfs";

@@ -5,8 +5,8 @@
  * gateway (same process, embedded shape) answers while the job works. Patterns the engine cannot run are
  * refused with 400 naming the field.
  */
-import { closeComputePool } from "../../../services/lib/compute/pool";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { closeComputePool } from "../../../sdk/compute/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { linesPdf, startEmbedded, uploadJob, type Embedded } from "./support";
 
 jest.setTimeout(300_000);

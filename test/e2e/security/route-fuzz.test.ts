@@ -3,9 +3,9 @@
  * with a user's and an admin's credentials. Every answer must be a 4xx (or a 2xx/3xx where the input
  * happens to be acceptable), never a 5xx, and the process must keep answering.
  */
-import { closeComputePool } from "../../../services/lib/compute/pool";
-import { pdfPool } from "../../../services/lib/pdf/pool";
-import { allRouteGroups } from "../../../services/lib/gateway/routes";
+import { closeComputePool } from "../../../sdk/compute/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
+import { allRouteGroups } from "../../../apis";
 import { login } from "../tagging/helpers";
 import { startEmbedded, type Embedded } from "./support";
 

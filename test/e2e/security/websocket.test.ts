@@ -9,7 +9,7 @@ import net from "node:net";
 import WebSocket from "ws";
 import { api, startTagger, type Stack } from "../tagging/helpers";
 import { multiPagePdf } from "../../support/pdf-fixtures";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { reply, startFakeLLM, type FakeLLM } from "../../support/fake-llm";
 
 jest.setTimeout(60_000);

@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { digitalGovernance } from "../../unit/plugins/tagging/tagger/fixtures/documents";
 import { api, login, pdfForm, startTagger, textPdf, watchBatch, type Json, type Stack } from "./helpers";
 

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { ServiceSchema } from "moleculer";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import WebSocket from "ws";
-import { resetConfig } from "../../../services/lib/config";
+import { resetConfig } from "../../../kernel/config";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
 
 export const TAGGER_SERVICES = ["gateway", "auth", "storage", "jobs", "tagger"];

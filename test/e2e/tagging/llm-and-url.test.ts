@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import mongoose from "mongoose";
 import { startFakeLLM, reply, type FakeLLM } from "../../support/fake-llm";
 import { multiPagePdf } from "../../support/pdf-fixtures";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { api, pdfForm, startTagger, type Stack } from "./helpers";
 
 const KEY = "sk-or-v1-secret-test-key-0123456789";

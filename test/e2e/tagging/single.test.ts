@@ -3,7 +3,7 @@
  * in-process worker running the tagging plugin on real PDFs (text layer and OCR), history.
  */
 import { germanPdf, mixedPdf, multiPagePdf, scannedPdf, truncatedPdf, emptyPdf } from "../../support/pdf-fixtures";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { api, articlePdf, pdfForm, startTagger, type Json, type Stack } from "./helpers";
 
 describe("single document tagging", () => {

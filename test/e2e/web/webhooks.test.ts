@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { Webhook } from "standardwebhooks";
-import { resetConfig } from "../../../services/lib/config";
+import { resetConfig } from "../../../kernel/config";
 import { reviewDocument } from "../../fixtures/redaction-corpus";
 import { startStack, type Stack } from "../../support/stack";
 import { startReceiver, type Receiver } from "../webhooks/receiver";

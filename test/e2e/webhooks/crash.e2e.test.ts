@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { resetConfig } from "../../../services/lib/config";
+import { resetConfig } from "../../../kernel/config";
 import { spawnProcess, type SpawnedProcess } from "../../support/infra";
 import { client } from "../../integration/auth/helpers";
 import { form, signUp, startRuntime, waitForJob, waitForPlugin, type Runtime } from "../runtime/support";

@@ -5,7 +5,7 @@
  * side, independent of our signing code).
  */
 import { Webhook } from "standardwebhooks";
-import { resetConfig } from "../../../services/lib/config";
+import { resetConfig } from "../../../kernel/config";
 import { ADMIN, client } from "../../integration/auth/helpers";
 import { form, signUp, startRuntime, waitForJob, waitForPlugin, type Runtime } from "../runtime/support";
 import { startReceiver, type Receiver, type Received } from "./receiver";

@@ -6,9 +6,9 @@
 import { randomBytes } from "node:crypto";
 import type { BrokerOptions, ServiceBroker } from "moleculer";
 import GatewayService from "../../../services/gateway.service";
-import { allRouteGroups } from "../../../services/lib/gateway/routes";
-import { buildRoutes } from "../../../services/lib/gateway/routing";
-import type { RouteGroup } from "../../../services/lib/gateway/types";
+import { allRouteGroups } from "../../../apis";
+import { buildRoutes } from "../../../kernel/gateway/routing";
+import type { RouteGroup } from "../../../kernel/gateway/types";
 import { natsUrl } from "../../support/infra";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
 import { ADMIN, client, readCollection, settings } from "./helpers";

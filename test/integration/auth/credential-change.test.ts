@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { BrokerOptions, ServiceBroker } from "moleculer";
-import { sha256Hex } from "../../../services/lib/auth/tokens";
+import { sha256Hex } from "../../../kernel/auth/tokens";
 import { natsUrl } from "../../support/infra";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
 import { ADMIN, client, cookiePair, decodeJwt, RELAXED_THROTTLE, settings, withDb } from "./helpers";

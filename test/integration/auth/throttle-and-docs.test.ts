@@ -3,9 +3,9 @@
  * gateway (undeclared routes unreachable) and the OpenAPI document with Swagger UI.
  */
 import GatewayService from "../../../services/gateway.service";
-import { allRouteGroups } from "../../../services/lib/gateway/routes";
-import { openApiPath } from "../../../services/lib/gateway/openapi";
-import { buildRoutes } from "../../../services/lib/gateway/routing";
+import { allRouteGroups } from "../../../apis";
+import { openApiPath } from "../../../kernel/gateway/openapi";
+import { buildRoutes } from "../../../kernel/gateway/routing";
 import { startStack, type Stack } from "../../support/stack";
 import { client, settings } from "./helpers";
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { ServiceBroker } from "moleculer";
-import { transporterOption } from "../../../services/lib/runtime";
+import { transporterOption } from "../../../kernel/runtime";
 import { natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
 
 const NODE_SCRIPT = "test/fixtures/kernel/echo-node.ts";

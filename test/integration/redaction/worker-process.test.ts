@@ -5,8 +5,8 @@
  * worker takes the job over once its lease runs out and finishes it.
  */
 import { randomBytes } from "node:crypto";
-import { resetConfig } from "../../../services/lib/config";
-import { pdfPool } from "../../../services/lib/pdf/pool";
+import { resetConfig } from "../../../kernel/config";
+import { pdfPool } from "../../../sdk/pdf/pool";
 import { reviewDocument } from "../../fixtures/redaction-corpus";
 import { natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
 import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";

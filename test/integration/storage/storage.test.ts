@@ -6,8 +6,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import mongoose, { type Connection } from "mongoose";
-import type { JobModel, JobView } from "../../../services/lib/jobs/model";
-import type { StoredFile } from "../../../services/lib/storage/store";
+import type { JobModel, JobView } from "../../../kernel/jobs/model";
+import type { StoredFile } from "../../../kernel/storage/store";
 import { startStack, type Stack } from "../../support/stack";
 
 let stack: Stack;

@@ -1,6 +1,6 @@
 /**
  * Orchestrator jobs (redaction review) and detection configurations, as the server defines them
- * (services/lib/orchestrator/model.ts, docs/redaction.md). Findings are not part of the job: they are
+ * (apis/orchestrator/model.ts, docs/redaction.md). Findings are not part of the job: they are
  * the job's `detections` file, downloadable from readyForReview on.
  */
 import { get, post, put, request, send } from "./client";

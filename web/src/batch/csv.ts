@@ -1,5 +1,5 @@
 /** CSV in and out for batches (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes). Pure. */
-import { writeCsv, type CsvCell } from "../../../services/lib/csv-writer";
+import { writeCsv, type CsvCell } from "../../../shared/csv-writer";
 
 export function parseCsv(text: string): { columns: string[]; rows: Array<Record<string, string>> } {
   const records: string[][] = [];

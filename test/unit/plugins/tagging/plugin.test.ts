@@ -3,9 +3,9 @@
  * with a running header, authors, affiliation, e-mail, dates and an id as metadata title.
  */
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import plugin, { type TaggingOptions, type TaggingResult } from "../../../../plugins/tagging";
-import { pdfPool } from "../../../../services/lib/pdf/pool";
-import type { RunContext } from "../../../../services/lib/plugins/manifest";
+import plugin, { taggingSettings, type TaggingOptions, type TaggingResult, type TaggingSettings } from "../../../../plugins/tagging";
+import { pdfPool } from "../../../../sdk/pdf/pool";
+import type { RunContext } from "../../../../sdk/manifest";
 
 const LINES = [
   "Journal of Hydrology · Vol. 41, No. 2, pp. 311–324, 2022",
@@ -43,7 +43,10 @@ async function run(options: Partial<TaggingOptions>): Promise<TaggingResult> {
     input: { fileId: "f", filename: "xx-01.pdf", contentType: "application/pdf", size: bytes.length, read: async () => bytes, stream: async () => { throw new Error("unused"); } },
     progress: async () => {},
     logger: { info() {}, warn() {}, error() {}, debug() {} },
-  } as unknown as RunContext<TaggingOptions>;
+    pdf: pdfPool,
+    settings: taggingSettings(process.env),
+    secrets: { open: () => { throw new Error("no sealed values here"); } },
+  } as unknown as RunContext<TaggingOptions, TaggingSettings>;
   return (await plugin.run(ctx)) as TaggingResult;
 }
 

@@ -2,7 +2,7 @@
  * The redaction engine on small generated PDFs, read back with pdfjs and OCR through the PDF engine's pool.
  */
 import { PDFDocument, PDFName, decodePDFRawStream, type PDFPage, type PDFRawStream } from "pdf-lib";
-import { createPdfPool } from "../../../../../services/lib/pdf/pool";
+import { createPdfPool } from "../../../../../sdk/pdf/pool";
 import { applyRedactions } from "../../../../../plugins/redaction/redact/apply";
 import { pageSecrets, type RedactionArea } from "../../../../../plugins/redaction/redact/geometry";
 import { verifyRedaction } from "../../../../../plugins/redaction/redact/verify";

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { createPdfPool } from "../../../../../services/lib/pdf/pool";
-import type { Box } from "../../../../../services/lib/pdf/types";
+import { createPdfPool } from "../../../../../sdk/pdf/pool";
+import type { Box } from "../../../../../sdk/pdf/types";
 import { applyRedactions, type ApplyResult } from "../../../../../plugins/redaction/redact/apply";
 import { redactionEngine } from "../../../../../plugins/redaction/redact/engine-pool";
 import type { RedactionArea } from "../../../../../plugins/redaction/redact/geometry";

@@ -3,7 +3,7 @@
  * hold the event loop the gateway shares in the embedded shape). The thread must give the same tags as
  * the inline engine, and the main thread must stay free while it works.
  */
-import { closeComputePool, runOffLoop } from "../../../../../services/lib/compute/pool";
+import { closeComputePool, runOffLoop } from "../../../../../sdk/compute/pool";
 import { generateTags } from "../../../../../plugins/tagging/tagger";
 import { generateTagsLocal, type LocalTagOptions, type LocalTagResult } from "../../../../../plugins/tagging/tagger/local";
 

@@ -1,0 +1,49 @@
+/**
+ * The tag generator API family (the "Meta-Data Tag Generator" it replaces): `/api/*` and `/`, FastAPI's
+ * error body `{"detail": "..."}` and `422` with `{"detail": [{loc, msg, type}]}` for request validation.
+ * Registered with the kernel by apis/index.ts.
+ */
+import { int } from "../../sdk/env";
+import type { ApiFamily } from "../../kernel/gateway/families";
+import { taggerAuthRoutes } from "./auth-routes";
+import { taggerRoutes } from "./routes";
+import { taggerSystemRoutes } from "./system-routes";
+import { batchWsRoute } from "./ws-batch";
+
+export const TAGGER_FAMILY = "tagger";
+
+export const taggerFamily: ApiFamily = {
+  id: TAGGER_FAMILY,
+  title: "Document Meta-Tagging API",
+  default: true,
+  owns: (path) => path === "/" || path === "/api" || path.startsWith("/api/"),
+  routes: [taggerSystemRoutes, taggerAuthRoutes, taggerRoutes],
+  wsRoutes: [batchWsRoute],
+  renderError(c, traceId, headers) {
+    if (c.type === "VALIDATION_ERROR") {
+      const fields = c.fields?.length ? c.fields : [{ field: "body", message: c.message, kind: "value_error" }];
+      return {
+        status: 422,
+        headers,
+        body: { detail: fields.map((f) => ({ loc: ["body", ...f.field.split(".")], msg: f.message, type: f.kind ?? "value_error" })) },
+      };
+    }
+    const body: Record<string, unknown> = { detail: c.message };
+    if (c.status >= 500) body.trace_id = traceId;
+    return { status: c.status, headers, body };
+  },
+  // The seed's FastAPI settings: 30-minute access tokens, 7-day refresh tokens.
+  tokenLifetimes: (env) => ({
+    accessSeconds: int(env, "JWT_ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 24 * 60) * 60,
+    refreshSeconds: int(env, "JWT_REFRESH_TOKEN_EXPIRE_DAYS", 7, 1, 365) * 86400,
+  }),
+  openapi: {
+    errorSchema: "TaggerError",
+    schemas: {
+      TaggerError: { type: "object", properties: { detail: { anyOf: [{ type: "string" }, { type: "array", items: { type: "object" } }] } }, required: ["detail"] },
+    },
+    description: 'the Meta-Data Tag Generator (`/api`, errors `{"detail": ...}`)',
+    loginPath: "/api/auth/login",
+    validationStatus: 422,
+  },
+};

@@ -1,0 +1,13 @@
+/**
+ * The tagging plugin's public contract: the only file of this plugin an API family (apis/tagger) may
+ * import (test/unit/boundaries.test.ts). What the tag generator API needs to know about the plugin's
+ * options and results lives here, so the facade never reaches into the plugin's internals.
+ */
+export { mergeExclusions, parseExclusionFile, DEFAULT_TAGS, MIN_TAGS, MAX_TAGS } from "./tagger/normalize";
+
+/**
+ * Purpose label the tagger seals the caller's LLM API key under (option `api_key_sealed`); the plugin
+ * opens it with `ctx.secrets.open(sealed, API_KEY_PURPOSE)`. Changing it makes sealed keys of queued jobs
+ * unreadable.
+ */
+export const API_KEY_PURPOSE = "tagger llm api key";

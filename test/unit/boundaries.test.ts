@@ -1,0 +1,83 @@
+/**
+ * The layout's import rules (README "Architecture", /docs/plugins.md), checked on the import graph of
+ * every source file (test/support/import-graph.ts), like the detector purity test checks detect/:
+ *
+ * - kernel/ knows no product and no plugin: it imports no apis/, plugins/, cli/, services/ or web/;
+ * - sdk/ is what a plugin may import, and stands alone: it imports only sdk/ (and npm packages);
+ * - a plugin imports only sdk/ and its own folder (never the host's internals, never another plugin);
+ * - an API family (apis/) and the entry points (services/) reach a plugin only through its public
+ *   contract file, plugins/<id>/contract.ts;
+ * - web/ imports only its own files and shared/ (the wire types and helpers server and web share);
+ * - no file imports itself back through a cycle.
+ */
+import { importCycles, sourceFiles, type SourceFile } from "../support/import-graph";
+
+const files = sourceFiles();
+const top = (p: string) => (p.startsWith("web/") ? "web" : p.split("/")[0]!);
+const firstParty = (to: string) => to.includes("/") && !to.startsWith("@") && /^(kernel|sdk|apis|shared|cli|services|plugins|web|scripts|test|bench)\//.test(to);
+
+interface Violation {
+  file: string;
+  line: number;
+  imports: string;
+  rule: string;
+}
+
+/** `allowed(from, to)` says whether `from` may import the first-party file `to`; otherwise a violation. */
+function violations(filter: (f: SourceFile) => boolean, rule: string, allowed: (from: string, to: string) => boolean): Violation[] {
+  return files
+    .filter(filter)
+    .flatMap((f) => f.imports.filter((i) => firstParty(i.to) && !allowed(f.path, i.to)).map((i) => ({ file: f.path, line: i.line, imports: i.specifier, rule })));
+}
+
+const pluginOf = (p: string) => p.split("/")[1];
+const isContract = (to: string) => /^plugins\/[^/]+\/contract\.ts$/.test(to);
+
+describe("layout boundaries", () => {
+  it("sees every layer", () => {
+    for (const layer of ["kernel", "sdk", "apis", "shared", "cli", "services", "plugins", "web"]) {
+      expect({ layer, files: files.filter((f) => top(f.path) === layer).length > 0 }).toEqual({ layer, files: true });
+    }
+  });
+
+  it("resolves every relative import (a moved file leaves no dangling path)", () => {
+    const dangling = files.flatMap((f) => f.imports.filter((i) => i.to.startsWith("?")).map((i) => `${f.path}:${i.line} ${i.specifier}`));
+    expect(dangling).toEqual([]);
+  });
+
+  it("keeps the kernel free of API families, plugins, the CLI, entry points and the web app", () => {
+    expect(violations((f) => top(f.path) === "kernel", "kernel imports only kernel/, sdk/, shared/", (_f, to) => ["kernel", "sdk", "shared"].includes(top(to)))).toEqual([]);
+  });
+
+  it("keeps the SDK standalone, so a plugin outside the repository gets all of it through @docmill/sdk", () => {
+    expect(violations((f) => top(f.path) === "sdk", "sdk imports only sdk/", (_f, to) => top(to) === "sdk")).toEqual([]);
+  });
+
+  it("lets a plugin import only the SDK and its own folder", () => {
+    expect(
+      violations((f) => top(f.path) === "plugins", "plugins import only sdk/ and their own folder", (from, to) => top(to) === "sdk" || (top(to) === "plugins" && pluginOf(to) === pluginOf(from))),
+    ).toEqual([]);
+  });
+
+  it("lets API families and entry points reach a plugin only through its contract file", () => {
+    expect(
+      violations((f) => ["apis", "services"].includes(top(f.path)), "apis/ and services/ import a plugin only via plugins/<id>/contract.ts", (_f, to) => top(to) !== "plugins" || isContract(to)),
+    ).toEqual([]);
+  });
+
+  it("keeps API families out of entry points, the CLI and the web app", () => {
+    expect(violations((f) => top(f.path) === "apis", "apis/ imports no services/, cli/, web/", (_f, to) => !["services", "cli", "web"].includes(top(to)))).toEqual([]);
+  });
+
+  it("lets the web app import only its own files and the shared wire types", () => {
+    expect(violations((f) => top(f.path) === "web", "web/ imports only web/ and shared/", (_f, to) => ["web", "shared"].includes(top(to)))).toEqual([]);
+  });
+
+  it("keeps shared/ free of server and web code", () => {
+    expect(violations((f) => top(f.path) === "shared", "shared/ imports only shared/", (_f, to) => top(to) === "shared")).toEqual([]);
+  });
+
+  it("has no import cycles", () => {
+    expect(importCycles(files)).toEqual([]);
+  });
+});
