@@ -433,8 +433,11 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
         const job = await this.Job.findOneAndUpdate(
           { _id: id, status: "running", "lease.workerId": workerId },
           { $set: set, ...(percent !== undefined || message !== undefined ? { $inc: { seq: 1 } } : {}) },
-          { returnDocument: "after" },
-        ).lean<JobDoc>();
+          // Only what the broadcast needs: a paused-then-resumed redaction job carries its whole detection
+          // result (thousands of findings, megabytes), and deserialising it on every progress report and
+          // lease renewal is event-loop time the gateway shares in the embedded shape.
+          { returnDocument: "after", projection: { owner: 1, progress: 1, seq: 1 } },
+        ).lean<Pick<JobDoc, "owner" | "progress" | "seq">>();
         if (!job) {
           const cur = await this.Job.findById(id, { status: 1 }).lean();
           return { ok: false, status: cur?.status };

@@ -3,8 +3,12 @@
  * content stream inflated to 1 GiB was "tagged" while the process grew by 1.8 GB). pdfjs inflates a
  * stream whole when a page needs it and has no bound of its own, so the bound has to come first:
  *
- * - every Flate-compressed stream is inflated here with a hard output cap (zlib's maxOutputLength), one
- *   stream at a time, counting decompressed bytes per stream and per document; nothing is kept;
+ * - every compressed stream is decoded here with a hard output cap, one stream at a time, counting
+ *   decompressed bytes per stream and per document; nothing is kept. Flate alone (nearly every stream)
+ *   goes through zlib's maxOutputLength; a chain with LZW, RunLength, ASCII85 or ASCIIHex (which can hide
+ *   a Flate bomb behind a text encoding, or be a bomb themselves: LZW expands ~1000x, RunLength 64x)
+ *   through pdf.js's decoders as pdf-lib ships them, read in 1 MiB steps until the cap. Image codecs
+ *   (DCT, JPX, JBIG2, CCITT) are bounded by the pixel count instead;
  * - image XObjects' declared Width × Height;
  * - the number of objects (indirect objects plus those packed in object streams);
  * - the nesting depth of arrays and dictionaries (also inside object streams).
@@ -16,6 +20,14 @@
  */
 import zlib from "node:zlib";
 import { bytes, int, type Env } from "../env";
+// pdf.js's stream decoders, as pdf-lib (a dependency already) ships them; pdf-lib exports only the
+// decode-it-all entry point, which has no cap, so the classes are imported from their files.
+import Ascii85Stream from "pdf-lib/cjs/core/streams/Ascii85Stream";
+import AsciiHexStream from "pdf-lib/cjs/core/streams/AsciiHexStream";
+import FlateStream from "pdf-lib/cjs/core/streams/FlateStream";
+import LZWStream from "pdf-lib/cjs/core/streams/LZWStream";
+import RunLengthStream from "pdf-lib/cjs/core/streams/RunLengthStream";
+import Stream, { type StreamType } from "pdf-lib/cjs/core/streams/Stream";
 import { PdfError } from "./errors";
 
 export interface PdfLimits {
@@ -201,6 +213,52 @@ function inflateCapped(data: Buffer, cap: number, onTooLarge: () => never): Buff
   }
 }
 
+const FLATE = new Set(["FlateDecode", "Fl"]);
+/** Filters decoded by the scan; the first other filter (an image codec, Crypt) ends the chain. */
+const DECODERS: Record<string, (s: StreamType, dict: string) => StreamType> = {
+  FlateDecode: (s) => new FlateStream(s),
+  Fl: (s) => new FlateStream(s),
+  LZWDecode: (s, dict) => new LZWStream(s, undefined, /\/EarlyChange\s+0\b/.test(dict) ? 0 : 1),
+  LZW: (s, dict) => new LZWStream(s, undefined, /\/EarlyChange\s+0\b/.test(dict) ? 0 : 1),
+  ASCII85Decode: (s) => new Ascii85Stream(s),
+  A85: (s) => new Ascii85Stream(s),
+  ASCIIHexDecode: (s) => new AsciiHexStream(s),
+  AHx: (s) => new AsciiHexStream(s),
+  RunLengthDecode: (s) => new RunLengthStream(s),
+  RL: (s) => new RunLengthStream(s),
+};
+const STEP = 1024 * 1024;
+
+/**
+ * Decodes a filter chain that is not Flate alone, reading at most `cap` bytes. Returns the decoded bytes
+ * (kept only when `keep`: object streams are walked) and their count, or null for data the decoders
+ * reject (damaged: pdfjs will judge it, bounded by its size).
+ */
+function decodeChainCapped(data: Buffer, filters: string[], dict: string, cap: number, keep: boolean, onTooLarge: () => never): { bytes: Buffer | null; size: number } | null {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  try {
+    // Inside the try: FlateStream reads its header as it is built and throws on a damaged one.
+    let s: StreamType = new Stream(data);
+    for (const f of filters) {
+      const make = DECODERS[f];
+      if (!make) break;
+      s = make(s, dict);
+    }
+    for (;;) {
+      const b = s.getBytes(STEP);
+      if (b.length === 0) break;
+      size += b.length;
+      if (size > cap) onTooLarge();
+      if (keep) chunks.push(Buffer.from(b));
+    }
+  } catch (err) {
+    if (err instanceof PdfError) throw err;
+    return null;
+  }
+  return { bytes: keep ? Buffer.concat(chunks) : null, size };
+}
+
 /**
  * Checks the limits on a PDF's bytes. Throws PdfError PDF_LIMIT_EXCEEDED naming the limit; anything that
  * is merely damaged is left for pdfjs to judge.
@@ -217,28 +275,36 @@ export function checkPdfLimits(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PD
         throw limitExceeded("maxImagePixels", `The PDF has an image of ${w} × ${h} pixels`, w * h, limits.maxImagePixels);
       }
     }
+    const filters = filtersOf(dict);
+    if (!filters.length) return;
+    const streamCap = limits.maxStreamBytes + 1;
+    const docCap = limits.maxDocumentBytes - total + 1;
+    const cap = Math.min(streamCap, docCap);
+    const tooLarge = (): never => {
+      if (cap === streamCap) throw limitExceeded("maxStreamBytes", `A stream of the PDF inflates to more than ${limits.maxStreamBytes} bytes`, cap, limits.maxStreamBytes);
+      throw limitExceeded("maxDocumentBytes", `The PDF's streams inflate to more than ${limits.maxDocumentBytes} bytes together`, total + cap, limits.maxDocumentBytes);
+    };
+    const objStm = /\/Type\s*\/ObjStm\b/.test(dict);
     let current: Buffer | null = data;
     let size = data.length;
-    const filters = filtersOf(dict);
-    for (const f of filters) {
-      if (f !== "FlateDecode" && f !== "Fl") break;
-      const streamCap = limits.maxStreamBytes + 1;
-      const docCap = limits.maxDocumentBytes - total + 1;
-      const cap = Math.min(streamCap, docCap);
-      current = inflateCapped(current, cap, () => {
-        if (cap === streamCap) throw limitExceeded("maxStreamBytes", `A stream of the PDF inflates to more than ${limits.maxStreamBytes} bytes`, cap, limits.maxStreamBytes);
-        throw limitExceeded("maxDocumentBytes", `The PDF's streams inflate to more than ${limits.maxDocumentBytes} bytes together`, total + cap, limits.maxDocumentBytes);
-      });
-      if (!current) break;
-      size = current.length;
-    }
-    if (filters.length && current && filters.every((f) => f === "FlateDecode" || f === "Fl")) {
-      total += size;
-      if (/\/Type\s*\/ObjStm\b/.test(dict)) {
-        state.objects += intOf(dict, "N") ?? 0;
-        // Objects packed in an object stream nest too; walk them now so the inflated bytes are not kept.
-        walk(current, limits, { depth: 0, maxDepth: 0, objects: 0 });
+    if (filters.every((f) => FLATE.has(f))) {
+      for (const _ of filters) {
+        current = inflateCapped(current, cap, tooLarge);
+        if (!current) return;
+        size = current.length;
       }
+    } else {
+      if (!DECODERS[filters[0]!]) return; // an image codec or Crypt first: nothing the scan decodes
+      const decoded = decodeChainCapped(data, filters, dict, cap, objStm, tooLarge);
+      if (!decoded) return;
+      current = decoded.bytes;
+      size = decoded.size;
+    }
+    total += size;
+    if (objStm && current) {
+      state.objects += intOf(dict, "N") ?? 0;
+      // Objects packed in an object stream nest too; walk them now so the decoded bytes are not kept.
+      walk(current, limits, { depth: 0, maxDepth: 0, objects: 0 });
     }
     if (state.objects > limits.maxObjects) throw limitExceeded("maxObjects", `The PDF has more than ${limits.maxObjects} objects`, state.objects, limits.maxObjects);
   });

@@ -101,3 +101,83 @@ export function gifPdfPolyglot(pdf: Uint8Array): Buffer {
   const gif = Buffer.from("474946383961010001008000000000ffffff2c00000000010001000002024401003b", "hex");
   return Buffer.concat([gif, Buffer.from(pdf)]);
 }
+
+/**
+ * PDF LZW (MSB-first codes, EarlyChange 1). The table is cleared every 250 codes so every code is 9 bits
+ * wide, which keeps the encoder trivially in step with any decoder; zeros still expand about 100x.
+ */
+export function lzwEncode(data: Buffer): Buffer {
+  const out: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  const emit = (code: number) => {
+    acc = (acc << 9) | code;
+    bits += 9;
+    while (bits >= 8) {
+      out.push((acc >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+    acc &= (1 << bits) - 1;
+  };
+  let table = new Map<string, number>();
+  let next = 258;
+  let count = 0;
+  emit(256);
+  let w = -1;
+  for (const c of data) {
+    if (w < 0) {
+      w = c;
+      continue;
+    }
+    const key = `${w},${c}`;
+    const known = table.get(key);
+    if (known !== undefined) {
+      w = known;
+      continue;
+    }
+    emit(w);
+    if (++count >= 250) {
+      emit(256);
+      table = new Map();
+      next = 258;
+      count = 0;
+    } else table.set(key, next++);
+    w = c;
+  }
+  if (w >= 0) emit(w);
+  emit(257);
+  if (bits > 0) out.push((acc << (8 - bits)) & 0xff);
+  return Buffer.from(out);
+}
+
+/** RunLength runs of 128 NUL bytes: 2 bytes on disk per 128 decoded. */
+export function runLengthZeros(bytes: number): Buffer {
+  const runs = Math.ceil(bytes / 128);
+  const out = Buffer.alloc(runs * 2 + 1);
+  for (let i = 0; i < runs; i++) out[i * 2] = 129; // 257 - 128
+  out[runs * 2] = 128; // EOD
+  return out;
+}
+
+/** ASCII85 with the `~>` end marker (no `z` shortcut, which is optional). */
+export function ascii85Encode(data: Buffer): Buffer {
+  let s = "";
+  for (let i = 0; i < data.length; i += 4) {
+    const n = Math.min(4, data.length - i);
+    const word = Buffer.alloc(4);
+    data.copy(word, 0, i, i + n);
+    let v = word.readUInt32BE(0);
+    const digits: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      digits.unshift(String.fromCharCode(33 + (v % 85)));
+      v = Math.floor(v / 85);
+    }
+    s += digits.slice(0, n + 1).join("");
+  }
+  return Buffer.from(`${s}~>`, "latin1");
+}
+
+/** One page whose content stream is `stream` under `filter` (a /Filter value). */
+export function filteredStreamPdf(filter: string, stream: Buffer): Buffer {
+  return buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Count 1 /Kids [3 0 R] >>", page("4 0 R"), { dict: `/Filter ${filter}`, stream }]);
+}

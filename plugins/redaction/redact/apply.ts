@@ -14,7 +14,7 @@ import type { Word } from "../../../sdk";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import type { EnginePage, PageMethod, Residue } from "./engine";
 import type { StructureRemoved, TextLayer } from "./finish";
-import { areasByPage, clampToPage, coveredShare, pageSecrets, partitionWords, type PageSecrets, type RedactionArea } from "./geometry";
+import { areasByPage, BoxIndex, clampToPage, coveredShare, pageSecrets, partitionWords, type PageSecrets, type RedactionArea } from "./geometry";
 import type { InspectRequest } from "./inspect";
 
 export type { StructureRemoved } from "./finish";
@@ -136,10 +136,9 @@ export async function applyRedactions(input: Uint8Array, areas: readonly Redacti
     }
     // A "scan" may still carry a little real text (a page number, a caption): that text stays as it is,
     // so OCR words over it are not added a second time.
-    const words = req.scan
-      ? (ocrWords ?? []).filter((w) => coveredShare(w.box, info.words.map((t) => t.box)) < 0.3)
-      : info.words;
-    const part = partitionWords(words, boxes);
+    const textBoxes = req.scan ? new BoxIndex(info.words.map((t) => t.box)) : undefined;
+    const words = textBoxes ? (ocrWords ?? []).filter((w) => coveredShare(w.box, textBoxes) < 0.3) : info.words;
+    const part = partitionWords(words, new BoxIndex(boxes));
     const needsLayer = searchable && (req.scan || raster !== undefined);
     // PDFium's word boxes are tight glyph boxes, like OCR's.
     if (needsLayer && part.kept.length) layers.push({ page: req.page, words: part.kept, fromOcr: true });

@@ -1,5 +1,5 @@
 /**
- * The redaction engine's own thread pool: PDFium, pdf-lib's rewrite and the output inspection run off the
+ * The redaction engine's own thread pool: PDFium, pdf-lib's rewrite, the output inspection (with its structure check) run off the
  * event loop (a worker's event loop must keep renewing its job lease), each thread with PDFium loaded once.
  * Threads: DOCMILL_REDACT_THREADS, else 1 (each thread holds its own PDFium heap, which WebAssembly never
  * gives back; the PDF engine pool already runs pdfjs and OCR beside it). Idle threads are kept 10 minutes.

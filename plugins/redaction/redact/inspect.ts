@@ -11,6 +11,7 @@
 import {
   PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFStream, PDFString, decodePDFRawStream,
 } from "pdf-lib";
+import { structureOf } from "./structure";
 import { displayedToUserSpace } from "../../../sdk/pdf/layout";
 import type { Box } from "../../../sdk";
 import { countOccurrences, normalise } from "./geometry";
@@ -45,6 +46,8 @@ export interface Inspection {
   /** Redacted strings found in decompressed streams or string objects more often than allowed. */
   streamLeaks: number;
   streamsScanned: number;
+  /** Catalog and page entries that must not be in a redacted document (structure.ts). */
+  structureProblems: string[];
 }
 
 export async function inspectDocument(P: Pdfium, pdf: Uint8Array, pages: readonly InspectRequest[], secrets: readonly PageSecretCounts[]): Promise<Inspection> {
@@ -77,8 +80,10 @@ export async function inspectDocument(P: Pdfium, pdf: Uint8Array, pages: readonl
   } finally {
     loaded.close();
   }
-  const streams = await scanStreams(pdf, secrets);
-  return { pages: out, ...streams };
+  // One pdf-lib parse for the stream scan and the structure check, on this engine thread.
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const streams = scanStreams(doc, secrets);
+  return { pages: out, ...streams, structureProblems: structureOf(doc) };
 }
 
 const SKIPPED_SUBTYPES = new Set(["Image", "Type1C", "CIDFontType0C", "OpenType"]);
@@ -146,9 +151,8 @@ export interface PageSecretCounts {
   secrets: SecretCount[];
 }
 
-async function scanStreams(pdf: Uint8Array, perPage: readonly PageSecretCounts[]): Promise<{ streamLeaks: number; streamsScanned: number }> {
+function scanStreams(doc: PDFDocument, perPage: readonly PageSecretCounts[]): { streamLeaks: number; streamsScanned: number } {
   if (!perPage.some((p) => p.secrets.length)) return { streamLeaks: 0, streamsScanned: 0 };
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const ctx = doc.context;
   // Which page's content each stream is (content streams and form XObjects, nested forms included).
   // Untouched pages' content may hold an unreviewed copy of a string: not this check's business.

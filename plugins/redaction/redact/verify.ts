@@ -10,7 +10,6 @@
  *  - structure: no catalog or page entry that carries text outside the page content.
  * A result with leaks must fail the job; the record carries counts and page numbers, never the strings.
  */
-import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import type { OcrCheck } from "./apply";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import { leakedStrings, type PageSecrets } from "./geometry";
@@ -55,14 +54,12 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
   const engine = opts.engine ?? redactionEngine;
   const leakDetails: Leak[] = [];
   const secretCounts: PageSecretCounts[] = secrets.map((s) => ({ page: s.page, secrets: s.strings.map((str) => ({ s: str, allowed: s.allowed[str] ?? 0 })) }));
-  // PDFium (text layer, objects) and pdf-lib (streams, structure), on their own threads.
+  // PDFium (text layer, objects) and pdf-lib (streams, structure), on the engine's threads.
   // Every page with secrets is read, with its areas when the caller gave them.
   const requests = new Map((opts.inspect ?? []).map((r) => [r.page, r]));
   for (const s of secrets) if (!requests.has(s.page)) requests.set(s.page, { page: s.page, boxes: [] });
-  const [inspection, structureProblems] = await Promise.all([
-    engine.inspect(output, [...requests.values()], secretCounts),
-    structureOf(output),
-  ]);
+  const inspection = await engine.inspect(output, [...requests.values()], secretCounts);
+  const { structureProblems } = inspection;
   for (const p of inspection.pages) if (p.textLeaks > 0) leakDetails.push({ page: p.page, method: "textLayer", count: p.textLeaks });
   const byPage = new Map(secrets.map((s) => [s.page, s]));
   for (const o of opts.ocr ?? []) {
@@ -91,24 +88,6 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
     leakDetails,
     structureProblems,
   };
-}
-
-/** Entries that must not be in a redacted document (they can carry text outside the page content). */
-async function structureOf(output: Uint8Array): Promise<string[]> {
-  const doc = await PDFDocument.load(output, { updateMetadata: false });
-  const problems: string[] = [];
-  for (const k of ["Metadata", "AcroForm", "Names", "OpenAction", "AA", "Outlines", "StructTreeRoot"]) {
-    if (doc.catalog.has(PDFName.of(k))) problems.push(`catalog /${k}`);
-  }
-  // The engine writes an Info dictionary with its Producer only; anything else came from the input.
-  const info = doc.context.lookup(doc.context.trailerInfo.Info);
-  if (info instanceof PDFDict && info.keys().some((k) => k.decodeText() !== "Producer")) problems.push("trailer /Info");
-  doc.getPages().forEach((p, i) => {
-    // An empty /Annots array carries nothing (pdf-lib writes one on new pages).
-    if ((p.node.Annots()?.size() ?? 0) > 0) problems.push(`page ${i + 1} /Annots`);
-    if (p.node.has(PDFName.of("AA"))) problems.push(`page ${i + 1} /AA`);
-  });
-  return problems;
 }
 
 /** A sentence for a failed verification: pages and methods, never the strings. */

@@ -7,7 +7,10 @@ import { closeComputePool } from "../../../sdk/compute/pool";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { multiPagePdf } from "../../support/pdf-fixtures";
 import { blankPagesPdf, signUp } from "../runtime/support";
-import { bombPdf, brokenXrefPdf, deepNestingPdf, doubleBombPdf, gifPdfPolyglot, hugeImagePdf, manyObjectsPdf, manyStreamsBombPdf } from "../../support/hostile-pdfs";
+import {
+  ascii85Encode, bombPdf, brokenXrefPdf, deepNestingPdf, deflatedZeros, doubleBombPdf, filteredStreamPdf, gifPdfPolyglot, hugeImagePdf, manyObjectsPdf,
+  manyStreamsBombPdf, runLengthZeros,
+} from "../../support/hostile-pdfs";
 import { startEmbedded, uploadJob, type Embedded } from "./support";
 
 jest.setTimeout(600_000);
@@ -68,6 +71,8 @@ it("fails a 1 MB PDF inflating to 1 GiB with PDF_LIMIT_EXCEEDED, without the pro
 
 it.each([
   ["a bomb under two Flate layers", "PDF_MAX_STREAM_BYTES", () => doubleBombPdf(300 * MiB)],
+  ["a RunLength bomb (3 MB to 200 MiB)", "PDF_MAX_STREAM_BYTES", async () => filteredStreamPdf("/RunLengthDecode", runLengthZeros(200 * MiB))],
+  ["a Flate bomb behind ASCII85", "PDF_MAX_STREAM_BYTES", async () => filteredStreamPdf("[/A85 /FlateDecode]", ascii85Encode(await deflatedZeros(300 * MiB)))],
   ["six streams of 90 MiB (540 MiB together)", "PDF_MAX_DECOMPRESSED_BYTES", () => manyStreamsBombPdf(6, 90 * MiB)],
   ["arrays nested 100,000 deep", "PDF_MAX_NESTING", async () => deepNestingPdf(100_000)],
   ["an image declaring 10^10 pixels", "PDF_MAX_IMAGE_PIXELS", async () => hugeImagePdf(100_000, 100_000)],

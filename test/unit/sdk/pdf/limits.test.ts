@@ -1,7 +1,14 @@
+import zlib from "node:zlib";
+import Ascii85Stream from "pdf-lib/cjs/core/streams/Ascii85Stream";
+import LZWStream from "pdf-lib/cjs/core/streams/LZWStream";
+import Stream from "pdf-lib/cjs/core/streams/Stream";
 import { checkPdfLimits, DEFAULT_PDF_LIMITS } from "../../../../sdk/pdf/limits";
 import { isPdfError } from "../../../../sdk/pdf/errors";
 import { blankPagesPdf } from "../../../e2e/runtime/support";
-import { bombPdf, brokenXrefPdf, deepNestingPdf, doubleBombPdf, hugeImagePdf, manyObjectsPdf, manyStreamsBombPdf } from "../../../support/hostile-pdfs";
+import {
+  ascii85Encode, bombPdf, brokenXrefPdf, deepNestingPdf, deflatedZeros, doubleBombPdf, filteredStreamPdf, hugeImagePdf, lzwEncode,
+  manyObjectsPdf, manyStreamsBombPdf, runLengthZeros,
+} from "../../../support/hostile-pdfs";
 
 const MiB = 1024 * 1024;
 
@@ -61,5 +68,45 @@ describe("checkPdfLimits", () => {
   it("is not fooled by brackets inside strings and comments", () => {
     const text = Buffer.from(`%PDF-1.4\n1 0 obj\n<< /T (${"[".repeat(500)}) >>\nendobj\n% ${"[".repeat(500)}\n%%EOF\n`, "latin1");
     expect(checkPdfLimits(text).maxDepth).toBe(1);
+  });
+
+  describe("streams under filters other than Flate alone", () => {
+    const small = { ...DEFAULT_PDF_LIMITS, maxStreamBytes: 8 * MiB };
+
+    it("the test encoders are what a PDF reader decodes (checked with pdf.js's decoders)", () => {
+      const text = Buffer.from("BT /F1 12 Tf (Hello, hello, hello) Tj ET ".repeat(50), "latin1");
+      expect(Buffer.from(new LZWStream(new Stream(lzwEncode(text)), undefined, 1).decode())).toEqual(text);
+      expect(Buffer.from(new Ascii85Stream(new Stream(ascii85Encode(text))).decode())).toEqual(text);
+    });
+
+    it("refuses an LZW bomb", () => {
+      const lzw = lzwEncode(Buffer.alloc(16 * MiB));
+      expect(lzw.length).toBeLessThan(MiB / 4);
+      expect(refusal(() => checkPdfLimits(filteredStreamPdf("/LZWDecode", lzw), small))).toMatchObject({ reason: "maxStreamBytes" });
+    });
+
+    it("refuses a RunLength bomb", () => {
+      expect(refusal(() => checkPdfLimits(filteredStreamPdf("/RunLengthDecode", runLengthZeros(16 * MiB)), small))).toMatchObject({ reason: "maxStreamBytes" });
+    });
+
+    it("refuses a Flate bomb hidden behind ASCII85 or ASCIIHex", async () => {
+      const deflated = await deflatedZeros(16 * MiB);
+      const a85 = filteredStreamPdf("[/ASCII85Decode /FlateDecode]", ascii85Encode(deflated));
+      const ahx = filteredStreamPdf("[/AHx /Fl]", Buffer.from(`${deflated.toString("hex")}>`, "latin1"));
+      expect(refusal(() => checkPdfLimits(a85, small))).toMatchObject({ reason: "maxStreamBytes" });
+      expect(refusal(() => checkPdfLimits(ahx, small))).toMatchObject({ reason: "maxStreamBytes" });
+    });
+
+    it("counts what such chains decode to and passes ordinary ones", () => {
+      const content = Buffer.from("q 1 0 0 1 72 720 cm BT /F1 12 Tf (ok) Tj ET Q\n".repeat(100), "latin1");
+      const pdf = filteredStreamPdf("[/ASCII85Decode /FlateDecode]", ascii85Encode(zlib.deflateSync(content)));
+      expect(checkPdfLimits(pdf).decompressedBytes).toBe(content.length);
+      expect(checkPdfLimits(filteredStreamPdf("/LZWDecode", lzwEncode(content))).decompressedBytes).toBe(content.length);
+    });
+
+    it("leaves damaged encodings and image codecs to the parser", () => {
+      expect(() => checkPdfLimits(filteredStreamPdf("[/ASCII85Decode /FlateDecode]", Buffer.from("not base 85 at all {}~>", "latin1")))).not.toThrow();
+      expect(() => checkPdfLimits(filteredStreamPdf("/DCTDecode", Buffer.alloc(1000, 7)))).not.toThrow();
+    });
   });
 });

@@ -1,8 +1,25 @@
-import { clampToPage, coveredShare, insidePage, leakedStrings, pageSecrets, partitionWords } from "../../../../../plugins/redaction/redact/geometry";
+import { BoxIndex, clampToPage, coveredShare, insidePage, leakedStrings, pageSecrets, partitionWords } from "../../../../../plugins/redaction/redact/geometry";
+import { seededRandom } from "../../../../support/random";
 
 const w = (text: string, x: number, y = 10, width = 40, height = 10) => ({ text, box: { x, y, width, height } });
 
 describe("coverage", () => {
+  it("gives the same share through the index as pair by pair, for boxes of every size and overlap", () => {
+    const rnd = seededRandom(1419);
+    const box = (maxH: number) => ({ x: rnd() * 600, y: rnd() * 800, width: 1 + rnd() * 200, height: 0.5 + rnd() * maxH });
+    for (const maxH of [12, 40, 800]) {
+      const areas = Array.from({ length: 150 }, () => box(maxH));
+      // Areas of several object shapes, as pages mix PDFium's, OCR's and the reviewer's boxes.
+      areas.push({ ...areas[0]!, width: 0 }, { height: 30, width: 30, x: 10, y: 10 });
+      const index = new BoxIndex(areas);
+      for (let i = 0; i < 2000; i++) {
+        const word = box(14);
+        expect(coveredShare(word, index)).toBeCloseTo(coveredShare(word, areas), 9);
+      }
+    }
+    expect(coveredShare({ x: 0, y: 0, width: 10, height: 10 }, new BoxIndex([]))).toBe(0);
+  });
+
   it.each([
     [{ x: 0, y: 10, width: 40, height: 10 }, 1],
     [{ x: 20, y: 10, width: 40, height: 10 }, 0.5],

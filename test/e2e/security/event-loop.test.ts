@@ -1,0 +1,93 @@
+/**
+ * Issue 14, item 2, beyond detection (redos.test.ts): the rest of a heavy job's CPU work runs off the
+ * gateway's event loop in the embedded shape too. Applying a redaction to 40 dense pages (PDFium, pdf-lib's
+ * rewrite, the read-back inspection and the structure check of the output) and tagging a dense 10-page document (the tag generator's page limit)
+ * with the local engine (text extraction and scoring) must leave `/api/status` answering throughout.
+ * The bound is generous: 1 s, or four times the worst answer of the same polling on the idle stack just
+ * before, when the machine is so loaded that its idle answers are slow. A stall of a whole stage (the
+ * 40-page apply held the loop for 48 s before geometry.ts's BoxIndex) fails either way.
+ */
+import { closeComputePool } from "../../../sdk/compute/pool";
+import { pdfPool } from "../../../sdk/pdf/pool";
+import { api, login, pdfForm } from "../tagging/helpers";
+import { linesPdf, startEmbedded, uploadJob, type Embedded } from "./support";
+
+jest.setTimeout(400_000);
+
+let e: Embedded;
+
+beforeAll(async () => {
+  e = await startEmbedded();
+});
+
+afterAll(async () => {
+  await e?.stack.stop();
+  await pdfPool.close();
+  await closeComputePool();
+});
+
+/** The worst latency of /api/status polled for `ms` on the idle stack. */
+async function idleWorst(ms = 3000): Promise<number> {
+  return (await whileAnswering(new Promise((r) => setTimeout(r, ms)))).worst;
+}
+
+/** Polls /api/status every 20 ms until `work` settles; returns the work's value and the worst latency. */
+async function whileAnswering<T>(work: Promise<T>): Promise<{ value: T; worst: number; polls: number }> {
+  let done = false;
+  const settled = work.finally(() => (done = true));
+  let worst = 0;
+  let polls = 0;
+  while (!done) {
+    const t0 = performance.now();
+    const s = await fetch(`${e.stack.baseUrl}/api/status`);
+    expect(s.status).toBe(200);
+    await s.arrayBuffer();
+    worst = Math.max(worst, performance.now() - t0);
+    polls++;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { value: await settled, worst, polls };
+}
+
+async function waitStatus(id: string, wanted: string[]): Promise<{ status: string; [k: string]: unknown }> {
+  // A client polling every half second, as the orchestrator's documented clients do.
+  for (let i = 0; i < 1200; i++) {
+    const j = await e.http("GET", `/v1/jobs/${id}`, { apiKey: e.key });
+    if (wanted.includes(j.body.status) || j.body.status === "failed") return j.body;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`job ${id} never reached ${wanted.join("/")}`);
+}
+
+it("applies a redaction of 40 dense pages while /api/status keeps answering", async () => {
+  const lines = Array.from({ length: 40 * 70 }, (_, i) => `Row ${i}: contact jane.roe${i}@example.org or call +1 415 555 ${String(1000 + (i % 9000)).padStart(4, "0")} today`);
+  const up = await uploadJob(e, await linesPdf(lines));
+  expect(up.status).toBe(201);
+  const ready = await waitStatus(up.body.id, ["readyForReview"]);
+  expect(ready.status).toBe("readyForReview");
+  const det = await fetch(`${e.stack.baseUrl}/v1/jobs/${up.body.id}/files/detections`, { headers: { "x-api-key": e.key } });
+  const findings = ((await det.json()) as { findings: Array<{ id: string }> }).findings;
+  expect(findings.length).toBeGreaterThan(2000);
+  const submit = await e.http("POST", `/v1/jobs/${up.body.id}/redaction`, { apiKey: e.key, json: { accept: findings.map((f) => f.id) } });
+  expect(submit.status).toBe(202);
+  const bound = Math.max(1000, 4 * (await idleWorst()));
+  const { value: job, worst, polls } = await whileAnswering(waitStatus(up.body.id, ["finished"]));
+  expect(job.status).toBe("finished");
+  expect(job.verification).toMatchObject({ leaks: 0, method: expect.arrayContaining(["structure"]) });
+  expect(polls).toBeGreaterThan(5);
+  expect(worst).toBeLessThan(bound);
+});
+
+it("tags a dense 10-page document with the local engine while /api/status keeps answering", async () => {
+  const { token } = await login(e.stack.baseUrl, `evloop-${Date.now()}@example.com`);
+  const words = ["ledger", "invoice", "turbine", "maintenance", "schedule", "quarterly", "pressure", "valve", "inspection", "compliance", "warranty", "supplier"];
+  const lines = Array.from({ length: 10 * 70 }, (_, i) => Array.from({ length: 12 }, (_, k) => words[(i * 7 + k * 5) % words.length]).join(" "));
+  const pdf = await linesPdf(lines);
+  const bound = Math.max(1000, 4 * (await idleWorst()));
+  const { value: res, worst, polls } = await whileAnswering(api(e.stack.baseUrl, token, "POST", "/api/single/process", pdfForm(pdf, { num_pages: 10, num_tags: 8 })));
+  expect({ status: res.status, body: res.status === 200 ? "ok" : res.body }).toEqual({ status: 200, body: "ok" });
+  expect(res.body.success).toBe(true);
+  expect(res.body.tags.length).toBeGreaterThan(0);
+  expect(polls).toBeGreaterThan(2);
+  expect(worst).toBeLessThan(bound);
+});
