@@ -243,7 +243,7 @@ const WebhooksService: ServiceSchema<ServiceSettingSchema, object, object, This>
       this.logger.warn("webhook secrets are sealed under a key derived from a JWT secret generated for this process: set WEBHOOK_SECRET_KEY (or JWT_SECRET_KEY) or endpoints stop working after a restart");
     }
     if (cfg.natsUrl) {
-      // Consumers created before the channels middleware subscribes (the start-up race, lib/jobs/dispatch.ts).
+      // Consumers created before the channels middleware subscribes (the start-up race, kernel/jobs/dispatch.ts).
       await withJetStream(cfg.natsUrl, async (jsm) => {
         await ensureChangesConsumer(jsm, this.broker.namespace, W.WEBHOOKS_CHANGES_GROUP);
         for (const [channel, group] of [[W.DELIVERIES_CHANNEL, W.DELIVERIES_GROUP], [W.BATCH_CHANNEL, W.WEBHOOKS_BATCH_GROUP]] as const) {

@@ -23,7 +23,7 @@ export function isWebhookEvent(v: unknown): v is WebhookEvent {
 /**
  * The event a runtime status raises, or null. `completed` is recorded by the same update that records
  * the job's stored outputs (jobs.finish), so `job.finished` is only ever sent once the files exist.
- * `deleted` is the purge's own change (lib/jobs/purge.ts): the job is gone when it is sent.
+ * `deleted` is the purge's own change (kernel/jobs/purge.ts): the job is gone when it is sent.
  */
 export function eventOfStatus(status: string): WebhookEvent | null {
   switch (status) {
