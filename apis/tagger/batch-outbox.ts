@@ -1,6 +1,6 @@
 /**
  * The tag generator's batch ends as durable messages (`batch-changes`, consumed by the webhooks service
- * for `batch.completed`). Same pattern as the job changes (lib/jobs/changes.ts): the update that ends the
+ * for `batch.completed`). Same pattern as the job changes (kernel/jobs/changes.ts): the update that ends the
  * batch sets `webhook_outbox` in the same write, the tagger then publishes and clears it, and its
  * reconciliation sweep publishes whatever a crash or an outage left flagged.
  */

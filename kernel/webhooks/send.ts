@@ -1,5 +1,5 @@
 /**
- * One delivery attempt: a POST to the endpoint under the SSRF rules of URL fetching (lib/net/fetch-url.ts):
+ * One delivery attempt: a POST to the endpoint under the SSRF rules of URL fetching (kernel/net/fetch-url.ts):
  * http(s) only, no credentials in the URL, every resolved address public unless WEBHOOK_ALLOW_PRIVATE,
  * and the connection goes to the address that was checked (a second DNS answer cannot redirect it).
  * Redirects are not followed (a 3xx is a failed attempt): a receiver that moved is re-registered.
