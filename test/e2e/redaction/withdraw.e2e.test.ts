@@ -111,7 +111,10 @@ async function waitForEvent(id: string, type: string) {
 it("cancel stops detection on the worker: 200 cancelled, no output stored, the worker drops its run; a second cancel is 409", async () => {
   const pages = [];
   for (let i = 0; i < 8; i++) pages.push(await scanPage(i % 2 ? "speckle" : "clean", 1800 + i, i));
-  const id = await upload(key1, await scanPdf(pages), "scanned-file.pdf");
+  const scan = await scanPdf(pages);
+  if (process.env.WITHDRAW_DEBUG) process.stderr.write(`scan PDF: ${scan.length} bytes\n`);
+  const id = await upload(key1, scan, "scanned-file.pdf");
+  if (process.env.WITHDRAW_DEBUG) process.stderr.write(`uploaded ${id}\n`);
   // OCR of the scanned pages is under way.
   await waitFor(id, (j) => j.status === "detectionInProgress" && /Extracting text/.test(j.progress?.message ?? ""), "OCR");
   expect((await http("POST", `/v1/jobs/${id}/cancel`, { apiKey: key2 })).status).toBe(404);
