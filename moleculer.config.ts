@@ -9,6 +9,9 @@ import { config, type Config } from "./kernel/config";
 import { channelsMiddleware } from "./kernel/channels";
 import { jsonFormatter } from "./kernel/log-format";
 import { RequestLogMiddleware } from "./kernel/request-log";
+import { MetricsMiddleware } from "./kernel/metrics/middleware";
+import { AuditMiddleware } from "./kernel/audit/middleware";
+import { PROMETHEUS_REPORTER } from "./kernel/metrics/prometheus";
 
 export function buildBrokerOptions(cfg: Config): BrokerOptions {
   return {
@@ -43,11 +46,11 @@ export function buildBrokerOptions(cfg: Config): BrokerOptions {
   metrics: cfg.metrics.enabled
     ? {
         enabled: true,
-        reporter: [{ type: "Prometheus", options: { port: cfg.metrics.port, path: "/metrics" } }],
+        reporter: [{ type: PROMETHEUS_REPORTER as "Prometheus", options: { port: cfg.metrics.port, path: "/metrics" } }],
       }
     : { enabled: false },
   tracing: { enabled: false },
-  middlewares: [RequestLogMiddleware(), channelsMiddleware(cfg)],
+  middlewares: [RequestLogMiddleware(), channelsMiddleware(cfg), MetricsMiddleware(), AuditMiddleware()],
   };
 }
 

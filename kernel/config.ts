@@ -84,6 +84,8 @@ export interface Config {
     maxDelayMs: number;
     sweepIntervalSeconds: number;
   };
+  /** Audit log and review feedback retention (docs/audit.md): swept, no TTL index (mongo-java-server). */
+  audit: { retentionDays: number; feedbackRetentionDays: number; sweepIntervalSeconds: number };
   /** Resource limits while parsing PDFs (sdk/pdf/limits.ts, docs/security.md). */
   pdfLimits: PdfLimits;
   /**
@@ -201,6 +203,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: maxFile,
       retentionHours: int(env, "FILE_RETENTION_HOURS", 24, 1, 24 * 365),
       sweepIntervalSeconds: int(env, "SWEEP_INTERVAL_SECONDS", 60, 1, 24 * 3600),
+    },
+    audit: {
+      retentionDays: int(env, "AUDIT_RETENTION_DAYS", 365, 1, 36500),
+      feedbackRetentionDays: int(env, "REVIEW_FEEDBACK_RETENTION_DAYS", 180, 1, 36500),
+      sweepIntervalSeconds: int(env, "AUDIT_SWEEP_INTERVAL_SECONDS", 3600, 1, 7 * 24 * 3600),
     },
     urlFetch: {
       allowPrivate: bool(env, "URL_FETCH_ALLOW_PRIVATE", false),

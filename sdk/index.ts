@@ -48,3 +48,5 @@ export { applyMatrix, displayMatrix, displayedToUserSpace, invertMatrix, type Ma
 export type { PdfPool } from "./pdf/pool";
 /** CPU-heavy pure work in a compute thread, so a long task cannot hold the event loop the API shares. */
 export { ComputeError, runOffLoop } from "./compute/pool";
+/** Domain metrics a plugin records (docs/metrics.md); no-ops unless the host process has metrics on. */
+export { recordLlmCall, recordOcrPage } from "./metrics";

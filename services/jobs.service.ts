@@ -37,6 +37,8 @@ import type { PluginDescriptor } from "../sdk/manifest";
 import { validateOptions } from "../kernel/plugins/options";
 import { refusalMessage } from "../kernel/storage/sniff";
 import type { StoredFile } from "../kernel/storage/store";
+import { recordJobChange } from "../sdk/metrics";
+import { startJobGauges } from "../kernel/metrics/job-gauges";
 
 type This = MongoServiceThis & {
   Job: JobModel;
@@ -48,6 +50,7 @@ type This = MongoServiceThis & {
   sendChange(job: JobDoc): Promise<boolean>;
   drainOutbox(): Promise<number>;
   changesReady?: boolean;
+  stopGauges?: () => void;
   startedAtMs: number;
   recover(): Promise<{ redispatched: number; expired: number; failed: number; republished: number }>;
   expireJob(id: string): Promise<boolean>;
@@ -587,6 +590,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
     publish(this: This, job: JobDoc | null): JobView | null {
       if (!job) return null;
       const view = toView(job);
+      if (job.outbox) recordJobChange(job);
       this.broker.broadcast("job.updated", { job: view });
       if (job.outbox) void this.sendChange(job);
       return view;
@@ -758,10 +762,12 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       this.recover().catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));
     }, every);
     this.sweeper.unref();
+    this.stopGauges = startJobGauges(this.Job, this.logger);
   },
 
   stopped(this: This) {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.stopGauges?.();
   },
 };
 

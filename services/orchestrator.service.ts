@@ -29,6 +29,7 @@ import { parseWireStatus, TERMINAL } from "../apis/orchestrator/status";
 import { FILE_TYPES, isFileType, syncedFields } from "../apis/orchestrator/sync";
 import type { StoredFile } from "../kernel/storage/store";
 import { MANUAL_LABEL } from "../plugins/redaction/contract";
+import { recordReviewFeedback } from "../apis/orchestrator/feedback/record";
 
 type This = MongoServiceThis & {
   Job: OrchestratorJobModel;
@@ -242,6 +243,7 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
           await this.Job.updateOne({ _id: id, reviewedBy: user.id }, { $set: { reviewedAt: null, reviewedBy: null, review: null } });
           throw err;
         }
+        await recordReviewFeedback(this.broker, { jobId: id, reviewerId: user.id, at: claimed?.reviewedAt ?? new Date(), result: view.result, plan });
         const synced = await this.sync(resumed);
         ctx.meta.$statusCode = 202;
         return toJobResponse(synced ?? (await this.refresh(id)).rec);

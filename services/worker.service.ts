@@ -24,6 +24,7 @@ import { runPlugin, toJobError, type RunOutcome } from "../kernel/plugins/runner
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { guardStall } from "../kernel/storage/stall";
 import type { StoredFile } from "../kernel/storage/store";
+import { recordDelivery, recordRun } from "../sdk/metrics";
 
 type ClaimedJob = JobView & { resume: JobDoc["resume"] };
 
@@ -81,6 +82,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         maxRetries: MAX_DELIVER_RETRIES,
         deadLettering: { enabled: true, queueName: "DEAD_LETTER" },
         async handler(this: This, ctx: Context<{ jobId: string }>, raw: RawChannelMessage) {
+          recordDelivery(p.id, raw);
           await this.handle(ctx.params.jobId, raw);
         },
       },
@@ -140,6 +142,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       this.running.set(job.id, ac);
       let outcome: RunOutcome | undefined;
       let error: { type: string; message: string } | undefined;
+      const runStarted = performance.now();
       try {
         if (!manifest) throw Object.assign(new Error(`This worker does not host ${job.processor}`), { type: "PLUGIN_NOT_HOSTED" });
         outcome = await this.execute(job, manifest, ac);
@@ -155,6 +158,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         }
         error = toJobError(err);
       }
+      recordRun(job.processor, { resumedFrom: job.resume?.point, attempts: job.attempts, seconds: (performance.now() - runStarted) / 1000, outcome: outcome ? outcome.status : "failed" });
       try {
         const outputs = (outcome?.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 }));
         const fin = await this.retrying("finish", () =>

@@ -4,6 +4,7 @@
  * the key for a period that doubles with every lockout, up to a cap. Counters live in the database so
  * every auth node sees the same numbers.
  */
+import { recordLockout } from "../../sdk/metrics";
 import type { Model } from "mongoose";
 import { fail } from "../errors";
 import type { LoginAttemptDoc } from "./models";
@@ -88,10 +89,11 @@ export async function lockIfFull(M: Model<LoginAttemptDoc>, r: Reservation, max:
   // Lockout history older than a day is forgiven.
   const forgiven = await M.findOne({ _id: r.key, lastLockAt: { $lt: dayAgo } }).lean();
   const lockouts = (forgiven ? 0 : r.lockouts) + 1;
-  await M.updateOne(
+  const locked = await M.updateOne(
     { _id: r.key, ...notLocked(now) },
     { $set: { count: 0, windowStart: now, lockedUntil: new Date(now.getTime() + lockSeconds(s, lockouts) * 1000), lastLockAt: now, lockouts } },
   );
+  if (locked.modifiedCount === 1) recordLockout(r.key);
 }
 
 export function tooManyAttempts(retryAfter: number): never {

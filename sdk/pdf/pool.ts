@@ -13,6 +13,7 @@ import path from "node:path";
 import { Piscina } from "piscina";
 import { fromTransferable, PdfError } from "./errors";
 import { languagesAvailable } from "./ocr";
+import { recordOcrPage } from "../metrics";
 import { hasDevanagari } from "./preprocess";
 import type {
   ExtractOptions, ExtractResult, ExtractWithOcrOptions, ExtractWithOcrResult, OcrOptions, OcrResult,
@@ -135,8 +136,10 @@ export class PdfPool {
   }
 
   /** OCR of a page image; boxes in points of the page size given. Throws PdfError OCR_LANGUAGE_UNAVAILABLE. */
-  ocr(png: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
-    return this.run("ocr", { png, opts });
+  async ocr(png: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
+    const r = await this.run<OcrResult>("ocr", { png, opts });
+    recordOcrPage(r.report);
+    return r;
   }
 
   /**
@@ -164,6 +167,7 @@ export class PdfPool {
       } satisfies OcrPagesTask, opts.signal)));
       for (const r of results.flat()) {
         const p = pages[r.page - 1]!;
+        recordOcrPage(r.report);
         pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
       }
     }

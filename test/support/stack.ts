@@ -34,7 +34,7 @@ export interface StackOptions {
   mongoUrl?: string;
 }
 
-const DATA_SERVICES = ["auth", "keys", "storage", "jobs", "tagger", "orchestrator", "webhooks"];
+const DATA_SERVICES = ["auth", "keys", "storage", "jobs", "tagger", "orchestrator", "audit", "feedback", "webhooks"];
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const mongoUrl = opts.mongoUrl ?? uniqueMongoUrl();

@@ -15,6 +15,8 @@ const Webhooks = lazy(() => import("./screens/Webhooks"));
 const AdminUsers = lazy(() => import("./screens/AdminUsers"));
 const AdminKeys = lazy(() => import("./screens/AdminKeys"));
 const AdminDetection = lazy(() => import("./screens/AdminDetection"));
+const AdminAudit = lazy(() => import("./screens/AdminAudit"));
+const AdminDetectionStats = lazy(() => import("./screens/AdminDetectionStats"));
 
 const NAV: Array<{ to: string; label: string; admin?: boolean }> = [
   { to: "/", label: "Dashboard" },
@@ -26,6 +28,8 @@ const NAV: Array<{ to: string; label: string; admin?: boolean }> = [
   { to: "/admin/users", label: "Users", admin: true },
   { to: "/admin/keys", label: "API keys", admin: true },
   { to: "/admin/detection", label: "Detection settings", admin: true },
+  { to: "/admin/detection-stats", label: "Detection statistics", admin: true },
+  { to: "/admin/audit", label: "Audit log", admin: true },
 ];
 
 function Screen({ path }: { path: string }) {
@@ -41,6 +45,8 @@ function Screen({ path }: { path: string }) {
   if (path === "/admin/users") return <AdminUsers />;
   if (path === "/admin/keys") return <AdminKeys />;
   if (path === "/admin/detection") return <AdminDetection />;
+  if (path === "/admin/detection-stats") return <AdminDetectionStats />;
+  if (path === "/admin/audit") return <AdminAudit />;
   return (
     <section>
       <h1 tabIndex={-1}>Not found</h1>

@@ -10,6 +10,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { TaggerError, type TaggerErrorCode } from "./errors";
 import { normalizeTags } from "./normalize";
 import type { Language } from "./stopwords";
+import { recordLlmCall } from "../../../sdk";
 
 export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
 export const DEFAULT_MODEL = "openai/gpt-4o-mini";
@@ -170,12 +171,14 @@ async function complete(call: CallContext, prompt: Prompt, maxRetries: number): 
         throw APIError.generate(Number(embedded.code) || 502, { error: embedded }, undefined, new Headers());
       }
       content = completion.choices?.[0]?.message?.content ?? "";
+      recordLlmCall(call.model, "ok", completion.usage);
     } catch (err) {
       last = call.signal?.aborted
         ? { code: "LLM_UNAVAILABLE", retryable: false, message: "The request to the model provider was aborted" }
         : timedOut
           ? { code: "LLM_TIMEOUT", retryable: true, message: "The model provider did not answer in time" }
           : classify(err, call.scrub);
+      recordLlmCall(call.model, last.code, null, last.providerStatus);
       if (!last.retryable || attempt === maxRetries) throw toError(last, call, attempt + 1);
       if (last.retryAfterMs !== undefined && last.retryAfterMs > MAX_RETRY_AFTER_MS) throw toError(last, call, attempt + 1);
       continue;

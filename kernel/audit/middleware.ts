@@ -1,0 +1,93 @@
+/**
+ * Writes the audit entries of the actions in catalog.ts. Wraps those actions where they run (every
+ * docmill broker has this middleware), so no service carries audit code; the entry goes to the audit
+ * service (`audit.record`) once the action answered. The write is awaited briefly so an admin reading
+ * the log right after an action finds it, but it never fails or delays the user's action beyond that:
+ * a log that cannot be written is a warning in the process log (without params), not an error answer.
+ */
+import { randomUUID } from "node:crypto";
+import type { Context, Middleware } from "moleculer";
+import type { Principal } from "../gateway/types";
+import { AUDITED, type AuditInput, type AuditSpec } from "./catalog";
+import { cleanDetails, type AuditEntry } from "./model";
+
+/** An API key's use is recorded at most this often per key and node (every request would drown the log). */
+export const KEY_USED_EVERY_MS = 10 * 60_000;
+const RECORD_TIMEOUT_MS = 5_000;
+
+interface Meta {
+  user?: Principal | null;
+  clientIp?: string;
+  family?: string;
+}
+
+function targetOf(spec: AuditSpec, input: AuditInput, user: Principal | null | undefined): AuditEntry["target"] {
+  const t = spec.target(input);
+  return t.id === null && spec.targetSelf && user ? { ...t, id: user.id } : t;
+}
+
+export function buildEntry(spec: AuditSpec, ctx: Pick<Context, "requestID">, meta: Meta, input: AuditInput): AuditEntry {
+  const user = meta.user;
+  const resultActor = spec.actorFromResult?.(input) ?? null;
+  const result = input.result as { apiKeyId?: string; via?: string } | null;
+  const actor: AuditEntry["actor"] = resultActor
+    ? { id: resultActor, via: spec.action === "key.used" ? "apiKey" : "jwt", apiKeyId: spec.action === "key.used" ? (result?.apiKeyId ?? null) : null }
+    : user
+      ? { id: user.id, via: user.via, apiKeyId: user.apiKeyId ?? null }
+      : { id: null, via: "anonymous", apiKeyId: null };
+  return {
+    id: randomUUID(),
+    at: new Date().toISOString(),
+    action: spec.action,
+    outcome: input.error ? "failure" : "success",
+    actor,
+    ip: meta.clientIp ?? null,
+    requestId: ctx.requestID ?? null,
+    target: targetOf(spec, input, user),
+    error: input.error ?? null,
+    details: cleanDetails(spec.details?.(input)),
+  };
+}
+
+export function AuditMiddleware(): Middleware {
+  const lastKeyUse = new Map<string, number>();
+  let warned = 0;
+  return {
+    name: "Audit",
+    localAction(next: (ctx: Context) => Promise<unknown>, action: { name: string }) {
+      const spec = AUDITED[action.name];
+      if (!spec) return next;
+      return async function audited(ctx: Context) {
+        const meta = (ctx.meta ?? {}) as Meta;
+        const base = { params: (ctx.params ?? {}) as Record<string, unknown>, caller: ctx.caller ?? null, family: meta.family };
+        const write = async (input: AuditInput) => {
+          if (spec.when && !spec.when(input)) return;
+          const key = spec.dedupeKey?.(input);
+          if (key) {
+            const now = Date.now();
+            if ((lastKeyUse.get(key) ?? 0) > now - KEY_USED_EVERY_MS) return;
+            if (lastKeyUse.size > 10_000) lastKeyUse.clear();
+            lastKeyUse.set(key, now);
+          }
+          try {
+            await ctx.broker.call("audit.record", buildEntry(spec, ctx, meta, input), { timeout: RECORD_TIMEOUT_MS, meta: {} });
+          } catch (err) {
+            // Rate-limited: a missing audit service must not flood the log either.
+            if (warned++ % 100 === 0) ctx.broker.logger.warn(`audit entry ${spec.action} not written: ${(err as Error).message}`);
+          }
+        };
+        let result: unknown;
+        try {
+          result = await next(ctx);
+        } catch (err) {
+          const type = (err as { type?: string }).type;
+          if (type && spec.failures?.includes(type)) await write({ ...base, result: null, error: type });
+          throw err;
+        }
+        // A download's result is a stream: nothing of it is read.
+        await write({ ...base, result: result && typeof (result as { pipe?: unknown }).pipe === "function" ? null : result });
+        return result;
+      };
+    },
+  } as Middleware;
+}
