@@ -55,7 +55,13 @@ afterAll(async () => {
 async function upload(key: string, bytes: Uint8Array, name: string): Promise<string> {
   const fd = new FormData();
   fd.append("file", new Blob([Buffer.from(bytes)], { type: "application/pdf" }), name);
-  const r = await fetch(`${rt.stack.baseUrl}/v1/jobs`, { method: "POST", headers: { "x-api-key": key }, body: fd });
+  // Making the scan takes a minute on a loaded machine: the pooled keep-alive connection may be closed
+  // by the server (keepAliveTimeout 65 s) just as it is reused, a reset before the request arrived. Once more.
+  const post = () => fetch(`${rt.stack.baseUrl}/v1/jobs`, { method: "POST", headers: { "x-api-key": key }, body: fd });
+  const r = await post().catch((err: unknown) => {
+    process.stderr.write(`upload reset (${(err as Error).message}); sending it again\n`);
+    return post();
+  });
   expect(r.status).toBe(201);
   return ((await r.json()) as { id: string }).id;
 }
