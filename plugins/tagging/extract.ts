@@ -9,8 +9,11 @@ import { classifyLine, isJunkTitle } from "./tagger/boilerplate";
 
 /** A page with fewer non-space characters than this in its text layer is OCR'd. */
 export const MIN_PAGE_CHARS = 25;
-/** Resolution pages are rendered at for OCR: enough for body text, a third of the work of 300 dpi. */
-export const OCR_DPI = 200;
+/**
+ * Resolution pages are rendered at for OCR: 300 dpi, as the tag generator did and as the shared OCR path
+ * (sdk/pdf/ocr.ts) is tuned for (small print, Devanagari matras).
+ */
+export const OCR_DPI = 300;
 
 export type ExtractionMethod = "pdfjs_text" | "tesseract_ocr" | "mixed";
 
@@ -53,19 +56,18 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
   const texts: string[] = wanted.map((p) => p.text);
   const pages: PageSummary[] = wanted.map((p) => ({ page: p.page, source: "text", chars: nonSpace(p.text) }));
   const needOcr = wanted.filter((p) => nonSpace(p.text) < min);
-  // Pages go to the pool together: it spreads them over its threads.
-  await Promise.all(
-    needOcr.map(async (p) => {
-      opts.signal?.throwIfAborted();
-      const img = await opts.engine.render(pdf, p.page, { dpi: OCR_DPI });
-      opts.signal?.throwIfAborted();
-      const ocr = await opts.engine.ocr(img.png, { lang: opts.ocrLangs, pageWidthPt: p.width, pageHeightPt: p.height });
-      const i = p.page - 1;
-      // OCR can only add: if it found less than the sparse text layer had, keep the layer.
-      if (nonSpace(ocr.text) >= nonSpace(texts[i] ?? "")) texts[i] = ocr.text;
-      pages[i] = { page: p.page, source: "ocr", chars: nonSpace(texts[i] ?? ""), confidence: round1(ocr.confidence) };
-    }),
-  );
+  // The engine's own OCR path, as redaction's: rendered and read in the threads, with preprocessing,
+  // orientation and script detection (Devanagari in the text pages or on the scan adds Hindi).
+  const ocrResults = await opts.engine.ocrPdfPages(pdf, needOcr.map((p) => p.page), {
+    dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" "),
+  });
+  opts.signal?.throwIfAborted();
+  for (const ocr of ocrResults) {
+    const i = ocr.page - 1;
+    // OCR can only add: if it found less than the sparse text layer had, keep the layer.
+    if (nonSpace(ocr.text) >= nonSpace(texts[i] ?? "")) texts[i] = ocr.text;
+    pages[i] = { page: ocr.page, source: "ocr", chars: nonSpace(texts[i] ?? ""), confidence: round1(ocr.confidence) };
+  }
   const ocrPages = pages.filter((p) => p.source === "ocr").map((p) => p.page);
   const confidences = pages.filter((p) => p.source === "ocr" && p.chars > 0).map((p) => p.confidence ?? 0);
   return {

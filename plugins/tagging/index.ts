@@ -25,7 +25,7 @@ export interface TaggingOptions {
   num_pages: number;
   num_tags: number;
   exclusion_words?: string[];
-  /** OCR languages: "eng", "deu", "fra", "spa" or a combination such as "eng+deu". */
+  /** OCR languages: "eng", "hin", "deu", "fra", "spa" (or en/hi/de/fr/es) or a combination such as "hin+eng". */
   language: string;
   /**
    * A controlled vocabulary to map the tags onto (SKOS-like concepts, see tagger/vocabulary.ts). The
@@ -83,7 +83,7 @@ const MAX_STORED_TEXT = 20_000;
 /** The local keyphrase engine, loaded by the compute thread (sdk/compute/worker.ts). */
 const LOCAL_ENGINE_MODULE = require.resolve("./tagger/local");
 
-const OCR_CODES: Record<string, string> = { en: "eng", de: "deu", fr: "fra", es: "spa" };
+const OCR_CODES: Record<string, string> = { en: "eng", hi: "hin", de: "deu", fr: "fra", es: "spa" };
 
 class TaggingError extends Error {
   constructor(
@@ -142,7 +142,7 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
         },
       },
     },
-    language: { type: "string", pattern: /^(?:eng|deu|fra|spa|en|de|fr|es)(?:\+(?:eng|deu|fra|spa|en|de|fr|es)){0,3}$/.source, default: "eng" },
+    language: { type: "string", pattern: /^(?:eng|hin|deu|fra|spa|en|hi|de|fr|es)(?:\+(?:eng|hin|deu|fra|spa|en|hi|de|fr|es)){0,4}$/.source, default: "eng" },
   },
 
   canRun(input) {

@@ -28,7 +28,7 @@ import sharp from "sharp";
 import { OEM, PSM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
 import { PdfError } from "./errors";
 import {
-  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, inkMask, inkStats, mapBox, otsu, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
+  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, inkMask, inkStats, mapBox, otsu, probeScript, readProbe, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
 } from "./preprocess";
 import type { OcrOptions, OcrPageReport, OcrPass, OcrResult, OcrWord } from "./types";
 
@@ -179,9 +179,19 @@ export async function terminateOcrWorkers(): Promise<void> {
   await Promise.all(all.map((w) => w.then((x) => x.terminate()).catch(() => undefined)));
 }
 
-/** Starts this thread's eng and OSD workers ahead of the first page. */
-export async function warmOcr(langs: string[] = ["eng"]): Promise<void> {
-  await Promise.all([getWorker(parseLangs(langs)), getOsdWorker()]);
+/**
+ * Starts this thread's workers ahead of the first page: the languages asked for and OSD, and with
+ * `scripts` also the two sets script detection switches to when Hindi is installed (hin first for a page
+ * mostly in Devanagari, after the asked ones for a mixed page), so a first Hindi page does not wait ~2 s
+ * for its model. Each set holds ~50-150 MB per thread.
+ */
+export async function warmOcr(langs: string[] = ["eng"], opts: { scripts?: boolean } = {}): Promise<void> {
+  const asked = parseLangs(langs);
+  const sets = [asked];
+  if (opts.scripts && !asked.includes("hin") && languagesAvailable().includes("hin")) {
+    sets.push(["hin", ...asked], [...new Set([...asked, "hin"])].sort());
+  }
+  await Promise.all([...sets.slice(0, MAX_WORKERS).map((l) => getWorker(l)), getOsdWorker()]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -426,8 +436,10 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
       lap("denoise");
     }
 
-    // 4. Orientation. OSD costs about half a pass, so it runs up front only for a page whose ink lines up
-    // in columns (turned by 90/270); an upside-down or Devanagari page shows itself by a weak first pass.
+    // 4. Orientation and script, read off the glyph shapes before any recognition (probeScript: ascenders
+    // against descenders, Devanagari headlines): an upside-down or Devanagari page used to show itself only
+    // by a weak first pass, which then was thrown away. Tesseract's OSD (~0.3 s on a 150 dpi copy) runs
+    // only when the glyphs do not say clearly.
     const scale = { sx, sy };
     let back: Affine = IDENTITY;
     let langs = requested;
@@ -441,47 +453,67 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
       if (osd) report.osd = { script: osd.script, scriptConfidence: round(osd.scriptConfidence), orientationConfidence: round(osd.orientationConfidence) };
       return osd;
     };
-    /** Turns the page upright as OSD says; true when it did. */
+    const addHindi = () => {
+      if (!steps.includes("script:Devanagari")) steps.push("script:Devanagari");
+      return [...new Set([...langs, "hin"])].sort();
+    };
+    const withHindi = (o: Osd | undefined) => (canAddHindi && !langs.includes("hin") && o?.script === "Devanagari" && o.scriptConfidence > 1 ? addHindi() : langs);
+    /** Turns the (already processed) page as OSD says, after a weak pass; true when it did. */
     const upright = async (o: Osd | undefined): Promise<boolean> => {
       if (!o || o.rotate === 0 || o.orientationConfidence < MIN_ORIENTATION_CONFIDENCE) return false;
       const r = await rotate(img, o.rotate);
       img = r.img;
       back = compose(back, r.back);
-      // The content was turned by (360 - rotate) clockwise on the page.
-      report.rotation = ((360 - o.rotate) % 360) as 0 | 90 | 180 | 270;
+      report.rotation = ((report.rotation + 360 - o.rotate) % 360) as 0 | 90 | 180 | 270;
       steps.push(`rotate:${o.rotate}`);
-      mask = inkMask(img, level);
       lap("rotate");
       return true;
     };
-    const deskew = async () => {
-      const skew = skewAngle(mask, img.width, img.height);
-      // Below half a degree Tesseract's own line finding copes, and a rotation costs ~0.3 s at 300 dpi.
-      if (Math.abs(skew) >= 0.5) {
-        const r = await rotate(img, -skew);
-        img = r.img;
-        back = compose(back, r.back);
+
+    const sideways = sidewaysRatio(mask, img.width, img.height);
+    report.measured.sideways = round(sideways);
+    const transposed = sideways > 1.15;
+    // The skew is measured first: the probe compares each glyph with its neighbours along a straightened line.
+    const around = transposed ? 90 : 0;
+    const residual = round(skewAngle(mask, img.width, img.height, 5, around) - around);
+    lap("skew");
+    // Transposing the frame mirrors the angle.
+    const probe = probeScript(mask, img.width, stats.glyphs, stats.stroke, transposed, transposed ? -residual : residual);
+    const read = readProbe(probe, transposed);
+    report.probe = { ...probe, rotate: read.rotate ?? null, devanagari: read.devanagari };
+    lap("probe");
+    let turn = read.rotate;
+    if (turn === undefined) {
+      const o = await runOsd();
+      // OSD gives right angles only; a sideways page it cannot place is turned one way and, if that reads
+      // weakly, corrected after the first pass.
+      turn = o && o.orientationConfidence >= MIN_ORIENTATION_CONFIDENCE ? o.rotate : transposed ? 270 : 0;
+      langs = withHindi(o);
+    }
+    if (canAddHindi && read.devanagari) {
+      langs = addHindi();
+      // Tesseract tries a word in its first language and goes on to the next only when that reads badly:
+      // on a page mostly in Devanagari, Hindi first saves an English attempt at nearly every word.
+      if (read.devanagariMain) langs = ["hin", ...langs.filter((l) => l !== "hin")];
+    }
+
+    // 5. Deskew, in the same rotation as the turn upright (one resampling of the page, not two). Below half
+    // a degree Tesseract's own line finding copes, and a rotation costs ~0.3 s at 300 dpi.
+    const skew = Math.abs(residual) >= 0.5 ? residual : 0;
+    if (turn !== 0 || skew !== 0) {
+      const r = await rotate(img, turn - skew);
+      img = r.img;
+      back = compose(back, r.back);
+      if (turn !== 0) {
+        report.rotation = ((360 - turn) % 360) as 0 | 90 | 180 | 270;
+        steps.push(`rotate:${turn}`);
+      }
+      if (skew !== 0) {
         report.skew = skew;
         steps.push(`deskew:${skew}`);
       }
-      lap("deskew");
-    };
-    const withHindi = (o: Osd | undefined) => {
-      if (canAddHindi && o?.script === "Devanagari" && o.scriptConfidence > 1) {
-        if (!steps.includes("script:Devanagari")) steps.push("script:Devanagari");
-        return [...new Set([...langs, "hin"])].sort();
-      }
-      return langs;
-    };
-
-    report.measured.sideways = round(sidewaysRatio(mask, img.width, img.height));
-    if (report.measured.sideways > 1.15) {
-      await upright(await runOsd());
-      langs = withHindi(osd);
+      lap("rotate");
     }
-
-    // 5. Deskew.
-    await deskew();
 
     // 6. First pass.
     let best = await recognise(img, back, langs, PSM.AUTO, dpi, scale, deadline);
@@ -497,20 +529,20 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     // Many unreadable words among readable ones also count when Hindi could be added: a mixed-script page
     // whose Latin part keeps the mean confidence up.
     const lowShare = best.words.length ? best.words.filter((w) => w.confidence < 50).length / best.words.length : 1;
-    const weak = best.confidence < GOOD_CONFIDENCE || best.score < expected * 0.5 || (canAddHindi && lowShare > 0.2);
+    const hindiAddable = canAddHindi && !langs.includes("hin");
+    const weak = best.confidence < GOOD_CONFIDENCE || best.score < expected * 0.5 || (hindiAddable && lowShare > 0.2);
     if (weak && performance.now() < deadline) {
       let retry: { name: string; langs: string[]; psm: PSM } | undefined;
       if (!osdDone) {
         const o = await runOsd();
         if (await upright(o)) {
-          await deskew();
           retry = { name: `upright${o!.rotate}`, langs: withHindi(o), psm: PSM.AUTO };
         } else if (withHindi(o) !== langs) {
           retry = { name: "auto+hin", langs: withHindi(o), psm: PSM.AUTO };
         }
       }
       if (!retry) {
-        if (canAddHindi && langs === requested && lowShare > 0.15 && !hasDevanagari(best.lines.join(" "))) {
+        if (hindiAddable && lowShare > 0.15 && !hasDevanagari(best.lines.join(" "))) {
           // Unreadable words among readable Latin ones: a second script, and the one we can add is Devanagari.
           retry = { name: "auto+hin", langs: [...new Set([...langs, "hin"])].sort(), psm: PSM.AUTO };
         } else {

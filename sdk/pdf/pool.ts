@@ -152,34 +152,49 @@ export class PdfPool {
     const base = await this.extract(pdf, { maxPages: opts.maxPages, password: opts.password });
     const pages: PageTextWithSource[] = base.pages.map((p) => ({ ...p, source: "text" }));
     const needOcr = pages.filter((p) => p.text.replace(/\s+/g, "").length < minChars).map((p) => p.page);
-    let lang = opts.lang;
-    // A document whose text pages are in Devanagari has its scanned pages OCR'd with Hindi from the start.
-    if (needOcr.length > 0 && opts.scriptDetection !== false && hasDevanagari(pages.map((p) => p.text).join(" "))) {
-      const asked = Array.isArray(lang) ? lang : (lang ?? "eng").split("+");
-      if (languagesAvailable().includes("hin")) lang = [...new Set([...asked, "hin"])];
-    }
-    if (needOcr.length > 0) {
-      const batches = Math.min(this.threads, needOcr.length);
-      const groups: number[][] = Array.from({ length: batches }, () => []);
-      needOcr.forEach((page, i) => groups[i % batches]!.push(page));
-      const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
-        pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
-      } satisfies OcrPagesTask, opts.signal)));
-      for (const r of results.flat()) {
-        const p = pages[r.page - 1]!;
-        recordOcrPage(r.report);
-        pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
-      }
+    const results = await this.ocrPdfPages(pdf, needOcr, { ...opts, textLayer: pages.map((p) => p.text).join(" ") });
+    for (const r of results) {
+      const p = pages[r.page - 1]!;
+      pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
     }
     return { pageCount: base.pageCount, info: base.info, pages };
   }
 
   /**
-   * Starts every thread with warm OCR workers (eng and OSD), so the first scanned pages do not wait
-   * for Tesseract to load. Resolves when all threads are ready.
+   * OCR of the given pages (1-based) of a PDF, each rendered at `dpi` (default 300) and read inside a
+   * thread (the image never leaves it): the one OCR path of every processor, with its preprocessing,
+   * orientation and script detection. `textLayer`, the text of the document's other pages: Devanagari in
+   * it OCRs the scanned pages with Hindi from the start. Spread over the threads in a few batches, each
+   * opening the document once.
    */
-  async warmOcr(lang: string[] = ["eng"]): Promise<void> {
-    await Promise.all(Array.from({ length: this.threads }, () => this.run<boolean>("warm", { lang })));
+  async ocrPdfPages(
+    pdf: Uint8Array, pageNumbers: number[],
+    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal } = {},
+  ): Promise<Array<OcrResult & { page: number }>> {
+    if (pageNumbers.length === 0) return [];
+    let lang = opts.lang;
+    if (opts.scriptDetection !== false && opts.textLayer && hasDevanagari(opts.textLayer)) {
+      const asked = Array.isArray(lang) ? lang : (lang ?? "eng").split("+");
+      if (languagesAvailable().includes("hin")) lang = [...new Set([...asked, "hin"])];
+    }
+    const batches = Math.min(this.threads, pageNumbers.length);
+    const groups: number[][] = Array.from({ length: batches }, () => []);
+    pageNumbers.forEach((page, i) => groups[i % batches]!.push(page));
+    const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
+      pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
+    } satisfies OcrPagesTask, opts.signal)));
+    const pages = results.flat().sort((a, b) => a.page - b.page);
+    for (const r of pages) recordOcrPage(r.report);
+    return pages;
+  }
+
+  /**
+   * Starts every thread with warm OCR workers (eng and OSD; with `scripts`, also the Hindi sets script
+   * detection uses), so the first scanned pages do not wait for Tesseract to load. Resolves when all
+   * threads are ready.
+   */
+  async warmOcr(lang: string[] = ["eng"], opts: { scripts?: boolean } = {}): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads }, () => this.run<boolean>("warm", { lang, scripts: opts.scripts })));
   }
 
   /** Stops the threads; the pool starts again on next use. */

@@ -133,7 +133,13 @@ export interface OcrPageReport {
    */
   measured: { dpi: number; specksPerMp: number; stroke: number; ink: number; sideways?: number; uncovered?: number };
   osd?: { script?: string; scriptConfidence: number; orientationConfidence: number };
-  /** Total milliseconds, and per step (decode, measure, denoise, osd, rotate, deskew, pass1, pass2). */
+  /**
+   * What the glyph shapes said before recognition: letters judged, ascender-like and descender-like glyphs,
+   * Devanagari headlines on top / at the bottom, the turn that makes the page upright (null: unclear, OSD
+   * was asked) and whether Devanagari was seen.
+   */
+  probe?: { letters: number; above: number; below: number; headlinesTop: number; headlinesBottom: number; rotate: 0 | 90 | 180 | 270 | null; devanagari: boolean };
+  /** Total milliseconds, and per step (decode, measure, denoise, probe, osd, skew, rotate, pass1, pass2). */
   ms: number;
   timings: Record<string, number>;
 }

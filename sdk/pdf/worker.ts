@@ -57,9 +57,9 @@ export function ocr(task: { png: Uint8Array; opts: OcrOptions }): Promise<Outcom
 }
 
 /** Starts the thread's OCR workers (eng and OSD) so the first page does not pay for it. */
-export function warm(task: { lang?: string[] }): Promise<Outcome<boolean>> {
+export function warm(task: { lang?: string[]; scripts?: boolean }): Promise<Outcome<boolean>> {
   return settle(async () => {
-    await warmOcr(task.lang);
+    await warmOcr(task.lang, { scripts: task.scripts });
     return true;
   });
 }

@@ -1,0 +1,57 @@
+/**
+ * The glyph probe (preprocess.ts probeScript / readProbe) that decides orientation and script before any
+ * recognition: generated scans (test/support/scan-corpus.ts, seeds the OCR tests do not use), each turned
+ * by 0/90/180/270 degrees with sharp; the probe must name the turn that makes it upright, or say it does
+ * not know (then OSD is asked), never a wrong one; and see Devanagari on Hindi and mixed pages only.
+ */
+import sharp from "sharp";
+import { type Grey, inkMask, inkStats, otsu, probeScript, readProbe, sidewaysRatio, skewAngle } from "../../../../sdk/pdf/preprocess";
+import { type Degradation, scanPage } from "../../../support/scan-corpus";
+
+jest.setTimeout(120_000);
+
+async function probe(image: Buffer, dpi: number) {
+  const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const img: Grey = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+  const mask = inkMask(img, otsu(img));
+  const stats = inkStats(mask, img.width, img.height, dpi);
+  const transposed = sidewaysRatio(mask, img.width, img.height) > 1.15;
+  const around = transposed ? 90 : 0;
+  const residual = skewAngle(mask, img.width, img.height, 5, around) - around;
+  const p = probeScript(mask, img.width, stats.glyphs, stats.stroke, transposed, transposed ? -residual : residual);
+  return { p, read: readProbe(p, transposed) };
+}
+
+const cases: Array<[Degradation, number, number]> = [["clean", 3101, 0], ["skew", 3102, 3], ["hindi", 3103, 0], ["mixed", 3104, 0], ["dpi200", 3105, 4]];
+
+describe.each(cases)("probe on a %s page", (degradation, seed, layout) => {
+  it.each([0, 90, 180, 270])("turned by %i° more: the turn upright, and the script", async (extra) => {
+    const page = await scanPage(degradation, seed, layout);
+    const image = extra ? await sharp(page.image).rotate(extra).png().toBuffer() : page.image;
+    const { p, read } = await probe(image, page.dpi);
+    const content = (page.rotation + extra) % 360;
+    // Never a wrong turn; unclear only when there is little to judge.
+    if (read.rotate === undefined) expect(p.letters + 3 * (p.headlinesTop + p.headlinesBottom)).toBeLessThan(400);
+    else expect(read.rotate).toBe((360 - content) % 360);
+    expect(read.devanagari).toBe(page.langs.includes("hin"));
+    expect(read.devanagariMain).toBe(degradation === "hindi");
+  });
+});
+
+describe("readProbe", () => {
+  const base = { letters: 300, above: 0, below: 0, headlinesTop: 0, headlinesBottom: 0 };
+  it("needs a clear majority and enough glyphs", () => {
+    expect(readProbe({ ...base, above: 80, below: 20 }, false).rotate).toBe(0);
+    expect(readProbe({ ...base, above: 20, below: 80 }, false).rotate).toBe(180);
+    expect(readProbe({ ...base, above: 50, below: 40 }, false).rotate).toBeUndefined();
+    expect(readProbe({ ...base, above: 9, below: 1 }, false).rotate).toBeUndefined();
+  });
+  it("reads a transposed page as turned by 90 or 270", () => {
+    expect(readProbe({ ...base, above: 80, below: 20 }, true).rotate).toBe(90);
+    expect(readProbe({ ...base, above: 20, below: 80 }, true).rotate).toBe(270);
+  });
+  it("counts a headline as three letters, and Devanagari from four headlines", () => {
+    expect(readProbe({ ...base, letters: 40, headlinesBottom: 10, above: 8 }, false)).toEqual({ rotate: 180, devanagari: true, devanagariMain: true });
+    expect(readProbe({ ...base, above: 60, below: 20, headlinesTop: 3 }, false).devanagari).toBe(false);
+  });
+});
