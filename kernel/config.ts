@@ -71,6 +71,19 @@ export interface Config {
     sweepIntervalSeconds: number;
   };
   urlFetch: { allowPrivate: boolean; timeoutMs: number; maxBytes: number };
+  /** Outgoing webhooks (services/webhooks.service.ts, docs/webhooks.md). */
+  webhooks: {
+    /** WEBHOOK_ALLOW_PRIVATE: endpoints on loopback/private addresses (tests, intranets). */
+    allowPrivate: boolean;
+    /** WEBHOOK_SECRET_KEY: encrypts the endpoints' signing secrets at rest; unset: derived from JWT_SECRET_KEY. */
+    secretKey?: string;
+    timeoutMs: number;
+    maxAttempts: number;
+    /** First retry delay; each further one is 4x longer, capped at maxDelayMs. */
+    retryBaseMs: number;
+    maxDelayMs: number;
+    sweepIntervalSeconds: number;
+  };
   /** Audit log and review feedback retention (docs/audit.md): swept, no TTL index (mongo-java-server). */
   audit: { retentionDays: number; feedbackRetentionDays: number; sweepIntervalSeconds: number };
   /** Resource limits while parsing PDFs (sdk/pdf/limits.ts, docs/security.md). */
@@ -103,6 +116,15 @@ function publicBaseUrl(env: Env): string | undefined {
     throw new ConfigError("PUBLIC_BASE_URL", `expected an http(s) URL without query, fragment or credentials, got "${raw}"`);
   }
   return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+
+/** 32 bytes, hex or base64; anything else stops the start with a message naming the variable. */
+function webhookSecretKey(env: Env): string | undefined {
+  const raw = env.WEBHOOK_SECRET_KEY?.trim();
+  if (!raw) return undefined;
+  const bytes = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
+  if (bytes.length !== 32) throw new ConfigError("WEBHOOK_SECRET_KEY", "must be 32 random bytes, hex or base64 (generate one with `openssl rand -hex 32`)");
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -191,6 +213,15 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivate: bool(env, "URL_FETCH_ALLOW_PRIVATE", false),
       timeoutMs: int(env, "URL_FETCH_TIMEOUT_MS", 60_000, 100, 600_000),
       maxBytes: env.URL_FETCH_MAX_SIZE ? parseBytes(env.URL_FETCH_MAX_SIZE, "URL_FETCH_MAX_SIZE") : maxFile,
+    },
+    webhooks: {
+      allowPrivate: bool(env, "WEBHOOK_ALLOW_PRIVATE", false),
+      secretKey: webhookSecretKey(env),
+      timeoutMs: int(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
+      maxAttempts: int(env, "WEBHOOK_MAX_ATTEMPTS", 10, 1, 50),
+      retryBaseMs: int(env, "WEBHOOK_RETRY_BASE_MS", 10_000, 10, 3_600_000),
+      maxDelayMs: int(env, "WEBHOOK_RETRY_MAX_DELAY_MS", 6 * 3_600_000, 10, 7 * 24 * 3_600_000),
+      sweepIntervalSeconds: int(env, "WEBHOOK_SWEEP_INTERVAL_SECONDS", 30, 1, 3600),
     },
     pdfLimits: pdfLimitsFromEnv(env),
     publicBaseUrl: publicBaseUrl(env),

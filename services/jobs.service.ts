@@ -26,10 +26,11 @@ import {
   subjectOf,
   withJetStream,
 } from "../kernel/jobs/dispatch";
-import { CHANGES_CHANNEL, changeOf, ensureChangesStream } from "../kernel/jobs/changes";
+import { CHANGES_CHANNEL, changeOf, ensureChangesStream, type JobChange } from "../kernel/jobs/changes";
+import { CLEARED, deleteJob, purgeFiles } from "../kernel/jobs/purge";
 import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "../kernel/jobs/model";
 import { transition, tryTransition } from "../kernel/jobs/repo";
-import { isFinal, isKnownStatus, isPaused, pausePointOf } from "../kernel/jobs/state";
+import { isFinal, isKnownStatus, pausePointOf } from "../kernel/jobs/state";
 import { isTransient } from "../kernel/jobs/transient";
 import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import type { PluginDescriptor } from "../sdk/manifest";
@@ -53,6 +54,8 @@ type This = MongoServiceThis & {
   startedAtMs: number;
   recover(): Promise<{ redispatched: number; expired: number; failed: number; republished: number }>;
   expireJob(id: string): Promise<boolean>;
+  purge(id: string): Promise<boolean>;
+  sendChangeMessage(change: JobChange): Promise<boolean>;
   deadLettered(jobId: string, channel: string | undefined): Promise<JobDoc | null>;
 };
 
@@ -217,6 +220,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
             // Creation is the first change: version 1, published through the outbox like every other.
             version: 1,
             outbox: true,
+            transitions: [{ status: "queued", at: now }],
             // The job lives as long as its input.
             expiresAt: new Date(Math.max(new Date(file.expiresAt).getTime(), now.getTime() + 60_000)),
           });
@@ -344,18 +348,27 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       },
     },
 
-    /** Deletes a finished job and its files. */
+    /**
+     * Deletes a job and everything it holds (files, GridFS chunks, findings; lib/jobs/purge.ts), cancelling
+     * it first if it is still at work. Throws NOT_FOUND; SERVICE_UNAVAILABLE when storage or NATS is away.
+     */
     remove: {
       visibility: "published",
       params: { id: { type: "string", min: 1, max: 64 } },
       async handler(this: This, ctx: Ctx<{ id: string }>): Promise<{ removed: true }> {
         const job = await visibleJob(this, ctx, ctx.params.id);
-        if (!isFinal(job.status) && !isPaused(job.status)) fail("JOB_STATE_CONFLICT", `Cannot delete the job: it is ${job.status}; cancel it first`);
-        const gone = await this.Job.deleteOne({ _id: job._id, status: job.status });
-        if (gone.deletedCount !== 1) fail("JOB_STATE_CONFLICT", "The job changed while it was being deleted");
-        await ctx.call("storage.removeForJob", { jobId: job._id }).catch(() => undefined);
-        await ctx.call("storage.remove", { id: job.inputFileId }).catch(() => undefined);
+        await this.purge(job._id);
         return { removed: true };
+      },
+    },
+
+    /** Internal (the orchestrator's DELETE /v1/jobs/{id}): purges and deletes; `{removed: false}` if already gone. */
+    purge: {
+      visibility: "public",
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<{ removed: boolean }> {
+        if (ctx.meta.user || ctx.meta.family) fail("FORBIDDEN", "jobs.purge is internal");
+        return { removed: await this.purge(ctx.params.id) };
       },
     },
 
@@ -618,8 +631,8 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       return view;
     },
 
-    /** Sends one change on the durable channel, then clears the outbox for exactly that version. */
-    async sendChange(this: This, job: JobDoc): Promise<boolean> {
+    /** Sends one change message on the durable channel; false when it could not be sent. */
+    async sendChangeMessage(this: This, change: JobChange): Promise<boolean> {
       try {
         const url = config().natsUrl;
         const adapter = (this.broker as unknown as { channelAdapter?: { manager?: import("nats").JetStreamManager } }).channelAdapter;
@@ -628,7 +641,18 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
           this.changesReady = true;
         }
         const send = (this.broker as unknown as { sendToChannel: (name: string, payload: unknown) => Promise<void> }).sendToChannel;
-        await send.call(this.broker, CHANGES_CHANNEL, changeOf(job));
+        await send.call(this.broker, CHANGES_CHANNEL, change);
+        return true;
+      } catch (err) {
+        this.logger.debug(`job ${change.id} v${change.version}: change not published (${(err as Error).message})`);
+        return false;
+      }
+    },
+
+    /** Sends one change on the durable channel, then clears the outbox for exactly that version. */
+    async sendChange(this: This, job: JobDoc): Promise<boolean> {
+      try {
+        if (!(await this.sendChangeMessage(changeOf(job)))) throw new Error("the channel is not reachable");
         // A newer transition since (another version) keeps the flag: its own publish clears it.
         await this.Job.updateOne({ _id: job._id, version: job.version, outbox: true }, { $set: { outbox: false } }, { timestamps: false });
         return true;
@@ -654,13 +678,28 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       return sent;
     },
 
+    /** Retention: the same purge as a deletion (files and findings), but the record stays, `expired`. */
     async expireJob(this: This, id: string): Promise<boolean> {
-      const job = await tryTransition(this.Job, id, "expire", { set: { lease: null, "progress.message": "Expired" } });
+      const job = await tryTransition(this.Job, id, "expire", { set: { lease: null, "progress.message": "Expired", ...CLEARED } });
       if (!job) return false;
       this.publish(job);
-      await this.broker.call("storage.removeForJob", { jobId: id }).catch(() => undefined);
-      await this.broker.call("storage.remove", { id: job.inputFileId }).catch(() => undefined);
+      // Best effort: files storage could not remove now are removed by its own retention sweep.
+      await purgeFiles(this.broker.call.bind(this.broker) as never, job).catch((err: unknown) => this.logger.warn(`job ${id}: files not all removed at expiry (${(err as Error).message})`));
       return true;
+    },
+
+    purge(this: This, id: string): Promise<boolean> {
+      return deleteJob(
+        {
+          Job: this.Job,
+          call: this.broker.call.bind(this.broker) as never,
+          publish: (job) => void this.publish(job),
+          sendChange: async (change) => {
+            if (!(await this.sendChangeMessage(change))) fail("SERVICE_UNAVAILABLE", "The deletion could not be announced (the message bus is away); try again");
+          },
+        },
+        id,
+      );
     },
 
     /**

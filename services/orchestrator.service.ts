@@ -25,7 +25,7 @@ import {
 } from "../apis/orchestrator/model";
 import { assertReadablePdf, scanPdf } from "../apis/orchestrator/pdf-check";
 import { planReview, type DetectionView } from "../apis/orchestrator/review";
-import { parseWireStatus } from "../apis/orchestrator/status";
+import { parseWireStatus, TERMINAL } from "../apis/orchestrator/status";
 import { FILE_TYPES, isFileType, syncedFields } from "../apis/orchestrator/sync";
 import type { StoredFile } from "../kernel/storage/store";
 import { MANUAL_LABEL } from "../plugins/redaction/contract";
@@ -251,6 +251,42 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
       },
     },
 
+    /**
+     * Stops the job's detection or redaction (its worker aborts at once). 200 with the job, `cancelled`.
+     * Throws NOT_FOUND, JOB_STATE_CONFLICT (409) once it is finished, failed, expired or already cancelled.
+     */
+    cancelJob: {
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<JobResponse> {
+        await this.visible(ctx, ctx.params.id);
+        const { rec } = await this.refresh(ctx.params.id);
+        const conflict = (status: string) => fail("JOB_STATE_CONFLICT", `Job ${rec._id} is already ${status}; only a job still in progress or waiting for review can be cancelled.`, { status });
+        if (TERMINAL.includes(rec.status)) conflict(rec.status);
+        let view: JobView;
+        try {
+          view = await this.broker.call<JobView, { id: string }>("jobs.cancel", { id: rec._id });
+        } catch (err) {
+          // It ended between our read and the cancel.
+          if (isErrorType(err, "JOB_STATE_CONFLICT")) conflict((await this.refresh(rec._id)).rec.status);
+          throw err;
+        }
+        return toJobResponse((await this.sync(view)) ?? (await this.refresh(rec._id)).rec);
+      },
+    },
+
+    /** Deletes the job, every file of it (GridFS chunks included) and its findings; 204, then 404. Throws NOT_FOUND. */
+    deleteJob: {
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<null> {
+        const rec = await this.visible(ctx, ctx.params.id);
+        // The runtime job first: if it fails, our record stays and the client's retry finds the job again.
+        await this.broker.call("jobs.purge", { id: rec._id });
+        await this.Job.deleteOne({ _id: rec._id });
+        ctx.meta.$statusCode = 204;
+        return null;
+      },
+    },
+
     /** Which stored file a download of `fileType` serves. Throws NOT_FOUND, GONE (410), FILE_NOT_READY (409). */
     fileOf: {
       visibility: "public",
@@ -325,7 +361,8 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
      * version or newer (`seq` grows with every runtime change, so the record's seq covers the version).
      */
     async applyChange(this: This, change: JobChange): Promise<void> {
-      if (change.processor !== "redaction" || change.meta.api !== "orchestrator") return;
+      // A deletion: our record goes with the DELETE that made it (deleteJob).
+      if (change.processor !== "redaction" || change.meta.api !== "orchestrator" || change.status === "deleted") return;
       const rec = await this.Job.findById(change.id, { runtimeVersion: 1 }).lean<Pick<OrchestratorJobDoc, "runtimeVersion">>();
       // No record: createJob has not written it yet and reads the job itself once it has.
       if (!rec || (rec.runtimeVersion ?? 0) >= change.version) return;

@@ -10,6 +10,7 @@
 import { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
+import { sendBatchEnd } from "../apis/tagger/batch-send";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta } from "../kernel/gateway/types";
 import type { JobView } from "../kernel/jobs/model";
@@ -316,6 +317,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
         broadcast: (event, payload) => void this.broker.broadcast(event, payload),
         urlFetch: { allowPrivate: allow ?? cfg.allowPrivate, timeoutMs: cfg.timeoutMs, maxBytes: cfg.maxBytes },
         window: this.settings.batchWindow,
+        batchOutbox: { Job: this.Job, send: (payload) => sendBatchEnd(this.broker, payload) },
       };
     },
 

@@ -8,6 +8,7 @@ import { ERROR_CATALOG } from "../../kernel/errors";
 import type { ApiFamily } from "../../kernel/gateway/families";
 import { orchestratorAuthRoutes } from "./auth-routes";
 import { orchestratorRoutes } from "./routes";
+import { webhookRoutes } from "./webhook-routes";
 import { insightRoutes } from "./insight-routes";
 
 export const ORCHESTRATOR_FAMILY = "orchestrator";
@@ -33,7 +34,7 @@ export const orchestratorFamily: ApiFamily = {
   id: ORCHESTRATOR_FAMILY,
   title: "Smart Redact",
   owns: (path) => path === "/v1" || path.startsWith("/v1/") || path.startsWith("/healthz"),
-  routes: [orchestratorAuthRoutes, orchestratorRoutes, insightRoutes],
+  routes: [orchestratorAuthRoutes, orchestratorRoutes, insightRoutes, webhookRoutes],
   renderError(c, traceId, headers) {
     // The orchestrator answers validation problems with 400 and a field map, as ASP.NET does.
     const status = c.type === "VALIDATION_ERROR" ? 400 : c.status;

@@ -24,6 +24,7 @@ import { storedConfig } from "./config";
 import { batchErrorType } from "./errors";
 import { sealApiKey } from "./secret";
 import { afterTagged, learnedOptions } from "./learning";
+import { announceBatchEnd, drainBatchOutbox, type BatchOutboxDeps } from "./batch-outbox";
 import type { SourceType, TagDocDoc, TagDocModel, TagJobDoc, TagJobModel } from "./models";
 
 export type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
@@ -36,6 +37,8 @@ export interface Deps {
   urlFetch: Omit<FetchUrlOptions, "expect" | "headersOnly">;
   /** Documents of one batch on the runtime at once (the rest wait as `pending`). */
   window: number;
+  /** Ended batches for webhooks (lib/webhooks/batch-outbox.ts); absent: nothing is announced. */
+  batchOutbox?: BatchOutboxDeps;
 }
 
 export interface NewRow {
@@ -193,10 +196,14 @@ async function maybeEnd(d: Deps, job: TagJobDoc, lastError: string | null): Prom
   const status = job.job_type === "single" && job.failed_count > 0 ? "failed" : "completed";
   const done = await d.Job.findOneAndUpdate(
     { _id: job._id, status: { $in: ["processing", "paused"] } },
-    { $set: { status, completed_at: new Date(), sealed_key: null, ...(status === "failed" ? { error_message: lastError } : {}) }, $inc: { seq: 1 } },
+    {
+      $set: { status, completed_at: new Date(), sealed_key: null, ...(status === "failed" ? { error_message: lastError } : {}), ...(job.job_type === "batch" && d.batchOutbox ? { webhook_outbox: true } : {}) },
+      $inc: { seq: 1 },
+    },
     { returnDocument: "after" },
   ).lean<TagJobDoc>();
   if (done && done.job_type === "batch") publish(d, done, endMessage(done));
+  if (done?.webhook_outbox && d.batchOutbox) await announceBatchEnd(d.batchOutbox, done);
 }
 
 function progressOf(j: TagJobDoc): number {
@@ -281,7 +288,8 @@ const OPEN_DOC: TagDocDoc["status"][] = ["pending", "processing"];
  */
 export async function applyChange(d: Deps, change: JobChange): Promise<void> {
   const docId = change.meta.tagDocId;
-  if (change.processor !== "tagging" || typeof docId !== "string") return;
+  // A deleted runtime job (DELETE /api/jobs/{id}) has no state left to apply.
+  if (change.processor !== "tagging" || typeof docId !== "string" || change.status === "deleted") return;
   const doc = await d.Doc.findById(docId, { status: 1, runtime_version: 1 }).lean<Pick<TagDocDoc, "status" | "runtime_version">>();
   if (!doc || !OPEN_DOC.includes(doc.status) || (doc.runtime_version ?? 0) >= change.version) return;
   // "running" needs nothing but the status; an end needs the result (and may have been overtaken).
@@ -363,6 +371,7 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
       report.repaired++;
     }
   }
+  if (d.batchOutbox) await drainBatchOutbox(d.batchOutbox, now);
   const jobs = await d.Job.find({ status: { $in: ["processing", "paused"] } }).limit(500).lean<TagJobDoc[]>();
   for (const j of jobs) {
     const [ok, bad] = await Promise.all([d.Doc.countDocuments({ job_id: j._id, status: "success" }), d.Doc.countDocuments({ job_id: j._id, status: "failed" })]);

@@ -34,6 +34,8 @@ export interface TagJobDoc {
   error_message: string | null;
   /** Bumped with every event published for this job: WebSocket clients drop what they saw in the catch-up. */
   seq: number;
+  /** Set by the update that ends a batch, cleared once its end went out on `batch-changes` (webhooks). */
+  webhook_outbox?: boolean;
   started_at: Date | null;
   completed_at: Date | null;
   created_at: Date;
@@ -81,6 +83,7 @@ const jobSchema = new Schema<TagJobDoc>(
     sealed_key: { type: String, default: null },
     error_message: { type: String, default: null },
     seq: { type: Number, default: 0 },
+    webhook_outbox: { type: Boolean, default: false },
     started_at: { type: Date, default: null },
     completed_at: { type: Date, default: null },
     created_at: { type: Date, default: () => new Date() },

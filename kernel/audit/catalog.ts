@@ -114,6 +114,12 @@ export const AUDITED: Record<string, AuditSpec> = {
   "jobs.cancel": { action: "job.cancelled", when: fromGateway, target: (i) => ({ type: "job", id: str(i.params.id) }) },
   "jobs.remove": { action: "job.deleted", when: fromGateway, target: (i) => ({ type: "job", id: str(i.params.id) }) },
   "tagger.historyDeleteJob": { action: "job.deleted", target: (i) => ({ type: "batch", id: str(i.params.job_id) }) },
+  // issue 18 part A: withdrawing a Smart Redact job, and webhook endpoints (never their URL's query or the secret)
+  "orchestrator.cancelJob": { action: "job.cancelled", target: (i) => ({ type: "job", id: str(i.params.id) }) },
+  "orchestrator.deleteJob": { action: "job.deleted", target: (i) => ({ type: "job", id: str(i.params.id) }) },
+  "webhooks.create": { action: "webhook.created", target: (i) => ({ type: "webhook", id: str(obj(i.result).id) }) },
+  "webhooks.remove": { action: "webhook.deleted", target: (i) => ({ type: "webhook", id: str(i.params.id) }) },
+  "webhooks.redeliver": { action: "webhook.redelivered", target: (i) => ({ type: "webhook", id: str(i.params.id) }), details: (i) => ({ deliveryId: str(i.params.deliveryId) }) },
   // detection settings
   "orchestrator.configCreate": { action: "detection_configuration.created", target: (i) => ({ type: "detectionConfiguration", id: str(obj(i.result).id) }) },
   "orchestrator.configUpdate": { action: "detection_configuration.updated", when: fromGateway, target: (i) => ({ type: "detectionConfiguration", id: str(i.params.id) }) },

@@ -38,6 +38,11 @@ export interface JobChange {
   owner: string;
   /** The routing keys consumers filter on (never the rest of the job's meta). */
   meta: { tagJobId?: string; tagDocId?: string; api?: string };
+  /**
+   * The job's recent transitions up to this version, oldest first (statuses and times only): a consumer
+   * that must see every step (webhooks) learns from them the ones whose own publication it never got.
+   */
+  transitions?: Array<{ version: number; status: string; at: string }>;
 }
 
 export function changeOf(job: JobDoc): JobChange {
@@ -50,7 +55,15 @@ export function changeOf(job: JobDoc): JobChange {
     processor: job.processor,
     owner: job.owner,
     meta: { tagJobId: pick("tagJobId"), tagDocId: pick("tagDocId"), api: pick("api") },
+    transitions: transitionsOf(job),
   };
+}
+
+/** The job's kept transitions with their versions (the last one is the job's version). */
+export function transitionsOf(job: Pick<JobDoc, "version" | "transitions">): Array<{ version: number; status: string; at: string }> {
+  const list = job.transitions ?? [];
+  const top = job.version ?? 0;
+  return list.map((t, i) => ({ version: top - (list.length - 1 - i), status: t.status, at: new Date(t.at).toISOString() })).filter((t) => t.version >= 1);
 }
 
 export function isJobChange(v: unknown): v is JobChange {

@@ -11,6 +11,9 @@ export interface JobOutput {
   sha256: string;
 }
 
+/** Transitions kept on the job (and sent with each change): more than any job makes between two sweeps. */
+export const TRANSITIONS_KEPT = 20;
+
 export interface JobDoc {
   _id: string;
   owner: string;
@@ -45,6 +48,11 @@ export interface JobDoc {
    * or a publish lost with NATS, leaves it set and the jobs sweep publishes again (lib/jobs/changes.ts).
    */
   outbox: boolean;
+  /**
+   * The last TRANSITIONS_KEPT transitions, oldest first, pushed by the same update that makes each one.
+   * The last entry is `version`, the one before it `version - 1`, and so on (creation is version 1).
+   */
+  transitions?: Array<{ status: string; at: Date }>;
   dispatchedAt?: Date | null;
   /**
    * Deliveries of the job's message that failed for a reason of the job's own (the jobs service refused
@@ -84,6 +92,7 @@ const jobSchema = new Schema<JobDoc>(
     seq: { type: Number, default: 0 },
     version: { type: Number, default: 0 },
     outbox: { type: Boolean, default: false },
+    transitions: { type: [{ _id: false, status: String, at: Date }], default: undefined },
     dispatchedAt: { type: Date, default: null },
     deliveryFailures: { type: Number, default: 0 },
     startedAt: { type: Date, default: null },

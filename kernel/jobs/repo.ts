@@ -8,7 +8,7 @@
  */
 import type { UpdateQuery, QueryFilter } from "mongoose";
 import { fail } from "../errors";
-import type { JobDoc, JobModel } from "./model";
+import { TRANSITIONS_KEPT, type JobDoc, type JobModel } from "./model";
 import { allowedFrom, conflictMessage, targetOf, type JobEvent } from "./state";
 
 export interface TransitionOptions {
@@ -29,6 +29,9 @@ export async function tryTransition(jobs: JobModel, id: string, event: JobEvent,
   const update: UpdateQuery<JobDoc> = {
     $set: { ...(opts.set ?? {}), status: targetOf(event, opts.point), outbox: true },
     $inc: { seq: 1, version: 1, ...(opts.inc ?? {}) },
+    // The recent transitions travel with every change (changes.ts): a consumer that never saw one
+    // publication (the outbox keeps only the latest version) still learns every step, e.g. for webhooks.
+    $push: { transitions: { $each: [{ status: targetOf(event, opts.point), at: new Date() }], $slice: -TRANSITIONS_KEPT } },
   };
   if (opts.unset?.length) update.$unset = Object.fromEntries(opts.unset.map((k) => [k, 1]));
   return jobs

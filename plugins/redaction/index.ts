@@ -46,7 +46,7 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   const bytes = await ctx.input.read();
   ctx.signal.throwIfAborted();
   await ctx.progress(10, "Extracting text (OCR for pages without a text layer)");
-  const doc = await ctx.pdf.extractWithOcr(bytes, { maxPages: ctx.options.maxPages, lang: ctx.options.ocrLanguages, dpi: ctx.options.ocrDpi });
+  const doc = await ctx.pdf.extractWithOcr(bytes, { maxPages: ctx.options.maxPages, lang: ctx.options.ocrLanguages, dpi: ctx.options.ocrDpi, signal: ctx.signal });
   ctx.signal.throwIfAborted();
   await ctx.progress(80, `Detecting personal data on ${doc.pageCount} pages`);
   let pages: PageInput[] = doc.pages.map((p) => ({

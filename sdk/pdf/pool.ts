@@ -101,7 +101,7 @@ export class PdfPool {
     return this.piscina;
   }
 
-  private async run<T>(name: string, task: { pdf?: Uint8Array; png?: Uint8Array; [key: string]: unknown }): Promise<T> {
+  private async run<T>(name: string, task: { pdf?: Uint8Array; png?: Uint8Array; [key: string]: unknown }, signal?: AbortSignal): Promise<T> {
     const transferList: ArrayBuffer[] = [];
     const own: Record<string, unknown> = { ...task };
     for (const key of ["pdf", "png"] as const) {
@@ -114,7 +114,7 @@ export class PdfPool {
     }
     let outcome: Outcome<T>;
     try {
-      outcome = (await this.pool.run(own, { name, transferList })) as Outcome<T>;
+      outcome = (await this.pool.run(own, { name, transferList, ...(signal ? { signal } : {}) })) as Outcome<T>;
     } catch (err) {
       if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
         throw new PdfError("PDF_LIMIT_EXCEEDED", `Reading the PDF needed more than ${pdfThreadHeapMb()} MB of memory (limit PDF_THREAD_MAX_MB)`, { reason: "memory", limit: "PDF_THREAD_MAX_MB" });
@@ -169,7 +169,7 @@ export class PdfPool {
    */
   async ocrPdfPages(
     pdf: Uint8Array, pageNumbers: number[],
-    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string } = {},
+    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal } = {},
   ): Promise<Array<OcrResult & { page: number }>> {
     if (pageNumbers.length === 0) return [];
     let lang = opts.lang;
@@ -182,7 +182,7 @@ export class PdfPool {
     pageNumbers.forEach((page, i) => groups[i % batches]!.push(page));
     const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
       pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
-    } satisfies OcrPagesTask)));
+    } satisfies OcrPagesTask, opts.signal)));
     const pages = results.flat().sort((a, b) => a.page - b.page);
     for (const r of pages) recordOcrPage(r.report);
     return pages;

@@ -163,6 +163,8 @@ export interface ExtractWithOcrOptions extends ExtractOptions {
   dpi?: number;
   /** See OcrOptions.scriptDetection; also looks at the text-layer pages. Default true. */
   scriptDetection?: boolean;
+  /** A cancelled job: the OCR tasks still queued or running are stopped (the task rejects with AbortError). */
+  signal?: AbortSignal;
 }
 
 export interface PageTextWithSource extends PageText {

@@ -34,7 +34,7 @@ export interface StackOptions {
   mongoUrl?: string;
 }
 
-const DATA_SERVICES = ["auth", "keys", "storage", "jobs", "tagger", "orchestrator", "audit", "feedback", "vocabularies"];
+const DATA_SERVICES = ["auth", "keys", "storage", "jobs", "tagger", "orchestrator", "audit", "feedback", "vocabularies", "webhooks"];
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const mongoUrl = opts.mongoUrl ?? uniqueMongoUrl();

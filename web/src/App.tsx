@@ -11,6 +11,7 @@ const Batch = lazy(() => import("./screens/Batch"));
 const History = lazy(() => import("./screens/History"));
 const RedactJobs = lazy(() => import("./screens/RedactJobs"));
 const Review = lazy(() => import("./screens/Review"));
+const Webhooks = lazy(() => import("./screens/Webhooks"));
 const AdminUsers = lazy(() => import("./screens/AdminUsers"));
 const AdminKeys = lazy(() => import("./screens/AdminKeys"));
 const AdminDetection = lazy(() => import("./screens/AdminDetection"));
@@ -25,6 +26,7 @@ const NAV: Array<{ to: string; label: string; admin?: boolean }> = [
   { to: "/history", label: "History" },
   { to: "/vocabularies", label: "Vocabularies" },
   { to: "/redact", label: "Redaction" },
+  { to: "/webhooks", label: "Webhooks" },
   { to: "/admin/users", label: "Users", admin: true },
   { to: "/admin/keys", label: "API keys", admin: true },
   { to: "/admin/detection", label: "Detection settings", admin: true },
@@ -42,6 +44,7 @@ function Screen({ path }: { path: string }) {
   if (path === "/vocabularies") return <Vocabularies />;
   if (path === "/redact") return <RedactJobs />;
   if ((m = match("/redact/:id", path))) return <Review jobId={m.id} />;
+  if (path === "/webhooks") return <Webhooks />;
   if (path === "/admin/users") return <AdminUsers />;
   if (path === "/admin/keys") return <AdminKeys />;
   if (path === "/admin/detection") return <AdminDetection />;

@@ -106,7 +106,7 @@ export const jobsCoreRoutes: RouteGroup = {
     { method: "GET", path: "/jobs/:id", access: "user", action: "jobs.get", summary: "One job", tags: ["jobs"] },
     { method: "POST", path: "/jobs/:id/cancel", access: "user", action: "jobs.cancel", summary: "Cancel a queued, running or paused job", tags: ["jobs"] },
     { method: "POST", path: "/jobs/:id/resume", access: "user", action: "jobs.resume", summary: "Continue a job waiting at a pause point, with `input`", tags: ["jobs"] },
-    { method: "DELETE", path: "/jobs/:id", access: "user", action: "jobs.remove", summary: "Delete a finished job and its files", tags: ["jobs"] },
+    { method: "DELETE", path: "/jobs/:id", access: "user", action: "jobs.remove", summary: "Delete a job with every file and its result (a job still at work is cancelled first); the same purge as DELETE /v1/jobs/{id}", tags: ["jobs"] },
     { method: "GET", path: "/jobs/:id/files/:name", access: "user", handler: downloadJobFile, summary: "Download an output by name, or `input`", tags: ["jobs"] },
   ],
 };

@@ -1,12 +1,15 @@
 /** Redaction jobs: upload a PDF, see every job with its status updating live, open one to review. */
 import { useCallback, useEffect, useState } from "react";
 import { createJob, listJobs, type Job } from "../api/redaction";
-import { EmptyRow, Table } from "../components/Table";
+import { cancelJob, deleteJob } from "../api/webhooks";
+import { ACTIONS_HEADING, EmptyRow, Table } from "../components/Table";
 import { ErrorText, StatusBadge, formatDate } from "../components/ui";
 import { useSubmit } from "../hooks/useSubmit";
 import { Link, navigate, useScreenTitle } from "../router";
 
 const ACTIVE = new Set(["created", "detectionInProgress", "redactionInProgress"]);
+/** Statuses a job can still be cancelled in (the server answers 409 for the others). */
+const CANCELLABLE = new Set(["created", "detectionInProgress", "readyForReview", "redactionInProgress"]);
 const STATUSES = ["", "created", "detectionInProgress", "readyForReview", "redactionInProgress", "finished", "failed", "expired", "cancelled"];
 
 export default function RedactJobs() {
@@ -94,7 +97,7 @@ export default function RedactJobs() {
         </button>
       </div>
       <ErrorText error={error} />
-      <Table columns={["Document", "Status", "Created", "Detections"]} live>
+      <Table columns={["Document", "Status", "Created", "Detections", ACTIONS_HEADING]} live>
         {jobs.map((j) => (
           <tr key={j.id} data-job-id={j.id}>
             <td>
@@ -105,9 +108,25 @@ export default function RedactJobs() {
             </td>
             <td>{formatDate(j.createdAt)}</td>
             <td>{j.findingsCount ?? "—"}</td>
+            <td>
+              {CANCELLABLE.has(j.status) && (
+                <button type="button" className="secondary small" onClick={() => void cancelJob(j.id).then(load, setError)}>
+                  Cancel<span className="sr-only"> {j.fileName ?? j.id}</span>
+                </button>
+              )}{" "}
+              <button
+                type="button"
+                className="danger small"
+                onClick={() => {
+                  if (window.confirm(`Delete “${j.fileName ?? j.id}” with all its files and detections? This cannot be undone.`)) void deleteJob(j.id).then(load, setError);
+                }}
+              >
+                Delete<span className="sr-only"> {j.fileName ?? j.id}</span>
+              </button>
+            </td>
           </tr>
         ))}
-        {loaded && jobs.length === 0 && <EmptyRow colSpan={4}>No jobs yet. Upload a PDF above.</EmptyRow>}
+        {loaded && jobs.length === 0 && <EmptyRow colSpan={5}>No jobs yet. Upload a PDF above.</EmptyRow>}
       </Table>
       {cursor && (
         <div className="actions">

@@ -16,7 +16,7 @@ const job = {
 } as unknown as JobDoc;
 
 it("carries the id, version, status and routing keys only", () => {
-  expect(changeOf(job)).toEqual({ id: "j1", version: 4, status: "completed", processor: "tagging", owner: "u1", meta: { tagJobId: "b1", tagDocId: "d1", api: undefined } });
+  expect(changeOf(job)).toEqual({ id: "j1", version: 4, status: "completed", processor: "tagging", owner: "u1", meta: { tagJobId: "b1", tagDocId: "d1", api: undefined }, transitions: [] });
   const wire = JSON.stringify(changeOf(job));
   for (const secret of ["Jane Doe", "Main Street", "sealed", "Personal record"]) expect(wire).not.toContain(secret);
 });
@@ -24,4 +24,13 @@ it("carries the id, version, status and routing keys only", () => {
 it("recognises a change and refuses anything else", () => {
   expect(isJobChange(changeOf(job))).toBe(true);
   for (const bad of [null, {}, { id: "j1" }, { id: "j1", version: "4", status: "completed", processor: "tagging" }, { jobId: "j1" }]) expect(isJobChange(bad)).toBe(false);
+});
+
+it("numbers the kept transitions up to the job's version", () => {
+  const withSteps = { ...job, transitions: [{ status: "running", at: new Date(1000) }, { status: "paused:readyForReview", at: new Date(2000) }, { status: "completed", at: new Date(3000) }] } as unknown as JobDoc;
+  expect(changeOf(withSteps).transitions).toEqual([
+    { version: 2, status: "running", at: new Date(1000).toISOString() },
+    { version: 3, status: "paused:readyForReview", at: new Date(2000).toISOString() },
+    { version: 4, status: "completed", at: new Date(3000).toISOString() },
+  ]);
 });

@@ -1,0 +1,267 @@
+/**
+ * webhooks: endpoints a user registers (`/v1/webhooks`) and the signed deliveries of job events to them
+ * (docs/webhooks.md). Events come from the durable job changes (a consumer group of the `job-changes`
+ * channel, acked once the deliveries are recorded) and from the tag generator's batch ends
+ * (`batch-changes`); each delivery is durable work on the `webhook-deliveries` channel, tried, retried
+ * with backoff (JetStream `nak(delay)`), ordered per job, logged, and redeliverable by hand.
+ *
+ * Visibility: a user sees and manages their own endpoints only; someone else's answers 404. An admin's
+ * endpoint may ask for every user's jobs (`allJobs`).
+ */
+import { randomUUID } from "node:crypto";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { config } from "../kernel/config";
+import { keepAlive, type RawChannelMessage } from "../kernel/channels";
+import { fail, validationError } from "../kernel/errors";
+import type { GatewayMeta, Principal } from "../kernel/gateway/types";
+import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
+import { ensureDurable, withJetStream } from "../kernel/jobs/dispatch";
+import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { checkUrl, UrlFetchError } from "../kernel/net/fetch-url";
+import * as W from "../kernel/webhooks/core";
+import { isWebhookEvent, WEBHOOK_EVENTS, type BatchEventInput } from "../kernel/webhooks/events";
+import { defineWebhookModels, toDeliveryView, toWebhookView, type DeliveryDoc, type DeliveryModel, type DeliveryView, type WebhookDoc, type WebhookModel, type WebhookView } from "../kernel/webhooks/model";
+import { atRestKey, newSecret, sealSecret, secretBytes } from "../kernel/webhooks/signing";
+
+type This = MongoServiceThis & { Webhook: WebhookModel; Delivery: DeliveryModel; deps: W.Deps; sweeper?: NodeJS.Timeout; own(ctx: Ctx, id: string): Promise<WebhookDoc> };
+type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
+
+/** Endpoints one user may register (each event of theirs is one delivery per endpoint). */
+const MAX_PER_USER = 25;
+
+function userOf(ctx: Context<unknown, GatewayMeta>): Principal {
+  const u = ctx.meta.user;
+  if (!u) fail("UNAUTHORIZED");
+  return u;
+}
+
+interface CreateParams {
+  url: string;
+  events: string[];
+  allJobs?: boolean;
+  description?: string;
+  secret?: string;
+}
+
+/** Channel message names with the namespace prefix (the channels middleware adds it to the name). */
+function subject(ns: string, channel: string): string {
+  return ns ? `${ns}.${channel}` : channel;
+}
+
+const STREAM_EXTRA = { max_age: 7 * 24 * 3600 * 1_000_000_000 };
+
+const WebhooksService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
+  name: "webhooks",
+  mixins: [mongoMixin(defineWebhookModels)],
+
+  channels: {
+    /** Job changes become deliveries; acked once recorded (the deliveries themselves are separate work). */
+    "job-changes": changesChannel(W.WEBHOOKS_CHANGES_GROUP, async function (this: This, change) {
+      await W.recordChange(this.deps, change);
+    }),
+    /** The tag generator's batch ends (published with an outbox by the tagger). */
+    [W.BATCH_CHANNEL]: {
+      group: W.WEBHOOKS_BATCH_GROUP,
+      maxRetries: 10,
+      deadLettering: { enabled: false },
+      nats: { streamConfig: STREAM_EXTRA },
+      async handler(this: This, ctx: Context<BatchEventInput & { owner: string }>) {
+        const b = ctx.params;
+        if (!b || typeof b.batchId !== "string" || typeof b.owner !== "string") return;
+        await W.recordBatchEnd(this.deps, b);
+      },
+    },
+    /** One attempt per message; retries are the same message handed back with a delay. */
+    [W.DELIVERIES_CHANNEL]: {
+      group: W.DELIVERIES_GROUP,
+      // Retries are ours (nak with the backoff delay); a throw here is our own infrastructure failing.
+      maxRetries: 0,
+      deadLettering: { enabled: false },
+      nats: { streamConfig: STREAM_EXTRA },
+      async handler(this: This, ctx: Context<{ id?: unknown }>, raw?: RawChannelMessage & W.DeliveryMessage) {
+        const id = ctx.params?.id;
+        if (typeof id !== "string") return;
+        const stop = keepAlive(raw);
+        try {
+          await W.deliver(this.deps, id, raw);
+        } catch (err) {
+          // The database is away: try this message again shortly (the sweep would re-send it anyway).
+          this.logger.warn(`delivery ${id}: ${(err as Error).message}; retrying shortly`);
+          if (raw?.nak) raw.nak(2000);
+        } finally {
+          stop();
+        }
+      },
+    },
+  },
+
+  actions: {
+    /** Registers an endpoint; answers its signing secret, this once. Throws VALIDATION_ERROR (400), FORBIDDEN. */
+    create: {
+      params: {
+        url: { type: "string", min: 1, max: 2048 },
+        events: { type: "array", min: 1, max: WEBHOOK_EVENTS.length, items: "string" },
+        allJobs: { type: "boolean", optional: true },
+        description: { type: "string", optional: true, max: 200 },
+        secret: { type: "string", optional: true, max: 200 },
+      },
+      async handler(this: This, ctx: Ctx<CreateParams>): Promise<WebhookView & { secret: string }> {
+        const user = userOf(ctx);
+        const p = ctx.params;
+        const unknown = p.events.filter((e) => !isWebhookEvent(e));
+        if (unknown.length) throw validationError([{ field: "events", message: `Unknown event ${unknown.map((e) => `"${e}"`).join(", ")}. Known: ${WEBHOOK_EVENTS.join(", ")}`, kind: "enum" }]);
+        if (p.allJobs && !user.isAdmin) fail("FORBIDDEN", "Only administrators may register a webhook for every user's jobs (allJobs)");
+        if (p.secret !== undefined && !secretBytes(p.secret)) {
+          throw validationError([{ field: "secret", message: "secret must be `whsec_` followed by 24 to 64 random bytes in base64; leave it out to have one generated", kind: "format" }]);
+        }
+        try {
+          await checkUrl(p.url, { allowPrivate: config().webhooks.allowPrivate });
+        } catch (err) {
+          if (err instanceof UrlFetchError) throw validationError([{ field: "url", message: err.message.replace(/^Refused to fetch/, "Refused to deliver to"), kind: err.reason }]);
+          throw err;
+        }
+        if ((await this.Webhook.countDocuments({ owner: user.id })) >= MAX_PER_USER) fail("BAD_REQUEST", `At most ${MAX_PER_USER} webhooks per user; delete one first`);
+        const secret = p.secret ?? newSecret();
+        const sealed = sealSecret(secret, this.deps.key);
+        const doc = await this.Webhook.create({
+          _id: randomUUID(),
+          owner: user.id,
+          url: p.url,
+          events: [...new Set(p.events)] as WebhookDoc["events"],
+          allJobs: Boolean(p.allJobs),
+          description: p.description ?? "",
+          sealedSecret: sealed.sealed,
+          keyId: sealed.keyId,
+        });
+        ctx.meta.$statusCode = 201;
+        return { ...toWebhookView(doc.toObject() as WebhookDoc), secret };
+      },
+    },
+
+    list: {
+      async handler(this: This, ctx: Ctx): Promise<{ items: WebhookView[] }> {
+        const user = userOf(ctx);
+        return { items: (await this.Webhook.find({ owner: user.id }).sort({ createdAt: 1 }).lean<WebhookDoc[]>()).map(toWebhookView) };
+      },
+    },
+
+    get: {
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<WebhookView> {
+        return toWebhookView(await this.own(ctx, ctx.params.id));
+      },
+    },
+
+    /** Deletes the endpoint; its pending deliveries are dropped with it. 204. */
+    remove: {
+      params: { id: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string }>): Promise<null> {
+        const hook = await this.own(ctx, ctx.params.id);
+        await this.Webhook.deleteOne({ _id: hook._id });
+        await this.Delivery.deleteMany({ webhookId: hook._id });
+        ctx.meta.$statusCode = 204;
+        return null;
+      },
+    },
+
+    /** The delivery log, newest first: `{items, nextCursor}`; filter `status`. */
+    deliveries: {
+      params: {
+        id: { type: "string", min: 1, max: 64 },
+        status: { type: "enum", values: ["pending", "delivering", "delivered", "failed"], optional: true },
+        limit: { type: "number", integer: true, min: 1, max: 100, default: 50, convert: true },
+        cursor: { type: "string", optional: true, max: 200 },
+      },
+      async handler(this: This, ctx: Ctx<{ id: string; status?: string; limit: number; cursor?: string }>): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
+        const hook = await this.own(ctx, ctx.params.id);
+        const p = ctx.params;
+        const filter: Record<string, unknown> = { webhookId: hook._id, ...(p.status ? { status: p.status } : {}) };
+        let query: Record<string, unknown> = filter;
+        if (p.cursor) {
+          const m = /^(\d{1,15})_(msg_[0-9a-f]{32})$/.exec(p.cursor);
+          if (!m) throw validationError([{ field: "cursor", message: "Invalid cursor: pass nextCursor of the previous page", kind: "string" }]);
+          const at = new Date(Number(m[1]));
+          query = { $and: [filter, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: m[2] } }] }] };
+        }
+        const docs = await this.Delivery.find(query).sort({ createdAt: -1, _id: -1 }).limit(p.limit + 1).lean<DeliveryDoc[]>();
+        const page = docs.slice(0, p.limit);
+        const last = page[page.length - 1];
+        return { items: page.map(toDeliveryView), nextCursor: docs.length > p.limit && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
+      },
+    },
+
+    /** One more attempt of a settled delivery (same id and body, fresh signature). 202; 409 while it is still in line. */
+    redeliver: {
+      params: { id: { type: "string", min: 1, max: 64 }, deliveryId: { type: "string", min: 1, max: 64 } },
+      async handler(this: This, ctx: Ctx<{ id: string; deliveryId: string }>): Promise<DeliveryView> {
+        const hook = await this.own(ctx, ctx.params.id);
+        const cur = await this.Delivery.findOne({ _id: ctx.params.deliveryId, webhookId: hook._id }).lean<DeliveryDoc>();
+        if (!cur) fail("NOT_FOUND", `Delivery ${ctx.params.deliveryId} not found`);
+        const doc = await W.redeliver(this.deps, cur._id);
+        if (!doc) fail("CONFLICT", `Delivery ${cur._id} is ${cur.status === "delivering" ? "being delivered" : "already waiting for its next attempt"}; redeliver it once it has been delivered or has failed`, { status: cur.status });
+        ctx.meta.$statusCode = 202;
+        return toDeliveryView(doc);
+      },
+    },
+
+    /** Runs the sweep now (the timer runs it too); internal, for operators and tests. */
+    sweep: {
+      visibility: "public",
+      handler(this: This) {
+        return W.sweep(this.deps, 2 * 30_000);
+      },
+    },
+  },
+
+  methods: {
+    async own(this: This, ctx: Ctx, id: string): Promise<WebhookDoc> {
+      const user = userOf(ctx);
+      const hook = await this.Webhook.findById(id).lean<WebhookDoc>();
+      // Someone else's endpoint is "not found": its existence is not ours to reveal.
+      if (!hook || hook.owner !== user.id) fail("NOT_FOUND", `Webhook ${id} not found`);
+      return hook;
+    },
+  },
+
+  async started(this: This) {
+    this.Webhook = this.db.model("Webhook") as unknown as WebhookModel;
+    this.Delivery = this.db.model("WebhookDelivery") as unknown as DeliveryModel;
+    const cfg = config();
+    const broker = this.broker as unknown as { sendToChannel: (name: string, payload: unknown) => Promise<void> };
+    this.deps = {
+      Webhook: this.Webhook,
+      Delivery: this.Delivery,
+      announce: (id) => broker.sendToChannel.call(this.broker, W.DELIVERIES_CHANNEL, { id }),
+      key: atRestKey({ webhookSecretKey: cfg.webhooks.secretKey, jwtSecret: cfg.jwt.secret }),
+      send: { allowPrivate: cfg.webhooks.allowPrivate, timeoutMs: cfg.webhooks.timeoutMs },
+      maxAttempts: cfg.webhooks.maxAttempts,
+      retryBaseMs: cfg.webhooks.retryBaseMs,
+      maxDelayMs: cfg.webhooks.maxDelayMs,
+      logger: this.logger,
+    };
+    if (cfg.jwt.secretGenerated && !cfg.webhooks.secretKey) {
+      this.logger.warn("webhook secrets are sealed under a key derived from a JWT secret generated for this process: set WEBHOOK_SECRET_KEY (or JWT_SECRET_KEY) or endpoints stop working after a restart");
+    }
+    if (cfg.natsUrl) {
+      // Consumers created before the channels middleware subscribes (the start-up race, kernel/jobs/dispatch.ts).
+      await withJetStream(cfg.natsUrl, async (jsm) => {
+        await ensureChangesConsumer(jsm, this.broker.namespace, W.WEBHOOKS_CHANGES_GROUP);
+        for (const [channel, group] of [[W.DELIVERIES_CHANNEL, W.DELIVERIES_GROUP], [W.BATCH_CHANNEL, W.WEBHOOKS_BATCH_GROUP]] as const) {
+          const s = subject(this.broker.namespace, channel);
+          await ensureDurable(jsm, s.split(".").join("_"), s, group, STREAM_EXTRA, `_docmill_deliver.${s}.${group}`);
+        }
+      }).catch((err: unknown) => this.logger.warn(`webhook consumers set-up deferred to the channels adapter: ${(err as Error).message}`));
+    }
+    const every = cfg.webhooks.sweepIntervalSeconds * 1000;
+    this.sweeper = setInterval(() => {
+      W.sweep(this.deps, Math.max(2 * every, 10_000)).catch((err: unknown) => this.logger.warn(`webhook sweep failed: ${(err as Error).message}`));
+    }, every);
+    this.sweeper.unref();
+  },
+
+  stopped(this: This) {
+    if (this.sweeper) clearInterval(this.sweeper);
+  },
+};
+
+export default WebhooksService as unknown as ServiceSchema;
