@@ -11,6 +11,8 @@
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { Schema, type Connection, type Model } from "mongoose";
 import { config } from "../kernel/config";
+import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
+import { withJetStream } from "../kernel/jobs/dispatch";
 import { validationError } from "../kernel/errors";
 import { detectionStats, excludedTerms, normaliseTerm, type DetectionStats, type FeedbackFinding, type ReviewFeedback } from "../apis/orchestrator/feedback/stats";
 import type { GatewayMeta } from "../kernel/gateway/types";
@@ -47,6 +49,9 @@ interface FeedbackSettings extends MongoSettings {
 type This = MongoServiceThis & { settings: FeedbackSettings; Feedback: Model<FeedbackDoc>; sweeper?: NodeJS.Timeout; sweep(now: Date): Promise<number> };
 type Ctx<P> = Context<P, GatewayMeta>;
 
+/** The durable consumer group of job changes: a deleted job's review (document text) goes with it. */
+export const FEEDBACK_CHANGES_GROUP = "docmill-feedback-job-changes";
+
 /** The name of the exclusion list the one-click action maintains in the default configuration. */
 export const FEEDBACK_EXCLUSION = "review-feedback";
 
@@ -71,10 +76,21 @@ async function defaultConfiguration(ctx: Ctx<unknown>): Promise<ConfigView | nul
   }
 }
 
-const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>, object, object, This> = {
+const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>, object, object, This> & { channels: Record<string, unknown> } = {
   name: "feedback",
   mixins: [mongoMixin(defineFeedbackModel)],
   settings: { retentionDays: config().audit.feedbackRetentionDays, maxReviews: 20_000 },
+
+  channels: {
+    /**
+     * `DELETE /v1/jobs/{id}` removes the job's files and findings; its review's rejected terms are document
+     * text too, so they go as well. Durable (a feedback service down at the time applies it later); a
+     * change dropped after all retries is covered by the retention sweep.
+     */
+    "job-changes": changesChannel(FEEDBACK_CHANGES_GROUP, async function (this: This, change) {
+      if (change.status === "deleted") await this.Feedback.deleteOne({ _id: change.id });
+    }),
+  },
 
   actions: {
     /** One submitted review (from orchestrator.submitRedaction). Internal; idempotent by job id. */
@@ -180,6 +196,13 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
   async started(this: This) {
     this.Feedback = this.db.model("ReviewFeedback") as unknown as Model<FeedbackDoc>;
     await this.Feedback.createIndexes();
+    const natsUrl = config().natsUrl;
+    if (natsUrl) {
+      // The consumer exists before the channels middleware subscribes (the start-up race, kernel/jobs/dispatch.ts).
+      await withJetStream(natsUrl, (jsm) => ensureChangesConsumer(jsm, this.broker.namespace, FEEDBACK_CHANGES_GROUP)).catch((err: unknown) =>
+        this.logger.warn(`feedback's job-changes consumer set-up deferred to the channels adapter: ${(err as Error).message}`),
+      );
+    }
     this.sweeper = setInterval(() => {
       this.sweep(new Date()).catch((err: unknown) => this.logger.warn(`review feedback retention sweep failed: ${(err as Error).message}`));
     }, config().audit.sweepIntervalSeconds * 1000);

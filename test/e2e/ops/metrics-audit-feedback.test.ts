@@ -331,6 +331,21 @@ describe("review feedback and detection statistics", () => {
   });
 });
 
+describe("deletion", () => {
+  it("removes a deleted job's review (its rejected terms are document text) from the statistics", async () => {
+    expect((await http("GET", "/v1/detection-stats", { token: admin })).body.reviews).toBe(3);
+    expect((await http("DELETE", `/v1/jobs/${jobIds[2]}`, { apiKey: key1 })).status).toBe(204);
+    let reviews = 3;
+    for (let i = 0; i < 150 && reviews !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      reviews = (await http("GET", "/v1/detection-stats", { token: admin })).body.reviews;
+    }
+    expect(reviews).toBe(2);
+    const ip = (await http("GET", "/v1/detection-stats", { token: admin })).body.byLabel.find((x: Any) => x.key === "IP_ADDRESS");
+    expect(ip).toMatchObject({ rejected: 2 });
+  });
+});
+
 describe("retention", () => {
   it("sweeps audit entries and review feedback older than their settings (no TTL index)", async () => {
     const before = (await http("GET", "/v1/audit?pageSize=200", { token: admin })).body.items.length;
@@ -338,7 +353,8 @@ describe("retention", () => {
     expect(await stack.broker.call("audit.sweep", { now: new Date(Date.now() + 100 * 86400e3).toISOString() })).toBe(0);
     expect(await stack.broker.call("audit.sweep", { now: new Date(Date.now() + 366 * 86400e3).toISOString() })).toBeGreaterThanOrEqual(before);
     expect((await http("GET", "/v1/audit", { token: admin })).body.items.map((e: Any) => e.action)).toEqual([]);
-    expect(await stack.broker.call("feedback.sweep", { now: new Date(Date.now() + 181 * 86400e3).toISOString() })).toBe(3);
+    // Three reviews were recorded; the deleted job's went with it.
+    expect(await stack.broker.call("feedback.sweep", { now: new Date(Date.now() + 181 * 86400e3).toISOString() })).toBe(2);
     expect((await http("GET", "/v1/detection-stats", { token: admin })).body.reviews).toBe(0);
   });
 });
