@@ -18,7 +18,7 @@ export interface Embedded {
 export async function startEmbedded(opts: { mods?: Parameters<typeof startStack>[0]["mods"] } = {}): Promise<Embedded> {
   const mongoUrl = uniqueMongoUrl("sec");
   const stack = await startStack({
-    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator", "tagger", "audit", "feedback", "webhooks"],
+    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator", "tagger", "vocabularies", "audit", "feedback", "webhooks"],
     mongoUrl,
     broker: { namespace: `sec-${randomBytes(4).toString("hex")}` },
     mods: { orchestrator: { settings: { mongoUrl } }, tagger: { settings: { mongoUrl } }, ...opts.mods },

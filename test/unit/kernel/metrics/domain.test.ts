@@ -36,7 +36,9 @@ describe("domain metrics", () => {
   });
 
   it("serves _sum and _count beside the buckets of a histogram (Moleculer leaves them out)", () => {
-    recordJobChange(job({ status: "completed", version: 3, finishedAt: new Date(), result: { pages: [{ source: "text" }, { source: "ocr" }], findings: [{ label: "EMAIL_ADDRESS", text: "a@b.c" }] } }));
+    // finishedAt is evaluated before job() sets createdAt: both from one clock reading, 4 s apart.
+    const createdAt = new Date(Date.now() - 4000);
+    recordJobChange(job({ status: "completed", version: 3, createdAt, finishedAt: new Date(createdAt.getTime() + 4000), result: { pages: [{ source: "text" }, { source: "ocr" }], findings: [{ label: "EMAIL_ADDRESS", text: "a@b.c" }] } }));
     const text = reporter.generatePrometheusResponse();
     expect(sample(text, "docmill_job_duration_seconds_sum", { plugin: "redaction", status: "completed" })).toBeGreaterThanOrEqual(4);
     expect(sample(text, "docmill_job_duration_seconds_count", { plugin: "redaction", status: "completed" })).toBe(1);
