@@ -80,6 +80,11 @@ describe("sealed API keys", () => {
   it("refuses a key sealed under another secret or tampered with", () => {
     const sealed = sealApiKey("sk-or-v1-abc", secret);
     expect(() => openApiKey(sealed, "another-secret-of-enough-length-000000")).toThrow();
-    expect(() => openApiKey(sealed.slice(0, -2) + (sealed.endsWith("A") ? "BB" : "AA"), secret)).toThrow();
+    // Flip one bit of the ciphertext itself: changing the last base64 characters may only touch padding
+    // bits (the same bytes decode), which made this check pass or fail by chance.
+    const prefix = sealed.slice(0, sealed.lastIndexOf(":") + 1);
+    const raw = Buffer.from(sealed.slice(prefix.length), "base64url");
+    raw[raw.length - 1]! ^= 1;
+    expect(() => openApiKey(prefix + raw.toString("base64url"), secret)).toThrow();
   });
 });
