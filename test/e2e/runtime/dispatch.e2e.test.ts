@@ -38,7 +38,12 @@ it("starts three workers at the same moment on a fresh stream and every one of t
   for (let i = 0; i < 30; i++) ids.push((await submit(rt, token, `r${i}.pdf`, { delayMs: 100, steps: 1 })).id);
   const finals = await Promise.all(ids.map((id) => waitForJob(rt.stack.baseUrl, token, id)));
   expect(finals.map((j) => j.status)).toEqual(ids.map(() => "completed"));
-  const perWorker = workers.map((w) => ids.filter((id) => w.output().includes(`job ${id} (slow-echo, attempt 1): completed`)).length);
+  // A worker logs its outcome after jobs.finish answered, so the job can be seen final a moment before the
+  // worker's line arrives through its pipe: wait (bounded) for every job's line before counting.
+  const doneLine = (id: string) => new RegExp(`job ${id} \\(slow-echo, attempt \\d+\\): completed`);
+  const counts = () => workers.map((w) => ids.filter((id) => doneLine(id).test(w.output())).length);
+  for (let i = 0; i < 100 && counts().reduce((a, b) => a + b, 0) < 30; i++) await new Promise((r) => setTimeout(r, 100));
+  const perWorker = counts();
   for (const w of workers) expect(w.output()).not.toMatch(/Error while subscribing|consumer.*already|ERROR/);
   expect(perWorker.every((n) => n >= 1)).toBe(true);
   expect(perWorker.reduce((a, b) => a + b, 0)).toBe(30);
