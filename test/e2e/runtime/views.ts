@@ -123,8 +123,10 @@ export async function reviewWhenReady(baseUrl: string, token: string, id: string
   await waitForState(
     `review of ${id} accepted`,
     () => json(baseUrl, token, "POST", `/v1/jobs/${id}/redaction`, {}),
-    // 409 redactionInProgress: an earlier try was recorded but its answer was lost in an outage.
-    (r) => r.status === 202 || (r.status === 409 && JSON.stringify(r.body).includes("redactionInProgress")),
+    // A 409 naming redactionInProgress or finished: an earlier try was recorded but its answer was lost
+    // in an outage (a job leaves readyForReview only through an accepted review), and by the time the
+    // retry lands the redaction may already be done.
+    (r) => r.status === 202 || (r.status === 409 && /'(redactionInProgress|finished)'/.test(String(r.body?.detail ?? ""))),
   );
 }
 
