@@ -98,6 +98,10 @@ export class PdfPool {
       this.piscina = new Piscina({
         filename,
         execArgv,
+        // The environment as this module sees it when the threads start (OCR settings such as
+        // DOCMILL_TESSDATA_DIR are read in the threads); under jest that is the test file's process.env,
+        // which a thread would not otherwise see.
+        env: process.env,
         minThreads: 1,
         maxThreads: this.threads,
         idleTimeout: this.opts.idleTimeoutMs ?? 5 * 60_000,
