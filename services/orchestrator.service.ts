@@ -10,14 +10,14 @@
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
-import { changesChannel, ensureChangesConsumer, ORCHESTRATOR_CHANGES_GROUP } from "../kernel/jobs/changes";
+import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { withJetStream } from "../kernel/jobs/dispatch";
 import type { GatewayMeta } from "../kernel/gateway/types";
 import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import * as C from "../apis/orchestrator/configs";
 import * as J from "../apis/orchestrator/jobs";
 import { defineOrchestratorModels, toConfigurationView, type DetectionConfigurationModel, type JobResponse, type OrchestratorJobModel } from "../apis/orchestrator/model";
-import { applyChange, reconcile, userOf, type OrchestratorHost, type ReconcileResult } from "../apis/orchestrator/records";
+import { applyChange, ORCHESTRATOR_CHANGES_GROUP, reconcile, userOf, type OrchestratorHost, type ReconcileResult } from "../apis/orchestrator/records";
 import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
 
 type This = MongoServiceThis &

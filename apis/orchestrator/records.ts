@@ -29,6 +29,9 @@ export interface OrchestratorHost {
   passes: OnePass<ReconcileResult>;
 }
 
+/** The orchestrator's consumer group of the durable job changes (each group gets every change once). */
+export const ORCHESTRATOR_CHANGES_GROUP = "docmill-orchestrator-job-changes";
+
 /** Runtime statuses after which a record changes no more (but for expiry, which the read path applies). */
 const SETTLED = new Set(["completed", "failed", "cancelled", "expired"]);
 
