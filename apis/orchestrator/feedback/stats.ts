@@ -9,7 +9,7 @@
  * them (GET /v1/detection-stats) and they are never logged or written to the audit log.
  */
 import { createHash } from "node:crypto";
-import type { DetectionStats, PrecisionRow, RejectedTerm } from "../../../shared/wire/feedback";
+import type { DetectionStats, PrecisionRow } from "../../../shared/wire/feedback";
 
 export interface FeedbackFinding {
   findingId: string;

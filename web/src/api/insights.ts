@@ -1,5 +1,5 @@
 /** Administration insight: the audit log (/v1/audit) and review feedback statistics (/v1/detection-stats). */
-import type { AuditEntry, AuditPage } from "../../../shared/wire/audit";
+import type { AuditPage } from "../../../shared/wire/audit";
 import type { DetectionStatsResponse } from "../../../shared/wire/feedback";
 import { get, post } from "./client";
 
