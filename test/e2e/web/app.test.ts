@@ -10,6 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { intersects, rectToScreen } from "../../../web/src/viewer/coords";
 import { piiTextPdf, scannedPdf, type Fixture } from "../../support/pdf-fixtures";
@@ -517,6 +518,44 @@ describe("web app", () => {
     await page.getByRole("button", { name: "Download redacted PDF" }).waitFor({ timeout: 150_000 });
     const job = await api(`/v1/jobs/${created.id}`);
     expect(job).toMatchObject({ status: "finished", review: { rejectedFindings: 1, manualAreas: 1 } });
+    await ctx.close();
+  }, 360_000);
+
+  it("marks a fake redaction (a black box over text still in the file) with its own hatched colour and says what it means", async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const pg = pdf.addPage([595, 842]);
+    pg.drawText("Customer record", { x: 60, y: 760, size: 16, font });
+    pg.drawText("Account holder:", { x: 60, y: 730, size: 11, font });
+    pg.drawText("Paul Covered", { x: 150, y: 730, size: 11, font });
+    // The "redaction" a user drew in an editor: a black box over the name, the name still in the text layer.
+    pg.drawRectangle({ x: 148, y: 727, width: font.widthOfTextAtSize("Paul Covered", 11) + 4, height: 14, color: rgb(0, 0, 0) });
+    pg.drawText("Contact: jane.visible@example.com", { x: 60, y: 700, size: 11, font });
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from(await pdf.save())], { type: "application/pdf" }), "fake-redaction.pdf");
+    const created = await api("/v1/jobs", { method: "POST", body: form });
+    const { ctx, page, problems } = await signedInPage({ width: 1366, height: 1000 });
+    await page.goto(`${stack.baseUrl}/app/redact/${created.id}`);
+    await page.getByRole("button", { name: "Submit redaction" }).waitFor({ timeout: 150_000 });
+    const found = await api(`/v1/jobs/${created.id}/files/detections`);
+    const fake = found.findings.find((f: Json) => f.label === "EXPOSED_REDACTION");
+    expect(fake?.text).toBe("Paul Covered");
+
+    const group = page.locator('[data-group="EXPOSED_REDACTION"]');
+    await group.waitFor();
+    expect(await group.getByRole("heading").textContent()).toMatch(/^Fake redaction EXPOSED_REDACTION \(1\)$/);
+    expect(await group.getByTestId("label-info").textContent()).toMatch(/Text under a box that hides nothing/);
+    const box = page.locator(`button.det[data-detection-id="${fake.id}"]`).first();
+    expect(await box.getAttribute("aria-label")).toBe('Fake redaction, EXPOSED_REDACTION "Paul Covered", accepted');
+    const look = await box.evaluate((el) => ({ border: getComputedStyle(el).borderTopColor, background: getComputedStyle(el).backgroundImage }));
+    expect(look.border).toBe("rgb(170, 0, 255)");
+    expect(look.background).toMatch(/^repeating-linear-gradient/);
+    // The visible e-mail address keeps its own label and colour: only the hidden text is a fake redaction.
+    const mail = found.findings.find((f: Json) => f.text === "jane.visible@example.com");
+    expect(mail?.label).toBe("EMAIL_ADDRESS");
+    expect(await page.locator(`button.det[data-detection-id="${mail.id}"]`).first().evaluate((el) => getComputedStyle(el).backgroundImage)).toBe("none");
+    await shot(page, "17b-review-fake-redaction");
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
     await ctx.close();
   }, 360_000);
 
