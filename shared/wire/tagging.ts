@@ -56,3 +56,33 @@ export interface VocabularySummary {
   /** In lists: whether the caller may change or delete it. */
   can_edit?: boolean;
 }
+
+/**
+ * A batch's counts (GET /api/batch/jobs/:id/status, the WebSocket catch-up's `state`; /api/batch/active
+ * lists them without `results_count`). A type, not an interface: the server publishes it as a plain record.
+ */
+export type BatchStatusView = {
+  job_id: string;
+  status: TagJobStatus;
+  /** 0..1, three decimals. */
+  progress: number;
+  processed_count: number;
+  failed_count: number;
+  total: number;
+  results_count?: number;
+};
+
+/** One row's message on the batch WebSocket (and in the catch-up's `results`): the result fields once it has one. */
+export type BatchRowMessage = {
+  job_id: string;
+  row_id: number;
+  row_number: number;
+  title: string;
+  status: TagDocStatus;
+  progress: number;
+  tags?: string[];
+  error?: string | null;
+  model_name?: string | null;
+  metadata?: Record<string, unknown>;
+  error_type?: string;
+};

@@ -2,7 +2,7 @@
  * Tag generator family: single document, batch, history (docs/tagging.md; the reference is
  * ../shared/reference/tag-generator-api.md). Errors are FastAPI's `{detail}` bodies, read by client.ts.
  */
-import type { DocumentDetail, DocumentSummary, JobSummary } from "../../../shared/wire/tagging";
+import type { BatchRowMessage, BatchStatusView, DocumentDetail, DocumentSummary, JobSummary } from "../../../shared/wire/tagging";
 import { get, post, request } from "./client";
 
 export interface TaggingConfig {
@@ -75,30 +75,11 @@ export interface BatchStartBody {
   column_mapping: Record<string, ColumnRole>;
 }
 
-export interface BatchStatus {
-  job_id: string;
-  status: string;
-  progress: number;
-  processed_count: number;
-  failed_count: number;
-  total: number;
-  results_count?: number;
-}
+/** A batch's counts (shared/wire/tagging.ts). */
+export type BatchStatus = BatchStatusView;
 
-export interface RowResult {
-  job_id?: string;
-  row_id: number;
-  row_number?: number;
-  title?: string;
-  status: string;
-  progress?: number;
-  tags?: string[];
-  error?: string | null;
-  error_type?: string;
-  model_name?: string;
-  metadata?: Record<string, unknown>;
-  [k: string]: unknown;
-}
+/** A row as the page knows it: messages before its result carry only some fields (shared/wire/tagging.ts). */
+export type RowResult = Partial<BatchRowMessage> & Pick<BatchRowMessage, "row_id" | "status">;
 
 export type BatchStarted = { job_id: string; total_documents: number; message: string };
 

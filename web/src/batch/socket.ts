@@ -12,7 +12,7 @@ export type BatchEvent =
   | { kind: "catchup"; state?: Partial<BatchStatus>; results: RowResult[] }
   /** The batch ended (completed, failed, cancelled) or the server gave up on it (error). */
   | { kind: "end"; message: string }
-  | { kind: "keepalive"; status?: string }
+  | { kind: "keepalive"; status?: BatchStatus["status"] }
   | { kind: "row"; row: RowResult }
   | { kind: "ignore" };
 
@@ -35,7 +35,7 @@ export function parseBatchMessage(data: unknown): BatchEvent {
     return { kind: "catchup", state, results };
   }
   if (END.has(type)) return { kind: "end", message: String(msg.message ?? type) };
-  if (type === "keepalive") return { kind: "keepalive", status: typeof msg.status === "string" ? msg.status : undefined };
+  if (type === "keepalive") return { kind: "keepalive", status: typeof msg.status === "string" ? (msg.status as BatchStatus["status"]) : undefined };
   if (typeof msg.row_id === "number") return { kind: "row", row: msg as unknown as RowResult };
   return { kind: "ignore" };
 }
