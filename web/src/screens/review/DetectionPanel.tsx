@@ -40,9 +40,14 @@ export function DetectionPanel(p: DetectionPanelProps) {
   return (
     <aside className="side" aria-label="Detections">
       <h2>Detections</h2>
-      <p>
-        {acceptedCount} of {p.detections.length} will be redacted; {draft.areas.length} drawn area{draft.areas.length === 1 ? "" : "s"}.
-      </p>
+      {reviewable ? (
+        <p>
+          {acceptedCount} of {p.detections.length} will be redacted; {draft.areas.length} drawn area{draft.areas.length === 1 ? "" : "s"}.
+        </p>
+      ) : (
+        // Once submitted, what was decided is the job's review summary; this page's draft may be gone (a reload).
+        p.detections.length > 0 && <p>{p.detections.length} detection{p.detections.length === 1 ? "" : "s"}.</p>
+      )}
       {reviewable && (
         <>
           <div className="actions">
@@ -125,11 +130,16 @@ function LabelGroup({ label, items, ...p }: DetectionPanelProps & { label: strin
   return (
     <div className="group" data-group={label} aria-describedby={info ? descId : undefined}>
       <div className="group-head">
-        <span className={`swatch${info?.hatched ? " exposed" : ""}`} style={info?.hatched ? { color: colorFor(label) } : { background: colorFor(label) }} aria-hidden="true" />
         <h3>
+          <span className={`swatch${info?.hatched ? " exposed" : ""}`} style={info?.hatched ? { color: colorFor(label) } : { background: colorFor(label) }} aria-hidden="true" />{" "}
           {info ? `${info.title} ` : ""}
           {info ? <span className="label-code">{label}</span> : label} <span className="muted">({items.length})</span>
         </h3>
+        {info && (
+          <p className="label-info" id={descId} data-testid="label-info">
+            {info.explanation}
+          </p>
+        )}
         {p.reviewable && (
           <span className="actions small">
             <button type="button" className="secondary" aria-label={`Accept all ${label}`} onClick={() => p.dispatch({ type: "setRejected", ids: items.map((d) => d.id), reject: false })} disabled={acc === items.length}>
@@ -141,11 +151,6 @@ function LabelGroup({ label, items, ...p }: DetectionPanelProps & { label: strin
           </span>
         )}
       </div>
-      {info && (
-        <p className="label-info" id={descId} data-testid="label-info">
-          {info.explanation}
-        </p>
-      )}
       <ul className="det-list">
         {items.map((d) => {
           const rej = p.isRejected(d);

@@ -173,9 +173,11 @@ export function PageViewer(p: PageViewerProps) {
           </div>
         </div>
       </div>
-      <p className="muted small-print">
-        Draw an area by dragging on the page, or focus the page and press <span className="kbd">N</span>. Click a box to accept or reject it.
-      </p>
+      {p.reviewable && (
+        <p className="muted small-print">
+          Draw an area by dragging on the page, or focus the page and press <span className="kbd">N</span>. Click a box to accept or reject it.
+        </p>
+      )}
     </div>
   );
 }
