@@ -59,3 +59,31 @@ export function sheetStartBody(rows: Array<Record<string, string>>, mapping: Rec
   const column_mapping = Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)) as Record<string, ColumnRole>;
   return { documents: rows, config, column_mapping };
 }
+
+/** What the batch is made of: nothing yet, dropped PDFs, or a sheet whose columns are being mapped. One or the other, never both. */
+export type BatchInput<F> = { kind: "none" } | { kind: "pdfs"; files: F[] } | { kind: "sheet"; columns: string[]; rows: Array<Record<string, string>>; mapping: Record<string, string> };
+
+export type InputAction<F> =
+  | { type: "pdfs"; files: F[] }
+  | { type: "sheet"; columns: string[]; rows: Array<Record<string, string>>; mapping: Record<string, string> }
+  | { type: "role"; column: string; role: string };
+
+export function inputReducer<F>(s: BatchInput<F>, a: InputAction<F>): BatchInput<F> {
+  switch (a.type) {
+    case "pdfs":
+      return { kind: "pdfs", files: a.files };
+    case "sheet":
+      return { kind: "sheet", columns: a.columns, rows: a.rows, mapping: a.mapping };
+    case "role":
+      return s.kind === "sheet" ? { ...s, mapping: remapColumn(s.mapping, a.column, a.role) } : s;
+  }
+}
+
+/** How many documents the batch would have, and whether it can start (a sheet needs its title and path columns). */
+export function inputSummary<F>(s: BatchInput<F>): { count: number; ready: boolean } {
+  if (s.kind === "pdfs") return { count: s.files.length, ready: s.files.length > 0 };
+  if (s.kind === "sheet") return { count: s.rows.length, ready: s.rows.length > 0 && mappingReady(s.mapping) };
+  return { count: 0, ready: false };
+}
+
+export const DEFAULT_OPTIONS: BatchOptions = { numTags: 8, numPages: 3, model: "", vocabulary: "" };

@@ -1,5 +1,5 @@
 import { parseCsv } from "../../../../web/src/batch/csv";
-import { batchConfig, mappingReady, pickFiles, remapColumn, sheetProblem, sheetStartBody } from "../../../../web/src/batch/setup";
+import { batchConfig, DEFAULT_OPTIONS, inputReducer, inputSummary, mappingReady, pickFiles, remapColumn, sheetProblem, sheetStartBody, type BatchInput } from "../../../../web/src/batch/setup";
 
 const f = (name: string, type = "") => ({ name, type });
 
@@ -38,5 +38,24 @@ describe("batch setup", () => {
     expect(batchConfig({ numTags: 5, numPages: 2, model: " gpt-x ", vocabulary: "v1" })).toMatchObject({ model_name: "gpt-x", vocabulary: "v1" });
     const rows = [{ Name: "A", Link: "https://x.example/a.pdf", Notes: "n" }];
     expect(sheetStartBody(rows, { Name: "title", Link: "file_path", Notes: "" }, config)).toEqual({ documents: rows, config, column_mapping: { Name: "title", Link: "file_path" } });
+  });
+
+  it("holds PDFs or a sheet, never both: the latest drop replaces the other kind", () => {
+    const none: BatchInput<{ name: string; type: string }> = { kind: "none" };
+    const sheet = inputReducer(none, { type: "sheet", columns: ["Name", "Link"], rows: [{ Name: "A", Link: "u" }], mapping: { Name: "title" } });
+    expect(inputSummary(sheet)).toEqual({ count: 1, ready: false });
+    const mapped = inputReducer(sheet, { type: "role", column: "Link", role: "file_path" });
+    expect(mapped).toEqual({ kind: "sheet", columns: ["Name", "Link"], rows: [{ Name: "A", Link: "u" }], mapping: { Name: "title", Link: "file_path" } });
+    expect(inputSummary(mapped)).toEqual({ count: 1, ready: true });
+    const pdfs = inputReducer(mapped, { type: "pdfs", files: [f("a.pdf"), f("b.pdf")] });
+    expect(pdfs).toEqual({ kind: "pdfs", files: [f("a.pdf"), f("b.pdf")] });
+    expect(inputSummary(pdfs)).toEqual({ count: 2, ready: true });
+    // A column role means nothing without a sheet.
+    expect(inputReducer(pdfs, { type: "role", column: "Link", role: "title" })).toBe(pdfs);
+    expect(inputSummary(none)).toEqual({ count: 0, ready: false });
+  });
+
+  it("starts from the reference's defaults: 8 tags from 3 pages, no model, no vocabulary", () => {
+    expect(batchConfig(DEFAULT_OPTIONS)).toEqual({ num_tags: 8, num_pages: 3, model_name: undefined, vocabulary: undefined });
   });
 });

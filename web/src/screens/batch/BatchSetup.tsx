@@ -1,8 +1,8 @@
 /** Before a batch: drop PDFs or a CSV, map the sheet's columns, choose the options, start (batch/setup.ts decides). */
-import { useState, type DragEvent } from "react";
+import { useReducer, useState, type DragEvent } from "react";
 import { startBatch, startBatchUploads } from "../../api/tagging";
 import { guessMapping, parseCsv } from "../../batch/csv";
-import { batchConfig, mappingReady, pickFiles, remapColumn, ROLES, sheetProblem, sheetStartBody } from "../../batch/setup";
+import { batchConfig, DEFAULT_OPTIONS, inputReducer, inputSummary, pickFiles, ROLES, sheetProblem, sheetStartBody, type BatchOptions } from "../../batch/setup";
 import { ErrorText } from "../../components/ui";
 import { VocabularySelect } from "../../components/VocabularySelect";
 import { navigate } from "../../router";
@@ -13,17 +13,12 @@ const PREVIEW_ROWS = 5;
 const PREVIEW_FILES = 20;
 
 export function BatchSetup() {
-  const [columns, setColumns] = useState<string[]>([]);
-  const [rows, setRows] = useState<Array<Record<string, string>>>([]);
-  const [mapping, setMapping] = useState<Record<string, string>>({});
-  const [pdfs, setPdfs] = useState<File[]>([]);
-  const [numTags, setNumTags] = useState(8);
-  const [vocabulary, setVocabulary] = useState("");
-  const [numPages, setNumPages] = useState(3);
-  const [model, setModel] = useState("");
+  const [input, dispatch] = useReducer(inputReducer<File>, { kind: "none" });
+  const [options, setOptions] = useState<BatchOptions>(DEFAULT_OPTIONS);
   const [over, setOver] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const option = <K extends keyof BatchOptions>(k: K, v: BatchOptions[K]) => setOptions((o) => ({ ...o, [k]: v }));
 
   async function take(files: File[]) {
     setError(null);
@@ -33,9 +28,7 @@ export function BatchSetup() {
       return;
     }
     if (picked.kind === "pdfs") {
-      setPdfs(picked.files);
-      setColumns([]);
-      setRows([]);
+      dispatch({ type: "pdfs", files: picked.files });
       return;
     }
     const parsed = parseCsv(await picked.file.text());
@@ -45,10 +38,7 @@ export function BatchSetup() {
       setError(new Error(problem));
       return;
     }
-    setColumns(parsed.columns);
-    setRows(parsed.rows);
-    setMapping(guessMapping(parsed.columns));
-    setPdfs([]);
+    dispatch({ type: "sheet", columns: parsed.columns, rows: parsed.rows, mapping: guessMapping(parsed.columns) });
   }
 
   function onDrop(e: DragEvent) {
@@ -57,16 +47,16 @@ export function BatchSetup() {
     void take([...e.dataTransfer.files]);
   }
 
-  const csvReady = rows.length > 0 && mappingReady(mapping);
+  const { count, ready } = inputSummary(input);
 
   async function start() {
     setBusy(true);
     setError(null);
     try {
-      const config = batchConfig({ numTags, numPages, model, vocabulary });
+      const config = batchConfig(options);
       // Dropped PDFs travel with the start request itself (multipart `files`); a CSV names its documents.
-      const r = pdfs.length ? await startBatchUploads(pdfs, config) : await startBatch(sheetStartBody(rows, mapping, config));
-      navigate(`/batch/${encodeURIComponent(r.job_id)}`);
+      const r = input.kind === "pdfs" ? await startBatchUploads(input.files, config) : input.kind === "sheet" ? await startBatch(sheetStartBody(input.rows, input.mapping, config)) : null;
+      if (r) navigate(`/batch/${encodeURIComponent(r.job_id)}`);
     } catch (err) {
       setError(err);
     } finally {
@@ -96,30 +86,30 @@ export function BatchSetup() {
       </div>
       <ErrorText error={error} />
 
-      {pdfs.length > 0 && (
+      {input.kind === "pdfs" && (
         <div className="panel">
-          <h2>{pdfs.length} PDF files</h2>
+          <h2>{input.files.length} PDF files</h2>
           <ul>
-            {pdfs.slice(0, PREVIEW_FILES).map((f) => (
+            {input.files.slice(0, PREVIEW_FILES).map((f) => (
               <li key={f.name}>{f.name}</li>
             ))}
-            {pdfs.length > PREVIEW_FILES && <li className="muted">and {pdfs.length - PREVIEW_FILES} more</li>}
+            {input.files.length > PREVIEW_FILES && <li className="muted">and {input.files.length - PREVIEW_FILES} more</li>}
           </ul>
         </div>
       )}
 
-      {rows.length > 0 && (
+      {input.kind === "sheet" && (
         <div className="panel">
-          <h2>Map the columns ({rows.length} rows)</h2>
+          <h2>Map the columns ({input.rows.length} rows)</h2>
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  {columns.map((c) => (
+                  {input.columns.map((c) => (
                     <th key={c} scope="col">
                       <label>
                         {c}
-                        <select aria-label={`Role of column ${c}`} value={mapping[c] ?? ""} onChange={(e) => setMapping(remapColumn(mapping, c, e.target.value))}>
+                        <select aria-label={`Role of column ${c}`} value={input.mapping[c] ?? ""} onChange={(e) => dispatch({ type: "role", column: c, role: e.target.value })}>
                           {ROLES.map((r) => (
                             <option key={r.value} value={r.value}>
                               {r.label}
@@ -132,9 +122,9 @@ export function BatchSetup() {
                 </tr>
               </thead>
               <tbody>
-                {rows.slice(0, PREVIEW_ROWS).map((r, i) => (
+                {input.rows.slice(0, PREVIEW_ROWS).map((r, i) => (
                   <tr key={i}>
-                    {columns.map((c) => (
+                    {input.columns.map((c) => (
                       <td key={c}>{r[c]}</td>
                     ))}
                   </tr>
@@ -142,30 +132,30 @@ export function BatchSetup() {
               </tbody>
             </table>
           </div>
-          {!csvReady && <p className="error">Map one column to Title and one to File path or URL.</p>}
+          {!ready && <p className="error">Map one column to Title and one to File path or URL.</p>}
         </div>
       )}
 
-      {(pdfs.length > 0 || rows.length > 0) && (
+      {input.kind !== "none" && (
         <div className="panel">
           <h2>Options</h2>
           <div className="row">
             <div className="field">
               <label htmlFor="b-tags">Tags per document</label>
-              <input id="b-tags" type="number" min={3} max={15} value={numTags} onChange={(e) => setNumTags(Number(e.target.value))} />
+              <input id="b-tags" type="number" min={3} max={15} value={options.numTags} onChange={(e) => option("numTags", Number(e.target.value))} />
             </div>
             <div className="field">
               <label htmlFor="b-pages">Pages to read</label>
-              <input id="b-pages" type="number" min={1} max={10} value={numPages} onChange={(e) => setNumPages(Number(e.target.value))} />
+              <input id="b-pages" type="number" min={1} max={10} value={options.numPages} onChange={(e) => option("numPages", Number(e.target.value))} />
             </div>
             <div className="field">
               <label htmlFor="b-model">Model (optional)</label>
-              <input id="b-model" value={model} onChange={(e) => setModel(e.target.value)} />
+              <input id="b-model" value={options.model} onChange={(e) => option("model", e.target.value)} />
             </div>
-            <VocabularySelect id="b-vocabulary" value={vocabulary} onChange={setVocabulary} />
+            <VocabularySelect id="b-vocabulary" value={options.vocabulary} onChange={(v) => option("vocabulary", v)} />
           </div>
-          <button type="button" onClick={() => void start()} disabled={busy || (rows.length > 0 && !csvReady)}>
-            {busy ? "Starting…" : `Start batch of ${pdfs.length || rows.length}`}
+          <button type="button" onClick={() => void start()} disabled={busy || !ready}>
+            {busy ? "Starting…" : `Start batch of ${count}`}
           </button>
         </div>
       )}
