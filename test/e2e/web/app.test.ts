@@ -327,6 +327,34 @@ describe("web app", () => {
     await ctx.close();
   }, 300_000);
 
+  it("maps a sheet's columns before a batch starts, and refuses a broken sheet naming the row", async () => {
+    const { ctx, page, problems } = await signedInPage();
+    await go(page, "Batch");
+    const sheet = "Name;Address;Notes\nAnnual report 2025;https://files.example.org/annual-2025.pdf;board copy\nSafety manual;https://files.example.org/safety.pdf;\n";
+    await page.locator("#batch-files").setInputFiles({ name: "documents.csv", mimeType: "text/csv", buffer: Buffer.from(sheet) });
+    await page.getByRole("heading", { name: "Map the columns (2 rows)" }).waitFor();
+    // "Name" is guessed as the title; "Address" is not a name the app knows, so the sheet cannot start yet.
+    expect(await page.getByLabel("Role of column Name").inputValue()).toBe("title");
+    expect(await page.getByLabel("Role of column Address").inputValue()).toBe("");
+    await page.getByText("Map one column to Title and one to File path or URL.").waitFor();
+    expect(await page.getByRole("button", { name: "Start batch of 2" }).isDisabled()).toBe(true);
+    await page.getByLabel("Role of column Address").selectOption("file_path");
+    expect(await page.getByRole("button", { name: "Start batch of 2" }).isEnabled()).toBe(true);
+    expect(await page.getByText("Map one column to Title").count()).toBe(0);
+    // Giving "Notes" the title role takes it from "Name": one column per role.
+    await page.getByLabel("Role of column Notes").selectOption("title");
+    expect(await page.getByLabel("Role of column Name").inputValue()).toBe("");
+    await shot(page, "08b-batch-csv-mapping");
+    // Dropping PDFs replaces the sheet.
+    await page.locator("#batch-files").setInputFiles({ name: "one.pdf", mimeType: "application/pdf", buffer: await topicPdf("One", ["A single page."]) });
+    await page.getByRole("heading", { name: "1 PDF files" }).waitFor();
+    expect(await page.getByRole("heading", { name: /Map the columns/ }).count()).toBe(0);
+    await page.locator("#batch-files").setInputFiles({ name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from('title,file_path\n"Unclosed,https://files.example.org/a.pdf\n') });
+    await page.getByRole("alert").filter({ hasText: "broken.csv is not a well-formed CSV" }).waitFor();
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
+    await ctx.close();
+  }, 120_000);
+
   it("runs a batch of ten uploaded PDFs with live progress to 100 % and exports exactly what the history API holds", async () => {
     const { ctx, page, problems } = await signedInPage();
     const topics = ["Solar panel maintenance", "Coffee roasting guide", "Bridge inspection report", "Beekeeping in winter", "Marathon training plan", "Sourdough bread baking", "Railway signalling basics", "Orchid care handbook", "Glacier melt survey", "Chess opening theory"];
