@@ -142,6 +142,33 @@ it("removes a drawn signature under the area and keeps the rule crossing it", as
   expect(at(500, 842 - 640)).toBeLessThan(100); // and right of it
 });
 
+it("cuts a signature at the area's edge: the part under the area is gone, the rest still drawn", async () => {
+  const f = await signaturePdf();
+  // The signature runs from x 100 to 250 (user space) around y 650; the area takes its right half.
+  const area: RedactionArea = { page: 1, box: { x: 175, y: 842 - 690, width: 90, height: 80 }, label: "SIGNATURE", source: "manual" };
+  const out = await redactAndVerify(f.bytes, [area]);
+  expect(out.pages[0]).toMatchObject({ method: "objects" });
+  expect(out.pages[0]!.pathsCut + out.pages[0]!.pathsRemoved).toBeGreaterThan(0);
+  await textChecks(f, out);
+  const a = await render(f.bytes, 144);
+  const b = await render(out.pdf, 144);
+  let ink = 0;
+  let diff = 0;
+  let light = 0;
+  for (let y = 2 * (842 - 690); y < 2 * (842 - 610); y++) {
+    for (let x = 2 * 90; x < 2 * 300; x++) {
+      const o = y * a.width + x;
+      if (x < 2 * 175 - 2) {
+        if (a.data[o]! < 200) ink++;
+        diff += Math.abs(a.data[o]! - b.data[o]!);
+      } else if (x > 2 * 175 + 1 && x < 2 * 265 - 1 && y > 2 * (842 - 690) + 1 && y < 2 * (842 - 610) - 1 && b.data[o]! > 30) light++;
+    }
+  }
+  expect(ink).toBeGreaterThan(200); // the left half of the signature is there to compare
+  expect(diff / ink).toBeLessThan(8); // and drawn as before (antialiasing of the flattened curves aside)
+  expect(light).toBe(0);
+});
+
 /** Pixels of the first image of a PDF (pdfimages), as RGB. */
 async function firstImage(bytes: Uint8Array): Promise<{ data: Buffer; width: number; height: number }> {
   const prefix = path.join(dir, `img${n++}`);
