@@ -13,7 +13,10 @@
  * (CCITT G4 or JBIG2, 1 bit DeviceGray) are read through PDFium's decoder, painted and stored as 1-bit
  * Flate: still bilevel, every pixel outside the areas the same (PDFium would make them 8-bit RGB).
  *
- * Only plain cases take this path (one DCT, CCITT or JBIG2 filter, a device colour space, a placement
+ * Flate images of 8 or 16 bits (grey, RGB, CMYK) are painted in their decoded samples and deflated again
+ * at their own depth.
+ *
+ * Only plain cases take this path (one DCT, CCITT, JBIG2 or Flate filter, a device colour space, a placement
  * with no rotation or skew, the image a direct page object): anything else stays with PDFium. What the
  * PDF's dictionary must say for the painting to be right (colour space, bits, /Decode) is checked by
  * finish.ts before the swap; whether the pixels really are black is proven by verification on the output.
@@ -36,8 +39,8 @@ export interface PaintedImage {
   /** 1 (DeviceGray), 3 (DeviceRGB) or 4 (DeviceCMYK). */
   colors: 1 | 3 | 4;
   /** The filter the stream had, and its bits per component (1 for bilevel scans). */
-  filter: "DCTDecode" | "CCITTFaxDecode" | "JBIG2Decode";
-  bpc: 1 | 8;
+  filter: "DCTDecode" | "CCITTFaxDecode" | "JBIG2Decode" | "FlateDecode";
+  bpc: 1 | 8 | 16;
   /** The /Decode array the painting assumed: none, or the inverted [1 0 ...] of Adobe CMYK JPEGs. */
   decode: "none" | "inverted";
   /** zlib data: PNG-filtered rows (FlateDecode with /Predictor 15) when `predictor`, else plain packed rows. */
@@ -92,7 +95,7 @@ export function ownImages(P: Pdfium, page: number, rects: readonly Rect[]): OwnI
     if (type === OBJ.FORM) return null;
     if (P.FPDFImageObj_GetImageFilterCount(obj) !== 1) return null;
     const filter = filterName(P, obj, 0);
-    if (filter !== "DCTDecode" && filter !== "CCITTFaxDecode" && filter !== "JBIG2Decode") return null;
+    if (filter !== "DCTDecode" && filter !== "CCITTFaxDecode" && filter !== "JBIG2Decode" && filter !== "FlateDecode") return null;
     const meta = withScratch(P, 28, (p) => {
       if (!P.FPDFImageObj_GetImageMetadata(obj, page, p)) return null;
       const h = heap(P).HEAP32;
@@ -100,7 +103,13 @@ export function ownImages(P: Pdfium, page: number, rects: readonly Rect[]): OwnI
     });
     if (!meta) return null;
     let colors: 1 | 3 | 4;
-    if (filter !== "DCTDecode") {
+    if (filter === "FlateDecode") {
+      // Depth is read from the decoded data's size (PDFium reports that of its own 8-bit conversion).
+      if (meta.cs === FPDF_COLORSPACE_DEVICEGRAY) colors = 1;
+      else if (meta.cs === FPDF_COLORSPACE_DEVICERGB) colors = 3;
+      else if (meta.cs === FPDF_COLORSPACE_DEVICECMYK) colors = 4;
+      else return null;
+    } else if (filter !== "DCTDecode") {
       if (meta.cs !== FPDF_COLORSPACE_DEVICEGRAY || meta.bpp !== 1) return null;
       colors = 1;
     } else if (meta.cs === FPDF_COLORSPACE_DEVICEGRAY && meta.bpp === 8) colors = 1;
@@ -179,7 +188,38 @@ function fillRects(img: OwnImage, W: number, H: number, rects: readonly Rect[], 
 
 /** Decodes, paints and re-encodes one image; null when the decoding does not match the PDF's view of it. */
 export async function paintImage(P: Pdfium, pageNo: number, img: OwnImage, rects: readonly Rect[]): Promise<PaintedImage | null> {
-  return img.filter === "DCTDecode" ? paintJpeg(P, pageNo, img, rects) : paintBilevel(P, pageNo, img, rects);
+  if (img.filter === "DCTDecode") return paintJpeg(P, pageNo, img, rects);
+  if (img.filter === "FlateDecode") return paintFlate(P, pageNo, img, rects);
+  return paintBilevel(P, pageNo, img, rects);
+}
+
+/**
+ * A Flate image of 8 or 16 bits per component (grey, RGB, CMYK; PNGs, exports, 16-bit photographs):
+ * its samples as PDFium's Flate decoder gives them (predictors undone), the areas set to black (0, or
+ * full ink for CMYK), deflated again at the same depth. Masks and the rest of the dictionary stay.
+ */
+async function paintFlate(P: Pdfium, pageNo: number, img: OwnImage, rects: readonly Rect[]): Promise<PaintedImage | null> {
+  const raw = rawData(P, img.obj);
+  const size = withScratch(P, 8, (p) => (P.FPDFImageObj_GetImagePixelSize(img.obj, p, p + 4) ? [heap(P).HEAP32[p / 4]!, heap(P).HEAP32[p / 4 + 1]!] : null));
+  if (!size) return null;
+  const [W, H] = size as [number, number];
+  const len = P.FPDFImageObj_GetImageDataDecoded(img.obj, 0, 0);
+  const c = img.colors;
+  const bpc = len === W * c * H ? 8 : len === W * c * 2 * H ? 16 : 0;
+  if (!bpc || W <= 0 || H <= 0) return null;
+  const data = withScratch(P, len, (p) => {
+    P.FPDFImageObj_GetImageDataDecoded(img.obj, p, len);
+    return Buffer.from(heap(P).HEAPU8.slice(p, p + len));
+  });
+  const bytesPerPixel = (c * bpc) / 8;
+  fillRects(img, W, H, rects, (x0, x1, y) => data.fill(c === 4 ? 255 : 0, (y * W + x0) * bytesPerPixel, (y * W + x1) * bytesPerPixel));
+  let flate: Buffer;
+  if (bpc === 8) flate = pngIdat(await sharp(data, { raw: { width: W, height: H, channels: c } }).png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer());
+  else flate = deflateSync(data); // 16-bit samples are big-endian in PDF; sharp's are not: plain rows
+  return {
+    page: pageNo, sha256: createHash("sha256").update(raw).digest("hex"), length: raw.length,
+    width: W, height: H, colors: c, filter: "FlateDecode", bpc, decode: "none", flate: new Uint8Array(flate), predictor: bpc === 8,
+  };
 }
 
 async function paintJpeg(P: Pdfium, pageNo: number, img: OwnImage, rects: readonly Rect[]): Promise<PaintedImage | null> {

@@ -273,6 +273,8 @@ it("paints a 16-bit image under the area black and keeps its picture elsewhere",
     }
   }
   expect(diff / outside).toBeLessThan(1.5);
+  // Still 16 bits per component, RGB.
+  expect(imageList(out.pdf)[0]!.slice(3, 6)).toEqual(["rgb", "3", "16"]);
 });
 
 describe.each([["CCITT G4", ccittPdf], ["JBIG2 (MMR)", jbig2Pdf]] as const)("a bilevel %s scan", (_name, make) => {
