@@ -178,7 +178,7 @@ async function firstImage(bytes: Uint8Array): Promise<{ data: Buffer; width: num
   return { data, width: info.width, height: info.height };
 }
 
-describe.each(["jpeg", "gray", "png-alpha", "cmyk"] as const)("an image (%s) under an area", (kind) => {
+describe.each(["jpeg", "gray", "png-alpha", "cmyk", "cmyk-flate"] as const)("an image (%s) under an area", (kind) => {
   it("is painted black in its own data inside the area and unchanged outside it", async () => {
     const f = await imagePdf(kind);
     // Image pixels are points here (400 x 300 px drawn at 400 x 300 pt).
