@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { fromTransferable, PdfError } from "./errors";
-import { languagesAvailable } from "./ocr";
+import { languagesAvailable, pageTimeoutMs } from "./ocr";
 import { recordOcrPage } from "../metrics";
 import { hasDevanagari } from "./preprocess";
 import type {
@@ -60,6 +60,15 @@ function workerFile(): { filename: string; execArgv: string[] } {
   return { filename: path.join(__dirname, "worker.ts"), execArgv: ["--import", "tsx"] };
 }
 
+/** The job error for a scanned page whose OCR did not finish in time: a named limit, like the PDF limits. */
+export function ocrTimeoutError(page: number, limitMs = pageTimeoutMs()): PdfError {
+  return new PdfError(
+    "PDF_LIMIT_EXCEEDED",
+    `OCR of page ${page} did not finish within ${Math.round(limitMs / 100) / 10} s (limit DOCMILL_OCR_PAGE_TIMEOUT_MS=${limitMs})`,
+    { reason: "ocr-time", limit: "DOCMILL_OCR_PAGE_TIMEOUT_MS", max: limitMs, page },
+  );
+}
+
 /** A private copy of `bytes` whose buffer can be transferred without detaching the caller's. */
 function transferable(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
@@ -89,6 +98,10 @@ export class PdfPool {
       this.piscina = new Piscina({
         filename,
         execArgv,
+        // The environment as this module sees it when the threads start (OCR settings such as
+        // DOCMILL_TESSDATA_DIR are read in the threads); under jest that is the test file's process.env,
+        // which a thread would not otherwise see.
+        env: process.env,
         minThreads: 1,
         maxThreads: this.threads,
         idleTimeout: this.opts.idleTimeoutMs ?? 5 * 60_000,
@@ -153,6 +166,8 @@ export class PdfPool {
     const pages: PageTextWithSource[] = base.pages.map((p) => ({ ...p, source: "text" }));
     const needOcr = pages.filter((p) => p.text.replace(/\s+/g, "").length < minChars).map((p) => p.page);
     const results = await this.ocrPdfPages(pdf, needOcr, { ...opts, textLayer: pages.map((p) => p.text).join(" ") });
+    const late = results.find((r) => r.report?.status === "timeout");
+    if (late && (opts.ocrTimeout ?? "fail") === "fail") throw ocrTimeoutError(late.page, late.report!.timedOut?.limitMs);
     for (const r of results) {
       const p = pages[r.page - 1]!;
       pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
@@ -169,7 +184,7 @@ export class PdfPool {
    */
   async ocrPdfPages(
     pdf: Uint8Array, pageNumbers: number[],
-    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal } = {},
+    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal; ocrTimeoutMs?: number } = {},
   ): Promise<Array<OcrResult & { page: number }>> {
     if (pageNumbers.length === 0) return [];
     let lang = opts.lang;
@@ -181,7 +196,7 @@ export class PdfPool {
     const groups: number[][] = Array.from({ length: batches }, () => []);
     pageNumbers.forEach((page, i) => groups[i % batches]!.push(page));
     const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
-      pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
+      pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection, timeoutMs: opts.ocrTimeoutMs,
     } satisfies OcrPagesTask, opts.signal)));
     const pages = results.flat().sort((a, b) => a.page - b.page);
     for (const r of pages) recordOcrPage(r.report);
