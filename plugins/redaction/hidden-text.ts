@@ -4,6 +4,7 @@
  * detect/visibility.ts which words leave no ink. OCR pages are skipped: OCR reads only what is visible.
  */
 import sharp from "sharp";
+import { sharpMaxPixels } from "../../sdk/pdf/memory";
 import type { PdfEngine } from "../../sdk";
 import { markHiddenWords, type PageInput } from "./detect";
 
@@ -24,7 +25,7 @@ export async function markHiddenText(
       continue;
     }
     const r = await pool.render(pdf, page.page, { dpi: VISIBILITY_DPI, password: opts.password });
-    const { data, info } = await sharp(r.png).flatten({ background: "#ffffff" }).toColourspace("b-w").raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(r.png, { limitInputPixels: sharpMaxPixels() }).flatten({ background: "#ffffff" }).toColourspace("b-w").raw().toBuffer({ resolveWithObject: true });
     const gray = info.channels === 1 ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels]!);
     out.push(markHiddenWords(page, { data: gray, width: info.width, height: info.height, scale: r.scale }));
   }

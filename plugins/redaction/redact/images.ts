@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import sharp from "sharp";
+import { sharpMaxPixels } from "../../../sdk/pdf/memory";
 import type { Rect } from "./objects";
 import { heap, objectBounds, objectMatrix, OBJ, withScratch, type Pdfium } from "./pdfium";
 
@@ -133,7 +134,7 @@ export function pixelRect(m: readonly number[], W: number, H: number, r: Rect): 
 /** Decodes, paints and re-encodes one image; null when sharp's decoding does not match the PDF's view of it. */
 export async function paintImage(P: Pdfium, pageNo: number, img: OwnImage, rects: readonly Rect[]): Promise<PaintedImage | null> {
   const jpeg = rawData(P, img.obj);
-  const { data, info } = await sharp(jpeg, { failOn: "error" }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(jpeg, { failOn: "error", limitInputPixels: sharpMaxPixels() }).raw().toBuffer({ resolveWithObject: true });
   const channels = info.channels;
   if (channels !== img.colors) return null;
   const W = info.width;
@@ -145,7 +146,7 @@ export async function paintImage(P: Pdfium, pageNo: number, img: OwnImage, rects
     const [x0, y0, x1, y1] = px;
     for (let y = y0; y < y1; y++) data.fill(0, (y * W + x0) * channels, (y * W + x1) * channels);
   }
-  const png = await sharp(data, { raw: { width: W, height: H, channels } }).png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
+  const png = await sharp(data, { raw: { width: W, height: H, channels }, limitInputPixels: sharpMaxPixels() }).png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
   return {
     page: pageNo, sha256: createHash("sha256").update(jpeg).digest("hex"), length: jpeg.length,
     width: W, height: H, colors: img.colors, flate: new Uint8Array(pngIdat(png)),

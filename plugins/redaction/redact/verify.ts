@@ -62,7 +62,7 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
   // Every page with secrets is read, with its areas when the caller gave them.
   const requests = new Map((opts.inspect ?? []).map((r) => [r.page, r]));
   for (const s of secrets) if (!requests.has(s.page)) requests.set(s.page, { page: s.page, boxes: [] });
-  const inspection = await engine.inspect(output, [...requests.values()], secretCounts);
+  const inspection = await engine.inspect(output, [...requests.values()], secretCounts, opts.signal);
   const { structureProblems } = inspection;
   for (const p of inspection.pages) if (p.textLeaks > 0) leakDetails.push({ page: p.page, method: "textLayer", count: p.textLeaks });
   const byPage = new Map(secrets.map((s) => [s.page, s]));
