@@ -80,11 +80,24 @@ function unwrap<T>(outcome: Outcome<T>): T {
 }
 
 export class PdfPool {
-  private piscina: Piscina | undefined;
+  /** The threads, shared with every view made by withSignal(). */
+  private readonly state: { piscina?: Piscina };
   private readonly opts: PdfPoolOptions;
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(opts: PdfPoolOptions = {}) {
+  constructor(opts: PdfPoolOptions = {}, shared?: { state: { piscina?: Piscina }; signal: AbortSignal }) {
     this.opts = opts;
+    this.state = shared?.state ?? {};
+    this.signal = shared?.signal;
+  }
+
+  /**
+   * The same pool (same threads) with every task tied to `signal`: when it aborts (the job is cancelled,
+   * or stopped by its memory budget) a running task's thread is terminated, and its memory with it. The
+   * plugin runner hands each job such a view as `ctx.pdf`.
+   */
+  withSignal(signal: AbortSignal): PdfPool {
+    return new PdfPool(this.opts, { state: this.state, signal: this.signal ? AbortSignal.any([this.signal, signal]) : signal });
   }
 
   /** Number of threads the pool runs (resolved lazily, so importing this module starts nothing). */
@@ -93,9 +106,9 @@ export class PdfPool {
   }
 
   private get pool(): Piscina {
-    if (!this.piscina) {
+    if (!this.state.piscina) {
       const { filename, execArgv } = workerFile();
-      this.piscina = new Piscina({
+      this.state.piscina = new Piscina({
         filename,
         execArgv,
         // The environment as this module sees it when the threads start (OCR settings such as
@@ -109,9 +122,11 @@ export class PdfPool {
         concurrentTasksPerWorker: 1,
         // A document that needs more heap than this fails alone; the thread is replaced (issue 14).
         resourceLimits: { maxOldGenerationSizeMb: pdfThreadHeapMb() },
+        // The threads read their caps (RENDER_MAX_PIXELS, the PDF limits) from the environment as it is now.
+        env: process.env,
       });
     }
-    return this.piscina;
+    return this.state.piscina;
   }
 
   private async run<T>(name: string, task: { pdf?: Uint8Array; png?: Uint8Array; [key: string]: unknown }, signal?: AbortSignal): Promise<T> {
@@ -125,9 +140,10 @@ export class PdfPool {
         transferList.push(copy.buffer as ArrayBuffer);
       }
     }
+    const both = signal && this.signal ? AbortSignal.any([signal, this.signal]) : (signal ?? this.signal);
     let outcome: Outcome<T>;
     try {
-      outcome = (await this.pool.run(own, { name, transferList, ...(signal ? { signal } : {}) })) as Outcome<T>;
+      outcome = (await this.pool.run(own, { name, transferList, ...(both ? { signal: both } : {}) })) as Outcome<T>;
     } catch (err) {
       if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
         throw new PdfError("PDF_LIMIT_EXCEEDED", `Reading the PDF needed more than ${pdfThreadHeapMb()} MB of memory (limit PDF_THREAD_MAX_MB)`, { reason: "memory", limit: "PDF_THREAD_MAX_MB" });
@@ -214,8 +230,8 @@ export class PdfPool {
 
   /** Stops the threads; the pool starts again on next use. */
   async close(): Promise<void> {
-    const p = this.piscina;
-    this.piscina = undefined;
+    const p = this.state.piscina;
+    this.state.piscina = undefined;
     if (p) await p.destroy();
   }
 }

@@ -13,6 +13,7 @@
  * Runs in a worker thread (engine-worker.ts): PDFium is synchronous and CPU-bound.
  */
 import sharp from "sharp";
+import { fitScale, renderMaxPixels } from "../../../sdk/pdf/memory";
 import { applyMatrix, displayMatrix, displayedToUserSpace } from "../../../sdk/pdf/layout";
 import type { Box, Word } from "../../../sdk";
 import {
@@ -633,7 +634,8 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
 
 /** Renders a loaded page (with its /Rotate and CropBox, as displayed) to RGBA at `dpi`. */
 function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] = []): { data: Buffer; width: number; height: number; scale: number } {
-  const scale = dpi / 72;
+  // A huge page is rendered at a lower resolution, never as a bitmap over RENDER_MAX_PIXELS (sdk/pdf/memory.ts).
+  const scale = fitScale(P.FPDF_GetPageWidthF(page), P.FPDF_GetPageHeightF(page), dpi / 72, renderMaxPixels());
   const width = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));
   const height = Math.max(1, Math.round(P.FPDF_GetPageHeightF(page) * scale));
   const bmp = P.FPDFBitmap_Create(width, height, 0);
@@ -665,7 +667,7 @@ function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] 
  * the page is laid out at full size and only the region's pixels are drawn.
  */
 export async function renderRegion(P: Pdfium, page: number, region: Box, dpi: number): Promise<Uint8Array> {
-  const scale = dpi / 72;
+  const scale = fitScale(region.width, region.height, dpi / 72, renderMaxPixels());
   const fullW = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));
   const fullH = Math.max(1, Math.round(P.FPDF_GetPageHeightF(page) * scale));
   const x0 = Math.max(0, Math.floor(region.x * scale));

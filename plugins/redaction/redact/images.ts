@@ -24,6 +24,7 @@
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
+import { sharpMaxPixels } from "../../../sdk/pdf/memory";
 import type { Rect } from "./objects";
 import { heap, objectBounds, objectMatrix, OBJ, withScratch, type Pdfium } from "./pdfium";
 
@@ -220,7 +221,7 @@ async function paintFlate(P: Pdfium, pageNo: number, img: OwnImage, rects: reado
   const bytesPerPixel = (c * bpc) / 8;
   fillRects(img, W, H, rects, (x0, x1, y) => data.fill(c === 4 ? 255 : 0, (y * W + x0) * bytesPerPixel, (y * W + x1) * bytesPerPixel));
   let flate: Buffer;
-  if (bpc === 8) flate = pngIdat(await sharp(data, { raw: { width: W, height: H, channels: c } }).png(PNG).toBuffer());
+  if (bpc === 8) flate = pngIdat(await sharp(data, { raw: { width: W, height: H, channels: c }, limitInputPixels: sharpMaxPixels() }).png(PNG).toBuffer());
   else flate = deflateSync(data); // 16-bit samples are big-endian in PDF; sharp's are not: plain rows
   return {
     page: pageNo, sha256: createHash("sha256").update(raw).digest("hex"), length: raw.length,
@@ -231,8 +232,8 @@ async function paintFlate(P: Pdfium, pageNo: number, img: OwnImage, rects: reado
 async function paintJpeg(P: Pdfium, pageNo: number, img: OwnImage, rects: readonly Rect[]): Promise<PaintedImage | null> {
   const jpeg = rawData(P, img.obj);
   // sharp converts CMYK to sRGB on output unless told to stay in CMYK (then the samples pass as decoded).
-  if (img.colors === 4 && (await sharp(jpeg).metadata()).space !== "cmyk") return null;
-  const decoder = sharp(jpeg, { failOn: "error" });
+  if (img.colors === 4 && (await sharp(jpeg, { limitInputPixels: sharpMaxPixels() }).metadata()).space !== "cmyk") return null;
+  const decoder = sharp(jpeg, { failOn: "error", limitInputPixels: sharpMaxPixels() });
   const { data, info } = await (img.colors === 4 ? decoder.pipelineColourspace("cmyk").toColourspace("cmyk") : decoder).raw().toBuffer({ resolveWithObject: true });
   const channels = info.channels;
   if (channels !== img.colors) return null;
@@ -247,7 +248,7 @@ async function paintJpeg(P: Pdfium, pageNo: number, img: OwnImage, rects: readon
   fillRects(img, W, H, rects, (x0, x1, y) => data.fill(ink, (y * W + x0) * channels, (y * W + x1) * channels));
   // Four channels go through PNG as RGBA: the row filters work on bytes per pixel, the same as PDF's
   // predictor with /Colors 4, and nothing is premultiplied or dropped from raw input.
-  const png = await sharp(data, { raw: { width: W, height: H, channels } }).png(PNG).toBuffer();
+  const png = await sharp(data, { raw: { width: W, height: H, channels }, limitInputPixels: sharpMaxPixels() }).png(PNG).toBuffer();
   return {
     page: pageNo, sha256: createHash("sha256").update(jpeg).digest("hex"), length: jpeg.length,
     width: W, height: H, colors: img.colors, filter: "DCTDecode", bpc: 8, decode: adobe ? "inverted" : "none",
