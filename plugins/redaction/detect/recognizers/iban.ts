@@ -5,7 +5,7 @@ import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
 // check digits as OCR may read them: "ESl4", "FR7O"; repairIban() decides whether the reading holds
-const START = /(?<![\p{L}\p{N}])[A-Za-z]{2}\s?(?:\d{2}|\d[OoIlS]|[OoIlS]\d)/gu;
+const START = /(?<![\p{L}\p{N}])[A-Za-z]{2}\s?[\dOoIlS]{2}/gu;
 const CONTEXT = {
   en: ["IBAN", "account", "bank", "bank account", "paid into", "SEPA"],
   de: ["IBAN", "Konto", "Bankverbindung", "Kontonummer"],
@@ -112,6 +112,8 @@ export const ibanRecognizer: Recognizer = {
       let iban = up.slice(0, 2) + up.slice(2, 4).replace(/O/g, "0") + up.slice(4);
       if (!ibanMod97(iban)) iban = repairIban(up) ?? iban;
       const checksum = ibanMod97(iban);
+      // check digits with no digit at all ("FROS") are a reading only the checksum can confirm
+      if (!checksum && !/\d/.test(up.slice(2, 4))) continue;
       const errors = validateIBAN(iban).errorCodes;
       const bban = !errors.some((e) => e === ValidationErrorsIBAN.WrongBBANFormat || e === ValidationErrorsIBAN.WrongAccountBankBranchChecksum || e === ValidationErrorsIBAN.WrongBBANLength);
       const label = labelled(model, start, end, context);

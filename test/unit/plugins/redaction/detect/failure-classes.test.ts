@@ -79,10 +79,12 @@ describe("structured values with OCR's letter/digit confusions, repaired against
     ["a bank-code letter read as 1 (GB: 4 letters, 14 digits)", "IBAN: GB041INQ40607596590861", "GB041INQ40607596590861"],
     ["check digits read as l and O", "Número de cuenta: ESl4 O844 7990 0290 0303 6821", "ESl4 O844 7990 0290 0303 6821"],
     ["a check digit read as O", "SEPA ESO5 7900 5403 9811 7170 0951", "ESO5 7900 5403 9811 7170 0951"],
+    ["both check digits read as letters", "SEPA FROS 5001 2583 2331 0762 0108 M96", "FROS 5001 2583 2331 0762 0108 M96"],
   ])("%s", (_d, text, expected) => expect(found(text, "IBAN")).toEqual([expected]));
   it.each([
     ["a bad-checksum IBAN with letters where digits belong stays out", "Ref: GB041INQ40607596590862"],
     ["a bad-checksum IBAN stays out", "Ref: DE44 5001 0517 5407 3249 32"],
+    ["letters where the check digits belong, no checksum: no IBAN", "IBAN: FROS 5001 2583 2331 0762 0108 M97"],
   ])("%s", (_d, text) => expect(found(text, "IBAN")).toEqual([]));
   it.each([
     ["a colon read as '-' in an IPv6 address", "13:15:09 login ok from 86fe:bbdf-ec3d::448a", "86fe:bbdf-ec3d::448a"],
