@@ -1,4 +1,4 @@
-import { labelled } from "../evidence";
+import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
 import type { TextModel } from "../text-model";
 import { matches, type Recognizer } from "./recognizer";
@@ -116,11 +116,13 @@ export const addressRecognizer: Recognizer = {
       out.push({ start: t.start, end: t.end, score: Math.min(1, t.score + (label ? 0.25 : 0)), label: "PHYSICAL_ADDRESS", recognizer: this.name, strength: "heuristic" });
     };
     const streets: Span[] = [];
-    for (const { re, score } of STREETS) for (const m of matches(re, model.text)) streets.push({ start: m.index, end: m.index + m[0].length, score });
+    // house numbers and postcodes on the digit view: "7l099 Orléans", "KS 52O35" (same offsets as the text)
+    const digits = digitView(model);
+    for (const { re, score } of STREETS) for (const m of matches(re, digits)) streets.push({ start: m.index, end: m.index + m[0].length, score });
     const region = model.locale?.region;
     const tails: (Span & { wrapped: boolean })[] = [];
     for (const { re, score, region: r } of TAILS)
-      for (const m of matches(re, model.text)) {
+      for (const m of matches(re, digits)) {
         const fits = r === region || (r === "EU" && region !== "US" && region !== "GB");
         tails.push({ start: m.index, end: m.index + m[0].length, score: score + (fits ? 0.1 : 0), wrapped: r === "EU-wrapped" });
       }

@@ -121,6 +121,10 @@ describe("values wrapped over two lines", () => {
     ["a Spanish town wrapped after the postcode (the postcode is no floor number)", "con dirección C/ Cardona Guerra 114, 61157\nValladolid. Tfno.", "C/ Cardona Guerra 114, 61157 Valladolid"],
     ["a Spanish house number on the next line", "domicilio Partida Juan Ramón\n1, 00845 Granada, Teléfono", "Partida Juan Ramón 1, 00845 Granada"],
   ])("%s", (_d, text, expected) => expect(found(text, "PHYSICAL_ADDRESS")).toEqual([expected]));
+  it.each([
+    ["a French postcode with l for 1", "Adresse: 853 Rue du Havre, 7l099 Orléans", "853 Rue du Havre, 7l099 Orléans"],
+    ["a US ZIP with O for 0", "Bill to 7427 Upton Points, Shirleycester, KS 52O35", "7427 Upton Points, Shirleycester, KS 52O35"],
+  ])("postcodes with letter/digit confusions: %s", (_d, text, expected) => expect(found(text, "PHYSICAL_ADDRESS")).toEqual([expected]));
   it("a floor number stays a floor number", () => {
     expect(found("la dirección Calle Luna, 12, 2º A, 28013 Madrid", "PHYSICAL_ADDRESS")).toEqual(["Calle Luna, 12, 2º A, 28013 Madrid"]);
   });
