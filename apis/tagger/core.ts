@@ -50,6 +50,9 @@ export interface NewRow {
   file_size?: number | null;
 }
 
+/** The tagger's consumer group of the durable job changes (each group gets every change once). */
+export const TAGGER_CHANGES_GROUP = "docmill-tagger-job-changes";
+
 export const END_TYPES = new Set(["completed", "failed", "cancelled", "error"]);
 
 export async function createTagJob(d: Deps, owner: string, type: "single" | "batch", cfg: TaggingConfig, rows: NewRow[], id?: string): Promise<TagJobDoc> {
