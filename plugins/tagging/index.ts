@@ -5,7 +5,7 @@
  * answers (document_title, tags, extracted_text_preview, extraction_method, ...), see docs/tagging.md.
  *
  * Failures carry a stable type: PDF_CORRUPT / PDF_ENCRYPTED / PDF_EMPTY (the document), INSUFFICIENT_TEXT,
- * OCR_LANGUAGE_UNAVAILABLE, and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
+ * OCR_TIMEOUT (the scanned pages' OCR ran out of time: the machine, not the document), OCR_LANGUAGE_UNAVAILABLE, and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
  * LLM_BAD_RESPONSE / LLM_UNAVAILABLE / LLM_REJECTED. The API key never appears in a result or an error.
  */
 import os from "node:os";
@@ -154,6 +154,14 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
     const ocrLangs = [...new Set(o.language.split("+").map((l) => OCR_CODES[l] ?? l))];
     const doc = await extractForTagging(bytes, { engine: ctx.pdf, numPages: o.num_pages, ocrLangs, signal: ctx.signal });
     ctx.signal.throwIfAborted();
+    if (doc.text.replace(/\s+/g, "").length < MIN_TEXT_CHARS && doc.ocrTimeouts.length > 0) {
+      // Not the document's fault: OCR ran out of time (a busy machine, a huge page). Saying the PDF has no
+      // readable text would send the user looking for a problem their file does not have.
+      throw new TaggingError(
+        "OCR_TIMEOUT",
+        `Reading scanned page${doc.ocrTimeouts.length > 1 ? "s" : ""} ${doc.ocrTimeouts.join(", ")} did not finish within the OCR page timeout. Try again later.`,
+      );
+    }
     if (doc.text.replace(/\s+/g, "").length < MIN_TEXT_CHARS) {
       throw new TaggingError(
         "INSUFFICIENT_TEXT",
