@@ -27,7 +27,7 @@ import {
   withJetStream,
 } from "../kernel/jobs/dispatch";
 import { CHANGES_CHANNEL, changeOf, ensureChangesStream, type JobChange } from "../kernel/jobs/changes";
-import { CLEARED, deleteJob, purgeFiles } from "../kernel/jobs/purge";
+import { CLEARED, deleteJob, pendingPurges, purgeFiles, purgeMarked, type PurgeDeps } from "../kernel/jobs/purge";
 import { defineJobModel, toView, type JobDoc, type JobModel, type JobOutput, type JobView } from "../kernel/jobs/model";
 import { transition, tryTransition } from "../kernel/jobs/repo";
 import { isFinal, isKnownStatus, pausePointOf } from "../kernel/jobs/state";
@@ -52,9 +52,10 @@ type This = MongoServiceThis & {
   changesReady?: boolean;
   stopGauges?: () => void;
   startedAtMs: number;
-  recover(): Promise<{ redispatched: number; expired: number; failed: number; republished: number }>;
+  recover(): Promise<{ redispatched: number; expired: number; failed: number; republished: number; purged: number }>;
   expireJob(id: string): Promise<boolean>;
   purge(id: string): Promise<boolean>;
+  purgeDeps(): PurgeDeps;
   sendChangeMessage(change: JobChange): Promise<boolean>;
   deadLettered(jobId: string, channel: string | undefined): Promise<JobDoc | null>;
 };
@@ -65,6 +66,8 @@ interface DeadLetterMessage {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A deletion's purge younger than this is still being run by its DELETE request; the sweep leaves it. */
+const PURGE_GRACE_MS = 5_000;
 
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
 
@@ -91,8 +94,8 @@ function canSee(actor: Actor, job: Pick<JobDoc, "owner">): boolean {
 
 async function visibleJob(svc: This, ctx: Context<unknown, GatewayMeta>, id: string): Promise<JobDoc> {
   const job = await svc.Job.findById(id).lean<JobDoc>();
-  // Someone else's job is "not found": its existence is not ours to reveal.
-  if (!job || !canSee(actorOf(ctx), job)) fail("NOT_FOUND", "Job not found");
+  // Someone else's job is "not found": its existence is not ours to reveal. A deleted one is gone.
+  if (!job || job.deletedAt || !canSee(actorOf(ctx), job)) fail("NOT_FOUND", "Job not found");
   return job;
 }
 
@@ -255,7 +258,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       async handler(this: This, ctx: Ctx<{ ids: string[] }>): Promise<JobView[]> {
         if (ctx.meta.user || ctx.meta.family) fail("FORBIDDEN", "jobs.getMany is internal");
         if (!ctx.params.ids.length) return [];
-        return (await this.Job.find({ _id: { $in: ctx.params.ids } }).lean<JobDoc[]>()).map(toView);
+        return (await this.Job.find({ _id: { $in: ctx.params.ids }, deletedAt: null }).lean<JobDoc[]>()).map(toView);
       },
     },
 
@@ -275,7 +278,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       async handler(this: This, ctx: Ctx<ListParams>): Promise<{ items: JobView[]; total: number; nextCursor: string | null }> {
         const actor = actorOf(ctx);
         const p = ctx.params;
-        const filter: Record<string, unknown> = {};
+        const filter: Record<string, unknown> = { deletedAt: null };
         if (!actor.admin) filter.owner = actor.userId;
         else if (p.owner) filter.owner = p.owner;
         const statuses = p.status === undefined ? [] : Array.isArray(p.status) ? p.status : p.status.split(",");
@@ -349,8 +352,9 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
     },
 
     /**
-     * Deletes a job and everything it holds (files, GridFS chunks, findings; lib/jobs/purge.ts), cancelling
-     * it first if it is still at work. Throws NOT_FOUND; SERVICE_UNAVAILABLE when storage or NATS is away.
+     * Deletes a job and everything it holds (files, GridFS chunks, findings; kernel/jobs/purge.ts),
+     * cancelling it in the same update if it is still at work. The deletion is one database update; the
+     * purge that follows finishes later (the sweep) if storage or NATS is away. Throws NOT_FOUND.
      */
     remove: {
       visibility: "published",
@@ -362,7 +366,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       },
     },
 
-    /** Internal (the orchestrator's DELETE /v1/jobs/{id}): purges and deletes; `{removed: false}` if already gone. */
+    /** Internal (the orchestrator's DELETE /v1/jobs/{id}): deletes and purges; `{removed: false}` if already gone. */
     purge: {
       visibility: "public",
       params: { id: { type: "string", min: 1, max: 64 } },
@@ -689,17 +693,18 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
     },
 
     purge(this: This, id: string): Promise<boolean> {
-      return deleteJob(
-        {
-          Job: this.Job,
-          call: this.broker.call.bind(this.broker) as never,
-          publish: (job) => void this.publish(job),
-          sendChange: async (change) => {
-            if (!(await this.sendChangeMessage(change))) fail("SERVICE_UNAVAILABLE", "The deletion could not be announced (the message bus is away); try again");
-          },
+      return deleteJob(this.purgeDeps(), id, (err) => this.logger.warn(`job ${id} deleted; the purge of its files finishes later (${err.message})`));
+    },
+
+    purgeDeps(this: This): PurgeDeps {
+      return {
+        Job: this.Job,
+        call: this.broker.call.bind(this.broker) as never,
+        publish: (job) => void this.publish(job),
+        sendChange: async (change) => {
+          if (!(await this.sendChangeMessage(change))) fail("SERVICE_UNAVAILABLE", "The deletion could not be announced (the message bus is away)");
         },
-        id,
-      );
+      };
     },
 
     /**
@@ -768,11 +773,22 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
           break; // NATS is away: try again next round
         }
       }
-      const old = await this.Job.find({ expiresAt: { $lt: now }, status: { $ne: "expired" } }, { _id: 1 }, { limit: 500 }).lean();
+      const old = await this.Job.find({ expiresAt: { $lt: now }, status: { $ne: "expired" }, deletedAt: null }, { _id: 1 }, { limit: 500 }).lean();
       for (const j of old) if (await this.expireJob(j._id)) expired++;
       const republished = await this.drainOutbox();
       if (republished) this.logger.info(`published ${republished} job change(s) left in the outbox`);
-      return { redispatched, expired, failed: 0, republished };
+      let purged = 0;
+      for (const job of await pendingPurges(this.Job, PURGE_GRACE_MS)) {
+        try {
+          await purgeMarked(this.purgeDeps(), job);
+          purged++;
+        } catch (err) {
+          this.logger.warn(`purge of deleted job ${job._id} deferred: ${(err as Error).message}`);
+          break; // storage or NATS is away: next round
+        }
+      }
+      if (purged) this.logger.info(`finished the purge of ${purged} deleted job(s)`);
+      return { redispatched, expired, failed: 0, republished, purged };
     },
   },
 

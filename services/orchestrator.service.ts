@@ -279,7 +279,9 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
       params: { id: { type: "string", min: 1, max: 64 } },
       async handler(this: This, ctx: Ctx<{ id: string }>): Promise<null> {
         const rec = await this.visible(ctx, ctx.params.id);
-        // The runtime job first: if it fails, our record stays and the client's retry finds the job again.
+        // The runtime job first (one update: 404 from then on; its purge is durable work of the jobs
+        // service); if it fails, our record stays and the client's retry finds the job again. Should our
+        // own delete fail after it, the job already answers 404 and the `deleted` change removes our record.
         await this.broker.call("jobs.purge", { id: rec._id });
         await this.Job.deleteOne({ _id: rec._id });
         ctx.meta.$statusCode = 204;
@@ -361,8 +363,13 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
      * version or newer (`seq` grows with every runtime change, so the record's seq covers the version).
      */
     async applyChange(this: This, change: JobChange): Promise<void> {
-      // A deletion: our record goes with the DELETE that made it (deleteJob).
-      if (change.processor !== "redaction" || change.meta.api !== "orchestrator" || change.status === "deleted") return;
+      if (change.processor !== "redaction" || change.meta.api !== "orchestrator") return;
+      // A deletion: our record normally went with the DELETE that made it (deleteJob); this is for the
+      // record a crash or an outage left behind after the runtime job was marked deleted.
+      if (change.status === "deleted") {
+        await this.Job.deleteOne({ _id: change.id });
+        return;
+      }
       const rec = await this.Job.findById(change.id, { runtimeVersion: 1 }).lean<Pick<OrchestratorJobDoc, "runtimeVersion">>();
       // No record: createJob has not written it yet and reads the job itself once it has.
       if (!rec || (rec.runtimeVersion ?? 0) >= change.version) return;
