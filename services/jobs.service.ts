@@ -826,7 +826,11 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       this.recover().catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));
     }, every);
     this.sweeper.unref();
-    this.stopGauges = startJobGauges(this.Job, this.logger);
+    this.stopGauges = startJobGauges(
+      this.Job,
+      this.logger,
+      url ? { namespace: this.broker.namespace, manager: () => (this.broker as unknown as { channelAdapter?: { manager?: import("nats").JetStreamManager } }).channelAdapter?.manager } : null,
+    );
   },
 
   stopped(this: This) {
