@@ -1,51 +1,46 @@
 /**
  * tagger: the tag generator's API (single, batch, history) on top of the job runtime. Every document is a
  * job of the `tagging` plugin, so work spreads over all workers; this service keeps the tag generator's
- * own records (tag jobs and their documents, lib/tagger/models.ts), follows the runtime's durable job
+ * own records (tag jobs and their documents, apis/tagger/models.ts), follows the runtime's durable job
  * changes into them (the `job-changes` channel, applied by version), repairs what a lost change or a crash
  * left behind with a reconciliation sweep (at start-up and every JOB_RECONCILE_INTERVAL_SECONDS), and
- * broadcasts `tagger.batch.event` for the batch WebSocket (lib/gateway/ws-batch.ts).
- * Logic lives in lib/tagger/*; handlers validate, call, return. See docs/tagging.md.
+ * broadcasts `tagger.batch.event` for the batch WebSocket (apis/tagger/ws-batch.ts).
+ * Logic lives in apis/tagger/*; handlers validate, call, return. See docs/tagging.md.
  */
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
 import { sendBatchEnd } from "../apis/tagger/batch-send";
+import * as B from "../apis/tagger/batches";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta } from "../kernel/gateway/types";
 import type { JobView } from "../kernel/jobs/model";
 import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
-import { fetchUrl, checkUrl, UrlFetchError } from "../kernel/net/fetch-url";
-import type { StoredFile } from "../kernel/storage/store";
-import { checkConfig, checkExclusionCount, parseConfigJson } from "../apis/tagger/config";
-import { changesChannel, ensureChangesConsumer, TAGGER_CHANGES_GROUP } from "../kernel/jobs/changes";
+import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { withJetStream } from "../kernel/jobs/dispatch";
-import { applyChange, cancelJob, createTagJob, feed, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps, type NewRow } from "../apis/tagger/core";
-import { parseCsv, resultsCsv, rowsFromDocuments, TEMPLATE_COLUMNS, templateCsv } from "../apis/tagger/csv";
+import { applyChange, TAGGER_CHANGES_GROUP, cancelJob, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps } from "../apis/tagger/core";
+import { resultsCsv, TEMPLATE_COLUMNS, templateCsv } from "../apis/tagger/csv";
 import * as history from "../apis/tagger/history";
-import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobDoc, type TagJobModel } from "../apis/tagger/models";
-import { exclusionTerms, runSingle, type SingleInput } from "../apis/tagger/single";
-import { mergeExclusions } from "../plugins/tagging/contract";
-import { defineLearningModels, editsOf, editTags, editView, learnedView, resolveVocabulary } from "../apis/tagger/learning";
+import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobModel } from "../apis/tagger/models";
+import { runSingle, type SingleInput } from "../apis/tagger/single";
+import { defineLearningModels, editsOf, editTags, editView, learnedView } from "../apis/tagger/learning";
+import { JobWaiters } from "../apis/tagger/waiters";
 import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
 
 type This = MongoServiceThis & {
   settings: MongoServiceThis["settings"] & { batchWindow: number; allowPrivateUrls?: boolean };
   Job: TagJobModel;
   Doc: TagDocModel;
-  waiters: Map<string, Set<(job: JobView) => void>>;
+  waiters: JobWaiters;
   sweeper?: NodeJS.Timeout;
   passes: OnePass<unknown>;
   deps(call?: Call): Deps;
+  batchDeps(ctx: Context): B.BatchDeps;
   sweep(): Promise<unknown>;
-  waitFor(id: string, timeoutMs: number): Promise<JobView>;
 };
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
 
-const FINAL = new Set(["completed", "failed", "cancelled", "expired"]);
-const id = { type: "string", min: 1, max: 64 };
-/** A client-chosen batch id: letters, digits, `.`, `_`, `-` (it appears in URLs, file names and logs). */
-const clientJobId = { type: "string", pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, messages: { stringPattern: "job_id may only contain letters, digits, '.', '_' and '-' (at most 64)" } };
+const id = B.idSchema();
 const page = { limit: { type: "number", integer: true, min: 1, max: 100, default: 50, convert: true }, offset: { type: "number", integer: true, min: 0, default: 0, convert: true } };
 
 function owner(ctx: Context<unknown, GatewayMeta>): string {
@@ -54,41 +49,6 @@ function owner(ctx: Context<unknown, GatewayMeta>): string {
   return user.id;
 }
 const callOf = (ctx: Context<unknown, GatewayMeta>): Call => ctx.call.bind(ctx) as unknown as Call;
-
-/**
- * `refuseLocal`: `/batch/start` refuses a batch with `local` rows outright (the caller fixes the rows and
- * starts again); the synchronous CSV batch instead fails those rows one by one, so its output sheet says
- * which rows were refused next to the tags of the others.
- */
-async function startBatch(svc: This, ctx: Ctx, rows: NewRow[], rawConfig: unknown, jobId?: string, refuseLocal = true): Promise<TagJobDoc> {
-  if (rows.length === 0) fail("BAD_REQUEST", "No documents provided");
-  const cfg = await resolveVocabulary(svc.deps(callOf(ctx)), owner(ctx), checkConfig(parseConfigJson(rawConfig ?? {})));
-  const local = rows.map((r, i) => (r.file_source_type === "local" ? i + 1 : 0)).filter(Boolean);
-  if (refuseLocal && local.length) fail("BAD_REQUEST", `Local file paths are disabled on this server (rows ${local.join(", ")}); upload the files or give http(s) URLs`);
-  if (jobId) {
-    // A client-chosen id is the client's own name for the batch: a clash with another user's batch must
-    // neither refuse this one (409 named someone else's job) nor share it, so the server picks a fresh id.
-    const taken = await svc.Job.findById(jobId, { owner: 1 }).lean<{ owner: string }>();
-    if (taken?.owner === owner(ctx)) fail("CONFLICT", "A job with this job_id already exists");
-    if (taken) jobId = undefined;
-  }
-  const d = svc.deps(callOf(ctx));
-  const job = await createTagJob(d, owner(ctx), "batch", cfg, rows, jobId);
-  // Feeding runs outside the request: URL rows are fetched as the batch goes.
-  void feed(svc.deps(), job._id).catch((err: unknown) => svc.logger.warn(`batch ${job._id}: feeding failed: ${(err as Error).message}`));
-  return job;
-}
-
-/** The CSV batch's report: its end state, and why each failed row failed. */
-async function csvSummary(svc: This, job: TagJobDoc) {
-  const failed = await svc.Doc.find({ job_id: job._id, status: "failed" }).sort({ row: 1 }).lean<TagDocDoc[]>();
-  return {
-    status: job.status,
-    succeeded: job.processed_count,
-    failed: job.failed_count,
-    errors: failed.map((d) => ({ row_number: d.row + 1, title: d.title, file_path: d.file_path, error: d.error_message })),
-  };
-}
 
 interface Settings extends ServiceSettingSchema {
   batchWindow: number;
@@ -124,7 +84,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
       visibility: "public",
       params: { inputFileId: { ...id, optional: true }, pdfUrl: { type: "string", optional: true, max: 4096 }, config: { type: "any" }, exclusionFileId: { ...id, optional: true } },
       handler(this: This, ctx: Ctx<SingleInput>) {
-        return runSingle(this.deps(callOf(ctx)), owner(ctx), ctx.params, (rid, ms) => this.waitFor(rid, ms));
+        return runSingle(this.deps(callOf(ctx)), owner(ctx), ctx.params, (rid, ms) => this.waiters.waitFor(rid, ms));
       },
     },
     /** Re-runs a document of the history with other options; answers like a single call. */
@@ -134,8 +94,9 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
         const d = this.deps(callOf(ctx));
         const doc = await history.documentOf(d, owner(ctx), ctx.params.doc_id);
         if (!doc.input_file_id) fail("GONE", "The document's file is no longer stored; submit it again");
-        const src = doc.file_source_type === "url" ? "url" : "upload";
-        const body = await runSingle(d, owner(ctx), { inputFileId: doc.input_file_id, config: ctx.params.config ?? {}, title: doc.title, filePath: doc.file_path, sourceType: src }, (rid, ms) => this.waitFor(rid, ms));
+        const src: SingleInput["sourceType"] = doc.file_source_type === "url" ? "url" : "upload";
+        const input = { inputFileId: doc.input_file_id, config: ctx.params.config ?? {}, title: doc.title, filePath: doc.file_path, sourceType: src };
+        const body = await runSingle(d, owner(ctx), input, (rid, ms) => this.waiters.waitFor(rid, ms));
         // jobs.create answered 201 into the shared meta; this call answers like /single/process.
         ctx.meta.$statusCode = 200;
         return body;
@@ -143,80 +104,40 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     },
     preview: {
       visibility: "public",
-      params: { url: { type: "string", min: 1, max: 4096 } },
-      async handler(this: This, ctx: Ctx<{ url: string }>): Promise<Readable> {
+      params: B.previewSchema,
+      handler(this: This, ctx: Ctx<{ url: string }>): Promise<Readable> {
         owner(ctx);
-        try {
-          const got = await fetchUrl(ctx.params.url, { ...this.deps().urlFetch, expect: "pdf" });
-          return Readable.from([got.bytes]);
-        } catch (err) {
-          if (err instanceof UrlFetchError) fail("BAD_REQUEST", `Failed to fetch PDF: ${err.message}`, { reason: err.reason });
-          throw err;
-        }
+        return B.previewUrl(this.deps(), ctx.params.url);
       },
     },
 
     batchStart: {
-      params: { documents: { type: "array", items: "object", max: 10000 }, config: { type: "any", optional: true }, column_mapping: { type: "object", optional: true }, job_id: { ...clientJobId, optional: true } },
-      async handler(this: This, ctx: Ctx<{ documents: Record<string, unknown>[]; config?: unknown; column_mapping?: Record<string, string>; job_id?: string }>) {
-        const job = await startBatch(this, ctx, rowsFromDocuments(ctx.params.documents, ctx.params.column_mapping), ctx.params.config, ctx.params.job_id);
-        return { job_id: job._id, total_documents: job.total_documents, message: `Batch started with ${job.total_documents} documents` };
+      params: B.batchStartSchema,
+      handler(this: This, ctx: Ctx<B.BatchStartParams>) {
+        return B.startJsonBatch(this.batchDeps(ctx), owner(ctx), ctx.params);
       },
     },
     /** Batch from PDFs uploaded in the request (the gateway stored them). */
     batchStartUploads: {
       visibility: "public",
-      params: { files: { type: "array", items: "object", min: 1 }, config: { type: "any", optional: true } },
-      async handler(this: This, ctx: Ctx<{ files: StoredFile[]; config?: unknown }>) {
-        const rows = ctx.params.files.map((f) => ({ title: f.filename.replace(/\.pdf$/i, ""), file_path: f.filename, file_source_type: "upload" as const, input_file_id: f.id, file_size: f.size }));
-        const job = await startBatch(this, ctx, rows, ctx.params.config);
-        return { job_id: job._id, total_documents: job.total_documents, message: `Batch started with ${job.total_documents} documents` };
+      params: B.batchStartUploadsSchema,
+      handler(this: This, ctx: Ctx<B.BatchStartUploadsParams>) {
+        return B.startUploadBatch(this.batchDeps(ctx), owner(ctx), ctx.params);
       },
     },
     /** The reference's synchronous CSV batch: starts it and answers when every row is done. */
     batchProcessCsv: {
       visibility: "public",
-      params: { csvFileId: id, config: { type: "any" }, exclusionFileId: { ...id, optional: true } },
-      async handler(this: This, ctx: Ctx<{ csvFileId: string; config: unknown; exclusionFileId?: string }>) {
-        const d = this.deps(callOf(ctx));
-        const me = owner(ctx);
-        const chunks: Buffer[] = [];
-        for await (const c of await d.call<Readable>("storage.get", { id: ctx.params.csvFileId, owner: me }, { timeout: 0 })) chunks.push(Buffer.from(c as Uint8Array));
-        await ctx.call("storage.remove", { id: ctx.params.csvFileId }).catch(() => undefined);
-        const cfg = parseConfigJson(ctx.params.config);
-        if (ctx.params.exclusionFileId) {
-          cfg.exclusion_words = checkExclusionCount(mergeExclusions(checkConfig(cfg).exclusion_words, await exclusionTerms(d, ctx.params.exclusionFileId, me)));
-        }
-        const started = Date.now();
-        const job = await startBatch(this, ctx, rowsFromDocuments(parseCsv(Buffer.concat(chunks).toString("utf8")), undefined), cfg, undefined, false);
-        let cur: TagJobDoc | null = job;
-        while (cur && ["pending", "processing", "paused"].includes(cur.status)) {
-          await new Promise((r) => setTimeout(r, 500));
-          cur = await this.Job.findById(job._id).lean<TagJobDoc>();
-        }
-        const done = cur ?? job;
-        return {
-          success: done.status === "completed",
-          job_id: job._id,
-          total_documents: done.total_documents,
-          processed_count: done.processed_count,
-          failed_count: done.failed_count,
-          output_csv_url: `/api/batch/jobs/${job._id}/results.csv`,
-          summary_report: await csvSummary(this, done),
-          processing_time: Math.round((Date.now() - started) / 10) / 100,
-        };
+      params: B.batchProcessCsvSchema,
+      handler(this: This, ctx: Ctx<B.BatchProcessCsvParams>) {
+        return B.processCsvBatch(this.batchDeps(ctx), owner(ctx), ctx.params);
       },
     },
     batchStatus: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { return statusView(await ownJob(this.deps(), ctx.params.job_id, owner(ctx))); } },
     batchCancel: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await cancelJob(this.deps(callOf(ctx)), ctx.params.job_id, owner(ctx)); return { message: "Job cancelled" }; } },
     batchPause: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await pauseJob(this.deps(), ctx.params.job_id, owner(ctx)); return { message: "Job paused" }; } },
     batchResume: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await resumeJob(this.deps(callOf(ctx)), ctx.params.job_id, owner(ctx)); ctx.meta.$statusCode = 200; return { message: "Job resumed" }; } },
-    batchActive: {
-      async handler(this: This, ctx: Ctx) {
-        const jobs = await this.Job.find({ owner: owner(ctx), job_type: "batch", status: { $in: ["pending", "processing", "paused"] } }).sort({ created_at: -1 }).lean<TagJobDoc[]>();
-        return { jobs: jobs.map((j) => { const { results_count: _, ...v } = statusView(j); return v; }) };
-      },
-    },
+    batchActive: { handler(this: This, ctx: Ctx) { return B.activeBatches(this.deps(), owner(ctx)); } },
     batchTemplate: { handler() { return { template: templateCsv(), columns: TEMPLATE_COLUMNS }; } },
     batchResultsCsv: {
       visibility: "public",
@@ -227,26 +148,10 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
       },
     },
     validatePaths: {
-      params: { paths: { type: "array", max: 500, items: { type: "object", props: { path: { type: "string", max: 4096 }, type: { type: "enum", values: ["url", "s3", "local"], default: "url" } } } } },
-      async handler(this: This, ctx: Ctx<{ paths: Array<{ path: string; type: string }> }>) {
+      params: B.validatePathsSchema,
+      handler(this: This, ctx: Ctx<B.ValidatePathsParams>) {
         owner(ctx);
-        const opts = this.deps().urlFetch;
-        const results = await Promise.all(
-          ctx.params.paths.map(async ({ path, type }) => {
-            const base = { path, valid: false, error: null as string | null, content_type: null as string | null, size: null as number | null };
-            if (type === "local") return { ...base, error: "Local file paths are disabled on this server" };
-            if (type === "s3") return { ...base, error: "S3 sources are not supported by this server" };
-            try {
-              await checkUrl(path, opts);
-              const got = await fetchUrl(path, { ...opts, timeoutMs: Math.min(opts.timeoutMs, 15_000), expect: "pdf", headersOnly: true });
-              return { ...base, valid: true, content_type: got.contentType || null, size: got.size ?? null };
-            } catch (err) {
-              return { ...base, error: err instanceof UrlFetchError ? err.message : "Could not check the URL" };
-            }
-          }),
-        );
-        const valid = results.filter((r) => r.valid).length;
-        return { results, total: results.length, valid_count: valid, invalid_count: results.length - valid };
+        return B.validatePaths(this.deps(), ctx.params);
       },
     },
     /** The batch WebSocket's catch-up (the gateway checked the token; ownership is checked here). */
@@ -290,9 +195,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
      * the durable changes above.
      */
     "job.updated"(this: This, ctx: Context<{ job: JobView }>) {
-      const job = ctx.params.job;
-      if (job.processor !== "tagging" || typeof job.meta?.tagDocId !== "string") return;
-      if (FINAL.has(job.status)) for (const w of this.waiters.get(job.id) ?? []) w(job);
+      this.waiters.notify(ctx.params.job);
     },
   },
 
@@ -321,38 +224,14 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
       };
     },
 
-    /** Resolves when the runtime job ends: on its event, or a poll in case an event was missed. */
-    waitFor(this: This, jobId: string, timeoutMs: number): Promise<JobView> {
-      return new Promise<JobView>((resolve, reject) => {
-        const set = this.waiters.get(jobId) ?? new Set();
-        this.waiters.set(jobId, set);
-        const done = (job: JobView) => {
-          clearInterval(poll);
-          clearTimeout(timer);
-          set.delete(done);
-          if (set.size === 0) this.waiters.delete(jobId);
-          resolve(job);
-        };
-        set.add(done);
-        const poll = setInterval(() => {
-          this.broker.call<JobView, { id: string }>("jobs.get", { id: jobId }).then((j) => FINAL.has(j.status) && done(j), () => undefined);
-        }, 2000);
-        const timer = setTimeout(() => {
-          clearInterval(poll);
-          set.delete(done);
-          reject(Object.assign(new Error("timeout"), { type: "SERVICE_UNAVAILABLE" }));
-        }, timeoutMs);
-        // The job may have ended before we subscribed.
-        this.broker.call<JobView, { id: string }>("jobs.get", { id: jobId }).then((j) => FINAL.has(j.status) && done(j), () => undefined);
-      }).catch((err: unknown) => {
-        if ((err as { type?: string }).type === "SERVICE_UNAVAILABLE") fail("SERVICE_UNAVAILABLE", `The document was not processed within ${Math.round(timeoutMs / 60000)} minutes`);
-        throw err;
-      });
+    /** A batch start's deps: this request's calls, and broker calls for the feeding that outlives it. */
+    batchDeps(this: This, ctx: Context): B.BatchDeps {
+      return { request: this.deps(callOf(ctx)), background: this.deps(), logger: this.logger };
     },
   },
 
   created(this: This) {
-    this.waiters = new Map();
+    this.waiters = new JobWaiters(this.broker);
     this.passes = new OnePass(PASS_OVERDUE_MS, (ms) => this.logger.warn(`a reconciliation pass has not settled after ${Math.round(ms / 1000)} s; starting a new one`));
   },
 
@@ -361,7 +240,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     this.Doc = this.db.model("TagDocument") as unknown as TagDocModel;
     const url = config().natsUrl;
     if (url) {
-      // Created before the channels middleware subscribes (the start-up race, see lib/jobs/dispatch.ts).
+      // Created before the channels middleware subscribes (the start-up race, see kernel/jobs/dispatch.ts).
       await withJetStream(url, (jsm) => ensureChangesConsumer(jsm, this.broker.namespace, TAGGER_CHANGES_GROUP)).catch((err: unknown) =>
         this.logger.warn(`job-changes consumer set-up deferred to the channels adapter: ${(err as Error).message}`),
       );

@@ -8,39 +8,27 @@
  * Visibility: a user sees and manages their own endpoints only; someone else's answers 404. An admin's
  * endpoint may ask for every user's jobs (`allJobs`).
  */
-import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
 import { keepAlive, type RawChannelMessage } from "../kernel/channels";
-import { fail, validationError } from "../kernel/errors";
+import { fail } from "../kernel/errors";
 import type { GatewayMeta, Principal } from "../kernel/gateway/types";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { ensureDurable, withJetStream } from "../kernel/jobs/dispatch";
 import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
-import { checkUrl, UrlFetchError } from "../kernel/net/fetch-url";
 import * as W from "../kernel/webhooks/core";
-import { isWebhookEvent, WEBHOOK_EVENTS, type BatchEventInput } from "../kernel/webhooks/events";
+import * as E from "../kernel/webhooks/endpoints";
+import type { BatchEventInput } from "../kernel/webhooks/events";
 import { defineWebhookModels, toDeliveryView, toWebhookView, type DeliveryDoc, type DeliveryModel, type DeliveryView, type WebhookDoc, type WebhookModel, type WebhookView } from "../kernel/webhooks/model";
-import { atRestKey, newSecret, sealSecret, secretBytes } from "../kernel/webhooks/signing";
+import { atRestKey } from "../kernel/webhooks/signing";
 
-type This = MongoServiceThis & { Webhook: WebhookModel; Delivery: DeliveryModel; deps: W.Deps; sweeper?: NodeJS.Timeout; own(ctx: Ctx, id: string): Promise<WebhookDoc> };
+type This = MongoServiceThis & { Webhook: WebhookModel; Delivery: DeliveryModel; deps: W.Deps; sweeper?: NodeJS.Timeout; own(ctx: Ctx<unknown>, id: string): Promise<WebhookDoc> };
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
-
-/** Endpoints one user may register (each event of theirs is one delivery per endpoint). */
-const MAX_PER_USER = 25;
 
 function userOf(ctx: Context<unknown, GatewayMeta>): Principal {
   const u = ctx.meta.user;
   if (!u) fail("UNAUTHORIZED");
   return u;
-}
-
-interface CreateParams {
-  url: string;
-  events: string[];
-  allJobs?: boolean;
-  description?: string;
-  secret?: string;
 }
 
 /** Channel message names with the namespace prefix (the channels middleware adds it to the name). */
@@ -98,43 +86,11 @@ const WebhooksService: ServiceSchema<ServiceSettingSchema, object, object, This>
   actions: {
     /** Registers an endpoint; answers its signing secret, this once. Throws VALIDATION_ERROR (400), FORBIDDEN. */
     create: {
-      params: {
-        url: { type: "string", min: 1, max: 2048 },
-        events: { type: "array", min: 1, max: WEBHOOK_EVENTS.length, items: "string" },
-        allJobs: { type: "boolean", optional: true },
-        description: { type: "string", optional: true, max: 200 },
-        secret: { type: "string", optional: true, max: 200 },
-      },
-      async handler(this: This, ctx: Ctx<CreateParams>): Promise<WebhookView & { secret: string }> {
-        const user = userOf(ctx);
-        const p = ctx.params;
-        const unknown = p.events.filter((e) => !isWebhookEvent(e));
-        if (unknown.length) throw validationError([{ field: "events", message: `Unknown event ${unknown.map((e) => `"${e}"`).join(", ")}. Known: ${WEBHOOK_EVENTS.join(", ")}`, kind: "enum" }]);
-        if (p.allJobs && !user.isAdmin) fail("FORBIDDEN", "Only administrators may register a webhook for every user's jobs (allJobs)");
-        if (p.secret !== undefined && !secretBytes(p.secret)) {
-          throw validationError([{ field: "secret", message: "secret must be `whsec_` followed by 24 to 64 random bytes in base64; leave it out to have one generated", kind: "format" }]);
-        }
-        try {
-          await checkUrl(p.url, { allowPrivate: config().webhooks.allowPrivate });
-        } catch (err) {
-          if (err instanceof UrlFetchError) throw validationError([{ field: "url", message: err.message.replace(/^Refused to fetch/, "Refused to deliver to"), kind: err.reason }]);
-          throw err;
-        }
-        if ((await this.Webhook.countDocuments({ owner: user.id })) >= MAX_PER_USER) fail("BAD_REQUEST", `At most ${MAX_PER_USER} webhooks per user; delete one first`);
-        const secret = p.secret ?? newSecret();
-        const sealed = sealSecret(secret, this.deps.key);
-        const doc = await this.Webhook.create({
-          _id: randomUUID(),
-          owner: user.id,
-          url: p.url,
-          events: [...new Set(p.events)] as WebhookDoc["events"],
-          allJobs: Boolean(p.allJobs),
-          description: p.description ?? "",
-          sealedSecret: sealed.sealed,
-          keyId: sealed.keyId,
-        });
+      params: E.createWebhookSchema,
+      async handler(this: This, ctx: Ctx<E.CreateWebhookParams>): Promise<WebhookView & { secret: string }> {
+        const hook = await E.createWebhook(this.deps, userOf(ctx), ctx.params);
         ctx.meta.$statusCode = 201;
-        return { ...toWebhookView(doc.toObject() as WebhookDoc), secret };
+        return hook;
       },
     },
 
@@ -166,27 +122,9 @@ const WebhooksService: ServiceSchema<ServiceSettingSchema, object, object, This>
 
     /** The delivery log, newest first: `{items, nextCursor}`; filter `status`. */
     deliveries: {
-      params: {
-        id: { type: "string", min: 1, max: 64 },
-        status: { type: "enum", values: ["pending", "delivering", "delivered", "failed"], optional: true },
-        limit: { type: "number", integer: true, min: 1, max: 100, default: 50, convert: true },
-        cursor: { type: "string", optional: true, max: 200 },
-      },
-      async handler(this: This, ctx: Ctx<{ id: string; status?: string; limit: number; cursor?: string }>): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
-        const hook = await this.own(ctx, ctx.params.id);
-        const p = ctx.params;
-        const filter: Record<string, unknown> = { webhookId: hook._id, ...(p.status ? { status: p.status } : {}) };
-        let query: Record<string, unknown> = filter;
-        if (p.cursor) {
-          const m = /^(\d{1,15})_(msg_[0-9a-f]{32})$/.exec(p.cursor);
-          if (!m) throw validationError([{ field: "cursor", message: "Invalid cursor: pass nextCursor of the previous page", kind: "string" }]);
-          const at = new Date(Number(m[1]));
-          query = { $and: [filter, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: m[2] } }] }] };
-        }
-        const docs = await this.Delivery.find(query).sort({ createdAt: -1, _id: -1 }).limit(p.limit + 1).lean<DeliveryDoc[]>();
-        const page = docs.slice(0, p.limit);
-        const last = page[page.length - 1];
-        return { items: page.map(toDeliveryView), nextCursor: docs.length > p.limit && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
+      params: E.deliveriesSchema,
+      async handler(this: This, ctx: Ctx<E.DeliveriesParams>): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
+        return E.listDeliveries(this.deps, await this.own(ctx, ctx.params.id), ctx.params);
       },
     },
 
@@ -214,12 +152,8 @@ const WebhooksService: ServiceSchema<ServiceSettingSchema, object, object, This>
   },
 
   methods: {
-    async own(this: This, ctx: Ctx, id: string): Promise<WebhookDoc> {
-      const user = userOf(ctx);
-      const hook = await this.Webhook.findById(id).lean<WebhookDoc>();
-      // Someone else's endpoint is "not found": its existence is not ours to reveal.
-      if (!hook || hook.owner !== user.id) fail("NOT_FOUND", `Webhook ${id} not found`);
-      return hook;
+    own(this: This, ctx: Ctx<unknown>, id: string): Promise<WebhookDoc> {
+      return E.ownWebhook(this.deps, userOf(ctx), id);
     },
   },
 

@@ -9,24 +9,21 @@
  * plugins goes to the PDF engine's worker-thread pool, so the event loop keeps heartbeats flowing.
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
 import { keepAlive, type RawChannelMessage } from "../kernel/channels";
 import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "../kernel/jobs/dispatch";
-import type { JobDoc, JobView } from "../kernel/jobs/model";
+import type { JobView } from "../kernel/jobs/model";
+import type { ClaimParams, ClaimResult, FinishParams, HoldResult, ReleaseParams } from "../kernel/jobs/worker-protocol";
+import { executeJob, PROGRESS_TIMEOUT_MS, PROTOCOL_TIMEOUT_MS, retrying, type Call } from "../kernel/plugins/execute";
 import { isFinal } from "../kernel/jobs/state";
 import { isTransient } from "../kernel/jobs/transient";
 import { warmPdfEngine } from "../sdk/pdf/warm";
 import { hostedPlugins } from "../kernel/plugins/host";
-import { describe, type InputFile, type PluginManifest, type WrittenOutput } from "../sdk/manifest";
-import { runPlugin, toJobError, type RunOutcome } from "../kernel/plugins/runner";
+import { describe, type PluginManifest } from "../sdk/manifest";
+import { toJobError, type RunOutcome } from "../kernel/plugins/runner";
 import { Semaphore } from "../kernel/plugins/semaphore";
-import { guardStall } from "../kernel/storage/stall";
-import type { StoredFile } from "../kernel/storage/store";
 import { recordDelivery, recordRun } from "../sdk/metrics";
-
-type ClaimedJob = JobView & { resume: JobDoc["resume"] };
 
 interface WorkerVars {
   workerId: string;
@@ -41,35 +38,21 @@ interface WorkerVars {
 interface WorkerMethods {
   handle(jobId: string, raw: RawChannelMessage | undefined): Promise<void>;
   process(jobId: string): Promise<void>;
-  execute(job: ClaimedJob, manifest: PluginManifest, ac: AbortController): Promise<RunOutcome>;
-  retrying<T>(what: string, fn: () => Promise<T>): Promise<T>;
 }
 
 type This = import("moleculer").Service<ServiceSettingSchema> & WorkerVars & WorkerMethods;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Re-exported for callers that imported it from here (it lives in lib/jobs/transient.ts). */
+/** Re-exported for callers that imported it from here (it lives in kernel/jobs/transient.ts). */
 export { isTransient };
 
 const plugins = hostedPlugins();
 
-type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
 const callOf = (svc: This): Call => svc.broker.call.bind(svc.broker) as unknown as Call;
 
-/**
- * Timeouts of the worker protocol calls. A request published while NATS is away is lost, not queued:
- * without a short timeout the worker would wait the broker's full 30 s before retrying. The jobs service
- * answers in milliseconds, or within the driver's 10 s server selection while the database restarts.
- */
-const PROTOCOL_TIMEOUT_MS = 15_000;
-const PROGRESS_TIMEOUT_MS = 5_000;
 /** A busy worker hands a message back for redelivery after this long (plus jitter). */
 const BUSY_REDELIVER_MS = 200;
 /** A message handed back during an outage of our own comes again after this long (plus jitter). */
 const OUTAGE_REDELIVER_MS = 2_000;
-/** A file stream from storage that sends nothing for this long has stalled (see lib/storage/stall.ts). */
-const STREAM_IDLE_MS = 20_000;
 
 const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
   name: "worker",
@@ -144,8 +127,8 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
 
     async process(this: This, jobId: string) {
       const call = callOf(this);
-      const claim = await this.retrying("claim", () =>
-        call<{ job: ClaimedJob | null; reason?: string }>("jobs.claim", { id: jobId, workerId: this.workerId }, { timeout: PROTOCOL_TIMEOUT_MS }),
+      const claim = await retrying(this.logger, "claim", () =>
+        call<ClaimResult>("jobs.claim", { id: jobId, workerId: this.workerId } satisfies ClaimParams, { timeout: PROTOCOL_TIMEOUT_MS }),
       );
       if (!claim.job) {
         this.logger.debug(`job ${jobId}: nothing to do (${claim.reason})`);
@@ -160,13 +143,13 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       const runStarted = performance.now();
       try {
         if (!manifest) throw Object.assign(new Error(`This worker does not host ${job.processor}`), { type: "PLUGIN_NOT_HOSTED" });
-        outcome = await this.execute(job, manifest, ac);
+        outcome = await executeJob({ workerId: this.workerId, logger: this.logger, call }, job, manifest, ac);
       } catch (err) {
         if ((isTransient(err) && !ac.signal.aborted) || this.stopping) {
           // Not the job's fault: give it back (without counting the attempt) for a later try.
           this.logger.warn(`job ${job.id}: infrastructure error, releasing it: ${(err as Error).message}`);
           this.running.delete(job.id);
-          await this.retrying("release", () => call("jobs.release", { id: job.id, workerId: this.workerId, attempt: job.attempts }, { timeout: PROTOCOL_TIMEOUT_MS })).catch(
+          await retrying(this.logger, "release", () => call<{ ok: boolean }>("jobs.release", { id: job.id, workerId: this.workerId, attempt: job.attempts } satisfies ReleaseParams, { timeout: PROTOCOL_TIMEOUT_MS })).catch(
             () => undefined,
           );
           return;
@@ -176,8 +159,8 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       recordRun(job.processor, { resumedFrom: job.resume?.point, attempts: job.attempts, seconds: (performance.now() - runStarted) / 1000, outcome: outcome ? outcome.status : "failed" });
       try {
         const outputs = (outcome?.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 }));
-        const fin = await this.retrying("finish", () =>
-          call<{ ok: boolean; status?: string }>("jobs.finish", {
+        const fin = await retrying(this.logger, "finish", () =>
+          call<HoldResult>("jobs.finish", {
             id: job.id,
             workerId: this.workerId,
             attempt: job.attempts,
@@ -186,7 +169,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
             result: outcome?.result,
             outputs,
             error,
-          }, { timeout: PROTOCOL_TIMEOUT_MS }),
+          } satisfies FinishParams, { timeout: PROTOCOL_TIMEOUT_MS }),
         );
         if (!fin.ok) {
           // The job moved on without us (cancelled, expired, taken over): our outputs must not linger.
@@ -197,85 +180,6 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         }
       } finally {
         this.running.delete(job.id);
-      }
-    },
-
-    async execute(this: This, job: ClaimedJob, manifest: PluginManifest, ac: AbortController): Promise<RunOutcome> {
-      const broker = { call: callOf(this) };
-      const leaseMs = config().jobs.leaseSeconds * 1000;
-      const heartbeat = setInterval(() => {
-        broker
-          .call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId }, { timeout: PROGRESS_TIMEOUT_MS })
-          .then((r) => {
-            if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
-          })
-          .catch(() => undefined);
-      }, Math.max(500, Math.floor(leaseMs / 3)));
-      heartbeat.unref();
-      const inputStat = await this.retrying("input stat", () => broker.call<StoredFile>("storage.stat", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }));
-      // The call's timeout covers the start of the stream; guardStall covers a transfer that stops midway.
-      const openInput = async () => guardStall(await broker.call<Readable>("storage.get", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }), STREAM_IDLE_MS);
-      const input: InputFile = {
-        fileId: inputStat.id,
-        filename: inputStat.filename,
-        contentType: inputStat.contentType,
-        size: inputStat.size,
-        sha256: inputStat.sha256,
-        stream: openInput,
-        async read() {
-          const chunks: Buffer[] = [];
-          for await (const c of await openInput()) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
-          return Buffer.concat(chunks);
-        },
-      };
-      try {
-        return await runPlugin(manifest, {
-          jobId: job.id,
-          owner: job.owner,
-          attempt: job.attempts,
-          input,
-          rawOptions: job.options,
-          resume: job.resume ? { point: job.resume.point, input: job.resume.input, result: job.result } : undefined,
-          signal: ac.signal,
-          logger: this.logger,
-          reportProgress: async (percent, message) => {
-            let r: { ok: boolean; status?: string };
-            try {
-              r = await broker.call<{ ok: boolean; status?: string }>("jobs.progress", { id: job.id, workerId: this.workerId, percent, message }, { timeout: PROGRESS_TIMEOUT_MS });
-            } catch (err) {
-              // Progress is best effort: NATS or the database being away for a moment must not stop the
-              // work. If the job was taken over meanwhile, jobs.finish refuses this attempt's outcome.
-              if (isTransient(err)) {
-                this.logger.debug(`job ${job.id}: progress not recorded (${(err as Error).message})`);
-                return;
-              }
-              throw err;
-            }
-            if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
-          },
-          storeOutput: (name, data, meta) =>
-            broker.call<WrittenOutput & StoredFile>(
-              "storage.put",
-              { owner: job.owner, filename: meta.filename ?? name, kind: "output", contentType: meta.contentType, jobId: job.id, name, attempt: job.attempts },
-              // The answer comes once the whole output is stored: bound the wait by the size when known.
-              { stream: Buffer.isBuffer(data) ? Readable.from([data]) : data, timeout: Buffer.isBuffer(data) ? 60_000 + Math.ceil(data.length / 1024) : 600_000 },
-            ).then((f) => ({ name, fileId: f.id, size: f.size, sha256: f.sha256, contentType: f.contentType, filename: f.filename })),
-        });
-      } finally {
-        clearInterval(heartbeat);
-      }
-    },
-
-    /** Retries a call to the jobs service while the database or the broker is away (up to ~2 minutes). */
-    async retrying<T>(this: This, what: string, fn: () => Promise<T>): Promise<T> {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await fn();
-        } catch (err) {
-          if (!isTransient(err) || attempt >= 40) throw err;
-          if (attempt % 5 === 0) this.logger.warn(`${what} failed (${(err as Error).message}); retrying`);
-          await sleep(Math.min(3000, 200 * 2 ** Math.min(attempt, 4)));
-        }
       }
     },
   },

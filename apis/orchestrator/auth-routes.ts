@@ -2,7 +2,7 @@
  * The orchestrator's identity routes over the kernel's one user store: `/v1/auth/*`, `/v1/users`,
  * `/v1/api-keys`. `/me` is declared before `/:id` because aliases match in declaration order.
  */
-import * as A from "../../kernel/auth/params";
+import * as A from "./auth";
 import { createKeyParams, listKeysParams } from "../../kernel/keys/params";
 import { cookieHeaders } from "../../kernel/gateway/routing";
 import type { RawHandler, RouteGroup } from "../../kernel/gateway/types";

@@ -5,9 +5,23 @@
  * one and readers take the most recently changed default should two ever be marked.
  */
 import { randomUUID } from "node:crypto";
+import type { ActionParams } from "moleculer";
 import { validateDetectionConfig, type DetectionConfigInput } from "../../plugins/redaction/contract";
 import { fail, validationError } from "../../kernel/errors";
 import { toConfigurationView, type DetectionConfigurationDoc, type DetectionConfigurationModel, type DetectionConfigurationView } from "./model";
+
+export const configCreateSchema: ActionParams = {
+  name: { type: "string", min: 1, max: 200 },
+  description: { type: "string", optional: true, max: 2000 },
+  isDefault: { type: "boolean", optional: true },
+  configuration: { type: "object", optional: true },
+};
+export const configUpdateSchema: ActionParams = {
+  id: "string",
+  name: { type: "string", min: 1, max: 200, optional: true },
+  description: { type: "string", optional: true, max: 2000 },
+  configuration: { type: "object", optional: true },
+};
 
 export interface ConfigBody {
   name?: string;
@@ -76,4 +90,20 @@ export async function updateConfiguration(Model: DetectionConfigurationModel, id
   const doc = await Model.findByIdAndUpdate(id, { $set: set }, { returnDocument: "after" }).lean<DetectionConfigurationDoc>();
   if (!doc) fail("NOT_FOUND", `Detection configuration ${id} not found`);
   return { ...toConfigurationView(doc), warnings };
+}
+
+export async function listConfigurations(Model: DetectionConfigurationModel): Promise<DetectionConfigurationView[]> {
+  return (await Model.find({}).sort({ createdAt: 1 }).lean<DetectionConfigurationDoc[]>()).map(toConfigurationView);
+}
+
+/** The default configuration; NOT_FOUND when none is set (jobs then use the built-in defaults). */
+export async function getDefault(Model: DetectionConfigurationModel): Promise<DetectionConfigurationView> {
+  const d = await findDefault(Model);
+  if (!d) fail("NOT_FOUND", "No default detection configuration is set: jobs use the built-in defaults");
+  return toConfigurationView(d);
+}
+
+export async function deleteConfiguration(Model: DetectionConfigurationModel, id: string): Promise<void> {
+  const r = await Model.deleteOne({ _id: id });
+  if (r.deletedCount !== 1) fail("NOT_FOUND", `Detection configuration ${id} not found`);
 }

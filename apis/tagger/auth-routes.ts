@@ -1,5 +1,5 @@
 /** The tag generator's identity routes (`/api/auth/*`) over the kernel's one user store. */
-import * as A from "../../kernel/auth/params";
+import * as A from "./auth";
 import type { RouteGroup } from "../../kernel/gateway/types";
 
 const tag = ["tagger-auth"];

@@ -5,7 +5,7 @@
  * otherwise, so the embedded and the split shape run this same code) and clears the flag for exactly that
  * version. A publish lost to a crash or an outage leaves the flag set, and the jobs sweep publishes again.
  *
- * Consumers (the tagger, the orchestrator) are consumer groups: each gets every change once per group,
+ * Consumers (the API families, webhooks, feedback) are consumer groups: each gets every change once per group,
  * acked only after the handler applied it. The message is small (no result, no document text: the stream
  * keeps it for a day); a consumer that needs more reads the job's current state, which is at least as new
  * as the change, so a change it never saw (a gap in versions) is covered by that read. Applying is
@@ -21,8 +21,6 @@ import type { JobDoc } from "./model";
 import { isTransient } from "./transient";
 
 export const CHANGES_CHANNEL = "job-changes";
-export const TAGGER_CHANGES_GROUP = "docmill-tagger-job-changes";
-export const ORCHESTRATOR_CHANGES_GROUP = "docmill-orchestrator-job-changes";
 
 /** Kept a day: long enough for any consumer outage we recover from, short enough to stay small. */
 export const CHANGES_STREAM_CONFIG = { max_age: 24 * 3600 * 1_000_000_000 };

@@ -1,10 +1,11 @@
 /** Pure parts of auth and keys: password rules, lockout growth, key expiry rules, OpenAPI conversion, tokens. */
 import { checkExpiry, generateKey, keyStatus, maxExpiry } from "../../../../kernel/keys/core";
-import { orchestratorPasswordProblems, taggerPasswordProblems } from "../../../../kernel/auth/passwords";
+import { orchestratorPasswordProblems, orchestratorUser } from "../../../../apis/orchestrator/auth";
+import { taggerPasswordProblems, taggerUser } from "../../../../apis/tagger/auth";
 import { DEFAULT_THROTTLE, lockSeconds, throttleKeys } from "../../../../kernel/auth/throttle";
 import { SignJWT } from "jose";
 import { sha256Hex, signAccessToken, verifyAccessToken } from "../../../../kernel/auth/tokens";
-import { orchestratorUser, parseRole, taggerUser } from "../../../../kernel/auth/views";
+import { parseRole } from "../../../../kernel/auth/views";
 import { objectSchema, openApiPath, ruleToSchema } from "../../../../kernel/gateway/openapi";
 
 describe("password rules", () => {

@@ -1,0 +1,116 @@
+/**
+ * One claimed job run on a worker: its input opened from storage (with a stall guard), the plugin run
+ * (runner.ts) with progress and outputs going to the jobs and storage services, and a heartbeat that
+ * renews the lease and aborts the run when the job is no longer this worker's (cancelled, expired, taken
+ * over). The worker service (services/worker.service.ts) claims, calls this, and records the outcome.
+ */
+import { Readable } from "node:stream";
+import type { Logger } from "moleculer";
+import { config } from "../config";
+import type { ClaimResult, HoldResult, ProgressParams } from "../jobs/worker-protocol";
+import { isTransient } from "../jobs/transient";
+import { guardStall } from "../storage/stall";
+import type { StoredFile } from "../storage/store";
+import type { InputFile, PluginManifest, WrittenOutput } from "../../sdk/manifest";
+import { runPlugin, type RunOutcome } from "./runner";
+
+export type ClaimedJob = NonNullable<ClaimResult["job"]>;
+export type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+
+/**
+ * Timeouts of the worker protocol calls. A request published while NATS is away is lost, not queued:
+ * without a short timeout the worker would wait the broker's full 30 s before retrying. The jobs service
+ * answers in milliseconds, or within the driver's 10 s server selection while the database restarts.
+ */
+export const PROTOCOL_TIMEOUT_MS = 15_000;
+export const PROGRESS_TIMEOUT_MS = 5_000;
+/** A file stream from storage that sends nothing for this long has stalled (see kernel/storage/stall.ts). */
+const STREAM_IDLE_MS = 20_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries a call to the jobs service while the database or the broker is away (up to ~2 minutes). */
+export async function retrying<T>(logger: Logger, what: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isTransient(err) || attempt >= 40) throw err;
+      if (attempt % 5 === 0) logger.warn(`${what} failed (${(err as Error).message}); retrying`);
+      await sleep(Math.min(3000, 200 * 2 ** Math.min(attempt, 4)));
+    }
+  }
+}
+
+export interface ExecuteDeps {
+  workerId: string;
+  logger: Logger;
+  call: Call;
+}
+
+/** Runs the plugin on the claimed job; aborts through `ac` when the jobs service says the job is gone. */
+export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: PluginManifest, ac: AbortController): Promise<RunOutcome> {
+  const { call, workerId, logger } = d;
+  const leaseMs = config().jobs.leaseSeconds * 1000;
+  const progress = (p: Omit<ProgressParams, "id" | "workerId">) => call<HoldResult>("jobs.progress", { id: job.id, workerId, ...p } satisfies ProgressParams, { timeout: PROGRESS_TIMEOUT_MS });
+  const heartbeat = setInterval(() => {
+    progress({})
+      .then((r) => {
+        if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
+      })
+      .catch(() => undefined);
+  }, Math.max(500, Math.floor(leaseMs / 3)));
+  heartbeat.unref();
+  const inputStat = await retrying(logger, "input stat", () => call<StoredFile>("storage.stat", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }));
+  // The call's timeout covers the start of the stream; guardStall covers a transfer that stops midway.
+  const openInput = async () => guardStall(await call<Readable>("storage.get", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }), STREAM_IDLE_MS);
+  const input: InputFile = {
+    fileId: inputStat.id,
+    filename: inputStat.filename,
+    contentType: inputStat.contentType,
+    size: inputStat.size,
+    sha256: inputStat.sha256,
+    stream: openInput,
+    async read() {
+      const chunks: Buffer[] = [];
+      for await (const c of await openInput()) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+      return Buffer.concat(chunks);
+    },
+  };
+  try {
+    return await runPlugin(manifest, {
+      jobId: job.id,
+      owner: job.owner,
+      attempt: job.attempts,
+      input,
+      rawOptions: job.options,
+      resume: job.resume ? { point: job.resume.point, input: job.resume.input, result: job.result } : undefined,
+      signal: ac.signal,
+      logger,
+      reportProgress: async (percent, message) => {
+        let r: HoldResult;
+        try {
+          r = await progress({ percent, message });
+        } catch (err) {
+          // Progress is best effort: NATS or the database being away for a moment must not stop the
+          // work. If the job was taken over meanwhile, jobs.finish refuses this attempt's outcome.
+          if (isTransient(err)) {
+            logger.debug(`job ${job.id}: progress not recorded (${(err as Error).message})`);
+            return;
+          }
+          throw err;
+        }
+        if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
+      },
+      storeOutput: (name, data, meta) =>
+        call<WrittenOutput & StoredFile>(
+          "storage.put",
+          { owner: job.owner, filename: meta.filename ?? name, kind: "output", contentType: meta.contentType, jobId: job.id, name, attempt: job.attempts },
+          // The answer comes once the whole output is stored: bound the wait by the size when known.
+          { stream: Buffer.isBuffer(data) ? Readable.from([data]) : data, timeout: Buffer.isBuffer(data) ? 60_000 + Math.ceil(data.length / 1024) : 600_000 },
+        ).then((f) => ({ name, fileId: f.id, size: f.size, sha256: f.sha256, contentType: f.contentType, filename: f.filename })),
+    });
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
