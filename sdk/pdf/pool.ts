@@ -111,10 +111,6 @@ export class PdfPool {
       this.state.piscina = new Piscina({
         filename,
         execArgv,
-        // The environment as this module sees it when the threads start (OCR settings such as
-        // DOCMILL_TESSDATA_DIR are read in the threads); under jest that is the test file's process.env,
-        // which a thread would not otherwise see.
-        env: process.env,
         minThreads: 1,
         maxThreads: this.threads,
         idleTimeout: this.opts.idleTimeoutMs ?? 5 * 60_000,
@@ -122,7 +118,9 @@ export class PdfPool {
         concurrentTasksPerWorker: 1,
         // A document that needs more heap than this fails alone; the thread is replaced (issue 14).
         resourceLimits: { maxOldGenerationSizeMb: pdfThreadHeapMb() },
-        // The threads read their caps (RENDER_MAX_PIXELS, the PDF limits) from the environment as it is now.
+        // The environment as this module sees it when the threads start: the threads read their caps
+        // (RENDER_MAX_PIXELS, the PDF limits) and OCR settings (DOCMILL_TESSDATA_DIR) from it; under jest
+        // that is the test file's process.env, which a thread would not otherwise see.
         env: process.env,
       });
     }
