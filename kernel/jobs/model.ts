@@ -1,5 +1,6 @@
 /** The job document. Status changes only through lib/jobs/repo.ts (one atomic update per transition). */
 import { Schema, type Connection, type Model } from "mongoose";
+import type { ResultRef } from "./results";
 import type { JobStatus } from "./state";
 
 export interface JobOutput {
@@ -27,6 +28,8 @@ export interface JobDoc {
   input: { filename: string; contentType: string; size: number; sha256: string };
   outputs: JobOutput[];
   result: unknown;
+  /** Set when the result's big parts (findings, scanWords) are in `job_results` (results.ts). */
+  resultRef?: ResultRef | null;
   error?: { type: string; message: string } | null;
   /** Free data of the API layer that created the job (batch id, row number, title...). */
   meta: Record<string, unknown>;
@@ -95,6 +98,7 @@ const jobSchema = new Schema<JobDoc>(
       default: [],
     },
     result: { type: Schema.Types.Mixed, default: null },
+    resultRef: { type: Schema.Types.Mixed, default: null },
     error: { type: Schema.Types.Mixed, default: null },
     meta: { type: Schema.Types.Mixed, default: {} },
     pausePoints: { type: [String], default: [] },

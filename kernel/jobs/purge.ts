@@ -15,6 +15,7 @@ import { changeOf, transitionsOf, type JobChange } from "./changes";
 import type { JobDoc, JobModel } from "./model";
 import { isFinal, isPaused } from "./state";
 import { tryTransition } from "./repo";
+import { dropResults } from "./results";
 
 type Call = <T = unknown>(action: string, params?: unknown) => Promise<T>;
 
@@ -40,7 +41,7 @@ export async function purgeFiles(call: Call, job: Pick<JobDoc, "_id" | "inputFil
 }
 
 /** What the record keeps of its findings after a purge: nothing. */
-export const CLEARED = { result: null, resume: null, outputs: [] } as const;
+export const CLEARED = { result: null, resultRef: null, resume: null, outputs: [] } as const;
 
 /**
  * Marks the job deleted in ONE conditional update (a job still at work is cancelled by that same update,
@@ -78,6 +79,8 @@ export async function markDeleted(d: Pick<PurgeDeps, "Job" | "publish">, id: str
  */
 export async function purgeMarked(d: PurgeDeps, job: JobDoc): Promise<void> {
   await purgeFiles(d.call, job);
+  // The detached result records (results.ts), also one an interrupted finish left unreferenced.
+  await dropResults(d.Job, job._id);
   const version = (job.version ?? 0) + 1;
   const at = (job.deletedAt ? new Date(job.deletedAt) : new Date()).toISOString();
   await d.sendChange({ ...changeOf(job), version, status: "deleted", transitions: [...transitionsOf(job), { version, status: "deleted", at }] });

@@ -10,6 +10,7 @@ import { fail } from "../errors";
 import { MAX_DELIVER_RETRIES } from "./dispatch";
 import { dispatch, drainOutbox, leaseMs, publish, sendChangeMessage, sleep, type Call, type JobsHost } from "./host";
 import type { JobDoc } from "./model";
+import { dropResults } from "./results";
 import { CLEARED, deleteJob, pendingPurges, purgeFiles, purgeMarked, type PurgeDeps } from "./purge";
 import { tryTransition } from "./repo";
 import { isFinal } from "./state";
@@ -36,6 +37,7 @@ export async function expireJob(h: JobsHost, id: string): Promise<boolean> {
   publish(h, job);
   // Best effort: files storage could not remove now are removed by its own retention sweep.
   await purgeFiles(brokerCall(h), job).catch((err: unknown) => h.logger.warn(`job ${id}: files not all removed at expiry (${(err as Error).message})`));
+  await dropResults(h.Job, id).catch((err: unknown) => h.logger.warn(`job ${id}: result records not removed at expiry (${(err as Error).message})`));
   return true;
 }
 
