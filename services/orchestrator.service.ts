@@ -8,6 +8,8 @@
  * Visibility: a user sees the jobs they created (with a bearer token or an API key of theirs); admins see
  * every job. Someone else's job answers 404.
  */
+import { orchestratorAudited } from "../apis/orchestrator/audit";
+import { registerAudited } from "../kernel/audit/catalog";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
@@ -19,6 +21,9 @@ import * as J from "../apis/orchestrator/jobs";
 import { defineOrchestratorModels, toConfigurationView, type DetectionConfigurationModel, type JobResponse, type OrchestratorJobModel } from "../apis/orchestrator/model";
 import { applyChange, ORCHESTRATOR_CHANGES_GROUP, reconcile, userOf, type OrchestratorHost, type ReconcileResult } from "../apis/orchestrator/records";
 import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
+
+// The orchestrator's audited actions (kernel/audit): registered before the broker wraps the actions.
+registerAudited(orchestratorAudited);
 
 type This = MongoServiceThis &
   OrchestratorHost & {

@@ -7,6 +7,8 @@
  * broadcasts `tagger.batch.event` for the batch WebSocket (apis/tagger/ws-batch.ts).
  * Logic lives in apis/tagger/*; handlers validate, call, return. See docs/tagging.md.
  */
+import { taggerAudited } from "../apis/tagger/audit";
+import { registerAudited } from "../kernel/audit/catalog";
 import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
@@ -26,6 +28,9 @@ import { runSingle, type SingleInput } from "../apis/tagger/single";
 import { defineLearningModels, editsOf, editTags, editView, learnedView } from "../apis/tagger/learning";
 import { JobWaiters } from "../apis/tagger/waiters";
 import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
+
+// The tag generator's audited actions (kernel/audit): registered before the broker wraps the actions.
+registerAudited(taggerAudited);
 
 type This = MongoServiceThis & {
   settings: MongoServiceThis["settings"] & { batchWindow: number; allowPrivateUrls?: boolean };

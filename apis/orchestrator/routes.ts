@@ -4,6 +4,7 @@
  * statuses: docs/redaction.md. Boxes are PDF points, origin top-left of the page as displayed, 1-based pages.
  */
 import type { Readable } from "node:stream";
+import { FILE_OF_AUDIT } from "./audit";
 import type { Context } from "moleculer";
 import { fail, isErrorType, type WireError } from "../../kernel/errors";
 import { WIRE_STATUSES, type JobResponse } from "../../shared/wire/redaction";
@@ -58,7 +59,7 @@ export const downloadOrchestratorFile: RawHandler = async (req, res) => {
     if (isErrorType(err, "NOT_FOUND")) fail("GONE", "The file has expired and was deleted");
     throw err;
   }
-  const stream = await call<Readable>("storage.get", { id: fileId, owner }, { timeout: 0 });
+  const stream = await call<Readable>("storage.get", { id: fileId, owner }, { timeout: 0, meta: { auditedBy: FILE_OF_AUDIT } });
   await sendStream(res, stream, { contentType: stat.contentType || contentType, filename: stat.filename, size: stat.size });
 };
 
