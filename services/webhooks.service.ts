@@ -18,9 +18,16 @@ import { ensureDurable, withJetStream } from "../kernel/jobs/dispatch";
 import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import * as W from "../kernel/webhooks/core";
 import * as E from "../kernel/webhooks/endpoints";
-import type { BatchEventInput } from "../kernel/webhooks/events";
+import { registerBatchEventShape, registerJobEventShape, type BatchEventInput } from "../kernel/webhooks/events";
+import { orchestratorJobEvents } from "../apis/orchestrator/webhook-shape";
+import { taggerBatchEvents, taggerJobEvents } from "../apis/tagger/webhook-shape";
 import { defineWebhookModels, toDeliveryView, toWebhookView, type DeliveryDoc, type DeliveryModel, type DeliveryView, type WebhookDoc, type WebhookModel, type WebhookView } from "../kernel/webhooks/model";
 import { atRestKey } from "../kernel/webhooks/signing";
+
+// Each family shows its own jobs' events (api, status vocabulary, links); first owner wins.
+registerJobEventShape(orchestratorJobEvents);
+registerJobEventShape(taggerJobEvents);
+registerBatchEventShape(taggerBatchEvents);
 
 type This = MongoServiceThis & { Webhook: WebhookModel; Delivery: DeliveryModel; deps: W.Deps; sweeper?: NodeJS.Timeout; own(ctx: Ctx<unknown>, id: string): Promise<WebhookDoc> };
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;

@@ -39,7 +39,7 @@ export interface JobDoc {
   seq: number;
   /**
    * Bumped on every state transition (not on progress), in the same update: consumers of job changes
-   * (tagger, orchestrator) keep the version they applied, so a duplicate or an old change is harmless.
+   * (the API families' records, webhooks) keep the version they applied, so a duplicate or an old change is harmless.
    */
   version: number;
   /**

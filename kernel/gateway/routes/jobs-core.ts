@@ -1,6 +1,6 @@
 /**
  * Generic job routes: any plugin, including one a user drops into plugins/, is usable over HTTP.
- * Family APIs (the tag generator's /api/single..., the orchestrator's /v1/jobs) are built on the same
+ * Family APIs (apis/<family>/routes.ts: /api/single..., /v1/jobs) are built on the same
  * actions with their own shapes; these are the runtime's own, plain ones.
  */
 import type { Readable } from "node:stream";
