@@ -71,6 +71,19 @@ export async function adminToken(baseUrl: string): Promise<string> {
   return body.token;
 }
 
+/**
+ * A 503 says "try again shortly", and a client does: the stack has just come up (a fresh core process
+ * under CI load; one fresh-clone run met a 503 on the very first batch). Anything else is returned as is.
+ */
+async function retryUnavailable(send: () => Promise<{ status: number; body: Json }>, tries = 10): Promise<{ status: number; body: Json }> {
+  for (let i = 1; ; i++) {
+    const r = await send();
+    if (r.status !== 503 || i >= tries) return r;
+    process.stderr.write(`[views] 503 on try ${i} (${JSON.stringify(r.body).slice(0, 200)}); trying again in 2 s\n`);
+    await sleep(2000);
+  }
+}
+
 // ---- tagging batches --------------------------------------------------------------------------------
 
 let taggingPdfs: Uint8Array[] | undefined;
@@ -81,7 +94,7 @@ export async function startBatch(baseUrl: string, token: string, n: number): Pro
   const form = new FormData();
   for (let i = 0; i < n; i++) form.append("files", new Blob([Buffer.from(taggingPdfs[i % 2]!)], { type: "application/pdf" }), `doc-${i + 1}.pdf`);
   form.append("config", JSON.stringify({ num_tags: 5 }));
-  const r = await json(baseUrl, token, "POST", "/api/batch/start", form);
+  const r = await retryUnavailable(() => json(baseUrl, token, "POST", "/api/batch/start", form));
   if (r.status !== 200) throw new Error(`batch start: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.job_id as string;
 }
@@ -101,7 +114,7 @@ export async function createRedaction(baseUrl: string, token: string, name: stri
   redactionPdf ??= await reviewDocument();
   const form = new FormData();
   form.append("file", new Blob([Buffer.from(redactionPdf)], { type: "application/pdf" }), name);
-  const r = await json(baseUrl, token, "POST", "/v1/jobs", form);
+  const r = await retryUnavailable(() => json(baseUrl, token, "POST", "/v1/jobs", form));
   if (r.status !== 201) throw new Error(`redaction create: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id as string;
 }
