@@ -8,7 +8,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
 import { defineAuditModel, toAuditEntry, type AuditDoc, type AuditEntry, type AuditModel } from "../kernel/audit/model";
 import { auditQuery, encodeCursor, type AuditQueryParams } from "../kernel/audit/query";
-import { mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
 
 interface AuditSettings extends MongoSettings {
   retentionDays: number;
@@ -76,7 +76,7 @@ const AuditService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>
   },
 
   async started(this: This) {
-    this.Entry = this.db.model("AuditEntry") as unknown as AuditModel;
+    this.Entry = modelOf<AuditModel>(this.db, "AuditEntry");
     await this.Entry.createIndexes();
     this.sweeper = setInterval(() => {
       this.sweep(new Date()).then(

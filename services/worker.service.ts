@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { callOf } from "../kernel/call";
 import { config } from "../kernel/config";
 import { keepAlive, type RawChannelMessage } from "../kernel/channels";
 import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "../kernel/jobs/dispatch";
@@ -47,7 +48,6 @@ export { isTransient };
 
 const plugins = hostedPlugins();
 
-const callOf = (svc: This): Call => svc.broker.call.bind(svc.broker) as unknown as Call;
 
 /** A busy worker hands a message back for redelivery after this long (plus jitter). */
 const BUSY_REDELIVER_MS = 200;
@@ -118,7 +118,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         }
         // A real failure: recorded on the job, which the dead-letter handler reads before failing it.
         this.logger.warn(`job ${jobId}: delivery failed (${(err as { name?: string }).name}: ${(err as Error).message})`);
-        await callOf(this)("jobs.deliveryFailed", { id: jobId }, { timeout: PROGRESS_TIMEOUT_MS }).catch(() => undefined);
+        await callOf(this.broker)("jobs.deliveryFailed", { id: jobId }, { timeout: PROGRESS_TIMEOUT_MS }).catch(() => undefined);
         throw err;
       } finally {
         stop();
@@ -126,7 +126,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
     },
 
     async process(this: This, jobId: string) {
-      const call = callOf(this);
+      const call = callOf(this.broker);
       const claim = await retrying(this.logger, "claim", () =>
         call<ClaimResult>("jobs.claim", { id: jobId, workerId: this.workerId } satisfies ClaimParams, { timeout: PROTOCOL_TIMEOUT_MS }),
       );

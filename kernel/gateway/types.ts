@@ -45,7 +45,9 @@ export interface GatewayMeta {
 
 export type GatewayContext<P = Record<string, unknown>> = Context<P, GatewayMeta>;
 
-export type RawHandler = (req: IncomingMessage & { $ctx: GatewayContext; $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
+/** A raw route's request: moleculer-web's context and params, and the parsed JSON body (when it parsed one). */
+export type RawRequest = IncomingMessage & { $ctx: GatewayContext; $params: Record<string, unknown>; body?: unknown };
+export type RawHandler = (req: RawRequest, res: ServerResponse) => Promise<void>;
 
 export interface OpenApiInfo {
   summary: string;
