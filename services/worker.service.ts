@@ -16,13 +16,13 @@ import { keepAlive, type RawChannelMessage } from "../kernel/channels";
 import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "../kernel/jobs/dispatch";
 import type { JobView } from "../kernel/jobs/model";
 import type { ClaimParams, ClaimResult, FinishParams, HoldResult, ReleaseParams } from "../kernel/jobs/worker-protocol";
-import { executeJob, PROGRESS_TIMEOUT_MS, PROTOCOL_TIMEOUT_MS, retrying, type Call } from "../kernel/plugins/execute";
+import { executeJob, PROGRESS_TIMEOUT_MS, PROTOCOL_TIMEOUT_MS, retrying } from "../kernel/plugins/execute";
 import { isFinal } from "../kernel/jobs/state";
 import { isTransient } from "../kernel/jobs/transient";
 import { warmPdfEngine } from "../sdk/pdf/warm";
 import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
-import { toJobError, type RunOutcome } from "../kernel/plugins/runner";
+import { toJobError, type JobError, type RunOutcome } from "../kernel/plugins/runner";
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { recordDelivery, recordRun } from "../sdk/metrics";
 
@@ -139,7 +139,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       const ac = new AbortController();
       this.running.set(job.id, ac);
       let outcome: RunOutcome | undefined;
-      let error: { type: string; message: string } | undefined;
+      let error: JobError | undefined;
       const runStarted = performance.now();
       try {
         if (!manifest) throw Object.assign(new Error(`This worker does not host ${job.processor}`), { type: "PLUGIN_NOT_HOSTED" });
@@ -176,7 +176,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
           for (const o of outputs) await call("storage.remove", { id: o.fileId }).catch(() => undefined);
           this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): outcome dropped, the job is ${fin.status ?? "gone"}`);
         } else {
-          this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): ${fin.status}${error ? ` ${error.type}` : ""}`);
+          this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): ${fin.status}${error ? ` ${error.type}${error.plugin ? ` (${error.plugin} ${error.stage ?? ""})` : ""}` : ""}`);
         }
       } finally {
         this.running.delete(job.id);

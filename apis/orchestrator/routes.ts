@@ -5,7 +5,6 @@
  */
 import type { Readable } from "node:stream";
 import { FILE_OF_AUDIT } from "./audit";
-import type { Context } from "moleculer";
 import { fail, isErrorType, type WireError } from "../../kernel/errors";
 import { WIRE_STATUSES, type JobResponse } from "../../shared/wire/redaction";
 import { notAPdf } from "./pdf-check";

@@ -10,7 +10,7 @@
  *   are the engines' `suggested_new_tags`.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { Schema, type Connection, type Model } from "mongoose";
+import { Schema, type Connection } from "mongoose";
 import { fail, validationError } from "../../kernel/errors";
 import { labelKey } from "../../plugins/tagging/contract";
 import type { TaggingConfig } from "./config";

@@ -5,7 +5,6 @@
  */
 import type { Readable } from "node:stream";
 import busboy from "busboy";
-import type { Context } from "moleculer";
 import { DocmillClientError, fail, isErrorType } from "../../kernel/errors";
 import { checkContentLength, receiveUpload, sendStream } from "../../kernel/storage/upload";
 import type { StoredFile } from "../../kernel/storage/store";

@@ -3,7 +3,6 @@
  * JSON body (`{name, scope, concepts}` or `{name, scope, format, content}`) or multipart/form-data with a
  * `file` (.csv or .json) and `name`, `scope`, `format` fields.
  */
-import type { Context } from "moleculer";
 import { DocmillClientError, fail, isErrorType } from "../../kernel/errors";
 import { receiveUpload } from "../../kernel/storage/upload";
 import type { GatewayContext, RawHandler, RouteGroup } from "../../kernel/gateway/types";

@@ -27,7 +27,8 @@ export interface JobDoc {
   input: { filename: string; contentType: string; size: number; sha256: string };
   outputs: JobOutput[];
   result: unknown;
-  error?: { type: string; message: string } | null;
+  /** `plugin` and `stage` are kept on the record (operators, logs); the view shows type and message. */
+  error?: { type: string; message: string; plugin?: string; stage?: string } | null;
   /** Free data of the API layer that created the job (batch id, row number, title...). */
   meta: Record<string, unknown>;
   pausePoints: string[];

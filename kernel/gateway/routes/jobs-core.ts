@@ -4,14 +4,13 @@
  * actions with their own shapes; these are the runtime's own, plain ones.
  */
 import type { Readable } from "node:stream";
-import type { Context } from "moleculer";
 import { fail, validationError } from "../../errors";
 import type { JobView } from "../../jobs/model";
 import { receiveUpload, sendStream } from "../../storage/upload";
 import type { StoredFile } from "../../storage/store";
 import type { GatewayContext, RawHandler, RouteGroup } from "../types";
 
-import { callOf, type Call } from "../../call";
+import { callOf } from "../../call";
 
 function userOf(ctx: GatewayContext) {
   const user = ctx.meta.user;
