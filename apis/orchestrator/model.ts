@@ -4,7 +4,7 @@
  * it), and the detection configurations (smart-redact-api.md §5).
  */
 import { Schema, type Connection, type Model } from "mongoose";
-import type { JobResponse } from "../../shared/wire/redaction";
+import type { DetectionConfigurationView, JobResponse } from "../../shared/wire/redaction";
 import type { WireStatus } from "./status";
 
 export interface OrchestratorJobDoc {
@@ -94,7 +94,7 @@ export function defineOrchestratorModels(conn: Connection): void {
   conn.model<DetectionConfigurationDoc>("DetectionConfiguration", configSchema, "detection_configurations");
 }
 
-export type { JobResponse } from "../../shared/wire/redaction";
+export type { DetectionConfigurationView, JobResponse } from "../../shared/wire/redaction";
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -119,17 +119,6 @@ export function toJobResponse(d: OrchestratorJobDoc): JobResponse {
     ...(d.verification ? { verification: d.verification } : {}),
     ...(d.review ? { review: d.review } : {}),
   };
-}
-
-export interface DetectionConfigurationView {
-  id: string;
-  name: string;
-  description: string;
-  isDefault: boolean;
-  configuration: Record<string, unknown>;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export function toConfigurationView(d: DetectionConfigurationDoc): DetectionConfigurationView {

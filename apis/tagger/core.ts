@@ -19,6 +19,7 @@ import type { JobView } from "../../kernel/jobs/model";
 import { isTransient } from "../../kernel/jobs/transient";
 import { fetchUrl, UrlFetchError, type FetchUrlOptions } from "../../kernel/net/fetch-url";
 import type { StoredFile } from "../../kernel/storage/store";
+import type { BatchRowMessage, BatchStatusView } from "../../shared/wire/tagging";
 import type { TaggingConfig } from "./config";
 import { storedConfig } from "./config";
 import { batchErrorType } from "./errors";
@@ -215,7 +216,7 @@ function progressOf(j: TagJobDoc): number {
 }
 
 /** The reference's per-document message. */
-export function docMessage(job: TagJobDoc, doc: TagDocDoc): Record<string, unknown> {
+export function docMessage(job: TagJobDoc, doc: TagDocDoc): BatchRowMessage {
   const base = { job_id: job._id, row_id: doc.row, row_number: doc.row + 1, title: doc.title, status: doc.status, progress: progressOf(job) };
   if (doc.status === "pending" || doc.status === "processing") return base;
   const errorType = batchErrorType(doc.error_type);
@@ -447,7 +448,7 @@ export async function watchState(d: Deps, id: string, owner: string) {
 }
 
 /** The reference's batch status body. */
-export function statusView(j: TagJobDoc) {
+export function statusView(j: TagJobDoc): BatchStatusView & { results_count: number } {
   return {
     job_id: j._id,
     status: j.status,

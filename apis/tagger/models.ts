@@ -4,10 +4,10 @@
  * change is one atomic findOneAndUpdate with the expected state in the filter (no transactions).
  */
 import { Schema, type Connection, type Model } from "mongoose";
+import type { DocumentDetail, DocumentSummary, JobSummary, SourceType, TagDocStatus, TagJobStatus } from "../../shared/wire/tagging";
 
-export type TagJobStatus = "pending" | "processing" | "paused" | "completed" | "failed" | "cancelled";
-export type TagDocStatus = "pending" | "processing" | "success" | "failed";
-export type SourceType = "upload" | "url" | "s3" | "local";
+// The statuses and the summaries below are the wire contract, shared with the web app (shared/wire/tagging.ts).
+export type { DocumentDetail, DocumentSummary, JobSummary, SourceType, TagDocStatus, TagJobStatus };
 
 /** What was asked, without the key (the key is sealed in `sealed_key` while the job runs, then removed). */
 export interface StoredConfig {
@@ -135,7 +135,7 @@ export function defineTaggerModels(conn: Connection): void {
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /** The reference's JobSummary. */
-export function jobSummary(j: TagJobDoc) {
+export function jobSummary(j: TagJobDoc): JobSummary {
   return {
     id: j._id,
     job_type: j.job_type,
@@ -150,7 +150,7 @@ export function jobSummary(j: TagJobDoc) {
 }
 
 /** The reference's DocumentSummary. */
-export function documentSummary(d: TagDocDoc) {
+export function documentSummary(d: TagDocDoc): DocumentSummary {
   return {
     id: d._id,
     title: d.title,
@@ -164,7 +164,7 @@ export function documentSummary(d: TagDocDoc) {
   };
 }
 
-export function documentDetail(d: TagDocDoc) {
+export function documentDetail(d: TagDocDoc): DocumentDetail {
   return {
     ...documentSummary(d),
     job_id: d.job_id,

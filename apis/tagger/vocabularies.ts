@@ -10,9 +10,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { Schema, type Connection, type Model } from "mongoose";
 import { fail, validationError } from "../../kernel/errors";
 import type { Principal } from "../../kernel/gateway/types";
+import type { VocabularyScope, VocabularySummary } from "../../shared/wire/tagging";
 import { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "../../plugins/tagging/contract";
 
-export type VocabularyScope = "instance" | "tenant";
+// The scope and the summary are the wire contract, shared with the web app (shared/wire/tagging.ts).
+export type { VocabularyScope, VocabularySummary };
 
 export interface VocabularyDoc {
   _id: string;
@@ -88,7 +90,7 @@ export interface Store {
 }
 
 /** What the API shows of a vocabulary without its concepts. */
-export function vocabularySummary(v: VocabularyDoc) {
+export function vocabularySummary(v: VocabularyDoc): VocabularySummary {
   return {
     id: v._id,
     name: v.name,

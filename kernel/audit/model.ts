@@ -6,36 +6,10 @@
  * file names, finding texts, passwords, tokens or keys.
  */
 import { Schema, type Connection, type Model } from "mongoose";
+import type { AuditDetails, AuditEntry } from "../../shared/wire/audit";
 
-export type AuditOutcome = "success" | "failure";
-
-export interface AuditActor {
-  id: string | null;
-  via: "jwt" | "apiKey" | "anonymous";
-  apiKeyId?: string | null;
-}
-
-export interface AuditTarget {
-  type: string;
-  id: string | null;
-}
-
-/** Counts, ids, enum-like names: what `details` may hold (checked by `cleanDetails`). */
-export type AuditDetails = Record<string, string | number | boolean | string[] | null>;
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: string;
-  outcome: AuditOutcome;
-  actor: AuditActor;
-  ip: string | null;
-  requestId: string | null;
-  target: AuditTarget;
-  /** The catalogued error type of a failure (INVALID_CREDENTIALS, ...). */
-  error?: string | null;
-  details: AuditDetails;
-}
+// The entry's wire shape is shared with the web app (shared/wire/audit.ts).
+export type { AuditActor, AuditDetails, AuditEntry, AuditOutcome, AuditTarget } from "../../shared/wire/audit";
 
 export interface AuditDoc extends Omit<AuditEntry, "id" | "at"> {
   _id: string;

@@ -229,7 +229,9 @@ export async function resumeJob(h: JobsHost, ctx: Meta, p: ResumeJobParams): Pro
   const point = p.point ?? pausePointOf(current.status);
   const job = await transition(h.Job, p.id, "resume", {
     point,
-    set: { resume: { point, input: p.input ?? null }, dispatchedAt: null, "progress.message": "Resumed" },
+    // A new phase starts with the whole attempt budget (attemptBase, model.ts): a redaction after review
+    // must not inherit the attempts its detection used.
+    set: { resume: { point, input: p.input ?? null }, dispatchedAt: null, "progress.message": "Resumed", attemptBase: current.attempts ?? 0 },
   });
   publish(h, job);
   await dispatchOrDefer(h, job);

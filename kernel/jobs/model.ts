@@ -35,6 +35,12 @@ export interface JobDoc {
   /** Set by jobs.resume: the pause point left and what the person sent. */
   resume?: { point: string; input: unknown } | null;
   attempts: number;
+  /**
+   * `attempts` when the job last left a pause point (jobs.resume): each phase of a paused job (detection,
+   * then the redaction after review) gets its own JOB_MAX_ATTEMPTS, counted from here. `attempts` itself
+   * keeps growing across phases, so an outcome reported for an attempt of an earlier phase never matches.
+   */
+  attemptBase?: number;
   lease?: { workerId: string; until: Date } | null;
   /** Bumped on every change: clients drop events older than what they have seen. */
   seq: number;
@@ -89,6 +95,7 @@ const jobSchema = new Schema<JobDoc>(
     pausePoints: { type: [String], default: [] },
     resume: { type: Schema.Types.Mixed, default: null },
     attempts: { type: Number, default: 0 },
+    attemptBase: { type: Number, default: 0 },
     lease: { type: Schema.Types.Mixed, default: null },
     seq: { type: Number, default: 0 },
     version: { type: Number, default: 0 },

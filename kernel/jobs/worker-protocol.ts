@@ -97,10 +97,14 @@ export async function claimJob(h: JobsHost, { id, workerId }: ClaimParams): Prom
     { returnDocument: "after" },
   ).lean<JobDoc>();
   if (held) return { job: { ...toView(held), resume: held.resume ?? null } };
+  // This phase's budget ends at attemptBase + max (model.ts). attemptBase only grows (at a resume, while
+  // no claim can succeed), so a value read a moment ago can only be too small: never a claim too many.
+  const base = (await h.Job.findById(id, { attemptBase: 1 }).lean<Pick<JobDoc, "attemptBase">>())?.attemptBase ?? 0;
+  const limit = base + max;
   const job =
-    (await tryTransition(h.Job, id, "claim", { where: { attempts: { $lt: max } }, set, inc: { attempts: 1 } })) ??
+    (await tryTransition(h.Job, id, "claim", { where: { attempts: { $lt: limit } }, set, inc: { attempts: 1 } })) ??
     (await tryTransition(h.Job, id, "takeover", {
-      where: { attempts: { $lt: max }, $or: [{ "lease.until": { $lt: now } }, { "lease.workerId": workerId }, { lease: null }] },
+      where: { attempts: { $lt: limit }, $or: [{ "lease.until": { $lt: now } }, { "lease.workerId": workerId }, { lease: null }] },
       set,
       inc: { attempts: 1 },
     }));
@@ -108,15 +112,16 @@ export async function claimJob(h: JobsHost, { id, workerId }: ClaimParams): Prom
     const cur = await h.Job.findById(id).lean<JobDoc>();
     if (!cur) return { job: null, reason: "not found" };
     const leaseGone = !cur.lease || new Date(cur.lease.until) < now;
-    if ((cur.status === "queued" || (cur.status === "running" && leaseGone)) && cur.attempts >= max) {
-      // Every attempt died with its worker (a document that crashes workers, or repeated kills).
+    const curLimit = (cur.attemptBase ?? 0) + max;
+    if ((cur.status === "queued" || (cur.status === "running" && leaseGone)) && cur.attempts >= curLimit) {
+      // Every attempt of this phase died with its worker (a document that crashes workers, or repeated kills).
       const failed = await tryTransition(h.Job, id, cur.status === "queued" ? "claim" : "takeover", {
-        where: { attempts: { $gte: max } },
+        where: { attempts: { $gte: curLimit } },
         set: { lease: null },
       });
       if (failed) {
         const f = await tryTransition(h.Job, id, "fail", {
-          set: { finishedAt: now, error: { type: "WORKER_LOST", message: `The job was interrupted ${cur.attempts} times (its worker stopped); giving up` } },
+          set: { finishedAt: now, error: { type: "WORKER_LOST", message: `The job was interrupted ${cur.attempts - (cur.attemptBase ?? 0)} times (its worker stopped); giving up` } },
         });
         publish(h, f);
       }

@@ -5,16 +5,9 @@
  * The body never carries document text or findings: it names the job and its new status, and the
  * client reads the rest through the API it already uses (GET /v1/jobs/{id}, /api/jobs/{id}).
  */
-export const WEBHOOK_EVENTS = [
-  "job.readyForReview",
-  "job.finished",
-  "job.failed",
-  "job.cancelled",
-  "job.expired",
-  "job.deleted",
-  "batch.completed",
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+import { WEBHOOK_EVENTS, type WebhookEvent } from "../../shared/wire/webhooks";
+// The event list is part of the wire contract, shared with the web app (shared/wire/webhooks.ts).
+export { WEBHOOK_EVENTS, type WebhookEvent };
 
 export function isWebhookEvent(v: unknown): v is WebhookEvent {
   return typeof v === "string" && (WEBHOOK_EVENTS as readonly string[]).includes(v);

@@ -4,7 +4,7 @@
  * delivery is one conditional findOneAndUpdate (no transactions on this database).
  */
 import { Schema, type Connection, type Model } from "mongoose";
-import type { WebhookEvent } from "./events";
+import type { DeliveryStatus, DeliveryView, WebhookEvent, WebhookView } from "../../shared/wire/webhooks";
 
 export interface WebhookDoc {
   _id: string;
@@ -21,7 +21,8 @@ export interface WebhookDoc {
   updatedAt: Date;
 }
 
-export type DeliveryStatus = "pending" | "delivering" | "delivered" | "failed";
+// The views and the delivery status are the wire contract, shared with the web app (shared/wire/webhooks.ts).
+export type { DeliveryStatus, DeliveryView, WebhookView };
 
 export interface AttemptDoc {
   at: Date;
@@ -103,32 +104,8 @@ export function defineWebhookModels(conn: Connection): void {
   conn.model<DeliveryDoc>("WebhookDelivery", deliverySchema, "webhook_deliveries");
 }
 
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  allJobs: boolean;
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
 export function toWebhookView(d: WebhookDoc): WebhookView {
   return { id: d._id, url: d.url, events: d.events, allJobs: Boolean(d.allJobs), description: d.description ?? "", createdAt: new Date(d.createdAt).toISOString(), updatedAt: new Date(d.updatedAt).toISOString() };
-}
-
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  event: WebhookEvent;
-  subject: { type: string; id: string };
-  status: DeliveryStatus;
-  attempts: number;
-  attemptLog: Array<{ at: string; statusCode: number | null; error: string | null; durationMs: number; manual: boolean }>;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-  payload: unknown;
 }
 
 export function toDeliveryView(d: DeliveryDoc): DeliveryView {

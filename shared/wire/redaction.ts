@@ -1,7 +1,8 @@
 /**
  * The orchestrator API's job on the wire, declared once for the server (apis/orchestrator/model.ts
  * builds it), the web app (web/src/api/redaction.ts reads it) and the OpenAPI document. It was declared
- * three times before issue 16 and the copies drifted. Types only, plus the status list.
+ * three times before issue 16 and the copies drifted. Types only, plus the status list. A detection
+ * configuration's view is here too (the admin screen edits it).
  */
 
 /** Job statuses of the orchestrator API (smart-redact-api.md §2.1), in lifecycle order. */
@@ -38,4 +39,24 @@ export interface JobResponse<V = Record<string, unknown>> {
   error?: { code: string; message: string };
   verification?: V;
   review?: { acceptedFindings: number; rejectedFindings: number; manualAreas: number };
+}
+
+/** A detection configuration as GET /v1/detection-configurations lists it (apis/orchestrator/model.ts builds it). */
+export interface DetectionConfigurationView {
+  id: string;
+  name: string;
+  description: string;
+  isDefault: boolean;
+  configuration: Record<string, unknown>;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What creating (POST) or replacing (PUT, without isDefault) a detection configuration sends. */
+export interface DetectionConfigurationBody {
+  name: string;
+  description?: string;
+  isDefault?: boolean;
+  configuration: Record<string, unknown>;
 }

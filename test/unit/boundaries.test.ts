@@ -9,7 +9,10 @@
  * - a plugin imports only sdk/ and its own folder (never the host's internals, never another plugin);
  * - an API family (apis/) and the entry points (services/) reach a plugin only through its public
  *   contract file, plugins/<id>/contract.ts;
- * - web/ imports only its own files and shared/ (the wire types and helpers server and web share);
+ * - web/ imports only its own files and shared/ (the wire types and helpers server and web share), and
+ *   from npm only what runs in a browser; shared/ likewise, since the web app bundles it;
+ * - shared/wire/ is the contract: it imports nothing, and no file elsewhere declares its own copy of a
+ *   wire type (an interface or object type of the same name), so the two sides cannot drift again;
  * - no file imports itself back through a cycle.
  */
 import { readFileSync } from "node:fs";
@@ -88,6 +91,35 @@ describe("layout boundaries", () => {
 
   it("lets the web app import only its own files and the shared wire types", () => {
     expect(violations((f) => top(f.path) === "web", "web/ imports only web/ and shared/", (_f, to) => ["web", "shared"].includes(top(to)))).toEqual([]);
+  });
+
+  it("lets the web app and shared/ use only npm packages that run in a browser (no node: built-ins, no server libraries)", () => {
+    const BROWSER = new Set(["react", "react-dom", "pdfjs-dist", "papaparse"]);
+    const pkg = (spec: string) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!.split("?")[0]!);
+    const bad = files
+      .filter((f) => ["web", "shared"].includes(top(f.path)))
+      .flatMap((f) => f.imports.filter((i) => !i.specifier.startsWith(".") && !BROWSER.has(pkg(i.specifier))).map((i) => ({ file: f.path, line: i.line, imports: i.specifier, rule: "web/ and shared/ import only browser packages" })));
+    expect(bad).toEqual([]);
+  });
+
+  it("keeps shared/wire/ a contract of types and constants that imports nothing", () => {
+    expect(files.filter((f) => f.path.startsWith("shared/wire/")).flatMap((f) => f.imports.map((i) => `${f.path}:${i.line} ${i.specifier}`))).toEqual([]);
+  });
+
+  it("declares each wire type once: no file outside shared/wire/ has its own interface or object type of that name", () => {
+    const read = (p: string) => readFileSync(path.join(REPO, p), "utf8");
+    const wire = files.filter((f) => f.path.startsWith("shared/wire/"));
+    const names = new Set(wire.flatMap((f) => [...read(f.path).matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]!)));
+    expect(names.size).toBeGreaterThan(10);
+    const copies = files
+      .filter((f) => !f.path.startsWith("shared/wire/"))
+      .flatMap((f) =>
+        [...read(f.path).matchAll(/^(?:export )?(?:interface (\w+)\b[^{]*\{|type (\w+)(?:<[^>]*>)? = \{)/gm)]
+          .map((m) => m[1] ?? m[2]!)
+          .filter((n) => names.has(n))
+          .map((n) => `${f.path}: ${n}`),
+      );
+    expect(copies).toEqual([]);
   });
 
   it("keeps shared/ free of server and web code", () => {

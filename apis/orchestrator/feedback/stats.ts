@@ -9,6 +9,7 @@
  * them (GET /v1/detection-stats) and they are never logged or written to the audit log.
  */
 import { createHash } from "node:crypto";
+import type { DetectionStats, PrecisionRow } from "../../../shared/wire/feedback";
 
 export interface FeedbackFinding {
   findingId: string;
@@ -33,38 +34,8 @@ export interface ReviewFeedback {
   manualAreas: number;
 }
 
-export interface PrecisionRow {
-  key: string;
-  accepted: number;
-  rejected: number;
-  /** null when nothing was reviewed under this key. */
-  precision: number | null;
-}
-
-export interface RejectedTerm {
-  term: string;
-  /** Labels the term was found as, most frequent first. */
-  labels: string[];
-  recognizers: string[];
-  rejections: number;
-  jobs: number;
-  accepted: number;
-  lastRejectedAt: string;
-  /** Already in the default configuration's exclusions. */
-  excluded: boolean;
-}
-
-export interface DetectionStats {
-  reviews: number;
-  findings: number;
-  accepted: number;
-  rejected: number;
-  manualAreas: number;
-  precision: number | null;
-  byLabel: PrecisionRow[];
-  byRecognizer: PrecisionRow[];
-  rejectedTerms: RejectedTerm[];
-}
+// The statistics' wire shape is shared with the web app (shared/wire/feedback.ts).
+export type { DetectionStats, DetectionStatsResponse, PrecisionRow, RejectedTerm } from "../../../shared/wire/feedback";
 
 export function termHash(normalised: string): string {
   return createHash("sha256").update(normalised).digest("hex").slice(0, 16);

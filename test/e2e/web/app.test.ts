@@ -10,6 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { intersects, rectToScreen } from "../../../web/src/viewer/coords";
 import { piiTextPdf, scannedPdf, type Fixture } from "../../support/pdf-fixtures";
@@ -326,6 +327,34 @@ describe("web app", () => {
     await ctx.close();
   }, 300_000);
 
+  it("maps a sheet's columns before a batch starts, and refuses a broken sheet naming the row", async () => {
+    const { ctx, page, problems } = await signedInPage();
+    await go(page, "Batch");
+    const sheet = "Name;Address;Notes\nAnnual report 2025;https://files.example.org/annual-2025.pdf;board copy\nSafety manual;https://files.example.org/safety.pdf;\n";
+    await page.locator("#batch-files").setInputFiles({ name: "documents.csv", mimeType: "text/csv", buffer: Buffer.from(sheet) });
+    await page.getByRole("heading", { name: "Map the columns (2 rows)" }).waitFor();
+    // "Name" is guessed as the title; "Address" is not a name the app knows, so the sheet cannot start yet.
+    expect(await page.getByLabel("Role of column Name").inputValue()).toBe("title");
+    expect(await page.getByLabel("Role of column Address").inputValue()).toBe("");
+    await page.getByText("Map one column to Title and one to File path or URL.").waitFor();
+    expect(await page.getByRole("button", { name: "Start batch of 2" }).isDisabled()).toBe(true);
+    await page.getByLabel("Role of column Address").selectOption("file_path");
+    expect(await page.getByRole("button", { name: "Start batch of 2" }).isEnabled()).toBe(true);
+    expect(await page.getByText("Map one column to Title").count()).toBe(0);
+    // Giving "Notes" the title role takes it from "Name": one column per role.
+    await page.getByLabel("Role of column Notes").selectOption("title");
+    expect(await page.getByLabel("Role of column Name").inputValue()).toBe("");
+    await shot(page, "08b-batch-csv-mapping");
+    // Dropping PDFs replaces the sheet.
+    await page.locator("#batch-files").setInputFiles({ name: "one.pdf", mimeType: "application/pdf", buffer: await topicPdf("One", ["A single page."]) });
+    await page.getByRole("heading", { name: "1 PDF files" }).waitFor();
+    expect(await page.getByRole("heading", { name: /Map the columns/ }).count()).toBe(0);
+    await page.locator("#batch-files").setInputFiles({ name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from('title,file_path\n"Unclosed,https://files.example.org/a.pdf\n') });
+    await page.getByRole("alert").filter({ hasText: "broken.csv is not a well-formed CSV" }).waitFor();
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
+    await ctx.close();
+  }, 120_000);
+
   it("runs a batch of ten uploaded PDFs with live progress to 100 % and exports exactly what the history API holds", async () => {
     const { ctx, page, problems } = await signedInPage();
     const topics = ["Solar panel maintenance", "Coffee roasting guide", "Bridge inspection report", "Beekeeping in winter", "Marathon training plan", "Sourdough bread baking", "Railway signalling basics", "Orchid care handbook", "Glacier melt survey", "Chess opening theory"];
@@ -517,6 +546,44 @@ describe("web app", () => {
     await page.getByRole("button", { name: "Download redacted PDF" }).waitFor({ timeout: 150_000 });
     const job = await api(`/v1/jobs/${created.id}`);
     expect(job).toMatchObject({ status: "finished", review: { rejectedFindings: 1, manualAreas: 1 } });
+    await ctx.close();
+  }, 360_000);
+
+  it("marks a fake redaction (a black box over text still in the file) with its own hatched colour and says what it means", async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const pg = pdf.addPage([595, 842]);
+    pg.drawText("Customer record", { x: 60, y: 760, size: 16, font });
+    pg.drawText("Account holder:", { x: 60, y: 730, size: 11, font });
+    pg.drawText("Paul Covered", { x: 150, y: 730, size: 11, font });
+    // The "redaction" a user drew in an editor: a black box over the name, the name still in the text layer.
+    pg.drawRectangle({ x: 148, y: 727, width: font.widthOfTextAtSize("Paul Covered", 11) + 4, height: 14, color: rgb(0, 0, 0) });
+    pg.drawText("Contact: jane.visible@example.com", { x: 60, y: 700, size: 11, font });
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from(await pdf.save())], { type: "application/pdf" }), "fake-redaction.pdf");
+    const created = await api("/v1/jobs", { method: "POST", body: form });
+    const { ctx, page, problems } = await signedInPage({ width: 1366, height: 1000 });
+    await page.goto(`${stack.baseUrl}/app/redact/${created.id}`);
+    await page.getByRole("button", { name: "Submit redaction" }).waitFor({ timeout: 150_000 });
+    const found = await api(`/v1/jobs/${created.id}/files/detections`);
+    const fake = found.findings.find((f: Json) => f.label === "EXPOSED_REDACTION");
+    expect(fake?.text).toBe("Paul Covered");
+
+    const group = page.locator('[data-group="EXPOSED_REDACTION"]');
+    await group.waitFor();
+    expect((await group.getByRole("heading").textContent())?.trim()).toBe("Fake redaction EXPOSED_REDACTION (1)");
+    expect(await group.getByTestId("label-info").textContent()).toMatch(/Text under a box that hides nothing/);
+    const box = page.locator(`button.det[data-detection-id="${fake.id}"]`).first();
+    expect(await box.getAttribute("aria-label")).toBe('Fake redaction, EXPOSED_REDACTION "Paul Covered", accepted');
+    const look = await box.evaluate((el) => ({ border: getComputedStyle(el).borderTopColor, background: getComputedStyle(el).backgroundImage }));
+    expect(look.border).toBe("rgb(170, 0, 255)");
+    expect(look.background).toMatch(/^repeating-linear-gradient/);
+    // The visible e-mail address keeps its own label and colour: only the hidden text is a fake redaction.
+    const mail = found.findings.find((f: Json) => f.text === "jane.visible@example.com");
+    expect(mail?.label).toBe("EMAIL_ADDRESS");
+    expect(await page.locator(`button.det[data-detection-id="${mail.id}"]`).first().evaluate((el) => getComputedStyle(el).backgroundImage)).toBe("none");
+    await shot(page, "17b-review-fake-redaction");
+    expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
     await ctx.close();
   }, 360_000);
 

@@ -3,7 +3,7 @@
  * (shared/wire/redaction.ts, apis/orchestrator/model.ts, docs/redaction.md). Findings are not part of the job: they are
  * the job's `detections` file, downloadable from readyForReview on.
  */
-import type { JobResponse, WireStatus } from "../../../shared/wire/redaction";
+import type { DetectionConfigurationBody, DetectionConfigurationView, JobResponse, WireStatus } from "../../../shared/wire/redaction";
 import { get, post, put, request, send } from "./client";
 
 export type JobStatus = WireStatus;
@@ -104,15 +104,10 @@ export async function getDetections(id: string): Promise<DetectionResult> {
 
 // ---- detection configurations (plain arrays; writes for admins) ----
 
-export interface DetectionConfiguration {
-  id: string;
-  name: string;
-  description?: string;
-  isDefault?: boolean;
-  configuration: Record<string, unknown>;
-}
+/** A configuration as listed (shared/wire/redaction.ts). */
+export type DetectionConfiguration = DetectionConfigurationView;
 
 export const listConfigs = () => get<DetectionConfiguration[]>("/v1/detection-configurations");
-export const createConfig = (body: Omit<DetectionConfiguration, "id">) => post<DetectionConfiguration & { warnings?: string[] }>("/v1/detection-configurations", body);
-export const updateConfig = (id: string, body: Omit<DetectionConfiguration, "id" | "isDefault">) => put<DetectionConfiguration & { warnings?: string[] }>(`/v1/detection-configurations/${encodeURIComponent(id)}`, body);
+export const createConfig = (body: DetectionConfigurationBody) => post<DetectionConfiguration & { warnings?: string[] }>("/v1/detection-configurations", body);
+export const updateConfig = (id: string, body: Omit<DetectionConfigurationBody, "isDefault">) => put<DetectionConfiguration & { warnings?: string[] }>(`/v1/detection-configurations/${encodeURIComponent(id)}`, body);
 export const setDefaultConfig = (id: string) => post<unknown>(`/v1/detection-configurations/${encodeURIComponent(id)}/set-default`);

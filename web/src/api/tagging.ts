@@ -2,6 +2,7 @@
  * Tag generator family: single document, batch, history (docs/tagging.md; the reference is
  * ../shared/reference/tag-generator-api.md). Errors are FastAPI's `{detail}` bodies, read by client.ts.
  */
+import type { BatchRowMessage, BatchStatusView, DocumentDetail, DocumentSummary, JobSummary } from "../../../shared/wire/tagging";
 import { get, post, request } from "./client";
 
 export interface TaggingConfig {
@@ -74,30 +75,11 @@ export interface BatchStartBody {
   column_mapping: Record<string, ColumnRole>;
 }
 
-export interface BatchStatus {
-  job_id: string;
-  status: string;
-  progress: number;
-  processed_count: number;
-  failed_count: number;
-  total: number;
-  results_count?: number;
-}
+/** A batch's counts (shared/wire/tagging.ts). */
+export type BatchStatus = BatchStatusView;
 
-export interface RowResult {
-  job_id?: string;
-  row_id: number;
-  row_number?: number;
-  title?: string;
-  status: string;
-  progress?: number;
-  tags?: string[];
-  error?: string | null;
-  error_type?: string;
-  model_name?: string;
-  metadata?: Record<string, unknown>;
-  [k: string]: unknown;
-}
+/** A row as the page knows it: messages before its result carry only some fields (shared/wire/tagging.ts). */
+export type RowResult = Partial<BatchRowMessage> & Pick<BatchRowMessage, "row_id" | "status">;
 
 export type BatchStarted = { job_id: string; total_documents: number; message: string };
 
@@ -117,34 +99,8 @@ export function startBatchUploads(files: File[], config: TaggingConfig): Promise
 
 // ---- history ----
 
-export interface JobSummary {
-  id: string;
-  job_type: "single" | "batch";
-  status: string;
-  total_documents: number;
-  processed_count: number;
-  failed_count: number;
-  started_at: string | null;
-  completed_at: string | null;
-  created_at: string;
-}
-
-export interface DocumentSummary {
-  id: string;
-  title: string;
-  file_path: string | null;
-  file_source_type: string | null;
-  status: string;
-  tags: string[];
-  error_message: string | null;
-  processed_at: string | null;
-  created_at: string;
-  job_id?: string;
-  file_size?: number | null;
-  mime_type?: string | null;
-  extracted_text?: string;
-  processing_metadata?: Record<string, unknown>;
-}
+// The history records are the server's own (shared/wire/tagging.ts): declared once, for both sides.
+export type { DocumentDetail, DocumentSummary, JobSummary } from "../../../shared/wire/tagging";
 
 export interface Stats {
   total_jobs: number;
@@ -161,6 +117,6 @@ export type JobDetail = JobSummary & { config?: TaggingConfig; error_message?: s
 export const historyJob = (id: string) => get<JobDetail>(`/api/history/jobs/${encodeURIComponent(id)}`);
 export const deleteHistoryJob = (id: string) => request<{ message: string }>("DELETE", `/api/history/jobs/${encodeURIComponent(id)}`);
 export const historyDocuments = (limit = 50) => get<{ documents: DocumentSummary[]; total: number }>("/api/history/documents", { limit });
-export const historyDocument = (id: string) => get<DocumentSummary>(`/api/history/documents/${encodeURIComponent(id)}`);
+export const historyDocument = (id: string) => get<DocumentDetail>(`/api/history/documents/${encodeURIComponent(id)}`);
 export const searchDocuments = (query: string, limit = 50) => get<{ documents: DocumentSummary[]; total: number }>("/api/history/documents/search", { query, limit });
 export const historyStats = () => get<Stats>("/api/history/stats");

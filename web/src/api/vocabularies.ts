@@ -2,19 +2,11 @@
  * Controlled vocabularies (`/api/vocabularies`) and learning from tag edits (`PUT /api/history/documents/:id`,
  * `GET /api/history/learned`); docs/tagging.md.
  */
+import type { DocumentDetail, VocabularySummary } from "../../../shared/wire/tagging";
 import { get, post, put, request } from "./client";
-import type { DocumentSummary } from "./tagging";
 
-export interface VocabularySummary {
-  id: string;
-  name: string;
-  scope: "instance" | "tenant";
-  concept_count: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  can_edit?: boolean;
-}
+// The summary is the server's own (shared/wire/tagging.ts): declared once, for both sides.
+export type { VocabularySummary } from "../../../shared/wire/tagging";
 
 export interface Concept {
   id: string;
@@ -60,6 +52,6 @@ export function uploadVocabulary(file: File, name: string, scope: "instance" | "
   return request<VocabularySummary>("POST", "/api/vocabularies", { form });
 }
 
-export type EditedDocument = DocumentSummary & { edit: TagEdit | null; tag_edits: TagEdit[] };
+export type EditedDocument = DocumentDetail & { edit: TagEdit | null; tag_edits: TagEdit[] };
 export const saveDocumentTags = (docId: string, tags: string[]) => put<EditedDocument>(`/api/history/documents/${encodeURIComponent(docId)}`, { tags });
 export const learnedTags = () => get<{ demote_after: number; tags: Array<{ tag: string; removed_count: number; added_count: number; demoted: boolean }> }>("/api/history/learned");

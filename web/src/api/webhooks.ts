@@ -1,29 +1,12 @@
 /** Webhooks (/v1/webhooks, docs/webhooks.md) and withdrawing a redaction job (cancel, delete). */
+import { WEBHOOK_EVENTS, type DeliveryView, type WebhookView } from "../../../shared/wire/webhooks";
 import { del, get, post } from "./client";
 import type { Job } from "./redaction";
 
-export const EVENTS = ["job.readyForReview", "job.finished", "job.failed", "job.cancelled", "job.expired", "job.deleted", "batch.completed"] as const;
-
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  events: string[];
-  allJobs: boolean;
-  description: string;
-  createdAt: string;
-}
-
-export interface Delivery {
-  id: string;
-  event: string;
-  subject: { type: string; id: string };
-  status: "pending" | "delivering" | "delivered" | "failed";
-  attempts: number;
-  attemptLog: Array<{ at: string; statusCode: number | null; error: string | null; durationMs: number; manual: boolean }>;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
+// The event list and the views are the server's own (shared/wire/webhooks.ts): declared once, for both sides.
+export const EVENTS = WEBHOOK_EVENTS;
+export type WebhookEndpoint = WebhookView;
+export type Delivery = DeliveryView;
 
 export const listWebhooks = async () => (await get<{ items: WebhookEndpoint[] }>("/v1/webhooks")).items ?? [];
 export const createWebhook = (body: { url: string; events: string[]; allJobs?: boolean; description?: string }) => post<WebhookEndpoint & { secret: string }>("/v1/webhooks", body);

@@ -59,6 +59,9 @@ export function Progress({ value, label }: { value: number; label: string }) {
     <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
       <div className="progress-bar" style={{ width: `${pct}%` }} />
       <span className="progress-text">{pct} %</span>
+      <span className="progress-text on-bar" style={{ clipPath: `inset(0 ${100 - pct}% 0 0)` }} aria-hidden="true">
+        {pct} %
+      </span>
     </div>
   );
 }

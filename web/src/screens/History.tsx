@@ -1,6 +1,6 @@
 /** Tagging history: jobs, documents, search by title or tag, statistics; a document opens its text and tags. */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { deleteHistoryJob, historyDocument, historyDocuments, historyJobs, historyStats, searchDocuments, type DocumentSummary, type JobSummary, type Stats } from "../api/tagging";
+import { deleteHistoryJob, historyDocument, historyDocuments, historyJobs, historyStats, searchDocuments, type DocumentDetail, type DocumentSummary, type JobSummary, type Stats } from "../api/tagging";
 import { learnedTags, type TagEdit } from "../api/vocabularies";
 import { EmptyRow } from "../components/Table";
 import { TagEditor } from "../components/TagEditor";
@@ -19,7 +19,7 @@ export default function History() {
   const [docs, setDocs] = useState<DocumentSummary[]>([]);
   const [query, setQuery] = useState("");
   const [stats, setStats] = useState<Stats | null>(null);
-  const [open, setOpen] = useState<(DocumentSummary & { tag_edits?: TagEdit[] }) | null>(null);
+  const [open, setOpen] = useState<(DocumentDetail & { tag_edits?: TagEdit[] }) | null>(null);
   const [demoted, setDemoted] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
 
