@@ -23,7 +23,9 @@ WORKDIR /app
 ENV NODE_ENV=production \
     LOG_FORMAT=json \
     PORT=3000
-RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+# tesseract-ocr-eng/-hin/-osd bring Debian's tessdata "fast" models, which OCR reads first
+# (DOCMILL_TESSDATA_DIR, sdk/pdf: the same models native tesseract uses; npm ships only best_int).
+RUN apt-get update && apt-get install -y --no-install-recommends tini tesseract-ocr-eng tesseract-ocr-hin tesseract-ocr-osd && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=check /app/package.json /app/moleculer.config.ts /app/tsconfig.json ./
 COPY --from=check /app/kernel ./kernel

@@ -12,6 +12,7 @@
  * (native has no script detection). docmill gets `eng` only and must find Hindi itself.
  *
  * Run: npm run bench ocr -- [--per 3] [--seed 12] [--threads-only | --no-threads]
+ * (DOCMILL_TESSDATA_DIR=none compares the npm packages' best_int models instead of Debian's "fast" ones)
  *
  * docmill's pool is warmed first with every language set it may switch to (eng, and the two Hindi sets of
  * script detection), as a running service's threads are after their first pages; native loads its models
@@ -22,6 +23,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { modelSources } from "../sdk/pdf/ocr";
 import { createPdfPool } from "../sdk/pdf/pool";
 import type { OcrResult } from "../sdk/pdf/types";
 import { DEGRADATIONS, type Found, type ScanPage, recall, scanCorpus } from "../test/support/scan-corpus";
@@ -81,6 +83,8 @@ async function main() {
   const seed = arg("seed", 12);
   const pages = await scanCorpus({ seed, per });
   console.log(`OCR corpus: ${pages.length} pages (${per} per degradation, seed ${seed}); load average ${load()} on ${os.availableParallelism()} cores`);
+  const src = modelSources();
+  console.log(`docmill's models (DOCMILL_TESSDATA_DIR): ${["eng", "hin", "osd"].map((c) => `${c} ${src[c] ?? "-"}`).join(", ")}`);
 
   const rows: Row[] = [];
   if (!process.argv.includes("--threads-only")) {

@@ -88,6 +88,52 @@ function infix(needle: string, hay: string): number {
   }
   return Math.min(...prev);
 }
+/** Sellers' best match of `needle` in `hay`: edit distance and the end offset in `hay` (exclusive). */
+function bestInfix(needle: string, hay: string): { dist: number; end: number } {
+  let prev = new Array<number>(hay.length + 1).fill(0);
+  for (let i = 1; i <= needle.length; i++) {
+    const cur = new Array<number>(hay.length + 1);
+    cur[0] = i;
+    for (let j = 1; j <= hay.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (needle[i - 1] === hay[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  let end = 0;
+  for (let j = 1; j <= hay.length; j++) if (prev[j]! < prev[end]!) end = j;
+  return { dist: prev[end]!, end };
+}
+
+/** fold() of `s` character by character, with the offset in `s` each folded character came from. */
+function foldMapped(s: string): { f: string; at: number[] } {
+  let f = "";
+  const at: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = fold(s[i]!);
+    f += c;
+    for (let k = 0; k < c.length; k++) at.push(i);
+  }
+  return { f, at };
+}
+
+/**
+ * Why a truth value of a scanned page was missed: `readable` when the OCR text holds it (folded: case,
+ * spacing, punctuation and the O/0, l/1, S/5 confusions aside), so detection failed on text it was given;
+ * `misread` when OCR changed, added or dropped characters beyond those; `lost` when less than half of it
+ * is there at all (a line or words not read). `snippet` is the OCR text around the best match.
+ */
+export function missCause(value: string, pageText: string): { cause: "readable" | "misread" | "lost"; dist: number; snippet: string } {
+  const fv = fold(value);
+  const { f, at } = foldMapped(pageText);
+  const { dist, end } = bestInfix(fv, f);
+  const rev = (x: string) => [...x].reverse().join("");
+  const back = bestInfix(rev(fv), rev(f.slice(0, end)));
+  const fs = Math.max(0, end - back.end);
+  const s0 = at[fs] ?? 0;
+  const s1 = (at[Math.max(fs, end - 1)] ?? pageText.length - 1) + 1;
+  const snippet = `${pageText.slice(Math.max(0, s0 - 25), s0)}[${pageText.slice(s0, s1)}]${pageText.slice(s1, s1 + 25)}`.replace(/\n/g, " ⏎ ");
+  const cause = dist === 0 ? "readable" : dist <= fv.length * 0.5 ? "misread" : "lost";
+  return { cause, dist, snippet };
+}
+
 const tol = (s: string) => Math.floor(s.length * 0.15);
 const within = (a: string, b: string) => a.length > 0 && a.length <= b.length + tol(a) && infix(a, b) <= tol(a);
 
@@ -396,6 +442,20 @@ async function main() {
   if (flag("--misses")) {
     console.log("\nMisses:");
     for (const m of ours.misses) console.log(`  ${m.pageKind.padEnd(7)} ${m.label.padEnd(16)} ${m.doc}#${m.page}  ${JSON.stringify(m.text)}`);
+    // Scanned misses by cause: what OCR did not read is issue 12's; what it read and detection missed is ours.
+    const textOf = new Map(pageTexts.map((p) => [p.id, p.text]));
+    const causes = new Map<string, Record<string, number>>();
+    const lines: string[] = [];
+    for (const m of ours.misses.filter((x) => x.pageKind === "scanned")) {
+      const r = missCause(m.text, textOf.get(`${m.doc}#${m.page}`) ?? "");
+      const c = causes.get(m.label) ?? { readable: 0, misread: 0, lost: 0 };
+      c[r.cause]!++;
+      causes.set(m.label, c);
+      lines.push(`  ${r.cause.padEnd(8)} ${m.label.padEnd(16)} ${m.doc}#${m.page}  ${JSON.stringify(m.text)}  OCR: ${JSON.stringify(r.snippet)}`);
+    }
+    console.log("\nScanned misses by cause (readable: the OCR text holds the value up to O/0, l/1, S/5, spacing and punctuation, detection missed it; misread: OCR changed, added or dropped characters; lost: less than half of it read)");
+    for (const [l, c] of [...causes].sort()) console.log(`  ${l.padEnd(18)} readable ${String(c.readable).padStart(3)}   misread ${String(c.misread).padStart(3)}   lost ${String(c.lost).padStart(3)}`);
+    for (const l of lines.sort()) console.log(l);
     console.log("\nFalse positives:");
     for (const p of ours.fps) console.log(`  ${p.pageKind.padEnd(7)} ${p.label.padEnd(16)} ${p.doc}#${p.page}  ${JSON.stringify(p.text)}`);
   }

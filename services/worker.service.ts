@@ -19,10 +19,12 @@ import type { ClaimParams, ClaimResult, FinishParams, HoldResult, ReleaseParams 
 import { executeJob, PROGRESS_TIMEOUT_MS, PROTOCOL_TIMEOUT_MS, retrying } from "../kernel/plugins/execute";
 import { isFinal } from "../kernel/jobs/state";
 import { isTransient } from "../kernel/jobs/transient";
+import { isPdfError } from "../sdk/pdf/errors";
 import { warmPdfEngine } from "../sdk/pdf/warm";
 import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
 import { toJobError, type JobError, type RunOutcome } from "../kernel/plugins/runner";
+import { memoryWatchdog } from "../kernel/plugins/memory-watchdog";
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { recordDelivery, recordRun } from "../sdk/metrics";
 
@@ -138,6 +140,12 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       const manifest = this.plugins.get(job.processor);
       const ac = new AbortController();
       this.running.set(job.id, ac);
+      // Memory outside the JavaScript heaps (WebAssembly, decoded images) is bounded per job: over the
+      // budget the job is aborted, which ends the threads running its tasks (kernel/plugins/memory-watchdog.ts).
+      const unwatch = memoryWatchdog().watch(job.id, (reason) => {
+        this.logger.warn(`job ${job.id}: stopped, ${reason.message}`);
+        ac.abort(reason);
+      });
       let outcome: RunOutcome | undefined;
       let error: JobError | undefined;
       const runStarted = performance.now();
@@ -154,7 +162,11 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
           );
           return;
         }
-        error = toJobError(err);
+        // Stopped by the memory budget: the job fails with that limit, not as "cancelled".
+        const reason: unknown = ac.signal.aborted ? ac.signal.reason : undefined;
+        error = toJobError(isPdfError(reason) ? reason : err);
+      } finally {
+        unwatch();
       }
       recordRun(job.processor, { resumedFrom: job.resume?.point, attempts: job.attempts, seconds: (performance.now() - runStarted) / 1000, outcome: outcome ? outcome.status : "failed" });
       try {

@@ -1,7 +1,8 @@
 /**
  * From a failed runtime job of the tagging plugin to the tag generator API's error: 400 for the document
  * or the caller's settings (bad PDF, too little text, bad provider key, unknown model), 429 when the
- * provider kept rate-limiting, 502 when it failed or timed out, 500 only for our own failures.
+ * provider kept rate-limiting, 502 when it failed or timed out, 503 when OCR of a scan ran out of time,
+ * 500 only for our own failures.
  */
 import { DocmillClientError, DocmillServerError, type ErrorType } from "../../kernel/errors";
 
@@ -18,6 +19,8 @@ const MAP: Record<string, { type: ErrorType; prefix?: string }> = {
   PDF_LIMIT_EXCEEDED: { type: "PAYLOAD_TOO_LARGE" },
   COMPUTE_LIMIT_EXCEEDED: { type: "PAYLOAD_TOO_LARGE" },
   INSUFFICIENT_TEXT: { type: "BAD_REQUEST" },
+  // The scan's OCR ran out of time: the server was too busy, the document is fine (retry later).
+  OCR_TIMEOUT: { type: "SERVICE_UNAVAILABLE" },
   OCR_LANGUAGE_UNAVAILABLE: { type: "BAD_REQUEST" },
   CANNOT_RUN: { type: "BAD_REQUEST" },
   UNSUPPORTED_MEDIA_TYPE: { type: "BAD_REQUEST" },

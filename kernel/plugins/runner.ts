@@ -132,7 +132,8 @@ export async function runPlugin(manifest: PluginManifest, io: RunIo): Promise<Ru
     resume: io.resume,
     signal: io.signal,
     logger: io.logger,
-    pdf: pdfPool,
+    // Tied to the job's signal: a cancelled job, or one over its memory budget, ends its running PDF tasks.
+    pdf: pdfPool.withSignal(io.signal),
     settings: pluginSettings(manifest),
     secrets: { open: (sealed, purpose) => openSecret(sealed, purpose) },
     progress(percent, message = "") {

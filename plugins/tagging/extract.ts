@@ -34,6 +34,8 @@ export interface ExtractedDocument {
   pageTexts: string[];
   pages: PageSummary[];
   ocrPages: number[];
+  /** Pages whose OCR ran out of the page timeout (DOCMILL_OCR_PAGE_TIMEOUT_MS): their text is missing. */
+  ocrTimeouts: number[];
   extractionMethod: ExtractionMethod;
   ocrConfidence: number | null;
   info: PdfInfo;
@@ -66,7 +68,9 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
     opts.engine.ocrPdfPages(pdf, [...garbled], { dpi: OCR_DPI, lang: [...new Set(["hin", ...opts.ocrLangs])], textLayer: texts.join(" ") }),
   ]);
   opts.signal?.throwIfAborted();
+  const ocrTimeouts: number[] = [];
   for (const ocr of [...ocrSparse, ...ocrGarbled]) {
+    if (ocr.report?.status === "timeout") ocrTimeouts.push(ocr.page);
     const i = ocr.page - 1;
     const hindi = garbled.has(ocr.page);
     // OCR can only add: if it found less than the sparse text layer had, keep the layer. A garbled
@@ -84,6 +88,7 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
     pageTexts: texts,
     pages,
     ocrPages,
+    ocrTimeouts: ocrTimeouts.sort((a, b) => a - b),
     extractionMethod: ocrPages.length === 0 ? "pdfjs_text" : ocrPages.length === wanted.length ? "tesseract_ocr" : "mixed",
     ocrConfidence: confidences.length ? round1(confidences.reduce((a, b) => a + b, 0) / confidences.length) : null,
     info: base.info,

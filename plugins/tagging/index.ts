@@ -5,19 +5,18 @@
  * answers (document_title, tags, extracted_text_preview, extraction_method, ...), see docs/tagging.md.
  *
  * Failures carry a stable type: PDF_CORRUPT / PDF_ENCRYPTED / PDF_EMPTY (the document), INSUFFICIENT_TEXT,
- * OCR_LANGUAGE_UNAVAILABLE, and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
+ * OCR_TIMEOUT (the scanned pages' OCR ran out of time: the machine, not the document), OCR_LANGUAGE_UNAVAILABLE, and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
  * LLM_BAD_RESPONSE / LLM_UNAVAILABLE / LLM_REJECTED. The API key never appears in a result or an error.
  */
 import os from "node:os";
 import { definePlugin, int, runOffLoop, type Env } from "../../sdk";
 import { API_KEY_PURPOSE } from "./contract";
-import { documentTitle, extractForTagging, type ExtractionMethod } from "./extract";
-import { detectLanguage, generateTags, type Language } from "./tagger";
+import type { ConcludeInput, Prepared, PrepareInput } from "./analyse";
+import { extractForTagging, type ExtractionMethod } from "./extract";
+import { generateTags, type Language } from "./tagger";
 import type { LocalTagOptions, LocalTagResult } from "./tagger/local";
-import { isJunkTitle, removeBoilerplate } from "./tagger/boilerplate";
 import { MAX_TAGS } from "./tagger/normalize";
-import { indexVocabulary, mapToVocabulary, MAX_CONCEPTS, parseVocabularyJson, vocabularyForPrompt, VocabularyError, type Vocabulary } from "./tagger/vocabulary";
-import { demoteTags } from "./tagger/feedback";
+import { MAX_CONCEPTS } from "./tagger/vocabulary";
 
 export interface TaggingOptions {
   /** The caller's provider key, sealed by the tagger service (apis/tagger/secret.ts). */
@@ -85,6 +84,8 @@ const MAX_STORED_TEXT = 20_000;
 
 /** The local keyphrase engine, loaded by the compute thread (sdk/compute/worker.ts). */
 const LOCAL_ENGINE_MODULE = require.resolve("./tagger/local");
+/** The text work before and after the engine (analyse.ts), in the compute thread too. */
+const ANALYSE_MODULE = require.resolve("./analyse");
 
 const OCR_CODES: Record<string, string> = { en: "eng", hi: "hin", de: "deu", fr: "fra", es: "spa" };
 
@@ -94,16 +95,6 @@ class TaggingError extends Error {
     message: string,
   ) {
     super(message);
-  }
-}
-
-/** The inline vocabulary, validated as an upload would be (duplicates, broader references). */
-function checkVocabulary(v: NonNullable<TaggingOptions["vocabulary"]>): Vocabulary {
-  try {
-    return parseVocabularyJson(JSON.stringify(v), v.name ?? "vocabulary");
-  } catch (err) {
-    if (err instanceof VocabularyError) throw new TaggingError("INVALID_VOCABULARY", `vocabulary ${err.loc}: ${err.message}`);
-    throw err;
   }
 }
 
@@ -163,36 +154,39 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
     const ocrLangs = [...new Set(o.language.split("+").map((l) => OCR_CODES[l] ?? l))];
     const doc = await extractForTagging(bytes, { engine: ctx.pdf, numPages: o.num_pages, ocrLangs, signal: ctx.signal });
     ctx.signal.throwIfAborted();
+    if (doc.text.replace(/\s+/g, "").length < MIN_TEXT_CHARS && doc.ocrTimeouts.length > 0) {
+      // Not the document's fault: OCR ran out of time (a busy machine, a huge page). Saying the PDF has no
+      // readable text would send the user looking for a problem their file does not have.
+      throw new TaggingError(
+        "OCR_TIMEOUT",
+        `Reading scanned page${doc.ocrTimeouts.length > 1 ? "s" : ""} ${doc.ocrTimeouts.join(", ")} did not finish within the OCR page timeout. Try again later.`,
+      );
+    }
     if (doc.text.replace(/\s+/g, "").length < MIN_TEXT_CHARS) {
       throw new TaggingError(
         "INSUFFICIENT_TEXT",
         "Could not extract sufficient text from PDF. The document may be empty, an image without readable text, or protected.",
       );
     }
-    // Headers, footers, citation lines, authors, affiliations, labels and references are not content:
-    // both engines tag what is left (the stored text and preview stay as extracted).
-    const cleaned = removeBoilerplate(doc.pageTexts);
-    const content = cleaned.text.replace(/\s+/g, "").length >= MIN_TEXT_CHARS ? cleaned.text : doc.text;
-    const language = detectLanguage(content).language;
-    const title = documentTitle(doc.info.title, content, ctx.input.filename, cleaned.printedTitle);
-    // A title that is only the file name is no evidence of the topic: the engines do not get it.
-    const titleForTags = isJunkTitle(title) || title === ctx.input.filename.replace(/\.pdf$/i, "") ? undefined : title;
+    // Boilerplate removal, language, title and the vocabulary's terms: CPU work, in a compute thread.
+    const prep = await runOffLoop<Prepared>(ANALYSE_MODULE, "prepare", [{
+      pageTexts: doc.pageTexts, text: doc.text, infoTitle: doc.info.title, filename: ctx.input.filename, vocabulary: o.vocabulary, minTextChars: MIN_TEXT_CHARS,
+    } satisfies PrepareInput], ctx.signal);
+    const { content, language, title, vocabulary } = prep;
     await ctx.progress(60, doc.ocrPages.length ? `OCR'd pages ${doc.ocrPages.join(", ")}; generating tags` : "Generating tags");
     const llm = ctx.settings.llm;
-    // With a vocabulary the engine over-supplies candidates: the mapping keeps vocabulary terms first.
-    const vocabulary = o.vocabulary ? checkVocabulary(o.vocabulary) : undefined;
-    const index = vocabulary ? indexVocabulary(vocabulary, language) : undefined;
     const demoted = o.demoted_tags ?? [];
+    // With a vocabulary the engine over-supplies candidates: the mapping keeps vocabulary terms first.
     // Demoted tags move to the back, so the engine over-supplies candidates to fill their places.
     const oversupply = vocabulary !== undefined || demoted.length > 0;
     const tagged = await generateTags(
       {
         text: content,
-        title: titleForTags,
+        title: prep.titleForTags,
         numTags: oversupply ? MAX_TAGS : o.num_tags,
         exclusionWords: o.exclusion_words ?? [],
         language,
-        vocabularyTerms: index ? vocabularyForPrompt(index, content, language) : undefined,
+        vocabularyTerms: prep.vocabularyTerms,
       },
       {
         apiKey: o.api_key_sealed ? ctx.secrets.open(o.api_key_sealed, API_KEY_PURPOSE) : undefined,
@@ -206,16 +200,11 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
           runOffLoop<LocalTagResult>(LOCAL_ENGINE_MODULE, "generateTagsLocal", [text, options], ctx.signal),
       },
     );
-    const ranked = demoteTags(tagged.tags, demoted, language);
-    let tags = ranked.slice(0, o.num_tags);
-    let suggested: string[] | undefined;
-    if (index) {
-      const mapped = mapToVocabulary(ranked, index, language, { numTags: o.num_tags });
-      // Suggestions are the strong candidates only: those the engine ranked within the requested count.
-      const strong = new Set(ranked.slice(0, o.num_tags));
-      suggested = mapped.suggested_new_tags.filter((t) => strong.has(t));
-      tags = [...mapped.tags, ...suggested].slice(0, o.num_tags);
-    }
+    const { tags, suggested } = oversupply
+      ? await runOffLoop<{ tags: string[]; suggested?: string[] }>(ANALYSE_MODULE, "conclude", [{
+        tags: tagged.tags, demoted, language, numTags: o.num_tags, vocabulary,
+      } satisfies ConcludeInput], ctx.signal)
+      : { tags: tagged.tags.slice(0, o.num_tags), suggested: undefined };
     await ctx.progress(95, `${tags.length} tags`);
     return {
       document_title: title,

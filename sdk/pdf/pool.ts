@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { fromTransferable, PdfError } from "./errors";
-import { languagesAvailable } from "./ocr";
+import { languagesAvailable, pageTimeoutMs } from "./ocr";
 import { recordOcrPage } from "../metrics";
 import { hasDevanagari } from "./preprocess";
 import type {
@@ -60,6 +60,15 @@ function workerFile(): { filename: string; execArgv: string[] } {
   return { filename: path.join(__dirname, "worker.ts"), execArgv: ["--import", "tsx"] };
 }
 
+/** The job error for a scanned page whose OCR did not finish in time: a named limit, like the PDF limits. */
+export function ocrTimeoutError(page: number, limitMs = pageTimeoutMs()): PdfError {
+  return new PdfError(
+    "PDF_LIMIT_EXCEEDED",
+    `OCR of page ${page} did not finish within ${Math.round(limitMs / 100) / 10} s (limit DOCMILL_OCR_PAGE_TIMEOUT_MS=${limitMs})`,
+    { reason: "ocr-time", limit: "DOCMILL_OCR_PAGE_TIMEOUT_MS", max: limitMs, page },
+  );
+}
+
 /** A private copy of `bytes` whose buffer can be transferred without detaching the caller's. */
 function transferable(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
@@ -71,11 +80,24 @@ function unwrap<T>(outcome: Outcome<T>): T {
 }
 
 export class PdfPool {
-  private piscina: Piscina | undefined;
+  /** The threads, shared with every view made by withSignal(). */
+  private readonly state: { piscina?: Piscina };
   private readonly opts: PdfPoolOptions;
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(opts: PdfPoolOptions = {}) {
+  constructor(opts: PdfPoolOptions = {}, shared?: { state: { piscina?: Piscina }; signal: AbortSignal }) {
     this.opts = opts;
+    this.state = shared?.state ?? {};
+    this.signal = shared?.signal;
+  }
+
+  /**
+   * The same pool (same threads) with every task tied to `signal`: when it aborts (the job is cancelled,
+   * or stopped by its memory budget) a running task's thread is terminated, and its memory with it. The
+   * plugin runner hands each job such a view as `ctx.pdf`.
+   */
+  withSignal(signal: AbortSignal): PdfPool {
+    return new PdfPool(this.opts, { state: this.state, signal: this.signal ? AbortSignal.any([this.signal, signal]) : signal });
   }
 
   /** Number of threads the pool runs (resolved lazily, so importing this module starts nothing). */
@@ -84,11 +106,15 @@ export class PdfPool {
   }
 
   private get pool(): Piscina {
-    if (!this.piscina) {
+    if (!this.state.piscina) {
       const { filename, execArgv } = workerFile();
-      this.piscina = new Piscina({
+      this.state.piscina = new Piscina({
         filename,
         execArgv,
+        // The environment as this module sees it when the threads start (OCR settings such as
+        // DOCMILL_TESSDATA_DIR are read in the threads); under jest that is the test file's process.env,
+        // which a thread would not otherwise see.
+        env: process.env,
         minThreads: 1,
         maxThreads: this.threads,
         idleTimeout: this.opts.idleTimeoutMs ?? 5 * 60_000,
@@ -96,9 +122,11 @@ export class PdfPool {
         concurrentTasksPerWorker: 1,
         // A document that needs more heap than this fails alone; the thread is replaced (issue 14).
         resourceLimits: { maxOldGenerationSizeMb: pdfThreadHeapMb() },
+        // The threads read their caps (RENDER_MAX_PIXELS, the PDF limits) from the environment as it is now.
+        env: process.env,
       });
     }
-    return this.piscina;
+    return this.state.piscina;
   }
 
   private async run<T>(name: string, task: { pdf?: Uint8Array; png?: Uint8Array; [key: string]: unknown }, signal?: AbortSignal): Promise<T> {
@@ -112,9 +140,10 @@ export class PdfPool {
         transferList.push(copy.buffer as ArrayBuffer);
       }
     }
+    const both = signal && this.signal ? AbortSignal.any([signal, this.signal]) : (signal ?? this.signal);
     let outcome: Outcome<T>;
     try {
-      outcome = (await this.pool.run(own, { name, transferList, ...(signal ? { signal } : {}) })) as Outcome<T>;
+      outcome = (await this.pool.run(own, { name, transferList, ...(both ? { signal: both } : {}) })) as Outcome<T>;
     } catch (err) {
       if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
         throw new PdfError("PDF_LIMIT_EXCEEDED", `Reading the PDF needed more than ${pdfThreadHeapMb()} MB of memory (limit PDF_THREAD_MAX_MB)`, { reason: "memory", limit: "PDF_THREAD_MAX_MB" });
@@ -153,6 +182,8 @@ export class PdfPool {
     const pages: PageTextWithSource[] = base.pages.map((p) => ({ ...p, source: "text" }));
     const needOcr = pages.filter((p) => p.text.replace(/\s+/g, "").length < minChars).map((p) => p.page);
     const results = await this.ocrPdfPages(pdf, needOcr, { ...opts, textLayer: pages.map((p) => p.text).join(" ") });
+    const late = results.find((r) => r.report?.status === "timeout");
+    if (late && (opts.ocrTimeout ?? "fail") === "fail") throw ocrTimeoutError(late.page, late.report!.timedOut?.limitMs);
     for (const r of results) {
       const p = pages[r.page - 1]!;
       pages[r.page - 1] = { ...p, text: r.text, words: r.words, source: "ocr", confidence: r.confidence, ocr: r.report };
@@ -169,7 +200,7 @@ export class PdfPool {
    */
   async ocrPdfPages(
     pdf: Uint8Array, pageNumbers: number[],
-    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal } = {},
+    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal; ocrTimeoutMs?: number } = {},
   ): Promise<Array<OcrResult & { page: number }>> {
     if (pageNumbers.length === 0) return [];
     let lang = opts.lang;
@@ -181,7 +212,7 @@ export class PdfPool {
     const groups: number[][] = Array.from({ length: batches }, () => []);
     pageNumbers.forEach((page, i) => groups[i % batches]!.push(page));
     const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
-      pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection,
+      pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection, timeoutMs: opts.ocrTimeoutMs,
     } satisfies OcrPagesTask, opts.signal)));
     const pages = results.flat().sort((a, b) => a.page - b.page);
     for (const r of pages) recordOcrPage(r.report);
@@ -199,8 +230,8 @@ export class PdfPool {
 
   /** Stops the threads; the pool starts again on next use. */
   async close(): Promise<void> {
-    const p = this.piscina;
-    this.piscina = undefined;
+    const p = this.state.piscina;
+    this.state.piscina = undefined;
     if (p) await p.destroy();
   }
 }

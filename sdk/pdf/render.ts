@@ -2,12 +2,10 @@
  * Page rendering to PNG with pdfjs and @napi-rs/canvas, in the displayed orientation (/Rotate applied),
  * so pixel (px, py) is the point (px / scale, py / scale) of the engine's top-left convention.
  */
-import { PdfError } from "./errors";
+import { fitScale, renderMaxPixels } from "./memory";
 import { type PdfDocument, normaliseRotation, withDocument } from "./pdfjs";
 import type { RenderOptions, RenderResult } from "./types";
 
-/** Refuse images larger than this many pixels (a 300 dpi A0 page is ~140 MP): memory, not quality, bound. */
-const MAX_PIXELS = 80_000_000;
 
 interface NapiCanvas {
   width: number;
@@ -27,15 +25,13 @@ export async function renderDocPage(doc: PdfDocument, pageNumber: number, dpi: n
   if (!(dpi > 0 && dpi <= 1200)) throw new RangeError(`dpi must be in (0, 1200], got ${dpi}`);
   const page = await doc.getPage(pageNumber);
   try {
-    const scale = dpi / 72;
+    // A huge page box is rendered at a lower resolution, never as a bitmap over RENDER_MAX_PIXELS
+    // (memory.ts): the caller maps pixels back with the scale returned.
+    const unit = page.getViewport({ scale: 1, rotation: normaliseRotation(page.rotate) });
+    const scale = fitScale(unit.width, unit.height, dpi / 72, renderMaxPixels());
     const viewport = page.getViewport({ scale, rotation: normaliseRotation(page.rotate) });
     const widthPx = Math.ceil(viewport.width);
     const heightPx = Math.ceil(viewport.height);
-    if (widthPx * heightPx > MAX_PIXELS) {
-      throw new PdfError("PDF_CORRUPT", `Page ${pageNumber} is too large to render at ${dpi} dpi`, {
-        reason: "page-too-large", widthPx, heightPx,
-      });
-    }
     // The document's own canvas factory is the @napi-rs/canvas one in Node; it also serves pdfjs's scratch canvases.
     const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: NapiCanvas; context: unknown } } })
       .canvasFactory;

@@ -116,8 +116,17 @@ export interface OcrPass {
 
 /** How a page was read: what was measured, what was done to it, which pass won. */
 export interface OcrPageReport {
-  /** "unreadable": no words after every pass; "timeout": the page timeout ran out. */
+  /**
+   * "unreadable": no words after every pass; "timeout": the page timeout ran out before any pass finished
+   * (no words). A later pass that runs out of time leaves status "ok" with the earlier pass's words and
+   * `timedOut` set.
+   */
   status: "ok" | "unreadable" | "timeout";
+  /**
+   * The step the page timeout stopped ("osd", "auto", a retry's name, "clusters", "sparse"); `terminated`:
+   * a recognition was running and its Tesseract worker was killed and is replaced for the next page.
+   */
+  timedOut?: { step: string; terminated: boolean; limitMs: number };
   /** The pass whose words were kept. */
   pass: "primary" | "retry";
   passes: OcrPass[];
@@ -165,6 +174,15 @@ export interface ExtractWithOcrOptions extends ExtractOptions {
   scriptDetection?: boolean;
   /** A cancelled job: the OCR tasks still queued or running are stopped (the task rejects with AbortError). */
   signal?: AbortSignal;
+  /**
+   * A scanned page whose OCR ran out of time (DOCMILL_OCR_PAGE_TIMEOUT_MS) before any pass finished:
+   * "fail" (default) throws PdfError PDF_LIMIT_EXCEEDED (reason "ocr-time", naming the page), since a
+   * page read as empty would pass its PII through a redaction unseen; "keep" returns it with no words and
+   * `ocr.status: "timeout"`.
+   */
+  ocrTimeout?: "fail" | "keep";
+  /** Milliseconds the OCR of one scanned page may take, all passes included (default DOCMILL_OCR_PAGE_TIMEOUT_MS or 60 s). */
+  ocrTimeoutMs?: number;
 }
 
 export interface PageTextWithSource extends PageText {

@@ -71,6 +71,8 @@ export interface OcrPagesTask {
   lang?: string | string[];
   password?: string;
   scriptDetection?: boolean;
+  /** Per page; default DOCMILL_OCR_PAGE_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 /** Renders and OCRs several pages of one document, opening it once; the images never leave the thread. */
@@ -83,6 +85,7 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
         const result = await ocrImage(img.png, {
           lang: task.lang,
           scriptDetection: task.scriptDetection,
+          timeoutMs: task.timeoutMs,
           pageWidthPt: img.widthPx / img.scale,
           pageHeightPt: img.heightPx / img.scale,
         });

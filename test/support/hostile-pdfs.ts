@@ -181,3 +181,56 @@ export function ascii85Encode(data: Buffer): Buffer {
 export function filteredStreamPdf(filter: string, stream: Buffer): Buffer {
   return buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Count 1 /Kids [3 0 R] >>", page("4 0 R"), { dict: `/Filter ${filter}`, stream }]);
 }
+
+/**
+ * One page drawing `count` different images of `w` × `h` grey pixels (real, deflated data), each under
+ * the pixel limit and together under the decompressed-bytes limit: what it costs is the memory of
+ * decoding and painting them (pdfjs turns each into an RGBA bitmap), outside any JavaScript heap.
+ */
+export async function manyImagesPdf(count: number, w: number, h: number): Promise<Buffer> {
+  const data = await deflatedZeros(w * h);
+  const names = Array.from({ length: count }, (_, i) => `/Im${i} ${5 + i} 0 R`).join(" ");
+  const draw = Array.from({ length: count }, (_, i) => `q 612 0 0 792 0 0 cm /Im${i} Do Q`).join("\n");
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+    page("4 0 R", `<< /XObject << ${names} >> >>`),
+    { dict: "", stream: Buffer.from(draw, "latin1") },
+    ...Array.from({ length: count }, (_, i) => ({
+      // A different /Decode per image keeps readers from sharing one decoded copy.
+      dict: `/Type /XObject /Subtype /Image /Width ${w} /Height ${h} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Decode [0 ${(1 - i / 1000).toFixed(3)}]`,
+      stream: data,
+    })),
+  ]);
+}
+
+/** One blank page of `widthPt` × `heightPt` points (14400 is the largest a reader must accept). */
+export function hugePagePdf(widthPt: number, heightPt: number): Buffer {
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${widthPt} ${heightPt}] /Resources << >> /Contents 4 0 R >>`,
+    { dict: "", stream: Buffer.from("0.5 g 0 0 10 10 re f", "latin1") },
+  ]);
+}
+
+/**
+ * A text line over `count` full-page images of `w` × `h` grey pixels: an area over the line covers the
+ * images too, so a redaction engine must decode (and paint) each of them.
+ */
+export async function textOverImagesPdf(count: number, w: number, h: number, text = "Call 555 0100 today"): Promise<Buffer> {
+  const data = await deflatedZeros(w * h);
+  const names = Array.from({ length: count }, (_, i) => `/Im${i} ${6 + i} 0 R`).join(" ");
+  const draw = Array.from({ length: count }, (_, i) => `q 612 0 0 792 0 0 cm /Im${i} Do Q`).join("\n");
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+    page("4 0 R", `<< /Font << /F1 5 0 R >> /XObject << ${names} >> >>`),
+    { dict: "", stream: Buffer.from(`${draw}\n1 g BT /F1 14 Tf 72 700 Td (${text}) Tj ET`, "latin1") },
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ...Array.from({ length: count }, (_, i) => ({
+      dict: `/Type /XObject /Subtype /Image /Width ${w} /Height ${h} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Decode [0 ${(1 - i / 1000).toFixed(3)}]`,
+      stream: data,
+    })),
+  ]);
+}

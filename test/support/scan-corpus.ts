@@ -491,8 +491,35 @@ export async function scanPage(degradation: Degradation, seed: number, layoutInd
   };
 }
 
+/**
+ * A pathological scan for the page timeout: an A4 page at 300 dpi packed edge to edge with tiny print
+ * (3 pt random characters, ~80,000 of them). Native tesseract reads it for over two minutes; a real
+ * page of small print that Tesseract grinds through looks like this to it. No ground truth: nothing on it
+ * is meant to be read in time.
+ */
+export async function densePrintPage(seed: number): Promise<Pick<ScanPage, "image" | "format" | "dpi" | "widthPt" | "heightPt">> {
+  ensureFonts();
+  const rand = rng(seed);
+  const width = 2480;
+  const height = 3508;
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = "#000000";
+  ctx.font = `12px ${SANS}`;
+  const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  for (let y = 20; y < height; y += 14) {
+    let line = "";
+    for (let i = 0; i < 330; i++) line += rand() < 0.15 ? " " : chars[Math.floor(rand() * chars.length)];
+    ctx.fillText(line, 10, y);
+  }
+  const image = await sharp(canvas.toBuffer("image/png")).greyscale().png({ compressionLevel: 6 }).toBuffer();
+  return { image, format: "png", dpi: 300, widthPt: 595.28, heightPt: 841.89 };
+}
+
 /** The page as an image-only PDF page (what a scanner's PDF is): no text layer at all. */
-export async function scanPdf(pages: ScanPage[]): Promise<Uint8Array> {
+export async function scanPdf(pages: Array<Pick<ScanPage, "image" | "format" | "widthPt" | "heightPt">>): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setCreationDate(new Date("2024-01-02T03:04:05Z"));
   doc.setModificationDate(new Date("2024-01-02T03:04:05Z"));

@@ -146,7 +146,8 @@ export function inferLocale(models: readonly TextModel[], config: DetectionConfi
     if (sample.length > 30000) break;
   }
   const counts = new Map<Language, number>();
-  for (const tok of sample.toLowerCase().match(/\p{L}+/gu) ?? []) {
+  // words only: "com" of "yahoo.com" is no Portuguese, "de" of "mail.de" no Spanish
+  for (const tok of sample.toLowerCase().match(/(?<![\p{L}\p{N}.@/_-])\p{L}+(?![\p{N}._@-]\p{L})/gu) ?? []) {
     for (const lang of config.languages) if (STOPWORDS[lang]?.includes(tok)) counts.set(lang, (counts.get(lang) ?? 0) + 1);
   }
   let language: Language = config.languages.includes("en") ? "en" : config.languages[0]!;
@@ -157,6 +158,11 @@ export function inferLocale(models: readonly TextModel[], config: DetectionConfi
   const vote = (r: CountryCode | undefined, n = 1) => r && regions.set(r, (regions.get(r) ?? 0) + n);
   for (const m of sample.matchAll(/(?<![\p{L}\p{N}])([A-Z]{2})\d{2}[ ]?[\dA-Z]{4}/gu)) vote(m[1] as CountryCode, 2);
   for (const m of sample.matchAll(/(?:\+|\b00)(1|44|49|33|34|39|351|31|43|41|32)[\s(-]/g)) vote(DIAL[m[1]!], 2);
+  // an international number written without spaces ("+44137972284") names its country only once parsed
+  for (const m of sample.matchAll(/(?<![\p{L}\p{N}])\+\d{8,14}(?!\d)/gu)) {
+    const c = parsePhoneNumberFromString(m[0])?.country;
+    if (c && PHONE_REGIONS.includes(c)) vote(c, 2);
+  }
   vote("GB", (sample.match(UK_POSTCODE)?.length ?? 0) * 2 + (sample.match(/£/g)?.length ?? 0));
   // national phone numbers vote for the regions whose numbering plan they fit
   let phones = 0;
@@ -166,7 +172,9 @@ export function inferLocale(models: readonly TextModel[], config: DetectionConfi
   }
   vote("US", (sample.match(US_ZIP)?.length ?? 0) * 2 + (sample.match(/\$\s?\d/g)?.length ?? 0));
   const home = LANGUAGE_REGION[language];
-  vote(home, 3);
+  // English is written in both: only the document's own evidence tells a British from an American one
+  // (a home vote for the US outvoted a UK postcode and a UK number, and en_GB phones were read as US)
+  if (language !== "en") vote(home, 3);
   let region: CountryCode = home;
   if (language === "en") region = (regions.get("GB") ?? 0) > (regions.get("US") ?? 0) ? "GB" : "US";
   else if (language === "de") {

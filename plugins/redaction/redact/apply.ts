@@ -120,7 +120,7 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
   const engineOut = await engine.redact(input, [...byPage].map(([page, list]) => ({ page, boxes: list.map((a) => a.box) })), {
     dpi, jpegQuality: opts.jpegQuality, forceRaster: opts.forceRaster, minChars, ownImages,
     wordsKnown: [...known.keys()], renderScans: searchable,
-  }).catch((err: { type?: string; message?: string }) => {
+  }, opts.signal).catch((err: { type?: string; message?: string }) => {
     throw err?.type === "REDACTION_INVALID" ? new RedactionInputError(err.message) : err;
   });
   const pageCount = engineOut.pageCount;
@@ -184,7 +184,7 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
 
   const f0 = performance.now();
   timings.pages = f0 - t0 - timings.engine!;
-  const finished = await engine.finish({ pdf: engineOut.pdf, pages: engineOut.pages, raster: engineOut.raster, textLayers: layers, painted: engineOut.painted });
+  const finished = await engine.finish({ pdf: engineOut.pdf, pages: engineOut.pages, raster: engineOut.raster, textLayers: layers, painted: engineOut.painted }, opts.signal);
   return {
     pdf: finished.pdf,
     pageCount,

@@ -33,6 +33,11 @@ function unwrap<T>(o: EngineOutcome<T>): T {
   throw Object.assign(new Error(o.error.message), { type: o.error.type, code: o.error.type });
 }
 
+/** Piscina's rejection of a task whose thread ended under it (not an abort: that has its own name). */
+function threadExited(err: unknown): boolean {
+  return /^worker exited with code/.test((err as Error)?.message ?? "");
+}
+
 export class RedactionEngine {
   private piscina: Piscina | undefined;
 
@@ -44,36 +49,67 @@ export class RedactionEngine {
       this.piscina = new Piscina({
         filename, execArgv, minThreads: 1, maxThreads: this.threads ?? redactThreads(),
         idleTimeout: 10 * 60_000, concurrentTasksPerWorker: 1,
+        // The threads read their caps (PDFIUM_MAX_MB, RENDER_MAX_PIXELS) from the environment as it is now.
+        env: process.env,
       });
     }
     return this.piscina;
   }
 
-  private async run<T>(name: string, task: Record<string, unknown>, bytes: Uint8Array[]): Promise<T> {
-    return unwrap((await this.pool.run(task, { name, transferList: bytes.map((b) => b.buffer as ArrayBuffer) })) as EngineOutcome<T>);
+  /**
+   * Runs one task; `make` builds it from the caller's bytes (copies, which are transferred). With
+   * `signal`, an abort (a cancelled job, one over its memory budget) terminates the thread running it, and
+   * PDFium's memory with it. A thread whose PDFium memory grew past PDFIUM_KEEP_MB (WebAssembly memory
+   * never shrinks) names itself in the outcome and is terminated here after answering; a task piscina had
+   * already handed to that thread is built and run once more, on a fresh one.
+   */
+  private async run<T>(name: string, make: () => { task: Record<string, unknown>; bytes: Uint8Array[] }, signal?: AbortSignal, retried = false): Promise<T> {
+    const { task, bytes } = make();
+    let outcome: EngineOutcome<T>;
+    try {
+      outcome = (await this.pool.run(task, { name, transferList: bytes.map((b) => b.buffer as ArrayBuffer), ...(signal ? { signal } : {}) })) as EngineOutcome<T>;
+    } catch (err) {
+      if (retried || !threadExited(err) || signal?.aborted) throw err;
+      return this.run(name, make, signal, true);
+    }
+    if (outcome.recycle !== undefined) this.recycle(outcome.recycle);
+    return unwrap(outcome);
+  }
+
+  /** Terminates the thread with this id (piscina starts a fresh one as needed). */
+  private recycle(threadId: number): void {
+    const thread = this.piscina?.threads.find((t) => t.threadId === threadId);
+    void thread?.terminate();
   }
 
   /** Object-level redaction with the raster fallback per page (engine.ts). The input is copied. */
-  redact(pdf: Uint8Array, pages: EnginePageRequest[], opts: EngineOptions = {}): Promise<EngineResult> {
-    const copy = new Uint8Array(pdf);
-    return this.run("redact", { pdf: copy, pages, opts }, [copy]);
+  redact(pdf: Uint8Array, pages: EnginePageRequest[], opts: EngineOptions = {}, signal?: AbortSignal): Promise<EngineResult> {
+    return this.run("redact", () => {
+      const copy = new Uint8Array(pdf);
+      return { task: { pdf: copy, pages, opts }, bytes: [copy] };
+    }, signal);
   }
 
   /** Rewrites the document whole, stripped, with raster pages and invisible text layers (finish.ts). */
-  finish(input: FinishInput): Promise<{ pdf: Uint8Array; removed: StructureRemoved }> {
-    const pdf = new Uint8Array(input.pdf);
-    return this.run("finish", { ...input, pdf }, [pdf, ...(input.painted ?? []).map((p) => p.flate)]);
+  finish(input: FinishInput, signal?: AbortSignal): Promise<{ pdf: Uint8Array; removed: StructureRemoved }> {
+    return this.run("finish", () => {
+      const pdf = new Uint8Array(input.pdf);
+      const painted = (input.painted ?? []).map((p) => ({ ...p, flate: new Uint8Array(p.flate) }));
+      return { task: { ...input, pdf, painted }, bytes: [pdf, ...painted.map((p) => p.flate)] };
+    }, signal);
   }
 
   /** Reads an output back with PDFium and its raw streams (inspect.ts). */
-  inspect(pdf: Uint8Array, pages: InspectRequest[], secrets: PageSecretCounts[]): Promise<Inspection> {
-    const copy = new Uint8Array(pdf);
-    return this.run("inspect", { pdf: copy, pages, secrets }, [copy]);
+  inspect(pdf: Uint8Array, pages: InspectRequest[], secrets: PageSecretCounts[], signal?: AbortSignal): Promise<Inspection> {
+    return this.run("inspect", () => {
+      const copy = new Uint8Array(pdf);
+      return { task: { pdf: copy, pages, secrets }, bytes: [copy] };
+    }, signal);
   }
 
   /** Starts a thread and loads PDFium in it. */
   async warm(): Promise<void> {
-    await this.run("warm", {}, []);
+    await this.run("warm", () => ({ task: {}, bytes: [] }));
   }
 
   async close(): Promise<void> {

@@ -3,23 +3,65 @@
  * first task, and stays warm for every job after. Failures come back as records: structured clone keeps
  * only an Error's message.
  */
+import { threadId } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { EngineError, redactDocument, type EngineOptions, type EnginePageRequest, type EngineResult } from "./engine";
 import { finishDocument, type FinishInput, type StructureRemoved } from "./finish";
 import { inspectDocument, type InspectRequest, type Inspection, type PageSecretCounts } from "./inspect";
-import { pdfium } from "./pdfium";
+import { pdfium, pdfiumKeepMb, pdfiumMaxMb, pdfiumMemoryBytes, takeMemoryRefused } from "./pdfium";
 
-export type EngineOutcome<T> = { ok: true; value: T } | { ok: false; error: { type: string; message: string } };
+/** `recycle`: this thread's id, when it should be replaced after answering (engine-pool.ts). */
+export type EngineOutcome<T> = ({ ok: true; value: T } | { ok: false; error: { type: string; message: string } }) & { recycle?: number };
+
+/** Set when the thread's PDFium is unusable (it aborted) or holds more memory than PDFIUM_KEEP_MB. */
+let spent = false;
+
+/** `{ recycle }` when this thread should be replaced: its PDFium aborted or kept too much memory. */
+function recycleMark(): { recycle?: number } {
+  return spent || pdfiumMemoryBytes() > pdfiumKeepMb() * 1024 * 1024 ? { recycle: threadId } : {};
+}
+
+/**
+ * PDFium ran out of the memory it may have (PDFIUM_MAX_MB refused a grow: it then fails the allocation
+ * or aborts), or a bitmap too large for the engine was asked for. After an Emscripten abort the module
+ * cannot be used again, so the thread is spent either way.
+ */
+function outOfMemory(err: unknown): boolean {
+  const e = err as Error;
+  const refused = takeMemoryRefused();
+  if (refused || e instanceof WebAssembly.RuntimeError || /^Aborted\(|out of memory|could not allocate/i.test(e?.message ?? "")) {
+    spent = true;
+    return refused || /out of memory|OOM|could not allocate|Cannot enlarge|grow/i.test(e?.message ?? "");
+  }
+  return false;
+}
+
+function memoryLimit(): EngineOutcome<never> {
+  spent = true;
+  const max = pdfiumMaxMb();
+  return {
+    ok: false,
+    error: { type: "PDF_LIMIT_EXCEEDED", message: `Redacting the PDF needed more than ${max} MB of PDFium memory (limit PDFIUM_MAX_MB=${max})` },
+    ...recycleMark(),
+  };
+}
 
 async function settle<T>(fn: () => Promise<T>): Promise<EngineOutcome<T>> {
+  takeMemoryRefused();
   try {
-    return { ok: true, value: await fn() };
+    const value = await fn();
+    // PDFium may survive a refused allocation by leaving something out: such a result is not trusted.
+    if (takeMemoryRefused()) return memoryLimit();
+    return { ok: true, value };
   } catch (err) {
-    if (err instanceof EngineError) return { ok: false, error: { type: err.code, message: err.message } };
+    if (outOfMemory(err)) return memoryLimit();
+    if (err instanceof EngineError) return { ok: false, error: { type: err.code, message: err.message }, ...recycleMark() };
+    // PDFium aborted for another reason: the document broke it, and this thread's module with it.
+    if (spent) return { ok: false, error: { type: "PDF_CORRUPT", message: "PDFium could not process the PDF" }, ...recycleMark() };
     // pdf-lib's parse errors: the document is damaged beyond what PDFium repaired.
     const e = err as Error;
     if (/PDF|parse|Invalid|Expected/i.test(e?.constructor?.name ?? "") || /Failed to parse|Invalid object|expected/i.test(e?.message ?? "")) {
-      return { ok: false, error: { type: "PDF_CORRUPT", message: "The PDF is damaged: it could not be rewritten after redaction" } };
+      return { ok: false, error: { type: "PDF_CORRUPT", message: "The PDF is damaged: it could not be rewritten after redaction" }, ...recycleMark() };
     }
     throw err;
   }
@@ -46,21 +88,21 @@ export async function redact(task: { pdf: Uint8Array; pages: EnginePageRequest[]
   };
   const buffers = [value.pdf, ...value.raster.map((r) => r.jpeg), ...value.renders.map((r) => r.png), ...value.painted.map((p) => p.flate)]
     .map((b) => b.buffer as ArrayBuffer);
-  return withTransfer({ ok: true, value }, buffers);
+  return withTransfer({ ok: true, value, ...recycleMark() }, buffers);
 }
 
 export async function finish(task: FinishInput): Promise<EngineOutcome<{ pdf: Uint8Array; removed: StructureRemoved }>> {
   const out = await settle(() => finishDocument(task));
   if (!out.ok) return out;
   const pdf = own(out.value.pdf);
-  return withTransfer({ ok: true, value: { ...out.value, pdf } }, [pdf.buffer as ArrayBuffer]);
+  return withTransfer({ ok: true, value: { ...out.value, pdf }, ...recycleMark() }, [pdf.buffer as ArrayBuffer]);
 }
 
 export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; secrets: PageSecretCounts[] }): Promise<EngineOutcome<Inspection>> {
   const out = await settle(async () => inspectDocument(await pdfium(), task.pdf, task.pages, task.secrets));
   if (!out.ok) return out;
   const crops = out.value.crops.map((c) => ({ ...c, png: own(c.png) }));
-  return withTransfer({ ok: true, value: { ...out.value, crops } }, crops.map((c) => c.png.buffer as ArrayBuffer));
+  return withTransfer({ ok: true, value: { ...out.value, crops }, ...recycleMark() }, crops.map((c) => c.png.buffer as ArrayBuffer));
 }
 
 /** Loads PDFium now (a worker process calls this at start so the first job finds it warm). */

@@ -13,10 +13,11 @@
  * Runs in a worker thread (engine-worker.ts): PDFium is synchronous and CPU-bound.
  */
 import sharp from "sharp";
+import { fitScale, renderMaxPixels } from "../../../sdk/pdf/memory";
 import { applyMatrix, displayMatrix, displayedToUserSpace } from "../../../sdk/pdf/layout";
 import type { Box, Word } from "../../../sdk";
 import {
-  classifyPath, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
+  classifyPath, clipPolygon, clipPolyline, flatten, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
 } from "./objects";
 import { ownImages, paintImage, type PaintedImage } from "./images";
 import {
@@ -327,10 +328,11 @@ function subpathsOf(P: Pdfium, path: number): PathSubpath[] {
       if (!P.FPDFPathSegment_GetPoint(seg, p, p + 4)) continue;
       const [x, y] = floats(P, p, 2) as [number, number];
       if (type === SEG_MOVETO || !cur) {
-        cur = { points: [], curves: false, closed: false };
+        cur = { points: [], curves: false, closed: false, kinds: [] };
         out.push(cur);
       }
       cur.points.push([x, y]);
+      cur.kinds!.push(type);
       if (type === SEG_BEZIERTO) cur.curves = true;
       if (P.FPDFPathSegment_GetClose(seg)) cur.closed = true;
     }
@@ -354,10 +356,11 @@ function segmentsOf(P: Pdfium, path: number): Array<{ type: number; x: number; y
 }
 
 /**
- * A copy of `path` with only the subpaths `keep` marks (same matrix, colours, line style and fill mode).
- * Returns 0 when PDFium refuses.
+ * A copy of `path` with only the subpaths `keep` marks, plus `pieces` (polylines in the path's own space:
+ * what is left of the other subpaths outside the areas), with the same matrix, colours, line style and
+ * fill mode. Returns 0 when nothing is left or PDFium refuses.
  */
-function rebuildPath(P: Pdfium, path: number, keep: readonly boolean[]): number {
+function rebuildPath(P: Pdfium, path: number, keep: readonly boolean[], pieces: ReadonlyArray<{ points: Array<[number, number]>; closed: boolean }> = []): number {
   const segs = segmentsOf(P, path);
   let copy = 0;
   let sub = -1;
@@ -382,6 +385,14 @@ function rebuildPath(P: Pdfium, path: number, keep: readonly boolean[]): number 
     }
     if (copy && s.close) P.FPDFPath_Close(copy);
   }
+  for (const pc of pieces) {
+    const [first, ...rest] = pc.points;
+    if (!first) continue;
+    if (!copy) copy = P.FPDFPageObj_CreateNewPath(first[0], first[1]);
+    else P.FPDFPath_MoveTo(copy, first[0], first[1]);
+    for (const [x, y] of rest) P.FPDFPath_LineTo(copy, x, y);
+    if (pc.closed) P.FPDFPath_Close(copy);
+  }
   if (!copy) return 0;
   withScratch(P, 64, (p) => {
     if (P.FPDFPageObj_GetMatrix(path, p)) P.FPDFPageObj_SetMatrix(copy, p);
@@ -402,6 +413,34 @@ function rebuildPath(P: Pdfium, path: number, keep: readonly boolean[]): number 
     }
   });
   return copy;
+}
+
+/**
+ * What is left of the subpaths classifyPath took (keep false) once cut at the areas' edges: filled paths
+ * as polygons minus the areas, stroked ones as polylines minus the areas, in the path's own space. The
+ * geometry under an area is gone from the file; the rest of a signature or chart line stays where it
+ * was. Null when the path cannot be mapped back (a degenerate matrix): the subpaths go whole, as before.
+ */
+function clippedPieces(
+  P: Pdfium, path: number, subs: readonly PathSubpath[], keep: readonly boolean[], toPage: Mat, rects: readonly Rect[],
+): Array<{ points: Array<[number, number]>; closed: boolean }> | null {
+  const [a, b, c, d, e, f] = toPage;
+  const det = a * d - b * c;
+  if (Math.abs(det) < 1e-12) return null;
+  const back = ([x, y]: [number, number]): [number, number] => [(d * (x - e) - c * (y - f)) / det, (-b * (x - e) + a * (y - f)) / det];
+  const fillMode = withScratch(P, 8, (p) => (P.FPDFPath_GetDrawMode(path, p, p + 4) ? heap(P).HEAP32[p / 4]! : 0));
+  const out: Array<{ points: Array<[number, number]>; closed: boolean }> = [];
+  subs.forEach((s, i) => {
+    if (keep[i] || s.points.length < 2) return;
+    const line = flatten(s, toPage);
+    if (fillMode !== 0) {
+      const ring = line.length > 1 && line[0]![0] === line[line.length - 1]![0] && line[0]![1] === line[line.length - 1]![1] ? line.slice(0, -1) : line;
+      for (const pc of clipPolygon(ring, rects) ?? []) out.push({ points: pc.map(back), closed: true });
+    } else {
+      for (const pc of clipPolyline(line, rects)) out.push({ points: pc.map(back), closed: false });
+    }
+  });
+  return out;
 }
 
 /** Removes ActualText / Alt / E from the marked-content marks of an object (they can spell redacted text). */
@@ -569,13 +608,19 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
     if (!b) continue;
     const bounds = { l: b[0], b: b[1], r: b[2], t: b[3] };
     if (!rects.some((r) => rectsIntersect(r, bounds))) continue;
-    const verdict = classifyPath(subpathsOf(P, obj), objectMatrix(P, obj) ?? IDENTITY, rects, rects);
-    if (verdict.kind === "remove") replace.push({ index: i, obj, copy: 0 });
-    else if (verdict.kind === "cut") replace.push({ index: i, obj, copy: rebuildPath(P, obj, verdict.keep) });
+    const subs = subpathsOf(P, obj);
+    const m = objectMatrix(P, obj) ?? IDENTITY;
+    const verdict = classifyPath(subs, m, rects, rects);
+    if (verdict.kind === "keep") continue;
+    const keep = verdict.kind === "cut" ? verdict.keep : subs.map(() => false);
+    const pieces = clippedPieces(P, obj, subs, keep, m, rects);
+    const copy = pieces === null ? rebuildPath(P, obj, keep) : rebuildPath(P, obj, keep, pieces);
+    replace.push({ index: i, obj, copy });
   }
   // From the end, so earlier indices stay valid.
   for (const r of replace.reverse()) {
     if (r.copy) {
+      // The copy holds what is left outside the areas (kept subpaths and clipped pieces).
       P.FPDFPage_InsertObjectAtIndex(page, r.copy, r.index + 1);
       info.pathsCut++;
     } else {
@@ -589,7 +634,8 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
 
 /** Renders a loaded page (with its /Rotate and CropBox, as displayed) to RGBA at `dpi`. */
 function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] = []): { data: Buffer; width: number; height: number; scale: number } {
-  const scale = dpi / 72;
+  // A huge page is rendered at a lower resolution, never as a bitmap over RENDER_MAX_PIXELS (sdk/pdf/memory.ts).
+  const scale = fitScale(P.FPDF_GetPageWidthF(page), P.FPDF_GetPageHeightF(page), dpi / 72, renderMaxPixels());
   const width = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));
   const height = Math.max(1, Math.round(P.FPDF_GetPageHeightF(page) * scale));
   const bmp = P.FPDFBitmap_Create(width, height, 0);
@@ -621,7 +667,7 @@ function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] 
  * the page is laid out at full size and only the region's pixels are drawn.
  */
 export async function renderRegion(P: Pdfium, page: number, region: Box, dpi: number): Promise<Uint8Array> {
-  const scale = dpi / 72;
+  const scale = fitScale(region.width, region.height, dpi / 72, renderMaxPixels());
   const fullW = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));
   const fullH = Math.max(1, Math.round(P.FPDF_GetPageHeightF(page) * scale));
   const x0 = Math.max(0, Math.floor(region.x * scale));

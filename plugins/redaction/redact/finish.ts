@@ -6,7 +6,7 @@
  * raster pages and on redacted scans.
  */
 import {
-  PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, StandardFonts, TextRenderingMode, concatTransformationMatrix, popGraphicsState,
+  PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, StandardFonts, TextRenderingMode, concatTransformationMatrix, popGraphicsState,
   pushGraphicsState, setCharacterSqueeze, setTextRenderingMode, type PDFFont, type PDFPage,
 } from "pdf-lib";
 import { createHash } from "node:crypto";
@@ -90,10 +90,10 @@ export async function finishDocument(input: FinishInput): Promise<{ pdf: Uint8Ar
 }
 
 /**
- * Puts the painted pixels of images.ts in place of their JPEG streams (found by their bytes' hash), as
- * FlateDecode with PNG predictors; the rest of each image dictionary (masks, intent, name) stays. An
- * image that cannot be swapped exactly (not found, used twice with different areas, a /Decode array or
- * colour space the pixels were not painted for) fails with REDACTION_ENGINE_RETRY: the caller runs the
+ * Puts the painted pixels of images.ts in place of their JPEG, CCITT or JBIG2 streams (found by their
+ * bytes' hash), as FlateDecode (PNG predictors for JPEGs' 8-bit samples); the rest of each image dictionary (masks, intent, name) stays. An
+ * image that cannot be swapped exactly (not found, used twice with different areas, a /Decode array,
+ * colour space or depth the pixels were not painted for, an image mask) fails with REDACTION_ENGINE_RETRY: the caller runs the
  * document again with PDFium painting every image.
  */
 function swapPainted(doc: PDFDocument, painted: readonly PaintedImage[]): void {
@@ -105,22 +105,29 @@ function swapPainted(doc: PDFDocument, painted: readonly PaintedImage[]): void {
     wanted.set(p.sha256, p);
   }
   const done = new Set<string>();
+  const num = (v: unknown) => (v instanceof PDFNumber ? v.asNumber() : undefined);
+  const CS = { 1: "DeviceGray", 3: "DeviceRGB", 4: "DeviceCMYK" } as const;
   for (const [ref, obj] of doc.context.enumerateIndirectObjects()) {
     if (!(obj instanceof PDFRawStream) || !lengths.has(obj.contents.length)) continue;
     const d = obj.dict;
-    if (d.get(PDFName.of("Subtype")) !== PDFName.of("Image") || d.get(PDFName.of("Filter")) !== PDFName.of("DCTDecode")) continue;
+    if (d.get(PDFName.of("Subtype")) !== PDFName.of("Image")) continue;
+    const filter = d.get(PDFName.of("Filter"));
+    if (!(filter instanceof PDFName)) continue;
     const hash = createHash("sha256").update(obj.contents).digest("hex");
     const p = wanted.get(hash);
     if (!p) continue;
-    const cs = d.get(PDFName.of("ColorSpace"));
-    const bpc = d.get(PDFName.of("BitsPerComponent"));
-    const ok = cs === PDFName.of(p.colors === 1 ? "DeviceGray" : "DeviceRGB") && bpc instanceof PDFNumber && bpc.asNumber() === 8 &&
-      !d.has(PDFName.of("Decode")) && (d.get(PDFName.of("Width")) as PDFNumber | undefined)?.asNumber?.() === p.width &&
-      (d.get(PDFName.of("Height")) as PDFNumber | undefined)?.asNumber?.() === p.height;
+    const decode = d.lookup(PDFName.of("Decode"));
+    const decodeOk = p.decode === "none" ? decode === undefined
+      : decode instanceof PDFArray && decode.size() === 2 * p.colors && decode.asArray().every((v, i) => num(v) === (i % 2 === 0 ? 1 : 0));
+    const ok = filter === PDFName.of(p.filter) && d.get(PDFName.of("ColorSpace")) === PDFName.of(CS[p.colors]) &&
+      num(d.get(PDFName.of("BitsPerComponent"))) === p.bpc && decodeOk && !d.has(PDFName.of("ImageMask")) &&
+      num(d.get(PDFName.of("Width"))) === p.width && num(d.get(PDFName.of("Height"))) === p.height;
     if (!ok || done.has(hash)) throw new EngineError("REDACTION_ENGINE_RETRY", "A painted image cannot be put back as it was painted");
     const dict = d.clone(doc.context);
     dict.set(PDFName.of("Filter"), PDFName.of("FlateDecode"));
-    dict.set(PDFName.of("DecodeParms"), doc.context.obj({ Predictor: 15, Colors: p.colors, BitsPerComponent: 8, Columns: p.width }));
+    // The CCITT / JBIG2 parameters (and JBIG2Globals) go with their filter.
+    if (p.predictor) dict.set(PDFName.of("DecodeParms"), doc.context.obj({ Predictor: 15, Colors: p.colors, BitsPerComponent: p.bpc, Columns: p.width }));
+    else dict.delete(PDFName.of("DecodeParms"));
     doc.context.assign(ref, PDFRawStream.of(dict, p.flate));
     done.add(hash);
   }

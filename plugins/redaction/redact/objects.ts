@@ -66,6 +66,8 @@ export interface PathSubpath {
   points: Array<[number, number]>;
   curves: boolean;
   closed: boolean;
+  /** PDFium's segment type of each point (SEG), when known: curves can then be flattened exactly. */
+  kinds?: number[];
 }
 
 /**
@@ -102,9 +104,147 @@ export function classifyPath(subpaths: readonly PathSubpath[], toPage: Mat, area
     const touched = areas.filter((a) => rectsIntersect(a, hit));
     if (!touched.length) return true;
     if (touched.some((a) => within(box, a))) return false;
-    return isSimple(s);
+    if (isSimple(s)) return true;
+    // Its box touches an area, but the drawn line may pass by (or end at the edge, as a clipped piece does).
+    return (s.kinds !== undefined || !s.curves) && !polylineEnters(flatten(s, toPage), touched);
   });
   if (keep.every(Boolean)) return { kind: "keep" };
   if (!keep.some(Boolean)) return { kind: "remove" };
   return { kind: "cut", keep };
+}
+
+/** PDFium's segment types, as `PathSubpath.kinds` holds them (one per point). */
+export const SEG = { LINE: 0, BEZIER: 1, MOVE: 2 } as const;
+
+/**
+ * A subpath as a polyline in page space: curves flattened (to well under a tenth of a point at the
+ * sizes of a page), closed subpaths ending where they began. Needs `kinds`; without it, the points.
+ */
+export function flatten(s: PathSubpath, toPage: Mat): Array<[number, number]> {
+  const pts = s.points.map(([x, y]) => apply(toPage, x, y));
+  if (!s.kinds || !s.curves) return s.closed && pts.length ? [...pts, pts[0]!] : pts;
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < pts.length; i++) {
+    if (s.kinds[i] !== SEG.BEZIER || i === 0 || i + 2 >= pts.length) {
+      out.push(pts[i]!);
+      continue;
+    }
+    const p0 = out[out.length - 1] ?? pts[i - 1]!;
+    const [p1, p2, p3] = [pts[i]!, pts[i + 1]!, pts[i + 2]!];
+    const len = Math.hypot(p1[0] - p0[0], p1[1] - p0[1]) + Math.hypot(p2[0] - p1[0], p2[1] - p1[1]) + Math.hypot(p3[0] - p2[0], p3[1] - p2[1]);
+    const n = Math.max(4, Math.min(256, Math.ceil(len / 0.5)));
+    for (let k = 1; k <= n; k++) {
+      const t = k / n;
+      const u = 1 - t;
+      const a = u * u * u;
+      const b = 3 * u * u * t;
+      const c = 3 * u * t * t;
+      const d = t * t * t;
+      out.push([a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]]);
+    }
+    i += 2;
+  }
+  return s.closed && out.length ? [...out, out[0]!] : out;
+}
+
+/** Parameter interval [t0, t1] of segment p -> q inside `r` (open interior), or null (Liang-Barsky). */
+export function segmentInside(p: [number, number], q: [number, number], r: Rect): [number, number] | null {
+  const dx = q[0] - p[0];
+  const dy = q[1] - p[1];
+  let t0 = 0;
+  let t1 = 1;
+  for (const [num, den] of [[p[0] - r.l, -dx], [r.r - p[0], dx], [p[1] - r.b, -dy], [r.t - p[1], dy]] as const) {
+    if (den === 0) {
+      if (num <= 0) return null;
+      continue;
+    }
+    // The segment crosses this edge's line at t = num / den (entering when den < 0, leaving when den > 0).
+    const t = num / den;
+    if (den < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+  }
+  return t1 - t0 > 1e-9 ? [t0, t1] : null;
+}
+
+/** Does the polyline enter the interior of any area (shrunk by `eps`)? */
+export function polylineEnters(line: ReadonlyArray<[number, number]>, areas: readonly Rect[], eps = 0.05): boolean {
+  const inner = areas.map((a) => ({ l: a.l + eps, b: a.b + eps, r: a.r - eps, t: a.t - eps })).filter((a) => a.r > a.l && a.t > a.b);
+  if (line.length === 1) {
+    const [x, y] = line[0]!;
+    return inner.some((a) => x > a.l && x < a.r && y > a.b && y < a.t);
+  }
+  for (let i = 1; i < line.length; i++) if (inner.some((a) => segmentInside(line[i - 1]!, line[i]!, a))) return true;
+  return false;
+}
+
+/** A stroked polyline with the parts inside the areas cut away: the pieces outside, in order. */
+export function clipPolyline(line: ReadonlyArray<[number, number]>, areas: readonly Rect[]): Array<Array<[number, number]>> {
+  const pieces: Array<Array<[number, number]>> = [];
+  let cur: Array<[number, number]> | null = null;
+  const at = (p: [number, number], q: [number, number], t: number): [number, number] => [p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t];
+  for (let i = 1; i < line.length; i++) {
+    const p = line[i - 1]!;
+    const q = line[i]!;
+    const cuts = areas.map((a) => segmentInside(p, q, a)).filter((c): c is [number, number] => c !== null).sort((x, y) => x[0] - y[0]);
+    let t = 0;
+    for (const [a, b] of cuts) {
+      if (a > t) {
+        if (!cur) pieces.push((cur = [at(p, q, t)]));
+        cur.push(at(p, q, a));
+      }
+      cur = null;
+      t = Math.max(t, b);
+    }
+    if (t < 1) {
+      if (!cur) pieces.push((cur = [at(p, q, t)]));
+      cur.push(q);
+    }
+  }
+  return pieces.filter((pc) => pc.length > 1);
+}
+
+/** Sutherland-Hodgman: the part of a polygon on the side `inside` of one edge. */
+function clipHalf(poly: ReadonlyArray<[number, number]>, inside: (p: [number, number]) => boolean, cross: (p: [number, number], q: [number, number]) => [number, number]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < poly.length; i++) {
+    const p = poly[i]!;
+    const q = poly[(i + 1) % poly.length]!;
+    const pin = inside(p);
+    const qin = inside(q);
+    if (pin) out.push(p);
+    if (pin !== qin) out.push(cross(p, q));
+  }
+  return out;
+}
+
+const atX = (x: number) => (p: [number, number], q: [number, number]): [number, number] => [x, p[1] + ((q[1] - p[1]) * (x - p[0])) / (q[0] - p[0])];
+const atY = (y: number) => (p: [number, number], q: [number, number]): [number, number] => [p[0] + ((q[0] - p[0]) * (y - p[1])) / (q[1] - p[1]), y];
+
+/**
+ * A filled polygon minus the areas: the plane outside a rectangle is four convex strips (left, right,
+ * below, above), and the polygon is clipped to each (Sutherland-Hodgman keeps the fill inside a convex
+ * window right for either fill rule). Null when that would make too many pieces (the caller removes it).
+ */
+export function clipPolygon(poly: ReadonlyArray<[number, number]>, areas: readonly Rect[], maxPieces = 256): Array<Array<[number, number]>> | null {
+  let pieces: Array<Array<[number, number]>> = [poly.slice()];
+  for (const a of areas) {
+    const next: Array<Array<[number, number]>> = [];
+    for (const pc of pieces) {
+      const xs = pc.map((p) => p[0]);
+      const ys = pc.map((p) => p[1]);
+      if (!rectsIntersect(a, { l: Math.min(...xs), b: Math.min(...ys), r: Math.max(...xs), t: Math.max(...ys) })) {
+        next.push(pc);
+        continue;
+      }
+      const left = clipHalf(pc, (p) => p[0] <= a.l, atX(a.l));
+      const right = clipHalf(pc, (p) => p[0] >= a.r, atX(a.r));
+      const mid = clipHalf(clipHalf(pc, (p) => p[0] >= a.l, atX(a.l)), (p) => p[0] <= a.r, atX(a.r));
+      const below = clipHalf(mid, (p) => p[1] <= a.b, atY(a.b));
+      const above = clipHalf(mid, (p) => p[1] >= a.t, atY(a.t));
+      for (const q of [left, right, below, above]) if (q.length >= 3) next.push(q);
+    }
+    if (next.length > maxPieces) return null;
+    pieces = next;
+  }
+  return pieces;
 }

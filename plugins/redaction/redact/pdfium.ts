@@ -12,6 +12,48 @@ import { init, type WrappedPdfiumModule } from "@embedpdf/pdfium";
 export type Pdfium = WrappedPdfiumModule;
 
 let loading: Promise<Pdfium> | undefined;
+let memory: WebAssembly.Memory | undefined;
+/** Set when PDFium asked for memory over PDFIUM_MAX_MB since the last resetMemoryFlag(). */
+let refused = false;
+
+const MiB = 1024 * 1024;
+
+/** PDFIUM_MAX_MB: the most WebAssembly memory one thread's PDFium may grow to (default 1536, at most 2047). */
+export function pdfiumMaxMb(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PDFIUM_MAX_MB;
+  if (raw === undefined || raw.trim() === "") return 1536;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 64 || n > 2047) throw new RangeError(`PDFIUM_MAX_MB must be an integer from 64 to 2047, got "${raw}"`);
+  return n;
+}
+
+/** PDFIUM_KEEP_MB: a thread whose PDFium memory grew past this is replaced after its task (default 512). */
+export function pdfiumKeepMb(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PDFIUM_KEEP_MB;
+  if (raw === undefined || raw.trim() === "") return 512;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 16) throw new RangeError(`PDFIUM_KEEP_MB must be an integer of at least 16, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Caps the module's memory: the wasm file declares up to 2 GB and Emscripten grows it on demand, so one
+ * page can take it all. Growth past `maxBytes` is refused the way the engine refuses a failed grow (it
+ * throws; Emscripten's resize then reports failure and malloc returns NULL), PDFium fails that
+ * allocation, and the task ends with PDF_LIMIT_EXCEEDED (engine-worker.ts), its thread replaced.
+ */
+function capMemory(mem: WebAssembly.Memory, maxBytes: number): void {
+  const grow = mem.grow.bind(mem);
+  Object.defineProperty(mem, "grow", {
+    value: (pages: number) => {
+      if (mem.buffer.byteLength + pages * 65536 > maxBytes) {
+        refused = true;
+        throw new RangeError(`PDFium memory is capped at ${maxBytes} bytes (PDFIUM_MAX_MB)`);
+      }
+      return grow(pages);
+    },
+  });
+}
 
 /** The thread's PDFium, instantiated on first use. */
 export function pdfium(): Promise<Pdfium> {
@@ -19,11 +61,29 @@ export function pdfium(): Promise<Pdfium> {
     const req = createRequire(__filename);
     const wasm = readFileSync(req.resolve("@embedpdf/pdfium/pdfium.wasm"));
     const wasmBinary = wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength);
-    const P = await init({ wasmBinary } as never);
+    // Emscripten prints every refused grow on stderr; the task's error says it once, without the noise.
+    const printErr = (line: string) => {
+      if (!/grow (the )?heap|enlarge memory|growMemory/i.test(line)) console.error(line);
+    };
+    const P = await init({ wasmBinary, printErr } as never);
+    memory = (P.pdfium.wasmExports as unknown as { memory: WebAssembly.Memory }).memory;
+    capMemory(memory, pdfiumMaxMb() * MiB);
     P.PDFiumExt_Init();
     return P;
   })();
   return loading;
+}
+
+/** Bytes of the thread's PDFium memory now (0 before it is loaded); it never shrinks. */
+export function pdfiumMemoryBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}
+
+/** True when a grow over PDFIUM_MAX_MB was refused since the last call (and clears the flag). */
+export function takeMemoryRefused(): boolean {
+  const r = refused;
+  refused = false;
+  return r;
 }
 
 interface Heap {

@@ -13,8 +13,12 @@
 import type { OcrCheck } from "./apply";
 import type { PdfPool } from "../../../sdk";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
-import { leakedStrings, type PageSecrets } from "./geometry";
+import { runOffLoop } from "../../../sdk/compute/pool";
+import type { PageSecrets } from "./geometry";
 import type { InspectRequest, PageSecretCounts } from "./inspect";
+
+/** The OCR leak comparison (leaks.ts), loaded by the compute thread. */
+const LEAKS_MODULE = require.resolve("./leaks");
 
 export type VerificationMethod = "textLayer" | "ocr" | "objects" | "streams" | "structure";
 
@@ -62,10 +66,9 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
   // Every page with secrets is read, with its areas when the caller gave them.
   const requests = new Map((opts.inspect ?? []).map((r) => [r.page, r]));
   for (const s of secrets) if (!requests.has(s.page)) requests.set(s.page, { page: s.page, boxes: [] });
-  const inspection = await engine.inspect(output, [...requests.values()], secretCounts);
+  const inspection = await engine.inspect(output, [...requests.values()], secretCounts, opts.signal);
   const { structureProblems } = inspection;
   for (const p of inspection.pages) if (p.textLeaks > 0) leakDetails.push({ page: p.page, method: "textLayer", count: p.textLeaks });
-  const byPage = new Map(secrets.map((s) => [s.page, s]));
   // The output's own pixels around every area of a page whose image content changed, OCRed: what is
   // under and beside an area must not read as a redacted string (copies the reviewer kept are allowed).
   const pool = opts.pool;
@@ -77,11 +80,9 @@ export async function verifyRedaction(output: Uint8Array, secrets: readonly Page
     cropText.set(c.page, [...(cropText.get(c.page) ?? []), r.text]);
   }));
   const ocrTexts = [...(opts.ocr ?? []), ...[...cropText].map(([page, texts]) => ({ page, text: texts.join("\n") }))];
-  for (const o of ocrTexts) {
-    const s = byPage.get(o.page);
-    const found = s ? leakedStrings(s, o.text) : [];
-    if (found.length) leakDetails.push({ page: o.page, method: "ocr", count: found.length });
-  }
+  // Every redacted string searched in every OCRed page: in a compute thread, off the event loop.
+  const found = ocrTexts.length ? await runOffLoop<Array<{ page: number; count: number }>>(LEAKS_MODULE, "ocrLeaks", [secrets, ocrTexts], opts.signal) : [];
+  for (const f of found) leakDetails.push({ page: f.page, method: "ocr", count: f.count });
   opts.signal?.throwIfAborted();
   for (const p of inspection.pages) {
     const n = p.glyphs + p.pixels + p.paths;

@@ -87,6 +87,18 @@ function isCitationLine(line: string): boolean {
   return markers >= 1 && (year || PAGE_RANGE.test(line));
 }
 
+/**
+ * A line right after an affiliation with the same shape and the same first segment but its first word
+ * ("Zpepartment of Geography, Daugherty Inc, City, Country" under "1Department of Geography, …"): the
+ * next affiliation, whose mark and first word OCR mangled beyond recognition.
+ */
+function continuesAffiliation(line: string, previous: string): boolean {
+  if ((line.match(/,/g) ?? []).length < 2 || line.split(/\s+/u).length > 30 || /[.!?]$/u.test(line)) return false;
+  const tail = (l: string) => l.split(",")[0]!.trim().split(/\s+/u).slice(1).join(" ").toLowerCase();
+  const t = tail(line);
+  return t.split(" ").length >= 2 && t === tail(previous);
+}
+
 function isAffiliation(line: string): boolean {
   const words = line.split(/\s+/u).length;
   if (words > 30) return false;
@@ -110,7 +122,8 @@ export function classifyLine(line: string): BoilerplateKind | undefined {
   // A line that is an address; a sentence that mentions one keeps its words (the address goes later).
   if ((EMAIL.test(l) || URL.test(l)) && (words <= 6 || (words <= 12 && !/[.!?]\s+\p{L}/u.test(l)))) return "contact";
   if (isCitationLine(l)) return "citation";
-  if (isAffiliation(l.replace(/^[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰!?]+\s*/u, ""))) return "affiliation";
+  // OCR glues the superscript mark to the institution word and reads it as a letter ("IDepartment of").
+  if (isAffiliation(l.replace(/^[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰!?]+\s*/u, "")) || isAffiliation(l.replace(/^[\p{L}|]{1,2}(?=\p{Lu}\p{Ll})/u, ""))) return "affiliation";
   if (/^[\d*†‡¹²³⁴⁵a-f]?\s*\p{Lu}/u.test(l) && words <= 40 && isAuthorLine(l)) return "author";
   // A wrapped author line: capitalised names each carrying an affiliation mark ("Rocío Peña1, Ana Ruiz2").
   // (OCR reads superscript marks as "!", "?" or a digit.)
@@ -148,6 +161,8 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
   split.forEach((lines, pageIndex) => {
     const kept: string[] = [];
     let titleLines: string[] | undefined = pageIndex === 0 ? [] : undefined;
+    /** The line before, when it was an affiliation. */
+    let lastAffiliation: string | undefined;
     lines.forEach((raw) => {
       let line = raw.replace(/\s+/gu, " ").trim();
       if (line.length === 0) {
@@ -162,7 +177,9 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
         removed.repeated += 1;
         return;
       }
-      const kind = classifyLine(line);
+      let kind = classifyLine(line);
+      if (kind === undefined && lastAffiliation !== undefined && continuesAffiliation(line, lastAffiliation)) kind = "affiliation";
+      lastAffiliation = kind === "affiliation" ? line : undefined;
       if (kind === "references") {
         inReferences = true;
         removed.references += 1;

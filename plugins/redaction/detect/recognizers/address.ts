@@ -1,4 +1,4 @@
-import { labelled } from "../evidence";
+import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
 import type { TextModel } from "../text-model";
 import { matches, type Recognizer } from "./recognizer";
@@ -22,6 +22,9 @@ const US_STATES =
 const TOWN_WORD = "\\p{Lu}[\\p{L}'’-]*";
 const TOWN = `${TOWN_WORD}(?:[ -](?:am|an der|im|bei|sur|sous|en|de|del|de la|les|la|le|el|lès|upon|on|in|${TOWN_WORD})){0,4}`;
 
+/** Words a town name cannot end with (articles, "Saint", "Bad", "de"): after one, a line break is a wrap. */
+const WRAPPED_TOWN_HEAD = /(?:^|[ -])(?:Le|La|Les|L'|San|Santa|Santo|Saint|Sainte|St\.?|Ste\.?|Bad|Alt|Neu|El|Los|Las|Villa|Port|Mont|New|de|del|de la|sur|sous|en|am|an der|im|bei|upon|on)$/u;
+
 /** Street lines, each with a score of how sure its shape alone makes it. */
 const STREETS: { re: RegExp; score: number }[] = [
   // 983 Ford Extensions Apt. 522, 1600 Pennsylvania Avenue NW, 221B Baker Street
@@ -30,14 +33,15 @@ const STREETS: { re: RegExp; score: number }[] = [
   { re: new RegExp(`(?<![\\p{L}])(?:(?:${CAP}[ -])?\\p{Lu}[\\p{L}-]*(?:${DE_SUFFIX})|${DE_PREP} ${CAP}(?: ${CAP})?)[ ]?\\d{1,4}[ ]?[a-zA-Z]?(?:[-/]\\d{1,4}[a-z]?)?(?![\\p{N}\\p{L}]|[./]\\d)(?:,? ${UNIT})?`, "gu"), score: 0.65 },
   // 10 rue de la Paix, 355, chemin de Martin, 5 bis avenue Victor Hugo, 4996 Place Saint-Jacques Apt. 165
   { re: new RegExp(`(?<![\\p{L}\\p{N}])\\d{1,4}(?: ?(?:bis|ter|[A-D]))?,?[ \\n](?:${FR_TYPES})[ \\n](?:${FR_PART}[ \\n]?)?(?:${CAP}|\\p{Ll}{3,})(?:[ \\n-](?:${FR_PART}|${CAP})){0,4}(?:,? ${UNIT})?`, "giu"), score: 0.7 },
-  // Calle Mayor 5, Escalinata Gabriela Pantoja Ureña 40 3º Dcha., C/ Luna, 12, 2º A
-  { re: new RegExp(`(?<![\\p{L}])(?:${ES_TYPES}) (?:${ES_PART} )?${CAP}(?:[ \\n](?:${ES_PART}|${CAP})){0,5},?[ \\n](?:n\\.?º ?)?(?:\\d{1,4}[a-zA-Z]?(?![\\p{N}])|s\\/n\\.?)(?:,? ?\\d{1,2}[º°ª]?(?: ?(?:[A-H]|Izq\\.?|Izda\\.?|Dcha\\.?|Dch\\.?|Ctro\\.?))?)?(?:,? ${UNIT})?`, "gu"), score: 0.7 },
+  // Calle Mayor 5, Escalinata Gabriela Pantoja Ureña 40 3º Dcha., C/ Luna, 12, 2º A (a floor is one or two
+  // digits: "114, 61157\nValladolid" is the number and a postcode whose town wrapped, not floor 61)
+  { re: new RegExp(`(?<![\\p{L}])(?:${ES_TYPES}) (?:${ES_PART} )?${CAP}(?:[ \\n](?:${ES_PART}|${CAP})){0,5},?[ \\n](?:n\\.?º ?)?(?:\\d{1,4}[a-zA-Z]?(?![\\p{N}])|s\\/n\\.?)(?:,? ?\\d{1,2}(?![\\p{N}])[º°ª]?(?: ?(?:[A-H]|Izq\\.?|Izda\\.?|Dcha\\.?|Dch\\.?|Ctro\\.?))?)?(?:,? ${UNIT})?`, "gu"), score: 0.7 },
 ];
 
 /** Postcode + town lines. */
 const TAILS: { re: RegExp; score: number; region: string }[] = [
-  // Springfield, IL 62704-1234
-  { re: new RegExp(`(?<![\\p{L}])${TOWN},? (?:${US_STATES}) \\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6, region: "US" },
+  // Springfield, IL 62704-1234; the ZIP may wrap to the next line ("Berniercester, FL\n62817-9571")
+  { re: new RegExp(`(?<![\\p{L}])${TOWN},? (?:${US_STATES})[ \\n]\\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6, region: "US" },
   // East McGlynn NP3 2KM, London SW1A 1AA, SW1A 1AA London
   { re: new RegExp(`(?<![\\p{L}])(?:${TOWN},? )?(?:GIR ?0AA|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z\\d][A-Z])(?![\\p{L}\\p{N}])`, "gu"), score: 0.55, region: "GB" },
   // 10115 Berlin, F-75001 Paris, 1010 Wien, 1234 AB Amsterdam, 28013 Alcalá de Henares
@@ -112,14 +116,22 @@ export const addressRecognizer: Recognizer = {
       out.push({ start: t.start, end: t.end, score: Math.min(1, t.score + (label ? 0.25 : 0)), label: "PHYSICAL_ADDRESS", recognizer: this.name, strength: "heuristic" });
     };
     const streets: Span[] = [];
-    for (const { re, score } of STREETS) for (const m of matches(re, model.text)) streets.push({ start: m.index, end: m.index + m[0].length, score });
+    // house numbers and postcodes on the digit view: "7l099 Orléans", "KS 52O35" (same offsets as the text)
+    const digits = digitView(model);
+    for (const { re, score } of STREETS) for (const m of matches(re, digits)) streets.push({ start: m.index, end: m.index + m[0].length, score });
     const region = model.locale?.region;
     const tails: (Span & { wrapped: boolean })[] = [];
     for (const { re, score, region: r } of TAILS)
-      for (const m of matches(re, model.text)) {
+      for (const m of matches(re, digits)) {
         const fits = r === region || (r === "EU" && region !== "US" && region !== "GB");
         tails.push({ start: m.index, end: m.index + m[0].length, score: score + (fits ? 0.1 : 0), wrapped: r === "EU-wrapped" });
       }
+    // a town name does not end in its article or first word: "06603 Le\nTampon", "Santa Cruz de\nTenerife"
+    for (const t of tails) {
+      if (!WRAPPED_TOWN_HEAD.test(model.text.slice(Math.max(t.start, t.end - 12), t.end))) continue;
+      const next = new RegExp(`^\\n${TOWN_WORD}(?:[ -]${TOWN_WORD})?`, "u").exec(model.text.slice(t.end, t.end + 60));
+      if (next) t.end += next[0].length;
+    }
     tails.sort((a, b) => a.start - b.start || b.end - a.end);
     const used = new Set<Span>();
     for (const t of tails) {

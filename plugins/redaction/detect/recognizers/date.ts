@@ -1,6 +1,6 @@
 import type { Language } from "../config";
 import { forLanguages, hasContext } from "../context";
-import { labelled } from "../evidence";
+import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
@@ -113,7 +113,8 @@ export const dateRecognizer: Recognizer = {
     const out: Candidate[] = [];
     const context = forLanguages(DOB_CONTEXT, config.languages);
     let previousEnd = 0;
-    for (const { start, end } of findDates(model.text, config.languages)) {
+    // the digit view undoes OCR's letter-for-digit readings inside numbers ("20 avril |948", "O3/05/1998")
+    for (const { start, end } of findDates(digitView(model), config.languages)) {
       // "Born 1 May 1950, died 2 June 2020": a context word before an earlier date is that date's.
       const before = Math.min(30, start - previousEnd);
       previousEnd = end;

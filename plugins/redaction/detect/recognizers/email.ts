@@ -6,12 +6,13 @@ import { KNOWN_TLDS } from "./tlds";
 
 /**
  * Generous e-mail shape: OCR puts spaces around "@" and "." ("jane . doe @ mail . com"), so one space
- * is allowed on either side of them; the span found still covers exactly the characters printed.
+ * is allowed on either side of them, and a line may wrap right after a dot of the domain
+ * ("jane@gmail.\ncom"); the span found still covers exactly the characters printed.
  */
 const LOCAL = "[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]|\\s\\.\\s){0,63}";
 const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const EMAIL = new RegExp(
-  `(?<![\\p{L}\\p{N}._%+-])${LOCAL}[ ]?@[ ]?(?:${LABEL}(?:\\.|[ ]\\.[ ]?)){1,8}[A-Za-z0-9]{2,24}(?![\\p{L}\\p{N}-]|\\.[\\p{L}\\p{N}])`,
+  `(?<![\\p{L}\\p{N}._%+-])${LOCAL}[ ]?@[ ]?(?:${LABEL}(?:\\.\\n?|[ ]\\.[ ]?)){1,8}[A-Za-z0-9]{2,24}(?![\\p{L}\\p{N}-]|\\.[\\p{L}\\p{N}])`,
   "gu",
 );
 
@@ -37,7 +38,17 @@ export const emailRecognizer: Recognizer = {
     const out: Candidate[] = [];
     for (const m of matches(EMAIL, model.text)) {
       let raw = m[0];
-      const start = m.index;
+      let start = m.index;
+      // OCR splits a local part after its dot or underscore ("Nadine. Trantow73@gmail.com",
+      // "Madeline_ Adams@yahoo.com"): the word before belongs to the address when it ends in one and
+      // touches it by one space on the same line
+      const lead = /(?<![\p{L}\p{N}._%+-])[A-Za-z0-9][A-Za-z0-9%+-]*(?:[._][A-Za-z0-9%+-]+)*[._] $/u.exec(model.text.slice(Math.max(0, start - 64), start));
+      // after a dot both halves must look like a split name ("Nadine. Trantow73"), not a sentence end ("us. jane@")
+      const split = lead && (lead[0].endsWith("_ ") || /[._]/.test(lead[0].slice(0, -2)) || (/^[A-Z0-9]/.test(lead[0]) && /^[A-Z0-9]/.test(raw)));
+      if (lead && split && /^[A-Za-z0-9]/.test(raw)) {
+        start -= lead[0].length;
+        raw = lead[0] + raw;
+      }
       // an unknown last label may be the next sentence's first word ("mail.com .The"): cut it back
       let known = false;
       let compact = "";

@@ -4,7 +4,8 @@ import { labelled } from "../evidence";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
-const START = /(?<![\p{L}\p{N}])[A-Za-z]{2}\s?\d{2}/gu;
+// check digits as OCR may read them: "ESl4", "FR7O"; repairIban() decides whether the reading holds
+const START = /(?<![\p{L}\p{N}])[A-Za-z]{2}\s?[\dOoIlS]{2}/gu;
 const CONTEXT = {
   en: ["IBAN", "account", "bank", "bank account", "paid into", "SEPA"],
   de: ["IBAN", "Konto", "Bankverbindung", "Kontonummer"],
@@ -28,10 +29,50 @@ export function ibanMod97(iban: string): boolean {
   return rem === 1;
 }
 
+/** OCR confusions, each way: a letter read where the format has a digit, a digit where it has a letter. */
+const TO_DIGIT: Record<string, string> = { O: "0", D: "0", Q: "0", I: "1", L: "1", "|": "1", Z: "2", S: "5", G: "6", B: "8" };
+const TO_LETTER: Record<string, string> = { "0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B" };
+const layouts = new Map<string, string | null>();
+/** The country's IBAN as one class per position: "a" letter, "n" digit, "c" either (from ibantools' BBAN pattern). */
+function layoutOf(cc: string): string | null {
+  if (layouts.has(cc)) return layouts.get(cc)!;
+  const re = countrySpecs[cc]?.bban_regexp;
+  let out: string | null = "aann";
+  const body = re?.replace(/^\^|\$$/g, "") ?? "";
+  for (const m of body.matchAll(/\[([^\]]+)\]\{(\d+)\}|(.)/g)) {
+    if (m[3] !== undefined) {
+      out = null;
+      break;
+    }
+    const cls = m[1] === "A-Z" ? "a" : m[1] === "0-9" ? "n" : "c";
+    out += cls.repeat(Number(m[2]));
+  }
+  if (!body) out = null;
+  layouts.set(cc, out);
+  return out;
+}
+
+/**
+ * An IBAN as OCR read it, with letter/digit confusions undone where the country's format says which
+ * one belongs ("GB07 12ZZ ..." -> "GB07 IZZW ...", "ESl4 O844" -> "ES14 0844"). Returned only when the
+ * repaired value passes the mod 97 check, so a wrong repair, or a decoy with a bad checksum, stays out.
+ */
+export function repairIban(electronic: string): string | null {
+  const layout = layoutOf(electronic.slice(0, 2));
+  if (!layout || layout.length !== electronic.length) return null;
+  let out = "";
+  for (let i = 0; i < electronic.length; i++) {
+    const c = electronic[i]!;
+    out += layout[i] === "n" ? (TO_DIGIT[c] ?? c) : layout[i] === "a" ? (TO_LETTER[c] ?? c) : c;
+  }
+  return out !== electronic && /^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(out) && ibanMod97(out) ? out : null;
+}
+
 /**
  * IBAN, candidate -> evidence -> decision. Candidates: a country code with its registered length,
  * read with or without spaces between groups, continued on the next line when wrapped. Evidence: the
- * mod 97 check digits (strong; a real IBAN always passes them), the country's BBAN format and national
+ * mod 97 check digits (strong; a real IBAN always passes them; OCR's letter/digit confusions are undone
+ * where the country's format says which belongs, and count only when the check digits then hold), the country's BBAN format and national
  * check digits (raise, but faked or partially OCRed national parts do not veto), an IBAN/account
  * label, a reference/contract label (lowers). A checksum failure with no label stays out.
  */
@@ -68,8 +109,11 @@ export const ibanRecognizer: Recognizer = {
       const start = m.index;
       const end = i;
       const up = chars.toUpperCase();
-      const iban = up.slice(0, 2) + up.slice(2, 4).replace(/O/g, "0") + up.slice(4);
+      let iban = up.slice(0, 2) + up.slice(2, 4).replace(/O/g, "0") + up.slice(4);
+      if (!ibanMod97(iban)) iban = repairIban(up) ?? iban;
       const checksum = ibanMod97(iban);
+      // check digits with no digit at all ("FROS") are a reading only the checksum can confirm
+      if (!checksum && !/\d/.test(up.slice(2, 4))) continue;
       const errors = validateIBAN(iban).errorCodes;
       const bban = !errors.some((e) => e === ValidationErrorsIBAN.WrongBBANFormat || e === ValidationErrorsIBAN.WrongAccountBankBranchChecksum || e === ValidationErrorsIBAN.WrongBBANLength);
       const label = labelled(model, start, end, context);

@@ -186,6 +186,19 @@ function afterClosing(model: TextModel, lineStart: number): boolean {
   return false;
 }
 
+/** A name token or e-mail local part compared loosely: no case, accents, digits or dots; OCR's i/l one letter. */
+const nameKey = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[1|i]/g, "l").replace(/0/g, "o").replace(/[^a-z]/g, "");
+const localPartsOf = new WeakMap<TextModel, string[]>();
+/** The local parts of the e-mail addresses on the page (OCR may leave a space before the "@"). */
+function localParts(model: TextModel): string[] {
+  let v = localPartsOf.get(model);
+  if (!v) {
+    v = [...model.text.matchAll(/([A-Za-z0-9][A-Za-z0-9._%+-]{2,63}) ?@ ?[A-Za-z0-9-]+\./g)].map((m) => nameKey(m[1]!));
+    localPartsOf.set(model, v);
+  }
+  return v;
+}
+
 /**
  * PERSON, candidate -> evidence -> decision, for en/de/fr/es (it/pt/nl cues too). Candidates: runs
  * of 1-5 capitalised tokens on one line (particles such as "von", "de la" inside). Evidence: a title
@@ -252,6 +265,10 @@ export const personRecognizer: Recognizer = {
       if (real.length >= 2) {
         const line = text.slice(ls, le);
         if (/@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(line)) score += 0.15;
+        // the name spelt out in an e-mail address of the page ("Sherman Kuhlman" .. Sherman.Kuhlman64@):
+        // CV heads, signatures and mail headers put the two together
+        const parts = real.map(nameKey).filter((t) => t.length >= 2);
+        if (parts.length >= 2 && localParts(model).some((lp) => parts.every((t) => lp.includes(t)))) score += 0.3;
       }
       // against: a company, street or place word right after it, a house number right before it
       if (next && (NOT_PERSON_NEXT.has(next) || BUSINESS_WORDS.has(next))) score -= 0.5;

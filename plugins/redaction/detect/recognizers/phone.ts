@@ -29,6 +29,8 @@ export const NOT_PHONE_CONTEXT = [
  */
 const SHAPE = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ ]?)?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,14}(?:[ .\-/]\d{1,12}){0,5}(?![\p{N}]|[.\-/]\d|\p{L})/gu;
 
+/** The same shape broken by one line wrap between two digit groups. */
+const WRAPPED = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .\-/]\d{1,5}){0,3}[ ]?\n\d{1,5}(?:[ .\-/]\d{1,5}){0,3}(?![\p{N}]|[.\-/]\d|\p{L})/gu;
 const NANP = /^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}$/;
 const DATE_PREFIX = /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
@@ -109,8 +111,21 @@ export const phoneRecognizer: Recognizer = {
       // a contact line: an e-mail address on the same line
       const ls = model.text.lastIndexOf("\n", start) + 1;
       const le = model.text.indexOf("\n", end);
-      if (/@[A-Za-z0-9-]+\.[A-Za-z]{2,}/.test(model.text.slice(ls, le === -1 ? undefined : le))) score += 0.15;
+      if (/@[A-Za-z0-9-]+\.[A-Za-z]{2,}/.test(model.text.slice(ls, le === -1 ? undefined : le))) score += 0.25;
       out.push({ start, end, label: "PHONE_NUMBER", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "validated" });
+    }
+    // a number wrapped mid-way in running text ("contactarme en el 909 35\n06 41"): both parts are
+    // one phone when a phone label on the first line announces it and the joined digits fit a
+    // numbering plan (possible at least); table rows of amounts and dates have neither
+    for (const m of matches(WRAPPED, text)) {
+      const raw = m[0];
+      const digits = raw.replace(/\D/g, "");
+      if (digits.length < 7 || digits.length > 15 || raw.split("\n").some((part) => DATE_LIKE.test(part.trim()))) continue;
+      if (labelled(model, m.index, m.index + raw.indexOf("\n"), context) !== "line") continue;
+      const joined = raw.replace(/\n/g, " ").replace(/^00/, "+");
+      const fits = (p: ReturnType<typeof parsePhoneNumberFromString>) => !!p && (p.isValid() || p.isPossible());
+      const ok = joined.startsWith("+") ? fits(parsePhoneNumberFromString(joined)) : regions.some((r) => fits(parsePhoneNumberFromString(joined, r)));
+      if (ok) out.push({ start: m.index, end: m.index + raw.length, label: "PHONE_NUMBER", score: 0.75, recognizer: this.name, strength: "validated" });
     }
     return out;
   },

@@ -5,7 +5,7 @@
  */
 import { type PdfPool, createPdfPool } from "../../../../sdk/pdf/pool";
 import type { OcrResult } from "../../../../sdk/pdf/types";
-import { type Degradation, type ScanPage, normWord, recall, scanCorpus, scanPage, scanPdf } from "../../../support/scan-corpus";
+import { type Degradation, type ScanPage, densePrintPage, normWord, recall, scanCorpus, scanPage, scanPdf } from "../../../support/scan-corpus";
 
 let pool: PdfPool;
 const results = new Map<string, { page: ScanPage; result: OcrResult }>();
@@ -14,6 +14,11 @@ const results = new Map<string, { page: ScanPage; result: OcrResult }>();
 const SEED = Number(process.env.OCR_TEST_SEED ?? 12);
 /** The page timeout has its own test; here a page may take as long as a machine shared by six developers needs. */
 const UNHURRIED = 600_000;
+/**
+ * Page timeout for the pathological page: past its preprocessing (a few seconds even at load 40), far
+ * short of its recognition (minutes), so the deadline always lands inside a running recognize.
+ */
+const RUNAWAY_MS = 20_000;
 process.env.DOCMILL_OCR_PAGE_TIMEOUT_MS = String(UNHURRIED); // read by the pool's threads (extractWithOcr)
 
 beforeAll(async () => {
@@ -164,6 +169,32 @@ describe("the per-page report", () => {
     const next = await pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt, timeoutMs: UNHURRIED });
     expect(recall(page.words, next.words).recall).toBeGreaterThan(0.95);
   }, 120_000);
+
+  it("stops a recognition that runs away (a page of tiny print), replaces its worker, and reads the next page", async () => {
+    const dense = await densePrintPage(SEED);
+    // Native tesseract needs minutes for this page; preprocessing it takes a few seconds even at load 40.
+    const runaway = await pool.ocr(dense.image, { lang: "eng", pageWidthPt: dense.widthPt, pageHeightPt: dense.heightPt, timeoutMs: RUNAWAY_MS });
+    expect(runaway).toMatchObject({ words: [], text: "", report: { status: "timeout", timedOut: { step: "auto", terminated: true, limitMs: RUNAWAY_MS } } });
+    expect(runaway.report!.passes.at(-1)).toMatchObject({ name: "auto", timedOut: true, words: 0 });
+    // Both threads get a fresh worker where one was killed: every page after it is read normally.
+    const page = await scanPage("clean", SEED * 1000 + 6);
+    const next = await Promise.all([0, 1].map(() => pool.ocr(page.image, { lang: "eng", pageWidthPt: page.widthPt, pageHeightPt: page.heightPt, timeoutMs: UNHURRIED })));
+    for (const r of next) expect(recall(page.words, r.words).recall).toBeGreaterThan(0.95);
+  }, 300_000);
+
+  it("fails extractWithOcr with PDF_LIMIT_EXCEEDED naming the page and the setting, or keeps the page empty when asked", async () => {
+    const dense = await densePrintPage(SEED + 1);
+    const clean = await scanPage("clean", SEED * 1000 + 7);
+    const pdf = await scanPdf([clean, dense]);
+    await expect(pool.extractWithOcr(pdf, { lang: "eng", ocrTimeoutMs: RUNAWAY_MS })).rejects.toMatchObject({
+      name: "PdfError", code: "PDF_LIMIT_EXCEEDED", status: 413,
+      message: expect.stringMatching(/^OCR of page 2 did not finish within \d+(\.\d)? s \(limit DOCMILL_OCR_PAGE_TIMEOUT_MS=\d+\)$/),
+      data: { reason: "ocr-time", limit: "DOCMILL_OCR_PAGE_TIMEOUT_MS", max: RUNAWAY_MS, page: 2 },
+    });
+    const kept = await pool.extractWithOcr(pdf, { lang: "eng", ocrTimeoutMs: RUNAWAY_MS, ocrTimeout: "keep" });
+    expect(kept.pages[1]).toMatchObject({ source: "ocr", text: "", words: [], ocr: { status: "timeout", timedOut: { terminated: true } } });
+    expect(recall(clean.words, kept.pages[0]!.words).recall).toBeGreaterThan(0.9);
+  }, 400_000);
 });
 
 describe("extractWithOcr on a scanned PDF", () => {

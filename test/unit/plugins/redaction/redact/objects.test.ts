@@ -1,5 +1,7 @@
 /** The pure rules of object-level redaction: which glyphs an area takes, what happens to a path under it. */
-import { classifyPath, glyphCovered, isSimple, transformRect, type Mat, type PathSubpath, type Rect } from "../../../../../plugins/redaction/redact/objects";
+import {
+  classifyPath, clipPolygon, clipPolyline, flatten, glyphCovered, isSimple, polylineEnters, SEG, transformRect, type Mat, type PathSubpath, type Rect,
+} from "../../../../../plugins/redaction/redact/objects";
 
 const I: Mat = [1, 0, 0, 1, 0, 0];
 const area: Rect = { l: 100, b: 100, r: 200, t: 120 };
@@ -60,4 +62,53 @@ describe("classifyPath", () => {
 
 it("transformRect bounds a rotated rectangle", () => {
   expect(transformRect({ l: 0, b: 0, r: 10, t: 20 }, [0, 1, -1, 0, 100, 0])).toEqual({ l: 80, b: 0, r: 100, t: 10 });
+});
+
+describe("cutting paths at an area's edge", () => {
+  /** Area of a polygon (shoelace), for checking what a clip leaves. */
+  const polyArea = (p: ReadonlyArray<[number, number]>) => Math.abs(p.reduce((s, [x, y], i) => {
+    const [x2, y2] = p[(i + 1) % p.length]!;
+    return s + x * y2 - x2 * y;
+  }, 0)) / 2;
+
+  it("keeps the parts of a stroked line outside the area, ending exactly at its edges", () => {
+    expect(clipPolyline([[50, 110], [300, 110]], [area])).toEqual([[[50, 110], [100, 110]], [[200, 110], [300, 110]]]);
+    // A zigzag through the area and out again: two pieces, none of them entering it.
+    const zig: Array<[number, number]> = [[80, 110], [150, 115], [180, 105], [250, 112]];
+    const pieces = clipPolyline(zig, [area]);
+    expect(pieces).toHaveLength(2);
+    for (const pc of pieces) expect(polylineEnters(pc, [area])).toBe(false);
+    expect(pieces[0]![0]).toEqual([80, 110]);
+    expect(pieces[1]![pieces[1]!.length - 1]).toEqual([250, 112]);
+  });
+
+  it("removes a stroked line entirely inside the area and leaves one that passes by", () => {
+    expect(clipPolyline([[120, 110], [180, 112]], [area])).toEqual([]);
+    expect(clipPolyline([[50, 130], [300, 130]], [area])).toEqual([[[50, 130], [300, 130]]]);
+  });
+
+  it("cuts a filled shape into the pieces outside the area, their area the shape's minus the overlap", () => {
+    const square: Array<[number, number]> = [[150, 80], [250, 80], [250, 140], [150, 140]]; // 100 x 60
+    const pieces = clipPolygon(square, [area])!;
+    const left = pieces.reduce((s, p) => s + polyArea(p), 0);
+    expect(left).toBeCloseTo(6000 - 50 * 20, 6);
+    for (const pc of pieces) expect(polylineEnters([...pc, pc[0]!], [area])).toBe(false);
+    expect(clipPolygon([[120, 105], [180, 105], [180, 115]], [area])).toEqual([]);
+  });
+
+  it("flattens curves close to the curve itself, ending at its end point", () => {
+    const s: PathSubpath = { points: [[0, 0], [0, 100], [100, 100], [100, 0]], curves: true, closed: false, kinds: [SEG.MOVE, SEG.BEZIER, SEG.BEZIER, SEG.BEZIER] };
+    const line = flatten(s, I);
+    expect(line[0]).toEqual([0, 0]);
+    expect(line[line.length - 1]).toEqual([100, 0]);
+    // The curve's top (t = 0.5) is at y = 75.
+    expect(Math.max(...line.map((p) => p[1]))).toBeCloseTo(75, 1);
+  });
+
+  it("keeps a curve whose box touches the area but whose line stays outside it (a clipped piece)", () => {
+    const piece: PathSubpath = { points: [[60, 100], [80, 140], [100, 130], [100, 110]], curves: true, closed: false, kinds: [SEG.MOVE, SEG.BEZIER, SEG.BEZIER, SEG.BEZIER] };
+    expect(classifyPath([piece], I, [area], [])).toEqual({ kind: "keep" });
+    const through: PathSubpath = { ...piece, points: [[60, 100], [140, 140], [160, 100], [180, 110]] };
+    expect(classifyPath([through], I, [area], [])).toEqual({ kind: "remove" });
+  });
 });

@@ -26,6 +26,11 @@ describe("classifyLine", () => {
     ["1Department of Materials, University of Leeds, Leeds, United Kingdom", "affiliation"],
     ["2Department of Chemistry, Hessel LLC, Rockwall, Virgin Islands, U.S.", "affiliation"],
     ["!Laboratoire d'écologie, Université de Lyon, Lyon, France", "affiliation"],
+    // OCR reads the superscript mark glued to the institution as a letter.
+    ["IDepartment of Geography, Lind - Steuber, Crooksworth, Dominica", "affiliation"],
+    ["lUniversidad de Sevilla, Facultad de Biología, Sevilla, España", "affiliation"],
+    // ...but a content line starting with a capitalised name is not cut into one.
+    ["McDonald and colleagues studied the University records, the archives, and the press.", undefined],
     ["Abstract", "label"],
     ["Zusammenfassung", "label"],
     ["Résumé", "label"],
@@ -61,6 +66,24 @@ describe("removeBoilerplate", () => {
     expect(r.text).toContain("Water quality management shortens recovery.");
     // Header, footer and page number are on every page (digits aside): all three lines, three pages.
     expect(r.removed.repeated).toBe(9);
+  });
+
+  it("takes a mangled affiliation right after another with the same first segment for one (OCR)", () => {
+    const r = removeBoilerplate([
+      [
+        "Glacier retreat in the Peruvian Andes",
+        "Theresia Schmeler1, Pascale Waters2",
+        "1Department of Geography, Lind - Steuber, Crooksworth, Dominica",
+        "Zpepartment of Geography, Daugherty Inc, North Scottown, Panama",
+        "Abstract",
+        "Tropical glaciers are retreating rapidly, and lakes form behind moraines.",
+        "Lakes of Peru, Bolivia, and Ecuador grew fastest, by a third",
+      ].join("\n"),
+    ]);
+    expect(r.text).not.toMatch(/Geography|Daugherty/);
+    expect(r.removed.affiliation).toBe(2);
+    // A content line of the same comma shape, not under an affiliation with its first segment, stays.
+    expect(r.text).toContain("Lakes of Peru, Bolivia, and Ecuador grew fastest, by a third");
   });
 
   it("finds the printed title above the authors, removes the front matter and the reference list", () => {

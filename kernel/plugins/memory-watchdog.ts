@@ -1,0 +1,122 @@
+/**
+ * The per-job memory budget of a worker process (issue 14: "worker memory bounded: the job fails, the
+ * worker lives"). V8's heap caps on the PDF, compute and engine threads do not see most of what a hostile
+ * document costs: PDFium's and Tesseract's WebAssembly memories, decoded images in ArrayBuffers, canvas
+ * bitmaps and libvips buffers are all outside any JavaScript heap. The one number that counts all of them
+ * is the process's resident set, so that is what is watched.
+ *
+ * Every running job is registered with the rss of the process when it started. A sampler (every
+ * SAMPLE_MS, unref'd) reads process.memoryUsage() and splits each change of rss between the jobs running
+ * at that moment; a job whose share grows beyond JOB_MEMORY_LIMIT_MB is stopped: its AbortController is
+ * aborted with a PdfError PDF_LIMIT_EXCEEDED naming the setting, which terminates the worker threads
+ * running its tasks (piscina ends a thread whose task is aborted, and with it that thread's WebAssembly
+ * memory and buffers) and fails the job with a readable error. The process and the other jobs carry on.
+ *
+ * With one job at a time (WORKER_CONCURRENCY=1, the default) the share is exact. With several, growth
+ * while they overlap is split evenly, so a hostile job shares the blame with its neighbours until it is
+ * the only one growing: the budget then holds per process (N × limit), not per job. The allocation sites
+ * have their own caps (render pixels, PDFium's memory, sharp's input pixels, see sdk/pdf/memory.ts), so the
+ * sampler only needs to catch what grows over several of its ticks.
+ */
+import { PdfError } from "../../sdk/pdf/errors";
+
+export interface MemorySample {
+  rss: number;
+  arrayBuffers: number;
+  external: number;
+}
+
+interface Watched {
+  /** Bytes of rss growth attributed to this job since it started (never below 0). */
+  share: number;
+  /** The largest share seen, for the job's log line. */
+  peak: number;
+  stop: (reason: PdfError) => void;
+  stopped: boolean;
+}
+
+const SAMPLE_MS = 100;
+const MiB = 1024 * 1024;
+
+/** JOB_MEMORY_LIMIT_MB: how much one job may grow the worker process (default 2048 MB). */
+export function jobMemoryLimitMb(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.JOB_MEMORY_LIMIT_MB;
+  if (raw === undefined || raw.trim() === "") return 2048;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 64) throw new RangeError(`JOB_MEMORY_LIMIT_MB must be an integer of at least 64, got "${raw}"`);
+  return n;
+}
+
+/** The error a job stopped by its memory budget fails with (no document content in it). */
+export function memoryLimitError(limitMb: number, grewMb: number): PdfError {
+  return new PdfError(
+    "PDF_LIMIT_EXCEEDED",
+    `Processing the document needed more than ${limitMb} MB of memory (limit JOB_MEMORY_LIMIT_MB=${limitMb}) and was stopped`,
+    { reason: "memory", limit: "JOB_MEMORY_LIMIT_MB", max: limitMb, value: grewMb },
+  );
+}
+
+export class MemoryWatchdog {
+  private readonly jobs = new Map<string, Watched>();
+  private last: MemorySample | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly limitBytes: number,
+    private readonly read: () => MemorySample = () => process.memoryUsage(),
+    private readonly sampleMs = SAMPLE_MS,
+  ) {}
+
+  /**
+   * Watches one job until the returned function is called; `stop` is called (once) with the limit error
+   * when the job's share of the growth goes over the budget. Returns the job's peak share in bytes on release.
+   */
+  watch(jobId: string, stop: (reason: PdfError) => void): () => number {
+    if (this.jobs.size === 0) this.last = this.read();
+    const w: Watched = { share: 0, peak: 0, stop, stopped: false };
+    this.jobs.set(jobId, w);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.sample(), this.sampleMs);
+      this.timer.unref();
+    }
+    return () => {
+      if (this.jobs.get(jobId) === w) this.jobs.delete(jobId);
+      if (this.jobs.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+      return w.peak;
+    };
+  }
+
+  /** One tick: splits the change of rss since the last tick between the running jobs (tests call it directly). */
+  sample(): void {
+    const now = this.read();
+    const before = this.last ?? now;
+    this.last = now;
+    const live = [...this.jobs.values()].filter((w) => !w.stopped);
+    if (live.length === 0) return;
+    const delta = (now.rss - before.rss) / live.length;
+    for (const w of live) {
+      w.share = Math.max(0, w.share + delta);
+      w.peak = Math.max(w.peak, w.share);
+      if (w.share > this.limitBytes) {
+        w.stopped = true;
+        w.stop(memoryLimitError(Math.round(this.limitBytes / MiB), Math.round(w.share / MiB)));
+      }
+    }
+  }
+}
+
+let shared: MemoryWatchdog | undefined;
+
+/** The process's watchdog (created on first use with JOB_MEMORY_LIMIT_MB). */
+export function memoryWatchdog(): MemoryWatchdog {
+  shared ??= new MemoryWatchdog(jobMemoryLimitMb() * MiB);
+  return shared;
+}
+
+/** Forgets the process's watchdog so the next use reads JOB_MEMORY_LIMIT_MB again (tests). */
+export function resetMemoryWatchdog(): void {
+  shared = undefined;
+}
