@@ -113,7 +113,8 @@ export class PdfPool {
         execArgv,
         // The environment as this module sees it when the threads start (OCR settings such as
         // DOCMILL_TESSDATA_DIR are read in the threads); under jest that is the test file's process.env,
-        // which a thread would not otherwise see.
+        // which a thread would not otherwise see. The threads also read their caps (RENDER_MAX_PIXELS, the
+        // PDF limits) from it.
         env: process.env,
         minThreads: 1,
         maxThreads: this.threads,
@@ -122,8 +123,6 @@ export class PdfPool {
         concurrentTasksPerWorker: 1,
         // A document that needs more heap than this fails alone; the thread is replaced (issue 14).
         resourceLimits: { maxOldGenerationSizeMb: pdfThreadHeapMb() },
-        // The threads read their caps (RENDER_MAX_PIXELS, the PDF limits) from the environment as it is now.
-        env: process.env,
       });
     }
     return this.state.piscina;
