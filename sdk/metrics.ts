@@ -31,7 +31,9 @@ const JOB_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 4 * 36
 export const DOMAIN_METRICS = {
   jobTransitions: { name: "docmill_job_transitions_total", type: "counter", labelNames: ["plugin", "status"], description: "Job state transitions, by plugin and the status entered" },
   jobs: { name: "docmill_jobs", type: "gauge", labelNames: ["plugin", "status"], description: "Jobs in the database by plugin and status (sampled)" },
-  queueDepth: { name: "docmill_queue_depth", type: "gauge", labelNames: ["plugin"], description: "Jobs queued for a worker, by plugin (sampled)" },
+  queueDepth: { name: "docmill_queue_depth", type: "gauge", labelNames: ["plugin", "source"], description: "Job messages waiting for a worker, by plugin (sampled): JetStream's num_pending (source=jetstream), or without NATS the jobs queued in the database (source=database)" },
+  queueInFlight: { name: "docmill_queue_in_flight", type: "gauge", labelNames: ["plugin"], description: "Job messages delivered to a worker and not yet acknowledged (JetStream num_ack_pending, sampled)" },
+  queueRedelivered: { name: "docmill_queue_redelivered", type: "gauge", labelNames: ["plugin"], description: "Job messages delivered more than once and not yet acknowledged (JetStream num_redelivered, sampled)" },
   jobDuration: { name: "docmill_job_duration_seconds", type: "histogram", labelNames: ["plugin", "status"], buckets: JOB_BUCKETS, description: "Creation to final status (review time included)" },
   stageDuration: { name: "docmill_job_stage_duration_seconds", type: "histogram", labelNames: ["plugin", "stage", "outcome"], buckets: STAGE_BUCKETS, description: "One run of a plugin on a worker: stage run (first run) or resume:<point>" },
   deliveries: { name: "docmill_job_deliveries_total", type: "counter", labelNames: ["plugin"], description: "Job messages delivered to workers" },
@@ -170,8 +172,12 @@ export function recordJobChange(job: JobLike): void {
   }
 }
 
-/** Samples of the jobs collection: count per plugin and status (jobs service, every few seconds). */
-export function recordJobCounts(rows: Array<{ plugin: string; status: string; count: number }>, previous: Set<string>): Set<string> {
+/**
+ * Samples of the jobs collection: count per plugin and status (jobs service, every few seconds). With
+ * `queueFromDatabase` (no NATS: the in-memory channel has no consumer to ask) the queue depth is the
+ * jobs `queued` in the database, labelled source=database; otherwise recordQueue reports JetStream's.
+ */
+export function recordJobCounts(rows: Array<{ plugin: string; status: string; count: number }>, previous: Set<string>, queueFromDatabase = false): Set<string> {
   const now = new Set<string>();
   const queued = new Map<string, number>();
   for (const r of rows) {
@@ -187,11 +193,21 @@ export function recordJobCounts(rows: Array<{ plugin: string; status: string; co
     const [plugin, status] = key.split("\u0000") as [string, string];
     setGauge("jobs", 0, { plugin, status });
   }
-  for (const key of [...now, ...previous]) {
-    const plugin = key.split("\u0000")[0]!;
-    setGauge("queueDepth", queued.get(plugin) ?? 0, { plugin });
+  if (queueFromDatabase) {
+    for (const key of [...now, ...previous]) {
+      const plugin = key.split("\u0000")[0]!;
+      setGauge("queueDepth", queued.get(plugin) ?? 0, { plugin, source: "database" });
+    }
   }
   return now;
+}
+
+/** One plugin's JetStream consumer, as its info reports it (jobs service, with the job gauges). */
+export function recordQueue(plugin: string, info: { pending: number; ackPending: number; redelivered: number }): void {
+  const p = safeLabel(plugin);
+  setGauge("queueDepth", info.pending, { plugin: p, source: "jetstream" });
+  setGauge("queueInFlight", info.ackPending, { plugin: p });
+  setGauge("queueRedelivered", info.redelivered, { plugin: p });
 }
 
 // ---- workers -------------------------------------------------------------------------------------

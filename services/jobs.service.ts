@@ -128,7 +128,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       },
     },
 
-    /** Internal (the orchestrator's DELETE /v1/jobs/{id}): purges and deletes; `{removed: false}` if already gone. */
+    /** Internal (the orchestrator's DELETE /v1/jobs/{id}): deletes and purges; `{removed: false}` if already gone. */
     purge: {
       visibility: "public",
       params: api.jobIdSchema,
@@ -226,7 +226,12 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       recover(this).catch((err: unknown) => this.logger.warn(`job recovery sweep failed: ${(err as Error).message}`));
     }, recoveryIntervalMs());
     this.sweeper.unref();
-    this.stopGauges = startJobGauges(this.Job, this.logger);
+    const natsUrl = config().natsUrl;
+    this.stopGauges = startJobGauges(
+      this.Job,
+      this.logger,
+      natsUrl ? { namespace: this.broker.namespace, manager: () => (this.broker as unknown as { channelAdapter?: { manager?: import("nats").JetStreamManager } }).channelAdapter?.manager } : null,
+    );
   },
 
   stopped(this: This) {

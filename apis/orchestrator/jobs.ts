@@ -228,7 +228,9 @@ export async function cancelJob(h: OrchestratorHost, ctx: Meta, id: string): Pro
 /** Deletes the job, every file of it (GridFS chunks included) and its findings. Throws NOT_FOUND. */
 export async function deleteJob(h: OrchestratorHost, ctx: Meta, id: string): Promise<void> {
   const rec = await visibleRecord(h, ctx, id);
-  // The runtime job first: if it fails, our record stays and the client's retry finds the job again.
+  // The runtime job first (one update: 404 from then on; its purge is durable work of the jobs
+  // service); if it fails, our record stays and the client's retry finds the job again. Should our
+  // own delete fail after it, the job already answers 404 and the `deleted` change removes our record.
   await h.broker.call<{ removed: boolean }, JobIdParams>("jobs.purge", { id: rec._id });
   await h.Job.deleteOne({ _id: rec._id });
 }

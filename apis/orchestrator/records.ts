@@ -80,8 +80,13 @@ export async function refreshRecord(h: OrchestratorHost, id: string): Promise<{ 
  * version or newer (`seq` grows with every runtime change, so the record's seq covers the version).
  */
 export async function applyChange(h: OrchestratorHost, change: JobChange): Promise<void> {
-  // A deletion: our record goes with the DELETE that made it (deleteJob).
-  if (change.processor !== "redaction" || change.meta.api !== "orchestrator" || change.status === "deleted") return;
+  if (change.processor !== "redaction" || change.meta.api !== "orchestrator") return;
+  // A deletion: our record normally went with the DELETE that made it (deleteJob); this is for the
+  // record a crash or an outage left behind after the runtime job was marked deleted.
+  if (change.status === "deleted") {
+    await h.Job.deleteOne({ _id: change.id });
+    return;
+  }
   const rec = await h.Job.findById(change.id, { runtimeVersion: 1 }).lean<Pick<OrchestratorJobDoc, "runtimeVersion">>();
   // No record: createJob has not written it yet and reads the job itself once it has.
   if (!rec || (rec.runtimeVersion ?? 0) >= change.version) return;

@@ -1,19 +1,19 @@
 /**
  * Writes the audit entries of the actions in catalog.ts. Wraps those actions where they run (every
  * docmill broker has this middleware), so no service carries audit code; the entry goes to the audit
- * service (`audit.record`) once the action answered. The write is awaited briefly so an admin reading
- * the log right after an action finds it, but it never fails or delays the user's action beyond that:
- * a log that cannot be written is a warning in the process log (without params), not an error answer.
+ * service once the action answered, through the durable outbox (outbox.ts: the database directly, else
+ * the `audit-entries` JetStream channel, else a local queue retried until NATS is back). The action's
+ * answer waits until one of those holds the entry, but an audit outage never fails the user's action.
  */
 import { randomUUID } from "node:crypto";
-import type { Context, Middleware } from "moleculer";
+import type { Context, Middleware, ServiceBroker } from "moleculer";
 import type { Principal } from "../gateway/types";
 import { AUDITED, type AuditInput, type AuditSpec } from "./catalog";
 import { cleanDetails, type AuditEntry } from "./model";
+import { AuditOutbox, ensureAuditStream } from "./outbox";
 
 /** An API key's use is recorded at most this often per key and node (every request would drown the log). */
 export const KEY_USED_EVERY_MS = 10 * 60_000;
-const RECORD_TIMEOUT_MS = 5_000;
 
 interface Meta {
   user?: Principal | null;
@@ -52,9 +52,20 @@ export function buildEntry(spec: AuditSpec, ctx: Pick<Context, "requestID">, met
 
 export function AuditMiddleware(): Middleware {
   const lastKeyUse = new Map<string, number>();
-  let warned = 0;
+  let outbox: AuditOutbox | null = null;
   return {
     name: "Audit",
+    created(broker: ServiceBroker) {
+      outbox = AuditOutbox.forBroker(broker);
+    },
+    async started(broker: ServiceBroker) {
+      // The stream must exist before the first entry is queued, even while no audit service ever ran
+      // (not awaited: NATS being away must not hold up the start; the outbox creates it when it can).
+      void ensureAuditStream(broker).catch((err: unknown) => broker.logger.warn(`audit stream set-up deferred (${(err as Error).message})`));
+    },
+    async stopped() {
+      await outbox?.close();
+    },
     localAction(next: (ctx: Context) => Promise<unknown>, action: { name: string }) {
       const spec = AUDITED[action.name];
       if (!spec) return next;
@@ -70,12 +81,7 @@ export function AuditMiddleware(): Middleware {
             if (lastKeyUse.size > 10_000) lastKeyUse.clear();
             lastKeyUse.set(key, now);
           }
-          try {
-            await ctx.broker.call("audit.record", buildEntry(spec, ctx, meta, input), { timeout: RECORD_TIMEOUT_MS, meta: {} });
-          } catch (err) {
-            // Rate-limited: a missing audit service must not flood the log either.
-            if (warned++ % 100 === 0) ctx.broker.logger.warn(`audit entry ${spec.action} not written: ${(err as Error).message}`);
-          }
+          await (outbox ??= AuditOutbox.forBroker(ctx.broker)).write(buildEntry(spec, ctx, meta, input));
         };
         let result: unknown;
         try {

@@ -51,10 +51,14 @@ export function classify(err: WireError & { status?: number; statusCode?: number
   // moleculer-web's own errors.
   if (type === "NOT_FOUND" || err.name === "NotFoundError") return { type: "ROUTE_NOT_FOUND", status: 404, message: "Not Found" };
   if (type === "RATE_LIMIT_EXCEEDED") return { type: "TOO_MANY_REQUESTS", status: 429, message: ERROR_CATALOG.TOO_MANY_REQUESTS.message };
-  if (err.name === "ServiceNotFoundError" || err.name === "ServiceNotAvailableError" || type === "SERVICE_NOT_AVAILABLE")
+  // moleculer-web answers an alias whose action has no running service with its own
+  // ServiceUnavailableError (code 503, no type): a split deployment without that service, not a bug.
+  if (err.name === "ServiceNotFoundError" || err.name === "ServiceNotAvailableError" || err.name === "ServiceUnavailableError" || type === "SERVICE_NOT_AVAILABLE")
     return { type: "SERVICE_UNAVAILABLE", status: 503, message: "A service needed for this request is not available; try again shortly" };
   if (err.name === "RequestTimeoutError") return { type: "SERVICE_UNAVAILABLE", status: 503, message: "The request timed out inside docmill; try again shortly" };
   const status = typeof err.code === "number" ? err.code : err.status ?? err.statusCode;
+  // Any other 503 from the stack (a moleculer or moleculer-web error we did not name) is unavailability too.
+  if (status === 503) return { type: "SERVICE_UNAVAILABLE", status: 503, message: "A service needed for this request is not available; try again shortly" };
   if (typeof status === "number" && status >= 400 && status < 500) {
     // A 4xx from somewhere we did not catalogue: keep the status and its message (it is the caller's fault).
     return { type: status === 404 ? "NOT_FOUND" : "BAD_REQUEST", status, message: err.message || "Bad request" };

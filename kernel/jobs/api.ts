@@ -164,13 +164,13 @@ export async function getJob(h: JobsHost, ctx: Meta, id: string): Promise<JobVie
 /** Internal (reconciliation sweeps): the current views of many jobs at once; unknown ids are left out. */
 export async function getManyJobs(h: JobsHost, ids: string[]): Promise<JobView[]> {
   if (!ids.length) return [];
-  return (await h.Job.find({ _id: { $in: ids } }).lean<JobDoc[]>()).map(toView);
+  return (await h.Job.find({ _id: { $in: ids }, deletedAt: null }).lean<JobDoc[]>()).map(toView);
 }
 
 /** The jobs the actor may see, newest first, filtered; offset or cursor paging. */
 export async function listJobs(h: JobsHost, ctx: Meta, p: ListJobsParams): Promise<JobList> {
   const actor = actorOf(ctx);
-  const filter: Record<string, unknown> = {};
+  const filter: Record<string, unknown> = { deletedAt: null };
   if (!actor.admin) filter.owner = actor.userId;
   else if (p.owner) filter.owner = p.owner;
   const statuses = p.status === undefined ? [] : Array.isArray(p.status) ? p.status : p.status.split(",");

@@ -69,6 +69,12 @@ export interface JobDoc {
   deliveryFailures?: number;
   startedAt?: Date | null;
   finishedAt?: Date | null;
+  /**
+   * Set by the one conditional update that deletes the job (kernel/jobs/purge.ts): from then on the job
+   * answers 404 and makes no transition; while it is set the record is the purge's outbox (its files, the
+   * deleted change and the record itself are removed by the purge, resumed by the sweep after a crash).
+   */
+  deletedAt?: Date | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -105,6 +111,7 @@ const jobSchema = new Schema<JobDoc>(
     deliveryFailures: { type: Number, default: 0 },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
+    deletedAt: { type: Date, default: null },
     expiresAt: { type: Date, required: true },
   },
   // Collections and indexes are created in started(), once connected (commands are not buffered).
@@ -113,6 +120,7 @@ const jobSchema = new Schema<JobDoc>(
 jobSchema.index({ owner: 1, createdAt: -1 });
 jobSchema.index({ status: 1, expiresAt: 1 });
 jobSchema.index({ outbox: 1 });
+jobSchema.index({ deletedAt: 1 });
 
 export type JobModel = Model<JobDoc>;
 

@@ -4,9 +4,11 @@
  * (`DELETE /v1/jobs/{id}`, `DELETE /api/jobs/{id}`) purges and then removes the record; retention expiry
  * purges and keeps the record as `expired` (so clients polling it learn why the files are gone).
  *
- * Deletion is resumable rather than transactional: files first, then the findings, then the durable
- * `deleted` change (webhooks' job.deleted, consumers dropping their own data), then the record. A crash or
- * an outage midway leaves the record, the caller's request fails, and calling again finishes the work.
+ * Deletion is one conditional update plus durable work: `markDeleted` sets `deletedAt` (and clears the
+ * findings) in the single update that also cancels a job still at work; the job answers 404 from then on,
+ * whatever else is away. The rest (`purgeMarked`: files, the durable `deleted` change, the record) runs
+ * at once and, when storage or NATS is away or the process dies midway, again from the jobs sweep: the
+ * marked record is the outbox of that work. Every step is idempotent.
  */
 import { fail } from "../errors";
 import { changeOf, transitionsOf, type JobChange } from "./changes";
@@ -40,23 +42,61 @@ export async function purgeFiles(call: Call, job: Pick<JobDoc, "_id" | "inputFil
 /** What the record keeps of its findings after a purge: nothing. */
 export const CLEARED = { result: null, resume: null, outputs: [] } as const;
 
-/** Deletes a job and everything it holds. `false` when there was no such job (already deleted). */
-export async function deleteJob(d: PurgeDeps, id: string): Promise<boolean> {
-  let job = await d.Job.findById(id).lean<JobDoc>();
-  if (!job) return false;
-  if (!isFinal(job.status) && !isPaused(job.status)) {
-    // A job still at work is cancelled first: its worker stops (job.updated, or its next heartbeat)
-    // and, finding the job gone, removes whatever it was still writing.
-    const cancelled = await tryTransition(d.Job, id, "cancel", { set: { finishedAt: new Date(), lease: null, "progress.message": "Cancelled" } });
-    if (cancelled) d.publish(cancelled);
-    job = (await d.Job.findById(id).lean<JobDoc>()) ?? job;
-    if (!isFinal(job.status) && !isPaused(job.status)) fail("JOB_STATE_CONFLICT", `The job changed while it was being deleted (it is ${job.status}); try again`);
+/**
+ * Marks the job deleted in ONE conditional update (a job still at work is cancelled by that same update,
+ * so its worker stops: job.updated, or its next heartbeat): from then on it answers 404 and makes no
+ * transition, and its findings are gone (cleared by that update). Needs only the database, not NATS or
+ * storage. Returns the marked job (or the one an earlier DELETE marked, whose purge may still be under
+ * way), or null when there is no such job.
+ */
+export async function markDeleted(d: Pick<PurgeDeps, "Job" | "publish">, id: string): Promise<JobDoc | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const job = await d.Job.findById(id).lean<JobDoc>();
+    if (!job || job.deletedAt) return job;
+    const deletedAt = new Date();
+    if (!isFinal(job.status) && !isPaused(job.status)) {
+      const cancelled = await tryTransition(d.Job, id, "cancel", { set: { deletedAt, finishedAt: deletedAt, lease: null, "progress.message": "Cancelled", ...CLEARED } });
+      if (cancelled) {
+        d.publish(cancelled);
+        return cancelled;
+      }
+    } else {
+      // Finished, failed, expired or waiting for review: nothing runs; only this status may be marked.
+      const marked = await d.Job.findOneAndUpdate({ _id: id, status: job.status, deletedAt: null }, { $set: { deletedAt, ...CLEARED } }, { returnDocument: "after", timestamps: false }).lean<JobDoc>();
+      if (marked) return marked;
+    }
+    // It changed between our read and the update (a worker finished it): look again.
   }
+  fail("JOB_STATE_CONFLICT", `Job ${id} kept changing while it was being deleted; try again`);
+}
+
+/**
+ * The purge of a job marked deleted, resumable from any step: its files (GridFS files and chunks), the
+ * durable `deleted` change (webhooks' job.deleted; consumers drop their own data of the job, e.g. review
+ * feedback), then the record, which was the purge's outbox until here. Throws when storage or NATS is
+ * away: the jobs sweep (`pendingPurges`) runs it again, also after a crash.
+ */
+export async function purgeMarked(d: PurgeDeps, job: JobDoc): Promise<void> {
   await purgeFiles(d.call, job);
-  await d.Job.updateOne({ _id: id }, { $set: { ...CLEARED } }, { timestamps: false });
   const version = (job.version ?? 0) + 1;
-  const at = new Date().toISOString();
+  const at = (job.deletedAt ? new Date(job.deletedAt) : new Date()).toISOString();
   await d.sendChange({ ...changeOf(job), version, status: "deleted", transitions: [...transitionsOf(job), { version, status: "deleted", at }] });
-  await d.Job.deleteOne({ _id: id });
+  await d.Job.deleteOne({ _id: job._id, deletedAt: { $ne: null } });
+}
+
+/** Deletions whose purge has not finished (older than `graceMs`, so a purge under way is left to its request). */
+export function pendingPurges(Job: JobModel, graceMs: number, limit = 100): Promise<JobDoc[]> {
+  return Job.find({ deletedAt: { $ne: null, $lt: new Date(Date.now() - graceMs) } }, null, { limit, sort: { deletedAt: 1 } }).lean<JobDoc[]>();
+}
+
+/**
+ * Deletes a job and everything it holds: marks it (404 from then on), then tries the purge at once; a
+ * purge that fails (storage or NATS away) is left to the sweep and the deletion still stands.
+ * `false` when there was no such job (already deleted).
+ */
+export async function deleteJob(d: PurgeDeps, id: string, onPurgeError: (err: Error) => void): Promise<boolean> {
+  const job = await markDeleted(d, id);
+  if (!job) return false;
+  await purgeMarked(d, job).catch((err: unknown) => onPurgeError(err as Error));
   return true;
 }

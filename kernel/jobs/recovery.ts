@@ -11,7 +11,7 @@ import { fail } from "../errors";
 import { MAX_DELIVER_RETRIES } from "./dispatch";
 import { dispatch, drainOutbox, leaseMs, publish, sendChangeMessage, sleep, type Call, type JobsHost } from "./host";
 import type { JobDoc } from "./model";
-import { CLEARED, deleteJob, purgeFiles } from "./purge";
+import { CLEARED, deleteJob, pendingPurges, purgeFiles, purgeMarked, type PurgeDeps } from "./purge";
 import { tryTransition } from "./repo";
 import { isFinal } from "./state";
 import { isTransient } from "./transient";
@@ -21,7 +21,12 @@ export interface RecoveryResult {
   expired: number;
   failed: number;
   republished: number;
+  /** Deletions whose purge this round finished (a crash or an outage had left them). */
+  purged: number;
 }
+
+/** A deletion's purge younger than this is still being run by its DELETE request; the sweep leaves it. */
+const PURGE_GRACE_MS = 5_000;
 
 const brokerCall = (h: JobsHost): Call => callOf(h.broker);
 
@@ -41,19 +46,23 @@ export async function expireJobsOfFiles(h: JobsHost, fileIds: string[]): Promise
   for (const j of jobs) await expireJob(h, j._id);
 }
 
-/** Deletes a job and everything it holds (purge.ts). `false` when it was already gone. */
-export function purgeJob(h: JobsHost, id: string): Promise<boolean> {
-  return deleteJob(
-    {
-      Job: h.Job,
-      call: brokerCall(h),
-      publish: (job) => void publish(h, job),
-      sendChange: async (change) => {
-        if (!(await sendChangeMessage(h, change))) fail("SERVICE_UNAVAILABLE", "The deletion could not be announced (the message bus is away); try again");
-      },
+function purgeDeps(h: JobsHost): PurgeDeps {
+  return {
+    Job: h.Job,
+    call: brokerCall(h),
+    publish: (job) => void publish(h, job),
+    sendChange: async (change) => {
+      if (!(await sendChangeMessage(h, change))) fail("SERVICE_UNAVAILABLE", "The deletion could not be announced (the message bus is away)");
     },
-    id,
-  );
+  };
+}
+
+/**
+ * Deletes a job (purge.ts): one update marks it deleted (404 from then on), then the purge runs; a purge
+ * that fails (storage or NATS away) is finished by the sweep. `false` when it was already gone.
+ */
+export function purgeJob(h: JobsHost, id: string): Promise<boolean> {
+  return deleteJob(purgeDeps(h), id, (err) => h.logger.warn(`job ${id} deleted; the purge of its files finishes later (${err.message})`));
 }
 
 /**
@@ -136,11 +145,22 @@ export async function recover(h: JobsHost): Promise<RecoveryResult> {
       break; // NATS is away: try again next round
     }
   }
-  const old = await h.Job.find({ expiresAt: { $lt: now }, status: { $ne: "expired" } }, { _id: 1 }, { limit: 500 }).lean();
+  const old = await h.Job.find({ expiresAt: { $lt: now }, status: { $ne: "expired" }, deletedAt: null }, { _id: 1 }, { limit: 500 }).lean();
   for (const j of old) if (await expireJob(h, j._id)) expired++;
   const republished = await drainOutbox(h);
   if (republished) h.logger.info(`published ${republished} job change(s) left in the outbox`);
-  return { redispatched, expired, failed: 0, republished };
+  let purged = 0;
+  for (const job of await pendingPurges(h.Job, PURGE_GRACE_MS)) {
+    try {
+      await purgeMarked(purgeDeps(h), job);
+      purged++;
+    } catch (err) {
+      h.logger.warn(`purge of deleted job ${job._id} deferred: ${(err as Error).message}`);
+      break; // storage or NATS is away: next round
+    }
+  }
+  if (purged) h.logger.info(`finished the purge of ${purged} deleted job(s)`);
+  return { redispatched, expired, failed: 0, republished, purged };
 }
 
 /** The recovery sweep's period (JOB_RECOVERY_INTERVAL_SECONDS). */

@@ -1,7 +1,8 @@
 /**
  * Job transitions against MongoDB: each is ONE atomic findOneAndUpdate whose filter carries the statuses
  * the state machine allows (state.ts). No match means someone else changed the job first: the caller
- * gets JOB_STATE_CONFLICT naming the current status, or NOT_FOUND.
+ * gets JOB_STATE_CONFLICT naming the current status, or NOT_FOUND. A job marked deleted (purge.ts)
+ * makes no transition at all.
  *
  * The same update bumps the job's `version` and sets its `outbox` flag: the change is recorded together
  * with the duty to publish it, so no crash or outage between the write and the publication loses it.
@@ -35,7 +36,7 @@ export async function tryTransition(jobs: JobModel, id: string, event: JobEvent,
   };
   if (opts.unset?.length) update.$unset = Object.fromEntries(opts.unset.map((k) => [k, 1]));
   return jobs
-    .findOneAndUpdate({ _id: id, status: { $in: from }, ...(opts.where ?? {}) } as QueryFilter<JobDoc>, update, { returnDocument: "after" })
+    .findOneAndUpdate({ _id: id, status: { $in: from }, deletedAt: null, ...(opts.where ?? {}) } as QueryFilter<JobDoc>, update, { returnDocument: "after" })
     .lean<JobDoc>();
 }
 
@@ -43,7 +44,7 @@ export async function tryTransition(jobs: JobModel, id: string, event: JobEvent,
 export async function transition(jobs: JobModel, id: string, event: JobEvent, opts: TransitionOptions = {}): Promise<JobDoc> {
   const done = await tryTransition(jobs, id, event, opts);
   if (done) return done;
-  const now = await jobs.findById(id, { status: 1 }).lean();
-  if (!now) fail("NOT_FOUND", "Job not found");
+  const now = await jobs.findById(id, { status: 1, deletedAt: 1 }).lean();
+  if (!now || now.deletedAt) fail("NOT_FOUND", "Job not found");
   fail("JOB_STATE_CONFLICT", conflictMessage(event, now.status), { status: now.status, event });
 }

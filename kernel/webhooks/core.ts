@@ -13,7 +13,15 @@ import type { JobChange } from "../jobs/changes";
 import { eventOfStatus, jobEventBody, batchEventBody, retryDelayMs, type BatchEventInput, type WebhookEvent } from "./events";
 import type { DeliveryDoc, DeliveryModel, WebhookDoc, WebhookModel } from "./model";
 import { postSigned, type SendOptions } from "./send";
+import { recordWebhookDelivery } from "../../sdk/metrics";
 import { openSecret, signedHeaders } from "./signing";
+
+/** The bounded reason label of a failed attempt (docmill_webhook_delivery_failures_total). */
+function failureReason(r: { statusCode: number | null; error: string | null; refused?: boolean }): "http_4xx" | "http_5xx" | "timeout" | "network" | "refused" {
+  if (r.refused) return "refused";
+  if (r.statusCode !== null) return r.statusCode >= 500 ? "http_5xx" : "http_4xx";
+  return /^No answer within/.test(r.error ?? "") ? "timeout" : "network";
+}
 
 export const DELIVERIES_CHANNEL = "webhook-deliveries";
 export const DELIVERIES_GROUP = "docmill-webhooks-deliveries";
@@ -161,6 +169,7 @@ export async function deliver(d: Deps, id: string, raw: DeliveryMessage | undefi
       $push: { attempts: { $each: [attempt], $slice: -50 } },
     },
   );
+  recordWebhookDelivery(claimed.event, result.ok ? "delivered" : giveUp ? "gave_up" : "failed", result.ok ? undefined : failureReason(result));
   if (result.ok) return "delivered";
   if (giveUp) {
     d.logger.warn(`webhook ${hook._id}: delivery ${id} (${claimed.event}) failed for good after ${count} attempt(s): ${result.error}`);

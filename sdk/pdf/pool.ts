@@ -111,11 +111,6 @@ export class PdfPool {
       this.state.piscina = new Piscina({
         filename,
         execArgv,
-        // The environment as this module sees it when the threads start (OCR settings such as
-        // DOCMILL_TESSDATA_DIR are read in the threads); under jest that is the test file's process.env,
-        // which a thread would not otherwise see. The threads also read their caps (RENDER_MAX_PIXELS, the
-        // PDF limits) from it.
-        env: process.env,
         minThreads: 1,
         maxThreads: this.threads,
         idleTimeout: this.opts.idleTimeoutMs ?? 5 * 60_000,
@@ -123,6 +118,10 @@ export class PdfPool {
         concurrentTasksPerWorker: 1,
         // A document that needs more heap than this fails alone; the thread is replaced (issue 14).
         resourceLimits: { maxOldGenerationSizeMb: pdfThreadHeapMb() },
+        // The environment as this module sees it when the threads start: the threads read their caps
+        // (RENDER_MAX_PIXELS, the PDF limits) and OCR settings (DOCMILL_TESSDATA_DIR) from it; under jest
+        // that is the test file's process.env, which a thread would not otherwise see.
+        env: process.env,
       });
     }
     return this.state.piscina;

@@ -114,10 +114,18 @@ async function waitForEvent(id: string, type: string) {
   throw new Error(`no ${type} for ${id}`);
 }
 
-it("cancel stops detection on the worker: 200 cancelled, no output stored, the worker drops its run; a second cancel is 409", async () => {
+let scanned: Uint8Array | undefined;
+/** An 8-page scan (OCR and the redaction's verification take a while on it), made once. */
+async function eightPageScan(): Promise<Uint8Array> {
+  if (scanned) return scanned;
   const pages = [];
   for (let i = 0; i < 8; i++) pages.push(await scanPage(i % 2 ? "speckle" : "clean", 1800 + i, i));
-  const scan = await scanPdf(pages);
+  scanned = await scanPdf(pages);
+  return scanned;
+}
+
+it("cancel stops detection on the worker: 200 cancelled, no output stored, the worker drops its run; a second cancel is 409", async () => {
+  const scan = await eightPageScan();
   if (process.env.WITHDRAW_DEBUG) process.stderr.write(`scan PDF: ${scan.length} bytes\n`);
   const id = await upload(key1, scan, "scanned-file.pdf");
   if (process.env.WITHDRAW_DEBUG) process.stderr.write(`uploaded ${id}\n`);
@@ -137,6 +145,33 @@ it("cancel stops detection on the worker: 200 cancelled, no output stored, the w
   expect(again.body).toMatchObject({ status: 409, code: "JOB_STATE_CONFLICT", title: "Conflict" });
   expect(again.body.detail).toMatch(/already cancelled/);
   expect(await waitForEvent(id, "job.cancelled")).toMatchObject({ data: { status: "cancelled" } });
+});
+
+it("cancel stops the redaction on the worker: 200 cancelled during redactionInProgress, no redacted PDF or report stored, 409 after", async () => {
+  const id = await upload(key1, await eightPageScan(), "scanned-review.pdf");
+  await waitFor(id, (j) => j.status === "readyForReview", "readyForReview");
+  const inputFileId = String((await runtimeJob(id))?.inputFileId);
+  const reviewed = (await storedBytes(id, inputFileId)).files;
+  expect(reviewed.length).toBeGreaterThanOrEqual(2); // the input and the detections
+  // Every finding accepted: every page with one is rebuilt, then verified by OCR again.
+  expect((await http("POST", `/v1/jobs/${id}/redaction`, { apiKey: key1, json: { reject: [] } })).status).toBe(202);
+  await waitFor(id, (j) => j.status === "redactionInProgress", "redactionInProgress");
+  const r = await http("POST", `/v1/jobs/${id}/cancel`, { apiKey: key1 });
+  expect(r.status).toBe(200);
+  expect(r.body).toMatchObject({ id, status: "cancelled" });
+  const worker = rt.workers[0]!;
+  await worker.waitForOutput(new RegExp(`job ${id} \\(redaction, attempt \\d+\\): outcome dropped, the job is cancelled`), 300_000);
+  // The worker stopped before it finished: no redacted PDF or report of this job was ever recorded.
+  expect(worker.output()).not.toMatch(new RegExp(`job ${id} \\(redaction, attempt \\d+\\): (completed|finished)`));
+  const after = await storedBytes(id, inputFileId);
+  expect(after.files.sort()).toEqual([...reviewed].sort());
+  const job = await http("GET", `/v1/jobs/${id}`, { apiKey: key1 });
+  expect(job.body.status).toBe("cancelled");
+  expect(job.body.files).not.toContain("redactedPdf");
+  expect((await http("GET", `/v1/jobs/${id}/files/redactedPdf`, { apiKey: key1 })).status).not.toBe(200);
+  const again = await http("POST", `/v1/jobs/${id}/cancel`, { apiKey: key1 });
+  expect(again.status).toBe(409);
+  expect(again.body.detail).toMatch(/already cancelled/);
 });
 
 it("delete removes every file, GridFS chunks included, and the findings; the job answers 404; cancel of a finished job is 409", async () => {
