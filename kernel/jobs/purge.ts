@@ -17,7 +17,7 @@ import { isFinal, isPaused } from "./state";
 import { tryTransition } from "./repo";
 import { dropResults } from "./results";
 
-type Call = <T = unknown>(action: string, params?: unknown) => Promise<T>;
+import type { Call } from "../call";
 
 export interface PurgeDeps {
   Job: JobModel;
