@@ -1,5 +1,5 @@
 /**
- * A job's big result parts live outside the job document (issue 14): a Smart Redact detection result
+ * A job's big result parts live outside the job document (issue 14): a redaction detection result
  * carries every finding and the scans' OCR words (`scanWords`), megabytes for a big document, and the job
  * document is read by every claim, finish, publish, list and sweep, and broadcast on every change
  * (`job.updated`). So `finishJob` writes them ONCE into `job_results` (one record per job and attempt,
