@@ -1,6 +1,5 @@
 /** The job document. Status changes only through lib/jobs/repo.ts (one atomic update per transition). */
 import { Schema, type Connection, type Model } from "mongoose";
-import type { ResultRef } from "./results";
 import type { JobStatus } from "./state";
 
 export interface JobOutput {
@@ -10,6 +9,14 @@ export interface JobOutput {
   filename: string;
   size: number;
   sha256: string;
+}
+
+/** What the job document keeps of a detached result (results.ts): where it is, and counts. */
+export interface ResultRef {
+  id: string;
+  findings: number;
+  /** Findings per label (metrics count them on every published detection: sdk/metrics.ts). */
+  labels: Record<string, number>;
 }
 
 /** Transitions kept on the job (and sent with each change): more than any job makes between two sweeps. */

@@ -13,20 +13,12 @@
  * casting of a big Mixed array was measured as event-loop time (issue 14's profile).
  */
 import type { mongo } from "mongoose";
-import type { JobDoc, JobModel } from "./model";
+import type { JobDoc, JobModel, ResultRef } from "./model";
 
 export const RESULTS_COLLECTION = "job_results";
 
 /** The parts of a result that can grow with the document: kept in the results record. */
 const DETACHED = ["findings", "scanWords"] as const;
-
-/** What the job document keeps of a detached result: where it is, and counts for metrics and lists. */
-export interface ResultRef {
-  id: string;
-  findings: number;
-  /** Findings per label (metrics count them on every published detection: sdk/metrics.ts). */
-  labels: Record<string, number>;
-}
 
 interface ResultRecord {
   _id: string;
