@@ -250,7 +250,7 @@ export function recordLlmCall(model: string, outcome: string, usage?: { prompt_t
 
 // ---- sign-in ------------------------------------------------------------------------------------
 
-export function recordLoginFailure(api: "tagger" | "orchestrator", reason: "invalid_credentials" | "throttled" | "disabled"): void {
+export function recordLoginFailure(api: string, reason: "invalid_credentials" | "throttled" | "disabled"): void {
   inc("loginFailures", { api, reason });
 }
 

@@ -27,7 +27,8 @@ export interface JobDoc {
   input: { filename: string; contentType: string; size: number; sha256: string };
   outputs: JobOutput[];
   result: unknown;
-  error?: { type: string; message: string } | null;
+  /** `plugin` and `stage` are kept on the record (operators, logs); the view shows type and message. */
+  error?: { type: string; message: string; plugin?: string; stage?: string } | null;
   /** Free data of the API layer that created the job (batch id, row number, title...). */
   meta: Record<string, unknown>;
   pausePoints: string[];
@@ -45,7 +46,7 @@ export interface JobDoc {
   seq: number;
   /**
    * Bumped on every state transition (not on progress), in the same update: consumers of job changes
-   * (tagger, orchestrator) keep the version they applied, so a duplicate or an old change is harmless.
+   * (the API families' records, webhooks) keep the version they applied, so a duplicate or an old change is harmless.
    */
   version: number;
   /**

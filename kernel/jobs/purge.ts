@@ -18,7 +18,7 @@ import type { JobDoc, JobModel } from "./model";
 import { isFinal, isPaused } from "./state";
 import { tryTransition } from "./repo";
 
-type Call = <T = unknown>(action: string, params?: unknown) => Promise<T>;
+import type { Call } from "../call";
 
 export interface PurgeDeps {
   Job: JobModel;

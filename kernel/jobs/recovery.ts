@@ -5,6 +5,7 @@
  * handler that fails a job whose message no worker could take.
  */
 import type { QueryFilter } from "mongoose";
+import { callOf } from "../call";
 import { config } from "../config";
 import { fail } from "../errors";
 import { MAX_DELIVER_RETRIES } from "./dispatch";
@@ -27,7 +28,7 @@ export interface RecoveryResult {
 /** A deletion's purge younger than this is still being run by its DELETE request; the sweep leaves it. */
 const PURGE_GRACE_MS = 5_000;
 
-const brokerCall = (h: JobsHost): Call => h.broker.call.bind(h.broker) as never;
+const brokerCall = (h: JobsHost): Call => callOf(h.broker);
 
 /**
  * Retention: the same durable purge as a deletion, but the record stays, `expired`. ONE conditional update

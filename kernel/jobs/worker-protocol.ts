@@ -49,7 +49,11 @@ export const finishSchema: ActionParams = {
   point: { type: "string", optional: true },
   result: { type: "any", optional: true },
   outputs: { type: "array", optional: true, items: "object" },
-  error: { type: "object", optional: true, props: { type: "string", message: "string" } },
+  error: {
+    type: "object",
+    optional: true,
+    props: { type: "string", message: "string", plugin: { type: "string", optional: true, max: 64 }, stage: { type: "string", optional: true, max: 16 } },
+  },
 };
 export interface FinishParams {
   id: string;
@@ -59,7 +63,8 @@ export interface FinishParams {
   point?: string;
   result?: unknown;
   outputs?: JobOutput[];
-  error?: { type: string; message: string };
+  /** The plugin's failure; `plugin` and `stage` name where it happened (kernel/plugins/runner.ts inStage). */
+  error?: { type: string; message: string; plugin?: string; stage?: string };
 }
 
 export const deliveryFailedSchema: ActionParams = { id: { type: "string" } };
