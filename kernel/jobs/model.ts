@@ -85,6 +85,12 @@ export interface JobDoc {
    * deleted change and the record itself are removed by the purge, resumed by the sweep after a crash).
    */
   deletedAt?: Date | null;
+  /**
+   * Set by the one conditional update that expires the job (kernel/jobs/recovery.ts `expireJob`): while
+   * it is set the purge of the expired job's files is owed, and the jobs sweep resumes it after a crash
+   * or an outage of storage; cleared when the files are gone. The record itself stays, `expired`.
+   */
+  purgeAt?: Date | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -123,6 +129,7 @@ const jobSchema = new Schema<JobDoc>(
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
+    purgeAt: { type: Date, default: null },
     expiresAt: { type: Date, required: true },
   },
   // Collections and indexes are created in started(), once connected (commands are not buffered).
@@ -132,6 +139,7 @@ jobSchema.index({ owner: 1, createdAt: -1 });
 jobSchema.index({ status: 1, expiresAt: 1 });
 jobSchema.index({ outbox: 1 });
 jobSchema.index({ deletedAt: 1 });
+jobSchema.index({ purgeAt: 1 });
 
 export type JobModel = Model<JobDoc>;
 

@@ -8,7 +8,9 @@
  * findings) in the single update that also cancels a job still at work; the job answers 404 from then on,
  * whatever else is away. The rest (`purgeMarked`: files, the durable `deleted` change, the record) runs
  * at once and, when storage or NATS is away or the process dies midway, again from the jobs sweep: the
- * marked record is the outbox of that work. Every step is idempotent.
+ * marked record is the outbox of that work. Every step is idempotent. Expiry is the same durable work:
+ * the one update that expires the job clears its findings and sets `purgeAt` (`purgeExpired` removes the
+ * files and clears it; the sweep resumes it via `pendingExpiryPurges`).
  */
 import { fail } from "../errors";
 import { changeOf, transitionsOf, type JobChange } from "./changes";
@@ -102,4 +104,21 @@ export async function deleteJob(d: PurgeDeps, id: string, onPurgeError: (err: Er
   if (!job) return false;
   await purgeMarked(d, job).catch((err: unknown) => onPurgeError(err as Error));
   return true;
+}
+
+/**
+ * The purge an expiry owes (`purgeAt` set by the same update that expired the job, its findings cleared
+ * there): the files (GridFS files and chunks), then the mark is cleared. Throws when storage is away; the
+ * jobs sweep (`pendingExpiryPurges`) runs it again, also after a crash. Idempotent.
+ */
+export async function purgeExpired(d: Pick<PurgeDeps, "Job" | "call">, job: JobDoc): Promise<void> {
+  await purgeFiles(d.call, job);
+  // The detached result records (results.ts) go with the files; the sweep retries both until purgeAt clears.
+  await dropResults(d.Job, job._id);
+  await d.Job.updateOne({ _id: job._id, purgeAt: { $ne: null } }, { $set: { purgeAt: null } }, { timestamps: false });
+}
+
+/** Expired jobs whose purge has not finished (older than `graceMs`: a purge under way is left to its expiry). */
+export function pendingExpiryPurges(Job: JobModel, graceMs: number, limit = 100): Promise<JobDoc[]> {
+  return Job.find({ status: "expired", deletedAt: null, purgeAt: { $ne: null, $lt: new Date(Date.now() - graceMs) } }, null, { limit, sort: { purgeAt: 1 } }).lean<JobDoc[]>();
 }
