@@ -15,6 +15,7 @@ import * as api from "../kernel/jobs/api";
 import { ensureChangesStream } from "../kernel/jobs/changes";
 import { DEAD_LETTER_CHANNEL, DEAD_LETTER_GROUP, ensureDeadLetterConsumer, withJetStream } from "../kernel/jobs/dispatch";
 import { channelsConnected, drainOutbox, knownPlugins, sleep, type JobsHost } from "../kernel/jobs/host";
+import { resultsOf } from "../kernel/jobs/results";
 import { defineJobModel, type JobModel, type JobView } from "../kernel/jobs/model";
 import { expireJobsOfFiles, onDeadLetter, purgeJob, recover, recoveryIntervalMs, type DeadLetterMessage, type RecoveryResult } from "../kernel/jobs/recovery";
 import * as wp from "../kernel/jobs/worker-protocol";
@@ -205,6 +206,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
     this.startedAtMs = Date.now();
     this.Job = modelOf<JobModel>(this.db, "Job");
     await this.Job.createIndexes();
+    await resultsOf(this.Job).createIndex({ jobId: 1 }); // purge and finish remove a job's result records by jobId
     const url = config().natsUrl;
     if (url) {
       // Created before the channels middleware subscribes, like the workers' consumers (the start-up race).

@@ -11,6 +11,14 @@ export interface JobOutput {
   sha256: string;
 }
 
+/** What the job document keeps of a detached result (results.ts): where it is, and counts. */
+export interface ResultRef {
+  id: string;
+  findings: number;
+  /** Findings per label (metrics count them on every published detection: sdk/metrics.ts). */
+  labels: Record<string, number>;
+}
+
 /** Transitions kept on the job (and sent with each change): more than any job makes between two sweeps. */
 export const TRANSITIONS_KEPT = 20;
 
@@ -27,6 +35,8 @@ export interface JobDoc {
   input: { filename: string; contentType: string; size: number; sha256: string };
   outputs: JobOutput[];
   result: unknown;
+  /** Set when the result's big parts (findings, scanWords) are in `job_results` (results.ts). */
+  resultRef?: ResultRef | null;
   /** `plugin` and `stage` are kept on the record (operators, logs); the view shows type and message. */
   error?: { type: string; message: string; plugin?: string; stage?: string } | null;
   /** Free data of the API layer that created the job (batch id, row number, title...). */
@@ -102,6 +112,7 @@ const jobSchema = new Schema<JobDoc>(
       default: [],
     },
     result: { type: Schema.Types.Mixed, default: null },
+    resultRef: { type: Schema.Types.Mixed, default: null },
     error: { type: Schema.Types.Mixed, default: null },
     meta: { type: Schema.Types.Mixed, default: {} },
     pausePoints: { type: [String], default: [] },

@@ -17,6 +17,7 @@ import { changeOf, transitionsOf, type JobChange } from "./changes";
 import type { JobDoc, JobModel } from "./model";
 import { isFinal, isPaused } from "./state";
 import { tryTransition } from "./repo";
+import { dropResults } from "./results";
 
 import type { Call } from "../call";
 
@@ -42,7 +43,7 @@ export async function purgeFiles(call: Call, job: Pick<JobDoc, "_id" | "inputFil
 }
 
 /** What the record keeps of its findings after a purge: nothing. */
-export const CLEARED = { result: null, resume: null, outputs: [] } as const;
+export const CLEARED = { result: null, resultRef: null, resume: null, outputs: [] } as const;
 
 /**
  * Marks the job deleted in ONE conditional update (a job still at work is cancelled by that same update,
@@ -80,6 +81,8 @@ export async function markDeleted(d: Pick<PurgeDeps, "Job" | "publish">, id: str
  */
 export async function purgeMarked(d: PurgeDeps, job: JobDoc): Promise<void> {
   await purgeFiles(d.call, job);
+  // The detached result records (results.ts), also one an interrupted finish left unreferenced.
+  await dropResults(d.Job, job._id);
   const version = (job.version ?? 0) + 1;
   const at = (job.deletedAt ? new Date(job.deletedAt) : new Date()).toISOString();
   await d.sendChange({ ...changeOf(job), version, status: "deleted", transitions: [...transitionsOf(job), { version, status: "deleted", at }] });
@@ -110,6 +113,8 @@ export async function deleteJob(d: PurgeDeps, id: string, onPurgeError: (err: Er
  */
 export async function purgeExpired(d: Pick<PurgeDeps, "Job" | "call">, job: JobDoc): Promise<void> {
   await purgeFiles(d.call, job);
+  // The detached result records (results.ts) go with the files; the sweep retries both until purgeAt clears.
+  await dropResults(d.Job, job._id);
   await d.Job.updateOne({ _id: job._id, purgeAt: { $ne: null } }, { $set: { purgeAt: null } }, { timestamps: false });
 }
 

@@ -108,7 +108,10 @@ async function reviewJob(): Promise<{ id: string; inputFileId: string; stored: {
   const id = ((await created.json()) as { id: string }).id;
   await until("readyForReview", async () => (await http("GET", `/v1/jobs/${id}`, { apiKey: key })).body.status === "readyForReview");
   const before = await record(id);
-  expect((before?.result as { findings?: unknown[] }).findings?.length).toBeGreaterThan(0);
+  // The findings are in the job's results record (kernel/jobs/results.ts), which the job document references.
+  const results = await withDb(mongoUrl, (db) => db.collection("job_results").find({ jobId: id }).toArray());
+  expect(results.map((r) => r._id)).toEqual([(before?.resultRef as { id?: string } | null)?.id]);
+  expect((results[0]?.result as { findings?: unknown[] }).findings?.length).toBeGreaterThan(0);
   const inputFileId = String(before?.inputFileId);
   const stored = await storedBytes(id, inputFileId);
   expect(stored.files.length).toBeGreaterThanOrEqual(2); // the input and the detections
@@ -120,6 +123,7 @@ async function expectPurged(id: string, inputFileId: string, files: string[]): P
   expect(await storedBytes(id, inputFileId)).toEqual({ files: [], chunks: 0 });
   await withDb(mongoUrl, async (db) => {
     expect(await db.collection("files.chunks").countDocuments({ files_id: { $in: files.map((f) => new mongoose.Types.ObjectId(f)) } })).toBe(0);
+    expect(await db.collection("job_results").countDocuments({ jobId: id })).toBe(0);
   });
   const after = await record(id);
   expect(after).toMatchObject({ status: "expired", result: null, resume: null, outputs: [], purgeAt: null, deletedAt: null });
