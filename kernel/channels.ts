@@ -7,7 +7,7 @@
 // @moleculer/channels ships CommonJS without type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Channels = require("@moleculer/channels") as { Middleware: (opts: unknown) => unknown };
-import type { Middleware } from "moleculer";
+import type { Middleware, ServiceBroker } from "moleculer";
 import type { Config } from "./config";
 
 /** How long a message may stay un-acked before JetStream redelivers it to another worker. */
@@ -56,4 +56,15 @@ export function keepAlive(raw: RawChannelMessage | undefined): () => void {
   const timer = setInterval(() => raw.working?.(), WORKING_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** What @moleculer/channels adds to the broker (its middleware installs these; its types do not declare them). */
+export interface ChannelBroker {
+  channelAdapter?: { manager?: import("nats").JetStreamManager; connected?: boolean };
+  sendToChannel(name: string, payload: unknown, opts?: unknown): Promise<void>;
+}
+
+/** The broker with the channels middleware's additions typed (the one place they are asserted). */
+export function channelsOf(broker: ServiceBroker): ChannelBroker {
+  return broker as unknown as ChannelBroker;
 }

@@ -40,7 +40,7 @@ export interface Config {
     maxAttempts: number;
     recoveryIntervalSeconds: number;
     /**
-     * How often the consumers of job changes (tagger, orchestrator, the WebSocket relays) compare their
+     * How often the consumers of job changes (the API families' records, the WebSocket relays) compare their
      * open records with the runtime's jobs and repair any divergence (also once at start-up).
      */
     reconcileIntervalSeconds: number;
@@ -189,7 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     admin: {
       email: env.ADMIN_EMAIL || "admin@example.com",
       username: env.ADMIN_USERNAME || "admin",
-      // The Smart Redact seed documents this temporary password; the account is flagged to reset it.
+      // The replaced product's seed documents this temporary password; the account is flagged to reset it.
       initialPassword: env.ADMIN_INITIAL_PASSWORD || "Admin@1234!Tmp",
     },
     http: {

@@ -4,7 +4,7 @@
  * callers and the gateway branch on `err.type`, never on `instanceof`.
  *
  * The gateway renders each API family's documented body from `type`, `code`, `message` and `data`:
- * the tag generator's `{"detail": ...}` and the orchestrator's `ApiErrorResponse`.
+ * each family's `renderError` in apis/<family>/family.ts (e.g. `{"detail": ...}`, `ApiErrorResponse`).
  */
 import { Errors } from "moleculer";
 
@@ -22,7 +22,7 @@ export interface CatalogEntry {
   code: number;
   /** The message a client sees when the thrower gives none. */
   message: string;
-  /** A short RFC 9110-style title for the orchestrator family's `title`. */
+  /** A short RFC 9110-style title, for families whose error body has a `title`. */
   title: string;
 }
 

@@ -90,3 +90,8 @@ export function mongoMixin(defineModels: (conn: Connection) => void): Partial<Se
   };
   return mixin as Partial<ServiceSchema>;
 }
+
+/** A model compiled on this connection, typed by the caller (mongoose's own `model<T, U>` generic, no cast). */
+export function modelOf<M>(db: Connection, name: string): M {
+  return db.model<unknown, M>(name);
+}

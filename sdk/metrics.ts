@@ -109,6 +109,8 @@ interface JobLike {
   createdAt?: Date | string;
   finishedAt?: Date | string | null;
   result?: unknown;
+  /** The findings' counts when the findings themselves are kept outside the job (kernel/jobs/results.ts). */
+  resultRef?: { labels?: Record<string, number> } | null;
   error?: { type?: string } | null;
 }
 
@@ -159,7 +161,8 @@ export function recordJobChange(job: JobLike): void {
     inc("pages", { plugin, source: "ocr" }, pages.ocr);
   }
   if (job.status.startsWith("paused:") || job.status === "completed") {
-    for (const [label, n] of findingLabels(job.result)) inc("findings", { label }, n);
+    const labels = job.resultRef?.labels ? new Map(Object.entries(job.resultRef.labels).map(([l, n]) => [safeLabel(l), n] as const)) : findingLabels(job.result);
+    for (const [label, n] of labels) inc("findings", { label }, n);
   }
   if (["completed", "failed", "cancelled", "expired"].includes(job.status) && job.createdAt) {
     const end = job.finishedAt ? new Date(job.finishedAt).getTime() : Date.now();
@@ -250,7 +253,7 @@ export function recordLlmCall(model: string, outcome: string, usage?: { prompt_t
 
 // ---- sign-in ------------------------------------------------------------------------------------
 
-export function recordLoginFailure(api: "tagger" | "orchestrator", reason: "invalid_credentials" | "throttled" | "disabled"): void {
+export function recordLoginFailure(api: string, reason: "invalid_credentials" | "throttled" | "disabled"): void {
   inc("loginFailures", { api, reason });
 }
 

@@ -9,7 +9,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
 import { defineAuditModel, toAuditEntry, type AuditDoc, type AuditEntry, type AuditModel } from "../kernel/audit/model";
 import { auditQuery, encodeCursor, type AuditQueryParams } from "../kernel/audit/query";
-import { mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
 import { AUDIT_CHANNEL, AUDIT_GROUP, AUDIT_STREAM_EXTRA, auditStream, auditSubject } from "../kernel/audit/outbox";
 import { keepAlive, type RawChannelMessage } from "../kernel/channels";
 import { ensureDurable, withJetStream } from "../kernel/jobs/dispatch";
@@ -117,7 +117,7 @@ const AuditService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>
   },
 
   async started(this: This) {
-    this.Entry = this.db.model("AuditEntry") as unknown as AuditModel;
+    this.Entry = modelOf<AuditModel>(this.db, "AuditEntry");
     await this.Entry.createIndexes();
     const natsUrl = config().natsUrl;
     if (natsUrl) {

@@ -5,6 +5,10 @@
  * Errors: VALIDATION_ERROR, EMAIL_TAKEN, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN, TOKEN_EXPIRED,
  * UNAUTHORIZED, ACCOUNT_DISABLED, FORBIDDEN, NOT_FOUND, TOO_MANY_REQUESTS.
  */
+import { orchestratorAudited } from "../apis/orchestrator/audit";
+import { taggerAudited } from "../apis/tagger/audit";
+import { registerAudited } from "../kernel/audit/catalog";
+import { registerLoginAction } from "../kernel/metrics/middleware";
 import type { Context, Service, ServiceSchema } from "moleculer";
 import { registerApiFamilies } from "../apis";
 import { orchestratorAuthActions } from "../apis/orchestrator/auth";
@@ -17,6 +21,13 @@ import { defineAuthModels, type AuthModels } from "../kernel/auth/models";
 import { DEFAULT_THROTTLE, sweepAttempts, type ThrottleSettings } from "../kernel/auth/throttle";
 import type { Principal } from "../kernel/gateway/types";
 import { mongoMixin, type MongoSettings, type MongoVars } from "../kernel/mongo";
+
+// Sign-in and account actions are audited (kernel/audit): registered before the broker wraps the actions.
+registerAudited(taggerAudited);
+registerAudited(orchestratorAudited);
+// Refused sign-ins are counted per family (docmill_login_failures_total).
+registerLoginAction("auth.login", "tagger");
+registerLoginAction("auth.v1Login", "orchestrator");
 
 interface AuthSettings extends MongoSettings {
   throttle: ThrottleSettings;

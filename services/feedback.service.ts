@@ -16,7 +16,7 @@ import { withJetStream } from "../kernel/jobs/dispatch";
 import { validationError } from "../kernel/errors";
 import { detectionStats, excludedTerms, normaliseTerm, type DetectionStats, type FeedbackFinding, type ReviewFeedback } from "../apis/orchestrator/feedback/stats";
 import type { GatewayMeta } from "../kernel/gateway/types";
-import { mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
 
 interface FeedbackDoc extends Omit<ReviewFeedback, "jobId"> {
   _id: string;
@@ -194,7 +194,7 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
   },
 
   async started(this: This) {
-    this.Feedback = this.db.model("ReviewFeedback") as unknown as Model<FeedbackDoc>;
+    this.Feedback = modelOf<Model<FeedbackDoc>>(this.db, "ReviewFeedback");
     await this.Feedback.createIndexes();
     const natsUrl = config().natsUrl;
     if (natsUrl) {

@@ -7,6 +7,7 @@
  * not a state.
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { callOf } from "../kernel/call";
 import { config } from "../kernel/config";
 import type { GatewayMeta } from "../kernel/gateway/types";
 import { assertInternal } from "../kernel/jobs/access";
@@ -14,11 +15,12 @@ import * as api from "../kernel/jobs/api";
 import { ensureChangesStream } from "../kernel/jobs/changes";
 import { DEAD_LETTER_CHANNEL, DEAD_LETTER_GROUP, ensureDeadLetterConsumer, withJetStream } from "../kernel/jobs/dispatch";
 import { channelsConnected, drainOutbox, knownPlugins, sleep, type JobsHost } from "../kernel/jobs/host";
+import { resultsOf } from "../kernel/jobs/results";
 import { defineJobModel, type JobModel, type JobView } from "../kernel/jobs/model";
 import { expireJobsOfFiles, onDeadLetter, purgeJob, recover, recoveryIntervalMs, type DeadLetterMessage, type RecoveryResult } from "../kernel/jobs/recovery";
 import * as wp from "../kernel/jobs/worker-protocol";
 import { startJobGauges } from "../kernel/metrics/job-gauges";
-import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import type { PluginDescriptor } from "../sdk/manifest";
 
 type This = MongoServiceThis &
@@ -30,8 +32,6 @@ type This = MongoServiceThis &
 
 type Ctx<P> = Context<P, GatewayMeta>;
 
-/** Binds a call to the caller's context, so tracing and meta follow the request. */
-const callOf = (ctx: Context) => ctx.call.bind(ctx) as never;
 
 const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
   name: "jobs",
@@ -204,8 +204,9 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
 
   async started(this: This) {
     this.startedAtMs = Date.now();
-    this.Job = this.db.model("Job") as unknown as JobModel;
+    this.Job = modelOf<JobModel>(this.db, "Job");
     await this.Job.createIndexes();
+    await resultsOf(this.Job).createIndex({ jobId: 1 }); // purge and finish remove a job's result records by jobId
     const url = config().natsUrl;
     if (url) {
       // Created before the channels middleware subscribes, like the workers' consumers (the start-up race).

@@ -8,17 +8,23 @@
  * Visibility: a user sees the jobs they created (with a bearer token or an API key of theirs); admins see
  * every job. Someone else's job answers 404.
  */
+import { orchestratorAudited } from "../apis/orchestrator/audit";
+import { registerAudited } from "../kernel/audit/catalog";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { callOf } from "../kernel/call";
 import { config } from "../kernel/config";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { withJetStream } from "../kernel/jobs/dispatch";
 import type { GatewayMeta } from "../kernel/gateway/types";
-import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import * as C from "../apis/orchestrator/configs";
 import * as J from "../apis/orchestrator/jobs";
 import { defineOrchestratorModels, toConfigurationView, type DetectionConfigurationModel, type JobResponse, type OrchestratorJobModel } from "../apis/orchestrator/model";
 import { applyChange, ORCHESTRATOR_CHANGES_GROUP, reconcile, userOf, type OrchestratorHost, type ReconcileResult } from "../apis/orchestrator/records";
 import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
+
+// The orchestrator's audited actions (kernel/audit): registered before the broker wraps the actions.
+registerAudited(orchestratorAudited);
 
 type This = MongoServiceThis &
   OrchestratorHost & {
@@ -54,7 +60,7 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
       visibility: "public",
       params: J.createJobSchema,
       handler(this: This, ctx: Ctx<J.CreateJobBody>): Promise<JobResponse> {
-        return J.createJob(this, ctx, ctx.call.bind(ctx) as unknown as J.Call, ctx.params);
+        return J.createJob(this, ctx, callOf(ctx), ctx.params);
       },
     },
 
@@ -159,8 +165,8 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
   },
 
   async started(this: This) {
-    this.Job = this.db.model("OrchestratorJob") as unknown as OrchestratorJobModel;
-    this.Config = this.db.model("DetectionConfiguration") as unknown as DetectionConfigurationModel;
+    this.Job = modelOf<OrchestratorJobModel>(this.db, "OrchestratorJob");
+    this.Config = modelOf<DetectionConfigurationModel>(this.db, "DetectionConfiguration");
     const url = config().natsUrl;
     if (url) {
       // Created before the channels middleware subscribes (the start-up race, see kernel/jobs/dispatch.ts).

@@ -7,15 +7,18 @@
  * broadcasts `tagger.batch.event` for the batch WebSocket (apis/tagger/ws-batch.ts).
  * Logic lives in apis/tagger/*; handlers validate, call, return. See docs/tagging.md.
  */
+import { taggerAudited } from "../apis/tagger/audit";
+import { registerAudited } from "../kernel/audit/catalog";
 import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { callOf } from "../kernel/call";
 import { config } from "../kernel/config";
 import { sendBatchEnd } from "../apis/tagger/batch-send";
 import * as B from "../apis/tagger/batches";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta } from "../kernel/gateway/types";
 import type { JobView } from "../kernel/jobs/model";
-import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { withJetStream } from "../kernel/jobs/dispatch";
 import { applyChange, TAGGER_CHANGES_GROUP, cancelJob, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps } from "../apis/tagger/core";
@@ -26,6 +29,9 @@ import { runSingle, type SingleInput } from "../apis/tagger/single";
 import { defineLearningModels, editsOf, editTags, editView, learnedView } from "../apis/tagger/learning";
 import { JobWaiters } from "../apis/tagger/waiters";
 import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
+
+// The tag generator's audited actions (kernel/audit): registered before the broker wraps the actions.
+registerAudited(taggerAudited);
 
 type This = MongoServiceThis & {
   settings: MongoServiceThis["settings"] & { batchWindow: number; allowPrivateUrls?: boolean };
@@ -48,7 +54,6 @@ function owner(ctx: Context<unknown, GatewayMeta>): string {
   if (!user) fail("UNAUTHORIZED");
   return user.id;
 }
-const callOf = (ctx: Context<unknown, GatewayMeta>): Call => ctx.call.bind(ctx) as unknown as Call;
 
 interface Settings extends ServiceSettingSchema {
   batchWindow: number;
@@ -216,7 +221,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
       return {
         Job: this.Job,
         Doc: this.Doc,
-        call: call ?? (this.broker.call.bind(this.broker) as unknown as Call),
+        call: call ?? callOf(this.broker),
         broadcast: (event, payload) => void this.broker.broadcast(event, payload),
         urlFetch: { allowPrivate: allow ?? cfg.allowPrivate, timeoutMs: cfg.timeoutMs, maxBytes: cfg.maxBytes },
         window: this.settings.batchWindow,
@@ -236,8 +241,8 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
   },
 
   async started(this: This) {
-    this.Job = this.db.model("TagJob") as unknown as TagJobModel;
-    this.Doc = this.db.model("TagDocument") as unknown as TagDocModel;
+    this.Job = modelOf<TagJobModel>(this.db, "TagJob");
+    this.Doc = modelOf<TagDocModel>(this.db, "TagDocument");
     const url = config().natsUrl;
     if (url) {
       // Created before the channels middleware subscribes (the start-up race, see kernel/jobs/dispatch.ts).

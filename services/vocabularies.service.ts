@@ -9,7 +9,7 @@ import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta, Principal } from "../kernel/gateway/types";
-import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import * as vocab from "../apis/tagger/vocabularies";
 
 type This = MongoServiceThis & { store: vocab.Store };
@@ -123,7 +123,7 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
   },
 
   started(this: This) {
-    this.store = { Vocab: this.db.model("Vocabulary") as unknown as vocab.VocabularyModel, Sugg: this.db.model("VocabularySuggestion") as unknown as vocab.SuggestionModel };
+    this.store = { Vocab: modelOf<vocab.VocabularyModel>(this.db, "Vocabulary"), Sugg: modelOf<vocab.SuggestionModel>(this.db, "VocabularySuggestion") };
   },
 };
 

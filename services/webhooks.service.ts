@@ -10,17 +10,24 @@
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { config } from "../kernel/config";
-import { keepAlive, type RawChannelMessage } from "../kernel/channels";
+import { channelsOf, keepAlive, type RawChannelMessage } from "../kernel/channels";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta, Principal } from "../kernel/gateway/types";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { ensureDurable, withJetStream } from "../kernel/jobs/dispatch";
-import { mongoMixin, type MongoServiceThis } from "../kernel/mongo";
+import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import * as W from "../kernel/webhooks/core";
 import * as E from "../kernel/webhooks/endpoints";
-import type { BatchEventInput } from "../kernel/webhooks/events";
+import { registerBatchEventShape, registerJobEventShape, type BatchEventInput } from "../kernel/webhooks/events";
+import { orchestratorJobEvents } from "../apis/orchestrator/webhook-shape";
+import { taggerBatchEvents, taggerJobEvents } from "../apis/tagger/webhook-shape";
 import { defineWebhookModels, toDeliveryView, toWebhookView, type DeliveryDoc, type DeliveryModel, type DeliveryView, type WebhookDoc, type WebhookModel, type WebhookView } from "../kernel/webhooks/model";
 import { atRestKey } from "../kernel/webhooks/signing";
+
+// Each family shows its own jobs' events (api, status vocabulary, links); first owner wins.
+registerJobEventShape(orchestratorJobEvents);
+registerJobEventShape(taggerJobEvents);
+registerBatchEventShape(taggerBatchEvents);
 
 type This = MongoServiceThis & { Webhook: WebhookModel; Delivery: DeliveryModel; deps: W.Deps; sweeper?: NodeJS.Timeout; own(ctx: Ctx<unknown>, id: string): Promise<WebhookDoc> };
 type Ctx<P = Record<string, unknown>> = Context<P, GatewayMeta>;
@@ -158,10 +165,10 @@ const WebhooksService: ServiceSchema<ServiceSettingSchema, object, object, This>
   },
 
   async started(this: This) {
-    this.Webhook = this.db.model("Webhook") as unknown as WebhookModel;
-    this.Delivery = this.db.model("WebhookDelivery") as unknown as DeliveryModel;
+    this.Webhook = modelOf<WebhookModel>(this.db, "Webhook");
+    this.Delivery = modelOf<DeliveryModel>(this.db, "WebhookDelivery");
     const cfg = config();
-    const broker = this.broker as unknown as { sendToChannel: (name: string, payload: unknown) => Promise<void> };
+    const broker = channelsOf(this.broker);
     this.deps = {
       Webhook: this.Webhook,
       Delivery: this.Delivery,

@@ -10,19 +10,20 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { callOf } from "../kernel/call";
 import { config } from "../kernel/config";
 import { keepAlive, type RawChannelMessage } from "../kernel/channels";
 import { channelName, ensureConsumer, groupName, MAX_DELIVER_RETRIES, withJetStream } from "../kernel/jobs/dispatch";
 import type { JobView } from "../kernel/jobs/model";
 import type { ClaimParams, ClaimResult, FinishParams, HoldResult, ReleaseParams } from "../kernel/jobs/worker-protocol";
-import { executeJob, PROGRESS_TIMEOUT_MS, PROTOCOL_TIMEOUT_MS, retrying, type Call } from "../kernel/plugins/execute";
+import { executeJob, PROGRESS_TIMEOUT_MS, PROTOCOL_TIMEOUT_MS, retrying } from "../kernel/plugins/execute";
 import { isFinal } from "../kernel/jobs/state";
 import { isTransient } from "../kernel/jobs/transient";
 import { isPdfError } from "../sdk/pdf/errors";
 import { warmPdfEngine } from "../sdk/pdf/warm";
 import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
-import { toJobError, type RunOutcome } from "../kernel/plugins/runner";
+import { toJobError, type JobError, type RunOutcome } from "../kernel/plugins/runner";
 import { memoryWatchdog } from "../kernel/plugins/memory-watchdog";
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { recordDelivery, recordRun } from "../sdk/metrics";
@@ -49,7 +50,6 @@ export { isTransient };
 
 const plugins = hostedPlugins();
 
-const callOf = (svc: This): Call => svc.broker.call.bind(svc.broker) as unknown as Call;
 
 /** A busy worker hands a message back for redelivery after this long (plus jitter). */
 const BUSY_REDELIVER_MS = 200;
@@ -120,7 +120,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         }
         // A real failure: recorded on the job, which the dead-letter handler reads before failing it.
         this.logger.warn(`job ${jobId}: delivery failed (${(err as { name?: string }).name}: ${(err as Error).message})`);
-        await callOf(this)("jobs.deliveryFailed", { id: jobId }, { timeout: PROGRESS_TIMEOUT_MS }).catch(() => undefined);
+        await callOf(this.broker)("jobs.deliveryFailed", { id: jobId }, { timeout: PROGRESS_TIMEOUT_MS }).catch(() => undefined);
         throw err;
       } finally {
         stop();
@@ -128,7 +128,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
     },
 
     async process(this: This, jobId: string) {
-      const call = callOf(this);
+      const call = callOf(this.broker);
       const claim = await retrying(this.logger, "claim", () =>
         call<ClaimResult>("jobs.claim", { id: jobId, workerId: this.workerId } satisfies ClaimParams, { timeout: PROTOCOL_TIMEOUT_MS }),
       );
@@ -147,7 +147,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         ac.abort(reason);
       });
       let outcome: RunOutcome | undefined;
-      let error: { type: string; message: string } | undefined;
+      let error: JobError | undefined;
       const runStarted = performance.now();
       try {
         if (!manifest) throw Object.assign(new Error(`This worker does not host ${job.processor}`), { type: "PLUGIN_NOT_HOSTED" });
@@ -188,7 +188,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
           for (const o of outputs) await call("storage.remove", { id: o.fileId }).catch(() => undefined);
           this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): outcome dropped, the job is ${fin.status ?? "gone"}`);
         } else {
-          this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): ${fin.status}${error ? ` ${error.type}` : ""}`);
+          this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): ${fin.status}${error ? ` ${error.type}${error.plugin ? ` (${error.plugin} ${error.stage ?? ""})` : ""}` : ""}`);
         }
       } finally {
         this.running.delete(job.id);

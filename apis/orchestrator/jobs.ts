@@ -23,7 +23,8 @@ import { FILE_TYPES, isFileType, syncedFields } from "./sync";
 
 type Meta = Pick<Context<unknown, GatewayMeta>, "meta">;
 /** A moleculer call bound to the caller's context. */
-export type Call = <T>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+export type { Call } from "../../kernel/call";
+import type { Call } from "../../kernel/call";
 
 const OCR_LANGS: Record<string, string> = { en: "eng", de: "deu", fr: "fra", es: "spa" };
 

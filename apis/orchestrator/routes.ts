@@ -4,7 +4,7 @@
  * statuses: docs/redaction.md. Boxes are PDF points, origin top-left of the page as displayed, 1-based pages.
  */
 import type { Readable } from "node:stream";
-import type { Context } from "moleculer";
+import { FILE_OF_AUDIT } from "./audit";
 import { fail, isErrorType, type WireError } from "../../kernel/errors";
 import { WIRE_STATUSES, type JobResponse } from "../../shared/wire/redaction";
 import { notAPdf } from "./pdf-check";
@@ -12,17 +12,17 @@ import { receiveUpload, sendStream } from "../../kernel/storage/upload";
 import type { StoredFile } from "../../kernel/storage/store";
 import type { RawHandler, RouteGroup } from "../../kernel/gateway/types";
 
-type Call = <T>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+import { callOf } from "../../kernel/call";
 
 /** POST /v1/jobs: multipart `file` (+ optional `detectionConfiguration` JSON, `configurationId`, `externalId`). */
 export const createOrchestratorJob: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const user = ctx.meta.user;
   if (!user) fail("UNAUTHORIZED");
-  const call = ctx.call.bind(ctx) as unknown as Call;
+  const call = callOf(ctx);
   let up;
   try {
-    up = await receiveUpload(req, ctx as unknown as Context, { owner: user.id, files: { file: { required: true, expect: ["application/pdf"] } } });
+    up = await receiveUpload(req, ctx, { owner: user.id, files: { file: { required: true, expect: ["application/pdf"] } } });
   } catch (err) {
     // A file of another type (an image named .pdf) is a file that cannot be read as a PDF: 400 on `file`.
     if (isErrorType(err, "UNSUPPORTED_MEDIA_TYPE")) throw notAPdf((err as WireError).message ?? "A PDF file is required.");
@@ -45,7 +45,7 @@ export const createOrchestratorJob: RawHandler = async (req, res) => {
 /** GET /v1/jobs/:id/files/:fileType: the file's bytes with its content type and an attachment disposition. */
 export const downloadOrchestratorFile: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
-  const call = ctx.call.bind(ctx) as unknown as Call;
+  const call = callOf(ctx);
   const { fileId, owner, contentType } = await call<{ fileId: string; owner: string; contentType: string }>("orchestrator.fileOf", {
     id: String(req.$params.id),
     fileType: String(req.$params.fileType),
@@ -58,7 +58,7 @@ export const downloadOrchestratorFile: RawHandler = async (req, res) => {
     if (isErrorType(err, "NOT_FOUND")) fail("GONE", "The file has expired and was deleted");
     throw err;
   }
-  const stream = await call<Readable>("storage.get", { id: fileId, owner }, { timeout: 0 });
+  const stream = await call<Readable>("storage.get", { id: fileId, owner }, { timeout: 0, meta: { auditedBy: FILE_OF_AUDIT } });
   await sendStream(res, stream, { contentType: stat.contentType || contentType, filename: stat.filename, size: stat.size });
 };
 

@@ -28,7 +28,8 @@ import { afterTagged, learnedOptions } from "./learning";
 import { announceBatchEnd, drainBatchOutbox, type BatchOutboxDeps } from "./batch-outbox";
 import type { SourceType, TagDocDoc, TagDocModel, TagJobDoc, TagJobModel } from "./models";
 
-export type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+export type { Call } from "../../kernel/call";
+import type { Call } from "../../kernel/call";
 
 export interface Deps {
   Job: TagJobModel;

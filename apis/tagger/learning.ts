@@ -10,7 +10,7 @@
  *   are the engines' `suggested_new_tags`.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { Schema, type Connection, type Model } from "mongoose";
+import { Schema, type Connection } from "mongoose";
 import { fail, validationError } from "../../kernel/errors";
 import { labelKey } from "../../plugins/tagging/contract";
 import type { TaggingConfig } from "./config";
@@ -83,8 +83,8 @@ export function defineLearningModels(conn: Connection): void {
 }
 
 // Registered on the tagger's own connection (defineLearningModels), reached through its document model.
-const edits = (d: Deps) => d.Doc.db.model("TagEdit") as unknown as Model<TagEditDoc>;
-const feedback = (d: Deps) => d.Doc.db.model("TagFeedback") as unknown as Model<TagFeedbackDoc>;
+const edits = (d: Deps) => d.Doc.db.model<TagEditDoc>("TagEdit");
+const feedback = (d: Deps) => d.Doc.db.model<TagFeedbackDoc>("TagFeedback");
 
 /** Resolves `config.vocabulary` into the job's config (id, name, version). Throws VALIDATION_ERROR on `vocabulary`. */
 export async function resolveVocabulary(d: Deps, owner: string, cfg: TaggingConfig): Promise<TaggingConfig> {

@@ -5,15 +5,13 @@
  */
 import type { Readable } from "node:stream";
 import busboy from "busboy";
-import type { Context } from "moleculer";
 import { DocmillClientError, fail, isErrorType } from "../../kernel/errors";
 import { checkContentLength, receiveUpload, sendStream } from "../../kernel/storage/upload";
 import type { StoredFile } from "../../kernel/storage/store";
 import { config } from "../../kernel/config";
 import type { GatewayContext, RawHandler, RouteGroup } from "../../kernel/gateway/types";
 
-type Call = <T>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
-const callOf = (ctx: GatewayContext): Call => ctx.call.bind(ctx) as unknown as Call;
+import { callOf } from "../../kernel/call";
 
 function userOf(ctx: GatewayContext) {
   const user = ctx.meta.user;
@@ -42,7 +40,7 @@ export const singleProcess: RawHandler = async (req, res) => {
   const call = callOf(ctx);
   if (!isMultipart(req)) fail("BAD_REQUEST", "Expected multipart/form-data with pdf_file or pdf_url and config");
   checkContentLength(req, config().files.maxBytes);
-  const up = await receiveUpload(req, ctx as unknown as Context, {
+  const up = await receiveUpload(req, ctx, {
     owner: user.id,
     files: { pdf_file: { expect: ["application/pdf"] }, exclusion_file: { expect: ["text/plain", "application/pdf"], maxBytes: 2 * 1024 * 1024 } },
   }).catch(as400);
@@ -151,7 +149,7 @@ export const batchStart: RawHandler = async (req, res) => {
   const user = userOf(ctx);
   const call = callOf(ctx);
   if (!isMultipart(req)) {
-    const b = ((req as unknown as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+    const b = (req.body ?? {}) as Record<string, unknown>;
     const max = config().http.batchMaxFiles;
     if (Array.isArray(b.documents) && b.documents.length > max) {
       fail("PAYLOAD_TOO_LARGE", `A batch takes at most ${max} documents (BATCH_MAX_FILES); this request has ${b.documents.length}`);
@@ -174,7 +172,7 @@ export const batchProcessCsv: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const user = userOf(ctx);
   if (!isMultipart(req)) fail("BAD_REQUEST", "Expected multipart/form-data with csv_file and config");
-  const up = await receiveUpload(req, ctx as unknown as Context, {
+  const up = await receiveUpload(req, ctx, {
     owner: user.id,
     files: { csv_file: { required: true, expect: ["text/plain"], maxBytes: 5 * 1024 * 1024 }, exclusion_file: { expect: ["text/plain", "application/pdf"], maxBytes: 2 * 1024 * 1024 } },
   }).catch(as400);

@@ -3,21 +3,20 @@
  * JSON body (`{name, scope, concepts}` or `{name, scope, format, content}`) or multipart/form-data with a
  * `file` (.csv or .json) and `name`, `scope`, `format` fields.
  */
-import type { Context } from "moleculer";
 import { DocmillClientError, fail, isErrorType } from "../../kernel/errors";
 import { receiveUpload } from "../../kernel/storage/upload";
 import type { GatewayContext, RawHandler, RouteGroup } from "../../kernel/gateway/types";
 
-type Call = <T>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+import { callOf } from "../../kernel/call";
 
 const MAX_FILE = 5 * 1024 * 1024;
 
 /** The upload's params: the JSON body as is, or the multipart fields plus the stored file's id. */
 async function uploadParams(req: Parameters<RawHandler>[0], ctx: GatewayContext): Promise<Record<string, unknown>> {
-  if (!/^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) return ((req as unknown as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+  if (!/^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) return (req.body ?? {}) as Record<string, unknown>;
   const user = ctx.meta.user;
   if (!user) fail("UNAUTHORIZED");
-  const up = await receiveUpload(req, ctx as unknown as Context, { owner: user.id, files: { file: { required: true, expect: ["text/plain"], maxBytes: MAX_FILE } } }).catch((err: unknown) => {
+  const up = await receiveUpload(req, ctx, { owner: user.id, files: { file: { required: true, expect: ["text/plain"], maxBytes: MAX_FILE } } }).catch((err: unknown) => {
     if (isErrorType(err, "UNSUPPORTED_MEDIA_TYPE")) throw new DocmillClientError("BAD_REQUEST", "A vocabulary file is CSV or JSON text");
     throw err;
   });
@@ -38,7 +37,7 @@ export const createVocabulary: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const params = await uploadParams(req, ctx);
   try {
-    send(res, ctx, await (ctx.call.bind(ctx) as unknown as Call)("vocabularies.create", params));
+    send(res, ctx, await callOf(ctx)("vocabularies.create", params));
   } catch (err) {
     if (typeof params.fileId === "string") await ctx.call("storage.remove", { id: params.fileId }).catch(() => undefined);
     throw err;
@@ -49,7 +48,7 @@ export const replaceVocabulary: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const params = await uploadParams(req, ctx);
   try {
-    send(res, ctx, await (ctx.call.bind(ctx) as unknown as Call)("vocabularies.replace", { ...params, vocab_id: String(req.$params.vocab_id) }));
+    send(res, ctx, await callOf(ctx)("vocabularies.replace", { ...params, vocab_id: String(req.$params.vocab_id) }));
   } catch (err) {
     if (typeof params.fileId === "string") await ctx.call("storage.remove", { id: params.fileId }).catch(() => undefined);
     throw err;

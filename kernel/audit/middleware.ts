@@ -19,6 +19,7 @@ interface Meta {
   user?: Principal | null;
   clientIp?: string;
   family?: string;
+  auditedBy?: string;
 }
 
 function targetOf(spec: AuditSpec, input: AuditInput, user: Principal | null | undefined): AuditEntry["target"] {
@@ -70,7 +71,7 @@ export function AuditMiddleware(): Middleware {
       if (!spec) return next;
       return async function audited(ctx: Context) {
         const meta = (ctx.meta ?? {}) as Meta;
-        const base = { params: (ctx.params ?? {}) as Record<string, unknown>, caller: ctx.caller ?? null, family: meta.family };
+        const base = { params: (ctx.params ?? {}) as Record<string, unknown>, caller: ctx.caller ?? null, family: meta.family, auditedBy: meta.auditedBy };
         const write = async (input: AuditInput) => {
           if (spec.when && !spec.when(input)) return;
           const key = spec.dedupeKey?.(input);

@@ -12,7 +12,7 @@ export type Role = "admin" | "user";
 export interface UserDoc {
   _id: string;
   email: string;
-  /** Always set: the orchestrator's user name, or the email for users registered through /api. */
+  /** Always set: the user name a family's sign-in accepts, or the email for users registered without one. */
   username: string;
   fullName: string | null;
   passwordHash: string;

@@ -60,7 +60,7 @@ function isSecure(req: IncomingMessage): boolean {
   return config().http.trustProxy && req.headers["x-forwarded-proto"] === "https";
 }
 
-/** Serialises the cookies an action asked for (the orchestrator's HttpOnly refresh cookie). */
+/** Serialises the cookies an action asked for (e.g. a family's HttpOnly refresh cookie). */
 export function cookieHeaders(meta: GatewayMeta): string[] {
   return (meta.$cookies ?? []).map((c) => {
     const parts = [`${c.name}=${c.clear ? "" : encodeURIComponent(c.value)}`, `Path=${c.path}`, "HttpOnly", "SameSite=Strict"];

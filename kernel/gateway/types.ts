@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "moleculer";
 
-/** Who may call a route. `apiKey` means: a signed-in user OR an `X-Api-Key` (the orchestrator's jobs routes). */
+/** Who may call a route. `apiKey` means: a signed-in user OR an `X-Api-Key` (e.g. the /v1 jobs routes). */
 export type Access = "public" | "user" | "admin" | "apiKey";
 
 /** The authenticated caller, as actions see it in `ctx.meta.user`. */
@@ -35,7 +35,7 @@ export interface GatewayMeta {
   $responseType?: string;
   $responseHeaders?: Record<string, string>;
   $location?: string;
-  /** Cookies to set on the response (the orchestrator's refresh cookie). */
+  /** Cookies to set on the response (e.g. a family's refresh cookie). */
   $cookies?: Array<{ name: string; value: string; maxAgeSeconds: number; path: string; clear?: boolean }>;
   /** Raw cookie header, for actions that read the refresh cookie. */
   cookies?: Record<string, string>;
@@ -45,7 +45,9 @@ export interface GatewayMeta {
 
 export type GatewayContext<P = Record<string, unknown>> = Context<P, GatewayMeta>;
 
-export type RawHandler = (req: IncomingMessage & { $ctx: GatewayContext; $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
+/** A raw route's request: moleculer-web's context and params, and the parsed JSON body (when it parsed one). */
+export type RawRequest = IncomingMessage & { $ctx: GatewayContext; $params: Record<string, unknown>; body?: unknown };
+export type RawHandler = (req: RawRequest, res: ServerResponse) => Promise<void>;
 
 export interface OpenApiInfo {
   summary: string;

@@ -13,6 +13,7 @@ import type { StoredFile } from "../storage/store";
 import { actorOf, visibleJob } from "./access";
 import { dispatchOrDefer, knownPlugins, publish, type Call, type JobsHost } from "./host";
 import { toView, type JobDoc, type JobView } from "./model";
+import { hydrate, hydrateOne } from "./results";
 import { purgeJob } from "./recovery";
 import { transition } from "./repo";
 import { isKnownStatus, pausePointOf } from "./state";
@@ -104,7 +105,7 @@ export async function createJob(h: JobsHost, ctx: Meta, call: Call, params: Crea
     const existing = await h.Job.findById(givenId).lean<JobDoc>();
     if (existing) {
       if (existing.owner !== owner || existing.inputFileId !== params.inputFileId) fail("CONFLICT", "A job with this id already exists");
-      return toView(existing);
+      return toView(await hydrateOne(h.Job, existing));
     }
   }
   const plugins = knownPlugins(h);
@@ -158,13 +159,13 @@ export async function createJob(h: JobsHost, ctx: Meta, call: Call, params: Crea
 }
 
 export async function getJob(h: JobsHost, ctx: Meta, id: string): Promise<JobView> {
-  return toView(await visibleJob(h.Job, ctx, id));
+  return toView(await hydrateOne(h.Job, await visibleJob(h.Job, ctx, id)));
 }
 
 /** Internal (reconciliation sweeps): the current views of many jobs at once; unknown ids are left out. */
 export async function getManyJobs(h: JobsHost, ids: string[]): Promise<JobView[]> {
   if (!ids.length) return [];
-  return (await h.Job.find({ _id: { $in: ids }, deletedAt: null }).lean<JobDoc[]>()).map(toView);
+  return (await hydrate(h.Job, await h.Job.find({ _id: { $in: ids }, deletedAt: null }).lean<JobDoc[]>())).map(toView);
 }
 
 /** The jobs the actor may see, newest first, filtered; offset or cursor paging. */
@@ -212,7 +213,7 @@ export async function listJobs(h: JobsHost, ctx: Meta, p: ListJobsParams): Promi
     .lean<JobDoc[]>();
   const last = docs[docs.length - 1];
   const more = docs.length === p.limit && (p.cursor ? true : (p.offset ?? 0) + docs.length < total);
-  return { items: docs.map(toView), total, nextCursor: more && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
+  return { items: (await hydrate(h.Job, docs)).map(toView), total, nextCursor: more && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
 }
 
 export async function cancelJob(h: JobsHost, ctx: Meta, id: string): Promise<JobView> {
@@ -220,7 +221,8 @@ export async function cancelJob(h: JobsHost, ctx: Meta, id: string): Promise<Job
   const job = await transition(h.Job, id, "cancel", {
     set: { finishedAt: new Date(), lease: null, "progress.message": "Cancelled" },
   });
-  return publish(h, job)!;
+  publish(h, job);
+  return toView(await hydrateOne(h.Job, job));
 }
 
 /** Continues a job waiting at a pause point with the person's input (e.g. the redactions to apply). */
@@ -235,7 +237,7 @@ export async function resumeJob(h: JobsHost, ctx: Meta, p: ResumeJobParams): Pro
   });
   publish(h, job);
   await dispatchOrDefer(h, job);
-  return toView(job);
+  return toView(await hydrateOne(h.Job, job));
 }
 
 /**

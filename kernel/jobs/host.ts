@@ -9,6 +9,7 @@
  * `job-changes` channel; whatever a crash or outage left in the outbox the sweep sends (`drainOutbox`).
  */
 import type { Logger, ServiceBroker } from "moleculer";
+import { channelsOf } from "../channels";
 import { config } from "../config";
 import type { PluginDescriptor } from "../../sdk/manifest";
 import { recordJobChange } from "../../sdk/metrics";
@@ -29,13 +30,8 @@ export interface JobsHost {
 }
 
 /** A moleculer call bound to the caller's context (so tracing and meta follow the request). */
-export type Call = <T = unknown>(action: string, params?: unknown) => Promise<T>;
+export type { Call } from "../call";
 
-type ChannelBroker = {
-  channelAdapter?: { manager?: import("nats").JetStreamManager; connected?: boolean };
-  sendToChannel: (name: string, payload: unknown, opts?: unknown) => Promise<void>;
-};
-const channelsOf = (broker: ServiceBroker) => broker as unknown as ChannelBroker;
 
 export const leaseMs = () => config().jobs.leaseSeconds * 1000;
 

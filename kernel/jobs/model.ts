@@ -11,6 +11,14 @@ export interface JobOutput {
   sha256: string;
 }
 
+/** What the job document keeps of a detached result (results.ts): where it is, and counts. */
+export interface ResultRef {
+  id: string;
+  findings: number;
+  /** Findings per label (metrics count them on every published detection: sdk/metrics.ts). */
+  labels: Record<string, number>;
+}
+
 /** Transitions kept on the job (and sent with each change): more than any job makes between two sweeps. */
 export const TRANSITIONS_KEPT = 20;
 
@@ -27,7 +35,10 @@ export interface JobDoc {
   input: { filename: string; contentType: string; size: number; sha256: string };
   outputs: JobOutput[];
   result: unknown;
-  error?: { type: string; message: string } | null;
+  /** Set when the result's big parts (findings, scanWords) are in `job_results` (results.ts). */
+  resultRef?: ResultRef | null;
+  /** `plugin` and `stage` are kept on the record (operators, logs); the view shows type and message. */
+  error?: { type: string; message: string; plugin?: string; stage?: string } | null;
   /** Free data of the API layer that created the job (batch id, row number, title...). */
   meta: Record<string, unknown>;
   pausePoints: string[];
@@ -45,7 +56,7 @@ export interface JobDoc {
   seq: number;
   /**
    * Bumped on every state transition (not on progress), in the same update: consumers of job changes
-   * (tagger, orchestrator) keep the version they applied, so a duplicate or an old change is harmless.
+   * (the API families' records, webhooks) keep the version they applied, so a duplicate or an old change is harmless.
    */
   version: number;
   /**
@@ -74,6 +85,12 @@ export interface JobDoc {
    * deleted change and the record itself are removed by the purge, resumed by the sweep after a crash).
    */
   deletedAt?: Date | null;
+  /**
+   * Set by the one conditional update that expires the job (kernel/jobs/recovery.ts `expireJob`): while
+   * it is set the purge of the expired job's files is owed, and the jobs sweep resumes it after a crash
+   * or an outage of storage; cleared when the files are gone. The record itself stays, `expired`.
+   */
+  purgeAt?: Date | null;
   expiresAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -95,6 +112,7 @@ const jobSchema = new Schema<JobDoc>(
       default: [],
     },
     result: { type: Schema.Types.Mixed, default: null },
+    resultRef: { type: Schema.Types.Mixed, default: null },
     error: { type: Schema.Types.Mixed, default: null },
     meta: { type: Schema.Types.Mixed, default: {} },
     pausePoints: { type: [String], default: [] },
@@ -111,6 +129,7 @@ const jobSchema = new Schema<JobDoc>(
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
+    purgeAt: { type: Date, default: null },
     expiresAt: { type: Date, required: true },
   },
   // Collections and indexes are created in started(), once connected (commands are not buffered).
@@ -120,6 +139,7 @@ jobSchema.index({ owner: 1, createdAt: -1 });
 jobSchema.index({ status: 1, expiresAt: 1 });
 jobSchema.index({ outbox: 1 });
 jobSchema.index({ deletedAt: 1 });
+jobSchema.index({ purgeAt: 1 });
 
 export type JobModel = Model<JobDoc>;
 

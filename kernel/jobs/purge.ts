@@ -8,15 +8,18 @@
  * findings) in the single update that also cancels a job still at work; the job answers 404 from then on,
  * whatever else is away. The rest (`purgeMarked`: files, the durable `deleted` change, the record) runs
  * at once and, when storage or NATS is away or the process dies midway, again from the jobs sweep: the
- * marked record is the outbox of that work. Every step is idempotent.
+ * marked record is the outbox of that work. Every step is idempotent. Expiry is the same durable work:
+ * the one update that expires the job clears its findings and sets `purgeAt` (`purgeExpired` removes the
+ * files and clears it; the sweep resumes it via `pendingExpiryPurges`).
  */
 import { fail } from "../errors";
 import { changeOf, transitionsOf, type JobChange } from "./changes";
 import type { JobDoc, JobModel } from "./model";
 import { isFinal, isPaused } from "./state";
 import { tryTransition } from "./repo";
+import { dropResults } from "./results";
 
-type Call = <T = unknown>(action: string, params?: unknown) => Promise<T>;
+import type { Call } from "../call";
 
 export interface PurgeDeps {
   Job: JobModel;
@@ -40,7 +43,7 @@ export async function purgeFiles(call: Call, job: Pick<JobDoc, "_id" | "inputFil
 }
 
 /** What the record keeps of its findings after a purge: nothing. */
-export const CLEARED = { result: null, resume: null, outputs: [] } as const;
+export const CLEARED = { result: null, resultRef: null, resume: null, outputs: [] } as const;
 
 /**
  * Marks the job deleted in ONE conditional update (a job still at work is cancelled by that same update,
@@ -78,6 +81,8 @@ export async function markDeleted(d: Pick<PurgeDeps, "Job" | "publish">, id: str
  */
 export async function purgeMarked(d: PurgeDeps, job: JobDoc): Promise<void> {
   await purgeFiles(d.call, job);
+  // The detached result records (results.ts), also one an interrupted finish left unreferenced.
+  await dropResults(d.Job, job._id);
   const version = (job.version ?? 0) + 1;
   const at = (job.deletedAt ? new Date(job.deletedAt) : new Date()).toISOString();
   await d.sendChange({ ...changeOf(job), version, status: "deleted", transitions: [...transitionsOf(job), { version, status: "deleted", at }] });
@@ -99,4 +104,21 @@ export async function deleteJob(d: PurgeDeps, id: string, onPurgeError: (err: Er
   if (!job) return false;
   await purgeMarked(d, job).catch((err: unknown) => onPurgeError(err as Error));
   return true;
+}
+
+/**
+ * The purge an expiry owes (`purgeAt` set by the same update that expired the job, its findings cleared
+ * there): the files (GridFS files and chunks), then the mark is cleared. Throws when storage is away; the
+ * jobs sweep (`pendingExpiryPurges`) runs it again, also after a crash. Idempotent.
+ */
+export async function purgeExpired(d: Pick<PurgeDeps, "Job" | "call">, job: JobDoc): Promise<void> {
+  await purgeFiles(d.call, job);
+  // The detached result records (results.ts) go with the files; the sweep retries both until purgeAt clears.
+  await dropResults(d.Job, job._id);
+  await d.Job.updateOne({ _id: job._id, purgeAt: { $ne: null } }, { $set: { purgeAt: null } }, { timestamps: false });
+}
+
+/** Expired jobs whose purge has not finished (older than `graceMs`: a purge under way is left to its expiry). */
+export function pendingExpiryPurges(Job: JobModel, graceMs: number, limit = 100): Promise<JobDoc[]> {
+  return Job.find({ status: "expired", deletedAt: null, purgeAt: { $ne: null, $lt: new Date(Date.now() - graceMs) } }, null, { limit, sort: { purgeAt: 1 } }).lean<JobDoc[]>();
 }

@@ -5,12 +5,13 @@
  * handler that fails a job whose message no worker could take.
  */
 import type { QueryFilter } from "mongoose";
+import { callOf } from "../call";
 import { config } from "../config";
 import { fail } from "../errors";
 import { MAX_DELIVER_RETRIES } from "./dispatch";
 import { dispatch, drainOutbox, leaseMs, publish, sendChangeMessage, sleep, type Call, type JobsHost } from "./host";
 import type { JobDoc } from "./model";
-import { CLEARED, deleteJob, pendingPurges, purgeFiles, purgeMarked, type PurgeDeps } from "./purge";
+import { CLEARED, deleteJob, pendingExpiryPurges, pendingPurges, purgeExpired, purgeMarked, type PurgeDeps } from "./purge";
 import { tryTransition } from "./repo";
 import { isFinal } from "./state";
 import { isTransient } from "./transient";
@@ -20,22 +21,25 @@ export interface RecoveryResult {
   expired: number;
   failed: number;
   republished: number;
-  /** Deletions whose purge this round finished (a crash or an outage had left them). */
+  /** Deletions and expiries whose purge this round finished (a crash or an outage had left them). */
   purged: number;
 }
 
 /** A deletion's purge younger than this is still being run by its DELETE request; the sweep leaves it. */
 const PURGE_GRACE_MS = 5_000;
 
-const brokerCall = (h: JobsHost): Call => h.broker.call.bind(h.broker) as never;
+const brokerCall = (h: JobsHost): Call => callOf(h.broker);
 
-/** Retention: the same purge as a deletion (files and findings), but the record stays, `expired`. */
+/**
+ * Retention: the same durable purge as a deletion, but the record stays, `expired`. ONE conditional update
+ * expires the job, clears its findings and marks the purge of its files owed (`purgeAt`); the files are
+ * then removed at once and, when storage is away or the process dies midway, by the jobs sweep.
+ */
 export async function expireJob(h: JobsHost, id: string): Promise<boolean> {
-  const job = await tryTransition(h.Job, id, "expire", { set: { lease: null, "progress.message": "Expired", ...CLEARED } });
+  const job = await tryTransition(h.Job, id, "expire", { set: { lease: null, "progress.message": "Expired", purgeAt: new Date(), ...CLEARED } });
   if (!job) return false;
   publish(h, job);
-  // Best effort: files storage could not remove now are removed by its own retention sweep.
-  await purgeFiles(brokerCall(h), job).catch((err: unknown) => h.logger.warn(`job ${id}: files not all removed at expiry (${(err as Error).message})`));
+  await purgeExpired({ Job: h.Job, call: brokerCall(h) }, job).catch((err: unknown) => h.logger.warn(`job ${id} expired; the purge of its files finishes later (${(err as Error).message})`));
   return true;
 }
 
@@ -158,7 +162,16 @@ export async function recover(h: JobsHost): Promise<RecoveryResult> {
       break; // storage or NATS is away: next round
     }
   }
-  if (purged) h.logger.info(`finished the purge of ${purged} deleted job(s)`);
+  for (const job of await pendingExpiryPurges(h.Job, PURGE_GRACE_MS)) {
+    try {
+      await purgeExpired(purgeDeps(h), job);
+      purged++;
+    } catch (err) {
+      h.logger.warn(`purge of expired job ${job._id} deferred: ${(err as Error).message}`);
+      break; // storage is away: next round
+    }
+  }
+  if (purged) h.logger.info(`finished the purge of ${purged} deleted or expired job(s)`);
   return { redispatched, expired, failed: 0, republished, purged };
 }
 

@@ -10,6 +10,7 @@ import { config } from "../config";
 import { dispatch, leaseMs, publish, type Call, type JobsHost } from "./host";
 import { toView, type JobDoc, type JobOutput, type JobView } from "./model";
 import { tryTransition } from "./repo";
+import { detach, dropResults, hydrateOne, resultsOf, storeResult } from "./results";
 import { isFinal } from "./state";
 
 export const claimSchema: ActionParams = { id: { type: "string" }, workerId: { type: "string" } };
@@ -49,7 +50,11 @@ export const finishSchema: ActionParams = {
   point: { type: "string", optional: true },
   result: { type: "any", optional: true },
   outputs: { type: "array", optional: true, items: "object" },
-  error: { type: "object", optional: true, props: { type: "string", message: "string" } },
+  error: {
+    type: "object",
+    optional: true,
+    props: { type: "string", message: "string", plugin: { type: "string", optional: true, max: 64 }, stage: { type: "string", optional: true, max: 16 } },
+  },
 };
 export interface FinishParams {
   id: string;
@@ -59,7 +64,8 @@ export interface FinishParams {
   point?: string;
   result?: unknown;
   outputs?: JobOutput[];
-  error?: { type: string; message: string };
+  /** The plugin's failure; `plugin` and `stage` name where it happened (kernel/plugins/runner.ts inStage). */
+  error?: { type: string; message: string; plugin?: string; stage?: string };
 }
 
 export const deliveryFailedSchema: ActionParams = { id: { type: "string" } };
@@ -91,7 +97,8 @@ export async function claimJob(h: JobsHost, { id, workerId }: ClaimParams): Prom
     { $set: { "lease.until": set.lease.until } },
     { returnDocument: "after" },
   ).lean<JobDoc>();
-  if (held) return { job: { ...toView(held), resume: held.resume ?? null } };
+  // A resumed job's run needs its detection result whole (the plugin's resume input): put back here.
+  if (held) return { job: { ...toView(await hydrateOne(h.Job, held)), resume: held.resume ?? null } };
   // This phase's budget ends at attemptBase + max (model.ts). attemptBase only grows (at a resume, while
   // no claim can succeed), so a value read a moment ago can only be too small: never a claim too many.
   const base = (await h.Job.findById(id, { attemptBase: 1 }).lean<Pick<JobDoc, "attemptBase">>())?.attemptBase ?? 0;
@@ -125,7 +132,7 @@ export async function claimJob(h: JobsHost, { id, workerId }: ClaimParams): Prom
     return { job: null, reason: cur.status };
   }
   publish(h, job);
-  return { job: { ...toView(job), resume: job.resume ?? null } };
+  return { job: { ...toView(await hydrateOne(h.Job, job)), resume: job.resume ?? null } };
 }
 
 /** Progress from the worker holding the job; renews its lease. `ok: false` tells the worker to stop. */
@@ -162,17 +169,22 @@ export async function finishJob(h: JobsHost, call: Call, p: FinishParams): Promi
   const byName = new Map((prev?.outputs ?? []).map((o) => [o.name, o]));
   for (const o of fresh) byName.set(o.name, o);
   const outputs = [...byName.values()];
+  // The result's big parts go to their own record first, then the one transition references it
+  // (results.ts): no transaction, and a failed transition's record is removed below.
+  const split = p.status === "failed" ? null : detach(p.id, p.attempt, p.result ?? null);
+  if (split?.record) await storeResult(h.Job, split.record);
+  const resultSet = split ? { result: split.kept, resultRef: split.ref } : {};
   let job: JobDoc | null;
   if (p.status === "completed") {
     job = await tryTransition(h.Job, p.id, "complete", {
       where,
-      set: { result: p.result ?? null, outputs, finishedAt: now, lease: null, progress: { percent: 100, message: "Completed" } },
+      set: { ...resultSet, outputs, finishedAt: now, lease: null, progress: { percent: 100, message: "Completed" } },
     });
   } else if (p.status === "paused") {
     job = await tryTransition(h.Job, p.id, "pause", {
       point: p.point,
       where,
-      set: { result: p.result ?? null, outputs, lease: null, "progress.message": `Waiting: ${p.point}` },
+      set: { ...resultSet, outputs, lease: null, "progress.message": `Waiting: ${p.point}` },
     });
   } else {
     job = await tryTransition(h.Job, p.id, "fail", {
@@ -181,7 +193,13 @@ export async function finishJob(h: JobsHost, call: Call, p: FinishParams): Promi
     });
   }
   if (!job) {
-    const cur = await h.Job.findById(p.id, { status: 1, attempts: 1, outputs: 1 }).lean<Pick<JobDoc, "status" | "attempts" | "outputs">>();
+    const cur = await h.Job.findById(p.id, { status: 1, attempts: 1, outputs: 1, resultRef: 1 }).lean<Pick<JobDoc, "status" | "attempts" | "outputs" | "resultRef">>();
+    // This attempt's record, unless the job references it (a retried finish whose first try was recorded).
+    if (split?.record && cur?.resultRef?.id !== split.record._id) {
+      await resultsOf(h.Job).deleteOne({ _id: split.record._id }).catch((err: unknown) =>
+        h.logger.warn({ msg: "could not remove an overtaken attempt's result record", jobId: p.id, error: (err as Error).message }),
+      );
+    }
     // A retried finish whose first try was recorded but whose answer was lost (NATS went away):
     // the same attempt (attempts only grow, one per claim) already has this very outcome.
     const target = p.status === "paused" ? `paused:${p.point}` : p.status;
@@ -210,6 +228,13 @@ export async function finishJob(h: JobsHost, call: Call, p: FinishParams): Promi
   await call("storage.removeForJob", { jobId: p.id, keep, kind: "output" }).catch((err: unknown) =>
     h.logger.warn({ msg: "could not remove superseded outputs", jobId: p.id, error: (err as Error).message }),
   );
+  // Records the job no longer references (the detection's, once the redaction completed; an earlier
+  // attempt's left by a crash between its write and its transition).
+  if (split) {
+    await dropResults(h.Job, p.id, job.resultRef?.id ?? null).catch((err: unknown) =>
+      h.logger.warn({ msg: "could not remove superseded result records", jobId: p.id, error: (err as Error).message }),
+    );
+  }
   publish(h, job);
   return { ok: true, status: job.status };
 }

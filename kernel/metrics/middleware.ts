@@ -5,7 +5,13 @@
 import type { Context, Middleware, ServiceBroker } from "moleculer";
 import { installMetrics, recordLoginFailure, uninstallMetrics } from "../../sdk/metrics";
 
-const LOGIN_ACTIONS: Record<string, "tagger" | "orchestrator"> = { "auth.login": "tagger", "auth.v1Login": "orchestrator" };
+/** Sign-in actions and the API family they count for; each family's entry point registers its own. */
+const LOGIN_ACTIONS = new Map<string, string>();
+
+/** Counts refused sign-ins of `action` under `api` (call before the broker wraps the action). */
+export function registerLoginAction(action: string, api: string): void {
+  LOGIN_ACTIONS.set(action, api);
+}
 const REASONS: Record<string, "invalid_credentials" | "throttled" | "disabled"> = {
   INVALID_CREDENTIALS: "invalid_credentials",
   TOO_MANY_REQUESTS: "throttled",
@@ -22,7 +28,7 @@ export function MetricsMiddleware(): Middleware {
       uninstallMetrics(broker);
     },
     localAction(next: (ctx: Context) => Promise<unknown>, action: { name: string }) {
-      const api = LOGIN_ACTIONS[action.name];
+      const api = LOGIN_ACTIONS.get(action.name);
       if (!api) return next;
       return async function countLoginFailures(ctx: Context) {
         try {

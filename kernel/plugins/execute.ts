@@ -15,7 +15,8 @@ import type { InputFile, PluginManifest, WrittenOutput } from "../../sdk/manifes
 import { runPlugin, type RunOutcome } from "./runner";
 
 export type ClaimedJob = NonNullable<ClaimResult["job"]>;
-export type Call = <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+export type { Call } from "../call";
+import type { Call } from "../call";
 
 /**
  * Timeouts of the worker protocol calls. A request published while NATS is away is lost, not queued:

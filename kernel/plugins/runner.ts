@@ -35,23 +35,55 @@ export type RunOutcome =
   | { status: "completed"; result: unknown; outputs: WrittenOutput[] }
   | { status: "paused"; point: string; result: unknown; outputs: WrittenOutput[] };
 
-/** A failure the user can read: `type` is a stable machine code, `message` a sentence. */
+/**
+ * A failure the user can read: `type` is a stable machine code, `message` a sentence. `plugin` and
+ * `stage` say where it happened when a plugin's own code threw (kept on the job record for operators).
+ */
 export interface JobError {
   type: string;
   message: string;
+  plugin?: string;
+  stage?: PluginStage;
+}
+
+/** The lifecycle stages of a plugin run (runPlugin), as they are named on a wrapped error. */
+export type PluginStage = "canRun" | "setup" | "run" | "cleanup";
+
+/**
+ * Names the plugin and the stage on an error thrown inside one of its hooks, as rollup's PluginDriver
+ * does (`plugin`, `hook`): set once, so the innermost wrapper (a nested plugin run) wins, and the error's
+ * own `type`/`code` stay as they are, so the catalog still maps it. A frozen or primitive value is left.
+ */
+export function inStage(err: unknown, plugin: string, stage: PluginStage): unknown {
+  if (err && typeof err === "object" && Object.isExtensible(err)) {
+    const e = err as { plugin?: string; stage?: PluginStage };
+    e.plugin ??= plugin;
+    e.stage ??= stage;
+  }
+  return err;
+}
+
+/** Runs one hook of `manifest`, naming it on whatever it throws. */
+async function stage<T>(manifest: PluginManifest, name: PluginStage, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw inStage(err, manifest.id, name);
+  }
 }
 
 /** Turns anything a plugin threw into a JobError (PdfError codes, catalogued errors, plain errors). */
 export function toJobError(err: unknown): JobError {
-  const e = err as { name?: string; type?: string; code?: unknown; message?: string };
+  const e = err as { name?: string; type?: string; code?: unknown; message?: string; plugin?: unknown; stage?: unknown };
   if (e?.name === "AbortError") return { type: "CANCELLED", message: "The job was cancelled" };
+  const where = typeof e?.plugin === "string" ? { plugin: e.plugin, ...(typeof e.stage === "string" ? { stage: e.stage as PluginStage } : {}) } : {};
   const type =
     typeof e?.type === "string" && e.type
       ? e.type
       : typeof e?.code === "string" && /^[A-Z][A-Z0-9_]+$/.test(e.code)
         ? e.code
         : "PLUGIN_ERROR";
-  return { type, message: e?.message || String(err) };
+  return { type, message: e?.message || String(err), ...where };
 }
 
 /**
@@ -79,7 +111,7 @@ export async function runPlugin(manifest: PluginManifest, io: RunIo): Promise<Ru
     });
   }
   if (manifest.canRun) {
-    const ok = await manifest.canRun({ filename: io.input.filename, contentType: io.input.contentType, size: io.input.size, options });
+    const ok = await stage(manifest, "canRun", () => manifest.canRun!({ filename: io.input.filename, contentType: io.input.contentType, size: io.input.size, options }));
     if (ok !== true) throw new CannotRunError(typeof ok === "string" ? ok : `${manifest.id} cannot run on this input`);
   }
 
@@ -128,9 +160,9 @@ export async function runPlugin(manifest: PluginManifest, io: RunIo): Promise<Ru
   };
 
   try {
-    await manifest.setup?.(ctx);
+    await stage(manifest, "setup", () => manifest.setup?.(ctx));
     io.signal.throwIfAborted();
-    const value = await manifest.run(ctx);
+    const value = await stage(manifest, "run", () => manifest.run(ctx));
     io.signal.throwIfAborted();
     await chain;
     if (isPauseRequest(value)) return { status: "paused", point: value.$pause, result: value.result, outputs: [...outputs.values()] };

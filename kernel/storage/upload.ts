@@ -43,7 +43,7 @@ export interface UploadResult {
 }
 
 /** Parses a multipart request and stores its files. Throws 413/415/400/422 catalog errors. */
-export function receiveUpload(req: IncomingMessage, ctx: Context, opts: UploadOptions): Promise<UploadResult> {
+export function receiveUpload(req: IncomingMessage, ctx: Pick<Context, "call">, opts: UploadOptions): Promise<UploadResult> {
   const globalMax = config().files.maxBytes;
   let bb: busboy.Busboy;
   try {

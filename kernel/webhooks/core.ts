@@ -26,7 +26,7 @@ function failureReason(r: { statusCode: number | null; error: string | null; ref
 export const DELIVERIES_CHANNEL = "webhook-deliveries";
 export const DELIVERIES_GROUP = "docmill-webhooks-deliveries";
 export const WEBHOOKS_CHANGES_GROUP = "docmill-webhooks-job-changes";
-/** The tagger's batch ends (apis/tagger/batch-outbox.ts publishes them). */
+/** Batch ends of a family's batches (its batch outbox publishes them on this channel). */
 export const BATCH_CHANNEL = "batch-changes";
 export const WEBHOOKS_BATCH_GROUP = "docmill-webhooks-batch-changes";
 

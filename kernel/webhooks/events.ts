@@ -37,16 +37,6 @@ export function eventOfStatus(status: string): WebhookEvent | null {
   }
 }
 
-/** The orchestrator's wire status for an event (smart-redact-api.md §2.1), `deleted` for a purge. */
-const WIRE: Record<string, string> = {
-  "job.readyForReview": "readyForReview",
-  "job.finished": "finished",
-  "job.failed": "failed",
-  "job.cancelled": "cancelled",
-  "job.expired": "expired",
-  "job.deleted": "deleted",
-};
-
 export interface JobEventInput {
   event: WebhookEvent;
   jobId: string;
@@ -58,19 +48,51 @@ export interface JobEventInput {
   meta: { api?: string; tagJobId?: string; tagDocId?: string };
 }
 
+/**
+ * How an API family shows its jobs' events: the `api` its clients see, the status in its own vocabulary,
+ * the link to the job in its API, and extra fields. Families register theirs (apis/<family>/webhook-shape.ts,
+ * services/webhooks.service.ts); a job no family owns is shown as a plain runtime job (`/api/jobs/{id}`).
+ */
+export interface JobEventShape {
+  api: string;
+  owns(meta: JobEventInput["meta"]): boolean;
+  status?(e: JobEventInput): string | undefined;
+  link(jobId: string): string;
+  extra?(meta: JobEventInput["meta"]): Record<string, unknown>;
+}
+
+/** How a family shows a batch's end (`batch.completed`): its `api` and the link to the batch's status. */
+export interface BatchEventShape {
+  api: string;
+  link(batchId: string): string;
+}
+
+const jobShapes: JobEventShape[] = [];
+let batchShape: BatchEventShape = { api: "batch", link: (id) => `/api/batch/jobs/${id}/status` };
+
+/** Adds a family's job event shape (first registered owner wins); idempotent for the same object. */
+export function registerJobEventShape(shape: JobEventShape): void {
+  if (!jobShapes.includes(shape)) jobShapes.push(shape);
+}
+
+export function registerBatchEventShape(shape: BatchEventShape): void {
+  batchShape = shape;
+}
+
+
 /** The JSON body of a job event (Standard Webhooks shape: type, timestamp, data). */
 export function jobEventBody(e: JobEventInput): string {
-  const orchestrator = e.meta.api === "orchestrator";
+  const shape = jobShapes.find((x) => x.owns(e.meta));
   const data: Record<string, unknown> = {
     id: e.jobId,
-    api: orchestrator ? "orchestrator" : e.meta.tagJobId ? "tagger" : "jobs",
+    api: shape?.api ?? "jobs",
     processor: e.processor,
-    // Orchestrator clients know its wire statuses; the others the runtime's.
-    status: orchestrator ? WIRE[e.event] : e.status,
+    // A family's clients know its own statuses; the others the runtime's.
+    status: shape?.status?.(e) ?? e.status,
     version: e.version,
+    ...shape?.extra?.(e.meta),
   };
-  if (e.meta.tagJobId) data.batchId = e.meta.tagJobId;
-  if (e.event !== "job.deleted") data.links = { job: orchestrator ? `/v1/jobs/${e.jobId}` : `/api/jobs/${e.jobId}` };
+  if (e.event !== "job.deleted") data.links = { job: shape ? shape.link(e.jobId) : `/api/jobs/${e.jobId}` };
   return JSON.stringify({ type: e.event, timestamp: e.at, data });
 }
 
@@ -83,12 +105,12 @@ export interface BatchEventInput {
   at: string;
 }
 
-/** The JSON body of `batch.completed` (the tag generator's batch, counts only). */
+/** The JSON body of `batch.completed` (a family's batch, counts only). */
 export function batchEventBody(e: BatchEventInput): string {
   return JSON.stringify({
     type: "batch.completed",
     timestamp: e.at,
-    data: { id: e.batchId, api: "tagger", status: e.status, total_documents: e.total, processed_count: e.processed, failed_count: e.failed, links: { batch: `/api/batch/jobs/${e.batchId}/status` } },
+    data: { id: e.batchId, api: batchShape.api, status: e.status, total_documents: e.total, processed_count: e.processed, failed_count: e.failed, links: { batch: batchShape.link(e.batchId) } },
   });
 }
 

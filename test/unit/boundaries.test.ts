@@ -2,7 +2,9 @@
  * The layout's import rules (README "Architecture", /docs/plugins.md), checked on the import graph of
  * every source file (test/support/import-graph.ts), like the detector purity test checks detect/:
  *
- * - kernel/ knows no product and no plugin: it imports no apis/, plugins/, cli/, services/ or web/;
+ * - kernel/ knows no product and no plugin: it imports no apis/, plugins/, cli/, services/ or web/, and
+ *   no kernel line (code or comment) names a product it serves: what differs per product is registered
+ *   by its API family (kernel/gateway/families.ts, registerAudited, registerJobEventShape...);
  * - sdk/ is what a plugin may import, and stands alone: it imports only sdk/ (and npm packages);
  * - a plugin imports only sdk/ and its own folder (never the host's internals, never another plugin);
  * - an API family (apis/) and the entry points (services/) reach a plugin only through its public
@@ -52,6 +54,19 @@ describe("layout boundaries", () => {
 
   it("keeps the kernel free of API families, plugins, the CLI, entry points and the web app", () => {
     expect(violations((f) => top(f.path) === "kernel", "kernel imports only kernel/, sdk/, shared/", (_f, to) => ["kernel", "sdk", "shared"].includes(top(to)))).toEqual([]);
+  });
+
+  it("keeps product names out of the kernel (families register what differs)", () => {
+    // The two products docmill replaces, by the names their families, services and docs use.
+    const product = /tagger|orchestrator|smart[ -]?redact|meta-data/i;
+    const named = files
+      .filter((f) => top(f.path) === "kernel")
+      .flatMap((f) =>
+        readFileSync(path.join(REPO, f.path), "utf8")
+          .split("\n")
+          .flatMap((text, i) => (product.test(text) ? [{ file: f.path, line: i + 1, text: text.trim().slice(0, 120) }] : [])),
+      );
+    expect(named).toEqual([]);
   });
 
   it("keeps the SDK standalone, so a plugin outside the repository gets all of it through @docmill/sdk", () => {

@@ -1,18 +1,16 @@
 /**
  * Generic job routes: any plugin, including one a user drops into plugins/, is usable over HTTP.
- * Family APIs (the tag generator's /api/single..., the orchestrator's /v1/jobs) are built on the same
+ * Family APIs (apis/<family>/routes.ts: /api/single..., /v1/jobs) are built on the same
  * actions with their own shapes; these are the runtime's own, plain ones.
  */
 import type { Readable } from "node:stream";
-import type { Context } from "moleculer";
 import { fail, validationError } from "../../errors";
 import type { JobView } from "../../jobs/model";
 import { receiveUpload, sendStream } from "../../storage/upload";
 import type { StoredFile } from "../../storage/store";
 import type { GatewayContext, RawHandler, RouteGroup } from "../types";
 
-type Call = <T>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
-const callOf = (ctx: Context): Call => ctx.call.bind(ctx) as unknown as Call;
+import { callOf } from "../../call";
 
 function userOf(ctx: GatewayContext) {
   const user = ctx.meta.user;
@@ -42,7 +40,7 @@ function json(res: Parameters<RawHandler>[1], status: number, body: unknown): vo
 export const uploadFile: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const user = userOf(ctx);
-  const { files } = await receiveUpload(req, ctx as unknown as Context, { owner: user.id, files: { file: { required: true } } });
+  const { files } = await receiveUpload(req, ctx, { owner: user.id, files: { file: { required: true } } });
   json(res, 201, files.file);
 };
 
@@ -53,15 +51,15 @@ export const uploadFile: RawHandler = async (req, res) => {
 export const createJob: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const user = userOf(ctx);
-  const call = callOf(ctx as unknown as Context);
-  const body = (req as unknown as { body?: unknown }).body;
+  const call = callOf(ctx);
+  const body = req.body;
   const isMultipart = /^multipart\/form-data/i.test(req.headers["content-type"] ?? "");
   let job: JobView;
   if (!isMultipart) {
     const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
     job = await call<JobView>("jobs.create", { processor: b.processor, inputFileId: b.inputFileId, options: b.options, meta: b.meta });
   } else {
-    const up = await receiveUpload(req, ctx as unknown as Context, { owner: user.id, files: { file: { required: true } } });
+    const up = await receiveUpload(req, ctx, { owner: user.id, files: { file: { required: true } } });
     const file = up.files.file!;
     try {
       if (!up.fields.processor) throw validationError([{ field: "processor", message: "Field required", kind: "missing" }]);
@@ -84,7 +82,7 @@ export const createJob: RawHandler = async (req, res) => {
 export const downloadJobFile: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const user = userOf(ctx);
-  const call = callOf(ctx as unknown as Context);
+  const call = callOf(ctx);
   const job = await call<JobView>("jobs.get", { id: String(req.$params.id) });
   const name = String(req.$params.name);
   const fileId = name === "input" ? job.inputFileId : job.outputs.find((o) => o.name === name)?.fileId;

@@ -120,7 +120,10 @@ it("deletes with NATS down (204, then 404), and after the process is killed a ne
   await until("readyForReview", async () => (await http("GET", `/v1/jobs/${id}`, { apiKey: key })).body.status === "readyForReview");
   const before = await record("jobs", id);
   const inputFileId = String(before?.inputFileId);
-  expect((before?.result as { findings?: unknown[] }).findings?.length).toBeGreaterThan(0);
+  // The findings are in the job's results record (kernel/jobs/results.ts), which the job document references.
+  const results = await withDb(mongoUrl, (db) => db.collection("job_results").find({ jobId: id }).toArray());
+  expect(results.map((r) => r._id)).toEqual([(before?.resultRef as { id?: string } | null)?.id]);
+  expect((results[0]?.result as { findings?: unknown[] }).findings?.length).toBeGreaterThan(0);
   const stored = await storedBytes(id, inputFileId);
   expect(stored.files.length).toBeGreaterThanOrEqual(2); // the input and the detections
   expect(stored.chunks).toBeGreaterThanOrEqual(stored.files.length);
@@ -146,6 +149,7 @@ it("deletes with NATS down (204, then 404), and after the process is killed a ne
   expect(await storedBytes(id, inputFileId)).toEqual({ files: [], chunks: 0 });
   await withDb(mongoUrl, async (db) => {
     expect(await db.collection("files.chunks").countDocuments({ files_id: { $in: stored.files.map((f) => new mongoose.Types.ObjectId(f)) } })).toBe(0);
+    expect(await db.collection("job_results").countDocuments({ jobId: id })).toBe(0);
   });
   const event = await until("job.deleted", async () =>
     rx

@@ -207,6 +207,7 @@ it("delete removes every file, GridFS chunks included, and the findings; the job
     for (const f of fileIds) expect(oids).not.toContain(f);
     expect(await db.collection("files.chunks").countDocuments({ files_id: { $in: fileIds.map((f) => new mongoose.Types.ObjectId(f)) } })).toBe(0);
     expect(await db.collection("jobs").countDocuments({ _id: id as never })).toBe(0);
+    expect(await db.collection("job_results").countDocuments({ jobId: id })).toBe(0);
     expect(await db.collection("orchestrator_jobs").countDocuments({ _id: id as never })).toBe(0);
   });
   expect(await waitForEvent(id, "job.deleted")).toMatchObject({ data: { id, status: "deleted" } });
@@ -216,7 +217,11 @@ it("retention expiry runs the same purge: files and findings gone, the job answe
   const id = await upload(key1, await reviewDocument(), "expiring.pdf");
   await waitFor(id, (j) => j.status === "readyForReview", "readyForReview");
   const inputFileId = String((await runtimeJob(id))?.inputFileId);
-  expect(((await runtimeJob(id))?.result as { findings?: unknown[] }).findings?.length).toBeGreaterThan(0);
+  // The findings are in the job's results record (kernel/jobs/results.ts), referenced by the job document.
+  const results = () => withDb(rt.stack.mongoUrl, (db) => db.collection("job_results").find({ jobId: id }).toArray());
+  const held = await results();
+  expect(held.map((r) => r._id)).toEqual([((await runtimeJob(id))?.resultRef as { id?: string } | null)?.id]);
+  expect((held[0]?.result as { findings?: unknown[] }).findings?.length).toBeGreaterThan(0);
   expect((await storedBytes(id, inputFileId)).chunks).toBeGreaterThan(0);
   await withDb(rt.stack.mongoUrl, (db) => db.collection("jobs").updateOne({ _id: id as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } }));
   await rt.stack.broker.call("jobs.recover");
@@ -226,6 +231,7 @@ it("retention expiry runs the same purge: files and findings gone, the job answe
   const after = await storedBytes(id, inputFileId);
   expect(after).toEqual({ files: [], chunks: 0 });
   const rec = await runtimeJob(id);
-  expect(rec).toMatchObject({ status: "expired", result: null, resume: null, outputs: [] });
+  expect(rec).toMatchObject({ status: "expired", result: null, resultRef: null, resume: null, outputs: [] });
+  expect(await results()).toEqual([]);
   expect(await waitForEvent(id, "job.expired")).toMatchObject({ data: { status: "expired" } });
 });

@@ -3,6 +3,7 @@ import { auditQuery, encodeCursor } from "../../../../kernel/audit/query";
 import { cleanDetails } from "../../../../kernel/audit/model";
 import { buildEntry } from "../../../../kernel/audit/middleware";
 import { AUDITED, loginHash } from "../../../../kernel/audit/catalog";
+import { orchestratorAudited } from "../../../../apis/orchestrator/audit";
 
 describe("audit query", () => {
   it("turns filters into one query, prefix actions included", () => {
@@ -32,13 +33,13 @@ describe("audit entries", () => {
   });
 
   it("name a failed sign-in's account by hash, with the caller's request id and address", () => {
-    const e = buildEntry(AUDITED["auth.v1Login"]!, { requestID: "req-12345678" }, { clientIp: "10.0.0.9" }, { params: { login: "Someone@Example.com ", password: "secret" }, result: null, error: "INVALID_CREDENTIALS", caller: "gateway" });
+    const e = buildEntry(orchestratorAudited["auth.v1Login"]!, { requestID: "req-12345678" }, { clientIp: "10.0.0.9" }, { params: { login: "Someone@Example.com ", password: "secret" }, result: null, error: "INVALID_CREDENTIALS", caller: "gateway" });
     expect(e).toMatchObject({ action: "auth.login", outcome: "failure", actor: { id: null, via: "anonymous" }, ip: "10.0.0.9", requestId: "req-12345678", target: { type: "account", id: loginHash("someone@example.com") }, error: "INVALID_CREDENTIALS" });
     expect(JSON.stringify(e)).not.toMatch(/secret|Someone/i);
   });
 
   it("name the caller's own account as the target of a password change", () => {
-    const e = buildEntry(AUDITED["auth.v1ResetPassword"]!, { requestID: "r-12345678" }, { user: { id: "u7", email: "x", roles: [], isAdmin: false, via: "jwt" } }, { params: { newPassword: "N3w!" }, result: { token: "t" }, caller: "gateway" });
+    const e = buildEntry(orchestratorAudited["auth.v1ResetPassword"]!, { requestID: "r-12345678" }, { user: { id: "u7", email: "x", roles: [], isAdmin: false, via: "jwt" } }, { params: { newPassword: "N3w!" }, result: { token: "t" }, caller: "gateway" });
     expect(e).toMatchObject({ action: "user.password_changed", actor: { id: "u7" }, target: { type: "user", id: "u7" }, details: { forced: true } });
     expect(JSON.stringify(e)).not.toContain("N3w!");
   });

@@ -1,5 +1,12 @@
 /** Which transition raises which event, what the body holds (and never holds), and the retry schedule. */
-import { batchEventBody, eventOfStatus, isWebhookEvent, jobEventBody, retryDelayMs, WEBHOOK_EVENTS } from "../../../../kernel/webhooks/events";
+import { batchEventBody, eventOfStatus, isWebhookEvent, jobEventBody, registerBatchEventShape, registerJobEventShape, retryDelayMs, WEBHOOK_EVENTS } from "../../../../kernel/webhooks/events";
+import { orchestratorJobEvents } from "../../../../apis/orchestrator/webhook-shape";
+import { taggerBatchEvents, taggerJobEvents } from "../../../../apis/tagger/webhook-shape";
+
+// As services/webhooks.service.ts registers them.
+registerJobEventShape(orchestratorJobEvents);
+registerJobEventShape(taggerJobEvents);
+registerBatchEventShape(taggerBatchEvents);
 
 describe("eventOfStatus", () => {
   it.each([
