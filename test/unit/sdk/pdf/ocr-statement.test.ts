@@ -3,14 +3,13 @@
  * JPEG) from the PII corpus (test/fixtures/pii-corpus.ts, the one redaction-quality measures): the glyph
  * probe and OSD took such pages for upside-down Devanagari, and the OCR text came back as "$202/80/80"
  * with "६551" for an IBAN's "ES51" (/work/notes/ocr-requests.md section 1). Every scanned statement page of
- * the first documents of the seed must be read upright, without Devanagari, with its values in the text.
+ * the seed's corpus must be read upright, without Devanagari, with its values in the text.
  */
 import { createPdfPool, type PdfPool } from "../../../../sdk/pdf/pool";
 import type { OcrResult } from "../../../../sdk/pdf/types";
 import { CI_SEED, type GenDoc, generateCorpus, renderScanImage } from "../../../fixtures/pii-corpus";
 
 const SEED = Number(process.env.OCR_TEST_SEED ?? CI_SEED);
-const PAGES = 5;
 const UNHURRIED = 600_000;
 process.env.DOCMILL_OCR_PAGE_TIMEOUT_MS = String(UNHURRIED);
 
@@ -20,7 +19,7 @@ const read: Array<{ doc: GenDoc; page: number; result: OcrResult }> = [];
 beforeAll(async () => {
   pool = createPdfPool({ threads: 2 });
   const docs = (await generateCorpus(SEED)).filter((d) => d.layout === "statement");
-  const pages = docs.flatMap((doc) => doc.pageKinds.map((k, page) => ({ doc, page, k }))).filter((p) => p.k === "scanned").slice(0, PAGES);
+  const pages = docs.flatMap((doc) => doc.pageKinds.map((k, page) => ({ doc, page, k }))).filter((p) => p.k === "scanned");
   await Promise.all(pages.map(async ({ doc, page }) => {
     const image = await renderScanImage(doc, page);
     const result = await pool.ocr(image, { lang: doc.ocrLang, pageWidthPt: doc.width, pageHeightPt: doc.height, timeoutMs: UNHURRIED });
@@ -32,7 +31,7 @@ afterAll(() => pool.close());
 const squash = (s: string) => s.toUpperCase().replace(/[^0-9A-Z]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1").replace(/S/g, "5");
 
 test("the seed has scanned statement pages in Latin languages to read", () => {
-  expect(read.length).toBe(PAGES);
+  expect(read.length).toBeGreaterThanOrEqual(5);
   for (const r of read) expect(r.doc.ocrLang.includes("hin")).toBe(false);
 });
 
