@@ -347,6 +347,27 @@ interface PassResult {
   score: number;
 }
 
+const DEVA_CHAR = /[\u0900-\u097F]/u;
+const LATIN_OR_DIGIT = /[A-Za-z0-9\u00C0-\u024F]/u;
+/** A token mixing Devanagari with Latin letters or ASCII digits ("६551", "श9टाए"): a misreading, never print. */
+function mixedScript(text: string): boolean {
+  return DEVA_CHAR.test(text) && LATIN_OR_DIGIT.test(text);
+}
+/**
+ * Whether a pass after a turn or a script switch needs confirming: weak overall, or Devanagari mixed into
+ * Latin/digit tokens (even one: no print has it) while the requested languages have no Devanagari.
+ */
+function doubtful(p: PassResult, requested: string[]): boolean {
+  if (p.confidence < GOOD_CONFIDENCE) return true;
+  if (requested.includes("hin") || p.words.length === 0) return false;
+  return p.words.some((w) => mixedScript(w.text));
+}
+/** scoreOf counting only well-formed words (mixed-script tokens count nothing unless Hindi was asked for). */
+function wellFormedScore(p: PassResult, requested: string[]): number {
+  const hin = requested.includes("hin");
+  return scoreOf(p.words.filter((w) => hin || !mixedScript(w.text)));
+}
+
 /** A word counts towards a pass's score by how sure Tesseract is; junk below 40 counts for nothing. */
 function scoreOf(words: OcrWord[]): number {
   return words.reduce((s, w) => s + (w.confidence >= 40 ? w.confidence / 100 : 0), 0);
@@ -558,6 +579,8 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     // 5. Deskew, in the same rotation as the turn upright (one resampling of the page, not two). Below half
     // a degree Tesseract's own line finding copes, and a rotation costs ~0.3 s at 300 dpi.
     const skew = Math.abs(residual) >= 0.5 ? residual : 0;
+    // The page as it was before the turn, for confirming a turn or a script switch below.
+    const unturned = { img, back };
     if (turn !== 0 || skew !== 0) {
       const r = await rotate(img, turn - skew);
       img = r.img;
@@ -579,6 +602,40 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     let best = await recognise(img, back, langs, PSM.AUTO, dpi, scale, deadline);
     passes.push({ name: "auto", langs, confidence: best.confidence, words: best.words.length });
     lap("pass1");
+
+    // 6b. A turn or a Devanagari switch decided on the glyph shapes or OSD alone is confirmed when the pass
+    // it gave reads badly: statement tables (digits, dates, amounts in narrow columns, table rules) fool
+    // both, and an upright page read upside down comes back as "$202/80/80" with Devanagari mixed in. The
+    // page is then read as asked (upright, requested languages) and the turned pass kept only if it reads
+    // better, counting only words that are well formed for the languages (no Devanagari inside a Latin or
+    // digit token).
+    const switched = langs.some((l) => !requested.includes(l));
+    if ((turn !== 0 || switched) && performance.now() < deadline && doubtful(best, requested)) {
+      let alt = unturned;
+      if (skew !== 0) {
+        const r = await rotate(unturned.img, -skew);
+        alt = { img: r.img, back: compose(unturned.back, r.back) };
+      }
+      stage = "asked";
+      try {
+        const plain = await recognise(alt.img, alt.back, requested, PSM.AUTO, dpi, scale, deadline);
+        passes.push({ name: "asked", langs: requested, confidence: plain.confidence, words: plain.words.length });
+        lap("confirm");
+        if (wellFormedScore(plain, requested) >= wellFormedScore(best, requested)) {
+          best = plain;
+          img = alt.img;
+          back = alt.back;
+          langs = requested;
+          report.rotation = 0;
+          steps.push(`unconfirmed:${turn !== 0 ? `rotate:${turn}` : ""}${switched ? "+script" : ""}`);
+          turn = 0;
+        }
+      } catch (err) {
+        if (!(err instanceof OcrTimeout)) throw err;
+        passes.push({ name: "asked", langs: requested, confidence: 0, words: 0, timedOut: true });
+        report.timedOut = { step: "asked", terminated: err.terminated, limitMs };
+      }
+    }
 
     // 7. Second pass when the first is weak: few confident words for the ink on the page, or low confidence.
     // Roughly: a word of body text is 4-6 ink components; far fewer confident words than that means text
@@ -619,7 +676,7 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
         const second = await recognise(img, back, retry.langs, retry.psm, dpi, scale, deadline);
         passes.push({ name: retry.name, langs: retry.langs, confidence: second.confidence, words: second.words.length });
         lap("pass2");
-        if (second.score > best.score) {
+        if (wellFormedScore(second, requested) > wellFormedScore(best, requested)) {
           best = second;
           report.pass = "retry";
           report.langs = retry.langs;
