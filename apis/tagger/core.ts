@@ -126,6 +126,15 @@ export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retry
   dispatching.set(doc._id, Date.now());
   try {
     const inputFileId = await inputOf(d, doc);
+    if (retryLater) {
+      // Fetching a URL row takes a while: a pause or cancel that landed meanwhile gives the row back
+      // (resume feeds it again) instead of starting it on a batch that is no longer running.
+      const now = await d.Job.findById(job._id, { status: 1 }).lean<Pick<TagJobDoc, "status">>();
+      if (now?.status !== "processing") {
+        await d.Doc.updateOne({ _id: doc._id, status: "pending", runtime_job_id: null }, { $set: { dispatched: false, dispatched_at: null } });
+        return null;
+      }
+    }
     const rt = await d.call<JobView>("jobs.create", {
       id: doc._id,
       processor: "tagging",

@@ -67,9 +67,14 @@ describe("batch pause/resume, CSV batches and exclusion files", () => {
 
     // The document that was on the runtime when the pause landed (running, or queued for a worker) may
     // finish; after it, nothing moves.
+    // A row being put on the runtime (its URL still being fetched) counts as on it until it is there or
+    // given back.
+    const tagger = stack.broker.getLocalService("tagger") as unknown as { Doc: { countDocuments(q: object): Promise<number> } };
     await waitUntil(async () => {
       const onRuntime = (await stack.broker.call("jobs.list", { meta: { tagJobId: jobId }, limit: 100 })) as { items: Json[] };
-      return onRuntime.items.some((j: Json) => j.status === "queued" || j.status === "running") ? null : true;
+      if (onRuntime.items.some((j: Json) => j.status === "queued" || j.status === "running")) return null;
+      const inDispatch = await tagger.Doc.countDocuments({ job_id: jobId, status: "pending", dispatched: true, runtime_job_id: null });
+      return inDispatch > 0 ? null : true;
     });
     // The runtime is idle; a reconciliation pass applies any end whose change is still on its way, so the
     // batch's record is settled. A second pass (the one thing that could feed a paused batch) must then
