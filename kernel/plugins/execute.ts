@@ -11,7 +11,7 @@ import type { ClaimResult, HoldResult, ProgressParams } from "../jobs/worker-pro
 import { isTransient } from "../jobs/transient";
 import { guardStall } from "../storage/stall";
 import type { StoredFile } from "../storage/store";
-import type { InputFile, PluginManifest, WrittenOutput } from "../../sdk/manifest";
+import type { InputFile, PluginManifest, PluginResources, WrittenOutput } from "../../sdk/manifest";
 import { runPlugin, type RunOutcome } from "./runner";
 
 export type ClaimedJob = NonNullable<ClaimResult["job"]>;
@@ -47,6 +47,8 @@ export interface ExecuteDeps {
   workerId: string;
   logger: Logger;
   call: Call;
+  /** `ctx.resources`: the worker's cache of read-only data, fetched from its providers (resources.ts). */
+  resources?: PluginResources;
 }
 
 /** Runs the plugin on the claimed job; aborts through `ac` when the jobs service says the job is gone. */
@@ -88,6 +90,7 @@ export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: Plug
       resume: job.resume ? { point: job.resume.point, input: job.resume.input, result: job.result } : undefined,
       signal: ac.signal,
       logger,
+      resources: d.resources,
       reportProgress: async (percent, message) => {
         let r: HoldResult;
         try {
