@@ -11,48 +11,9 @@ import { Readable } from "node:stream";
 import { BSON, MongoClient } from "mongodb";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { digitalGovernance } from "../../unit/plugins/tagging/tagger/fixtures/documents";
-import { api, startTagger, textPdf, watchBatch, type Json, type Stack } from "./helpers";
+import { api, FILLER, RENAMED_V1, RENAMED_V2, startTagger, textPdf, V1, vocabularyCsv, watchBatch, type Json, type Stack } from "./helpers";
 
 jest.setTimeout(300_000);
-
-const FILLER = 12_000;
-const SYL = ["ka", "vo", "mu", "ze", "lo", "pi", "ru", "ne", "ta", "xi", "bo", "qu", "fe", "du", "wy", "sa"];
-/** Distinct letter-only labels nobody writes in a policy paper ("Qavomu qozeka"): one per n. */
-function fillerLabel(n: number): string {
-  let w = "";
-  do {
-    w += SYL[n % 16];
-    n = Math.floor(n / 16);
-  } while (n > 0);
-  return `Qa${w} qo${[...w].reverse().join("")}`;
-}
-
-/** The topic concepts of the document, as version 1 names them and as version 2 renames them. */
-const V1 = [
-  ["gov", "Digital governance", "digital government"],
-  ["id", "Digital identity", ""],
-  ["dp", "Data protection", "privacy"],
-  ["od", "Open data", ""],
-  ["cyber", "Cybersecurity", "cyber security"],
-] as const;
-const V2: Record<string, [string, string]> = {
-  gov: ["Electronic government", "digital governance|digital government"],
-  id: ["Electronic identity", "digital identity"],
-  dp: ["Privacy protection", "data protection|privacy"],
-};
-const RENAMED_V1 = ["Digital governance", "Digital identity", "Data protection"];
-const RENAMED_V2 = ["Electronic government", "Electronic identity", "Privacy protection"];
-
-function vocabularyCsv(version: 1 | 2): string {
-  const lines = ["prefLabel,altLabels,broader,id"];
-  for (const [id, pref, alt] of V1) {
-    const [p, a] = version === 2 && V2[id] ? V2[id]! : [pref, alt];
-    lines.push(`${p},${a},,${id}`);
-  }
-  // Three synonyms each: about 100 bytes of JSON per concept.
-  for (let i = 0; i < FILLER; i++) lines.push(`${fillerLabel(4 * i)},${fillerLabel(4 * i + 1)}|${fillerLabel(4 * i + 2)}|${fillerLabel(4 * i + 3)},,f${i}`);
-  return lines.join("\n");
-}
 
 describe("a batch on a stored vocabulary carries only its id and version", () => {
   let stack: Stack;
