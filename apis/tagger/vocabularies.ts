@@ -15,6 +15,7 @@ import { fail, validationError } from "../../kernel/errors";
 import type { Principal } from "../../kernel/gateway/types";
 import type { ResourceMiss } from "../../kernel/plugins/resources";
 import type { VocabularyScope, VocabularySummary } from "../../shared/wire/tagging";
+import { runOffLoop } from "../../sdk/compute/pool";
 import { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type StoredVocabulary, type Vocabulary } from "../../plugins/tagging/contract";
 
 // The scope and the summary are the wire contract, shared with the web app (shared/wire/tagging.ts).
@@ -130,9 +131,10 @@ const versionKey = (id: string, version: number) => `${id}@${version}`;
  * so whoever writes it writes the same thing (two curators racing both archive it; one of them then wins).
  */
 async function archive(s: Store, v: VocabularyDoc): Promise<void> {
-  await s.Vers.updateOne(
-    { _id: versionKey(v._id, v.version) },
-    { $setOnInsert: { vocabulary_id: v._id, version: v.version, name: v.name, concepts: v.concepts, archived_at: new Date() } },
+  // The driver's upsert, not mongoose's: no schema cast of thousands of concepts on the event loop.
+  await s.Vers.collection.updateOne(
+    { _id: versionKey(v._id, v.version) } as Record<string, unknown>,
+    { $setOnInsert: { vocabulary_id: v._id, version: v.version, name: v.name, concepts: storedConcepts(v.concepts), archived_at: new Date() } },
     { upsert: true },
   );
 }
@@ -200,19 +202,27 @@ export async function create(s: Store, user: Principal, p: UploadParams): Promis
   const tenant = scope === "tenant" ? user.id : null;
   if (await s.Vocab.exists({ scope, tenant, name: vocab.name })) fail("CONFLICT", `A vocabulary named "${vocab.name}" already exists here; replace it with PUT`);
   const now = new Date();
-  const doc = await s.Vocab.create({
+  const doc: VocabularyDoc = {
     _id: randomUUID(),
     name: vocab.name,
     scope,
     tenant,
     created_by: user.id,
-    concepts: vocab.concepts,
+    concepts: storedConcepts(vocab.concepts),
     concept_count: vocab.concepts.length,
     version: 1,
     created_at: now,
     updated_at: now,
-  });
-  return doc.toObject() as VocabularyDoc;
+  };
+  // The driver's insert, not mongoose's create: the concepts are already checked by parseUpload, and casting
+  // 5,000 subdocuments through the schema held the event loop for over 2 s (test/e2e/security/event-loop).
+  await s.Vocab.collection.insertOne(doc as unknown as Parameters<typeof s.Vocab.collection.insertOne>[0]);
+  return doc;
+}
+
+/** Concepts as stored: the schema's fields only, no undefined values (the driver would store them as null). */
+function storedConcepts(concepts: Concept[]): Concept[] {
+  return concepts.map((c) => ({ id: c.id, prefLabel: c.prefLabel, altLabels: c.altLabels ?? [], ...(c.broader ? { broader: c.broader } : {}) }));
 }
 
 /** The vocabulary if the caller may see it; NOT_FOUND otherwise (another tenant's is not revealed). */
@@ -260,11 +270,13 @@ export async function replace(s: Store, user: Principal, id: string, p: UploadPa
     fail("CONFLICT", `A vocabulary named "${vocab.name}" already exists here`);
   }
   await archive(s, cur);
-  const done = await s.Vocab.findOneAndUpdate(
-    { _id: id, version: cur.version },
-    { $set: { name: vocab.name, concepts: vocab.concepts, concept_count: vocab.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
+  // The driver's update for the same reason as create's insert: no schema cast of thousands of concepts.
+  // Conditional on the version read (and archived): a replacement racing another gets 409.
+  const done = (await s.Vocab.collection.findOneAndUpdate(
+    { _id: id, version: cur.version } as Record<string, unknown>,
+    { $set: { name: vocab.name, concepts: storedConcepts(vocab.concepts), concept_count: vocab.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
     { returnDocument: "after", projection: { concepts: 0 } },
-  ).lean<VocabularyDoc>();
+  )) as unknown as VocabularyDoc | null;
   if (!done) {
     if (await s.Vocab.exists({ _id: id })) fail("CONFLICT", "The vocabulary changed meanwhile; try again");
     fail("NOT_FOUND", "Vocabulary not found");
@@ -319,15 +331,43 @@ export async function resourceOf(s: Store, id: string, version: number, have = f
 
 const MAX_OFFER = 30;
 
+const KEYS_MODULE = require.resolve("../../plugins/tagging/tagger/vocabulary");
+/** Label keys of recent vocabulary versions; a batch offers after every document, the keys change only with the version. */
+const keyCache = new Map<string, Set<string>>();
+const KEY_CACHE_SIZE = 8;
+
+/**
+ * The label keys of every concept of the vocabulary (null once it is deleted), stemmed in a compute thread:
+ * 10,000 labels take the Snowball stemmers seconds, which on the event loop stalled every request of the
+ * embedded shape once per tagged document.
+ */
+async function knownKeys(s: Store, id: string): Promise<Set<string> | null> {
+  const head = await s.Vocab.findById(id, { version: 1 }).lean<Pick<VocabularyDoc, "version">>();
+  if (!head) return null;
+  const cacheKey = `${id}@${head.version}`;
+  const hit = keyCache.get(cacheKey);
+  if (hit) {
+    keyCache.delete(cacheKey);
+    keyCache.set(cacheKey, hit);
+    return hit;
+  }
+  const v = await s.Vocab.findById(id, { concepts: 1, version: 1 }).lean<VocabularyDoc>();
+  if (!v) return null;
+  const labels = v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]);
+  const keys = new Set(await runOffLoop<string[]>(KEYS_MODULE, "labelKeys", [labels, "en"]));
+  keyCache.set(`${id}@${v.version}`, keys);
+  while (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+  return keys;
+}
+
 /**
  * Counts tags for the curator: `added` (users added them to a document tagged with this vocabulary) or
  * `suggested` (an engine's unmatched strong candidates). Tags the vocabulary already has are skipped.
  * One upsert per tag; two offers at once both count.
  */
 export async function offer(s: Store, p: { vocabulary_id: string; tags: string[]; source: "added" | "suggested"; doc_id?: string }) {
-  const v = await s.Vocab.findById(p.vocabulary_id, { concepts: 1 }).lean<VocabularyDoc>();
-  if (!v) return { offered: 0 };
-  const known = new Set(v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]).map((l) => labelKey(l, "en")));
+  const known = await knownKeys(s, p.vocabulary_id);
+  if (!known) return { offered: 0 };
   let offered = 0;
   const now = new Date();
   for (const raw of p.tags.slice(0, MAX_OFFER)) {
@@ -382,11 +422,11 @@ export async function decide(s: Store, user: Principal, p: { vocab_id: string; s
   } else concepts.push({ id: label, prefLabel: label, altLabels: [], ...(p.broader ? { broader: p.broader } : {}) });
   const checked = parseUpload({ name: full.name, concepts });
   await archive(s, full);
-  const done = await s.Vocab.findOneAndUpdate(
-    { _id: cur._id, version: full.version },
-    { $set: { concepts: checked.concepts, concept_count: checked.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
+  const done = (await s.Vocab.collection.findOneAndUpdate(
+    { _id: cur._id, version: full.version } as Record<string, unknown>,
+    { $set: { concepts: storedConcepts(checked.concepts), concept_count: checked.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
     { returnDocument: "after", projection: { concepts: 0 } },
-  ).lean<VocabularyDoc>();
+  )) as unknown as VocabularyDoc | null;
   if (!done) fail("CONFLICT", "The vocabulary changed meanwhile; try again");
   await prune(s, cur._id);
   await s.Sugg.deleteOne({ _id: sugg._id });

@@ -5,7 +5,7 @@
  */
 export { mergeExclusions, parseExclusionFile, DEFAULT_TAGS, MIN_TAGS, MAX_TAGS } from "./tagger/normalize";
 /** Controlled vocabularies: the upload formats and label keys the vocabulary store and the edit counts use. */
-export { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "./tagger/vocabulary";
+export { labelKey, labelKeys, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "./tagger/vocabulary";
 
 /**
  * Purpose label the tagger seals the caller's LLM API key under (option `api_key_sealed`); the plugin
