@@ -53,7 +53,7 @@ type This = import("moleculer").Service<ServiceSettingSchema> & WorkerVars & Wor
 export { isTransient };
 
 const plugins = hostedPlugins();
-/** Resources (a tagger vocabulary...) fetched by this process's jobs, per kind, id and version. */
+/** Resources (a controlled vocabulary...) fetched by this process's jobs, per kind, id and version. */
 const resourceCache = new ResourceCache();
 
 

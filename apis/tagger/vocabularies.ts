@@ -331,7 +331,7 @@ export async function resourceOf(s: Store, id: string, version: number, have = f
 
 const MAX_OFFER = 30;
 
-const KEYS_MODULE = require.resolve("../../plugins/tagging/tagger/vocabulary");
+const KEYS_MODULE = require.resolve("../../plugins/tagging/contract");
 /** Label keys of recent vocabulary versions; a batch offers after every document, the keys change only with the version. */
 const keyCache = new Map<string, Set<string>>();
 const KEY_CACHE_SIZE = 8;

@@ -1,6 +1,6 @@
 /**
  * The host side of `ctx.resources` (sdk/manifest.ts PluginResources): read-only data a job names by kind,
- * id and version instead of carrying it in its options (a tagger vocabulary of up to 20,000 concepts).
+ * id and version instead of carrying it in its options (a controlled vocabulary of up to 20,000 concepts).
  *
  * Protocol: a service that provides a kind lists it in its schema's `metadata.resources` and answers the
  * action `<service>.resource` (ResourceParams). The worker finds the provider in the service registry, so
