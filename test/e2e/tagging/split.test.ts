@@ -95,8 +95,8 @@ describe("tagging with gateway, core services and worker in different processes"
       expect(d.tags.some((t: string) => t.startsWith("Qa"))).toBe(false);
     }
     const one = await api(stack.baseUrl, token, "GET", `/api/history/documents/${done.documents[0].id}`);
-    expect(one.body.metadata.vocabulary).toBe("policy-terms");
-    expect(one.body.metadata.processed_by).not.toBe(`${hostname()}:${process.pid}`);
+    expect(one.body.processing_metadata.vocabulary).toBe("policy-terms");
+    expect(one.body.processing_metadata.processed_by).not.toBe(`${hostname()}:${process.pid}`);
   }, 240_000);
 });
 
