@@ -117,7 +117,7 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
       visibility: "public",
       params: { ...resourceParamsSchema, kind: { type: "equal", value: VOCABULARY_RESOURCE } },
       async handler(this: This, ctx: Context<ResourceParams>): Promise<ResourceAnswer> {
-        const r = await vocab.resourceOf(this.store, ctx.params.id, ctx.params.version, ctx.params.have === true);
+        const r = await vocab.resourceOf(this.store, ctx.params);
         if ("found" in r) return r;
         return Readable.from([Buffer.from(JSON.stringify(r))]);
       },

@@ -25,8 +25,7 @@ import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
 import { toJobError, type JobError, type RunOutcome } from "../kernel/plugins/runner";
 import { memoryWatchdog } from "../kernel/plugins/memory-watchdog";
-import { brokerResources, registryProviders, ResourceCache } from "../kernel/plugins/resources";
-import type { PluginResources } from "../sdk/manifest";
+import { brokerResources, registryProviders, ResourceCache, type HostResources } from "../kernel/plugins/resources";
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { recordDelivery, recordRun } from "../sdk/metrics";
 
@@ -39,7 +38,7 @@ interface WorkerVars {
   slots: Semaphore;
   running: Map<string, AbortController>;
   /** `ctx.resources` of every job here: one cache per process (see kernel/plugins/resources.ts). */
-  resources: PluginResources;
+  resources: HostResources;
 }
 
 interface WorkerMethods {

@@ -311,12 +311,15 @@ export async function resolve(s: Store, user: { id: string; isAdmin?: boolean },
 /**
  * The `tagger.vocabulary` resource: version `version` of vocabulary `id` with its concepts, for a tagging
  * job that names it; with `have` (the worker holds that version) only whether the vocabulary still
- * exists. The current version comes from the vocabulary itself, an earlier one from the archive.
+ * exists. Only for a job whose owner may read it (the same rule as resolve). The current version comes from the vocabulary itself, an earlier one from the archive.
  */
-export async function resourceOf(s: Store, id: string, version: number, have = false): Promise<StoredVocabulary | ResourceMiss | { found: true }> {
+export async function resourceOf(s: Store, p: { id: string; version: number; owner: string; have?: boolean }): Promise<StoredVocabulary | ResourceMiss | { found: true }> {
+  const { id, version } = p;
+  // Another tenant's vocabulary is not revealed: to a job of an account that may not read it, it does not exist.
   const deleted: ResourceMiss = { found: false, reason: "deleted", message: `The vocabulary ${id} was deleted` };
-  if (have) return (await s.Vocab.exists({ _id: id })) ? { found: true } : deleted;
-  const cur = await s.Vocab.findOne({ _id: id }, { name: 1, version: 1 }).lean<VocabularyDoc>();
+  const mine = { _id: id, ...visibleTo(p.owner) } as Record<string, unknown>;
+  if (p.have) return (await s.Vocab.exists(mine)) ? { found: true } : deleted;
+  const cur = await s.Vocab.findOne(mine, { name: 1, version: 1 }).lean<VocabularyDoc>();
   if (!cur) return deleted;
   let v: Pick<VocabularyDoc, "name" | "concepts"> | null = null;
   if (cur.version === version) v = await s.Vocab.findOne({ _id: id, version }, { name: 1, concepts: 1 }).lean<VocabularyDoc>();

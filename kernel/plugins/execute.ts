@@ -11,7 +11,8 @@ import type { ClaimResult, HoldResult, ProgressParams } from "../jobs/worker-pro
 import { isTransient } from "../jobs/transient";
 import { guardStall } from "../storage/stall";
 import type { StoredFile } from "../storage/store";
-import type { InputFile, PluginManifest, PluginResources, WrittenOutput } from "../../sdk/manifest";
+import type { InputFile, PluginManifest, WrittenOutput } from "../../sdk/manifest";
+import type { HostResources } from "./resources";
 import { runPlugin, type RunOutcome } from "./runner";
 
 export type ClaimedJob = NonNullable<ClaimResult["job"]>;
@@ -48,7 +49,7 @@ export interface ExecuteDeps {
   logger: Logger;
   call: Call;
   /** `ctx.resources`: the worker's cache of read-only data, fetched from its providers (resources.ts). */
-  resources?: PluginResources;
+  resources?: HostResources;
 }
 
 /** Runs the plugin on the claimed job; aborts through `ac` when the jobs service says the job is gone. */

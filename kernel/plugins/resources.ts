@@ -28,6 +28,8 @@ export interface ResourceParams {
   kind: string;
   id: string;
   version: number;
+  /** The job's owner: the provider serves only what that account may read (checked on every call). */
+  owner: string;
   /** The caller holds this version already: answer only whether it still exists. */
   have?: boolean;
 }
@@ -49,6 +51,7 @@ export const resourceParamsSchema = {
   kind: { type: "string", min: 1, max: 100 },
   id: { type: "string", min: 1, max: 200 },
   version: { type: "number", integer: true, min: 1, convert: true },
+  owner: { type: "string", min: 1, max: 200 },
   have: { type: "boolean", optional: true },
 };
 
@@ -157,8 +160,17 @@ export interface BrokerResourcesDeps {
   cache: ResourceCache;
 }
 
-/** `ctx.resources` of a worker: fetched from the providers over the broker, cached in `cache`. */
-export function brokerResources(d: BrokerResourcesDeps): PluginResources {
+/** The host's side of ctx.resources: every read is on behalf of the job's owner. */
+export interface HostResources {
+  get<T = unknown>(owner: string, kind: string, id: string, version: number): Promise<T>;
+}
+
+/**
+ * `ctx.resources` of a worker: fetched from the providers over the broker, cached in `cache`. The cache
+ * is shared by owners (a version's data is the same for everyone); the provider's confirmation on every
+ * read is per owner, so a cached copy never reaches a job whose owner may not read it.
+ */
+export function brokerResources(d: BrokerResourcesDeps): HostResources {
   const inflight = new Map<string, Promise<unknown>>();
 
   const ask = async (params: ResourceParams): Promise<ResourceAnswer> => {
@@ -174,8 +186,8 @@ export function brokerResources(d: BrokerResourcesDeps): PluginResources {
 
   const miss = (m: ResourceMiss) => new ResourceError("RESOURCE_NOT_FOUND", m.message, m.reason);
 
-  const fetchOne = async (key: string, kind: string, id: string, version: number): Promise<unknown> => {
-    const answer = await ask({ kind, id, version });
+  const fetchOne = async (key: string, owner: string, kind: string, id: string, version: number): Promise<unknown> => {
+    const answer = await ask({ kind, id, version, owner });
     if (!isReadable(answer)) {
       if (answer.found === false) throw miss(answer);
       throw new Error(`The ${kind} provider answered without the resource`);
@@ -189,11 +201,11 @@ export function brokerResources(d: BrokerResourcesDeps): PluginResources {
   };
 
   return {
-    async get<T>(kind: string, id: string, version: number): Promise<T> {
+    async get<T>(owner: string, kind: string, id: string, version: number): Promise<T> {
       const key = `${kind}\u0000${id}\u0000${version}`;
       if (d.cache.has(key)) {
-        // Still there? (A deleted resource must not live on in a cache.)
-        const answer = await ask({ kind, id, version, have: true });
+        // Still there, and this owner's to read? (A deleted resource must not live on in a cache.)
+        const answer = await ask({ kind, id, version, owner, have: true });
         if (!isReadable(answer) && answer.found === false) {
           d.cache.delete(key);
           throw miss(answer);
@@ -202,10 +214,12 @@ export function brokerResources(d: BrokerResourcesDeps): PluginResources {
         const hit = d.cache.get(key);
         if (hit !== undefined) return hit as T;
       }
-      let p = inflight.get(key);
+      // Jobs of one owner waiting for the same version share its fetch (another owner asks for itself).
+      const flightKey = `${key}\u0000${owner}`;
+      let p = inflight.get(flightKey);
       if (!p) {
-        p = fetchOne(key, kind, id, version).finally(() => inflight.delete(key));
-        inflight.set(key, p);
+        p = fetchOne(key, owner, kind, id, version).finally(() => inflight.delete(flightKey));
+        inflight.set(flightKey, p);
       }
       return (await p) as T;
     },
@@ -213,19 +227,19 @@ export function brokerResources(d: BrokerResourcesDeps): PluginResources {
 }
 
 /** Resources where the host serves none (`docmill run`): every read says how to pass the data instead. */
-export const noResources: PluginResources = {
-  get(kind) {
+export const noResources: HostResources = {
+  get(_owner, kind) {
     return Promise.reject(new ResourceError("SERVICE_UNAVAILABLE", `No ${kind} resources are served here; pass the data in the options instead`));
   },
 };
 
-/** `resources` as one plugin sees it: only the kinds its manifest declares. */
-export function resourcesFor(manifest: PluginManifest, inner: PluginResources): PluginResources {
+/** `resources` as one plugin's job sees it: only the kinds its manifest declares, read as the job's owner. */
+export function resourcesFor(manifest: PluginManifest, owner: string, inner: HostResources): PluginResources {
   const declared = new Set(manifest.resources ?? []);
   return {
-    get(kind, id, version) {
+    get<T>(kind: string, id: string, version: number) {
       if (!declared.has(kind)) return Promise.reject(new Error(`${manifest.id} reads ${kind} resources, which its manifest does not declare in resources`));
-      return inner.get(kind, id, version);
+      return inner.get<T>(owner, kind, id, version);
     },
   };
 }

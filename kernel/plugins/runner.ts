@@ -8,14 +8,13 @@ import { pdfPool } from "../../sdk/pdf/pool";
 import { openSecret } from "../secrets";
 import { validateOptions } from "./options";
 import { pluginSettings } from "./settings";
-import { noResources, resourcesFor } from "./resources";
+import { noResources, resourcesFor, type HostResources } from "./resources";
 import {
   isPauseRequest,
   type InputFile,
   type OutputMeta,
   type PluginLogger,
   type PluginManifest,
-  type PluginResources,
   type RunContext,
   type WrittenOutput,
 } from "../../sdk/manifest";
@@ -32,7 +31,7 @@ export interface RunIo {
   reportProgress(percent: number, message: string): Promise<void>;
   storeOutput(name: string, data: Buffer | Readable, meta: OutputMeta): Promise<WrittenOutput>;
   /** Read-only data by reference (the worker's broker-backed cache); none under `docmill run`. */
-  resources?: PluginResources;
+  resources?: HostResources;
 }
 
 export type RunOutcome =
@@ -140,7 +139,7 @@ export async function runPlugin(manifest: PluginManifest, io: RunIo): Promise<Ru
     pdf: pdfPool.withSignal(io.signal),
     settings: pluginSettings(manifest),
     secrets: { open: (sealed, purpose) => openSecret(sealed, purpose) },
-    resources: resourcesFor(manifest, io.resources ?? noResources),
+    resources: resourcesFor(manifest, io.owner, io.resources ?? noResources),
     progress(percent, message = "") {
       const p = Math.max(last, Math.min(100, Math.round(Number.isFinite(percent) ? percent : 0)));
       last = p;

@@ -18,6 +18,7 @@ jest.setTimeout(300_000);
 describe("a batch on a stored vocabulary carries only its id and version", () => {
   let stack: Stack;
   let token: string;
+  let userId: string;
   let mongo: MongoClient;
   let pdf: Uint8Array;
   let vocabId: string;
@@ -26,7 +27,7 @@ describe("a batch on a stored vocabulary carries only its id and version", () =>
   beforeAll(async () => {
     pdf = await textPdf(digitalGovernance.text.split("\n"), digitalGovernance.title);
     // One document of a batch on the runtime at a time, so a pause holds the rest back.
-    ({ stack, token } = await startTagger({ services: ["vocabularies"], tagger: { settings: { batchWindow: 1 } } }));
+    ({ stack, token, userId } = await startTagger({ services: ["vocabularies"], tagger: { settings: { batchWindow: 1 } } }));
     mongo = await MongoClient.connect(stack.mongoUrl);
   });
   afterAll(async () => {
@@ -130,7 +131,7 @@ describe("a batch on a stored vocabulary carries only its id and version", () =>
 
     // The provider still serves version 1 (archived when it was replaced) and the current version 2.
     const read = async (version: number) => {
-      const s = (await stack.broker.call("vocabularies.resource", { kind: "tagger.vocabulary", id: vocabId, version })) as Readable;
+      const s = (await stack.broker.call("vocabularies.resource", { kind: "tagger.vocabulary", id: vocabId, version, owner: userId })) as Readable;
       const chunks: Buffer[] = [];
       for await (const c of s) chunks.push(Buffer.from(c as Uint8Array));
       return { bytes: Buffer.concat(chunks).length, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Json };
@@ -141,7 +142,9 @@ describe("a batch on a stored vocabulary carries only its id and version", () =>
     expect(r1.value.concepts).toHaveLength(FILLER + V1.length);
     expect(r1.value.concepts[0]).toEqual({ id: "gov", prefLabel: "Digital governance", altLabels: ["digital government"] });
     expect((await read(2)).value.concepts[0]).toEqual({ id: "gov", prefLabel: "Electronic government", altLabels: ["digital governance", "digital government"] });
-    expect(await stack.broker.call("vocabularies.resource", { kind: "tagger.vocabulary", id: vocabId, version: 7 })).toMatchObject({ found: false, reason: "version" });
+    expect(await stack.broker.call("vocabularies.resource", { kind: "tagger.vocabulary", id: vocabId, version: 7, owner: userId })).toMatchObject({ found: false, reason: "version" });
+    // A job of another account (a forged reference through the jobs API) does not get this tenant's vocabulary.
+    expect(await stack.broker.call("vocabularies.resource", { kind: "tagger.vocabulary", id: vocabId, version: 2, owner: "someone-else" })).toMatchObject({ found: false });
   });
 
   it("fails the documents left when their vocabulary is deleted mid-batch, saying so", async () => {
@@ -161,7 +164,7 @@ describe("a batch on a stored vocabulary carries only its id and version", () =>
       expect(d.error_message).toBe(`The vocabulary this document was to be tagged with (${vocabId}) was deleted after the request. Tag the document again without it or with another vocabulary.`);
       expect(d.tags).toEqual([]);
     }
-    expect(await stack.broker.call("vocabularies.resource", { kind: "tagger.vocabulary", id: vocabId, version: 1 })).toMatchObject({ found: false, reason: "deleted" });
+    expect(await stack.broker.call("vocabularies.resource", { kind: "tagger.vocabulary", id: vocabId, version: 1, owner: userId })).toMatchObject({ found: false, reason: "deleted" });
   });
 });
 
