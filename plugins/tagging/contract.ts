@@ -13,3 +13,6 @@ export { labelKey, labelKeys, parseVocabularyCsv, parseVocabularyJson, Vocabular
  * unreadable.
  */
 export const API_KEY_PURPOSE = "tagger llm api key";
+
+/** The module whose `labelKeys` the tagger API runs in a compute thread (sdk/compute) for a whole vocabulary. */
+export const LABEL_KEYS_MODULE = require.resolve("./tagger/vocabulary");
