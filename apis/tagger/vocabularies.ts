@@ -16,7 +16,7 @@ import type { Principal } from "../../kernel/gateway/types";
 import type { ResourceMiss } from "../../kernel/plugins/resources";
 import type { VocabularyScope, VocabularySummary } from "../../shared/wire/tagging";
 import { runOffLoop } from "../../sdk/compute/pool";
-import { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type StoredVocabulary, type Vocabulary } from "../../plugins/tagging/contract";
+import { LABEL_KEYS_MODULE, labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type StoredVocabulary, type Vocabulary } from "../../plugins/tagging/contract";
 
 // The scope and the summary are the wire contract, shared with the web app (shared/wire/tagging.ts).
 export type { VocabularyScope, VocabularySummary };
@@ -334,7 +334,6 @@ export async function resourceOf(s: Store, p: { id: string; version: number; own
 
 const MAX_OFFER = 30;
 
-const KEYS_MODULE = require.resolve("../../plugins/tagging/contract");
 /** Label keys of recent vocabulary versions; a batch offers after every document, the keys change only with the version. */
 const keyCache = new Map<string, Set<string>>();
 const KEY_CACHE_SIZE = 8;
@@ -357,7 +356,7 @@ async function knownKeys(s: Store, id: string): Promise<Set<string> | null> {
   const v = await s.Vocab.findById(id, { concepts: 1, version: 1 }).lean<VocabularyDoc>();
   if (!v) return null;
   const labels = v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]);
-  const keys = new Set(await runOffLoop<string[]>(KEYS_MODULE, "labelKeys", [labels, "en"]));
+  const keys = new Set(await runOffLoop<string[]>(LABEL_KEYS_MODULE, "labelKeys", [labels, "en"]));
   keyCache.set(`${id}@${v.version}`, keys);
   while (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
   return keys;

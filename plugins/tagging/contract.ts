@@ -28,3 +28,6 @@ export interface StoredVocabulary {
   version: number;
   concepts: Array<{ id: string; prefLabel: string; altLabels: string[]; broader?: string }>;
 }
+
+/** The module whose `labelKeys` the tagger API runs in a compute thread (sdk/compute) for a whole vocabulary. */
+export const LABEL_KEYS_MODULE = require.resolve("./tagger/vocabulary");
