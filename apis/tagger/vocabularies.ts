@@ -248,7 +248,19 @@ const MAX_OFFER = 30;
  * `suggested` (an engine's unmatched strong candidates). Tags the vocabulary already has are skipped.
  * One upsert per tag; two offers at once both count.
  */
-export async function offer(s: Store, p: { vocabulary_id: string; tags: string[]; source: "added" | "suggested"; doc_id?: string }) {
+/** `vocabularies.offer`: tags the curator may add to a vocabulary. */
+export interface OfferParams {
+  vocabulary_id: string;
+  tags: string[];
+  source: "added" | "suggested";
+  doc_id?: string;
+}
+
+/** `vocabularies.create` (and `replace`, with `vocab_id`): an upload, or a file the gateway stored. */
+export type CreateVocabularyParams = UploadParams & { fileId?: string };
+export type ReplaceVocabularyParams = CreateVocabularyParams & { vocab_id: string };
+
+export async function offer(s: Store, p: OfferParams) {
   const v = await s.Vocab.findById(p.vocabulary_id, { concepts: 1 }).lean<VocabularyDoc>();
   if (!v) return { offered: 0 };
   const known = new Set(v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]).map((l) => labelKey(l, "en")));
