@@ -8,6 +8,12 @@ import type { CallingOptions } from "moleculer";
 
 export type Call = <T = unknown, P = unknown>(action: string, params?: P, opts?: Record<string, unknown>) => Promise<T>;
 
+/**
+ * Params built from a client's body before the action's validator has seen them: the keys are the
+ * action's, the values not yet checked (the validator refuses what does not fit, with a 4xx).
+ */
+export type Unchecked<P> = { [K in keyof P]?: unknown };
+
 /** Anything with Moleculer's `call`: a Context (the request's) or the broker (a sweep's own). */
 interface Caller {
   call(action: string, params?: unknown, opts?: CallingOptions): Promise<unknown>;

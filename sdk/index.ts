@@ -31,6 +31,8 @@ export {
 } from "./manifest";
 export { ConfigError, bool, bytes, int, list, oneOf, parseBytes, type Env } from "./env";
 export { PdfError, isPdfError, type PdfErrorCode } from "./pdf/errors";
+/** A plugin's own error codes (manifest `errors`): they join the host's error catalog and docs/errors.md. */
+export { defineErrorCodes, type ErrorCode, type ErrorCodes } from "./error-codes";
 export type {
   Box,
   ExtractOptions,
@@ -49,6 +51,22 @@ export type {
 } from "./pdf/types";
 export { applyMatrix, displayMatrix, displayedToUserSpace, invertMatrix, type Matrix } from "./pdf/layout";
 export type { PdfPool } from "./pdf/pool";
+/**
+ * Wire types a plugin's results carry to the API and the web app, declared once in shared/wire (types
+ * only: nothing of shared/ is loaded at run time, so `@docmill/sdk` stays self-contained for a plugin).
+ */
+export type {
+  Detection,
+  DetectionBox,
+  DetectionCoordinates,
+  DetectionPage,
+  DetectionResult,
+  DetectionSource,
+  Verification,
+  VerificationLeak,
+  VerificationMethod,
+  VerificationRecord,
+} from "../shared/wire/detections";
 /** CPU-heavy pure work in a compute thread, so a long task cannot hold the event loop the API shares. */
 export { ComputeError, runOffLoop } from "./compute/pool";
 /** Domain metrics a plugin records (docs/metrics.md); no-ops unless the host process has metrics on. */

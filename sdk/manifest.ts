@@ -7,6 +7,7 @@
  */
 import type { Readable } from "node:stream";
 import type { Env } from "./env";
+import type { ErrorCodes } from "./error-codes";
 import type { PdfPool } from "./pdf/pool";
 
 /** The PDF engine a plugin gets as `ctx.pdf`: text, words, OCR, rendering on the engine's thread pool. */
@@ -151,6 +152,13 @@ export interface PluginManifest<O = Record<string, unknown>, R = unknown, S = Re
   pausePoints?: string[];
   /** Kinds of read-only data the plugin reads with `ctx.resources.get` (e.g. "tagger.vocabulary"). */
   resources?: string[];
+  /**
+   * The error codes this plugin's jobs may fail with besides the SDK's (PDF_*, COMPUTE_LIMIT_EXCEEDED) and
+   * the host's: `defineErrorCodes({ MY_CODE: { status, message, fix } })`. A job fails with one when the
+   * thrown error has it as `type`. They join the host's error catalog (docs/errors.md); the loader refuses
+   * a malformed table, or a code the catalog already has with another status.
+   */
+  errors?: ErrorCodes;
   /** Cheap check before any work: `true`, or a sentence saying why the job cannot run (job fails with it). */
   canRun?(input: CanRunInput): true | string | Promise<true | string>;
   /**

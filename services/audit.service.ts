@@ -141,4 +141,4 @@ const AuditService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>
   },
 };
 
-export default AuditService as unknown as ServiceSchema;
+export default AuditService;

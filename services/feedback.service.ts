@@ -14,9 +14,10 @@ import { config } from "../kernel/config";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { withJetStream } from "../kernel/jobs/dispatch";
 import { validationError } from "../kernel/errors";
-import { detectionStats, excludedTerms, normaliseTerm, type DetectionStats, type FeedbackFinding, type ReviewFeedback } from "../apis/orchestrator/feedback/stats";
+import { detectionStats, excludedTerms, normaliseTerm, type DetectionStats, type RecordFeedbackParams, type ReviewFeedback } from "../apis/orchestrator/feedback/stats";
 import type { GatewayMeta } from "../kernel/gateway/types";
 import { modelOf, mongoMixin, type MongoServiceThis, type MongoSettings } from "../kernel/mongo";
+import type { ConfigBody } from "../apis/orchestrator/configs";
 
 interface FeedbackDoc extends Omit<ReviewFeedback, "jobId"> {
   _id: string;
@@ -97,7 +98,7 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
     record: {
       visibility: "public",
       params: { jobId: "string", reviewerId: "string", at: "string", manualAreas: { type: "number", optional: true }, findings: { type: "array", max: 100_000 } },
-      async handler(this: This, ctx: Context<{ jobId: string; reviewerId: string; at: string; manualAreas?: number; findings: FeedbackFinding[] }>) {
+      async handler(this: This, ctx: Context<RecordFeedbackParams>) {
         const p = ctx.params;
         await this.Feedback.updateOne(
           { _id: p.jobId },
@@ -167,7 +168,7 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
             const i = list.findIndex((e) => e?.name === FEEDBACK_EXCLUSION);
             if (i >= 0) list[i] = { ...list[i]!, excludedKeywords: [...list[i]!.excludedKeywords, term] };
             else list.push(entry);
-            await ctx.call("orchestrator.configUpdate", { id: cfg.id, configuration: { ...cfg.configuration, keywordExclusions: list } });
+            await ctx.call<ConfigView, ConfigBody & { id: string }>("orchestrator.configUpdate", { id: cfg.id, configuration: { ...cfg.configuration, keywordExclusions: list } });
           }
         }
         // configCreate set 201 on the shared meta: this answer is about the term, not a new resource.
@@ -214,4 +215,4 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
   },
 };
 
-export default FeedbackService as unknown as ServiceSchema;
+export default FeedbackService;

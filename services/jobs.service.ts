@@ -242,4 +242,4 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
   },
 };
 
-export default JobsService as unknown as ServiceSchema;
+export default JobsService;

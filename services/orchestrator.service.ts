@@ -185,4 +185,4 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
   },
 };
 
-export default OrchestratorService as unknown as ServiceSchema;
+export default OrchestratorService;

@@ -15,18 +15,13 @@ import {
   removeFile,
   statFile,
   sweepExpired,
-  type PutMeta,
   type StoredFile,
 } from "../kernel/storage/store";
+import type { FileIdParams, PutFileParams, RemoveFileResult, RemoveForJobParams, RemovedCount } from "../kernel/storage/params";
 
-/** What `storage.put` takes: the store's metadata, with the limits optional (defaults from config). */
-type PutParams = Omit<PutMeta, "maxBytes" | "expiresAt"> & { maxBytes?: number; retentionHours?: number };
+type PutParams = PutFileParams;
 
-interface IdParams {
-  id: string;
-  /** When given, the file must belong to this user (else 404). Omitted: a trusted internal caller. */
-  owner?: string;
-}
+type IdParams = FileIdParams;
 
 type This = MongoServiceThis & { sweeper?: NodeJS.Timeout };
 
@@ -105,7 +100,7 @@ const StorageService: ServiceSchema<ServiceSettingSchema, object, object, This> 
     remove: {
       visibility: "public",
       params: idParams,
-      async handler(this: This, ctx: Context<IdParams>): Promise<{ removed: boolean }> {
+      async handler(this: This, ctx: Context<IdParams>): Promise<RemoveFileResult> {
         await ownedFile(this, ctx.params);
         return { removed: await removeFile(this.db, ctx.params.id) };
       },
@@ -119,7 +114,7 @@ const StorageService: ServiceSchema<ServiceSettingSchema, object, object, This> 
         keep: { type: "array", items: "string", optional: true },
         kind: { type: "enum", values: ["input", "output"], optional: true },
       },
-      async handler(this: This, ctx: Context<{ jobId: string; keep?: string[]; kind?: "input" | "output" }>): Promise<{ removed: number }> {
+      async handler(this: This, ctx: Context<RemoveForJobParams>): Promise<RemovedCount> {
         const files = (await filesOfJob(this.db, ctx.params.jobId)).filter((f) => !ctx.params.kind || f.kind === ctx.params.kind);
         let removed = 0;
         for (const f of files) if (!ctx.params.keep?.includes(f.id) && (await removeFile(this.db, f.id))) removed++;
@@ -159,4 +154,4 @@ const StorageService: ServiceSchema<ServiceSettingSchema, object, object, This> 
   },
 };
 
-export default StorageService as unknown as ServiceSchema;
+export default StorageService;

@@ -263,4 +263,4 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
   },
 };
 
-export default TaggerService as unknown as ServiceSchema;
+export default TaggerService;

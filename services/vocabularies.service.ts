@@ -14,6 +14,8 @@ import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import * as vocab from "../apis/tagger/vocabularies";
 import { resourceParamsSchema, type ResourceAnswer, type ResourceParams } from "../kernel/plugins/resources";
 import { VOCABULARY_RESOURCE } from "../plugins/tagging/contract";
+import type { FileIdParams, RemoveFileResult } from "../kernel/storage/params";
+import { callOf } from "../kernel/call";
 
 type This = MongoServiceThis & { store: vocab.Store };
 type Ctx<P> = Context<P, GatewayMeta>;
@@ -35,7 +37,7 @@ function userOf(ctx: Ctx<unknown>): Principal {
 }
 
 /** An uploaded file's text (the gateway stored it), removed from storage once read. */
-async function contentOf(ctx: Ctx<vocab.UploadParams & { fileId?: string }>): Promise<vocab.UploadParams> {
+async function contentOf(ctx: Ctx<vocab.CreateVocabularyParams>): Promise<vocab.UploadParams> {
   const { fileId, ...p } = ctx.params;
   if (!fileId) return p;
   const chunks: Buffer[] = [];
@@ -43,7 +45,7 @@ async function contentOf(ctx: Ctx<vocab.UploadParams & { fileId?: string }>): Pr
     const stream = await ctx.call<Readable, { id: string; owner: string }>("storage.get", { id: fileId, owner: userOf(ctx).id }, { timeout: 0 });
     for await (const c of stream) chunks.push(Buffer.from(c as Uint8Array));
   } finally {
-    await ctx.call("storage.remove", { id: fileId }).catch(() => undefined);
+    await callOf(ctx)<RemoveFileResult, FileIdParams>("storage.remove", { id: fileId }).catch(() => undefined);
   }
   return { ...p, content: Buffer.concat(chunks).toString("utf8") };
 }
@@ -63,7 +65,7 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
     /** Upload: JSON `{name, scope, concepts}` or `{name, scope, format, content}`, or a stored file (multipart). */
     create: {
       params: upload,
-      async handler(this: This, ctx: Ctx<vocab.UploadParams & { fileId?: string }>) {
+      async handler(this: This, ctx: Ctx<vocab.CreateVocabularyParams>) {
         const doc = await vocab.create(this.store, userOf(ctx), await contentOf(ctx));
         ctx.meta.$statusCode = 201;
         ctx.meta.$location = `/api/vocabularies/${doc._id}`;
@@ -78,7 +80,7 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
     },
     replace: {
       params: { vocab_id: id, ...upload },
-      async handler(this: This, ctx: Ctx<vocab.UploadParams & { vocab_id: string; fileId?: string }>) {
+      async handler(this: This, ctx: Ctx<vocab.ReplaceVocabularyParams>) {
         return vocab.vocabularySummary(await vocab.replace(this.store, userOf(ctx), ctx.params.vocab_id, await contentOf(ctx)));
       },
     },
@@ -126,7 +128,7 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
     offer: {
       visibility: "public",
       params: { vocabulary_id: id, tags: { type: "array", items: "string", max: 100 }, source: { type: "enum", values: ["added", "suggested"] }, doc_id: { type: "string", optional: true, max: 64 } },
-      handler(this: This, ctx: Context<{ vocabulary_id: string; tags: string[]; source: "added" | "suggested"; doc_id?: string }>) {
+      handler(this: This, ctx: Context<vocab.OfferParams>) {
         return vocab.offer(this.store, ctx.params);
       },
     },
@@ -137,4 +139,4 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
   },
 };
 
-export default VocabulariesService as unknown as ServiceSchema;
+export default VocabulariesService;

@@ -205,4 +205,4 @@ const WebhooksService: ServiceSchema<ServiceSettingSchema, object, object, This>
   },
 };
 
-export default WebhooksService as unknown as ServiceSchema;
+export default WebhooksService;

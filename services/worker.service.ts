@@ -28,6 +28,8 @@ import { memoryWatchdog } from "../kernel/plugins/memory-watchdog";
 import { brokerResources, registryProviders, ResourceCache, type HostResources } from "../kernel/plugins/resources";
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { recordDelivery, recordRun } from "../sdk/metrics";
+import type { FileIdParams, RemoveFileResult } from "../kernel/storage/params";
+import type { DeliveryFailedParams } from "../kernel/jobs/worker-protocol";
 
 interface WorkerVars {
   workerId: string;
@@ -125,7 +127,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         }
         // A real failure: recorded on the job, which the dead-letter handler reads before failing it.
         this.logger.warn(`job ${jobId}: delivery failed (${(err as { name?: string }).name}: ${(err as Error).message})`);
-        await callOf(this.broker)("jobs.deliveryFailed", { id: jobId }, { timeout: PROGRESS_TIMEOUT_MS }).catch(() => undefined);
+        await callOf(this.broker)<{ failures: number }, DeliveryFailedParams>("jobs.deliveryFailed", { id: jobId }, { timeout: PROGRESS_TIMEOUT_MS }).catch(() => undefined);
         throw err;
       } finally {
         stop();
@@ -135,7 +137,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
     async process(this: This, jobId: string) {
       const call = callOf(this.broker);
       const claim = await retrying(this.logger, "claim", () =>
-        call<ClaimResult>("jobs.claim", { id: jobId, workerId: this.workerId } satisfies ClaimParams, { timeout: PROTOCOL_TIMEOUT_MS }),
+        call<ClaimResult, ClaimParams>("jobs.claim", { id: jobId, workerId: this.workerId } satisfies ClaimParams, { timeout: PROTOCOL_TIMEOUT_MS }),
       );
       if (!claim.job) {
         this.logger.debug(`job ${jobId}: nothing to do (${claim.reason})`);
@@ -162,7 +164,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
           // Not the job's fault: give it back (without counting the attempt) for a later try.
           this.logger.warn(`job ${job.id}: infrastructure error, releasing it: ${(err as Error).message}`);
           this.running.delete(job.id);
-          await retrying(this.logger, "release", () => call<{ ok: boolean }>("jobs.release", { id: job.id, workerId: this.workerId, attempt: job.attempts } satisfies ReleaseParams, { timeout: PROTOCOL_TIMEOUT_MS })).catch(
+          await retrying(this.logger, "release", () => call<{ ok: boolean }, ReleaseParams>("jobs.release", { id: job.id, workerId: this.workerId, attempt: job.attempts } satisfies ReleaseParams, { timeout: PROTOCOL_TIMEOUT_MS })).catch(
             () => undefined,
           );
           return;
@@ -177,7 +179,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       try {
         const outputs = (outcome?.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 }));
         const fin = await retrying(this.logger, "finish", () =>
-          call<HoldResult>("jobs.finish", {
+          call<HoldResult, FinishParams>("jobs.finish", {
             id: job.id,
             workerId: this.workerId,
             attempt: job.attempts,
@@ -190,7 +192,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         );
         if (!fin.ok) {
           // The job moved on without us (cancelled, expired, taken over): our outputs must not linger.
-          for (const o of outputs) await call("storage.remove", { id: o.fileId }).catch(() => undefined);
+          for (const o of outputs) await call<RemoveFileResult, FileIdParams>("storage.remove", { id: o.fileId }).catch(() => undefined);
           this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): outcome dropped, the job is ${fin.status ?? "gone"}`);
         } else {
           this.logger.info(`job ${job.id} (${job.processor}, attempt ${job.attempts}): ${fin.status}${error ? ` ${error.type}${error.plugin ? ` (${error.plugin} ${error.stage ?? ""})` : ""}` : ""}`);
@@ -232,4 +234,4 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
   },
 };
 
-export default WorkerService as unknown as ServiceSchema;
+export default WorkerService;

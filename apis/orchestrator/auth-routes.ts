@@ -6,6 +6,7 @@ import * as A from "./auth";
 import { createKeyParams, listKeysParams } from "../../kernel/keys/params";
 import { cookieHeaders } from "../../kernel/gateway/routing";
 import type { RawHandler, RouteGroup } from "../../kernel/gateway/types";
+import { callOf } from "../../kernel/call";
 
 /**
  * `POST /v1/auth/refresh` as a raw handler so the refresh cookie is written on failures too: the
@@ -14,10 +15,10 @@ import type { RawHandler, RouteGroup } from "../../kernel/gateway/types";
  */
 const v1Refresh: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
-  let data: unknown;
+  let data: A.V1Token;
   try {
     // The child context's meta (with $cookies) is merged back into ctx on success and on failure.
-    data = await ctx.call("auth.v1Refresh", {});
+    data = await callOf(ctx)<A.V1Token, Record<string, never>>("auth.v1Refresh", {});
   } finally {
     const cookies = cookieHeaders(ctx.meta);
     if (cookies.length) res.setHeader("Set-Cookie", cookies);

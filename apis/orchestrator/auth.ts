@@ -11,6 +11,7 @@ import { email, password } from "../../kernel/auth/params";
 import { MAX_PASSWORD_BYTES } from "../../kernel/auth/passwords";
 import { validated } from "../../kernel/auth/validate";
 import { parseRole, type UserLike } from "../../kernel/auth/views";
+import type { User, UserRole } from "../../shared/wire/users";
 import type { GatewayContext } from "../../kernel/gateway/types";
 
 /** The family id tokens are issued for (family.ts ORCHESTRATOR_FAMILY; not imported: family.ts imports the routes that import this). */
@@ -52,6 +53,12 @@ export const updateUserParams = {
 export const setRolesParams = { id, roles } as const;
 export const adminResetPasswordParams = { id, newPassword: password } as const;
 
+/** What `auth.v1Login` and `auth.v1Refresh` answer: the access token and when it expires (ISO). */
+export interface V1Token {
+  token: string;
+  expiresAt: string;
+}
+
 export interface V1LoginParams {
   login: string;
   password: string;
@@ -85,12 +92,12 @@ export function orchestratorPasswordProblems(field: string, pw: string): FieldEr
 }
 
 /** The orchestrator spells roles "Admin" and "User". */
-export function vendorRole(r: Role): string {
+export function vendorRole(r: Role): UserRole {
   return r === "admin" ? "Admin" : "User";
 }
 
 /** Orchestrator: camelCase, `userId` alongside `id` because the vendor's create answer carries `userId`. */
-export function orchestratorUser(u: UserLike) {
+export function orchestratorUser(u: UserLike): User {
   return {
     id: u._id,
     userId: u._id,
@@ -137,7 +144,7 @@ export const orchestratorAuthActions: AuthActions = {
     },
   },
   v1Refresh: {
-    async handler(this: AuthThis, ctx: AuthCtx) {
+    async handler(this: AuthThis, ctx: AuthCtx): Promise<V1Token> {
       try {
         const raw = ctx.meta.cookies?.[REFRESH_COOKIE];
         if (!raw) fail("INVALID_REFRESH_TOKEN", "Missing refresh token cookie");

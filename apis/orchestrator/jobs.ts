@@ -25,6 +25,7 @@ type Meta = Pick<Context<unknown, GatewayMeta>, "meta">;
 /** A moleculer call bound to the caller's context. */
 export type { Call } from "../../kernel/call";
 import type { Call } from "../../kernel/call";
+import type { FileIdParams } from "../../kernel/storage/params";
 
 const OCR_LANGS: Record<string, string> = { en: "eng", de: "deu", fr: "fra", es: "spa" };
 
@@ -56,8 +57,8 @@ export interface CreateJobBody {
 export async function createJob(h: OrchestratorHost, ctx: Meta, call: Call, params: CreateJobBody): Promise<JobResponse> {
   const user = userOf(ctx);
   const fields = params.fields ?? {};
-  const file = await call<StoredFile>("storage.stat", { id: params.fileId, owner: user.id });
-  assertReadablePdf(await scanPdf(await call<Readable>("storage.get", { id: file.id, owner: user.id }, { timeout: 0 })));
+  const file = await call<StoredFile, FileIdParams>("storage.stat", { id: params.fileId, owner: user.id });
+  assertReadablePdf(await scanPdf(await call<Readable, FileIdParams>("storage.get", { id: file.id, owner: user.id }, { timeout: 0 })));
   const override = parseJsonObject(fields.detectionConfiguration, "detectionConfiguration");
   const configurationId = fields.configurationId?.trim() || null;
   let base: DetectionConfigurationDoc | null;
@@ -77,7 +78,7 @@ export async function createJob(h: OrchestratorHost, ctx: Meta, call: Call, para
       options: { detection, ocrLanguages: ocrLanguagesFor(detection.languages), searchable: !/^(false|0|no)$/i.test(fields.searchable ?? "") },
       meta: { api: "orchestrator", ...(externalId ? { externalId } : {}) },
     };
-    view = await call<JobView>("jobs.create", create);
+    view = await call<JobView, CreateJobParams>("jobs.create", create);
   } catch (err) {
     if (isErrorType(err, "VALIDATION_ERROR") && JSON.stringify((err as { data?: unknown }).data ?? "").includes("processor")) {
       fail("SERVICE_UNAVAILABLE", "No redaction worker is running; try again later");

@@ -11,14 +11,13 @@
  */
 import { validationError, type FieldError } from "../../kernel/errors";
 import type { ReviewArea } from "../../plugins/redaction/contract";
-import type { Box } from "../../sdk/pdf/types";
+import type { Detection, DetectionPage, DetectionResult } from "../../shared/wire/detections";
 
-export interface DetectionView {
-  pageCount: number;
-  pages: Array<{ page: number; width: number; height: number }>;
-  findings: Array<{ id: string; label: string; page: number; boxes: Box[] }>;
-  labels: string[];
-}
+/** What planning a review reads of the detections file (the wire DetectionResult, shared/wire/detections.ts). */
+export type DetectionView = Pick<DetectionResult, "pageCount" | "labels"> & {
+  pages: Array<Pick<DetectionPage, "page" | "width" | "height">>;
+  findings: Array<Pick<Detection, "id" | "label" | "page" | "boxes">>;
+};
 
 /** One area of the reviewer's list: the plugin's own resume input shape. */
 export type PlannedArea = ReviewArea;

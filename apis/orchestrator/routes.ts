@@ -13,6 +13,8 @@ import type { StoredFile } from "../../kernel/storage/store";
 import type { RawHandler, RouteGroup } from "../../kernel/gateway/types";
 
 import { callOf } from "../../kernel/call";
+import type { FileIdParams, RemoveFileResult } from "../../kernel/storage/params";
+import type * as J from "./jobs";
 
 /** POST /v1/jobs: multipart `file` (+ optional `detectionConfiguration` JSON, `configurationId`, `externalId`). */
 export const createOrchestratorJob: RawHandler = async (req, res) => {
@@ -31,9 +33,9 @@ export const createOrchestratorJob: RawHandler = async (req, res) => {
   const file = up.files.file!;
   let job: JobResponse;
   try {
-    job = await call<JobResponse>("orchestrator.createJob", { fileId: file.id, fields: up.fields });
+    job = await call<JobResponse, J.CreateJobBody>("orchestrator.createJob", { fileId: file.id, fields: up.fields });
   } catch (err) {
-    await call("storage.remove", { id: file.id }).catch(() => undefined);
+    await call<RemoveFileResult, FileIdParams>("storage.remove", { id: file.id }).catch(() => undefined);
     throw err;
   }
   res.statusCode = 201;
@@ -46,19 +48,19 @@ export const createOrchestratorJob: RawHandler = async (req, res) => {
 export const downloadOrchestratorFile: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const call = callOf(ctx);
-  const { fileId, owner, contentType } = await call<{ fileId: string; owner: string; contentType: string }>("orchestrator.fileOf", {
+  const { fileId, owner, contentType } = await call<{ fileId: string; owner: string; contentType: string }, J.FileOfParams>("orchestrator.fileOf", {
     id: String(req.$params.id),
     fileType: String(req.$params.fileType),
   });
   let stat: StoredFile;
   try {
-    stat = await call<StoredFile>("storage.stat", { id: fileId, owner });
+    stat = await call<StoredFile, FileIdParams>("storage.stat", { id: fileId, owner });
   } catch (err) {
     // The retention sweep deleted it a moment ago.
     if (isErrorType(err, "NOT_FOUND")) fail("GONE", "The file has expired and was deleted");
     throw err;
   }
-  const stream = await call<Readable>("storage.get", { id: fileId, owner }, { timeout: 0, meta: { auditedBy: FILE_OF_AUDIT } });
+  const stream = await call<Readable, FileIdParams>("storage.get", { id: fileId, owner }, { timeout: 0, meta: { auditedBy: FILE_OF_AUDIT } });
   await sendStream(res, stream, { contentType: stat.contentType || contentType, filename: stat.filename, size: stat.size });
 };
 

@@ -15,6 +15,7 @@ import { parseCsv, rowsFromDocuments } from "./csv";
 import { resolveVocabulary } from "./learning";
 import type { TagDocDoc, TagJobDoc } from "./models";
 import { exclusionTerms } from "./single";
+import type { FileIdParams, RemoveFileResult } from "../../kernel/storage/params";
 
 export const idSchema = () => ({ type: "string", min: 1, max: 64 });
 /** A client-chosen batch id: letters, digits, `.`, `_`, `-` (it appears in URLs, file names and logs). */
@@ -112,8 +113,8 @@ export interface BatchProcessCsvParams {
 export async function processCsvBatch(b: BatchDeps, me: string, p: BatchProcessCsvParams) {
   const d = b.request;
   const chunks: Buffer[] = [];
-  for await (const c of await d.call<Readable>("storage.get", { id: p.csvFileId, owner: me }, { timeout: 0 })) chunks.push(Buffer.from(c as Uint8Array));
-  await d.call("storage.remove", { id: p.csvFileId }).catch(() => undefined);
+  for await (const c of await d.call<Readable, FileIdParams>("storage.get", { id: p.csvFileId, owner: me }, { timeout: 0 })) chunks.push(Buffer.from(c as Uint8Array));
+  await d.call<RemoveFileResult, FileIdParams>("storage.remove", { id: p.csvFileId }).catch(() => undefined);
   const cfg = parseConfigJson(p.config);
   if (p.exclusionFileId) {
     cfg.exclusion_words = checkExclusionCount(mergeExclusions(checkConfig(cfg).exclusion_words, await exclusionTerms(d, p.exclusionFileId, me)));

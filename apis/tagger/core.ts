@@ -30,6 +30,9 @@ import type { SourceType, TagDocDoc, TagDocModel, TagJobDoc, TagJobModel } from 
 
 export type { Call } from "../../kernel/call";
 import type { Call } from "../../kernel/call";
+import type { JobIdParams } from "../../kernel/jobs/api";
+import type { PutFileParams } from "../../kernel/storage/params";
+import type { CreateJobParams, GetManyParams } from "../../kernel/jobs/api";
 
 export interface Deps {
   Job: TagJobModel;
@@ -110,7 +113,7 @@ async function inputOf(d: Deps, doc: TagDocDoc): Promise<string> {
   if (doc.file_source_type === "local") throw Object.assign(new Error("Local file paths are disabled on this server; upload the file or give a URL"), { type: "SOURCE_REFUSED" });
   if (doc.file_source_type === "s3") throw Object.assign(new Error("S3 sources are not supported by this server; give an http(s) URL"), { type: "SOURCE_REFUSED" });
   const got = await fetchUrl(doc.file_path, { ...d.urlFetch, expect: "pdf" });
-  const file = await d.call<StoredFile>("storage.put", { owner: doc.owner, filename: got.filename, kind: "input", expect: ["application/pdf"] }, { stream: Readable.from([got.bytes]), timeout: 0 });
+  const file = await d.call<StoredFile, PutFileParams>("storage.put", { owner: doc.owner, filename: got.filename, kind: "input", expect: ["application/pdf"] }, { stream: Readable.from([got.bytes]), timeout: 0 });
   await d.Doc.updateOne({ _id: doc._id }, { $set: { input_file_id: file.id, file_size: file.size, mime_type: file.contentType } });
   return file.id;
 }
@@ -135,7 +138,7 @@ export async function dispatchDoc(d: Deps, job: TagJobDoc, doc: TagDocDoc, retry
         return null;
       }
     }
-    const rt = await d.call<JobView>("jobs.create", {
+    const rt = await d.call<JobView, CreateJobParams>("jobs.create", {
       id: doc._id,
       processor: "tagging",
       inputFileId,
@@ -307,7 +310,7 @@ export async function applyChange(d: Deps, change: JobChange): Promise<void> {
   const doc = await d.Doc.findById(docId, { status: 1, runtime_version: 1 }).lean<Pick<TagDocDoc, "status" | "runtime_version">>();
   if (!doc || !OPEN_DOC.includes(doc.status) || (doc.runtime_version ?? 0) >= change.version) return;
   // "running" needs nothing but the status; an end needs the result (and may have been overtaken).
-  const view = change.status === "running" && change.version === (doc.runtime_version ?? 0) + 1 ? null : await d.call<JobView>("jobs.get", { id: change.id });
+  const view = change.status === "running" && change.version === (doc.runtime_version ?? 0) + 1 ? null : await d.call<JobView, JobIdParams>("jobs.get", { id: change.id });
   await onRuntimeJob(d, view ?? ({ id: change.id, status: "running", meta: change.meta } as unknown as JobView));
   const version = view?.version ?? change.version;
   await d.Doc.updateOne({ _id: docId, runtime_version: { $lt: version } }, { $set: { runtime_version: version } });
@@ -348,7 +351,7 @@ export async function reconcile(d: Deps, now = new Date()): Promise<ReconcileRep
   const open = await d.Doc.find({ status: { $in: OPEN_DOC }, dispatched: true }).limit(500).lean<TagDocDoc[]>();
   report.checked = open.length;
   const ids = open.map((x) => x.runtime_job_id ?? x._id);
-  const views = new Map((ids.length ? await d.call<JobView[]>("jobs.getMany", { ids }) : []).map((v) => [v.id, v]));
+  const views = new Map((ids.length ? await d.call<JobView[], GetManyParams>("jobs.getMany", { ids }) : []).map((v) => [v.id, v]));
   const parents = [...new Set(open.filter((x) => !views.has(x.runtime_job_id ?? x._id)).map((x) => x.job_id))];
   const singles = new Set(parents.length ? (await d.Job.find({ _id: { $in: parents }, job_type: "single" }, { _id: 1 }).lean<Pick<TagJobDoc, "_id">[]>()).map((j) => j._id) : []);
   for (const doc of open) {
@@ -427,7 +430,7 @@ export async function cancelJob(d: Deps, id: string, owner: string): Promise<Tag
   if (!job) fail("JOB_STATE_CONFLICT", "Job is not running");
   publish(d, job, endMessage(job));
   const running = await d.Doc.find({ job_id: id, runtime_job_id: { $ne: null }, status: { $in: ["pending", "processing"] } }).lean<TagDocDoc[]>();
-  await Promise.all(running.map((doc) => d.call("jobs.cancel", { id: doc.runtime_job_id }).catch(() => undefined)));
+  await Promise.all(running.map((doc) => d.call<JobView, JobIdParams>("jobs.cancel", { id: doc.runtime_job_id! }).catch(() => undefined)));
   return job;
 }
 

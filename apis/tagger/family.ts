@@ -10,6 +10,7 @@ import { taggerRoutes } from "./routes";
 import { taggerSystemRoutes } from "./system-routes";
 import { vocabularyRoutes } from "./vocabulary-routes";
 import { batchWsRoute } from "./ws-batch";
+import { TAGGER_ROW_ERRORS } from "./errors";
 
 export const TAGGER_FAMILY = "tagger";
 
@@ -20,6 +21,7 @@ export const taggerFamily: ApiFamily = {
   owns: (path) => path === "/" || path === "/api" || path.startsWith("/api/"),
   routes: [taggerSystemRoutes, taggerAuthRoutes, taggerRoutes, vocabularyRoutes],
   wsRoutes: [batchWsRoute],
+  errors: TAGGER_ROW_ERRORS,
   renderError(c, traceId, headers) {
     if (c.type === "VALIDATION_ERROR") {
       const fields = c.fields?.length ? c.fields : [{ field: "body", message: c.message, kind: "value_error" }];

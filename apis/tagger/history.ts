@@ -3,6 +3,7 @@ import { fail, validationError } from "../../kernel/errors";
 import type { Deps } from "./core";
 import { ownJob } from "./core";
 import { documentDetail, documentSummary, jobSummary, type TagDocDoc, type TagJobDoc } from "./models";
+import type { JobIdParams } from "../../kernel/jobs/api";
 
 const STATUSES = ["pending", "processing", "paused", "completed", "failed", "cancelled"];
 
@@ -30,7 +31,7 @@ export async function deleteJob(d: Deps, owner: string, id: string) {
   if (["pending", "processing", "paused"].includes(job.status)) fail("JOB_STATE_CONFLICT", "The job is still running; cancel it first");
   const docs = await d.Doc.find({ job_id: id }, { runtime_job_id: 1 }).lean<TagDocDoc[]>();
   // The runtime jobs go too, and with them the stored PDFs.
-  await Promise.all(docs.filter((x) => x.runtime_job_id).map((x) => d.call("jobs.remove", { id: x.runtime_job_id }).catch(() => undefined)));
+  await Promise.all(docs.filter((x) => x.runtime_job_id).map((x) => d.call<{ removed: true }, JobIdParams>("jobs.remove", { id: x.runtime_job_id! }).catch(() => undefined)));
   await d.Doc.deleteMany({ job_id: id });
   await d.Job.deleteOne({ _id: id });
   return { message: "Job deleted successfully", job_id: id };

@@ -15,12 +15,14 @@ import { fail, validationError } from "../../kernel/errors";
 import { labelKey } from "../../plugins/tagging/contract";
 import type { TaggingConfig } from "./config";
 import type { TagDocDoc, TagDocModel, TagJobDoc, TagJobModel } from "./models";
+import type { OfferParams } from "./vocabularies";
+import type { Call } from "../../kernel/call";
 
 /** What learning needs of the tagger's dependencies (core.ts's Deps has these; core imports this file). */
 export interface Deps {
   Job: TagJobModel;
   Doc: TagDocModel;
-  call: <T = unknown>(action: string, params?: unknown, opts?: Record<string, unknown>) => Promise<T>;
+  call: Call;
 }
 
 /** Removals (beyond re-additions) after which a tag is demoted for the account. */
@@ -89,7 +91,7 @@ const feedback = (d: Deps) => d.Doc.db.model<TagFeedbackDoc>("TagFeedback");
 /** Resolves `config.vocabulary` into the job's config (id, name, version). Throws VALIDATION_ERROR on `vocabulary`. */
 export async function resolveVocabulary(d: Deps, owner: string, cfg: TaggingConfig): Promise<TaggingConfig> {
   if (!cfg.vocabulary) return cfg;
-  const v = await d.call<{ id: string; name: string; version: number }>("vocabularies.resolve", { ref: cfg.vocabulary, owner });
+  const v = await d.call<{ id: string; name: string; version: number }, { ref: string; owner: string }>("vocabularies.resolve", { ref: cfg.vocabulary, owner });
   return { ...cfg, vocabularyRef: v };
 }
 
@@ -119,7 +121,7 @@ export async function afterTagged(d: Deps, job: TagJobDoc, doc: TagDocDoc, resul
   const ref = job.config.vocabulary;
   const suggested = Array.isArray(result.suggested_new_tags) ? (result.suggested_new_tags as unknown[]).filter((t): t is string => typeof t === "string") : [];
   if (!ref || suggested.length === 0) return;
-  await d.call("vocabularies.offer", { vocabulary_id: ref.id, tags: suggested, source: "suggested", doc_id: doc._id });
+  await d.call<unknown, OfferParams>("vocabularies.offer", { vocabulary_id: ref.id, tags: suggested, source: "suggested", doc_id: doc._id });
 }
 
 /** The user's tags as they sent them: trimmed, inner spaces collapsed, de-duplicated case-insensitively. */
@@ -178,7 +180,7 @@ export async function editTags(d: Deps, owner: string, docId: string, rawTags: u
   }
   const job = await d.Job.findById(doc.job_id, { config: 1 }).lean<TagJobDoc>();
   const ref = job?.config?.vocabulary;
-  if (ref && added.length) await d.call("vocabularies.offer", { vocabulary_id: ref.id, tags: added, source: "added", doc_id: docId }).catch(() => undefined);
+  if (ref && added.length) await d.call<unknown, OfferParams>("vocabularies.offer", { vocabulary_id: ref.id, tags: added, source: "added", doc_id: docId }).catch(() => undefined);
   return { document: updated, edit };
 }
 

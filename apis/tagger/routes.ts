@@ -12,6 +12,11 @@ import { config } from "../../kernel/config";
 import type { GatewayContext, RawHandler, RouteGroup } from "../../kernel/gateway/types";
 
 import { callOf } from "../../kernel/call";
+import type { FileIdParams, RemoveFileResult } from "../../kernel/storage/params";
+import type { SingleAnswer, SingleInput } from "./single";
+import type { BatchProcessCsvParams, BatchStartParams, BatchStartUploadsParams, BatchStarted } from "./batches";
+import type { Unchecked } from "../../kernel/call";
+import type { PutFileParams } from "../../kernel/storage/params";
 
 function userOf(ctx: GatewayContext) {
   const user = ctx.meta.user;
@@ -45,7 +50,7 @@ export const singleProcess: RawHandler = async (req, res) => {
     files: { pdf_file: { expect: ["application/pdf"] }, exclusion_file: { expect: ["text/plain", "application/pdf"], maxBytes: 2 * 1024 * 1024 } },
   }).catch(as400);
   const pdf = up.files.pdf_file;
-  const cleanup = () => Promise.all(Object.values(up.files).map((f) => call("storage.remove", { id: f.id }).catch(() => undefined)));
+  const cleanup = () => Promise.all(Object.values(up.files).map((f) => call<RemoveFileResult, FileIdParams>("storage.remove", { id: f.id }).catch(() => undefined)));
   try {
     const url = up.fields.pdf_url?.trim();
     if (pdf && url) fail("BAD_REQUEST", "Please provide either pdf_file or pdf_url, not both");
@@ -53,7 +58,7 @@ export const singleProcess: RawHandler = async (req, res) => {
     if (pdf && !/\.pdf$/i.test(pdf.filename)) fail("BAD_REQUEST", "Only PDF files are supported");
     if (pdf && pdf.size === 0) fail("BAD_REQUEST", "The uploaded file is empty");
     if (up.fields.config === undefined) throw new DocmillClientError("VALIDATION_ERROR", "config: Field required", { fields: [{ field: "config", message: "Field required", kind: "missing" }] });
-    const body = await call("tagger.single", { inputFileId: pdf?.id, pdfUrl: pdf ? undefined : url, config: up.fields.config, exclusionFileId: up.files.exclusion_file?.id }, { timeout: 0 });
+    const body = await call<SingleAnswer, SingleInput>("tagger.single", { inputFileId: pdf?.id, pdfUrl: pdf ? undefined : url, config: up.fields.config, exclusionFileId: up.files.exclusion_file?.id }, { timeout: 0 });
     json(res, 200, body);
   } catch (err) {
     // A failed call keeps nothing the caller sent, except what history recorded.
@@ -68,7 +73,7 @@ export const singlePreview: RawHandler = async (req, res) => {
   userOf(ctx);
   const url = new URL(req.url ?? "/", "http://x").searchParams.get("url");
   if (!url) throw new DocmillClientError("VALIDATION_ERROR", "url: Field required", { fields: [{ field: "url", message: "Field required", kind: "missing" }] });
-  const stream = await callOf(ctx)<Readable>("tagger.preview", { url }, { timeout: 0 });
+  const stream = await callOf(ctx)<Readable, { url: string }>("tagger.preview", { url }, { timeout: 0 });
   const name = decodeURIComponent(new URL(url).pathname.split("/").pop() || "document.pdf");
   await sendStream(res, stream, { contentType: "application/pdf", filename: name, disposition: "inline" });
 };
@@ -97,7 +102,7 @@ function receivePdfs(req: Parameters<RawHandler>[0], ctx: GatewayContext, owner:
         const stored = all.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
         const bad = all.find((r) => r.status === "rejected");
         if (over || bad) {
-          await Promise.all(stored.map((f) => call("storage.remove", { id: f.id }).catch(() => undefined)));
+          await Promise.all(stored.map((f) => call<RemoveFileResult, FileIdParams>("storage.remove", { id: f.id }).catch(() => undefined)));
           try {
             if (over) throw over;
             as400((bad as PromiseRejectedResult).reason);
@@ -128,7 +133,7 @@ function receivePdfs(req: Parameters<RawHandler>[0], ctx: GatewayContext, owner:
       stream.on("error", () => undefined);
       if (over || (name !== "files" && name !== "pdf_files")) return void stream.resume();
       streams.push(stream);
-      const p = call<StoredFile>("storage.put", { owner, filename: info.filename || "document.pdf", kind: "input", declaredType: info.mimeType, expect: ["application/pdf"], maxBytes: max }, { stream, timeout: 0 });
+      const p = call<StoredFile, PutFileParams>("storage.put", { owner, filename: info.filename || "document.pdf", kind: "input", declaredType: info.mimeType, expect: ["application/pdf"], maxBytes: max }, { stream, timeout: 0 });
       p.catch(() => stream.resume());
       puts.push(p);
     });
@@ -154,15 +159,15 @@ export const batchStart: RawHandler = async (req, res) => {
     if (Array.isArray(b.documents) && b.documents.length > max) {
       fail("PAYLOAD_TOO_LARGE", `A batch takes at most ${max} documents (BATCH_MAX_FILES); this request has ${b.documents.length}`);
     }
-    json(res, 200, await call("tagger.batchStart", { documents: b.documents ?? [], config: b.config, column_mapping: b.column_mapping, job_id: b.job_id }));
+    json(res, 200, await call<BatchStarted, Unchecked<BatchStartParams>>("tagger.batchStart", { documents: b.documents ?? [], config: b.config, column_mapping: b.column_mapping, job_id: b.job_id }));
     return;
   }
   const up = await receivePdfs(req, ctx, user.id);
   if (up.files.length === 0) fail("BAD_REQUEST", "No documents provided");
   try {
-    json(res, 200, await call("tagger.batchStartUploads", { files: up.files, config: up.fields.config ?? "{}" }));
+    json(res, 200, await call<BatchStarted, BatchStartUploadsParams>("tagger.batchStartUploads", { files: up.files, config: up.fields.config ?? "{}" }));
   } catch (err) {
-    await Promise.all(up.files.map((f) => call("storage.remove", { id: f.id }).catch(() => undefined)));
+    await Promise.all(up.files.map((f) => call<RemoveFileResult, FileIdParams>("storage.remove", { id: f.id }).catch(() => undefined)));
     throw err;
   }
 };
@@ -178,7 +183,7 @@ export const batchProcessCsv: RawHandler = async (req, res) => {
   }).catch(as400);
   const csv = up.files.csv_file!;
   if (!/\.csv$/i.test(csv.filename)) fail("BAD_REQUEST", "Only CSV files are supported");
-  const body = await callOf(ctx)<{ output_csv_url: string }>("tagger.batchProcessCsv", { csvFileId: csv.id, config: up.fields.config ?? "{}", exclusionFileId: up.files.exclusion_file?.id }, { timeout: 0 });
+  const body = await callOf(ctx)<{ output_csv_url: string }, BatchProcessCsvParams>("tagger.batchProcessCsv", { csvFileId: csv.id, config: up.fields.config ?? "{}", exclusionFileId: up.files.exclusion_file?.id }, { timeout: 0 });
   // The reference's clients download it as is, with their bearer token: an absolute URL, never built
   // from the Host header (a forged Host would send the token elsewhere; issue 14).
   json(res, 200, { ...body, output_csv_url: publicUrl(req, body.output_csv_url) });
@@ -199,7 +204,7 @@ export function publicUrl(req: Parameters<RawHandler>[0], path: string): string 
 
 /** GET /api/batch/jobs/:job_id/results.csv */
 export const batchResultsCsv: RawHandler = async (req, res) => {
-  const text = await callOf(req.$ctx)<string>("tagger.batchResultsCsv", { job_id: String(req.$params.job_id) });
+  const text = await callOf(req.$ctx)<string, { job_id: string }>("tagger.batchResultsCsv", { job_id: String(req.$params.job_id) });
   res.statusCode = 200;
   res.setHeader("Content-Type", "text/csv; charset=utf-8");
   res.setHeader("Content-Disposition", `attachment; filename="batch-${String(req.$params.job_id).replace(/[^\w-]/g, "")}.csv"`);

@@ -16,6 +16,9 @@ import { createTagJob, dispatchDoc, onRuntimeJob, type Deps } from "./core";
 import { apiErrorOf } from "./errors";
 import { resolveVocabulary } from "./learning";
 import type { TagDocDoc } from "./models";
+import type { FileIdParams, RemoveFileResult } from "../../kernel/storage/params";
+import type { JobIdParams } from "../../kernel/jobs/api";
+import type { PutFileParams } from "../../kernel/storage/params";
 
 export const SINGLE_TIMEOUT_MS = 5 * 60_000;
 
@@ -33,22 +36,25 @@ export interface SingleInput {
 export type WaitFor = (runtimeJobId: string, timeoutMs: number) => Promise<JobView>;
 
 async function readFile(d: Deps, id: string, owner: string): Promise<{ file: StoredFile; bytes: Buffer }> {
-  const file = await d.call<StoredFile>("storage.stat", { id, owner });
+  const file = await d.call<StoredFile, FileIdParams>("storage.stat", { id, owner });
   const chunks: Buffer[] = [];
-  for await (const c of await d.call<Readable>("storage.get", { id, owner }, { timeout: 0 })) chunks.push(Buffer.from(c as Uint8Array));
+  for await (const c of await d.call<Readable, FileIdParams>("storage.get", { id, owner }, { timeout: 0 })) chunks.push(Buffer.from(c as Uint8Array));
   return { file, bytes: Buffer.concat(chunks) };
 }
 
 /** Terms of an exclusion file (.txt one per line or comma-separated, `#` comments; or a PDF's text). */
 export async function exclusionTerms(d: Deps, id: string, owner: string): Promise<string[]> {
   const { file, bytes } = await readFile(d, id, owner);
-  await d.call("storage.remove", { id }).catch(() => undefined);
+  await d.call<RemoveFileResult, FileIdParams>("storage.remove", { id }).catch(() => undefined);
   if (file.contentType === "application/pdf") {
     const ex = await pdfPool.extract(bytes);
     return parseExclusionFile(ex.pages.map((p) => p.text).join("\n"));
   }
   return parseExclusionFile(bytes.toString("utf8"));
 }
+
+/** What `tagger.single` answers: the tag generator's single-document response. */
+export type SingleAnswer = Awaited<ReturnType<typeof runSingle>>;
 
 export async function runSingle(d: Deps, owner: string, input: SingleInput, wait: WaitFor) {
   const cfg: TaggingConfig = await resolveVocabulary(d, owner, checkConfig(parseConfigJson(input.config)));
@@ -57,7 +63,7 @@ export async function runSingle(d: Deps, owner: string, input: SingleInput, wait
   let source: "upload" | "url" = input.sourceType ?? "upload";
   let filePath = input.filePath;
   if (input.inputFileId) {
-    file = await d.call<StoredFile>("storage.stat", { id: input.inputFileId, owner });
+    file = await d.call<StoredFile, FileIdParams>("storage.stat", { id: input.inputFileId, owner });
     filePath ??= file.filename;
   } else if (input.pdfUrl) {
     source = "url";
@@ -69,7 +75,7 @@ export async function runSingle(d: Deps, owner: string, input: SingleInput, wait
       if (err instanceof UrlFetchError) fail("BAD_REQUEST", err.reason === "scheme" ? "URL must start with http:// or https://" : `Failed to download PDF from URL: ${err.message}`, { reason: err.reason });
       throw err;
     }
-    file = await d.call<StoredFile>("storage.put", { owner, filename: got.filename, kind: "input", expect: ["application/pdf"] }, { stream: Readable.from([got.bytes]), timeout: 0 });
+    file = await d.call<StoredFile, PutFileParams>("storage.put", { owner, filename: got.filename, kind: "input", expect: ["application/pdf"] }, { stream: Readable.from([got.bytes]), timeout: 0 });
   } else fail("BAD_REQUEST", "Either pdf_file or pdf_url must be provided");
 
   const started = Date.now();
@@ -86,7 +92,7 @@ export async function runSingle(d: Deps, owner: string, input: SingleInput, wait
   try {
     view = await wait(runtimeId, SINGLE_TIMEOUT_MS);
   } catch (err) {
-    await d.call("jobs.cancel", { id: runtimeId }).catch(() => undefined);
+    await d.call<JobView, JobIdParams>("jobs.cancel", { id: runtimeId }).catch(() => undefined);
     throw err;
   }
   // The event handler may not have run yet on this node: record the outcome now (idempotent).

@@ -367,7 +367,19 @@ async function knownKeys(s: Store, id: string): Promise<Set<string> | null> {
  * `suggested` (an engine's unmatched strong candidates). Tags the vocabulary already has are skipped.
  * One upsert per tag; two offers at once both count.
  */
-export async function offer(s: Store, p: { vocabulary_id: string; tags: string[]; source: "added" | "suggested"; doc_id?: string }) {
+/** `vocabularies.offer`: tags the curator may add to a vocabulary. */
+export interface OfferParams {
+  vocabulary_id: string;
+  tags: string[];
+  source: "added" | "suggested";
+  doc_id?: string;
+}
+
+/** `vocabularies.create` (and `replace`, with `vocab_id`): an upload, or a file the gateway stored. */
+export type CreateVocabularyParams = UploadParams & { fileId?: string };
+export type ReplaceVocabularyParams = CreateVocabularyParams & { vocab_id: string };
+
+export async function offer(s: Store, p: OfferParams) {
   const known = await knownKeys(s, p.vocabulary_id);
   if (!known) return { offered: 0 };
   let offered = 0;

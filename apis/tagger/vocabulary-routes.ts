@@ -8,6 +8,9 @@ import { receiveUpload } from "../../kernel/storage/upload";
 import type { GatewayContext, RawHandler, RouteGroup } from "../../kernel/gateway/types";
 
 import { callOf } from "../../kernel/call";
+import type { FileIdParams, RemoveFileResult } from "../../kernel/storage/params";
+import type { CreateVocabularyParams, ReplaceVocabularyParams, VocabularySummary } from "./vocabularies";
+import type { Unchecked } from "../../kernel/call";
 
 const MAX_FILE = 5 * 1024 * 1024;
 
@@ -37,9 +40,9 @@ export const createVocabulary: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const params = await uploadParams(req, ctx);
   try {
-    send(res, ctx, await callOf(ctx)("vocabularies.create", params));
+    send(res, ctx, await callOf(ctx)<VocabularySummary, Unchecked<CreateVocabularyParams>>("vocabularies.create", params));
   } catch (err) {
-    if (typeof params.fileId === "string") await ctx.call("storage.remove", { id: params.fileId }).catch(() => undefined);
+    if (typeof params.fileId === "string") await callOf(ctx)<RemoveFileResult, FileIdParams>("storage.remove", { id: params.fileId }).catch(() => undefined);
     throw err;
   }
 };
@@ -48,9 +51,9 @@ export const replaceVocabulary: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const params = await uploadParams(req, ctx);
   try {
-    send(res, ctx, await callOf(ctx)("vocabularies.replace", { ...params, vocab_id: String(req.$params.vocab_id) }));
+    send(res, ctx, await callOf(ctx)<VocabularySummary, Unchecked<ReplaceVocabularyParams>>("vocabularies.replace", { ...params, vocab_id: String(req.$params.vocab_id) }));
   } catch (err) {
-    if (typeof params.fileId === "string") await ctx.call("storage.remove", { id: params.fileId }).catch(() => undefined);
+    if (typeof params.fileId === "string") await callOf(ctx)<RemoveFileResult, FileIdParams>("storage.remove", { id: params.fileId }).catch(() => undefined);
     throw err;
   }
 };

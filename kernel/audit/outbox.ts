@@ -18,6 +18,7 @@ import type { ServiceBroker } from "moleculer";
 import { config } from "../config";
 import { ensureStream, withJetStream } from "../jobs/dispatch";
 import type { AuditEntry } from "./model";
+import { callOf } from "../call";
 
 export const AUDIT_CHANNEL = "audit-entries";
 export const AUDIT_GROUP = "docmill-audit-writer";
@@ -64,7 +65,7 @@ export class AuditOutbox {
   static forBroker(broker: ServiceBroker): AuditOutbox {
     const b = broker as unknown as { sendToChannel?: (name: string, payload: unknown) => Promise<void> };
     return new AuditOutbox(
-      async (e) => void (await broker.call("audit.record", e, { timeout: DIRECT_TIMEOUT_MS, meta: {} })),
+      async (e) => void (await callOf(broker)<{ ok: true }, AuditEntry>("audit.record", e, { timeout: DIRECT_TIMEOUT_MS, meta: {} })),
       async (e) => {
         if (!b.sendToChannel) throw new Error("no channels middleware");
         try {

@@ -5,6 +5,7 @@
  * service is called directly and awaited; the broadcast still goes out for nodes that joined late.
  */
 import type { ServiceBroker } from "moleculer";
+import { callOf } from "../call";
 
 export async function invalidateEverywhere(
   broker: ServiceBroker,
@@ -17,7 +18,7 @@ export async function invalidateEverywhere(
   const nodes = [...new Set(list.filter((s) => s.name === service).map((s) => s.nodeID))];
   await Promise.all(
     nodes.map((nodeID) =>
-      broker.call(`${service}.${action}`, params, { nodeID }).catch((err: Error) => {
+      callOf(broker)<unknown, Record<string, unknown>>(`${service}.${action}`, params, { nodeID }).catch((err: Error) => {
         broker.logger.warn(`cache invalidation on node ${nodeID} failed: ${err.message}; relying on broadcast and TTL`);
       }),
     ),

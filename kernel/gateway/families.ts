@@ -7,7 +7,8 @@
  * fails loudly: an unknown id, a duplicate id, or no default family is an error naming the fix.
  */
 import type { Env } from "../../sdk/env";
-import type { FieldError, ErrorType } from "../errors";
+import type { ErrorCodes } from "../../sdk/error-codes";
+import { registerErrorCodes, type FieldError, type ErrorType } from "../errors";
 import type { WsRoute } from "./ws";
 import type { RouteGroup } from "./types";
 
@@ -44,6 +45,8 @@ export interface ApiFamily {
   /** HTTP routes of the family (including its identity routes). */
   routes: RouteGroup[];
   wsRoutes?: WsRoute[];
+  /** Job error codes the family itself gives its records (batch rows, say); they join the error catalog. */
+  errors?: ErrorCodes;
   /** The documented error body of the family for an error the kernel classified. */
   renderError(error: ClassifiedError, traceId: string, headers: Record<string, string>): RenderedError;
   /** Lifetimes of the tokens issued to this family's clients, from the environment the config was read from. */
@@ -70,6 +73,8 @@ export function registerFamily(family: ApiFamily): void {
   if (family.default && [...registry.values()].some((f) => f.default)) {
     throw new Error(`API family "${family.id}" is a second default family: exactly one family answers unclaimed paths`);
   }
+  const problems = registerErrorCodes(family.id, family.errors);
+  if (problems.length) throw new Error(`API family "${family.id}" declares bad error codes: ${problems.join("; ")}`);
   registry.set(family.id, family);
 }
 

@@ -17,6 +17,7 @@ import { hydrate, hydrateOne } from "./results";
 import { purgeJob } from "./recovery";
 import { transition } from "./repo";
 import { isKnownStatus, pausePointOf } from "./state";
+import type { FileIdParams } from "../storage/params";
 
 type Meta = Pick<Context<unknown, GatewayMeta>, "meta">;
 
@@ -121,7 +122,7 @@ export async function createJob(h: JobsHost, ctx: Meta, call: Call, params: Crea
     ]);
   }
   const options = validateOptions(plugin.optionsSchema, params.options ?? {}, plugin.id);
-  const file = await call<StoredFile>("storage.stat", { id: params.inputFileId, owner });
+  const file = await call<StoredFile, FileIdParams>("storage.stat", { id: params.inputFileId, owner });
   if (!plugin.accepts.includes(file.contentType)) {
     fail("UNSUPPORTED_MEDIA_TYPE", `${plugin.id}: ${refusalMessage(file.contentType, plugin.accepts, file.filename)}`);
   }

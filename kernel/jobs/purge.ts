@@ -20,6 +20,7 @@ import { tryTransition } from "./repo";
 import { dropResults } from "./results";
 
 import type { Call } from "../call";
+import type { FileIdParams, RemoveFileResult, RemoveForJobParams, RemovedCount } from "../storage/params";
 
 export interface PurgeDeps {
   Job: JobModel;
@@ -32,9 +33,9 @@ export interface PurgeDeps {
 
 /** Removes every file of the job. Throws when storage could not be reached (the caller tries again). */
 export async function purgeFiles(call: Call, job: Pick<JobDoc, "_id" | "inputFileId">): Promise<void> {
-  await call("storage.removeForJob", { jobId: job._id });
+  await call<RemovedCount, RemoveForJobParams>("storage.removeForJob", { jobId: job._id });
   try {
-    await call("storage.remove", { id: job.inputFileId });
+    await call<RemoveFileResult, FileIdParams>("storage.remove", { id: job.inputFileId });
   } catch (err) {
     // Already gone (removed by a previous try, or by storage's own retention sweep).
     const type = (err as { type?: string }).type;

@@ -12,6 +12,7 @@ import { toView, type JobDoc, type JobOutput, type JobView } from "./model";
 import { tryTransition } from "./repo";
 import { detach, dropResults, hydrateOne, resultsOf, storeResult } from "./results";
 import { isFinal } from "./state";
+import type { RemoveForJobParams, RemovedCount } from "../storage/params";
 
 export const claimSchema: ActionParams = { id: { type: "string" }, workerId: { type: "string" } };
 export interface ClaimParams {
@@ -216,7 +217,7 @@ export async function finishJob(h: JobsHost, call: Call, p: FinishParams): Promi
       // cancelled): files it or an aborted attempt stored after the winner's finish must not
       // linger as a second output. Only once the job is final: a live attempt's files are its own.
       const keep = (cur.outputs ?? []).map((o) => o.fileId);
-      await call("storage.removeForJob", { jobId: p.id, keep, kind: "output" }).catch((err: unknown) =>
+      await call<RemovedCount, RemoveForJobParams>("storage.removeForJob", { jobId: p.id, keep, kind: "output" }).catch((err: unknown) =>
         h.logger.warn({ msg: "could not remove an overtaken attempt's outputs", jobId: p.id, error: (err as Error).message }),
       );
     }
@@ -225,7 +226,7 @@ export async function finishJob(h: JobsHost, call: Call, p: FinishParams): Promi
   // The recorded outputs are the job's outputs: files an overtaken attempt wrote under the same
   // names (its worker lost the lease, or the message came back while NATS was away) go now.
   const keep = (job.outputs ?? []).map((o) => o.fileId);
-  await call("storage.removeForJob", { jobId: p.id, keep, kind: "output" }).catch((err: unknown) =>
+  await call<RemovedCount, RemoveForJobParams>("storage.removeForJob", { jobId: p.id, keep, kind: "output" }).catch((err: unknown) =>
     h.logger.warn({ msg: "could not remove superseded outputs", jobId: p.id, error: (err as Error).message }),
   );
   // Records the job no longer references (the detection's, once the redaction completed; an earlier

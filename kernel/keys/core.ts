@@ -7,6 +7,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { Schema, type Connection, type Model } from "mongoose";
 import { fail, validationError } from "../errors";
 import { sha256Hex } from "../auth/tokens";
+import type { ApiKey, ApiKeyStatus } from "../../shared/wire/users";
 
 export const KEY_PREFIX = "pdft_";
 /** How many characters of the key are kept for display (`pdft_` + 8). */
@@ -68,7 +69,7 @@ export function checkExpiry(raw: string, now: Date): Date {
   return d;
 }
 
-export type KeyStatus = "active" | "revoked" | "expired";
+export type KeyStatus = ApiKeyStatus;
 
 export function keyStatus(k: Pick<ApiKeyDoc, "revokedAt" | "expiresAt">, now: Date): KeyStatus {
   if (k.revokedAt) return "revoked";
@@ -76,7 +77,7 @@ export function keyStatus(k: Pick<ApiKeyDoc, "revokedAt" | "expiresAt">, now: Da
 }
 
 /** A key as listed: never the raw key, never the hash. */
-export function keyView(k: ApiKeyDoc, now: Date) {
+export function keyView(k: ApiKeyDoc, now: Date): ApiKey {
   return {
     id: k._id,
     name: k.name,

@@ -18,6 +18,7 @@ import { runPlugin, type RunOutcome } from "./runner";
 export type ClaimedJob = NonNullable<ClaimResult["job"]>;
 export type { Call } from "../call";
 import type { Call } from "../call";
+import type { FileIdParams } from "../storage/params";
 
 /**
  * Timeouts of the worker protocol calls. A request published while NATS is away is lost, not queued:
@@ -56,7 +57,7 @@ export interface ExecuteDeps {
 export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: PluginManifest, ac: AbortController): Promise<RunOutcome> {
   const { call, workerId, logger } = d;
   const leaseMs = config().jobs.leaseSeconds * 1000;
-  const progress = (p: Omit<ProgressParams, "id" | "workerId">) => call<HoldResult>("jobs.progress", { id: job.id, workerId, ...p } satisfies ProgressParams, { timeout: PROGRESS_TIMEOUT_MS });
+  const progress = (p: Omit<ProgressParams, "id" | "workerId">) => call<HoldResult, ProgressParams>("jobs.progress", { id: job.id, workerId, ...p } satisfies ProgressParams, { timeout: PROGRESS_TIMEOUT_MS });
   const heartbeat = setInterval(() => {
     progress({})
       .then((r) => {
@@ -65,9 +66,9 @@ export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: Plug
       .catch(() => undefined);
   }, Math.max(500, Math.floor(leaseMs / 3)));
   heartbeat.unref();
-  const inputStat = await retrying(logger, "input stat", () => call<StoredFile>("storage.stat", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }));
+  const inputStat = await retrying(logger, "input stat", () => call<StoredFile, FileIdParams>("storage.stat", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }));
   // The call's timeout covers the start of the stream; guardStall covers a transfer that stops midway.
-  const openInput = async () => guardStall(await call<Readable>("storage.get", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }), STREAM_IDLE_MS);
+  const openInput = async () => guardStall(await call<Readable, FileIdParams>("storage.get", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }), STREAM_IDLE_MS);
   const input: InputFile = {
     fileId: inputStat.id,
     filename: inputStat.filename,

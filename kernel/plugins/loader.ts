@@ -7,6 +7,8 @@ import path from "node:path";
 import Validator from "fastest-validator";
 import { compileOptions } from "./options";
 import { RUNTIME_API_VERSION, type PluginManifest } from "../../sdk/manifest";
+import { errorCodeProblems } from "../../sdk/error-codes";
+import { registerErrorCodes } from "../errors";
 import { installSdkAlias } from "./sdk-alias";
 import { pluginSettings } from "./settings";
 
@@ -72,6 +74,7 @@ const shape = new Validator().compile({
   setup: { type: "function", optional: true },
   run: { type: "function" },
   cleanup: { type: "function", optional: true },
+  errors: { type: "object", optional: true },
 }) as (v: unknown) => true | Array<{ field?: string; message?: string }>;
 
 function major(v: string): string {
@@ -115,6 +118,7 @@ export function manifestProblems(mod: unknown, folderName: string): string[] {
       problems.push(`optionsSchema does not compile: ${(err as Error).message} (it must be a fastest-validator schema of plain JSON values)`);
     }
   }
+  problems.push(...errorCodeProblems(man.errors).map((p) => `${p} (manifest field "errors")`));
   return problems;
 }
 
@@ -157,6 +161,9 @@ export function loadPlugins(opts: LoadOptions): PluginManifest[] {
     } catch (err) {
       throw new PluginLoadError(f.dir, [`settings: ${(err as Error).message}`]);
     }
+    // Its codes join the one error catalog (docs/errors.md); a code the catalog has with another status refuses start-up.
+    const clashes = registerErrorCodes(manifest.id, manifest.errors);
+    if (clashes.length) throw new PluginLoadError(f.dir, clashes);
     return manifest;
   });
 }

@@ -15,6 +15,8 @@ import type { Context } from "moleculer";
 import { config } from "../config";
 import { DocmillClientError, fail, validationError } from "../errors";
 import type { StoredFile } from "./store";
+import { callOf } from "../call";
+import type { FileIdParams, PutFileParams, RemoveFileResult } from "./params";
 
 export interface FileFieldSpec {
   /** Accepted content types, sniffed from the bytes (e.g. ["application/pdf"]). Empty: anything. */
@@ -92,7 +94,7 @@ export function receiveUpload(req: IncomingMessage, ctx: Pick<Context, "call">, 
         pass.destroy(new DocmillClientError("PAYLOAD_TOO_LARGE", `The file is larger than the limit of ${Math.round((spec.maxBytes ?? globalMax) / 1048576)} MB`, { field: name }));
       });
       puts.push(
-        (ctx.call as unknown as (a: string, p: unknown, o: unknown) => Promise<StoredFile>)(
+        callOf(ctx)<StoredFile, PutFileParams>(
             "storage.put",
             {
               owner: opts.owner,
@@ -132,7 +134,7 @@ export function receiveUpload(req: IncomingMessage, ctx: Pick<Context, "call">, 
         }
         if (firstError) {
           // Files already stored for this failed request are not wanted.
-          await Promise.all(Object.values(files).map((f) => ctx.call("storage.remove", { id: f.id }).catch(() => undefined)));
+          await Promise.all(Object.values(files).map((f) => callOf(ctx)<RemoveFileResult, FileIdParams>("storage.remove", { id: f.id }).catch(() => undefined)));
           reject(firstError);
         } else resolve({ files, fields });
       });

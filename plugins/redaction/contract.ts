@@ -5,7 +5,7 @@
  * knowledge, exported here.
  */
 export { validateDetectionConfig, type DetectionConfigInput } from "./detect/config";
-export type { ReviewArea, ReviewInput, DetectionResult, RedactionOptions, RedactionResult, RedactionReport } from "./types";
+export type { ReviewArea, ReviewInput, DetectionResult, DetectionRun, RedactionOptions, RedactionResult, RedactionReport } from "./types";
 
 /** The label of an area a reviewer drew by hand (no finding behind it). */
 export const MANUAL_LABEL = "MANUAL";

@@ -10,7 +10,7 @@
  *
  * Heavy work runs on the PDF engine's thread pool, so a worker's event loop keeps its lease alive.
  */
-import { definePlugin, runOffLoop, type RunContext } from "../../sdk";
+import { defineErrorCodes, definePlugin, runOffLoop, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
 import { markHiddenText } from "./hidden-text";
 import { applyRedactions } from "./redact/apply";
@@ -19,7 +19,7 @@ import type { RedactionArea } from "./redact/geometry";
 import { decodeScanWords, encodeScanWords } from "./redact/scan-words";
 import { describeLeaks, verifyRedaction } from "./redact/verify";
 import {
-  COORDINATES, type DetectionResult, type RedactionOptions, type RedactionReport, type RedactionResult, type ReviewInput,
+  COORDINATES, type DetectionResult, type DetectionRun, type RedactionOptions, type RedactionReport, type RedactionResult, type ReviewInput,
 } from "./types";
 
 import { MANUAL_LABEL } from "./contract";
@@ -78,7 +78,7 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
 }
 
 async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<RedactionResult> {
-  const detection = ctx.resume!.result as DetectionResult;
+  const detection = ctx.resume!.result as DetectionRun;
   const review = (ctx.resume!.input ?? { areas: [] }) as ReviewInput;
   const texts = new Map(detection.findings.map((f) => [f.id, f.text]));
   const found = new Map(detection.findings.map((f) => [f.id, { detector: f.recognizer, score: f.score }]));
@@ -146,7 +146,26 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
   return { phase: "redaction", pageCount: applied.pageCount, redactedPages: rebuiltPages, areas: areas.length, verification };
 }
 
-export default definePlugin<RedactionOptions, DetectionResult | RedactionResult>({
+/** The plugin's codes in the error catalog (docs/errors.md), besides the SDK's PDF_* and COMPUTE_LIMIT_EXCEEDED. */
+export const REDACTION_ERRORS = defineErrorCodes({
+  REDACTION_INVALID: {
+    status: 400,
+    message: "A redaction area names a page the document does not have",
+    fix: "Send areas on the document's pages only (1 to its page count)",
+  },
+  REDACTION_VERIFICATION_FAILED: {
+    status: 500,
+    message: "Reading the redacted output back still found redacted text (the message counts the leaks, never quotes them)",
+    fix: "Nothing was released; report the job id to the operator (the output is withheld on purpose)",
+  },
+  REDACTION_ENGINE_RETRY: {
+    status: 500,
+    message: "An image could not be put back exactly as it was painted; the engine redoes the page the safe way",
+    fix: "None needed: the plugin retries on its own; seen on a job only if the retry failed too, then report the job id",
+  },
+});
+
+export default definePlugin<RedactionOptions, DetectionRun | RedactionResult>({
   id: "redaction",
   version: "1.0.0",
   apiVersion: "1",
@@ -154,6 +173,7 @@ export default definePlugin<RedactionOptions, DetectionResult | RedactionResult>
   description: "Detects personal data (text layer and OCR), pauses for review, then removes the approved areas for good and verifies it",
   accepts: ["application/pdf"],
   pausePoints: ["readyForReview"],
+  errors: REDACTION_ERRORS,
   optionsSchema: {
     $$strict: "remove",
     detection: { type: "object", default: {}, strict: false },

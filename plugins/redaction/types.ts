@@ -4,10 +4,9 @@
  * service reads these shapes; keep them additive.
  */
 import type { ScanWords } from "./redact/scan-words";
-import type { Finding } from "./detect/types";
 import type { DetectionConfigInput } from "./detect/config";
 import type { RedactedPage, StructureRemoved } from "./redact/apply";
-import type { Verification } from "./redact/verify";
+import type { DetectionPage, DetectionResult, VerificationRecord } from "../../sdk";
 import type { Certificate } from "./redact/certificate";
 
 export interface RedactionOptions {
@@ -24,33 +23,20 @@ export interface RedactionOptions {
   maxPages: number;
 }
 
-export interface PageSummary {
-  page: number;
-  width: number;
-  height: number;
-  rotation: number;
-  source: "text" | "ocr";
-  confidence?: number;
-}
+export type { DetectionResult, VerificationRecord };
+export type PageSummary = DetectionPage;
 
 export const COORDINATES = {
   unit: "pt",
   origin: "top-left of the page as displayed (after /Rotate)",
   pages: "1-based",
-} as const;
+} as const satisfies DetectionResult["coordinates"];
 
-/** The `detections` file and the pause result at `readyForReview`. */
-export interface DetectionResult {
-  phase: "detection";
-  pageCount: number;
-  coordinates: typeof COORDINATES;
-  pages: PageSummary[];
-  findings: Finding[];
-  /** Labels the job may use for hand-drawn areas (built-in plus the configuration's custom labels). */
-  labels: string[];
-  /** OCR words of the scanned pages, for the redaction run (redact/scan-words.ts); not in the detections file. */
-  scanWords?: ScanWords;
-}
+/**
+ * The pause result at `readyForReview`: the `detections` file (the wire DetectionResult, shared/wire) plus
+ * the OCR words of the scanned pages for the redaction run (redact/scan-words.ts), which the file leaves out.
+ */
+export type DetectionRun = DetectionResult & { scanWords?: ScanWords };
 
 /** One area of the reviewer's list, as the orchestrator passes it to the plugin on resume. */
 export interface ReviewArea {
@@ -96,9 +82,6 @@ export interface RedactionReport {
   certificate: Certificate;
 }
 
-export interface VerificationRecord extends Verification {
-  verifiedAt: string;
-}
 
 /** The job's final result. */
 export interface RedactionResult {

@@ -10,11 +10,12 @@
  * LLM_BAD_RESPONSE / LLM_UNAVAILABLE / LLM_REJECTED. The API key never appears in a result or an error.
  */
 import os from "node:os";
-import { definePlugin, int, ResourceError, runOffLoop, type Env, type RunContext } from "../../sdk";
+import { defineErrorCodes, definePlugin, int, ResourceError, runOffLoop, type Env, type RunContext } from "../../sdk";
 import { API_KEY_PURPOSE, VOCABULARY_RESOURCE, type StoredVocabulary } from "./contract";
 import type { ConcludeInput, InlineVocabulary, Prepared, PrepareInput } from "./analyse";
 import { extractForTagging, type ExtractionMethod } from "./extract";
 import { generateTags, type Language } from "./tagger";
+import { TAGGER_ERRORS } from "./tagger/errors";
 import type { LocalTagOptions, LocalTagResult } from "./tagger/local";
 import { MAX_TAGS } from "./tagger/normalize";
 import { MAX_CONCEPTS } from "./tagger/vocabulary";
@@ -95,6 +96,31 @@ const ANALYSE_MODULE = require.resolve("./analyse");
 
 const OCR_CODES: Record<string, string> = { en: "eng", hi: "hin", de: "deu", fr: "fra", es: "spa" };
 
+/** The plugin's codes in the error catalog (docs/errors.md), besides the SDK's PDF_* and COMPUTE_LIMIT_EXCEEDED. */
+export const TAGGING_ERRORS = defineErrorCodes({
+  ...TAGGER_ERRORS,
+  INSUFFICIENT_TEXT: {
+    status: 400,
+    message: "Could not extract sufficient text from the PDF (empty, an image without readable text, or protected)",
+    fix: "Upload a PDF with a text layer or a legible scan, or ask for more pages (num_pages)",
+  },
+  OCR_TIMEOUT: {
+    status: 503,
+    message: "Reading the scanned pages did not finish within the OCR page timeout",
+    fix: "Retry later: the server was busy, the document is fine (an operator can raise DOCMILL_OCR_PAGE_TIMEOUT_MS)",
+  },
+  INVALID_VOCABULARY: {
+    status: 400,
+    message: "The inline vocabulary is malformed (a duplicate label, a broader term that does not exist)",
+    fix: "Correct the vocabulary at the place the message names",
+  },
+  VOCABULARY_NOT_FOUND: {
+    status: 400,
+    message: "The stored vocabulary the job names was deleted (or the version the batch resolved is no longer kept)",
+    fix: "Start the batch again with an existing vocabulary (GET /api/vocabularies lists them), or without one",
+  },
+});
+
 class TaggingError extends Error {
   constructor(
     readonly type: string,
@@ -131,6 +157,7 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
   accepts: ["application/pdf"],
   resources: [VOCABULARY_RESOURCE],
   settings: taggingSettings,
+  errors: TAGGING_ERRORS,
   optionsSchema: {
     $$strict: "remove",
     api_key_sealed: { type: "string", optional: true, max: 8192 },

@@ -66,7 +66,7 @@ export class ComputeError extends Error {
 
 /**
  * Runs `module`'s export `fn` with `args` in a compute thread. Rejects with the function's own error
- * type/message/data (as ComputeError), or COMPUTE_LIMIT_EXCEEDED when the thread ran out of its heap.
+ * type/message/data (as ComputeError), or COMPUTE_LIMIT_EXCEEDED (sdk/errors.ts) when the thread ran out of its heap.
  */
 export async function runOffLoop<T>(module: string, fn: string, args: unknown[], signal?: AbortSignal): Promise<T> {
   const task: ComputeTask = { module, fn, args };

@@ -6,6 +6,7 @@
  * They cross worker-thread boundaries as `{ __pdfError: ... }` records (structured clone drops custom
  * fields of Error objects), see `toTransferable` / `fromTransferable`.
  */
+import { defineErrorCodes, type ErrorCode } from "../error-codes";
 
 export type PdfErrorCode =
   /** A password is needed, or the one given is wrong. */
@@ -22,17 +23,23 @@ export type PdfErrorCode =
   | "OCR_LANGUAGE_UNAVAILABLE";
 
 /**
- * The status the public APIs document for each (both answer an unreadable upload with 400, never 422);
- * test/unit/apis/error-statuses.test.ts keeps these equal to the catalog entry the API maps the code to.
+ * The engine's codes in the error catalog (docs/errors.md): status, message, fix. Both public APIs answer
+ * an unreadable upload with 400, never 422; test/unit/kernel/error-catalog.test.ts keeps each status equal
+ * to the catalog entry the tag generator API maps the code to.
  */
-export const PDF_ERROR_STATUS: Record<PdfErrorCode, number> = {
-  PDF_ENCRYPTED: 400,
-  PDF_CORRUPT: 400,
-  PDF_EMPTY: 400,
-  PDF_TOO_MANY_PAGES: 400,
-  PDF_LIMIT_EXCEEDED: 413,
-  OCR_LANGUAGE_UNAVAILABLE: 400,
-};
+export const PDF_ERRORS = defineErrorCodes<PdfErrorCode>({
+  PDF_ENCRYPTED: { status: 400, message: "The PDF is encrypted (a password is needed, or the one given is wrong)", fix: "Upload the PDF without a password (print it to PDF or remove the protection first)" },
+  PDF_CORRUPT: { status: 400, message: "The file is not a PDF, is truncated, or is too damaged to read", fix: "Check that the file is a complete PDF (it opens in a PDF viewer) and upload it again" },
+  PDF_EMPTY: { status: 400, message: "The PDF has no pages", fix: "Upload a PDF that has at least one page" },
+  PDF_TOO_MANY_PAGES: { status: 400, message: "The PDF has more pages than the request allows", fix: "Split the document, or ask for fewer pages where the API has a page option" },
+  PDF_LIMIT_EXCEEDED: { status: 413, message: "The PDF is over a resource limit (decompressed bytes, image pixels, objects, nesting or text)", fix: "Upload a smaller or simpler PDF; an operator can raise the PDF_MAX_* limits (docs/pdf-engine.md)" },
+  OCR_LANGUAGE_UNAVAILABLE: { status: 400, message: "OCR was asked for a language whose data is not installed", fix: "Ask for an installed OCR language (docs/pdf-engine.md lists them); an operator can install more tesseract data" },
+});
+
+/** The status the public APIs answer with for each code (PDF_ERRORS' statuses). */
+export const PDF_ERROR_STATUS: Readonly<Record<PdfErrorCode, number>> = Object.fromEntries(
+  Object.entries(PDF_ERRORS).map(([c, e]) => [c, (e as ErrorCode).status]),
+) as Record<PdfErrorCode, number>;
 
 export interface PdfErrorData {
   /** Finer reason, e.g. "not-pdf", "truncated", "password-required", "password-incorrect". */

@@ -11,6 +11,16 @@
 import { createHash } from "node:crypto";
 import type { DetectionStats, PrecisionRow } from "../../../shared/wire/feedback";
 
+/** `feedback.record`'s params (services/feedback.service.ts). */
+export interface RecordFeedbackParams {
+  jobId: string;
+  reviewerId: string;
+  /** ISO time of the review. */
+  at: string;
+  manualAreas?: number;
+  findings: FeedbackFinding[];
+}
+
 export interface FeedbackFinding {
   findingId: string;
   label: string;

@@ -10,7 +10,9 @@ import { receiveUpload, sendStream } from "../../storage/upload";
 import type { StoredFile } from "../../storage/store";
 import type { GatewayContext, RawHandler, RouteGroup } from "../types";
 
-import { callOf } from "../../call";
+import { callOf, type Unchecked } from "../../call";
+import type { FileIdParams, RemoveFileResult } from "../../storage/params";
+import type { CreateJobParams, JobIdParams } from "../../jobs/api";
 
 function userOf(ctx: GatewayContext) {
   const user = ctx.meta.user;
@@ -57,20 +59,21 @@ export const createJob: RawHandler = async (req, res) => {
   let job: JobView;
   if (!isMultipart) {
     const b = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
-    job = await call<JobView>("jobs.create", { processor: b.processor, inputFileId: b.inputFileId, options: b.options, meta: b.meta });
+    // The client's body as it came: jobs.create's validator checks it.
+    job = await call<JobView, Unchecked<CreateJobParams>>("jobs.create", { processor: b.processor, inputFileId: b.inputFileId, options: b.options, meta: b.meta });
   } else {
     const up = await receiveUpload(req, ctx, { owner: user.id, files: { file: { required: true } } });
     const file = up.files.file!;
     try {
       if (!up.fields.processor) throw validationError([{ field: "processor", message: "Field required", kind: "missing" }]);
-      job = await call<JobView>("jobs.create", {
+      job = await call<JobView, CreateJobParams>("jobs.create", {
         processor: up.fields.processor,
         inputFileId: file.id,
         options: parseJsonField(up.fields, "options"),
         meta: parseJsonField(up.fields, "meta"),
       });
     } catch (err) {
-      await call("storage.remove", { id: file.id }).catch(() => undefined);
+      await call<RemoveFileResult, FileIdParams>("storage.remove", { id: file.id }).catch(() => undefined);
       throw err;
     }
   }
@@ -83,14 +86,14 @@ export const downloadJobFile: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const user = userOf(ctx);
   const call = callOf(ctx);
-  const job = await call<JobView>("jobs.get", { id: String(req.$params.id) });
+  const job = await call<JobView, JobIdParams>("jobs.get", { id: String(req.$params.id) });
   const name = String(req.$params.name);
   const fileId = name === "input" ? job.inputFileId : job.outputs.find((o) => o.name === name)?.fileId;
   if (!fileId) fail("NOT_FOUND", `The job has no file named "${name}"`);
   // The job check above already enforced ownership; the file's own owner check covers admins reading others'.
   const owner = user.isAdmin ? undefined : user.id;
-  const stat = await call<StoredFile>("storage.stat", { id: fileId, owner });
-  const stream = await call<Readable>("storage.get", { id: fileId, owner }, { timeout: 0 });
+  const stat = await call<StoredFile, FileIdParams>("storage.stat", { id: fileId, owner });
+  const stream = await call<Readable, FileIdParams>("storage.get", { id: fileId, owner }, { timeout: 0 });
   await sendStream(res, stream, { contentType: stat.contentType, filename: stat.filename, size: stat.size });
 };
 

@@ -3,7 +3,7 @@
  * `Finding`s. Everything here is plain data so detectors stay pure (STYLE.md convention 6).
  */
 
-import type { Box, Word as EngineWord } from "../../../sdk";
+import type { Box, Detection, Word as EngineWord } from "../../../sdk";
 
 /** A rectangle in PDF points, origin at the top-left corner of the displayed (rotated) page. */
 export type { Box };
@@ -27,21 +27,8 @@ export interface PageInput {
   source: "text" | "ocr";
 }
 
-/** A detected entity, ready for review and redaction. */
-export interface Finding {
-  /** Stable id: a hash of page, label, text and boxes, so re-running detection yields the same ids. */
-  id: string;
-  label: string;
-  text: string;
-  page: number;
-  /** One rectangle per text line the entity spans (union of its word boxes on that line, padded). */
-  boxes: Box[];
-  /** 0..1, after context boosting and OCR-confidence reduction. */
-  score: number;
-  source: "text" | "ocr";
-  /** Name of the recogniser that produced it (built-in name or the configured custom name). */
-  recognizer: string;
-}
+/** A detected entity, ready for review and redaction: the wire `Detection` (shared/wire/detections.ts). */
+export type Finding = Detection;
 
 /**
  * How much a recogniser's result can be trusted when spans collide. Checksum-validated matches

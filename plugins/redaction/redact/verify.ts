@@ -11,7 +11,7 @@
  * A result with leaks must fail the job; the record carries counts and page numbers, never the strings.
  */
 import type { OcrCheck } from "./apply";
-import type { PdfPool } from "../../../sdk";
+import type { PdfPool, Verification, VerificationLeak, VerificationMethod } from "../../../sdk";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import { runOffLoop } from "../../../sdk/compute/pool";
 import type { PageSecrets } from "./geometry";
@@ -20,31 +20,9 @@ import type { InspectRequest, PageSecretCounts } from "./inspect";
 /** The OCR leak comparison (leaks.ts), loaded by the compute thread. */
 const LEAKS_MODULE = require.resolve("./leaks");
 
-export type VerificationMethod = "textLayer" | "ocr" | "objects" | "streams" | "structure";
-
-export interface Leak {
-  page: number;
-  method: VerificationMethod;
-  /** How many distinct redacted strings (or residues, for "objects") were found (never the strings). */
-  count: number;
-}
-
-export interface Verification {
-  method: VerificationMethod[];
-  /** Distinct redacted strings looked for, summed over pages. */
-  redactedStrings: number;
-  /** Covered words too short to check reliably. */
-  unchecked: number;
-  pagesChecked: number[];
-  /** Pages whose pixels were OCRed (their image content was touched). */
-  pagesOcr: number[];
-  /** Decompressed streams searched. */
-  streamsScanned: number;
-  leaks: number;
-  leakDetails: Leak[];
-  /** Structure problems found (names of the entries still present); empty when clean. */
-  structureProblems: string[];
-}
+/** The read-back's record (shared/wire/detections.ts: the job view and the web app show it). */
+export type { Verification, VerificationMethod };
+export type Leak = VerificationLeak;
 
 export interface VerifyOptions {
   engine?: RedactionEngine;

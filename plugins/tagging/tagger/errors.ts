@@ -3,6 +3,7 @@
  * field the house style branches on); `status` is the HTTP status the gateway should answer with, so
  * that a bad provider key becomes a 4xx for the caller and not a 500. Messages never contain the API key.
  */
+import { defineErrorCodes, type ErrorCode } from "../../../sdk/error-codes";
 
 export type TaggerErrorCode =
   | "INVALID_INPUT"
@@ -15,21 +16,26 @@ export type TaggerErrorCode =
   | "LLM_UNAVAILABLE";
 
 /**
- * HTTP status per code: 4xx where the caller can fix it (key, model, input), 502 when the provider
- * failed or did not answer in time (the catalog's LLM_UNAVAILABLE, docs/errors.md). Kept equal to the
- * catalog entry the tagger API maps each code to by test/unit/apis/error-statuses.test.ts.
+ * The tagger's codes in the error catalog (docs/errors.md). Status: 4xx where the caller can fix it (key,
+ * model, input), 502 when the provider failed or did not answer in time (the catalog's LLM_UNAVAILABLE).
+ * test/unit/kernel/error-catalog.test.ts keeps each equal to the catalog entry the tagger API maps it to.
  */
-export const TAGGER_ERROR_STATUS: Readonly<Record<TaggerErrorCode, number>> = {
-  INVALID_INPUT: 400,
+export const TAGGER_ERRORS = defineErrorCodes<TaggerErrorCode>({
+  INVALID_INPUT: { status: 400, message: "The text or the tag options cannot be tagged (empty text, a tag count out of range)", fix: "Send a document with readable text and options in the documented ranges" },
   // Not 401: the caller authenticated to docmill fine; it is their provider key that failed.
-  LLM_AUTH: 400,
-  LLM_MODEL: 400,
-  LLM_REJECTED: 400,
-  LLM_RATE_LIMIT: 429,
-  LLM_TIMEOUT: 502,
-  LLM_BAD_RESPONSE: 502,
-  LLM_UNAVAILABLE: 502,
-};
+  LLM_AUTH: { status: 400, message: "The language model provider rejected the API key", fix: "Check the provider API key sent with the request" },
+  LLM_MODEL: { status: 400, message: "The provider does not know the model, or the key may not use it", fix: "Ask for a model the provider offers to that key" },
+  LLM_REJECTED: { status: 400, message: "The provider refused the request (content policy, context too long)", fix: "Send a shorter document, or use another model" },
+  LLM_RATE_LIMIT: { status: 429, message: "The provider kept rate-limiting the key after the retries", fix: "Wait and retry, or raise the key's quota with the provider" },
+  LLM_TIMEOUT: { status: 502, message: "The provider did not answer in time", fix: "Retry later; an operator can raise LLM_TIMEOUT_MS" },
+  LLM_BAD_RESPONSE: { status: 502, message: "The provider's answer could not be read as tags", fix: "Retry, or use another model" },
+  LLM_UNAVAILABLE: { status: 502, message: "The provider failed or could not be reached", fix: "Retry later, or use another provider" },
+});
+
+/** HTTP status per code (TAGGER_ERRORS' statuses). */
+export const TAGGER_ERROR_STATUS: Readonly<Record<TaggerErrorCode, number>> = Object.fromEntries(
+  Object.entries(TAGGER_ERRORS).map(([c, e]) => [c, (e as ErrorCode).status]),
+) as Record<TaggerErrorCode, number>;
 
 export interface TaggerErrorData {
   /** HTTP status the provider answered with, when it answered. */

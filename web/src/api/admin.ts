@@ -1,21 +1,9 @@
 /** Administration: users and API keys (/v1/users, /v1/api-keys). */
 import { get, post, put, request } from "./client";
-import type { Me } from "./auth";
+import type { ApiKey, User } from "../../../shared/wire/users";
 
-export type User = Me & { createdAt?: string; updatedAt?: string | null };
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  userId: string;
-  prefix?: string;
-  createdAt?: string;
-  expiresAt: string;
-  revokedAt?: string | null;
-  lastUsedAt?: string | null;
-  isRevoked?: boolean;
-  [k: string]: unknown;
-}
+/** Users and API keys as /v1/users and /v1/api-keys answer (shared/wire/users.ts). */
+export type { ApiKey, User };
 
 /** Lists come back either as a plain array or paged `{items}`; the screens want the array. */
 export function itemsOf<T>(body: T[] | { items?: T[]; users?: T[]; keys?: T[] } | undefined): T[] {
@@ -35,7 +23,10 @@ export const createKey = (body: { name: string; userId: string; expiresAt: strin
 export const revokeKey = (id: string) => post<unknown>(`/v1/api-keys/${encodeURIComponent(id)}/revoke`);
 
 /** The raw key of a create answer, whatever the field is called. */
-export function rawKeyOf(body: Record<string, unknown>): string | undefined {
-  for (const k of ["key", "rawKey", "apiKey", "raw"]) if (typeof body[k] === "string") return body[k] as string;
+export function rawKeyOf(body: Partial<Record<"key" | "rawKey" | "apiKey" | "raw", unknown>>): string | undefined {
+  for (const k of ["key", "rawKey", "apiKey", "raw"] as const) {
+    const v = body[k];
+    if (typeof v === "string") return v;
+  }
   return undefined;
 }

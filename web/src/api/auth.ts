@@ -1,15 +1,9 @@
 /** Sign-in through the orchestrator family (HttpOnly refresh cookie), registration through the tagger family. */
 import { ApiError, decodeClaims, request, setToken, tokenOf } from "./client";
+import type { Me } from "../../../shared/wire/users";
 
-export interface Me {
-  id: string;
-  email: string;
-  userName?: string;
-  fullName?: string | null;
-  roles: string[];
-  isActive?: boolean;
-  passwordResetRequired?: boolean;
-}
+/** The signed-in user, as GET /v1/users/me answers (shared/wire/users.ts). */
+export type { Me };
 
 export function isAdmin(me: Me | null): boolean {
   return !!me?.roles?.some((r) => r.toLowerCase() === "admin");

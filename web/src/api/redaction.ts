@@ -4,6 +4,7 @@
  * the job's `detections` file, downloadable from readyForReview on.
  */
 import type { DetectionConfigurationBody, DetectionConfigurationView, JobResponse, WireStatus } from "../../../shared/wire/redaction";
+import { DETECTION_COORDINATES, type Detection, type DetectionPage, type DetectionResult, type VerificationRecord } from "../../../shared/wire/detections";
 import { get, post, put, request, send } from "./client";
 
 export type JobStatus = WireStatus;
@@ -19,51 +20,11 @@ export interface Box {
   height: number;
 }
 
-/** One finding of the detection result. */
-export interface Detection {
-  id: string;
-  label: string;
-  text: string;
-  score: number;
-  page: number;
-  boxes: Box[];
-  source?: "text" | "ocr" | string;
-  recognizer?: string;
-}
-
-export interface PageInfo {
-  page: number;
-  width: number;
-  height: number;
-  rotation?: number;
-  source?: "text" | "ocr" | string;
-  confidence?: number;
-}
-
-/** The `detections` file. */
-export interface DetectionResult {
-  phase?: string;
-  pageCount: number;
-  pages: PageInfo[];
-  findings: Detection[];
-  /** Labels an area may carry (built-in, the job's custom recognisers, MANUAL). */
-  labels?: string[];
-}
-
-/** Recorded after every redaction (finished jobs). */
-export interface Verification {
-  verifiedAt?: string;
-  method?: string[];
-  redactedStrings?: number;
-  unchecked?: number;
-  pagesChecked?: number;
-  leaks?: number;
-  structureProblems?: string[];
-  [k: string]: unknown;
-}
+/** The detections file and the verification record, as the redaction plugin writes them (shared/wire/detections.ts). */
+export type { Detection, DetectionPage, DetectionResult, VerificationRecord };
 
 /** The orchestrator's job as the server sends it (shared/wire/redaction.ts). */
-export type Job = JobResponse<Verification>;
+export type Job = JobResponse<VerificationRecord>;
 
 export interface ManualArea extends Box {
   page: number;
@@ -77,7 +38,7 @@ export interface RedactionBody {
 }
 
 /** True when the server's read-back found nothing that should have been removed. */
-export function verificationPassed(v: Verification | undefined): boolean | undefined {
+export function verificationPassed(v: VerificationRecord | undefined): boolean | undefined {
   if (!v) return undefined;
   return (v.leaks ?? 0) === 0 && (v.structureProblems ?? []).length === 0;
 }
@@ -99,7 +60,14 @@ export async function jobFile(id: string, fileType: string): Promise<Blob> {
 
 export async function getDetections(id: string): Promise<DetectionResult> {
   const body = JSON.parse(await (await jobFile(id, FILE_TYPES.detections)).text()) as Partial<DetectionResult>;
-  return { pageCount: body.pageCount ?? 0, pages: body.pages ?? [], findings: body.findings ?? [], labels: body.labels, phase: body.phase };
+  return {
+    phase: "detection",
+    pageCount: body.pageCount ?? 0,
+    coordinates: body.coordinates ?? DETECTION_COORDINATES,
+    pages: body.pages ?? [],
+    findings: body.findings ?? [],
+    labels: body.labels ?? [],
+  };
 }
 
 // ---- detection configurations (plain arrays; writes for admins) ----
