@@ -7,6 +7,8 @@ const CAP = "\\p{Lu}[\\p{L}'’-]*\\.?";
 /** Every USPS street suffix (Publication 28, appendix C1): primary names and standard abbreviations, plus British types. */
 const USPS =
   "Alley|Aly|Anex|Annex|Arcade|Arc|Avenue|Ave|Av|Bayou|Byu|Beach|Bch|Bend|Bnd|Bluff|Blf|Bluffs|Blfs|Bottom|Btm|Boulevard|Blvd|Branch|Br|Bridge|Brg|Brook|Brk|Brooks|Brks|Burg|Bg|Burgs|Bgs|Bypass|Byp|Camp|Cp|Canyon|Cyn|Cape|Cpe|Causeway|Cswy|Center|Ctr|Centers|Ctrs|Circle|Cir|Circles|Cirs|Cliff|Clf|Cliffs|Clfs|Club|Clb|Common|Cmn|Commons|Cmns|Corner|Cor|Corners|Cors|Course|Crse|Court|Ct|Courts|Cts|Cove|Cv|Coves|Cvs|Creek|Crk|Crescent|Cres|Crest|Crst|Crossing|Xing|Crossroad|Xrd|Crossroads|Xrds|Curve|Curv|Dale|Dl|Dam|Dm|Divide|Dv|Drive|Dr|Drives|Drs|Estate|Est|Estates|Ests|Expressway|Expy|Extension|Ext|Extensions|Exts|Fall|Falls|Fls|Ferry|Fry|Field|Fld|Fields|Flds|Flat|Flt|Flats|Flts|Ford|Frd|Fords|Frds|Forest|Frst|Forge|Frg|Forges|Frgs|Fork|Frk|Forks|Frks|Fort|Ft|Freeway|Fwy|Garden|Gdn|Gardens|Gdns|Gateway|Gtwy|Glen|Gln|Glens|Glns|Green|Grn|Greens|Grns|Grove|Grv|Groves|Grvs|Harbor|Hbr|Harbors|Hbrs|Haven|Hvn|Heights|Hts|Highway|Hwy|Hill|Hl|Hills|Hls|Hollow|Holw|Inlet|Inlt|Island|Is|Islands|Iss|Isle|Junction|Jct|Junctions|Jcts|Key|Ky|Keys|Kys|Knoll|Knl|Knolls|Knls|Lake|Lk|Lakes|Lks|Land|Landing|Lndg|Lane|Ln|Light|Lgt|Lights|Lgts|Loaf|Lf|Lock|Lck|Locks|Lcks|Lodge|Ldg|Loop|Mall|Manor|Mnr|Manors|Mnrs|Meadow|Mdw|Meadows|Mdws|Mews|Mill|Ml|Mills|Mls|Mission|Msn|Motorway|Mtwy|Mount|Mt|Mountain|Mtn|Mountains|Mtns|Neck|Nck|Orchard|Orch|Oval|Overpass|Opas|Park|Parks|Parkway|Pkwy|Parkways|Pkwys|Pass|Passage|Psge|Path|Pike|Pine|Pne|Pines|Pnes|Place|Pl|Plain|Pln|Plains|Plns|Plaza|Plz|Point|Pt|Points|Pts|Port|Prt|Ports|Prts|Prairie|Pr|Radial|Radl|Ramp|Ranch|Rnch|Rapid|Rpd|Rapids|Rpds|Rest|Rst|Ridge|Rdg|Ridges|Rdgs|River|Riv|Road|Rd|Roads|Rds|Route|Rte|Row|Rue|Run|Shoal|Shl|Shoals|Shls|Shore|Shr|Shores|Shrs|Skyway|Skwy|Spring|Spg|Springs|Spgs|Spur|Spurs|Square|Sq|Squares|Sqs|Station|Sta|Stravenue|Stra|Stream|Strm|Street|St|Streets|Sts|Summit|Smt|Terrace|Ter|Throughway|Trwy|Trace|Trce|Track|Trak|Trafficway|Trfy|Trail|Trl|Trailer|Trlr|Tunnel|Tunl|Turnpike|Tpke|Underpass|Upas|Union|Un|Unions|Uns|Valley|Vly|Valleys|Vlys|Viaduct|Via|View|Vw|Views|Vws|Village|Vlg|Villages|Vlgs|Ville|Vl|Vista|Vis|Walk|Walks|Wall|Way|Ways|Well|Wl|Wells|Wls|Close|Rise|Parade|Wharf|Yard|Approach|Chase|Drove|Gate|Hey|Mead|Brow|Croft|Fold|Wynd";
+/** The street types above as lower-case words ("glen", "ville", "paddock"), for recognisers that must tell a street from a name. */
+export const STREET_TYPES: ReadonlySet<string> = new Set(USPS.split("|").map((t) => t.toLowerCase()));
 const UNIT = "(?:\\d{1,2}\\.?[ ]?(?:OG|EG|DG|UG|Stock|Etage|étage|e étage|er étage|ème étage)|Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Floor|Fl\\.|Room|Rm\\.?|Bldg\\.?|Building|#|Zimmer|Wohnung|Whg\\.?|Etage|Appartement|Appt\\.?|Bât\\.?|Bâtiment|Piso|Puerta|Portal|Escalera|Esc\\.)[ ]?\\d{0,5}[A-Za-z]?";
 const DIR = "(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?";
 const DE_SUFFIX = ["straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "chaussee", "steig", "pfad", "stieg", "markt", "graben", "wall", "kamp", "berg", "hof", "park", "garten", "gärten", "tor", "brücke", "straat", "laan", "plein", "gracht", "kade", "dijk", "singel"]
@@ -43,7 +45,7 @@ const TAILS: { re: RegExp; score: number; region: string }[] = [
   // Springfield, IL 62704-1234; the ZIP may wrap to the next line ("Berniercester, FL\n62817-9571")
   { re: new RegExp(`(?<![\\p{L}])${TOWN},? (?:${US_STATES})[ \\n]\\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6, region: "US" },
   // East McGlynn NP3 2KM, London SW1A 1AA, SW1A 1AA London
-  { re: new RegExp(`(?<![\\p{L}])(?:${TOWN},? )?(?:GIR ?0AA|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z\\d][A-Z])(?![\\p{L}\\p{N}])`, "gu"), score: 0.55, region: "GB" },
+  { re: new RegExp(`(?<![\\p{L}])(?:${TOWN},? )?(?:GIR ?0AA|[A-Z]{1,2}\\d[A-Z\\d]?[ \\n]?\\d[A-Z\\d][A-Z])(?![\\p{L}\\p{N}])`, "gu"), score: 0.55, region: "GB" },
   // 10115 Berlin, F-75001 Paris, 1010 Wien, 1234 AB Amsterdam, 28013 Alcalá de Henares
   { re: new RegExp(`(?<![\\p{L}\\p{N}.,-]|\\d[ ])(?:[A-Z]{1,2}-)?\\d{4,5}(?: [A-Z]{2})? ${TOWN}`, "gu"), score: 0.35, region: "EU" },
   // the same wrapped after the postcode: only ever used to complete a street found before it
@@ -70,10 +72,19 @@ function trimEnd(model: TextModel, s: Span): Span {
  * like a street (capitalised words, at most eight tokens, no sentence end).
  */
 function streetBefore(model: TextModel, tailStart: number): number | null {
-  const lineStart = Math.max(model.text.lastIndexOf("\n", tailStart - 1) + 1, tailStart - 80);
+  let lineStart = Math.max(model.text.lastIndexOf("\n", tailStart - 1) + 1, tailStart - 80);
+  // a tail that starts its line: prose wrapped between street and town ("address 321 Murray Paddock,\n
+  // Windler-on-Schaefer GT5 0MS"), so the street is the end of the line above, after its address word
+  const wrapped = lineStart === tailStart && tailStart > 0;
+  if (wrapped) lineStart = Math.max(model.text.lastIndexOf("\n", tailStart - 2) + 1, tailStart - 80);
   const before = model.text.slice(lineStart, tailStart);
   let from = 0;
-  for (const m of before.matchAll(BOUNDARY)) from = m.index + m[0].length;
+  let bounded = false;
+  for (const m of before.matchAll(BOUNDARY)) {
+    from = m.index + m[0].length;
+    bounded = m[0].trim().length > 0;
+  }
+  if (wrapped && !bounded) return null;
   const part = before.slice(from);
   const street = part.replace(/^\s+/, "");
   const offset = tailStart - street.length;
@@ -91,7 +102,8 @@ function streetAbove(model: TextModel, tailStart: number): number | null {
   if (tailStart === 0 || model.text[tailStart - 1] !== "\n") return null;
   const prevStart = model.text.lastIndexOf("\n", tailStart - 2) + 1;
   const prev = model.text.slice(prevStart, tailStart - 1);
-  if (prev.length > 70 || !/\d/.test(prev) || !/\p{Lu}/u.test(prev)) return null;
+  // "Salida Juana s/n.": a Spanish street "sin número" has no digit
+  if (prev.length > 70 || !/\d|(?<![\p{L}])s\/n\b/u.test(prev) || !/\p{Lu}/u.test(prev)) return null;
   if (!/^(?:\d{1,5}[A-Za-z]?\b|\p{Lu}|C\/)/u.test(prev) || /@|https?:|\d{6,}/.test(prev)) return null;
   return prevStart;
 }
