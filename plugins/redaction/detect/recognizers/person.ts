@@ -314,11 +314,15 @@ export const personRecognizer: Recognizer = {
         tokens = tokens.slice(1);
       }
       // a sentence's first word before a first name: "Yesterday Angela Merkel visited"
-      if (tokens.length > 2 && !isFirst(tokens[0]!) && isFirst(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
+      // (not a first name that is also a word: "Virginia Batista Rincón" at the start of a line)
+      if (tokens.length > 2 && !isFirst(tokens[0]!) && getGender(tokens[0]!) === "unknown" && isFirst(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
-      while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)))
+      // a surname spelt like a function word or a month ends a name that has a first name or a cue:
+      // "Überweisung an Mira Gross", "Orden permanente Jorge Lomeli Agosto"
+      const surnameLike = (t: string) => tokens.length >= 2 && /^\p{Lu}/u.test(t) && NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.before.test(text.slice(Math.max(0, start - 40), start)));
+      while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)) && !surnameLike(tokens[tokens.length - 1]!))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
       const name = tokens.join(" ");

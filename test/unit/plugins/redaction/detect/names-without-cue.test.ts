@@ -134,4 +134,35 @@ describe("addresses wrapped between street and town", () => {
       expect(found.map((x) => x.replace(/\s+/g, " "))).toContainEqual(`${st} ${tail}`);
     }
   });
+
+  it("prose wrapped inside the street's unit or the town: 'Str. 4 Zimmer' / '549, 06938 Nord Michelle', '29431 Süd' / 'Jeremiestadt,'", () => {
+    fakerDE.seed(4242);
+    for (let i = 0; i < 10; i++) {
+      const st = `${plain(fakerDE.person.lastName())}${fakerDE.helpers.arrayElement(["str.", "straße", "weg"])} ${fakerDE.number.int({ min: 1, max: 140 })}`;
+      const unit = fakerDE.helpers.arrayElement([["Zimmer", String(fakerDE.number.int({ min: 100, max: 999 }))], [String(fakerDE.number.int({ min: 1, max: 5 })), "OG"]]);
+      const zip = fakerDE.location.zipCode();
+      const [w1, w2] = [fakerDE.helpers.arrayElement(["Nord", "Süd", "Ost", "West", "Neu", "Alt"]), plain(fakerDE.person.firstName())];
+      const unitWrap = addresses(`zwischen ${person(fakerDE)}, anschrift ${st} ${unit[0]}\n${unit[1]}, ${zip} ${w1} ${w2}, E-Mail mail@example.org ("A")`).map((x) => x.replace(/\s+/g, " "));
+      expect(unitWrap).toContainEqual(`${st} ${unit[0]} ${unit[1]}, ${zip} ${w1} ${w2}`);
+      const townWrap = addresses(`& ${person(fakerDE)}, anschrift ${st}, ${zip} ${w1}\n${w2}, Mobil 01586 46787641 ("B").`).map((x) => x.replace(/\s+/g, " "));
+      expect(townWrap).toContainEqual(`${st}, ${zip} ${w1} ${w2}`);
+    }
+  });
+
+  it("UK postcodes whose letters look like digits ('OS0 0MP') and towns joined by 'del', 'de la'", () => {
+    fakerEN_GB.seed(1313);
+    for (let i = 0; i < 10; i++) {
+      const st = plain(fakerEN_GB.location.streetAddress());
+      const pc = `${fakerEN_GB.helpers.arrayElement(["OS", "SO", "IS", "OL"])}${fakerEN_GB.number.int({ min: 0, max: 9 })} ${fakerEN_GB.number.int({ min: 0, max: 9 })}${fakerEN_GB.string.alpha({ length: 2, casing: "upper" })}`;
+      const town = plain(fakerEN_GB.location.city());
+      expect(addresses(`Vandervort Inc\n${st}, ${town} ${pc}\nCell: +44 147 936 242`)).toContain(`${st}, ${town} ${pc}`);
+    }
+    fakerES.seed(1313);
+    for (let i = 0; i < 10; i++) {
+      const town = `${plain(fakerES.location.city()).split(" ")[0]} ${fakerES.helpers.arrayElement(["del", "de la", "de"])} ${plain(fakerES.person.lastName()).split(" ")[0]}`;
+      const line = `Plaza ${plain(fakerES.person.lastName())} ${fakerES.number.int({ min: 1, max: 90 })}, ${fakerES.location.zipCode()} ${town}`;
+      expect(addresses(`${person(fakerES)}\n${line}\nFecha de nacimiento: 24 de mayo de 1947`)).toContain(line);
+    }
+  });
 });
+
