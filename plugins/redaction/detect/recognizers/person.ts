@@ -238,7 +238,9 @@ function cuesFor(languages: readonly Language[]): Cues {
   let c = cueCache.get(key);
   if (!c) {
     const hon = forLanguages(HONORIFICS, languages).map((h) => `${escape(h.replace(/\.$/, ""))}\\.?`);
-    const phrases = forLanguages(BEFORE_NAME, languages).map((p) => escape(p).replace(/ /g, "\\s+"));
+    // OCR drops accents and umlauts ("Uberweisung an", "Reclamacion de"): each phrase also without them
+    const plainCue = (p: string) => p.normalize("NFD").replace(/\p{M}/gu, "");
+    const phrases = [...new Set(forLanguages(BEFORE_NAME, languages).flatMap((p) => [p, plainCue(p)]))].map((p) => escape(p).replace(/ /g, "\\s+"));
     // the cue must END right before the name: titles, salutations and header labels, then an optional title
     const before = new RegExp(`(?:^|[^\\p{L}])(?:${[...phrases, ...hon].sort((a, b) => b.length - a.length).join("|")}),?[ \\t]*(?:(?:${hon.join("|")})[ \\t]+)?$`, "u");
     const after = new RegExp(`^,?[ \\t]*(?:${AFTER_NAME.map(escape).join("|")})`, "u");
