@@ -43,8 +43,9 @@ const STREETS: { re: RegExp; score: number }[] = [
 
 /** Postcode + town lines. */
 const TAILS: { re: RegExp; score: number; region: string }[] = [
-  // Springfield, IL 62704-1234; the ZIP may wrap to the next line ("Berniercester, FL\n62817-9571")
-  { re: new RegExp(`(?<![\\p{L}])${TOWN},? (?:${US_STATES})[ \\n]\\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6, region: "US" },
+  // Springfield, IL 62704-1234; the state or the ZIP may wrap to the next line ("Berniercester, FL\n62817-9571",
+  // "Tonyshire,\nGA 17285")
+  { re: new RegExp(`(?<![\\p{L}])${TOWN},?[ \\n](?:${US_STATES})[ \\n]\\d{5}(?:-\\d{4})?(?![\\p{N}])`, "gu"), score: 0.6, region: "US" },
   // East McGlynn NP3 2KM, London SW1A 1AA, SW1A 1AA London
   { re: new RegExp(`(?<![\\p{L}])(?:${TOWN},? )?(?:GIR ?0AA|[A-Z]{1,2}\\d[A-Z\\d]?[ \\n]?\\d[A-Z\\d][A-Z])(?![\\p{L}\\p{N}])`, "gu"), score: 0.55, region: "GB" },
   // 10115 Berlin, F-75001 Paris, 1010 Wien, 1234 AB Amsterdam, 28013 Alcalá de Henares

@@ -114,6 +114,16 @@ describe("addresses wrapped between street and town", () => {
     expect(misses).toEqual([]);
   });
 
+  it("a US address wrapped between town and state ('address 991 Lincoln Highway, Tonyshire,' / 'GA 17285')", () => {
+    fakerEN_US.seed(27182);
+    for (let i = 0; i < 10; i++) {
+      const st = plain(fakerEN_US.location.streetAddress());
+      const [town, state, zip] = [plain(fakerEN_US.location.city()), fakerEN_US.location.state({ abbreviated: true }), fakerEN_US.location.zipCode("#####")];
+      const found = addresses(`between ${person(fakerEN_US)}, address ${st}, ${town},\n${state} ${zip}, E-mail a@example.com ("A"), This summary`);
+      expect(found.map((x) => x.replace(/\s+/g, " "))).toContainEqual(`${st}, ${town}, ${state} ${zip}`);
+    }
+  });
+
   it("a UK postcode wrapped inside itself ('Bogisich-upon-Franecki BC2' / '3IA.')", () => {
     fakerEN_GB.seed(4242);
     for (let i = 0; i < 10; i++) {
