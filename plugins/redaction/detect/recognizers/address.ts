@@ -94,7 +94,8 @@ function streetBefore(model: TextModel, tailStart: number, needBoundary = false)
   const offset = tailStart - street.length;
   if (!street || street.length > 65 || !/(?:(?<![\p{L}\p{N}])\d{1,5}[a-zA-Z]?(?![\p{L}\p{N}])|s\/n)/u.test(street) || !/^(?:\p{Lu}|\d|C\/)/u.test(street)) return null;
   if (!/\p{L}{3,}/u.test(street) || /^\d[\d\s-]*$/.test(street.trim())) return null;
-  if (/[@]|https?:|\.\s\p{Lu}|\d{6,}/u.test(street) || street.split(/\s+/).length > 9) return null;
+  // a sentence end is not part of a street, but "s/n." (sin número) before a unit is: "Parcela Mónica Carrión s/n. Puerta 861,"
+  if (/[@]|https?:|\.\s\p{Lu}|\d{6,}/u.test(street.replace(/s\/n\./g, "s/n")) || street.split(/\s+/).length > 9) return null;
   if (!/[,\s]$/.test(street)) return null;
   return offset;
 }

@@ -142,6 +142,9 @@ describe("addresses wrapped between street and town", () => {
       const tail = `${fakerES.location.zipCode()} ${plain(fakerES.location.city())}`;
       const found = addresses(`${person(fakerES)}\n${st}\n${tail}\n23/01/2022`);
       expect(found.map((x) => x.replace(/\s+/g, " "))).toContainEqual(`${st} ${tail}`);
+      // on one line, with a unit after the "s/n." that is no sentence end
+      const one = `${st} Puerta ${fakerES.number.int({ min: 1, max: 900 })}, ${tail}`;
+      expect(addresses(`${person(fakerES)}\n${one}\n23/01/2022`)).toContain(one);
     }
   });
 
