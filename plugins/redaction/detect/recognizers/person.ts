@@ -1,15 +1,20 @@
+import nlp from "compromise";
 import { getGender } from "gender-detection-from-name";
 import { deu, eng, fra, ita, nld, por, spa } from "stopword";
+import { NAME_LEXICON, nameLexiconKey } from "../../name-lexicon";
 import type { Language } from "../config";
 import { forLanguages } from "../context";
 import { labelled } from "../evidence";
-import type { TextModel } from "../text-model";
+import type { TextLine, TextModel } from "../text-model";
 import type { Candidate } from "../types";
+import { STREET_TYPES } from "./address";
 import { matches, type Recognizer } from "./recognizer";
 
 /**
  * First names come from the `gender-detection-from-name` package (MIT): given-name lists for en, de,
- * fr, es, it. No surname list is used: a surname is "a capitalised word after a first name or a cue".
+ * fr, es, it. Name parts of any kind (first names and surnames of many cultures) come from
+ * `@cspell/dict-people-names` (MIT, see name-lexicon.ts): a run whose every part is a known name is a
+ * name even with no cue, and known parts back up layout evidence (a line holding only the run).
  */
 function isFirstName(token: string, fw: ReadonlySet<string> = FUNCTION_WORDS): boolean {
   const t = token.replace(/[.’']$/, "");
@@ -22,6 +27,41 @@ function isFirstName(token: string, fw: ReadonlySet<string> = FUNCTION_WORDS): b
   // Jean-Pierre, Anne-Sophie, Karl-Heinz
   const parts = t.split("-");
   return parts.length === 2 && parts.every((p) => getGender(p) !== "unknown");
+}
+
+/**
+ * A known name part (first name or surname) that is not also a common word of the document's language,
+ * a company, street, trade or job word: "Kessler", "Nader", "Rolland", not "Street", "Will", "Bank".
+ */
+const knownCache = new Map<ReadonlySet<string>, Map<string, "name" | "word" | null>>();
+function knownPart(token: string, fw: ReadonlySet<string>): "name" | "word" | null {
+  let cache = knownCache.get(fw);
+  if (!cache) knownCache.set(fw, (cache = new Map()));
+  let v = cache.get(token);
+  if (v === undefined) {
+    // bounded: a long-running host sees unbounded vocabularies
+    if (cache.size > 50_000) cache.clear();
+    cache.set(token, (v = knownPartUncached(token, fw)));
+  }
+  return v;
+}
+function knownPartUncached(token: string, fw: ReadonlySet<string>): "name" | "word" | null {
+  const t = token.replace(/[.’']$/, "");
+  const low = t.toLowerCase();
+  if (t.length < 2 || fw.has(low) || AMBIGUOUS.has(low) || NOT_PERSON_NEXT.has(low) || BUSINESS_WORDS.has(low) || ROLE_WORDS.has(low)) return null;
+  const parts = t.split("-");
+  const known = isFirstName(t, fw) || NAME_LEXICON.has(nameLexiconKey(t)) || (parts.length === 2 && parts.every((p) => p.length >= 2 && NAME_LEXICON.has(nameLexiconKey(p))));
+  if (!known) return null;
+  // "Bank", "Page", "Bill", "Brown": names too, but English words first (compromise's lexicon tags them
+  // as nouns, verbs, adjectives or places, not as first or last names)
+  return commonWord(low) ? "word" : "name";
+}
+
+const COMPROMISE_LEXICON = (nlp as unknown as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one.lexicon;
+function commonWord(low: string): boolean {
+  const tag = COMPROMISE_LEXICON[low];
+  if (!tag) return false;
+  return !(Array.isArray(tag) ? tag : [tag]).some((x) => /Name|Person/.test(x));
 }
 
 /** Titles written right before a name. */
@@ -127,7 +167,8 @@ const NOT_NAME_COLUMNS = ["Description", "Item", "Product", "Article", "Beschrei
 
 /** Words that end a company name, a street or a place, not a person. */
 const NOT_PERSON_NEXT = new Set(
-  `gmbh ag kg ohg ug se sa sas sarl spa srl bv nv inc ltd llc llp plc corp co company corporation group holdings hermanos asociados associates partners bank
+  `gmbh ggmbh mbh ag kg ohg ug e.v se sa s.a sas s.a.s sasu sarl eurl scop snc sca scs sem gie sl s.l slu s.l.u spa s.p.a srl s.r.l bv b.v nv n.v ab oy aps
+  inc ltd llc llp plc corp co company corporation group gruppe holdings hermanos asociados associates partners bank
   street st road rd avenue ave lane ln drive dr boulevard blvd way court ct place pl square close crescent terrace hill park grove gardens
   university college school hospital clinic hotel airport station`.split(/\s+/),
 );
@@ -146,6 +187,46 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+const NO_WORDS: ReadonlySet<string> = new Set();
+/** Up to two name parts starting the next line (the rest of a wrapped name). */
+const WRAPPED_PARTS = new RegExp(`^${TOKEN}(?: ${TOKEN})?(?![\\p{L}\\p{N}'’-])`, "u");
+/** Words of company names that a person's name never holds ("Grupo Sánchez", "Groupe Rolland"). */
+const COMPANY_WORDS = new Set(
+  `grupo corporación corporacion industrias laboratorios hermanos hijos asociados compañía compania sociedad
+  groupe société societe compagnie entreprise entreprises établissements etablissements fils frères freres associés associes
+  gruppe verlag werke söhne sohne partner stiftung gesellschaft
+  group industries laboratories brothers sons associates partners enterprises holdings trust foundation`.split(/\s+/),
+);
+
+/**
+ * True when the line after `lineEnd` reads like the first line of an address: a number and a word
+ * ("12 Baker Street", "Hauptstr. 5", "42, chemin de Berger"), not a line of figures or a date alone.
+ */
+function addressBelow(model: TextModel, lineEnd: number): boolean {
+  const text = model.text;
+  if (lineEnd >= text.length) return false;
+  const e = text.indexOf("\n", lineEnd + 1);
+  const next = text.slice(lineEnd + 1, e === -1 ? text.length : e);
+  if (next.length > 80 || next.includes("@")) return false;
+  return /(?:^|\s)\d{1,5}[a-zA-Z]?(?:,|\s|$)/.test(next) && /\p{L}{3,}/u.test(next) && !/^[\d\s.,:/€$£+-]+$/.test(next);
+}
+
+const contactLinesOf = new WeakMap<TextModel, TextLine[]>();
+/** True when another segment of the visual row holding `at` has an e-mail address or a phone number. */
+function rowHasContact(model: TextModel, at: number): boolean {
+  const w = model.charToWord[at];
+  if (w === undefined || w < 0) return false;
+  let contacts = contactLinesOf.get(model);
+  if (!contacts) {
+    contacts = model.lines.filter((l) => /@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(model.text.slice(l.start, l.end)));
+    contactLinesOf.set(model, contacts);
+  }
+  const line = model.lines[model.words[w]!.line]!;
+  const y0 = line.box.y;
+  const y1 = y0 + line.box.height;
+  return contacts.some((other) => other !== line && Math.min(y1, other.box.y + other.box.height) - Math.max(y0, other.box.y) >= 0.5 * Math.min(line.box.height, other.box.height));
+}
+
 interface Cues {
   before: RegExp;
   after: RegExp;
@@ -157,7 +238,9 @@ function cuesFor(languages: readonly Language[]): Cues {
   let c = cueCache.get(key);
   if (!c) {
     const hon = forLanguages(HONORIFICS, languages).map((h) => `${escape(h.replace(/\.$/, ""))}\\.?`);
-    const phrases = forLanguages(BEFORE_NAME, languages).map((p) => escape(p).replace(/ /g, "\\s+"));
+    // OCR drops accents and umlauts ("Uberweisung an", "Reclamacion de"): each phrase also without them
+    const plainCue = (p: string) => p.normalize("NFD").replace(/\p{M}/gu, "");
+    const phrases = [...new Set(forLanguages(BEFORE_NAME, languages).flatMap((p) => [p, plainCue(p)]))].map((p) => escape(p).replace(/ /g, "\\s+"));
     // the cue must END right before the name: titles, salutations and header labels, then an optional title
     const before = new RegExp(`(?:^|[^\\p{L}])(?:${[...phrases, ...hon].sort((a, b) => b.length - a.length).join("|")}),?[ \\t]*(?:(?:${hon.join("|")})[ \\t]+)?$`, "u");
     const after = new RegExp(`^,?[ \\t]*(?:${AFTER_NAME.map(escape).join("|")})`, "u");
@@ -226,19 +309,26 @@ export const personRecognizer: Recognizer = {
       // name, nor are trailing function words or particles
       const low = (t: string) => t.toLowerCase().replace(/\.$/, "");
       while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
+        // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
+        if (tokens.length > 1 && !CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.before.test(text.slice(Math.max(0, start - 40), start)))
+          break;
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
       // a sentence's first word before a first name: "Yesterday Angela Merkel visited"
-      if (tokens.length > 2 && !isFirst(tokens[0]!) && isFirst(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
+      // (not a first name that is also a word: "Virginia Batista Rincón" at the start of a line)
+      if (tokens.length > 2 && !isFirst(tokens[0]!) && getGender(tokens[0]!) === "unknown" && isFirst(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
-      while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)))
+      // a surname spelt like a function word or a month ends a name that has a first name or a cue:
+      // "Überweisung an Mira Gross", "Orden permanente Jorge Lomeli Agosto"
+      const surnameLike = (t: string) => tokens.length >= 2 && /^\p{Lu}/u.test(t) && NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.before.test(text.slice(Math.max(0, start - 40), start)));
+      while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)) && !surnameLike(tokens[tokens.length - 1]!))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
       const name = tokens.join(" ");
-      const end = start + name.length;
+      let end = start + name.length;
       const real = tokens.filter((t) => !/^\p{Lu}\.$/u.test(t) && !new RegExp(`^${PARTICLE}$`).test(t));
       if (!real.length || real.every((t) => AMBIGUOUS.has(low(t)))) continue;
       const [ls, le] = lineBounds(model, start);
@@ -247,7 +337,8 @@ export const personRecognizer: Recognizer = {
       const next = /^[ ,]*([\p{L}.]+)/u.exec(afterText)?.[1]?.toLowerCase().replace(/\.$/, "");
 
       let score = 0.2;
-      const cueBefore = cues.before.test(before);
+      // the cue may end the line above when prose wraps right before the name ("... payment from\nJane Doe")
+      const cueBefore = cues.before.test(before) || (start === ls && ls > 0 && cues.before.test(text.slice(Math.max(0, ls - 41), ls - 1)));
       const cueAfter = cues.after.test(afterText);
       // OCR leaves rule fragments and specks around a form value ("Lana Weyel ~~ —")
       const wholeLine = !/[\p{L}\p{N}]/u.test(text.slice(ls, start)) && !/[\p{L}\p{N}]/u.test(text.slice(end, le));
@@ -262,6 +353,21 @@ export const personRecognizer: Recognizer = {
       if (first) score += real.length > 1 ? 0.3 : 0.15;
       if (real.length > 1 && real.slice(1).some((t) => isFirst(t)) && !first) score += 0.1;
       if (real.length === 1) score -= 0.1;
+      // name parts the lexicon knows: every part a first name or surname ("Sabrina Kessler"), at most
+      // one of them also an English word ("Emily Brown"), and the first a name, not a word ("Bank Kessler")
+      const kinds = real.map((t) => knownPart(t, fw));
+      const known = kinds.filter((k) => k === "name").length;
+      const allKnown = real.length >= 2 && kinds.every((k) => k !== null) && kinds[0] === "name" && kinds.length - known <= 1;
+      if (allKnown) score += 0.15;
+      // layout: a line holding only the run (recipient and signature blocks, CV heads, table cells), more
+      // so right above an address (a recipient or letterhead block: company names there are rare, and
+      // cost one click); only with a known part, so headings ("Payment Details") stay out
+      if (wholeLine && !m.caps && real.length >= 2 && real.length <= 4 && known > 0 && !real.some((t) => COMPANY_WORDS.has(low(t)))) {
+        score += 0.1;
+        if (addressBelow(model, le)) score += 0.2;
+        // a table row: its other cells hold an e-mail address or a phone number
+        else if (rowHasContact(model, start)) score += 0.15;
+      }
       if (real.length >= 2) {
         const line = text.slice(ls, le);
         if (/@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(line)) score += 0.15;
@@ -277,8 +383,24 @@ export const personRecognizer: Recognizer = {
       if (real.length > 1 && real.slice(1).some((t) => BUSINESS_WORDS.has(low(t)))) score -= 0.5;
       // a column headed "Description" / "Libellé" lists goods or merchants, not people
       if (!cueBefore && labelled(model, start, end, NOT_NAME_COLUMNS, 0) === "header") score -= 0.4;
-      if (/(?<![\d/.,-])\d{1,5}[a-zA-Z]? ?$/.test(before) && !cueBefore && !cueAfter) score -= 0.3;
+      if (/(?<![\d/.,-])\d{1,5}[a-zA-Z]? ?$/.test(before) && !cueBefore && !cueAfter) score -= STREET_TYPES.has(low(real[real.length - 1]!)) ? 0.6 : 0.3;
       if (/^[ ,]*\d/.test(afterText) && !cueAfter) score -= 0.25;
+      // a name wrapped after its cue: "Standing order Emily\nNader", "Transferencia a Jorge\nLomeli Agosto"
+      // (a first name and a surname, or Spanish "Luis Miguel\nAparicio Muro": after two parts only known names)
+      if (real.length <= 2 && (cueBefore || labelOk) && end === le && le < text.length) {
+        const wrap = WRAPPED_PARTS.exec(text.slice(le + 1, le + 60));
+        if (wrap) {
+          const parts = wrap[0].split(" ");
+          const take = parts.filter((t, i) => !fw.has(low(t)) && !CUE_TOKENS.has(low(t)) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && real.length === 1) || knownPart(t, fw) === "name"));
+          // only a leading run of acceptable parts is the rest of the name
+          let n = 0;
+          while (n < parts.length && take[n] === parts[n]) n++;
+          if (n > 0) {
+            end = le + 1 + parts.slice(0, n).join(" ").length;
+            score += 0.1;
+          }
+        }
+      }
       out.push({ start, end, label: "PERSON", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "heuristic" });
     }
     return out;
