@@ -633,7 +633,7 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
 }
 
 /** Renders a loaded page (with its /Rotate and CropBox, as displayed) to RGBA at `dpi`. */
-export function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] = []): { data: Buffer; width: number; height: number; scale: number } {
+function renderRgba(P: Pdfium, page: number, dpi: number, paint: readonly Box[] = []): { data: Buffer; width: number; height: number; scale: number } {
   // A huge page is rendered at a lower resolution, never as a bitmap over RENDER_MAX_PIXELS (sdk/pdf/memory.ts).
   const scale = fitScale(P.FPDF_GetPageWidthF(page), P.FPDF_GetPageHeightF(page), dpi / 72, renderMaxPixels());
   const width = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));

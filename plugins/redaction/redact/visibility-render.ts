@@ -11,8 +11,38 @@
  */
 import { markHiddenWords } from "../detect/visibility";
 import type { PageInput } from "../detect";
-import { EngineError, renderRgba } from "./engine";
-import { openDocument, type Pdfium } from "./pdfium";
+import { fitScale, renderMaxPixels } from "../../../sdk/pdf/memory";
+import { EngineError } from "./engine";
+import { heap, openDocument, type Pdfium } from "./pdfium";
+
+const FPDFBITMAP_GRAY = 1;
+const FPDF_ANNOT = 0x01;
+const FPDF_GRAYSCALE = 0x08;
+
+/**
+ * A loaded page (displayed, /Rotate and CropBox applied) rendered straight into a one-byte-per-pixel grey
+ * bitmap: no RGBA copy, no conversion. Annotations are drawn, as a viewer shows them.
+ */
+export function renderGrey(P: Pdfium, page: number, dpi: number): { data: Uint8Array; width: number; height: number; scale: number } {
+  const scale = fitScale(P.FPDF_GetPageWidthF(page), P.FPDF_GetPageHeightF(page), dpi / 72, renderMaxPixels());
+  const width = Math.max(1, Math.round(P.FPDF_GetPageWidthF(page) * scale));
+  const height = Math.max(1, Math.round(P.FPDF_GetPageHeightF(page) * scale));
+  const bmp = P.FPDFBitmap_CreateEx(width, height, FPDFBITMAP_GRAY, 0, 0);
+  if (!bmp) throw new Error("PDFium could not allocate a bitmap");
+  try {
+    P.FPDFBitmap_FillRect(bmp, 0, 0, width, height, 0xffffffff);
+    P.FPDF_RenderPageBitmap(bmp, page, 0, 0, width, height, 0, FPDF_ANNOT | FPDF_GRAYSCALE);
+    const stride = P.FPDFBitmap_GetStride(bmp);
+    const buf = P.FPDFBitmap_GetBuffer(bmp);
+    const src = heap(P).HEAPU8;
+    const data = new Uint8Array(width * height);
+    if (stride === width) data.set(src.subarray(buf, buf + width * height));
+    else for (let y = 0; y < height; y++) data.set(src.subarray(buf + y * stride, buf + y * stride + width), y * width);
+    return { data, width, height, scale };
+  } finally {
+    P.FPDFBitmap_Destroy(bmp);
+  }
+}
 
 /** A page to judge: its size and its text layer's words (text and box are all the check reads). */
 export interface VisibilityPage {
@@ -28,15 +58,6 @@ export interface HiddenWords {
   hidden: number[];
 }
 
-/** Luma of an RGBA render, one byte per pixel (Rec. 601 weights, as a greyscale conversion does). */
-export function greyOf(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(width * height);
-  for (let i = 0, o = 0; o < out.length; i += 4, o++) {
-    out[o] = (rgba[i]! * 77 + rgba[i + 1]! * 150 + rgba[i + 2]! * 29) >> 8;
-  }
-  return out;
-}
-
 export function hiddenWordsOf(P: Pdfium, pdf: Uint8Array, pages: readonly VisibilityPage[], dpi: number, password = ""): HiddenWords[] {
   const loaded = openDocument(P, pdf, password);
   if (loaded === "password") throw new EngineError("PDF_ENCRYPTED", "The PDF is encrypted");
@@ -49,8 +70,7 @@ export function hiddenWordsOf(P: Pdfium, pdf: Uint8Array, pages: readonly Visibi
       const page = P.FPDF_LoadPage(loaded.doc, p.page - 1);
       if (!page) continue; // a page PDFium cannot load shows nothing it could judge: its words stay as they are
       try {
-        const rgba = renderRgba(P, page, dpi);
-        const img = { data: greyOf(rgba.data, rgba.width, rgba.height), width: rgba.width, height: rgba.height, scale: rgba.scale };
+        const img = renderGrey(P, page, dpi);
         const marked = markHiddenWords({ page: p.page, width: p.width, height: p.height, source: "text", words: p.words }, img);
         const hidden: number[] = [];
         marked.words.forEach((w, i) => {
