@@ -37,6 +37,7 @@ import path from "node:path";
 import { pdfPool } from "../sdk/pdf/pool";
 import { buildTextModel, detect, resolveDetectionConfig, type Finding, type PageInput } from "../plugins/redaction/detect";
 import { markHiddenText } from "../plugins/redaction/hidden-text";
+import { redactionEngine } from "../plugins/redaction/redact/engine-pool";
 import { leakCheck, leakSample } from "./leak-check";
 import {
   CI_SEED, DEFAULT_COUNT, generateCorpus, renderScanImage, renderTextPdf, type GenDoc,
@@ -261,7 +262,7 @@ async function pagesOf(doc: GenDoc, sample: Set<string>): Promise<PageInput[]> {
     const ex = await pdfPool.extract(pdf);
     const text: PageInput[] = [];
     for (const p of ex.pages) if (doc.pageKinds[p.page - 1] === "text") text.push({ page: p.page, width: p.width, height: p.height, source: "text", words: p.words });
-    out.push(...(await markHiddenText(pdfPool, pdf, text)));
+    out.push(...(await markHiddenText(pdf, text)));
   }
   for (let i = 0; i < doc.pages.length; i++) if (doc.pageKinds[i] === "scanned" && sample.has(`${doc.name}#${i + 1}`)) out.push(await ocrPage(doc, i));
   return out.sort((a, b) => a.page - b.page);
@@ -475,6 +476,7 @@ async function main() {
     for (const p of ours.fps) console.log(`  ${p.pageKind.padEnd(7)} ${p.label.padEnd(16)} ${p.doc}#${p.page}  ${JSON.stringify(p.text)}`);
   }
   await pdfPool.close();
+  await redactionEngine.close();
 }
 
 main().catch((err: unknown) => {

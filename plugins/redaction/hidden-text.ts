@@ -2,36 +2,34 @@
  * Finds text-layer words the page does not show (fake redactions: boxes or images drawn over text, text
  * in the page colour), by rendering each text page once at a low resolution and asking the pure
  * detect/visibility.ts which words leave no ink. OCR pages are skipped: OCR reads only what is visible.
+ *
+ * The renders and the check run in the redaction engine's thread (redact/visibility-render.ts): PDFium
+ * opens the document once for all pages and only the hidden words' indices come back, off the event loop.
  */
-import sharp from "sharp";
-import { sharpMaxPixels } from "../../sdk/pdf/memory";
-import { runOffLoop, type PdfEngine } from "../../sdk";
 import type { PageInput } from "./detect";
+import { redactionEngine, type RedactionEngine } from "./redact/engine-pool";
 
-/** The pure visibility check (detect/visibility.ts), loaded by the compute thread. */
-const VISIBILITY_MODULE = require.resolve("./detect/visibility");
-
-/** 72 dpi: 6-pt print is still 6 pixels high, and a page renders in a few tens of milliseconds. */
+/** 72 dpi: 6-pt print is still 6 pixels high, and a page renders in a few milliseconds. */
 export const VISIBILITY_DPI = 72;
 
 export async function markHiddenText(
-  pool: Pick<PdfEngine, "render">,
   pdf: Uint8Array,
   pages: PageInput[],
-  opts: { password?: string; signal?: AbortSignal } = {},
+  opts: { password?: string; signal?: AbortSignal; engine?: RedactionEngine } = {},
 ): Promise<PageInput[]> {
-  const out: PageInput[] = [];
-  for (const page of pages) {
-    opts.signal?.throwIfAborted();
-    if (page.source !== "text" || page.words.length === 0) {
-      out.push(page);
-      continue;
-    }
-    const r = await pool.render(pdf, page.page, { dpi: VISIBILITY_DPI, password: opts.password });
-    const { data, info } = await sharp(r.png, { limitInputPixels: sharpMaxPixels() }).flatten({ background: "#ffffff" }).toColourspace("b-w").raw().toBuffer({ resolveWithObject: true });
-    const gray = info.channels === 1 ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels]!);
-    // Every word's ink share over the page image: CPU work, in a compute thread off the event loop (issue 14).
-    out.push(await runOffLoop<PageInput>(VISIBILITY_MODULE, "markHiddenWords", [page, { data: gray, width: info.width, height: info.height, scale: r.scale }], opts.signal));
-  }
-  return out;
+  opts.signal?.throwIfAborted();
+  const judged = pages.filter((p) => p.source === "text" && p.words.length > 0);
+  if (!judged.length) return pages;
+  const found = await (opts.engine ?? redactionEngine).hiddenWords(
+    pdf,
+    judged.map((p) => ({ page: p.page, width: p.width, height: p.height, words: p.words.map((w) => ({ text: w.text, box: w.box })) })),
+    { dpi: VISIBILITY_DPI, password: opts.password },
+    opts.signal,
+  );
+  const hidden = new Map(found.map((h) => [h.page, new Set(h.hidden)]));
+  return pages.map((p) => {
+    const marks = p.source === "text" ? hidden.get(p.page) : undefined;
+    if (!marks) return p;
+    return { ...p, words: p.words.map((w, i) => (marks.has(i) ? { ...w, hidden: "covered" as const } : w)) };
+  });
 }

@@ -55,7 +55,7 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   }));
   // Fake redactions (text under a drawn box, text in the page colour): one low-resolution render per text page.
   if (detectionConfig.labels.has("EXPOSED_REDACTION") && !detectionConfig.disabledBuiltInLabels.has("EXPOSED_REDACTION")) {
-    pages = await markHiddenText(ctx.pdf, bytes, pages, { signal: ctx.signal });
+    pages = await markHiddenText(bytes, pages, { signal: ctx.signal });
   }
   // Off the event loop: in the embedded shape this loop also serves the API (issue 14).
   const findings = await runOffLoop<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
@@ -99,7 +99,14 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
     lang: ctx.options.ocrLanguages,
     signal: ctx.signal,
     scanWords: decodeScanWords(detection.scanWords),
-    onPage: (done) => ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Redacted ${done} of ${pageTotal} pages`),
+    // Every progress report is a job update (a database write and a broadcast), and reports are serialised:
+    // one per page made the last pages of a 50-page job wait on 50 round trips. One per tenth is enough.
+    onPage: (done) => {
+      const tenth = (n: number) => Math.floor((10 * n) / Math.max(1, pageTotal));
+      if (done < pageTotal && tenth(done) === tenth(done - 1)) return;
+      // Not awaited: the runner awaits its progress chain before the job ends (a failure surfaces there).
+      ctx.progress(10 + (60 * done) / Math.max(1, pageTotal), `Redacted ${done} of ${pageTotal} pages`).catch(() => undefined);
+    },
   });
   ctx.signal.throwIfAborted();
   await ctx.progress(75, "Verifying: nothing redacted may be extractable");

@@ -11,6 +11,7 @@ import type { EngineOptions, EnginePageRequest, EngineResult } from "./engine";
 import type { EngineOutcome } from "./engine-worker";
 import type { FinishInput, StructureRemoved } from "./finish";
 import type { InspectRequest, Inspection, PageSecretCounts } from "./inspect";
+import type { HiddenWords, VisibilityPage } from "./visibility-render";
 
 function workerFile(): { filename: string; execArgv: string[] } {
   const js = path.join(__dirname, "engine-worker.js");
@@ -104,6 +105,14 @@ export class RedactionEngine {
     return this.run("inspect", () => {
       const copy = new Uint8Array(pdf);
       return { task: { pdf: copy, pages, secrets }, bytes: [copy] };
+    }, signal);
+  }
+
+  /** Words of text pages that their rendering at `dpi` does not show (detection's hidden-text check). The input is copied. */
+  hiddenWords(pdf: Uint8Array, pages: VisibilityPage[], opts: { dpi: number; password?: string }, signal?: AbortSignal): Promise<HiddenWords[]> {
+    return this.run("hidden", () => {
+      const copy = new Uint8Array(pdf);
+      return { task: { pdf: copy, pages, dpi: opts.dpi, password: opts.password }, bytes: [copy] };
     }, signal);
   }
 

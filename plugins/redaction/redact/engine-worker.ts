@@ -8,6 +8,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { EngineError, redactDocument, type EngineOptions, type EnginePageRequest, type EngineResult } from "./engine";
 import { finishDocument, type FinishInput, type StructureRemoved } from "./finish";
 import { inspectDocument, type InspectRequest, type Inspection, type PageSecretCounts } from "./inspect";
+import { hiddenWordsOf, type HiddenWords, type VisibilityPage } from "./visibility-render";
 import { pdfium, pdfiumKeepMb, pdfiumMaxMb, pdfiumMemoryBytes, takeMemoryRefused } from "./pdfium";
 
 /** `recycle`: this thread's id, when it should be replaced after answering (engine-pool.ts). */
@@ -103,6 +104,11 @@ export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; 
   if (!out.ok) return out;
   const crops = out.value.crops.map((c) => ({ ...c, png: own(c.png) }));
   return withTransfer({ ok: true, value: { ...out.value, crops }, ...recycleMark() }, crops.map((c) => c.png.buffer as ArrayBuffer));
+}
+
+/** Detection's hidden-text check: which words each text page's rendering does not show (visibility-render.ts). */
+export async function hidden(task: { pdf: Uint8Array; pages: VisibilityPage[]; dpi: number; password?: string }): Promise<EngineOutcome<HiddenWords[]>> {
+  return settle(async () => hiddenWordsOf(await pdfium(), task.pdf, task.pages, task.dpi, task.password));
 }
 
 /** Loads PDFium now (a worker process calls this at start so the first job finds it warm). */

@@ -1,6 +1,6 @@
 /**
  * EXPOSED_REDACTION on real PDFs: each way of "redacting" by drawing (an opaque box, an opaque highlight,
- * a picture of a box, text in the page colour) is built with pdf-lib, rendered by the PDF engine, judged by
+ * a picture of a box, text in the page colour) is built with pdf-lib, rendered by PDFium, judged by
  * visibility.ts, then detected; and the finding's box, accepted, really removes the hidden text.
  * Visible look-alikes stay out: light grey print, 6-pt print, white text on a dark bar, and a searchable
  * scan (an image of the words with an invisible text layer over it).
@@ -87,7 +87,7 @@ describe("EXPOSED_REDACTION", () => {
   beforeAll(async () => {
     input = await fakeRedactions();
     const ex = await pool.extract(input);
-    pages = await markHiddenText(pool, input, ex.pages.map((p) => ({ page: p.page, width: p.width, height: p.height, source: "text" as const, words: p.words })));
+    pages = await markHiddenText(input, ex.pages.map((p) => ({ page: p.page, width: p.width, height: p.height, source: "text" as const, words: p.words })));
     findings = detect(pages);
   });
 
