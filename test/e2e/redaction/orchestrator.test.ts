@@ -335,3 +335,25 @@ describe("detection configurations", () => {
     expect((await http("GET", "/v1/detection-configurations/default", { token: userToken })).status).toBe(404);
   });
 });
+
+describe("a deleted job whose record outlived the deletion", () => {
+  it("is not listed once its runtime job is marked deleted, although its record is still there", async () => {
+    const created = await upload(key2, original, "withdrawn.pdf");
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await waitFor(id, key2, ["readyForReview"]);
+    const listed = async (key: string) => ((await http("GET", "/v1/jobs?pageSize=100", { apiKey: key })).body.items as Array<{ id: string }>).map((j) => j.id);
+    expect(await listed(key2)).toContain(id);
+
+    // The state DELETE leaves when the runtime job's mark succeeded and the orchestrator's own delete did
+    // not (yet): the job marked deleted, the orchestrator record kept until the `deleted` change removes it.
+    await withDb(stack.mongoUrl, (db) => db.collection("jobs").updateOne({ _id: id as never }, { $set: { deletedAt: new Date() } }));
+    expect(await listed(key2)).not.toContain(id);
+    const all = await http("GET", "/v1/jobs?pageSize=100", { token: admin });
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((j: { id: string }) => j.id)).not.toContain(id);
+    expect((await http("GET", `/v1/jobs/${id}`, { apiKey: key2 })).status).toBe(404);
+    // The list filtered it: the record itself has not gone away (the sweep leaves marks 5 s old alone).
+    expect(await withDb(stack.mongoUrl, (db) => db.collection("orchestrator_jobs").findOne({ _id: id as never }))).not.toBeNull();
+  });
+});
