@@ -5,7 +5,6 @@
  * extractable, unredacted text is, the untouched page's content is byte-identical, metadata and
  * annotations are gone. Then the bad inputs and the API key's scope.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,22 +12,21 @@ import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, type PDFPage } 
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
 import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
-import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
+import type { Stack } from "../../support/stack";
+import { apiUser, startRedactionStack, type Http } from "../../support/redaction-e2e";
 import { signingKey, verifyCertificate } from "../../../plugins/redaction/redact/certificate";
 import { verifyCertificateCommand } from "../../../plugins/redaction/redact/certificate-cli";
-import { ADMIN, client, withDb } from "../../integration/auth/helpers";
+import { withDb } from "../../integration/auth/helpers";
 
 jest.setTimeout(300_000);
 
 let stack: Stack;
-let http: ReturnType<typeof client>;
+let http: Http;
 let admin = "";
 let key1 = "";
 let key2 = "";
 let user1 = "";
 let original: Uint8Array;
-
-const inDays = (d: number) => new Date(Date.now() + d * 86400e3).toISOString();
 
 async function upload(key: string, bytes: Uint8Array, name = "record.pdf", fields: Record<string, string> = {}) {
   const form = new FormData();
@@ -63,26 +61,10 @@ function contentOf(page: PDFPage): Buffer {
 }
 
 beforeAll(async () => {
-  const mongoUrl = uniqueMongoUrl("redact");
-  stack = await startStack({
-    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator"],
-    mongoUrl,
-    broker: { namespace: `redact-${randomBytes(4).toString("hex")}` },
-    mods: { orchestrator: { settings: { mongoUrl } } },
-  });
-  http = client(stack.baseUrl);
-  admin = (await http("POST", "/v1/auth/login", { json: { login: ADMIN.email, password: ADMIN.password } })).body.token;
-  user1 = (await http("POST", "/v1/users", { json: { email: "reviewer@example.com", password: "Review123!x", roles: ["User"] }, token: admin })).body.userId;
-  const user2 = (await http("POST", "/v1/users", { json: { email: "other@example.com", password: "Other123!xy", roles: ["User"] }, token: admin })).body.userId;
-  key1 = (await http("POST", "/v1/api-keys", { json: { name: "pipeline", userId: user1, expiresAt: inDays(30) }, token: admin })).body.key;
-  key2 = (await http("POST", "/v1/api-keys", { json: { name: "other", userId: user2, expiresAt: inDays(30) }, token: admin })).body.key;
+  ({ stack, http, admin } = await startRedactionStack("redact"));
+  ({ userId: user1, key: key1 } = await apiUser(http, admin, { email: "reviewer@example.com", password: "Review123!x", keyName: "pipeline" }));
+  ({ key: key2 } = await apiUser(http, admin, { email: "other@example.com", password: "Other123!xy", keyName: "other" }));
   original = await reviewDocument();
-  // The worker registers its plugins through the registry: wait until jobs can see "redaction".
-  for (let i = 0; i < 100; i++) {
-    const plugins = await stack.broker.call<Array<{ id: string }>>("jobs.plugins");
-    if (plugins.some((p) => p.id === "redaction")) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 });
 
 afterAll(async () => {
