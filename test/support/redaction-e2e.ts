@@ -8,7 +8,7 @@ import mongoose from "mongoose";
 import { Webhook } from "standardwebhooks";
 import { reviewDocument } from "../fixtures/redaction-corpus";
 import { ADMIN, client, withDb } from "../integration/auth/helpers";
-import { until } from "./processes";
+import { until, type SplitStack } from "./processes";
 import { startStack, uniqueMongoUrl, type Stack } from "./stack";
 
 export type Http = ReturnType<typeof client>;
@@ -54,6 +54,26 @@ export async function userWithWebhook(http: Http, u: { email: string; keyName: s
   const hook = await http("POST", "/v1/webhooks", { token, json: { url: u.url, events: u.events } });
   expect(hook.status).toBe(201);
   return { key, hookSecret: hook.body.secret };
+}
+
+/** Polls GET /v1/jobs/{id} with `key` (every 250 ms, `tries` times) until the job is in one of `wanted`; throws if it fails or expires. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
+export async function waitForStatus(http: Http, id: string, key: string, wanted: string[], tries = 600): Promise<any> {
+  for (let i = 0; i < tries; i++) {
+    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
+    expect(r.status).toBe(200);
+    if (wanted.includes(r.body.status)) return r.body;
+    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ${id} ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error(`job ${id} never reached ${wanted.join("/")}`);
+}
+
+/** The redaction worker as its own process, then a user with a key and a webhook on the split stack's gateway. */
+export async function workerAndWebhookUser(s: SplitStack, u: { email: string; keyName: string; url: string; events: string[] }): Promise<{ http: Http; key: string; hookSecret: string }> {
+  await s.worker("redaction");
+  const http = client(s.base);
+  return { http, ...(await userWithWebhook(http, u)) };
 }
 
 /** The job's GridFS files (its own and its input) and their chunks, read from the database. */

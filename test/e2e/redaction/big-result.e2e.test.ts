@@ -9,7 +9,7 @@ import mongoose from "mongoose";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import type { Stack } from "../../support/stack";
-import { apiUser, startRedactionStack, type Http } from "../../support/redaction-e2e";
+import { apiUser, startRedactionStack, waitForStatus, type Http } from "../../support/redaction-e2e";
 import { withDb } from "../../integration/auth/helpers";
 
 jest.setTimeout(600_000);
@@ -62,15 +62,7 @@ it("keeps a big job's document small, still answers every finding, and DELETE re
   expect(created.status).toBe(201);
   const id = ((await created.json()) as { id: string }).id;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
-  let job: any = null;
-  for (let i = 0; i < 2000 && job?.status !== "readyForReview"; i++) {
-    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
-    expect(r.status).toBe(200);
-    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
-    job = r.body;
-    if (job.status !== "readyForReview") await new Promise((res) => setTimeout(res, 250));
-  }
+  const job = await waitForStatus(http, id, key, ["readyForReview"], 2000);
   expect(job.status).toBe("readyForReview");
 
   const det = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/detections`, { headers: { "x-api-key": key } });

@@ -6,16 +6,16 @@
  * as a `docmill worker` process, both on a private NATS server this test stops and starts again. The
  * database (files, chunks, records) is read directly.
  */
-import { client, withDb } from "../../integration/auth/helpers";
+import { withDb } from "../../integration/auth/helpers";
 import { startSplitStack, until, type SplitStack } from "../../support/processes";
-import { expectNoChunksNorResults, reviewJob, signedEvent, storedBytes, userWithWebhook } from "../../support/redaction-e2e";
+import { expectNoChunksNorResults, reviewJob, signedEvent, storedBytes, workerAndWebhookUser, type Http } from "../../support/redaction-e2e";
 import { startReceiver, type Receiver } from "../webhooks/receiver";
 
 jest.setTimeout(600_000);
 
 let s: SplitStack;
 let rx: Receiver;
-let http: ReturnType<typeof client>;
+let http: Http;
 let key = "";
 let hookSecret = "";
 
@@ -28,15 +28,10 @@ beforeAll(async () => {
   s = await startSplitStack("dd");
   rx = await startReceiver({ "/events": "ok" });
   await startCore();
-  await s.worker("redaction");
-  http = client(s.base);
-  ({ key, hookSecret } = await userWithWebhook(http, { email: "durable.delete@example.com", keyName: "dd", url: rx.url("/events"), events: ["job.deleted"] }));
+  ({ http, key, hookSecret } = await workerAndWebhookUser(s, { email: "durable.delete@example.com", keyName: "dd", url: rx.url("/events"), events: ["job.deleted"] }));
 });
 
-afterAll(async () => {
-  await s?.close();
-  await rx?.close();
-});
+afterAll(() => Promise.all([s?.close(), rx?.close()]));
 
 it("deletes with NATS down (204, then 404), and after the process is killed a new one finishes the purge", async () => {
   const { id, inputFileId, stored } = await reviewJob({ base: s.base, http, key, mongoUrl: s.mongoUrl, filename: "withdrawn.pdf" });

@@ -7,17 +7,17 @@
  * retention is made to pass by back-dating its `expiresAt` (its files keep theirs, so storage's own
  * retention sweep cannot be what removes them).
  */
-import { client, withDb } from "../../integration/auth/helpers";
+import { withDb } from "../../integration/auth/helpers";
 import type { SpawnedProcess } from "../../support/infra";
 import { startSplitStack, until, type SplitStack } from "../../support/processes";
-import { expectNoChunksNorResults, reviewJob, signedEvent, storedBytes, userWithWebhook } from "../../support/redaction-e2e";
+import { expectNoChunksNorResults, reviewJob, signedEvent, storedBytes, workerAndWebhookUser, type Http } from "../../support/redaction-e2e";
 import { startReceiver, type Receiver } from "../webhooks/receiver";
 
 jest.setTimeout(600_000);
 
 let s: SplitStack;
 let rx: Receiver;
-let http: ReturnType<typeof client>;
+let http: Http;
 let key = "";
 let hookSecret = "";
 let core: SpawnedProcess;
@@ -47,15 +47,10 @@ beforeAll(async () => {
   rx = await startReceiver({ "/events": "ok" });
   storage = await startStorage();
   core = await startCore();
-  await s.worker("redaction");
-  http = client(s.base);
-  ({ key, hookSecret } = await userWithWebhook(http, { email: "durable.expiry@example.com", keyName: "ed", url: rx.url("/events"), events: ["job.expired"] }));
+  ({ http, key, hookSecret } = await workerAndWebhookUser(s, { email: "durable.expiry@example.com", keyName: "ed", url: rx.url("/events"), events: ["job.expired"] }));
 });
 
-afterAll(async () => {
-  await s?.close();
-  await rx?.close();
-});
+afterAll(() => Promise.all([s?.close(), rx?.close()]));
 
 const reviewed = () => reviewJob({ base: s.base, http, key, mongoUrl: s.mongoUrl, filename: "kept-too-long.pdf" });
 

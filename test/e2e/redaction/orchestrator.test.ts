@@ -13,7 +13,7 @@ import { pdfPool } from "../../../sdk/pdf/pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
 import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
 import type { Stack } from "../../support/stack";
-import { apiUser, startRedactionStack, type Http } from "../../support/redaction-e2e";
+import { apiUser, startRedactionStack, waitForStatus, type Http } from "../../support/redaction-e2e";
 import { signingKey, verifyCertificate } from "../../../plugins/redaction/redact/certificate";
 import { verifyCertificateCommand } from "../../../plugins/redaction/redact/certificate-cli";
 import { withDb } from "../../integration/auth/helpers";
@@ -38,16 +38,7 @@ async function upload(key: string, bytes: Uint8Array, name = "record.pdf", field
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
-async function waitFor(id: string, key: string, wanted: string[]): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
-    expect(r.status).toBe(200);
-    if (wanted.includes(r.body.status)) return r.body;
-    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ${id} ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`job ${id} never reached ${wanted.join("/")}`);
-}
+const waitFor = (id: string, key: string, wanted: string[]): Promise<any> => waitForStatus(http, id, key, wanted);
 
 async function download(id: string, fileType: string, key: string) {
   const r = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/${fileType}`, { headers: { "x-api-key": key } });

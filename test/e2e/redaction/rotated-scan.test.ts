@@ -13,7 +13,7 @@ import sharp from "sharp";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { type ScanPage, scanPage, scanPdf } from "../../support/scan-corpus";
 import type { Stack } from "../../support/stack";
-import { apiUser, startRedactionStack, type Http } from "../../support/redaction-e2e";
+import { apiUser, startRedactionStack, waitForStatus, type Http } from "../../support/redaction-e2e";
 
 jest.setTimeout(900_000);
 // Correctness, not speed, is tested here: on a machine shared by six developers a page may need minutes.
@@ -27,16 +27,7 @@ let page: ScanPage;
 let pdf: Uint8Array;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
-async function waitFor(id: string, wanted: string[]): Promise<any> {
-  for (let i = 0; i < 2400; i++) {
-    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
-    expect(r.status).toBe(200);
-    if (wanted.includes(r.body.status)) return r.body;
-    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ${id} ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`job ${id} never reached ${wanted.join("/")}`);
-}
+const waitFor = (id: string, wanted: string[]): Promise<any> => waitForStatus(http, id, key, wanted, 2400);
 
 async function download(id: string, fileType: string): Promise<Uint8Array> {
   const r = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/${fileType}`, { headers: { "x-api-key": key } });
