@@ -64,6 +64,7 @@ export function AuditMiddleware(): Middleware {
       void ensureAuditStream(broker).catch((err: unknown) => broker.logger.warn(`audit stream set-up deferred (${(err as Error).message})`));
       // The spools that processes killed during a NATS outage left behind (this process's previous life too).
       (outbox ??= AuditOutbox.forBroker(broker)).start();
+      outbox.watchReconnects(broker);
     },
     async stopped() {
       await outbox?.close();

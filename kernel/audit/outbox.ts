@@ -105,9 +105,19 @@ export class AuditOutbox {
         replay: Boolean(config().natsUrl),
       },
     );
-    // A reconnected transporter is the moment NATS is back: flush now rather than at the next backoff.
-    (broker as unknown as { localBus?: { on(ev: string, fn: () => void): void } }).localBus?.on("$transporter.connected", () => box.kick());
     return box;
+  }
+
+  /**
+   * NATS back is the moment to send: the transporter's NATS client reports its reconnection (Moleculer
+   * itself announces only the first connection), so the queue goes then rather than at the next backoff.
+   */
+  watchReconnects(broker: ServiceBroker): void {
+    const client = (broker as unknown as { transit?: { tx?: { client?: { status?: () => AsyncIterable<{ type: string }> } } } }).transit?.tx?.client;
+    if (!client?.status) return;
+    void (async () => {
+      for await (const st of client.status!()) if (st.type === "reconnect") this.kick();
+    })().catch(() => {});
   }
 
   /** Entries waiting for NATS in this process. */

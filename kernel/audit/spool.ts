@@ -167,7 +167,7 @@ export class AuditSpool {
   }
 
   private async open(): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await mkdirs(this.dir);
     // A new name for every outage: a process replaying the previous (removed) file may still hold its lock.
     const file = path.join(this.dir, `${this.base}-${this.seq++}.jsonl`);
     // The lock before the file: another process never sees the file without its live owner's lock.
@@ -203,5 +203,27 @@ export class AuditSpool {
     const run = this.ops.then(fn, fn);
     this.ops = run.catch(() => {});
     return run;
+  }
+}
+
+/**
+ * `mkdir -p` without `fs.mkdir`'s recursive mode, which loops for ever on a folder some file systems
+ * refuse with ENOENT (procfs): the missing ancestors, found walking up, are made top-down, once each.
+ */
+async function mkdirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      await fs.stat(d);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" || d === path.dirname(d)) throw err;
+      missing.unshift(d);
+    }
+  }
+  for (const d of missing) {
+    await fs.mkdir(d, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "EEXIST") throw err;
+    });
   }
 }

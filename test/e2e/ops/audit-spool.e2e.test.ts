@@ -91,3 +91,17 @@ it("stores exactly once the entry of an action whose process was killed while NA
   expect(listed.body.items).toHaveLength(1);
   expect(listed.body.items[0]).toMatchObject({ id: lines[0]!.id, action: "auth.login", outcome: "failure" });
 });
+
+it("sends the spool once NATS is back to the process that wrote it, and removes the file", async () => {
+  await s.stopNats();
+  const requestIds = [`back-${randomBytes(4).toString("hex")}`, `back-${randomBytes(4).toString("hex")}`];
+  for (const id of requestIds) await refusedSignIn(id, `back.${randomBytes(3).toString("hex")}@example.com`, "still wrong");
+  const [file] = spoolFiles();
+  expect(readFileSync(path.join(spoolDir(), file!), "utf8").trim().split("\n")).toHaveLength(2);
+  await s.restartNats();
+  await until("both entries stored", async () => (await Promise.all(requestIds.map(stored))).every((r) => r.length === 1));
+  await until("the spool emptied", async () => spoolFiles().length === 0);
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const id of requestIds) expect(await stored(id)).toHaveLength(1);
+});
+
