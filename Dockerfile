@@ -37,6 +37,10 @@ COPY --from=check /app/services ./services
 COPY --from=check /app/plugins ./plugins
 COPY --from=check /app/scripts ./scripts
 COPY --from=check /app/web/dist ./web/dist
+# Local state (the audit spool, docs/audit.md) lives in /data, a volume in docker-compose.yml; it must be
+# the node user's, as /app is not writable.
+RUN mkdir -p /data && chown node:node /data
+ENV DOCMILL_DATA_DIR=/data
 USER node
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "--import", "tsx", "scripts/docmill.ts"]

@@ -85,7 +85,15 @@ export interface Config {
     sweepIntervalSeconds: number;
   };
   /** Audit log and review feedback retention (docs/audit.md): swept, no TTL index (mongo-java-server). */
-  audit: { retentionDays: number; feedbackRetentionDays: number; sweepIntervalSeconds: number };
+  audit: {
+    retentionDays: number;
+    feedbackRetentionDays: number;
+    sweepIntervalSeconds: number;
+    /** Where a process keeps, on disk, the audit entries it could not hand to NATS (kernel/audit/spool.ts). */
+    spoolDir: string;
+    /** The spool's bound per process; an entry beyond it is dropped, counted and logged. */
+    spoolMaxBytes: number;
+  };
   /** Resource limits while parsing PDFs (sdk/pdf/limits.ts, docs/security.md). */
   pdfLimits: PdfLimits;
   /**
@@ -208,6 +216,8 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: int(env, "AUDIT_RETENTION_DAYS", 365, 1, 36500),
       feedbackRetentionDays: int(env, "REVIEW_FEEDBACK_RETENTION_DAYS", 180, 1, 36500),
       sweepIntervalSeconds: int(env, "AUDIT_SWEEP_INTERVAL_SECONDS", 3600, 1, 7 * 24 * 3600),
+      spoolDir: path.resolve(env.AUDIT_SPOOL_DIR || path.join(env.DOCMILL_DATA_DIR || ".data", "audit-spool")),
+      spoolMaxBytes: env.AUDIT_SPOOL_MAX_BYTES ? parseBytes(env.AUDIT_SPOOL_MAX_BYTES, "AUDIT_SPOOL_MAX_BYTES") : 16 * 1024 * 1024,
     },
     urlFetch: {
       allowPrivate: bool(env, "URL_FETCH_ALLOW_PRIVATE", false),

@@ -52,6 +52,9 @@ export const DOMAIN_METRICS = {
   lockouts: { name: "docmill_login_lockouts_total", type: "counter", labelNames: ["scope"], description: "Lockouts imposed, per account or per client address" },
   webhookDeliveries: { name: "docmill_webhook_deliveries_total", type: "counter", labelNames: ["event", "outcome"], description: "Webhook delivery attempts by event and outcome (delivered, failed, gave_up)" },
   webhookFailures: { name: "docmill_webhook_delivery_failures_total", type: "counter", labelNames: ["event", "reason"], description: "Failed webhook attempts by reason (http_4xx, http_5xx, timeout, network, refused)" },
+  auditSpoolEntries: { name: "docmill_audit_spool_entries", type: "gauge", labelNames: [], description: "Audit entries this process holds in its spool because NATS was away (kernel/audit/spool.ts)" },
+  auditSpoolBytes: { name: "docmill_audit_spool_bytes", type: "gauge", labelNames: [], description: "Bytes of this process's audit spool in the current NATS outage (bounded by AUDIT_SPOOL_MAX_BYTES)" },
+  auditSpoolDropped: { name: "docmill_audit_spool_dropped_total", type: "counter", labelNames: [], description: "Audit entries dropped because the spool was full (AUDIT_SPOOL_MAX_BYTES)" },
 } as const;
 
 export type DomainMetric = keyof typeof DOMAIN_METRICS;
@@ -273,4 +276,13 @@ export function recordWebhookDelivery(event: string, outcome: "delivered" | "fai
   const e = safeLabel(event);
   inc("webhookDeliveries", { event: e, outcome });
   if (outcome !== "delivered") inc("webhookFailures", { event: e, reason: reason ?? "network" });
+}
+
+// ---- audit spool (kernel/audit/outbox.ts) ----------------------------------------------------------
+
+/** The spool's size now, and entries dropped because it was full. */
+export function recordAuditSpool(m: { entries?: number; bytes?: number; dropped?: number }): void {
+  if (m.entries !== undefined) setGauge("auditSpoolEntries", m.entries);
+  if (m.bytes !== undefined) setGauge("auditSpoolBytes", m.bytes);
+  if (m.dropped) inc("auditSpoolDropped", {}, m.dropped);
 }

@@ -8,7 +8,7 @@ import type { Readable } from "node:stream";
 import type { ActionParams, Context } from "moleculer";
 import { fail, isErrorType, validationError } from "../../kernel/errors";
 import type { GatewayMeta } from "../../kernel/gateway/types";
-import type { CreateJobParams, JobIdParams, ResumeJobParams } from "../../kernel/jobs/api";
+import type { CreateJobParams, GetManyParams, JobIdParams, ResumeJobParams } from "../../kernel/jobs/api";
 import type { JobView } from "../../kernel/jobs/model";
 import type { StoredFile } from "../../kernel/storage/store";
 import { MANUAL_LABEL } from "../../plugins/redaction/contract";
@@ -162,7 +162,12 @@ export async function listJobs(h: OrchestratorHost, ctx: Meta, p: ListJobsParams
   const page = docs.slice(0, p.pageSize);
   const last = page[page.length - 1];
   const nextCursor = docs.length > p.pageSize && last ? Buffer.from(JSON.stringify({ t: new Date(last.createdAt).getTime(), id: last._id })).toString("base64url") : null;
-  return { items: page.map(toJobResponse), nextCursor };
+  // A record can outlive its job's deletion for a moment (the runtime job is marked deleted first, and
+  // our own delete or the durable `deleted` change that repeats it may not have run yet): keep only the
+  // records whose runtime job is still visible, as GET by id does. The cursor still moves past the
+  // dropped ones, so a page may hold fewer than pageSize items.
+  const live = page.length ? new Set((await h.broker.call<JobView[], GetManyParams>("jobs.getMany", { ids: page.map((d) => d._id) })).map((v) => v.id)) : new Set<string>();
+  return { items: page.filter((d) => live.has(d._id)).map(toJobResponse), nextCursor };
 }
 
 export const jobIdSchema: ActionParams = { id: { type: "string", min: 1, max: 64 } };

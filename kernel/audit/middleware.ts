@@ -2,7 +2,7 @@
  * Writes the audit entries of the actions in catalog.ts. Wraps those actions where they run (every
  * docmill broker has this middleware), so no service carries audit code; the entry goes to the audit
  * service once the action answered, through the durable outbox (outbox.ts: the database directly, else
- * the `audit-entries` JetStream channel, else a local queue retried until NATS is back). The action's
+ * the `audit-entries` JetStream channel, else the process's fsync'd spool file, sent when NATS is back). The action's
  * answer waits until one of those holds the entry, but an audit outage never fails the user's action.
  */
 import { randomUUID } from "node:crypto";
@@ -62,6 +62,9 @@ export function AuditMiddleware(): Middleware {
       // The stream must exist before the first entry is queued, even while no audit service ever ran
       // (not awaited: NATS being away must not hold up the start; the outbox creates it when it can).
       void ensureAuditStream(broker).catch((err: unknown) => broker.logger.warn(`audit stream set-up deferred (${(err as Error).message})`));
+      // The spools that processes killed during a NATS outage left behind (this process's previous life too).
+      (outbox ??= AuditOutbox.forBroker(broker)).start();
+      outbox.watchReconnects(broker);
     },
     async stopped() {
       await outbox?.close();

@@ -8,17 +8,23 @@
  *    of any process and a database outage; the audit service consumes it and writes it (idempotent by
  *    entry id, so an entry both written and queued is stored once), handing it back with a delay while
  *    its database is away (no retry limit: an audit entry is never dropped to a dead-letter queue);
- * 3. when NATS is away too, a bounded queue in this process, retried with backoff until the channel
- *    takes it (and flushed once more at shutdown). Only a crash of the acting process during a NATS
- *    outage loses what is in this queue; the log line counts what was lost at a shutdown that could not
- *    flush, so the loss is never silent.
+ * 3. when NATS is away too, the spool (spool.ts): an append-only file of this process, fsync'd before the
+ *    action answers, mirrored by a queue in memory that is retried with backoff (and at once when the
+ *    transporter reconnects) until the channel takes it; then the file is removed. A process killed
+ *    during the outage leaves its file behind, and the next process of the namespace to start (or any
+ *    running one) replays it once the dead owner's lock is stale. The spool is bounded
+ *    (AUDIT_SPOOL_MAX_BYTES): an entry past it is dropped, counted (docmill_audit_spool_dropped_total) and
+ *    logged, never silently. Only a folder that cannot be written leaves entries in memory alone.
  * Without NATS (`docmill run`, unit tests) the channel is the in-process Fake adapter: retried, not durable.
  */
+import path from "node:path";
 import type { ServiceBroker } from "moleculer";
+import { recordAuditSpool } from "../../sdk/metrics";
 import { config } from "../config";
 import { ensureStream, withJetStream } from "../jobs/dispatch";
 import type { AuditEntry } from "./model";
 import { callOf } from "../call";
+import { AuditSpool } from "./spool";
 
 export const AUDIT_CHANNEL = "audit-entries";
 export const AUDIT_GROUP = "docmill-audit-writer";
@@ -26,8 +32,8 @@ export const AUDIT_GROUP = "docmill-audit-writer";
 export const AUDIT_STREAM_EXTRA = { max_age: 7 * 24 * 3600 * 1_000_000_000 };
 /** The direct write's patience: the action's answer waits at most this long for it. */
 export const DIRECT_TIMEOUT_MS = 2_000;
-/** The local queue's bound (entries of a NATS outage); the oldest are dropped, and counted, beyond it. */
-export const SPOOL_MAX = 10_000;
+/** How often a running process looks for the spool files of dead processes. */
+export const ORPHAN_SCAN_MS = 5_000;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 15_000;
 
@@ -47,24 +53,37 @@ export async function ensureAuditStream(broker: ServiceBroker): Promise<void> {
 }
 
 type Send = (entry: AuditEntry) => Promise<void>;
+export type WriteOutcome = "stored" | "queued" | "spooled" | "memory" | "dropped";
 
-/** The write path of one process: direct, else channel, else the local queue. */
+/** The write path of one process: direct, else channel, else the spool (disk, mirrored in memory). */
 export class AuditOutbox {
   private readonly queue: AuditEntry[] = [];
+  private readonly disk: AuditSpool;
   private timer: NodeJS.Timeout | null = null;
+  private scanner: NodeJS.Timeout | null = null;
+  private scanning: Promise<number> | null = null;
   private delay = RETRY_MIN_MS;
+  /** Entries of the queue the disk could not take (lost if the process dies now). */
+  private memoryOnly = 0;
   private dropped = 0;
   private warned = 0;
+  private fullWarned = 0;
+  /** Whether this process replays dead processes' spools (only onto a durable channel: with NATS). */
+  private readonly replays: boolean;
 
   constructor(
     private readonly direct: Send,
     private readonly channel: Send,
     private readonly warn: (msg: string) => void,
-  ) {}
+    spool: { dir: string; maxBytes: number; info?: (msg: string) => void; replay?: boolean },
+  ) {
+    this.replays = spool.replay ?? true;
+    this.disk = new AuditSpool(spool.dir, spool.maxBytes, { warn, info: spool.info ?? warn }, () => this.respool());
+  }
 
   static forBroker(broker: ServiceBroker): AuditOutbox {
     const b = broker as unknown as { sendToChannel?: (name: string, payload: unknown) => Promise<void> };
-    return new AuditOutbox(
+    const box = new AuditOutbox(
       async (e) => void (await callOf(broker)<{ ok: true }, AuditEntry>("audit.record", e, { timeout: DIRECT_TIMEOUT_MS, meta: {} })),
       async (e) => {
         if (!b.sendToChannel) throw new Error("no channels middleware");
@@ -78,7 +97,28 @@ export class AuditOutbox {
         }
       },
       (msg) => broker.logger.warn(msg),
+      {
+        // Per namespace: a spool is replayed onto its own namespace's channel only.
+        dir: path.join(config().audit.spoolDir, (broker.namespace || "default").replace(/[^\w.-]/g, "_")),
+        maxBytes: config().audit.spoolMaxBytes,
+        info: (msg) => broker.logger.info(msg),
+        // Without NATS the channel is the in-process Fake adapter: a replay onto it would not be durable.
+        replay: Boolean(config().natsUrl),
+      },
     );
+    return box;
+  }
+
+  /**
+   * NATS back is the moment to send: the transporter's NATS client reports its reconnection (Moleculer
+   * itself announces only the first connection), so the queue goes then rather than at the next backoff.
+   */
+  watchReconnects(broker: ServiceBroker): void {
+    const client = (broker as unknown as { transit?: { tx?: { client?: { status?: () => AsyncIterable<{ type: string }> } } } }).transit?.tx?.client;
+    if (!client?.status) return;
+    void (async () => {
+      for await (const st of client.status!()) if (st.type === "reconnect") this.kick();
+    })().catch(() => {});
   }
 
   /** Entries waiting for NATS in this process. */
@@ -86,8 +126,16 @@ export class AuditOutbox {
     return this.queue.length;
   }
 
-  /** Resolves once the entry is in the database, on JetStream, or (NATS away) in the local queue. */
-  async write(entry: AuditEntry): Promise<"stored" | "queued" | "spooled"> {
+  /** The spool file this process is appending to (null while nothing waits). */
+  get spoolFile(): string | null {
+    return this.disk.path;
+  }
+
+  /**
+   * Resolves once the entry is in the database ("stored"), on JetStream ("queued"), or, NATS away, in the
+   * fsync'd spool ("spooled"); "memory" when the spool folder cannot be written, "dropped" when it is full.
+   */
+  async write(entry: AuditEntry): Promise<WriteOutcome> {
     try {
       await this.direct(entry);
       return "stored";
@@ -99,45 +147,107 @@ export class AuditOutbox {
         await this.channel(entry);
         return "queued";
       } catch (err) {
-        this.rateLimitedWarn(`audit entry ${entry.action} could not be queued (${(err as Error).message}); kept in this process until NATS is back`);
+        this.rateLimitedWarn(`audit entry ${entry.action} could not be queued (${(err as Error).message}); spooled in this process until NATS is back`);
       }
     }
-    this.spool(entry);
-    return "spooled";
+    return this.spool(entry);
   }
 
-  /** Sends the local queue to the channel, oldest first; stops at the first failure. */
+  /** Starts replaying the spools of dead processes: now, then every ORPHAN_SCAN_MS. */
+  start(): void {
+    if (!this.replays) return;
+    void this.replayOrphans();
+    if (this.scanner) return;
+    this.scanner = setInterval(() => void this.replayOrphans(), ORPHAN_SCAN_MS);
+    this.scanner.unref();
+  }
+
+  /** Sends the spools left by processes that died (or stopped with entries unsent); resolves to the count. */
+  replayOrphans(): Promise<number> {
+    if (!this.replays) return Promise.resolve(0);
+    this.scanning ??= this.disk.replayOrphans(this.channel).finally(() => (this.scanning = null));
+    return this.scanning;
+  }
+
+  /** NATS is back: send the queue (and any orphaned spool) now. */
+  kick(): void {
+    if (this.queue.length) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.delay = RETRY_MIN_MS;
+      void this.flush().then(() => this.queue.length && this.schedule());
+    }
+    void this.replayOrphans();
+  }
+
+  /** Sends the queue to the channel, oldest first; stops at the first failure. Empties the spool when done. */
   async flush(): Promise<number> {
     let sent = 0;
     while (this.queue.length) {
       try {
         await this.channel(this.queue[0]!);
       } catch {
+        this.gauge();
         return sent;
       }
       this.queue.shift();
       sent++;
     }
+    this.memoryOnly = 0;
+    await this.disk.clear(() => this.queue.length === 0);
+    this.gauge();
     return sent;
   }
 
-  /** At shutdown: one last flush; what cannot be sent is counted in the log, never silently lost. */
+  /** At shutdown: one last flush; what cannot be sent stays in the spool for the next process, and is logged. */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.scanner) clearInterval(this.scanner);
+    this.timer = this.scanner = null;
     await this.flush();
-    const lost = this.queue.length + this.dropped;
-    if (lost) this.warn(`${lost} audit entries could not be stored before shutdown (NATS was away) and are lost`);
+    await this.scanning?.catch(() => {});
+    const left = this.queue.length;
+    const file = this.disk.path;
+    await this.disk.close(left === 0);
+    if (left) {
+      const lost = Math.min(this.memoryOnly, left);
+      this.warn(
+        `${left} audit entries could not be sent before shutdown (NATS was away)` +
+          (left > lost ? `; ${left - lost} stay in the spool ${file ? path.basename(file) : ""} for the next process to send` : "") +
+          (lost ? `; ${lost} could not be written to the spool and are lost` : ""),
+      );
+    }
+    if (this.dropped) this.warn(`${this.dropped} audit entries were dropped because the spool was full (AUDIT_SPOOL_MAX_BYTES)`);
     this.queue.length = 0;
   }
 
-  private spool(entry: AuditEntry): void {
-    this.queue.push(entry);
-    if (this.queue.length > SPOOL_MAX) {
-      this.queue.shift();
+  private async spool(entry: AuditEntry): Promise<WriteOutcome> {
+    if (!this.disk.admit(entry)) {
       this.dropped++;
+      recordAuditSpool({ dropped: 1 });
+      if (this.fullWarned++ % 100 === 0) {
+        this.warn(`audit spool full (${this.disk.size} of ${this.disk.maxBytes} bytes, AUDIT_SPOOL_MAX_BYTES): entry ${entry.action} dropped; ${this.dropped} dropped so far`);
+      }
+      return "dropped";
     }
+    // Queued before it is written: the spool is emptied only while the queue is (AuditSpool.clear).
+    this.queue.push(entry);
     this.schedule();
+    const where = await this.disk.write(entry);
+    if (where === "memory") this.memoryOnly++;
+    this.gauge();
+    return where === "disk" ? "spooled" : "memory";
+  }
+
+  /** The lock of the spool file was taken over: every waiting entry goes into a new file. */
+  private respool(): void {
+    for (const e of this.queue) {
+      if (this.disk.admit(e)) void this.disk.write(e);
+    }
+  }
+
+  private gauge(): void {
+    recordAuditSpool({ entries: this.queue.length, bytes: this.queue.length ? this.disk.size : 0 });
   }
 
   private schedule(): void {

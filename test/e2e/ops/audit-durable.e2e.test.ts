@@ -12,7 +12,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { resetConfig } from "../../../kernel/config";
 import { ADMIN, client, withDb } from "../../integration/auth/helpers";
-import { makeTempDir, spawnProcess, startMongoServer, stopMongoServer, type MongoServer, type SpawnedProcess } from "../../support/infra";
+import { makeTempDir, startMongoServer, stopMongoServer, type MongoServer, type SpawnedProcess } from "../../support/infra";
+import { processEnv, startDocmill } from "../../support/processes";
 import { startRuntime, type Runtime } from "../runtime/support";
 
 jest.setTimeout(300_000);
@@ -35,20 +36,8 @@ interface Stored {
 }
 
 async function startWriter(): Promise<SpawnedProcess> {
-  const p = spawnProcess(process.execPath, ["--import", "tsx", "scripts/docmill.ts", "start", "--services", "audit"], {
-    env: {
-      TRANSPORTER: rt.nats,
-      NATS_URL: rt.nats,
-      NAMESPACE: rt.ns,
-      NODE_ID: `${rt.ns}-audit-${writers.length}`,
-      MONGO_URL: auditDb,
-      JWT_SECRET_KEY: SECRET,
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "text",
-    },
-  });
+  const p = await startDocmill(["audit"], processEnv({ nats: rt.nats, ns: rt.ns, mongoUrl: auditDb, secret: SECRET }, `${rt.ns}-audit-${writers.length}`));
   writers.push(p);
-  await p.waitForOutput(/ServiceBroker with \d+ service\(s\) started successfully/, 120_000);
   await rt.stack.broker.waitForServices(["audit"], 60_000);
   return p;
 }

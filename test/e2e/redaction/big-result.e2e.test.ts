@@ -4,22 +4,21 @@
  * `job.updated` broadcast reads stays small, while the API still answers with every finding and DELETE
  * removes the results record too. Read straight from the database (the real MongoDB-protocol server).
  */
-import { randomBytes } from "node:crypto";
 import { faker } from "@faker-js/faker";
 import mongoose from "mongoose";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { pdfPool } from "../../../sdk/pdf/pool";
-import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
-import { ADMIN, client, withDb } from "../../integration/auth/helpers";
+import type { Stack } from "../../support/stack";
+import { apiUser, startRedactionStack, waitForStatus, type Http } from "../../support/redaction-e2e";
+import { withDb } from "../../integration/auth/helpers";
 
 jest.setTimeout(600_000);
 
 let stack: Stack;
 let mongoUrl = "";
-let http: ReturnType<typeof client>;
+let http: Http;
 let key = "";
 
-const inDays = (d: number) => new Date(Date.now() + d * 86400e3).toISOString();
 const PAGES = 10;
 const LINES = 80;
 
@@ -44,22 +43,10 @@ async function contactList(): Promise<{ bytes: Uint8Array; emails: string[] }> {
 }
 
 beforeAll(async () => {
-  mongoUrl = uniqueMongoUrl("bigresult");
-  stack = await startStack({
-    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator"],
-    mongoUrl,
-    broker: { namespace: `bigresult-${randomBytes(4).toString("hex")}` },
-    mods: { orchestrator: { settings: { mongoUrl } } },
-  });
-  http = client(stack.baseUrl);
-  const admin = (await http("POST", "/v1/auth/login", { json: { login: ADMIN.email, password: ADMIN.password } })).body.token;
-  const user = (await http("POST", "/v1/users", { json: { email: "bulk@example.com", password: "Bulk1234!xy", roles: ["User"] }, token: admin })).body.userId;
-  key = (await http("POST", "/v1/api-keys", { json: { name: "bulk", userId: user, expiresAt: inDays(30) }, token: admin })).body.key;
-  for (let i = 0; i < 100; i++) {
-    const plugins = await stack.broker.call<Array<{ id: string }>>("jobs.plugins");
-    if (plugins.some((p) => p.id === "redaction")) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let admin: string;
+  ({ stack, http, admin } = await startRedactionStack("bigresult"));
+  mongoUrl = stack.mongoUrl;
+  ({ key } = await apiUser(http, admin, { email: "bulk@example.com", password: "Bulk1234!xy", keyName: "bulk" }));
 });
 
 afterAll(async () => {
@@ -75,15 +62,7 @@ it("keeps a big job's document small, still answers every finding, and DELETE re
   expect(created.status).toBe(201);
   const id = ((await created.json()) as { id: string }).id;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
-  let job: any = null;
-  for (let i = 0; i < 2000 && job?.status !== "readyForReview"; i++) {
-    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
-    expect(r.status).toBe(200);
-    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
-    job = r.body;
-    if (job.status !== "readyForReview") await new Promise((res) => setTimeout(res, 250));
-  }
+  const job = await waitForStatus(http, id, key, ["readyForReview"], 2000);
   expect(job.status).toBe("readyForReview");
 
   const det = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/detections`, { headers: { "x-api-key": key } });

@@ -5,7 +5,6 @@
  * extractable, unredacted text is, the untouched page's content is byte-identical, metadata and
  * annotations are gone. Then the bad inputs and the API key's scope.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,22 +12,21 @@ import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream, type PDFPage } 
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../fixtures/redaction-corpus";
 import { encryptedPdf, notPdf, truncatedPdf } from "../../support/pdf-fixtures";
-import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
+import type { Stack } from "../../support/stack";
+import { apiUser, startRedactionStack, waitForStatus, type Http } from "../../support/redaction-e2e";
 import { signingKey, verifyCertificate } from "../../../plugins/redaction/redact/certificate";
 import { verifyCertificateCommand } from "../../../plugins/redaction/redact/certificate-cli";
-import { ADMIN, client, withDb } from "../../integration/auth/helpers";
+import { withDb } from "../../integration/auth/helpers";
 
 jest.setTimeout(300_000);
 
 let stack: Stack;
-let http: ReturnType<typeof client>;
+let http: Http;
 let admin = "";
 let key1 = "";
 let key2 = "";
 let user1 = "";
 let original: Uint8Array;
-
-const inDays = (d: number) => new Date(Date.now() + d * 86400e3).toISOString();
 
 async function upload(key: string, bytes: Uint8Array, name = "record.pdf", fields: Record<string, string> = {}) {
   const form = new FormData();
@@ -40,16 +38,7 @@ async function upload(key: string, bytes: Uint8Array, name = "record.pdf", field
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
-async function waitFor(id: string, key: string, wanted: string[]): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
-    expect(r.status).toBe(200);
-    if (wanted.includes(r.body.status)) return r.body;
-    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ${id} ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`job ${id} never reached ${wanted.join("/")}`);
-}
+const waitFor = (id: string, key: string, wanted: string[]): Promise<any> => waitForStatus(http, id, key, wanted);
 
 async function download(id: string, fileType: string, key: string) {
   const r = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/${fileType}`, { headers: { "x-api-key": key } });
@@ -63,26 +52,10 @@ function contentOf(page: PDFPage): Buffer {
 }
 
 beforeAll(async () => {
-  const mongoUrl = uniqueMongoUrl("redact");
-  stack = await startStack({
-    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator"],
-    mongoUrl,
-    broker: { namespace: `redact-${randomBytes(4).toString("hex")}` },
-    mods: { orchestrator: { settings: { mongoUrl } } },
-  });
-  http = client(stack.baseUrl);
-  admin = (await http("POST", "/v1/auth/login", { json: { login: ADMIN.email, password: ADMIN.password } })).body.token;
-  user1 = (await http("POST", "/v1/users", { json: { email: "reviewer@example.com", password: "Review123!x", roles: ["User"] }, token: admin })).body.userId;
-  const user2 = (await http("POST", "/v1/users", { json: { email: "other@example.com", password: "Other123!xy", roles: ["User"] }, token: admin })).body.userId;
-  key1 = (await http("POST", "/v1/api-keys", { json: { name: "pipeline", userId: user1, expiresAt: inDays(30) }, token: admin })).body.key;
-  key2 = (await http("POST", "/v1/api-keys", { json: { name: "other", userId: user2, expiresAt: inDays(30) }, token: admin })).body.key;
+  ({ stack, http, admin } = await startRedactionStack("redact"));
+  ({ userId: user1, key: key1 } = await apiUser(http, admin, { email: "reviewer@example.com", password: "Review123!x", keyName: "pipeline" }));
+  ({ key: key2 } = await apiUser(http, admin, { email: "other@example.com", password: "Other123!xy", keyName: "other" }));
   original = await reviewDocument();
-  // The worker registers its plugins through the registry: wait until jobs can see "redaction".
-  for (let i = 0; i < 100; i++) {
-    const plugins = await stack.broker.call<Array<{ id: string }>>("jobs.plugins");
-    if (plugins.some((p) => p.id === "redaction")) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 });
 
 afterAll(async () => {
@@ -333,5 +306,27 @@ describe("detection configurations", () => {
     expect(r.status).toBe(202);
     expect((await http("DELETE", `/v1/detection-configurations/${created.body.id}`, { token: admin })).status).toBe(204);
     expect((await http("GET", "/v1/detection-configurations/default", { token: userToken })).status).toBe(404);
+  });
+});
+
+describe("a deleted job whose record outlived the deletion", () => {
+  it("is not listed once its runtime job is marked deleted, although its record is still there", async () => {
+    const created = await upload(key2, original, "withdrawn.pdf");
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await waitFor(id, key2, ["readyForReview"]);
+    const listed = async (key: string) => ((await http("GET", "/v1/jobs?pageSize=100", { apiKey: key })).body.items as Array<{ id: string }>).map((j) => j.id);
+    expect(await listed(key2)).toContain(id);
+
+    // The state DELETE leaves when the runtime job's mark succeeded and the orchestrator's own delete did
+    // not (yet): the job marked deleted, the orchestrator record kept until the `deleted` change removes it.
+    await withDb(stack.mongoUrl, (db) => db.collection("jobs").updateOne({ _id: id as never }, { $set: { deletedAt: new Date() } }));
+    expect(await listed(key2)).not.toContain(id);
+    const all = await http("GET", "/v1/jobs?pageSize=100", { token: admin });
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((j: { id: string }) => j.id)).not.toContain(id);
+    expect((await http("GET", `/v1/jobs/${id}`, { apiKey: key2 })).status).toBe(404);
+    // The list filtered it: the record itself has not gone away (the sweep leaves marks 5 s old alone).
+    expect(await withDb(stack.mongoUrl, (db) => db.collection("orchestrator_jobs").findOne({ _id: id as never }))).not.toBeNull();
   });
 });

@@ -5,7 +5,6 @@
  * OSD) no longer finds them on the output while the rest of the form stays readable.
  */
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,8 +12,8 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import { type ScanPage, scanPage, scanPdf } from "../../support/scan-corpus";
-import { startStack, uniqueMongoUrl, type Stack } from "../../support/stack";
-import { ADMIN, client } from "../../integration/auth/helpers";
+import type { Stack } from "../../support/stack";
+import { apiUser, startRedactionStack, waitForStatus, type Http } from "../../support/redaction-e2e";
 
 jest.setTimeout(900_000);
 // Correctness, not speed, is tested here: on a machine shared by six developers a page may need minutes.
@@ -22,22 +21,13 @@ process.env.DOCMILL_OCR_PAGE_TIMEOUT_MS = "600000";
 const run = promisify(execFile);
 
 let stack: Stack;
-let http: ReturnType<typeof client>;
+let http: Http;
 let key = "";
 let page: ScanPage;
 let pdf: Uint8Array;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JobResponse read loosely, as a client would
-async function waitFor(id: string, wanted: string[]): Promise<any> {
-  for (let i = 0; i < 2400; i++) {
-    const r = await http("GET", `/v1/jobs/${id}`, { apiKey: key });
-    expect(r.status).toBe(200);
-    if (wanted.includes(r.body.status)) return r.body;
-    if (["failed", "expired"].includes(r.body.status)) throw new Error(`job ${id} ended ${r.body.status}: ${JSON.stringify(r.body.error)}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`job ${id} never reached ${wanted.join("/")}`);
-}
+const waitFor = (id: string, wanted: string[]): Promise<any> => waitForStatus(http, id, key, wanted, 2400);
 
 async function download(id: string, fileType: string): Promise<Uint8Array> {
   const r = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/${fileType}`, { headers: { "x-api-key": key } });
@@ -61,25 +51,12 @@ async function nativeText(bytes: Uint8Array): Promise<string> {
 }
 
 beforeAll(async () => {
-  const mongoUrl = uniqueMongoUrl("rotscan");
-  stack = await startStack({
-    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator"],
-    mongoUrl,
-    broker: { namespace: `rotscan-${randomBytes(4).toString("hex")}` },
-    mods: { orchestrator: { settings: { mongoUrl } } },
-  });
-  http = client(stack.baseUrl);
-  const admin = (await http("POST", "/v1/auth/login", { json: { login: ADMIN.email, password: ADMIN.password } })).body.token;
-  const user = (await http("POST", "/v1/users", { json: { email: "scans@example.com", password: "Scans123!xy", roles: ["User"] }, token: admin })).body.userId;
-  key = (await http("POST", "/v1/api-keys", { json: { name: "scanner", userId: user, expiresAt: new Date(Date.now() + 86400e3).toISOString() }, token: admin })).body.key;
+  let admin: string;
+  ({ stack, http, admin } = await startRedactionStack("rotscan"));
+  ({ key } = await apiUser(http, admin, { email: "scans@example.com", password: "Scans123!xy", keyName: "scanner", days: 1 }));
   // The "form" layout: name, date of birth, e-mail, phone, address.
   page = await scanPage("rot90", 4242, 2);
   pdf = await scanPdf([page]);
-  for (let i = 0; i < 100; i++) {
-    const plugins = await stack.broker.call<Array<{ id: string }>>("jobs.plugins");
-    if (plugins.some((p) => p.id === "redaction")) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 });
 
 afterAll(async () => {

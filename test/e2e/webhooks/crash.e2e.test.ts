@@ -7,7 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { resetConfig } from "../../../kernel/config";
-import { spawnProcess, type SpawnedProcess } from "../../support/infra";
+import type { SpawnedProcess } from "../../support/infra";
+import { processEnv, startDocmill } from "../../support/processes";
 import { client } from "../../integration/auth/helpers";
 import { form, signUp, startRuntime, waitForJob, waitForPlugin, type Runtime } from "../runtime/support";
 import { startReceiver, type Receiver } from "./receiver";
@@ -36,24 +37,14 @@ afterAll(async () => {
 });
 
 async function startSender(): Promise<SpawnedProcess> {
-  const p = spawnProcess(process.execPath, ["--import", "tsx", "scripts/docmill.ts", "start", "--services", "webhooks"], {
-    env: {
-      TRANSPORTER: rt.nats,
-      NATS_URL: rt.nats,
-      NAMESPACE: rt.ns,
-      NODE_ID: `${rt.ns}-hooks-${senders.length}`,
-      MONGO_URL: rt.stack.mongoUrl,
-      JWT_SECRET_KEY: SECRET,
-      WEBHOOK_ALLOW_PRIVATE: "true",
-      WEBHOOK_TIMEOUT_MS: "8000",
-      WEBHOOK_RETRY_BASE_MS: "300",
-      WEBHOOK_SWEEP_INTERVAL_SECONDS: "1",
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "text",
-    },
+  const env = processEnv({ nats: rt.nats, ns: rt.ns, mongoUrl: rt.stack.mongoUrl, secret: SECRET }, `${rt.ns}-hooks-${senders.length}`, {
+    WEBHOOK_ALLOW_PRIVATE: "true",
+    WEBHOOK_TIMEOUT_MS: "8000",
+    WEBHOOK_RETRY_BASE_MS: "300",
+    WEBHOOK_SWEEP_INTERVAL_SECONDS: "1",
   });
+  const p = await startDocmill(["webhooks"], env);
   senders.push(p);
-  await p.waitForOutput(/ServiceBroker with \d+ service\(s\) started successfully/, 120_000);
   await rt.stack.broker.waitForServices(["webhooks"], 60_000);
   return p;
 }
