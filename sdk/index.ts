@@ -26,7 +26,7 @@ export {
   type RunContext,
   type WrittenOutput,
 } from "./manifest";
-export { ConfigError, bool, bytes, int, list, oneOf, parseBytes, type Env } from "./env";
+export { ConfigError, bool, bytes, int, intSetting, list, oneOf, parseBytes, type Env } from "./env";
 export { PdfError, isPdfError, type PdfErrorCode } from "./pdf/errors";
 export type {
   Box,
