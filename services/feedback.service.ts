@@ -110,7 +110,7 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
           term: f.term ?? null,
           termHash: f.termHash ?? null,
         }));
-        await this.Feedback.collection.updateOne(
+        await this.Feedback.db.collection<{ _id: string }>(this.Feedback.collection.collectionName).updateOne(
           { _id: p.jobId },
           { $setOnInsert: { reviewerId: p.reviewerId, at: new Date(p.at), manualAreas: p.manualAreas ?? 0, findings } },
           { upsert: true, ignoreUndefined: true },
