@@ -178,7 +178,7 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 
 /**
  * The view without the result's detached parts (results.ts), with their counts: what internal readers
- * that only need the state read (the orchestrator's record sync on every poll), so a big result is not
+ * that only need the state read (an API family's record sync on every client poll), so a big result is not
  * read back from job_results for them.
  */
 export function toSummaryView(d: JobDoc): JobView {
