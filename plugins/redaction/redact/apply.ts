@@ -151,7 +151,6 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
   await Promise.all(requests.map(async (req) => {
     const ep = enginePages.get(req.page)!;
     const info = { width: ep.width, height: ep.height, words: ep.words };
-    const boxes = req.areas.map((a) => a.box);
     const raster = rasters.get(req.page);
     // A scan whose words detection did not pass along is OCRed once, for its text layer: the engine
     // rendered it with the areas painted. (Verification OCRs the finished output's areas itself.)
