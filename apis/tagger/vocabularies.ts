@@ -11,7 +11,8 @@ import { Schema, type Connection, type Model } from "mongoose";
 import { fail, validationError } from "../../kernel/errors";
 import type { Principal } from "../../kernel/gateway/types";
 import type { VocabularyScope, VocabularySummary } from "../../shared/wire/tagging";
-import { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "../../plugins/tagging/contract";
+import { runOffLoop } from "../../sdk/compute/pool";
+import { LABEL_KEYS_MODULE, labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "../../plugins/tagging/contract";
 
 // The scope and the summary are the wire contract, shared with the web app (shared/wire/tagging.ts).
 export type { VocabularyScope, VocabularySummary };
@@ -145,19 +146,27 @@ export async function create(s: Store, user: Principal, p: UploadParams): Promis
   const tenant = scope === "tenant" ? user.id : null;
   if (await s.Vocab.exists({ scope, tenant, name: vocab.name })) fail("CONFLICT", `A vocabulary named "${vocab.name}" already exists here; replace it with PUT`);
   const now = new Date();
-  const doc = await s.Vocab.create({
+  const doc: VocabularyDoc = {
     _id: randomUUID(),
     name: vocab.name,
     scope,
     tenant,
     created_by: user.id,
-    concepts: vocab.concepts,
+    concepts: storedConcepts(vocab.concepts),
     concept_count: vocab.concepts.length,
     version: 1,
     created_at: now,
     updated_at: now,
-  });
-  return doc.toObject() as VocabularyDoc;
+  };
+  // The driver's insert, not mongoose's create: the concepts are already checked by parseUpload, and casting
+  // 5,000 subdocuments through the schema held the event loop for over 2 s (test/e2e/security/event-loop).
+  await s.Vocab.collection.insertOne(doc as unknown as Parameters<typeof s.Vocab.collection.insertOne>[0]);
+  return doc;
+}
+
+/** Concepts as stored: the schema's fields only, no undefined values (the driver would store them as null). */
+function storedConcepts(concepts: Concept[]): Concept[] {
+  return concepts.map((c) => ({ id: c.id, prefLabel: c.prefLabel, altLabels: c.altLabels ?? [], ...(c.broader ? { broader: c.broader } : {}) }));
 }
 
 /** The vocabulary if the caller may see it; NOT_FOUND otherwise (another tenant's is not revealed). */
@@ -204,11 +213,12 @@ export async function replace(s: Store, user: Principal, id: string, p: UploadPa
   if (vocab.name !== cur.name && (await s.Vocab.exists({ scope: cur.scope, tenant: cur.tenant, name: vocab.name, _id: { $ne: id } }))) {
     fail("CONFLICT", `A vocabulary named "${vocab.name}" already exists here`);
   }
-  const done = await s.Vocab.findOneAndUpdate(
-    { _id: id },
-    { $set: { name: vocab.name, concepts: vocab.concepts, concept_count: vocab.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
+  // The driver's update for the same reason as create's insert: no schema cast of thousands of concepts.
+  const done = (await s.Vocab.collection.findOneAndUpdate(
+    { _id: id } as Record<string, unknown>,
+    { $set: { name: vocab.name, concepts: storedConcepts(vocab.concepts), concept_count: vocab.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
     { returnDocument: "after", projection: { concepts: 0 } },
-  ).lean<VocabularyDoc>();
+  )) as unknown as VocabularyDoc | null;
   if (!done) fail("NOT_FOUND", "Vocabulary not found");
   return done;
 }
@@ -243,15 +253,42 @@ export async function forTagging(s: Store, id: string): Promise<{ name: string; 
 
 const MAX_OFFER = 30;
 
+/** Label keys of recent vocabulary versions; a batch offers after every document, the keys change only with the version. */
+const keyCache = new Map<string, Set<string>>();
+const KEY_CACHE_SIZE = 8;
+
+/**
+ * The label keys of every concept of the vocabulary (null once it is deleted), stemmed in a compute thread:
+ * 10,000 labels take the Snowball stemmers seconds, which on the event loop stalled every request of the
+ * embedded shape once per tagged document.
+ */
+async function knownKeys(s: Store, id: string): Promise<Set<string> | null> {
+  const head = await s.Vocab.findById(id, { version: 1 }).lean<Pick<VocabularyDoc, "version">>();
+  if (!head) return null;
+  const cacheKey = `${id}@${head.version}`;
+  const hit = keyCache.get(cacheKey);
+  if (hit) {
+    keyCache.delete(cacheKey);
+    keyCache.set(cacheKey, hit);
+    return hit;
+  }
+  const v = await s.Vocab.findById(id, { concepts: 1, version: 1 }).lean<VocabularyDoc>();
+  if (!v) return null;
+  const labels = v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]);
+  const keys = new Set(await runOffLoop<string[]>(LABEL_KEYS_MODULE, "labelKeys", [labels, "en"]));
+  keyCache.set(`${id}@${v.version}`, keys);
+  while (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+  return keys;
+}
+
 /**
  * Counts tags for the curator: `added` (users added them to a document tagged with this vocabulary) or
  * `suggested` (an engine's unmatched strong candidates). Tags the vocabulary already has are skipped.
  * One upsert per tag; two offers at once both count.
  */
 export async function offer(s: Store, p: { vocabulary_id: string; tags: string[]; source: "added" | "suggested"; doc_id?: string }) {
-  const v = await s.Vocab.findById(p.vocabulary_id, { concepts: 1 }).lean<VocabularyDoc>();
-  if (!v) return { offered: 0 };
-  const known = new Set(v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]).map((l) => labelKey(l, "en")));
+  const known = await knownKeys(s, p.vocabulary_id);
+  if (!known) return { offered: 0 };
   let offered = 0;
   const now = new Date();
   for (const raw of p.tags.slice(0, MAX_OFFER)) {

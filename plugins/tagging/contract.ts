@@ -5,7 +5,7 @@
  */
 export { mergeExclusions, parseExclusionFile, DEFAULT_TAGS, MIN_TAGS, MAX_TAGS } from "./tagger/normalize";
 /** Controlled vocabularies: the upload formats and label keys the vocabulary store and the edit counts use. */
-export { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "./tagger/vocabulary";
+export { labelKey, labelKeys, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "./tagger/vocabulary";
 
 /**
  * Purpose label the tagger seals the caller's LLM API key under (option `api_key_sealed`); the plugin
@@ -13,3 +13,6 @@ export { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, typ
  * unreadable.
  */
 export const API_KEY_PURPOSE = "tagger llm api key";
+
+/** The module whose `labelKeys` the tagger API runs in a compute thread (sdk/compute) for a whole vocabulary. */
+export const LABEL_KEYS_MODULE = require.resolve("./tagger/vocabulary");
