@@ -169,6 +169,7 @@ describe("a fine-print directory of 21,600 findings", () => {
       }
     };
     const { worst } = await whileAnswering(polls());
+    process.stderr.write(`directory: /api/status worst ${detected.worst.toFixed(0)} ms during detection, ${worst.toFixed(0)} ms during the polls (bound ${bound.toFixed(0)} ms)\n`);
     expect(detected.worst).toBeLessThan(bound);
     expect(worst).toBeLessThan(bound);
     const det = await fetch(`${e.stack.baseUrl}/v1/jobs/${jobId}/files/detections`, { headers: { "x-api-key": e.key } });
@@ -187,6 +188,7 @@ describe("a fine-print directory of 21,600 findings", () => {
     expect({ status: job.status, error: job.error ?? null }).toEqual({ status: "finished", error: null });
     expect(job.verification).toMatchObject({ leaks: 0 });
     expect(polls).toBeGreaterThan(5);
+    process.stderr.write(`directory: /api/status worst ${submit.worst.toFixed(0)} ms during the review, ${worst.toFixed(0)} ms during the redaction (bound ${bound.toFixed(0)} ms)\n`);
     expect(Math.max(submit.worst, worst)).toBeLessThan(bound);
     // What the reviewer accepted is gone from the output's text (read back by pdftotext).
     const pdf = await fetch(`${e.stack.baseUrl}/v1/jobs/${jobId}/files/redactedPdf`, { headers: { "x-api-key": e.key } });
