@@ -14,5 +14,20 @@ export { labelKey, labelKeys, parseVocabularyCsv, parseVocabularyJson, Vocabular
  */
 export const API_KEY_PURPOSE = "tagger llm api key";
 
+/**
+ * The resource kind of a stored vocabulary: the vocabularies service provides it (kernel/plugins/
+ * resources.ts), the plugin reads it with `ctx.resources.get(VOCABULARY_RESOURCE, id, version)` for a
+ * job whose options carry `vocabulary_ref: {id, version}`. What it serves is a StoredVocabulary.
+ */
+export const VOCABULARY_RESOURCE = "tagger.vocabulary";
+
+/** A vocabulary as the resource serves it: one version, with its concepts. */
+export interface StoredVocabulary {
+  id: string;
+  name: string;
+  version: number;
+  concepts: Array<{ id: string; prefLabel: string; altLabels: string[]; broader?: string }>;
+}
+
 /** The module whose `labelKeys` the tagger API runs in a compute thread (sdk/compute) for a whole vocabulary. */
 export const LABEL_KEYS_MODULE = require.resolve("./tagger/vocabulary");
