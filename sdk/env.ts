@@ -23,6 +23,21 @@ export function int(env: Env, name: string, def: number, min: number, max: numbe
   return n;
 }
 
+/**
+ * A whole-number limit read where it is used (a pool's threads, a module's memory cap), not through the
+ * kernel's config: empty or unset gives `def`; anything else under `min` (or over `max`) is a RangeError
+ * naming the variable and what it must be.
+ */
+export function intSetting(env: Env, name: string, def: number, min: number, max?: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
+    throw new RangeError(`${name} must be an integer ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}, got "${raw}"`);
+  }
+  return n;
+}
+
 export function bool(env: Env, name: string, def: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === "") return def;

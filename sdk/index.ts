@@ -29,7 +29,7 @@ export {
   type RunContext,
   type WrittenOutput,
 } from "./manifest";
-export { ConfigError, bool, bytes, int, list, oneOf, parseBytes, type Env } from "./env";
+export { ConfigError, bool, bytes, int, intSetting, list, oneOf, parseBytes, type Env } from "./env";
 export { PdfError, isPdfError, type PdfErrorCode } from "./pdf/errors";
 /** A plugin's own error codes (manifest `errors`): they join the host's error catalog and docs/errors.md. */
 export { defineErrorCodes, type ErrorCode, type ErrorCodes } from "./error-codes";

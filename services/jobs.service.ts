@@ -85,13 +85,23 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       },
     },
 
+    /** Internal: one job's summary view (the result without its detached parts, with their counts). */
+    summary: {
+      visibility: "public",
+      params: api.jobIdSchema,
+      handler(this: This, ctx: Ctx<api.JobIdParams>): Promise<JobView> {
+        assertInternal(ctx, "jobs.summary");
+        return api.getJob(this, ctx, ctx.params.id, { summary: true });
+      },
+    },
+
     /** Internal (reconciliation sweeps): the current views of many jobs at once; unknown ids are left out. */
     getMany: {
       visibility: "public",
       params: api.getManySchema,
       handler(this: This, ctx: Ctx<api.GetManyParams>): Promise<JobView[]> {
         assertInternal(ctx, "jobs.getMany");
-        return api.getManyJobs(this, ctx.params.ids);
+        return api.getManyJobs(this, ctx.params.ids, { summary: ctx.params.summary });
       },
     },
 
@@ -207,6 +217,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
     this.Job = modelOf<JobModel>(this.db, "Job");
     await this.Job.createIndexes();
     await resultsOf(this.Job).createIndex({ jobId: 1 }); // purge and finish remove a job's result records by jobId
+    await resultsOf(this.Job).createIndex({ of: 1, k: 1 }); // a big result's parts, read in order (results.ts)
     const url = config().natsUrl;
     if (url) {
       // Created before the channels middleware subscribes, like the workers' consumers (the start-up race).

@@ -181,7 +181,7 @@ export async function getJob(h: OrchestratorHost, ctx: Meta, id: string): Promis
 export async function submitRedaction(h: OrchestratorHost, ctx: Meta, params: { id: string } & Record<string, unknown>): Promise<JobResponse> {
   const user = userOf(ctx);
   await visibleRecord(h, ctx, params.id);
-  const { rec, view } = await refreshRecord(h, params.id);
+  const { rec, view } = await refreshRecord(h, params.id, { full: true });
   const conflict = (status: string) =>
     fail("JOB_STATE_CONFLICT", `Job ${rec._id} is in status '${status}'; a redaction list is accepted only in 'readyForReview'.`, { status });
   if (rec.status !== "readyForReview" || rec.reviewedAt) conflict(rec.reviewedAt && rec.status === "readyForReview" ? "redactionInProgress" : rec.status);

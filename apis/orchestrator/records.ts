@@ -66,10 +66,14 @@ export async function syncRecord(h: OrchestratorHost, view: JobView): Promise<Or
   return h.Job.findById(view.id).lean<OrchestratorJobDoc>();
 }
 
-/** The record brought up to date with its runtime job, and that job's view. */
-export async function refreshRecord(h: OrchestratorHost, id: string): Promise<{ rec: OrchestratorJobDoc; view: JobView }> {
+/**
+ * The record brought up to date with its runtime job, and that job's view: a summary view (no findings,
+ * their count) unless `full` (the review needs the findings). Every client poll comes through here, and
+ * reading a big detection result back on each would be event-loop time the API shares (issue 14).
+ */
+export async function refreshRecord(h: OrchestratorHost, id: string, opts: { full?: boolean } = {}): Promise<{ rec: OrchestratorJobDoc; view: JobView }> {
   // A trusted internal call (no user in meta): visibility was checked on our own record.
-  const view = await h.broker.call<JobView, JobIdParams>("jobs.get", { id });
+  const view = await h.broker.call<JobView, JobIdParams>(opts.full ? "jobs.get" : "jobs.summary", { id });
   const rec = (await syncRecord(h, view)) ?? (await h.Job.findById(id).lean<OrchestratorJobDoc>());
   if (!rec) fail("NOT_FOUND", `Job ${id} not found`);
   return { rec, view };
@@ -90,7 +94,7 @@ export async function applyChange(h: OrchestratorHost, change: JobChange): Promi
   const rec = await h.Job.findById(change.id, { runtimeVersion: 1 }).lean<Pick<OrchestratorJobDoc, "runtimeVersion">>();
   // No record: createJob has not written it yet and reads the job itself once it has.
   if (!rec || (rec.runtimeVersion ?? 0) >= change.version) return;
-  await syncRecord(h, await h.broker.call<JobView, JobIdParams>("jobs.get", { id: change.id }));
+  await syncRecord(h, await h.broker.call<JobView, JobIdParams>("jobs.summary", { id: change.id }));
 }
 
 /** Compares every record not yet final with its runtime job and applies what it missed. */
@@ -100,7 +104,7 @@ export function reconcile(h: OrchestratorHost): Promise<ReconcileResult> {
       .limit(500)
       .lean<Array<Pick<OrchestratorJobDoc, "_id" | "seq" | "runtimeVersion">>>();
     if (!open.length) return { checked: 0, repaired: 0 };
-    const views = await h.broker.call<JobView[], GetManyParams>("jobs.getMany", { ids: open.map((r) => r._id) });
+    const views = await h.broker.call<JobView[], GetManyParams>("jobs.getMany", { ids: open.map((r) => r._id), summary: true });
     let repaired = 0;
     for (const view of views) {
       const rec = open.find((r) => r._id === view.id);

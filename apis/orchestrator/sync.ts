@@ -47,6 +47,8 @@ export function syncedFields(view: JobView, reviewed: boolean): SyncedFields {
     seq: view.seq,
     ...(typeof result.pageCount === "number" ? { pageCount: result.pageCount } : {}),
     ...(result.phase === "detection" && Array.isArray(result.findings) ? { findingsCount: result.findings.length } : {}),
+    // A summary view (kernel/jobs/model.ts toSummaryView) carries the count instead of the findings.
+    ...(result.phase === "detection" && !Array.isArray(result.findings) && view.resultCounts ? { findingsCount: view.resultCounts.findings } : {}),
     progress: view.progress,
     error: view.error ? { code: view.error.type, message: view.error.message } : null,
     ...(result.phase === "redaction" && result.verification ? { verification: result.verification } : {}),

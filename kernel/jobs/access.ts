@@ -27,8 +27,8 @@ export function canSee(actor: Actor, job: Pick<JobDoc, "owner">): boolean {
 }
 
 /** The job if the caller may see it; NOT_FOUND otherwise (also for someone else's job). */
-export async function visibleJob(Job: JobModel, ctx: Pick<Context<unknown, GatewayMeta>, "meta">, id: string): Promise<JobDoc> {
-  const job = await Job.findById(id).lean<JobDoc>();
+export async function visibleJob(Job: JobModel, ctx: Pick<Context<unknown, GatewayMeta>, "meta">, id: string, projection?: Record<string, 0>): Promise<JobDoc> {
+  const job = await Job.findById(id, projection).lean<JobDoc>();
   // A deleted job is gone (purge.ts), whatever of it the purge has not removed yet.
   if (!job || job.deletedAt || !canSee(actorOf(ctx), job)) fail("NOT_FOUND", "Job not found");
   return job;

@@ -12,7 +12,7 @@ import { refusalMessage } from "../storage/sniff";
 import type { StoredFile } from "../storage/store";
 import { actorOf, visibleJob } from "./access";
 import { dispatchOrDefer, knownPlugins, publish, type Call, type JobsHost } from "./host";
-import { toView, type JobDoc, type JobView } from "./model";
+import { toSummaryView, toView, type JobDoc, type JobView } from "./model";
 import { hydrate, hydrateOne } from "./results";
 import { purgeJob } from "./recovery";
 import { transition } from "./repo";
@@ -51,9 +51,11 @@ export interface JobIdParams {
   id: string;
 }
 
-export const getManySchema: ActionParams = { ids: { type: "array", items: "string", max: 500 } };
+export const getManySchema: ActionParams = { ids: { type: "array", items: "string", max: 500 }, summary: { type: "boolean", optional: true } };
 export interface GetManyParams {
   ids: string[];
+  /** Summary views (model.ts toSummaryView): without the result's detached parts, with their counts. */
+  summary?: boolean;
 }
 
 export const listJobsSchema: ActionParams = {
@@ -163,14 +165,17 @@ export async function createJob(h: JobsHost, ctx: Meta, call: Call, params: Crea
   return toView(job);
 }
 
-export async function getJob(h: JobsHost, ctx: Meta, id: string): Promise<JobView> {
-  return toView(await hydrateOne(h.Job, await visibleJob(h.Job, ctx, id)));
+export async function getJob(h: JobsHost, ctx: Meta, id: string, opts: { summary?: boolean } = {}): Promise<JobView> {
+  // A summary leaves the reviewer's input out too (no view shows it): a big review's areas are megabytes.
+  const doc = await visibleJob(h.Job, ctx, id, opts.summary ? { resume: 0 } : undefined);
+  return opts.summary ? toSummaryView(doc) : toView(await hydrateOne(h.Job, doc));
 }
 
 /** Internal (reconciliation sweeps): the current views of many jobs at once; unknown ids are left out. */
-export async function getManyJobs(h: JobsHost, ids: string[]): Promise<JobView[]> {
+export async function getManyJobs(h: JobsHost, ids: string[], opts: { summary?: boolean } = {}): Promise<JobView[]> {
   if (!ids.length) return [];
-  return (await hydrate(h.Job, await h.Job.find({ _id: { $in: ids }, deletedAt: null }).lean<JobDoc[]>())).map(toView);
+  const docs = await h.Job.find({ _id: { $in: ids }, deletedAt: null }, opts.summary ? { resume: 0 } : undefined).lean<JobDoc[]>();
+  return opts.summary ? docs.map(toSummaryView) : (await hydrate(h.Job, docs)).map(toView);
 }
 
 /** The jobs the actor may see, newest first, filtered; offset or cursor paging. */

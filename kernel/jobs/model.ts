@@ -170,9 +170,21 @@ export interface JobView {
   startedAt: string | null;
   finishedAt: string | null;
   expiresAt: string;
+  /** Summary views only (toSummaryView): counts of the result's parts left out of `result`. */
+  resultCounts?: { findings: number };
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * The view without the result's detached parts (results.ts), with their counts: what internal readers
+ * that only need the state read (an API family's record sync on every client poll), so a big result is not
+ * read back from job_results for them.
+ */
+export function toSummaryView(d: JobDoc): JobView {
+  const view = toView(d);
+  return d.resultRef ? { ...view, resultCounts: { findings: d.resultRef.findings } } : view;
+}
 
 export function toView(d: JobDoc): JobView {
   return {

@@ -13,6 +13,7 @@ import { dispatch, drainOutbox, leaseMs, publish, sendChangeMessage, sleep, type
 import type { JobDoc } from "./model";
 import { CLEARED, deleteJob, pendingExpiryPurges, pendingPurges, purgeExpired, purgeMarked, type PurgeDeps } from "./purge";
 import { tryTransition } from "./repo";
+import { sweepOrphanResults } from "./results";
 import { isFinal } from "./state";
 import { isTransient } from "./transient";
 
@@ -23,6 +24,8 @@ export interface RecoveryResult {
   republished: number;
   /** Deletions and expiries whose purge this round finished (a crash or an outage had left them). */
   purged: number;
+  /** Result records removed because their job is gone or no longer references them (results.ts). */
+  orphanResults: number;
 }
 
 /** A deletion's purge younger than this is still being run by its DELETE request; the sweep leaves it. */
@@ -172,7 +175,9 @@ export async function recover(h: JobsHost): Promise<RecoveryResult> {
     }
   }
   if (purged) h.logger.info(`finished the purge of ${purged} deleted or expired job(s)`);
-  return { redispatched, expired, failed: 0, republished, purged };
+  const orphanResults = await sweepOrphanResults(h.Job);
+  if (orphanResults) h.logger.info(`removed ${orphanResults} result record(s) whose job is gone`);
+  return { redispatched, expired, failed: 0, republished, purged, orphanResults };
 }
 
 /** The recovery sweep's period (JOB_RECOVERY_INTERVAL_SECONDS). */

@@ -10,7 +10,7 @@ import { config } from "../config";
 import { dispatch, leaseMs, publish, type Call, type JobsHost } from "./host";
 import { toView, type JobDoc, type JobOutput, type JobView } from "./model";
 import { tryTransition } from "./repo";
-import { detach, dropResults, hydrateOne, resultsOf, storeResult } from "./results";
+import { detach, dropResults, hydrateOne, removeResult, storeResult } from "./results";
 import { isFinal } from "./state";
 import type { RemoveForJobParams, RemovedCount } from "../storage/params";
 
@@ -197,7 +197,7 @@ export async function finishJob(h: JobsHost, call: Call, p: FinishParams): Promi
     const cur = await h.Job.findById(p.id, { status: 1, attempts: 1, outputs: 1, resultRef: 1 }).lean<Pick<JobDoc, "status" | "attempts" | "outputs" | "resultRef">>();
     // This attempt's record, unless the job references it (a retried finish whose first try was recorded).
     if (split?.record && cur?.resultRef?.id !== split.record._id) {
-      await resultsOf(h.Job).deleteOne({ _id: split.record._id }).catch((err: unknown) =>
+      await removeResult(h.Job, split.record._id).catch((err: unknown) =>
         h.logger.warn({ msg: "could not remove an overtaken attempt's result record", jobId: p.id, error: (err as Error).message }),
       );
     }

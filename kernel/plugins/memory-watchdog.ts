@@ -18,6 +18,7 @@
  * have their own caps (render pixels, PDFium's memory, sharp's input pixels, see sdk/pdf/memory.ts), so the
  * sampler only needs to catch what grows over several of its ticks.
  */
+import { intSetting } from "../../sdk/env";
 import { PdfError } from "../../sdk/pdf/errors";
 
 export interface MemorySample {
@@ -40,11 +41,7 @@ const MiB = 1024 * 1024;
 
 /** JOB_MEMORY_LIMIT_MB: how much one job may grow the worker process (default 2048 MB). */
 export function jobMemoryLimitMb(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.JOB_MEMORY_LIMIT_MB;
-  if (raw === undefined || raw.trim() === "") return 2048;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 64) throw new RangeError(`JOB_MEMORY_LIMIT_MB must be an integer of at least 64, got "${raw}"`);
-  return n;
+  return intSetting(env, "JOB_MEMORY_LIMIT_MB", 2048, 64);
 }
 
 /** The error a job stopped by its memory budget fails with (no document content in it). */

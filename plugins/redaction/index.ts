@@ -12,6 +12,7 @@
  */
 import { defineErrorCodes, definePlugin, runOffLoop, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
+import { detectionsJson } from "./detections-json";
 import { markHiddenText } from "./hidden-text";
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
@@ -67,7 +68,7 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
     findings,
     labels: allowedLabels(ctx.options.detection),
   };
-  await ctx.writeOutput("detections", JSON.stringify(result, null, 2) + "\n", {
+  await ctx.writeOutput("detections", await detectionsJson(result), {
     contentType: "application/json",
     filename: `${baseName(ctx.input.filename)}.detections.json`,
   });

@@ -6,14 +6,11 @@
  * RENDER_MAX_PIXELS; OCR and a raster page of a huge page are read at a lower resolution instead of
  * exhausting the machine. The per-job budget (kernel/plugins/memory-watchdog.ts) catches the rest.
  */
+import { intSetting } from "../env";
 
 /** RENDER_MAX_PIXELS: the most pixels of one rendered bitmap (default 40,000,000: A2 at 300 dpi). */
 export function renderMaxPixels(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.RENDER_MAX_PIXELS;
-  if (raw === undefined || raw.trim() === "") return 40_000_000;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1_000_000) throw new RangeError(`RENDER_MAX_PIXELS must be an integer of at least 1000000, got "${raw}"`);
-  return n;
+  return intSetting(env, "RENDER_MAX_PIXELS", 40_000_000, 1_000_000);
 }
 
 /**

@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
+import { intSetting } from "../env";
 import { fromTransferable, PdfError } from "./errors";
 import { languagesAvailable, pageTimeoutMs } from "./ocr";
 import { recordOcrPage } from "../metrics";
@@ -43,11 +44,7 @@ export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
 
 /** Heap cap of one PDF thread in MB: PDF_THREAD_MAX_MB, default 1024. Read here for the same reason as the threads. */
 export function pdfThreadHeapMb(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.PDF_THREAD_MAX_MB;
-  if (raw === undefined || raw.trim() === "") return 1024;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 128) throw new RangeError(`PDF_THREAD_MAX_MB must be an integer of at least 128, got "${raw}"`);
-  return n;
+  return intSetting(env, "PDF_THREAD_MAX_MB", 1024, 128);
 }
 
 /**

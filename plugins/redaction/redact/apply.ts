@@ -9,13 +9,16 @@
  * that is both the scan's searchable layer and verification's OCR of the output. Raster fallback pages get
  * the invisible layer of the original words no area touches (text pages) or the same OCR (scans).
  */
-import type { PdfPool } from "../../../sdk";
-import type { Word } from "../../../sdk";
+import { runOffLoop, type PdfPool, type Word } from "../../../sdk";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import type { EnginePage, PageMethod, Residue } from "./engine";
 import type { StructureRemoved, TextLayer } from "./finish";
-import { areasByPage, BoxIndex, clampToPage, coveredShare, pageSecrets, partitionWords, type PageSecrets, type RedactionArea } from "./geometry";
+import { areasByPage, clampToPage, type PageSecrets, type RedactionArea } from "./geometry";
 import type { InspectRequest } from "./inspect";
+import type { PagePlan, PagePlanInput } from "./page-plan";
+
+/** The per-page word and secret arithmetic (page-plan.ts), loaded by the compute thread. */
+const PLAN_MODULE = require.resolve("./page-plan");
 
 export type { StructureRemoved } from "./finish";
 
@@ -148,7 +151,6 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
   await Promise.all(requests.map(async (req) => {
     const ep = enginePages.get(req.page)!;
     const info = { width: ep.width, height: ep.height, words: ep.words };
-    const boxes = req.areas.map((a) => a.box);
     const raster = rasters.get(req.page);
     // A scan whose words detection did not pass along is OCRed once, for its text layer: the engine
     // rendered it with the areas painted. (Verification OCRs the finished output's areas itself.)
@@ -164,18 +166,24 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
       ocr.push({ page: req.page, text: r.text });
     }
     // A "scan" may still carry a little real text (a page number, a caption): that text stays as it is,
-    // so OCR words over it are not added a second time.
-    const textBoxes = req.scan ? new BoxIndex(info.words.map((t) => t.box)) : undefined;
-    const words = textBoxes ? (ocrWords ?? []).filter((w) => coveredShare(w.box, textBoxes) < 0.3) : info.words;
-    const part = partitionWords(words, new BoxIndex(boxes));
+    // so OCR words over it are not added a second time. A scan's secrets: the findings' text, with the
+    // copies OCR still reads outside every area allowed; with the original page's words (detection's
+    // OCR), also every word an area covers. In a compute thread: on a dense page this is seconds of
+    // arithmetic over a long document, which must not hold the loop the API shares (issue 14).
     const needsLayer = searchable && (req.scan || raster !== undefined);
+    const plan = await runOffLoop<PagePlan>(PLAN_MODULE, "planPage", [{
+      page: req.page,
+      words: req.scan ? (ocrWords ?? []) : info.words,
+      ...(req.scan ? { textWords: info.words } : {}),
+      areas: req.areas,
+      coveredWords: !req.scan || fromOriginal,
+      keepWords: needsLayer,
+    } satisfies PagePlanInput], opts.signal);
     // PDFium's word boxes are tight glyph boxes, like OCR's.
-    if (needsLayer && part.kept.length) layers.push({ page: req.page, words: part.kept, fromOcr: true });
-    // A scan's secrets: the findings' text, with the copies OCR still reads outside every area allowed;
-    // with the original page's words (detection's OCR), also every word an area covers.
-    secrets.push(pageSecrets(req.page, words, req.areas, { coveredWords: !req.scan || fromOriginal }));
+    if (needsLayer && plan.kept?.length) layers.push({ page: req.page, words: plan.kept, fromOcr: true });
+    secrets.push(plan.secrets);
     if (req.scan || raster || ep.imageTouched) pixelPages.add(req.page);
-    pages.push(describe(req.page, info, ep, req.areas.length, req.scan, needsLayer, part));
+    pages.push(describe(req.page, info, ep, req.areas.length, req.scan, needsLayer, plan));
     await opts.onPage?.(++done, requests.length);
   }));
   pages.sort((a, b) => a.page - b.page);
@@ -184,7 +192,9 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
 
   const f0 = performance.now();
   timings.pages = f0 - t0 - timings.engine!;
-  const finished = await engine.finish({ pdf: engineOut.pdf, pages: engineOut.pages, raster: engineOut.raster, textLayers: layers, painted: engineOut.painted }, opts.signal);
+  // finish.ts needs each page's geometry, not its words: they would only be copied to the thread and back.
+  const geometry = engineOut.pages.map(({ words: _words, ...p }) => ({ ...p, words: [] }));
+  const finished = await engine.finish({ pdf: engineOut.pdf, pages: geometry, raster: engineOut.raster, textLayers: layers, painted: engineOut.painted }, opts.signal);
   return {
     pdf: finished.pdf,
     pageCount,
@@ -199,12 +209,12 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
 
 function describe(
   page: number, info: { width: number; height: number }, ep: EnginePage, areas: number, scan: boolean, layered: boolean,
-  part: { kept: Word[]; dropped: Word[] },
+  plan: Pick<PagePlan, "keptCount" | "droppedCount">,
 ): RedactedPage {
   const textSource = !scan && ep.method === "objects" ? "original" : !layered ? "none" : scan ? "ocr" : "textLayer";
   return {
     page, width: info.width, height: info.height, areas, method: ep.method, kind: scan ? "scan" : "text", textSource,
-    keptWords: part.kept.length, droppedWords: part.dropped.length,
+    keptWords: plan.keptCount, droppedWords: plan.droppedCount,
     glyphsRemoved: ep.glyphsRemoved, imagesPainted: ep.method === "objects" ? ep.imagesPainted : 0,
     pathsRemoved: ep.pathsRemoved, pathsCut: ep.pathsCut, marksCleared: ep.marksCleared,
     ...(ep.residue ? { residue: ep.residue } : {}),

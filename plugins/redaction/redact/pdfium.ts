@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { init, type WrappedPdfiumModule } from "@embedpdf/pdfium";
+import { intSetting } from "../../../sdk/env";
 
 export type Pdfium = WrappedPdfiumModule;
 
@@ -20,20 +21,12 @@ const MiB = 1024 * 1024;
 
 /** PDFIUM_MAX_MB: the most WebAssembly memory one thread's PDFium may grow to (default 1536, at most 2047). */
 export function pdfiumMaxMb(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.PDFIUM_MAX_MB;
-  if (raw === undefined || raw.trim() === "") return 1536;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 64 || n > 2047) throw new RangeError(`PDFIUM_MAX_MB must be an integer from 64 to 2047, got "${raw}"`);
-  return n;
+  return intSetting(env, "PDFIUM_MAX_MB", 1536, 64, 2047);
 }
 
 /** PDFIUM_KEEP_MB: a thread whose PDFium memory grew past this is replaced after its task (default 512). */
 export function pdfiumKeepMb(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.PDFIUM_KEEP_MB;
-  if (raw === undefined || raw.trim() === "") return 512;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 16) throw new RangeError(`PDFIUM_KEEP_MB must be an integer of at least 16, got "${raw}"`);
-  return n;
+  return intSetting(env, "PDFIUM_KEEP_MB", 512, 16);
 }
 
 /**

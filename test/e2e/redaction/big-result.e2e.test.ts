@@ -2,11 +2,17 @@
  * A Smart Redact job with thousands of findings: its detection result (every finding) is kept outside the
  * job document (kernel/jobs/results.ts, issue 14), so the document every claim, list, sweep and
  * `job.updated` broadcast reads stays small, while the API still answers with every finding and DELETE
- * removes the results record too. Read straight from the database (the real MongoDB-protocol server).
+ * removes the results records too. The result is stored in parts of PART_FINDINGS findings, so no
+ * single document of it takes the driver long to encode or decode on the event loop. Records whose job
+ * is gone are removed by the recovery timer's orphan sweep. Read straight from the database (the real
+ * MongoDB-protocol server).
  */
+import { randomBytes } from "node:crypto";
 import { faker } from "@faker-js/faker";
 import mongoose from "mongoose";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { resetConfig } from "../../../kernel/config";
+import { PART_FINDINGS } from "../../../kernel/jobs/results";
 import { pdfPool } from "../../../sdk/pdf/pool";
 import type { Stack } from "../../support/stack";
 import { apiUser, startRedactionStack, waitForStatus, type Http } from "../../support/redaction-e2e";
@@ -42,7 +48,12 @@ async function contactList(): Promise<{ bytes: Uint8Array; emails: string[] }> {
   return { bytes: await doc.save({ useObjectStreams: false }), emails };
 }
 
+const savedInterval = process.env.JOB_RECOVERY_INTERVAL_SECONDS;
+
 beforeAll(async () => {
+  // The recovery timer (and with it the orphan sweep) every second: the sweep is awaited, not called.
+  process.env.JOB_RECOVERY_INTERVAL_SECONDS = "1";
+  resetConfig();
   let admin: string;
   ({ stack, http, admin } = await startRedactionStack("bigresult"));
   mongoUrl = stack.mongoUrl;
@@ -52,10 +63,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await pdfPool.close();
+  if (savedInterval === undefined) delete process.env.JOB_RECOVERY_INTERVAL_SECONDS;
+  else process.env.JOB_RECOVERY_INTERVAL_SECONDS = savedInterval;
+  resetConfig();
 });
 
-it("keeps a big job's document small, still answers every finding, and DELETE removes the results record", async () => {
-  const { bytes, emails } = await contactList();
+/** Uploads the contact list and waits for its detection; returns the job and the detections file's findings. */
+async function detectedJob(bytes: Uint8Array) {
   const form = new FormData();
   form.append("file", new Blob([Buffer.from(bytes)], { type: "application/pdf" }), "contacts.pdf");
   const created = await fetch(`${stack.baseUrl}/v1/jobs`, { method: "POST", headers: { "x-api-key": key }, body: form });
@@ -64,30 +78,52 @@ it("keeps a big job's document small, still answers every finding, and DELETE re
 
   const job = await waitForStatus(http, id, key, ["readyForReview"], 2000);
   expect(job.status).toBe("readyForReview");
-
   const det = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/detections`, { headers: { "x-api-key": key } });
   expect(det.status).toBe(200);
   const findings = ((await det.json()) as { findings: Array<{ id: string; label: string; text: string }> }).findings;
+  return { id, job, findings };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw database documents
+type Raw = any;
+
+/** A job's result records as stored: the head (no `of`) and its parts in order. */
+async function recordsOf(id: string): Promise<{ heads: Raw[]; parts: Raw[] }> {
+  const all = await withDb(mongoUrl, (db) => db.collection("job_results").find({ jobId: id }).toArray());
+  return { heads: all.filter((r) => !r.of), parts: all.filter((r) => r.of).sort((a, b) => a.k - b.k) };
+}
+
+it("keeps a big job's document small, still answers every finding, and DELETE removes the results record", async () => {
+  const { bytes, emails } = await contactList();
+  const { id, job, findings } = await detectedJob(bytes);
   const found = new Set(findings.map((f) => f.text.toLowerCase()));
   expect(emails.filter((e) => !found.has(e))).toEqual([]);
   expect(findings.length).toBeGreaterThanOrEqual(emails.length);
-  // The count comes through jobs.get, which puts the detached findings back.
+  // The count comes from the job's summary (resultRef), without reading the findings back.
   expect(job.findingsCount).toBe(findings.length);
 
-  const stored = await withDb(mongoUrl, async (db) => ({
-    job: await db.collection("jobs").findOne({ _id: id as never }),
-    records: await db.collection("job_results").find({ jobId: id }).toArray(),
-  }));
+  const stored = {
+    job: await withDb(mongoUrl, (db) => db.collection("jobs").findOne({ _id: id as never })),
+    ...(await recordsOf(id)),
+  };
   expect(stored.job).not.toBeNull();
   const size = mongoose.mongo.BSON.calculateObjectSize(stored.job!);
   process.stderr.write(`job document ${size} bytes for ${findings.length} findings\n`);
   expect(size).toBeLessThan(64 * 1024);
   expect(stored.job!.result.findings).toBeUndefined();
   expect(stored.job!.resultRef).toMatchObject({ findings: findings.length });
-  expect(stored.records).toHaveLength(1);
-  expect(stored.records[0]._id).toBe(stored.job!.resultRef.id);
-  expect(stored.records[0].result.findings).toHaveLength(findings.length);
-  expect(mongoose.mongo.BSON.calculateObjectSize(stored.records[0])).toBeGreaterThan(64 * 1024);
+  // One head record (the reference's id) with the first PART_FINDINGS findings, then the parts in order.
+  expect(stored.heads.map((r) => r._id)).toEqual([stored.job!.resultRef.id]);
+  const parts = Math.ceil(findings.length / PART_FINDINGS) - 1;
+  expect(parts).toBeGreaterThanOrEqual(2);
+  expect(stored.heads[0].parts).toBe(parts);
+  expect(stored.parts.map((r) => [r._id, r.of, r.k])).toEqual(Array.from({ length: parts }, (_, i) => [`${stored.heads[0]._id}#${i + 1}`, stored.heads[0]._id, i + 1]));
+  const joined = [...stored.heads[0].result.findings, ...stored.parts.flatMap((r) => r.findings)];
+  expect(joined.map((f: { id: string }) => f.id)).toEqual(findings.map((f) => f.id));
+  for (const r of [...stored.heads, ...stored.parts]) {
+    expect((r.findings ?? r.result.findings).length).toBeLessThanOrEqual(PART_FINDINGS);
+    expect(mongoose.mongo.BSON.calculateObjectSize(r)).toBeGreaterThan(64 * 1024);
+  }
 
   const del = await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { method: "DELETE", headers: { "x-api-key": key } });
   expect(del.status).toBe(204);
@@ -98,4 +134,45 @@ it("keeps a big job's document small, still answers every finding, and DELETE re
   }));
   expect(after.records).toBe(0);
   expect(after.job).toBeNull();
+});
+
+it("the orphan sweep removes result records whose job is gone or no longer references them, and keeps a live job's", async () => {
+  const { bytes } = await contactList();
+  const [kept, gone] = [await detectedJob(bytes), await detectedJob(bytes)];
+  const hour = new Date(Date.now() - 3600e3);
+  const ghost = `ghost-${randomBytes(4).toString("hex")}`;
+  await withDb(mongoUrl, async (db) => {
+    // What a crash leaves (the sweep's grace period is over for all of these):
+    //  - a purge interrupted after the job record went: `gone`'s records stay behind;
+    //  - a late finish after a purge: a head and a part of a job that no longer exists;
+    //  - a crash between an attempt's record write and its transition, on a live job (kept until it is final).
+    await db.collection("jobs").deleteOne({ _id: gone.id as never });
+    await db.collection("job_results").insertMany([
+      { _id: `${ghost}:1` as never, jobId: ghost, result: { phase: "detection", findings: [{ id: "x" }] }, parts: 1, createdAt: hour },
+      { _id: `${ghost}:1#1` as never, jobId: ghost, of: `${ghost}:1`, k: 1, findings: [{ id: "y" }], createdAt: hour },
+      { _id: `${kept.id}:99` as never, jobId: kept.id, result: { phase: "detection", findings: [] }, createdAt: hour },
+    ]);
+    await db.collection("job_results").updateMany({}, { $set: { createdAt: hour } });
+  });
+  const count = (jobId: string) => withDb(mongoUrl, (db) => db.collection("job_results").countDocuments({ jobId }));
+  const keptRecords = Math.ceil(kept.findings.length / PART_FINDINGS);
+  expect(await count(gone.id)).toBe(keptRecords);
+
+  // No call: the recovery timer (every second here) runs the sweep.
+  for (let i = 0; i < 240 && ((await count(gone.id)) > 0 || (await count(ghost)) > 0); i++) await new Promise((r) => setTimeout(r, 250));
+  expect({ gone: await count(gone.id), ghost: await count(ghost) }).toEqual({ gone: 0, ghost: 0 });
+  // The live job keeps all of its records, the unreferenced one too (its next finish drops it).
+  expect(await count(kept.id)).toBe(keptRecords + 1);
+  const view = await http("GET", `/v1/jobs/${kept.id}`, { apiKey: key });
+  expect({ status: view.status, findingsCount: view.body.findingsCount }).toEqual({ status: 200, findingsCount: kept.findings.length });
+
+  // Once the job is final, the record it does not reference goes; the one it does stays.
+  const cancelled = await http("POST", `/v1/jobs/${kept.id}/cancel`, { apiKey: key });
+  expect(cancelled.status).toBe(200);
+  for (let i = 0; i < 240 && (await count(kept.id)) > keptRecords; i++) await new Promise((r) => setTimeout(r, 250));
+  const left = await recordsOf(kept.id);
+  const ref = (await withDb(mongoUrl, (db) => db.collection("jobs").findOne({ _id: kept.id as never })))?.resultRef?.id;
+  expect(ref).toEqual(expect.any(String));
+  expect(left.heads.map((r) => r._id)).toEqual([ref]);
+  expect(left.parts).toHaveLength(keptRecords - 1);
 });

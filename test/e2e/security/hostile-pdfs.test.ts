@@ -3,15 +3,14 @@
  * in the gateway's process). Each gets a 4xx or a failed job with a readable error naming the limit;
  * the process stays alive and its memory bounded (the 1 GiB bomb grew it by 1.8 GB before).
  */
-import { closeComputePool } from "../../../sdk/compute/pool";
-import { pdfPool } from "../../../sdk/pdf/pool";
+import { embeddedSuite } from "../../support/embedded-suite";
 import { multiPagePdf } from "../../support/pdf-fixtures";
-import { blankPagesPdf, signUp } from "../runtime/support";
+import { blankPagesPdf } from "../runtime/support";
 import {
   ascii85Encode, bombPdf, brokenXrefPdf, deepNestingPdf, deflatedZeros, doubleBombPdf, filteredStreamPdf, gifPdfPolyglot, hugeImagePdf, manyObjectsPdf,
   manyStreamsBombPdf, runLengthZeros,
 } from "../../support/hostile-pdfs";
-import { startEmbedded, uploadJob, type Embedded } from "./support";
+import { uploadJob, type Embedded } from "./support";
 
 jest.setTimeout(600_000);
 
@@ -19,16 +18,7 @@ const MiB = 1024 * 1024;
 let e: Embedded;
 let token: string;
 
-beforeAll(async () => {
-  e = await startEmbedded();
-  token = (await signUp(e.stack.baseUrl)).token;
-});
-
-afterAll(async () => {
-  await e?.stack.stop();
-  await pdfPool.close();
-  await closeComputePool();
-});
+embeddedSuite((s) => ({ e, token } = s));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- job views read loosely
 async function runJob(bytes: Uint8Array, filename: string): Promise<any> {

@@ -9,27 +9,19 @@
  */
 process.env.JOB_MEMORY_LIMIT_MB = "512";
 
-import { closeComputePool } from "../../../sdk/compute/pool";
-import { pdfPool } from "../../../sdk/pdf/pool";
+import { embeddedSuite } from "../../support/embedded-suite";
 import { multiPagePdf } from "../../support/pdf-fixtures";
 import { hugePagePdf, manyImagesPdf } from "../../support/hostile-pdfs";
-import { signUp } from "../runtime/support";
-import { linesPdf, startEmbedded, type Embedded } from "./support";
+import { linesPdf, type Embedded } from "./support";
 
 jest.setTimeout(600_000);
 
 let e: Embedded;
 let token: string;
 
-beforeAll(async () => {
-  e = await startEmbedded();
-  token = (await signUp(e.stack.baseUrl)).token;
-});
+embeddedSuite((s) => ({ e, token } = s));
 
-afterAll(async () => {
-  await e?.stack.stop();
-  await pdfPool.close();
-  await closeComputePool();
+afterAll(() => {
   delete process.env.JOB_MEMORY_LIMIT_MB;
 });
 

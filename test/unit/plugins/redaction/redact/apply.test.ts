@@ -7,6 +7,7 @@ import { applyRedactions } from "../../../../../plugins/redaction/redact/apply";
 import { pageSecrets, type RedactionArea } from "../../../../../plugins/redaction/redact/geometry";
 import { decodeScanWords, encodeScanWords } from "../../../../../plugins/redaction/redact/scan-words";
 import { verifyRedaction } from "../../../../../plugins/redaction/redact/verify";
+import { closeComputePool } from "../../../../../sdk/compute/pool";
 import { redactionEngine } from "../../../../../plugins/redaction/redact/engine-pool";
 import { reviewDocument, UNTOUCHED_LINES } from "../../../../fixtures/redaction-corpus";
 import { scannedPdf } from "../../../../support/pdf-fixtures";
@@ -16,6 +17,7 @@ const pool = createPdfPool({ threads: 1 });
 afterAll(async () => {
   await pool.close();
   await redactionEngine.close();
+  await closeComputePool();
 });
 
 function contentOf(page: PDFPage): Buffer {

@@ -11,6 +11,7 @@ import sharp from "sharp";
 import { createPdfPool } from "../../../../../sdk/pdf/pool";
 import type { Box } from "../../../../../sdk/pdf/types";
 import { applyRedactions, type ApplyResult } from "../../../../../plugins/redaction/redact/apply";
+import { closeComputePool } from "../../../../../sdk/compute/pool";
 import { redactionEngine } from "../../../../../plugins/redaction/redact/engine-pool";
 import type { RedactionArea } from "../../../../../plugins/redaction/redact/geometry";
 import { verifyRedaction } from "../../../../../plugins/redaction/redact/verify";
@@ -28,6 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   await pool.close();
   await redactionEngine.close();
+  await closeComputePool();
 });
 
 let n = 0;
