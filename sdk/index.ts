@@ -5,14 +5,16 @@
  * dist/ alike. The SDK imports nothing from the kernel, the API families or other plugins
  * (test/unit/boundaries.test.ts).
  *
- * The host hands a plugin its PDF engine, settings and secrets in the RunContext (ctx.pdf, ctx.settings,
- * ctx.secrets); what is exported here are the contract's types, pure helpers and the compute pool.
+ * The host hands a plugin its PDF engine, settings, secrets and read-only data by reference in the
+ * RunContext (ctx.pdf, ctx.settings, ctx.secrets, ctx.resources); what is exported here are the
+ * contract's types, pure helpers and the compute pool.
  */
 export {
   RUNTIME_API_VERSION,
   definePlugin,
   describe,
   isPauseRequest,
+  ResourceError,
   type CanRunInput,
   type InputFile,
   type OptionsSchema,
@@ -22,6 +24,7 @@ export {
   type PluginDescriptor,
   type PluginLogger,
   type PluginManifest,
+  type PluginResources,
   type PluginSecrets,
   type RunContext,
   type WrittenOutput,

@@ -18,6 +18,37 @@ export interface PluginSecrets {
   open(sealed: string, purpose: string): string;
 }
 
+/**
+ * Read-only data the deployment serves to plugins, named by kind, id and version (the tagger's stored
+ * vocabulary is `tagger.vocabulary`). A job's options carry the reference, not the data: the host fetches
+ * it from the service that provides the kind (over NATS in the split shape, as a stream, so its size is
+ * not bound by a message) and caches it per kind, id and version. A version never changes, so a cached
+ * copy is served again; each call still asks the provider whether the resource exists, so a deleted one
+ * is never served from a cache. The value is shared by the jobs of the process: do not change it (it is
+ * frozen).
+ */
+export interface PluginResources {
+  /**
+   * The resource, parsed. Rejects with a ResourceError: `RESOURCE_NOT_FOUND` (deleted, or that version no
+   * longer kept; `reason` says which) or `SERVICE_UNAVAILABLE` (no provider is running: the job is retried).
+   * A kind the manifest does not declare in `resources` is refused.
+   */
+  get<T = unknown>(kind: string, id: string, version: number): Promise<T>;
+}
+
+/** Why `ctx.resources.get` found nothing: `type` is RESOURCE_NOT_FOUND or SERVICE_UNAVAILABLE. */
+export class ResourceError extends Error {
+  override readonly name = "ResourceError";
+  constructor(
+    readonly type: "RESOURCE_NOT_FOUND" | "SERVICE_UNAVAILABLE",
+    message: string,
+    /** For RESOURCE_NOT_FOUND: "deleted" (the resource is gone) or "version" (that version is no longer kept). */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The runtime API this code base provides. A manifest's `apiVersion` must have the same major. */
 export const RUNTIME_API_VERSION = "1.0";
 
@@ -92,6 +123,8 @@ export interface RunContext<O = Record<string, unknown>, S = Record<string, unkn
   settings: S;
   /** Opens sealed values of the job's options. */
   secrets: PluginSecrets;
+  /** Read-only data by kind, id and version (kinds declared in the manifest's `resources`). */
+  resources: PluginResources;
 }
 
 export interface CanRunInput {
@@ -116,6 +149,8 @@ export interface PluginManifest<O = Record<string, unknown>, R = unknown, S = Re
   optionsSchema: OptionsSchema;
   /** Points where the job may wait for a person (e.g. "readyForReview"). */
   pausePoints?: string[];
+  /** Kinds of read-only data the plugin reads with `ctx.resources.get` (e.g. "tagger.vocabulary"). */
+  resources?: string[];
   /** Cheap check before any work: `true`, or a sentence saying why the job cannot run (job fails with it). */
   canRun?(input: CanRunInput): true | string | Promise<true | string>;
   /**

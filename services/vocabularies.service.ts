@@ -2,15 +2,18 @@
  * vocabularies: the tag generator's controlled vocabularies (`/api/vocabularies`): upload (CSV or JSON,
  * for a tenant or, by an admin, for the whole instance), list, browse, replace, delete, and the curator's
  * suggestion list fed by the tagger (engine suggestions and tags users added in their edits). The tagger
- * service resolves a request's `config.vocabulary` here. Logic in lib/tagger/vocabularies.ts.
+ * service resolves a request's `config.vocabulary` here; workers read the version a job names through the
+ * `tagger.vocabulary` resource (kernel/plugins/resources.ts). Logic in apis/tagger/vocabularies.ts.
  * Errors: VALIDATION_ERROR (a bad file, naming the line or field), FORBIDDEN, NOT_FOUND, CONFLICT.
  */
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta, Principal } from "../kernel/gateway/types";
 import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import * as vocab from "../apis/tagger/vocabularies";
+import { resourceParamsSchema, type ResourceAnswer, type ResourceParams } from "../kernel/plugins/resources";
+import { VOCABULARY_RESOURCE } from "../plugins/tagging/contract";
 
 type This = MongoServiceThis & { store: vocab.Store };
 type Ctx<P> = Context<P, GatewayMeta>;
@@ -47,6 +50,8 @@ async function contentOf(ctx: Ctx<vocab.UploadParams & { fileId?: string }>): Pr
 
 const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, This> = {
   name: "vocabularies",
+  // Workers find the provider of a resource kind in the registry (kernel/plugins/resources.ts).
+  metadata: { resources: [VOCABULARY_RESOURCE] },
   mixins: [mongoMixin((conn) => vocab.defineVocabularyModels(conn))],
 
   actions: {
@@ -104,12 +109,17 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
         return vocab.resolve(this.store, { id: ctx.params.owner }, ctx.params.ref);
       },
     },
-    /** Internal (tagger, at dispatch): the concepts as the tagging plugin's option. */
-    forTagging: {
+    /**
+     * Internal (workers): the `tagger.vocabulary` resource, one version of a vocabulary as a JSON stream
+     * (a vocabulary of 20,000 concepts is larger than one NATS message), or why it is not there.
+     */
+    resource: {
       visibility: "public",
-      params: { id },
-      handler(this: This, ctx: Context<{ id: string }>) {
-        return vocab.forTagging(this.store, ctx.params.id);
+      params: { ...resourceParamsSchema, kind: { type: "equal", value: VOCABULARY_RESOURCE } },
+      async handler(this: This, ctx: Context<ResourceParams>): Promise<ResourceAnswer> {
+        const r = await vocab.resourceOf(this.store, ctx.params);
+        if ("found" in r) return r;
+        return Readable.from([Buffer.from(JSON.stringify(r))]);
       },
     },
     /** Internal (tagger): tags for the curator (engine suggestions, tags users added). */
@@ -123,7 +133,7 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
   },
 
   started(this: This) {
-    this.store = { Vocab: modelOf<vocab.VocabularyModel>(this.db, "Vocabulary"), Sugg: modelOf<vocab.SuggestionModel>(this.db, "VocabularySuggestion") };
+    this.store = { Vocab: modelOf<vocab.VocabularyModel>(this.db, "Vocabulary"), Sugg: modelOf<vocab.SuggestionModel>(this.db, "VocabularySuggestion"), Vers: modelOf<vocab.VersionModel>(this.db, "VocabularyVersion") };
   },
 };
 

@@ -25,6 +25,7 @@ import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
 import { toJobError, type JobError, type RunOutcome } from "../kernel/plugins/runner";
 import { memoryWatchdog } from "../kernel/plugins/memory-watchdog";
+import { brokerResources, registryProviders, ResourceCache, type HostResources } from "../kernel/plugins/resources";
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { recordDelivery, recordRun } from "../sdk/metrics";
 
@@ -36,6 +37,8 @@ interface WorkerVars {
   plugins: Map<string, PluginManifest>;
   slots: Semaphore;
   running: Map<string, AbortController>;
+  /** `ctx.resources` of every job here: one cache per process (see kernel/plugins/resources.ts). */
+  resources: HostResources;
 }
 
 interface WorkerMethods {
@@ -49,6 +52,8 @@ type This = import("moleculer").Service<ServiceSettingSchema> & WorkerVars & Wor
 export { isTransient };
 
 const plugins = hostedPlugins();
+/** Resources (a controlled vocabulary...) fetched by this process's jobs, per kind, id and version. */
+const resourceCache = new ResourceCache();
 
 
 /** A busy worker hands a message back for redelivery after this long (plus jitter). */
@@ -151,7 +156,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       const runStarted = performance.now();
       try {
         if (!manifest) throw Object.assign(new Error(`This worker does not host ${job.processor}`), { type: "PLUGIN_NOT_HOSTED" });
-        outcome = await executeJob({ workerId: this.workerId, logger: this.logger, call }, job, manifest, ac);
+        outcome = await executeJob({ workerId: this.workerId, logger: this.logger, call, resources: this.resources }, job, manifest, ac);
       } catch (err) {
         if ((isTransient(err) && !ac.signal.aborted) || this.stopping) {
           // Not the job's fault: give it back (without counting the attempt) for a later try.
@@ -201,6 +206,7 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
     this.plugins = new Map(plugins.map((p) => [p.id, p]));
     this.slots = new Semaphore(config().workerConcurrency);
     this.running = new Map();
+    this.resources = brokerResources({ call: callOf(this.broker), providers: registryProviders(this.broker), cache: resourceCache });
     this.waiting = 0;
     this.stopping = false;
   },

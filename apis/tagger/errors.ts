@@ -26,6 +26,8 @@ const MAP: Record<string, { type: ErrorType; prefix?: string }> = {
   UNSUPPORTED_MEDIA_TYPE: { type: "BAD_REQUEST" },
   INVALID_INPUT: { type: "BAD_REQUEST" },
   INVALID_VOCABULARY: { type: "BAD_REQUEST" },
+  // The stored vocabulary the request named was deleted before its document ran.
+  VOCABULARY_NOT_FOUND: { type: "BAD_REQUEST" },
   LLM_AUTH: { type: "UPSTREAM_AUTH" },
   LLM_MODEL: { type: "BAD_REQUEST" },
   LLM_REJECTED: { type: "BAD_REQUEST" },

@@ -93,27 +93,16 @@ export async function resolveVocabulary(d: Deps, owner: string, cfg: TaggingConf
   return { ...cfg, vocabularyRef: v };
 }
 
-type PluginVocabulary = { name: string; concepts: Array<{ id: string; prefLabel: string; altLabels: string[]; broader?: string }> };
-const conceptCache = new Map<string, PluginVocabulary | null>();
-
-async function conceptsOf(d: Deps, id: string, version: number): Promise<PluginVocabulary | null> {
-  const key = `${id}@${version}`;
-  if (conceptCache.has(key)) return conceptCache.get(key)!;
-  const v = await d.call<PluginVocabulary | null>("vocabularies.forTagging", { id });
-  if (conceptCache.size >= 8) conceptCache.delete(conceptCache.keys().next().value!);
-  conceptCache.set(key, v);
-  return v;
-}
-
-/** Options a document's runtime job gets beyond the config: the vocabulary's concepts and the account's demoted tags. */
+/**
+ * Options a document's runtime job gets beyond the config: the vocabulary the batch resolved, by reference
+ * (the worker reads that version's concepts through the `tagger.vocabulary` resource, so a job stays a
+ * few hundred bytes with a vocabulary of 20,000 concepts, and a batch keeps its version when the
+ * vocabulary changes), and the account's demoted tags.
+ */
 export async function learnedOptions(d: Deps, job: TagJobDoc): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const ref = job.config.vocabulary;
-  if (ref) {
-    const v = await conceptsOf(d, ref.id, ref.version);
-    // A vocabulary deleted while its batch runs: the remaining rows are tagged without it.
-    if (v && v.concepts.length > 0) out.vocabulary = v;
-  }
+  if (ref) out.vocabulary_ref = { id: ref.id, version: ref.version };
   const demoted = await demotedTags(d, job.owner);
   if (demoted.length) out.demoted_tags = demoted;
   return out;

@@ -3,15 +3,20 @@
  * belongs to the whole instance (only admins write it) or to one tenant. docmill has no organisations, so a
  * tenant is one account: its own user writes it, admins may too. Everyone sees the instance's vocabularies
  * and their own tenant's. The concepts are parsed and checked by the tagging plugin's vocabulary module
- * (the same rules as an inline `vocabulary` option). Every change is one atomic update; a replaced
- * vocabulary bumps `version`, so a batch already running keeps the concepts it resolved at dispatch.
+ * (the same rules as an inline `vocabulary` option). Every change is one conditional update on the
+ * version read, and bumps `version`. A tagging job carries only `{id, version}` (the version its batch
+ * resolved); the worker reads that version through the `tagger.vocabulary` resource (resourceOf). So a
+ * replaced version is archived first (tagger_vocabulary_versions, kept KEEP_VERSION_DAYS and at most
+ * MAX_KEPT_VERSIONS per vocabulary), and a batch running across a change keeps the concepts it started with.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { Schema, type Connection, type Model } from "mongoose";
 import { fail, validationError } from "../../kernel/errors";
 import type { Principal } from "../../kernel/gateway/types";
+import type { ResourceMiss } from "../../kernel/plugins/resources";
 import type { VocabularyScope, VocabularySummary } from "../../shared/wire/tagging";
-import { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "../../plugins/tagging/contract";
+import { runOffLoop } from "../../sdk/compute/pool";
+import { LABEL_KEYS_MODULE, labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type StoredVocabulary, type Vocabulary } from "../../plugins/tagging/contract";
 
 // The scope and the summary are the wire contract, shared with the web app (shared/wire/tagging.ts).
 export type { VocabularyScope, VocabularySummary };
@@ -28,6 +33,16 @@ export interface VocabularyDoc {
   version: number;
   created_at: Date;
   updated_at: Date;
+}
+
+/** A replaced version of a vocabulary, kept for the jobs that still name it. `_id` is `<id>@<version>`. */
+export interface VocabularyVersionDoc {
+  _id: string;
+  vocabulary_id: string;
+  version: number;
+  name: string;
+  concepts: Concept[];
+  archived_at: Date;
 }
 
 /** A tag a curator may want to add: users added it to documents, or the engines found it and no concept matched. */
@@ -62,6 +77,18 @@ const vocabularySchema = new Schema<VocabularyDoc>(
 );
 vocabularySchema.index({ scope: 1, tenant: 1, name: 1 });
 
+const versionSchema = new Schema<VocabularyVersionDoc>(
+  {
+    _id: { type: String, required: true },
+    vocabulary_id: { type: String, required: true, index: true },
+    version: { type: Number, required: true },
+    name: { type: String, required: true },
+    concepts: { type: [conceptSchema], default: [] },
+    archived_at: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false, minimize: false },
+);
+
 const suggestionSchema = new Schema<SuggestionDoc>(
   {
     _id: { type: String, required: true },
@@ -78,15 +105,45 @@ const suggestionSchema = new Schema<SuggestionDoc>(
 
 export type VocabularyModel = Model<VocabularyDoc>;
 export type SuggestionModel = Model<SuggestionDoc>;
+export type VersionModel = Model<VocabularyVersionDoc>;
 
 export function defineVocabularyModels(conn: Connection): void {
   conn.model<VocabularyDoc>("Vocabulary", vocabularySchema, "tagger_vocabularies");
+  conn.model<VocabularyVersionDoc>("VocabularyVersion", versionSchema, "tagger_vocabulary_versions");
   conn.model<SuggestionDoc>("VocabularySuggestion", suggestionSchema, "tagger_vocabulary_suggestions");
 }
 
 export interface Store {
   Vocab: VocabularyModel;
   Sugg: SuggestionModel;
+  Vers: VersionModel;
+}
+
+/** A replaced version stays readable this long for the jobs that name it (a batch paused for weeks fails clearly). */
+export const KEEP_VERSION_DAYS = 30;
+/** ...and at most this many replaced versions per vocabulary (a curator accepting suggestions one by one). */
+export const MAX_KEPT_VERSIONS = 50;
+
+const versionKey = (id: string, version: number) => `${id}@${version}`;
+
+/**
+ * Keeps the current version readable before it is replaced. Idempotent: a version's concepts never change,
+ * so whoever writes it writes the same thing (two curators racing both archive it; one of them then wins).
+ */
+async function archive(s: Store, v: VocabularyDoc): Promise<void> {
+  // The driver's upsert, not mongoose's: no schema cast of thousands of concepts on the event loop.
+  await s.Vers.collection.updateOne(
+    { _id: versionKey(v._id, v.version) } as Record<string, unknown>,
+    { $setOnInsert: { vocabulary_id: v._id, version: v.version, name: v.name, concepts: storedConcepts(v.concepts), archived_at: new Date() } },
+    { upsert: true },
+  );
+}
+
+/** Drops replaced versions past their keeping time, and the oldest beyond MAX_KEPT_VERSIONS. */
+async function prune(s: Store, id: string): Promise<void> {
+  await s.Vers.deleteMany({ vocabulary_id: id, archived_at: { $lt: new Date(Date.now() - KEEP_VERSION_DAYS * 86_400_000) } });
+  const extra = await s.Vers.find({ vocabulary_id: id }, { _id: 1 }).sort({ version: -1 }).skip(MAX_KEPT_VERSIONS).lean<Array<{ _id: string }>>();
+  if (extra.length) await s.Vers.deleteMany({ _id: { $in: extra.map((x) => x._id) } });
 }
 
 /** What the API shows of a vocabulary without its concepts. */
@@ -145,19 +202,27 @@ export async function create(s: Store, user: Principal, p: UploadParams): Promis
   const tenant = scope === "tenant" ? user.id : null;
   if (await s.Vocab.exists({ scope, tenant, name: vocab.name })) fail("CONFLICT", `A vocabulary named "${vocab.name}" already exists here; replace it with PUT`);
   const now = new Date();
-  const doc = await s.Vocab.create({
+  const doc: VocabularyDoc = {
     _id: randomUUID(),
     name: vocab.name,
     scope,
     tenant,
     created_by: user.id,
-    concepts: vocab.concepts,
+    concepts: storedConcepts(vocab.concepts),
     concept_count: vocab.concepts.length,
     version: 1,
     created_at: now,
     updated_at: now,
-  });
-  return doc.toObject() as VocabularyDoc;
+  };
+  // The driver's insert, not mongoose's create: the concepts are already checked by parseUpload, and casting
+  // 5,000 subdocuments through the schema held the event loop for over 2 s (test/e2e/security/event-loop).
+  await s.Vocab.collection.insertOne(doc as unknown as Parameters<typeof s.Vocab.collection.insertOne>[0]);
+  return doc;
+}
+
+/** Concepts as stored: the schema's fields only, no undefined values (the driver would store them as null). */
+function storedConcepts(concepts: Concept[]): Concept[] {
+  return concepts.map((c) => ({ id: c.id, prefLabel: c.prefLabel, altLabels: c.altLabels ?? [], ...(c.broader ? { broader: c.broader } : {}) }));
 }
 
 /** The vocabulary if the caller may see it; NOT_FOUND otherwise (another tenant's is not revealed). */
@@ -167,8 +232,8 @@ export async function readable(s: Store, user: Principal, id: string, projection
   return v;
 }
 
-async function writable(s: Store, user: Principal, id: string): Promise<VocabularyDoc> {
-  const v = await readable(s, user, id, { concepts: 0 });
+async function writable(s: Store, user: Principal, id: string, withConcepts = false): Promise<VocabularyDoc> {
+  const v = await readable(s, user, id, withConcepts ? undefined : { concepts: 0 });
   if (!canWrite(v, user)) fail("FORBIDDEN", "Only the vocabulary's curator can change it");
   return v;
 }
@@ -199,23 +264,32 @@ export async function browse(s: Store, user: Principal, p: { vocab_id: string; q
 }
 
 export async function replace(s: Store, user: Principal, id: string, p: UploadParams): Promise<VocabularyDoc> {
-  const cur = await writable(s, user, id);
+  const cur = await writable(s, user, id, true);
   const vocab = parseUpload({ ...p, name: p.name ?? cur.name });
   if (vocab.name !== cur.name && (await s.Vocab.exists({ scope: cur.scope, tenant: cur.tenant, name: vocab.name, _id: { $ne: id } }))) {
     fail("CONFLICT", `A vocabulary named "${vocab.name}" already exists here`);
   }
-  const done = await s.Vocab.findOneAndUpdate(
-    { _id: id },
-    { $set: { name: vocab.name, concepts: vocab.concepts, concept_count: vocab.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
+  await archive(s, cur);
+  // The driver's update for the same reason as create's insert: no schema cast of thousands of concepts.
+  // Conditional on the version read (and archived): a replacement racing another gets 409.
+  const done = (await s.Vocab.collection.findOneAndUpdate(
+    { _id: id, version: cur.version } as Record<string, unknown>,
+    { $set: { name: vocab.name, concepts: storedConcepts(vocab.concepts), concept_count: vocab.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
     { returnDocument: "after", projection: { concepts: 0 } },
-  ).lean<VocabularyDoc>();
-  if (!done) fail("NOT_FOUND", "Vocabulary not found");
+  )) as unknown as VocabularyDoc | null;
+  if (!done) {
+    if (await s.Vocab.exists({ _id: id })) fail("CONFLICT", "The vocabulary changed meanwhile; try again");
+    fail("NOT_FOUND", "Vocabulary not found");
+  }
+  await prune(s, id);
   return done;
 }
 
 export async function remove(s: Store, user: Principal, id: string) {
   await writable(s, user, id);
   await s.Vocab.deleteOne({ _id: id });
+  // Jobs still naming one of its versions now fail with VOCABULARY_NOT_FOUND (resourceOf answers "deleted").
+  await s.Vers.deleteMany({ vocabulary_id: id });
   await s.Sugg.deleteMany({ vocabulary_id: id });
   return { message: "Vocabulary deleted", id };
 }
@@ -234,14 +308,59 @@ export async function resolve(s: Store, user: { id: string; isAdmin?: boolean },
   return { id: found._id, name: found.name, version: found.version };
 }
 
-/** The concepts as the tagging plugin's `vocabulary` option takes them. Null once the vocabulary is deleted. */
-export async function forTagging(s: Store, id: string): Promise<{ name: string; concepts: Array<{ id: string; prefLabel: string; altLabels: string[]; broader?: string }> } | null> {
-  const v = await s.Vocab.findById(id, { name: 1, concepts: 1 }).lean<VocabularyDoc>();
-  if (!v) return null;
-  return { name: v.name, concepts: v.concepts.map((c) => ({ id: c.id, prefLabel: c.prefLabel, altLabels: c.altLabels ?? [], ...(c.broader ? { broader: c.broader } : {}) })) };
+/**
+ * The `tagger.vocabulary` resource: version `version` of vocabulary `id` with its concepts, for a tagging
+ * job that names it; with `have` (the worker holds that version) only whether the vocabulary still
+ * exists. Only for a job whose owner may read it (the same rule as resolve). The current version comes from the vocabulary itself, an earlier one from the archive.
+ */
+export async function resourceOf(s: Store, p: { id: string; version: number; owner: string; have?: boolean }): Promise<StoredVocabulary | ResourceMiss | { found: true }> {
+  const { id, version } = p;
+  // Another tenant's vocabulary is not revealed: to a job of an account that may not read it, it does not exist.
+  const deleted: ResourceMiss = { found: false, reason: "deleted", message: `The vocabulary ${id} was deleted` };
+  const mine = { _id: id, ...visibleTo(p.owner) } as Record<string, unknown>;
+  if (p.have) return (await s.Vocab.exists(mine)) ? { found: true } : deleted;
+  const cur = await s.Vocab.findOne(mine, { name: 1, version: 1 }).lean<VocabularyDoc>();
+  if (!cur) return deleted;
+  let v: Pick<VocabularyDoc, "name" | "concepts"> | null = null;
+  if (cur.version === version) v = await s.Vocab.findOne({ _id: id, version }, { name: 1, concepts: 1 }).lean<VocabularyDoc>();
+  // Not the current one (or replaced between the two reads, which archived it first): the archive.
+  v ??= await s.Vers.findById(versionKey(id, version), { name: 1, concepts: 1 }).lean<VocabularyVersionDoc>();
+  if (!v) {
+    if (!(await s.Vocab.exists({ _id: id }))) return deleted;
+    return { found: false, reason: "version", message: `Version ${version} of the vocabulary "${cur.name}" is no longer kept (it is now at version ${cur.version})` };
+  }
+  return { id, name: v.name, version, concepts: v.concepts.map((c) => ({ id: c.id, prefLabel: c.prefLabel, altLabels: c.altLabels ?? [], ...(c.broader ? { broader: c.broader } : {}) })) };
 }
 
 const MAX_OFFER = 30;
+
+/** Label keys of recent vocabulary versions; a batch offers after every document, the keys change only with the version. */
+const keyCache = new Map<string, Set<string>>();
+const KEY_CACHE_SIZE = 8;
+
+/**
+ * The label keys of every concept of the vocabulary (null once it is deleted), stemmed in a compute thread:
+ * 10,000 labels take the Snowball stemmers seconds, which on the event loop stalled every request of the
+ * embedded shape once per tagged document.
+ */
+async function knownKeys(s: Store, id: string): Promise<Set<string> | null> {
+  const head = await s.Vocab.findById(id, { version: 1 }).lean<Pick<VocabularyDoc, "version">>();
+  if (!head) return null;
+  const cacheKey = `${id}@${head.version}`;
+  const hit = keyCache.get(cacheKey);
+  if (hit) {
+    keyCache.delete(cacheKey);
+    keyCache.set(cacheKey, hit);
+    return hit;
+  }
+  const v = await s.Vocab.findById(id, { concepts: 1, version: 1 }).lean<VocabularyDoc>();
+  if (!v) return null;
+  const labels = v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]);
+  const keys = new Set(await runOffLoop<string[]>(LABEL_KEYS_MODULE, "labelKeys", [labels, "en"]));
+  keyCache.set(`${id}@${v.version}`, keys);
+  while (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+  return keys;
+}
 
 /**
  * Counts tags for the curator: `added` (users added them to a document tagged with this vocabulary) or
@@ -249,9 +368,8 @@ const MAX_OFFER = 30;
  * One upsert per tag; two offers at once both count.
  */
 export async function offer(s: Store, p: { vocabulary_id: string; tags: string[]; source: "added" | "suggested"; doc_id?: string }) {
-  const v = await s.Vocab.findById(p.vocabulary_id, { concepts: 1 }).lean<VocabularyDoc>();
-  if (!v) return { offered: 0 };
-  const known = new Set(v.concepts.flatMap((c) => [c.prefLabel, ...(c.altLabels ?? [])]).map((l) => labelKey(l, "en")));
+  const known = await knownKeys(s, p.vocabulary_id);
+  if (!known) return { offered: 0 };
   let offered = 0;
   const now = new Date();
   for (const raw of p.tags.slice(0, MAX_OFFER)) {
@@ -305,12 +423,14 @@ export async function decide(s: Store, user: Principal, p: { vocab_id: string; s
     target.altLabels.push(label);
   } else concepts.push({ id: label, prefLabel: label, altLabels: [], ...(p.broader ? { broader: p.broader } : {}) });
   const checked = parseUpload({ name: full.name, concepts });
-  const done = await s.Vocab.findOneAndUpdate(
-    { _id: cur._id, version: full.version },
-    { $set: { concepts: checked.concepts, concept_count: checked.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
+  await archive(s, full);
+  const done = (await s.Vocab.collection.findOneAndUpdate(
+    { _id: cur._id, version: full.version } as Record<string, unknown>,
+    { $set: { concepts: storedConcepts(checked.concepts), concept_count: checked.concepts.length, updated_at: new Date() }, $inc: { version: 1 } },
     { returnDocument: "after", projection: { concepts: 0 } },
-  ).lean<VocabularyDoc>();
+  )) as unknown as VocabularyDoc | null;
   if (!done) fail("CONFLICT", "The vocabulary changed meanwhile; try again");
+  await prune(s, cur._id);
   await s.Sugg.deleteOne({ _id: sugg._id });
   return { message: p.concept_id ? `Added "${label}" as a synonym` : `Added "${label}" as a concept`, vocabulary: vocabularySummary(done) };
 }

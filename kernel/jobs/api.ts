@@ -111,6 +111,10 @@ export async function createJob(h: JobsHost, ctx: Meta, call: Call, params: Crea
   const plugins = knownPlugins(h);
   const plugin = plugins.get(params.processor);
   if (!plugin) {
+    // No worker known at all is our outage, not the caller's mistake: a core just (re)started has not yet
+    // heard the workers announce themselves, or every worker is down. 503 lets a batch give its row back
+    // and a client retry; a 400 would fail the documents for good (chaos.e2e saw ten fail so).
+    if (plugins.size === 0) fail("SERVICE_UNAVAILABLE", `No worker is running yet, so no processor can take the job ("${params.processor}"); try again shortly`);
     const known = [...plugins.keys()].sort();
     throw validationError([
       { field: "processor", message: `Unknown processor "${params.processor}". Available: ${known.join(", ") || "none (no worker is running)"}`, kind: "enum" },

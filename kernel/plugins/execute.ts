@@ -12,6 +12,7 @@ import { isTransient } from "../jobs/transient";
 import { guardStall } from "../storage/stall";
 import type { StoredFile } from "../storage/store";
 import type { InputFile, PluginManifest, WrittenOutput } from "../../sdk/manifest";
+import type { HostResources } from "./resources";
 import { runPlugin, type RunOutcome } from "./runner";
 
 export type ClaimedJob = NonNullable<ClaimResult["job"]>;
@@ -47,6 +48,8 @@ export interface ExecuteDeps {
   workerId: string;
   logger: Logger;
   call: Call;
+  /** `ctx.resources`: the worker's cache of read-only data, fetched from its providers (resources.ts). */
+  resources?: HostResources;
 }
 
 /** Runs the plugin on the claimed job; aborts through `ac` when the jobs service says the job is gone. */
@@ -88,6 +91,7 @@ export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: Plug
       resume: job.resume ? { point: job.resume.point, input: job.resume.input, result: job.result } : undefined,
       signal: ac.signal,
       logger,
+      resources: d.resources,
       reportProgress: async (percent, message) => {
         let r: HoldResult;
         try {

@@ -67,6 +67,7 @@ const shape = new Validator().compile({
   accepts: { type: "array", items: "string", min: 1 },
   optionsSchema: { type: "object" },
   pausePoints: { type: "array", items: { type: "string", pattern: /^[A-Za-z][A-Za-z0-9]*$/ }, optional: true },
+  resources: { type: "array", items: { type: "string", pattern: /^[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+$/ }, optional: true },
   canRun: { type: "function", optional: true },
   setup: { type: "function", optional: true },
   run: { type: "function" },

@@ -8,6 +8,7 @@ import { pdfPool } from "../../sdk/pdf/pool";
 import { openSecret } from "../secrets";
 import { validateOptions } from "./options";
 import { pluginSettings } from "./settings";
+import { noResources, resourcesFor, type HostResources } from "./resources";
 import {
   isPauseRequest,
   type InputFile,
@@ -29,6 +30,8 @@ export interface RunIo {
   logger: PluginLogger;
   reportProgress(percent: number, message: string): Promise<void>;
   storeOutput(name: string, data: Buffer | Readable, meta: OutputMeta): Promise<WrittenOutput>;
+  /** Read-only data by reference (the worker's broker-backed cache); none under `docmill run`. */
+  resources?: HostResources;
 }
 
 export type RunOutcome =
@@ -136,6 +139,7 @@ export async function runPlugin(manifest: PluginManifest, io: RunIo): Promise<Ru
     pdf: pdfPool.withSignal(io.signal),
     settings: pluginSettings(manifest),
     secrets: { open: (sealed, purpose) => openSecret(sealed, purpose) },
+    resources: resourcesFor(manifest, io.owner, io.resources ?? noResources),
     progress(percent, message = "") {
       const p = Math.max(last, Math.min(100, Math.round(Number.isFinite(percent) ? percent : 0)));
       last = p;

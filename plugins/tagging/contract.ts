@@ -5,7 +5,7 @@
  */
 export { mergeExclusions, parseExclusionFile, DEFAULT_TAGS, MIN_TAGS, MAX_TAGS } from "./tagger/normalize";
 /** Controlled vocabularies: the upload formats and label keys the vocabulary store and the edit counts use. */
-export { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "./tagger/vocabulary";
+export { labelKey, labelKeys, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type Vocabulary } from "./tagger/vocabulary";
 
 /**
  * Purpose label the tagger seals the caller's LLM API key under (option `api_key_sealed`); the plugin
@@ -13,3 +13,21 @@ export { labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, typ
  * unreadable.
  */
 export const API_KEY_PURPOSE = "tagger llm api key";
+
+/**
+ * The resource kind of a stored vocabulary: the vocabularies service provides it (kernel/plugins/
+ * resources.ts), the plugin reads it with `ctx.resources.get(VOCABULARY_RESOURCE, id, version)` for a
+ * job whose options carry `vocabulary_ref: {id, version}`. What it serves is a StoredVocabulary.
+ */
+export const VOCABULARY_RESOURCE = "tagger.vocabulary";
+
+/** A vocabulary as the resource serves it: one version, with its concepts. */
+export interface StoredVocabulary {
+  id: string;
+  name: string;
+  version: number;
+  concepts: Array<{ id: string; prefLabel: string; altLabels: string[]; broader?: string }>;
+}
+
+/** The module whose `labelKeys` the tagger API runs in a compute thread (sdk/compute) for a whole vocabulary. */
+export const LABEL_KEYS_MODULE = require.resolve("./tagger/vocabulary");

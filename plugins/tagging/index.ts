@@ -5,13 +5,14 @@
  * answers (document_title, tags, extracted_text_preview, extraction_method, ...), see docs/tagging.md.
  *
  * Failures carry a stable type: PDF_CORRUPT / PDF_ENCRYPTED / PDF_EMPTY (the document), INSUFFICIENT_TEXT,
- * OCR_TIMEOUT (the scanned pages' OCR ran out of time: the machine, not the document), OCR_LANGUAGE_UNAVAILABLE, and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
+ * OCR_TIMEOUT (the scanned pages' OCR ran out of time: the machine, not the document), OCR_LANGUAGE_UNAVAILABLE,
+ * VOCABULARY_NOT_FOUND (the stored vocabulary a job names was deleted), and the tagger's LLM_AUTH / LLM_MODEL / LLM_RATE_LIMIT / LLM_TIMEOUT /
  * LLM_BAD_RESPONSE / LLM_UNAVAILABLE / LLM_REJECTED. The API key never appears in a result or an error.
  */
 import os from "node:os";
-import { definePlugin, int, runOffLoop, type Env } from "../../sdk";
-import { API_KEY_PURPOSE } from "./contract";
-import type { ConcludeInput, Prepared, PrepareInput } from "./analyse";
+import { definePlugin, int, ResourceError, runOffLoop, type Env, type RunContext } from "../../sdk";
+import { API_KEY_PURPOSE, VOCABULARY_RESOURCE, type StoredVocabulary } from "./contract";
+import type { ConcludeInput, InlineVocabulary, Prepared, PrepareInput } from "./analyse";
 import { extractForTagging, type ExtractionMethod } from "./extract";
 import { generateTags, type Language } from "./tagger";
 import type { LocalTagOptions, LocalTagResult } from "./tagger/local";
@@ -28,10 +29,15 @@ export interface TaggingOptions {
   /** OCR languages: "eng", "hin", "deu", "fra", "spa" (or en/hi/de/fr/es) or a combination such as "hin+eng". */
   language: string;
   /**
-   * A controlled vocabulary to map the tags onto (SKOS-like concepts, see tagger/vocabulary.ts). The
-   * tagger service will resolve a named, stored vocabulary into this; for now callers pass it inline.
+   * A controlled vocabulary to map the tags onto (SKOS-like concepts, see tagger/vocabulary.ts), inline
+   * (`docmill run`, the jobs API). The tag generator API sends `vocabulary_ref` instead.
    */
-  vocabulary?: { name?: string; concepts: Array<{ id?: string; prefLabel: string; altLabels?: string[]; broader?: string }> };
+  vocabulary?: InlineVocabulary;
+  /**
+   * A stored vocabulary by reference: the version the batch resolved, read in the worker through the
+   * `tagger.vocabulary` resource (served by the vocabularies service, cached per version in the worker).
+   */
+  vocabulary_ref?: { id: string; version: number };
   /** Tags this account's users keep removing (services/lib/tagger/edits.ts): ranked behind all others. */
   demoted_tags?: string[];
 }
@@ -98,6 +104,24 @@ class TaggingError extends Error {
   }
 }
 
+/** The vocabulary a job names by reference; VOCABULARY_NOT_FOUND once it is deleted (or that version dropped). */
+async function storedVocabulary(ctx: RunContext<TaggingOptions, TaggingSettings>, ref: { id: string; version: number }): Promise<InlineVocabulary> {
+  try {
+    const v = await ctx.resources.get<StoredVocabulary>(VOCABULARY_RESOURCE, ref.id, ref.version);
+    return { name: v.name, concepts: v.concepts };
+  } catch (err) {
+    if (err instanceof ResourceError && err.type === "RESOURCE_NOT_FOUND") {
+      throw new TaggingError(
+        "VOCABULARY_NOT_FOUND",
+        err.reason === "version"
+          ? `The vocabulary this document was to be tagged with has changed since the request: ${err.message}. Tag the document again.`
+          : `The vocabulary this document was to be tagged with (${ref.id}) was deleted after the request. Tag the document again without it or with another vocabulary.`,
+      );
+    }
+    throw err;
+  }
+}
+
 export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
   id: "tagging",
   version: "1.0.0",
@@ -105,6 +129,7 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
   title: "Metadata tags",
   description: "Title, tags and extracted text of a PDF (text layer + OCR), by an LLM with the caller's key or offline",
   accepts: ["application/pdf"],
+  resources: [VOCABULARY_RESOURCE],
   settings: taggingSettings,
   optionsSchema: {
     $$strict: "remove",
@@ -137,6 +162,12 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
         },
       },
     },
+    vocabulary_ref: {
+      type: "object",
+      optional: true,
+      strict: "remove",
+      props: { id: { type: "string", min: 1, max: 200 }, version: { type: "number", integer: true, min: 1, convert: true } },
+    },
     language: { type: "string", pattern: /^(?:eng|hin|deu|fra|spa|en|hi|de|fr|es)(?:\+(?:eng|hin|deu|fra|spa|en|hi|de|fr|es)){0,4}$/.source, default: "eng" },
   },
 
@@ -147,6 +178,8 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
   async run(ctx) {
     const started = performance.now();
     const o = ctx.options;
+    // Before any reading or OCR: a job whose vocabulary is gone fails at once.
+    const inlineVocabulary = o.vocabulary ?? (o.vocabulary_ref ? await storedVocabulary(ctx, o.vocabulary_ref) : undefined);
     await ctx.progress(5, "Reading the PDF");
     const bytes = await ctx.input.read();
     ctx.signal.throwIfAborted();
@@ -170,7 +203,7 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
     }
     // Boilerplate removal, language, title and the vocabulary's terms: CPU work, in a compute thread.
     const prep = await runOffLoop<Prepared>(ANALYSE_MODULE, "prepare", [{
-      pageTexts: doc.pageTexts, text: doc.text, infoTitle: doc.info.title, filename: ctx.input.filename, vocabulary: o.vocabulary, minTextChars: MIN_TEXT_CHARS,
+      pageTexts: doc.pageTexts, text: doc.text, infoTitle: doc.info.title, filename: ctx.input.filename, vocabulary: inlineVocabulary, minTextChars: MIN_TEXT_CHARS,
     } satisfies PrepareInput], ctx.signal);
     const { content, language, title, vocabulary } = prep;
     await ctx.progress(60, doc.ocrPages.length ? `OCR'd pages ${doc.ocrPages.join(", ")}; generating tags` : "Generating tags");

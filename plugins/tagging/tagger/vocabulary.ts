@@ -167,6 +167,14 @@ export function labelKey(text: string, language: Language): string {
     .join(" ");
 }
 
+/**
+ * The keys of many labels at once, for a compute thread (sdk/compute): a 5,000-concept vocabulary has about
+ * 10,000 labels and the Snowball stemmers take seconds over them, too long for the event loop.
+ */
+export function labelKeys(labels: string[], language: Language): string[] {
+  return labels.map((l) => labelKey(l, language));
+}
+
 export interface VocabularyIndex {
   vocabulary: Vocabulary;
   byKey: Map<string, Concept>;

@@ -123,3 +123,44 @@ export function watchBatch(baseUrl: string, jobId: string, token: string): { mes
   const closed = new Promise<{ code: number }>((resolve) => ws.on("close", (code) => resolve({ code })));
   return { messages, closed, onMessage: (fn) => listeners.push(fn) };
 }
+
+/** A big stored vocabulary (vocabulary-ref.test.ts, split.test.ts): FILLER concepts beside the topic's, over 1 MB as JSON. */
+export const FILLER = 12_000;
+const SYL = ["ka", "vo", "mu", "ze", "lo", "pi", "ru", "ne", "ta", "xi", "bo", "qu", "fe", "du", "wy", "sa"];
+/** Distinct letter-only labels nobody writes in a policy paper ("Qavomu qozeka"): one per n. */
+function fillerLabel(n: number): string {
+  let w = "";
+  do {
+    w += SYL[n % 16];
+    n = Math.floor(n / 16);
+  } while (n > 0);
+  return `Qa${w} qo${[...w].reverse().join("")}`;
+}
+
+/** A policy paper's (digitalGovernance's) topic concepts of the document, as version 1 names them and as version 2 renames them. */
+export const V1 = [
+  ["gov", "Digital governance", "digital government"],
+  ["id", "Digital identity", ""],
+  ["dp", "Data protection", "privacy"],
+  ["od", "Open data", ""],
+  ["cyber", "Cybersecurity", "cyber security"],
+] as const;
+const V2: Record<string, [string, string]> = {
+  gov: ["Electronic government", "digital governance|digital government"],
+  id: ["Electronic identity", "digital identity"],
+  dp: ["Privacy protection", "data protection|privacy"],
+};
+export const RENAMED_V1 = ["Digital governance", "Digital identity", "Data protection"];
+export const RENAMED_V2 = ["Electronic government", "Electronic identity", "Privacy protection"];
+
+export function vocabularyCsv(version: 1 | 2): string {
+  const lines = ["prefLabel,altLabels,broader,id"];
+  for (const [id, pref, alt] of V1) {
+    const [p, a] = version === 2 && V2[id] ? V2[id]! : [pref, alt];
+    lines.push(`${p},${a},,${id}`);
+  }
+  // Three synonyms each: about 100 bytes of JSON per concept.
+  for (let i = 0; i < FILLER; i++) lines.push(`${fillerLabel(4 * i)},${fillerLabel(4 * i + 1)}|${fillerLabel(4 * i + 2)}|${fillerLabel(4 * i + 3)},,f${i}`);
+  return lines.join("\n");
+}
+

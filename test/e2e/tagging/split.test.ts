@@ -3,7 +3,9 @@
  * spawned `docmill start` process and the tagging plugin in a spawned `docmill worker`, all over the real
  * NATS transporter. A batch's WebSocket transcript must still arrive complete and in order through the
  * relay (the tagger broadcasts `tagger.batch.event` from its own process), and the CSV results come back
- * through the gateway.
+ * through the gateway. A batch on a stored vocabulary of 12,000 concepts (over 1 MB, more than one NATS
+ * message) is tagged by the worker process, which reads it from the core process's vocabularies service
+ * through `ctx.resources` over NATS.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -11,7 +13,7 @@ import type { ServiceBroker } from "moleculer";
 import { natsUrl, spawnProcess, type SpawnedProcess } from "../../support/infra";
 import { startStack, uniqueMongoUrl } from "../../support/stack";
 import { digitalGovernance } from "../../unit/plugins/tagging/tagger/fixtures/documents";
-import { api, login, textPdf, watchBatch, type Json, type Stack } from "./helpers";
+import { api, FILLER, login, RENAMED_V1, textPdf, V1, vocabularyCsv, watchBatch, type Json, type Stack } from "./helpers";
 
 describe("tagging with gateway, core services and worker in different processes", () => {
   const namespace = `tagsplit-${randomBytes(4).toString("hex")}`;
@@ -21,10 +23,10 @@ describe("tagging with gateway, core services and worker in different processes"
 
   beforeAll(async () => {
     const env = { NAMESPACE: namespace, TRANSPORTER: natsUrl(), NATS_URL: natsUrl(), MONGO_URL: uniqueMongoUrl("tagsplit"), JWT_SECRET_KEY: process.env.JWT_SECRET_KEY, BCRYPT_COST: "4", LOG_LEVEL: "info", LOG_FORMAT: "text" };
-    procs.push(spawnProcess(process.execPath, ["--import", "tsx", "scripts/docmill.ts", "start", "--services", "auth,keys,storage,jobs,tagger"], { env: { ...env, NODE_ID: `${namespace}-core` } }));
+    procs.push(spawnProcess(process.execPath, ["--import", "tsx", "scripts/docmill.ts", "start", "--services", "auth,keys,storage,jobs,tagger,vocabularies"], { env: { ...env, NODE_ID: `${namespace}-core` } }));
     procs.push(spawnProcess(process.execPath, ["--import", "tsx", "scripts/docmill.ts", "worker", "--plugins", "tagging"], { env: { ...env, NODE_ID: `${namespace}-w1`, WORKER_CONCURRENCY: "2", DOCMILL_PDF_THREADS: "1" } }));
     stack = await startStack({ services: ["gateway"], broker: { transporter: { type: "NATS", options: { url: natsUrl() } }, namespace, nodeID: `${namespace}-gw` } });
-    await waitForServices(stack.broker, ["auth", "keys", "storage", "jobs", "tagger", "worker"]);
+    await waitForServices(stack.broker, ["auth", "keys", "storage", "jobs", "tagger", "vocabularies", "worker"]);
     ({ token } = await login(stack.baseUrl, `split-${namespace}@example.com`));
   }, 120_000);
 
@@ -70,6 +72,32 @@ describe("tagging with gateway, core services and worker in different processes"
     const results = await fetch(`${stack.baseUrl}/api/batch/jobs/${jobId}/results.csv`, { headers: { authorization: `Bearer ${token}` } });
     expect((await results.text()).trim().split("\n")).toHaveLength(9);
   }, 180_000);
+
+  it("tags a batch on a big stored vocabulary that the worker process reads over NATS", async () => {
+    const form = new FormData();
+    form.append("file", new Blob([vocabularyCsv(1)], { type: "text/csv" }), "policy-terms.csv");
+    const up = await api(stack.baseUrl, token, "POST", "/api/vocabularies", form);
+    expect(up.status).toBe(201);
+    expect(up.body.concept_count).toBe(FILLER + V1.length);
+    const pdf = await textPdf(digitalGovernance.text.split("\n"), digitalGovernance.title);
+    const batch = new FormData();
+    for (let i = 0; i < 3; i++) batch.append("files", new Blob([Buffer.from(pdf)], { type: "application/pdf" }), `policy-${i + 1}.pdf`);
+    batch.append("config", JSON.stringify({ num_tags: 6, vocabulary: "policy-terms" }));
+    const start = await api(stack.baseUrl, token, "POST", "/api/batch/start", batch);
+    expect(start.status).toBe(200);
+    const jobId = start.body.job_id as string;
+    expect((await watchBatch(stack.baseUrl, jobId, token).closed).code).toBe(1000);
+    const done = (await api(stack.baseUrl, token, "GET", `/api/history/jobs/${jobId}`)).body as Json;
+    expect(done.documents).toHaveLength(3);
+    for (const d of done.documents as Json[]) {
+      expect(d.status).toBe("success");
+      expect(d.tags.filter((t: string) => RENAMED_V1.includes(t)).length).toBeGreaterThanOrEqual(2);
+      expect(d.tags.some((t: string) => t.startsWith("Qa"))).toBe(false);
+    }
+    const one = await api(stack.baseUrl, token, "GET", `/api/history/documents/${done.documents[0].id}`);
+    expect(one.body.processing_metadata.vocabulary).toBe("policy-terms");
+    expect(one.body.processing_metadata.processed_by).not.toBe(`${hostname()}:${process.pid}`);
+  }, 240_000);
 });
 
 async function waitForServices(broker: ServiceBroker, names: string[]): Promise<void> {

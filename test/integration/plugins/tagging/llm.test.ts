@@ -237,10 +237,14 @@ describe("LLM tag engine cancellation", () => {
   it("stops without retrying when the caller aborts", async () => {
     const fake = await startFakeLLM({ tags: TAGS });
     try {
-      fake.responder = () => reply.delay(5000);
       const controller = new AbortController();
+      // The caller aborts once the request is at the server (not after a fixed delay: on a loaded machine
+      // the request may not have left in 100 ms, and then no request is the right answer for the wrong reason).
+      fake.responder = () => {
+        setImmediate(() => controller.abort());
+        return reply.delay(5000);
+      };
       const p = generateTagsLLM({ text: "Solar power policy text.", numTags: 3, apiKey: KEY, baseURL: fake.baseURL, maxRetries: 3, signal: controller.signal, sleep: async () => {} });
-      setTimeout(() => controller.abort(), 100);
       await expect(p).rejects.toMatchObject({ code: "LLM_UNAVAILABLE", data: { attempts: 1 } });
       expect(fake.requests).toHaveLength(1);
     } finally {

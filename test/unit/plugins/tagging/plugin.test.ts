@@ -5,7 +5,7 @@
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import plugin, { taggingSettings, type TaggingOptions, type TaggingResult, type TaggingSettings } from "../../../../plugins/tagging";
 import { pdfPool } from "../../../../sdk/pdf/pool";
-import type { RunContext } from "../../../../sdk/manifest";
+import { ResourceError, type PluginResources, type RunContext } from "../../../../sdk/manifest";
 
 const LINES = [
   "Journal of Hydrology · Vol. 41, No. 2, pp. 311–324, 2022",
@@ -35,7 +35,9 @@ async function journalPage(): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
-async function run(options: Partial<TaggingOptions>): Promise<TaggingResult> {
+const noResources: PluginResources = { get: () => Promise.reject(new Error("no resources here")) };
+
+async function run(options: Partial<TaggingOptions>, resources = noResources): Promise<TaggingResult> {
   const bytes = await journalPage();
   const ctx = {
     jobId: "t", owner: "u", attempt: 1, signal: new AbortController().signal,
@@ -46,6 +48,7 @@ async function run(options: Partial<TaggingOptions>): Promise<TaggingResult> {
     pdf: pdfPool,
     settings: taggingSettings(process.env),
     secrets: { open: () => { throw new Error("no sealed values here"); } },
+    resources,
   } as unknown as RunContext<TaggingOptions, TaggingSettings>;
   return (await plugin.run(ctx)) as TaggingResult;
 }
@@ -88,5 +91,28 @@ describe("tagging plugin (local engine, real PDF)", () => {
 
   it("rejects an inconsistent vocabulary with INVALID_VOCABULARY", async () => {
     await expect(run({ vocabulary: { concepts: [{ prefLabel: "Soil", broader: "Earth" }] } })).rejects.toMatchObject({ type: "INVALID_VOCABULARY" });
+  });
+
+  it("reads a stored vocabulary by id and version through ctx.resources; a deleted one fails VOCABULARY_NOT_FOUND", async () => {
+    const asked: unknown[] = [];
+    const stored: PluginResources = {
+      async get<T>(kind: string, id: string, version: number) {
+        asked.push([kind, id, version]);
+        return { id, name: "water", version, concepts: [{ id: "aq", prefLabel: "Aquifer depletion", altLabels: ["groundwater depletion"] }] } as T;
+      },
+    };
+    const r = await run({ vocabulary_ref: { id: "v-1", version: 3 } }, stored);
+    expect(asked).toEqual([["tagger.vocabulary", "v-1", 3]]);
+    expect(r.vocabulary).toBe("water");
+    expect(r.tags[0]).toBe("Aquifer depletion");
+
+    const gone: PluginResources = { get: () => Promise.reject(new ResourceError("RESOURCE_NOT_FOUND", "The vocabulary v-1 was deleted", "deleted")) };
+    await expect(run({ vocabulary_ref: { id: "v-1", version: 3 } }, gone)).rejects.toMatchObject({
+      type: "VOCABULARY_NOT_FOUND",
+      message: "The vocabulary this document was to be tagged with (v-1) was deleted after the request. Tag the document again without it or with another vocabulary.",
+    });
+    // The host being away is not the vocabulary's fault: the error stays the host's (the job is retried).
+    const away: PluginResources = { get: () => Promise.reject(new ResourceError("SERVICE_UNAVAILABLE", "No running service provides tagger.vocabulary resources")) };
+    await expect(run({ vocabulary_ref: { id: "v-1", version: 3 } }, away)).rejects.toMatchObject({ type: "SERVICE_UNAVAILABLE" });
   });
 });
