@@ -192,8 +192,8 @@ export class PdfPool {
    * orientation and script detection. `textLayer`, the text of the document's other pages: Devanagari in
    * it OCRs the scanned pages with Hindi from the start. Spread over the threads in a few batches, each
    * opening the document once. A scanned page (one picture covering it) whose picture is coarser than
-   * `dpi` is rendered at the picture's own resolution (no lower than 150) when `upsample` is false, the
-   * default of `mode: "text"` only (callers that need no word boxes; the full mode upsamples, for recall).
+   * `dpi` is rendered at the picture's own resolution (no lower than 150), unless `upsample`; `mode`: see
+   * OcrOptions.mode ("text" for callers that need no word boxes).
    */
   async ocrPdfPages(
     pdf: Uint8Array, pageNumbers: number[],

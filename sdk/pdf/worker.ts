@@ -74,12 +74,7 @@ export interface OcrPagesTask {
   /** Per page; default DOCMILL_OCR_PAGE_TIMEOUT_MS. */
   timeoutMs?: number;
   mode?: OcrMode;
-  /**
-   * Render a scan at `dpi` even when its picture is coarser. Default: true in the full mode (redaction: on a
-   * dusty 150 dpi scan the upsampled read found 90 % of the words against 76 % at the picture's own
-   * resolution, and a missed word is PII left in the output), false in text mode (tagging needs the topic,
-   * not every word, and reads 1.65x faster at the picture's resolution).
-   */
+  /** Render a scan at `dpi` even when its picture is coarser (default false: at the picture's own resolution). */
   upsample?: boolean;
 }
 
@@ -104,7 +99,7 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
     withDocument(task.pdf, { password: task.password }, async (doc) => {
       const results: Array<OcrResult & { page: number }> = [];
       for (const page of task.pages) {
-        const at = await ocrDpi(doc, page, task.dpi, task.upsample ?? task.mode !== "text");
+        const at = await ocrDpi(doc, page, task.dpi, task.upsample ?? false);
         // Pixels straight from the canvas: no PNG encoded here only to be decoded again by the OCR step.
         const img = await renderDocPixels(doc, page, at.dpi);
         const result = await ocrImage({ rgba: img.rgba, width: img.widthPx, height: img.heightPx }, {

@@ -229,14 +229,14 @@ describe("ocrPdfPages on a 150 dpi scan", () => {
     return hit / truth.length;
   }
 
-  it("reads the picture at its own resolution when not upsampling, boxes in page points; the full mode upsamples by default", async () => {
+  it("reads the picture at its own resolution, boxes in page points; upsampled only when asked", async () => {
     const page = await scanPage("clean", SEED * 1000 + 19, 1, 150);
     const pdf = await scanPdf([page]);
-    const [own] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", dpi: 300, upsample: false });
+    const [own] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", dpi: 300 });
     expect(own!.report?.measured.scanDpi).toBe(150);
     expect(own!.report?.measured.dpi).toBe(150);
     expect(recall(page.words, own!.words).recall).toBeGreaterThan(0.9);
-    const [up] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", dpi: 300 });
+    const [up] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", dpi: 300, upsample: true });
     expect(up!.report?.measured.dpi).toBe(300);
     expect(recall(page.words, up!.words).recall).toBeGreaterThan(0.9);
   }, 300_000);
@@ -246,7 +246,6 @@ describe("ocrPdfPages on a 150 dpi scan", () => {
     const pdf = await scanPdf([page]);
     const [r] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", mode: "text" });
     expect(r!.words).toEqual([]);
-    expect(r!.report?.measured.dpi).toBe(150);
     expect(r!.report?.passes.map((p) => p.name)).not.toEqual(expect.arrayContaining(["clusters"]));
     expect(r!.report?.passes.map((p) => p.name)).not.toEqual(expect.arrayContaining(["sparse"]));
     expect(r!.report?.skew).not.toBe(0);
