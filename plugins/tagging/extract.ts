@@ -12,8 +12,7 @@ import { looksGarbledDevanagari } from "./devanagari";
 export const MIN_PAGE_CHARS = 25;
 /**
  * Resolution pages are rendered at for OCR: 300 dpi, as the tag generator did and as the shared OCR path
- * (sdk/pdf/ocr.ts) is tuned for (small print, Devanagari matras); a scan whose picture is coarser is read
- * at the picture's own resolution (the engine's default: upsampling adds pixels, not information).
+ * (sdk/pdf/ocr.ts) is tuned for (small print, Devanagari matras).
  */
 export const OCR_DPI = 300;
 
@@ -65,10 +64,8 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
   // The engine's own OCR path, as redaction's: rendered and read in the threads, with preprocessing,
   // orientation and script detection (Devanagari in the text pages or on the scan adds Hindi).
   const [ocrSparse, ocrGarbled] = await Promise.all([
-    // Text mode: tagging reads topics, so no word boxes and no extra passes for stray fields (redaction
-    // keeps the full mode: it needs exact boxes).
-    opts.engine.ocrPdfPages(pdf, sparse, { dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" "), mode: "text" }),
-    opts.engine.ocrPdfPages(pdf, [...garbled], { dpi: OCR_DPI, lang: [...new Set(["hin", ...opts.ocrLangs])], textLayer: texts.join(" "), mode: "text" }),
+    opts.engine.ocrPdfPages(pdf, sparse, { dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" ") }),
+    opts.engine.ocrPdfPages(pdf, [...garbled], { dpi: OCR_DPI, lang: [...new Set(["hin", ...opts.ocrLangs])], textLayer: texts.join(" ") }),
   ]);
   opts.signal?.throwIfAborted();
   const ocrTimeouts: number[] = [];

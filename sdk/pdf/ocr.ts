@@ -256,23 +256,9 @@ export async function preprocess(png: Buffer, threshold?: boolean | number): Pro
   return { image: data, width: info.width, height: info.height };
 }
 
-/** A page already in memory as pixels (the render step's RGBA), handed over without an image file. */
-export interface RawPage {
-  rgba: Uint8Array;
-  width: number;
-  height: number;
-}
-
-function isRawPage(input: Buffer | Uint8Array | RawPage): input is RawPage {
-  return !(input instanceof Uint8Array);
-}
-
-async function decode(input: Buffer | Uint8Array | RawPage): Promise<Grey> {
-  // The same sharp pipeline for both, so a page reads the same whether it came as a PNG or as pixels.
-  const src = isRawPage(input)
-    ? sharp(Buffer.from(input.rgba.buffer, input.rgba.byteOffset, input.rgba.byteLength), { raw: { width: input.width, height: input.height, channels: 4 }, limitInputPixels: 100_000_000 })
-    : sharp(Buffer.from(input.buffer, input.byteOffset, input.byteLength), { limitInputPixels: 100_000_000 });
-  const { data, info } = await src.flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true });
+async function decode(bytes: Buffer): Promise<Grey> {
+  const { data, info } = await sharp(bytes, { limitInputPixels: 100_000_000 })
+    .flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }
 
@@ -382,25 +368,6 @@ function wellFormedScore(p: PassResult, requested: string[]): number {
   return scoreOf(p.words.filter((w) => hin || !mixedScript(w.text)));
 }
 
-/** A pass in a language set with languages not asked for must beat the asked one by this share... */
-const UNASKED_MARGIN = 0.05;
-/** ...unless it read at least this many well-formed words in the added script (Devanagari: hin). */
-const MIN_SCRIPT_WORDS = 3;
-
-/**
- * Whether a pass read with languages not asked for (Hindi added by script detection) beats one read in the
- * requested languages. More models give Tesseract more chances per word, so the bigger set scores a little
- * higher even on a page without the script (4242's upright Spanish statement: eng+hin+spa 93.4 over 189
- * words against eng+spa 92.4 over 186, and one IBAN read "६551"): it must win by a margin, unless it
- * read words only the added script has.
- */
-function unaskedWins(unasked: PassResult, asked: PassResult, requested: string[]): boolean {
-  const a = wellFormedScore(unasked, requested);
-  const b = wellFormedScore(asked, requested);
-  const script = unasked.words.filter((w) => w.confidence >= 50 && DEVA_CHAR.test(w.text) && !mixedScript(w.text)).length;
-  return script >= MIN_SCRIPT_WORDS ? a > b : a > b * (1 + UNASKED_MARGIN);
-}
-
 /** A word counts towards a pass's score by how sure Tesseract is; junk below 40 counts for nothing. */
 function scoreOf(words: OcrWord[]): number {
   return words.reduce((s, w) => s + (w.confidence >= 40 ? w.confidence / 100 : 0), 0);
@@ -486,7 +453,7 @@ const GOOD_CONFIDENCE = 70;
  * ship, before any work. A page that cannot be read within the page timeout comes back with no words and
  * `report.status: "timeout"`, never after minutes.
  */
-export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOptions): Promise<OcrResult> {
+export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
   const requested = parseLangs(opts.lang);
   const limitMs = opts.timeoutMs ?? pageTimeoutMs();
@@ -494,7 +461,6 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
   /** The recognition step under way, named in the report when the page runs out of time. */
   let stage = "start";
   const scriptDetection = opts.scriptDetection ?? true;
-  const textOnly = opts.mode === "text";
   const steps: string[] = [];
   const passes: OcrPass[] = [];
   const timings: Record<string, number> = {};
@@ -506,7 +472,7 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
   };
 
   // 1. Decode once.
-  const source = await decode(png);
+  const source = await decode(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
   const sx = opts.pageWidthPt / source.width;
   const sy = opts.pageHeightPt / source.height;
   const dpi = (source.width / opts.pageWidthPt) * 72;
@@ -525,7 +491,7 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
   lap("measure");
   const done = (best: PassResult | undefined): OcrResult => {
     report.ms = Math.round(performance.now() - started);
-    return { text: best ? best.lines.join("\n") : "", confidence: best?.confidence ?? 0, words: textOnly ? [] : (best?.words ?? []), report };
+    return { text: best ? best.lines.join("\n") : "", confidence: best?.confidence ?? 0, words: best?.words ?? [], report };
   };
   if (stats.ink < 0.0005) {
     steps.push("blank");
@@ -655,8 +621,7 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
         const plain = await recognise(alt.img, alt.back, requested, PSM.AUTO, dpi, scale, deadline);
         passes.push({ name: "asked", langs: requested, confidence: plain.confidence, words: plain.words.length });
         lap("confirm");
-        const turnedWins = switched ? unaskedWins(best, plain, requested) : wellFormedScore(best, requested) > wellFormedScore(plain, requested);
-        if (!turnedWins) {
+        if (wellFormedScore(plain, requested) >= wellFormedScore(best, requested)) {
           best = plain;
           img = alt.img;
           back = alt.back;
@@ -711,9 +676,7 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
         const second = await recognise(img, back, retry.langs, retry.psm, dpi, scale, deadline);
         passes.push({ name: retry.name, langs: retry.langs, confidence: second.confidence, words: second.words.length });
         lap("pass2");
-        // A retry that adds a language not asked for (auto+hin) has to win by the margin too.
-        const adds = retry.langs.some((l) => !langs.includes(l) && !requested.includes(l));
-        if (adds ? unaskedWins(second, best, requested) : wellFormedScore(second, requested) > wellFormedScore(best, requested)) {
+        if (wellFormedScore(second, requested) > wellFormedScore(best, requested)) {
           best = second;
           report.pass = "retry";
           report.langs = retry.langs;
@@ -733,9 +696,7 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
     const missedIdx = uncovered(stats.glyphs, best.words.map(toPx), stats.stroke);
     report.measured.uncovered = glyphCount ? round((missedIdx.length / glyphCount) * 100) : 0;
     const keptLangs = report.pass === "primary" ? langs : report.langs;
-    // Text mode (tagging) skips it: what it adds is stray fields and digits, which weigh nothing in a
-    // text's topics, and it is a pass per cluster; redaction (full mode) needs every one of them.
-    if (missedIdx.length > 0 && !textOnly && performance.now() < deadline) {
+    if (missedIdx.length > 0 && performance.now() < deadline) {
       const forward = invert(back);
       const groups = clusters(missedIdx.map((i) => mapBox(forward, stats.glyphs[i * 4]!, stats.glyphs[i * 4 + 1]!, stats.glyphs[i * 4 + 2]!, stats.glyphs[i * 4 + 3]!)));
       const have = best.words.map(toPx);

@@ -17,7 +17,7 @@ import { languagesAvailable, pageTimeoutMs } from "./ocr";
 import { recordOcrPage } from "../metrics";
 import { hasDevanagari } from "./preprocess";
 import type {
-  ExtractOptions, ExtractResult, ExtractWithOcrOptions, ExtractWithOcrResult, OcrMode, OcrOptions, OcrResult,
+  ExtractOptions, ExtractResult, ExtractWithOcrOptions, ExtractWithOcrResult, OcrOptions, OcrResult,
   PageTextWithSource, RenderOptions, RenderResult,
 } from "./types";
 import type { OcrPagesTask, Outcome, RenderedPage } from "./worker";
@@ -191,16 +191,11 @@ export class PdfPool {
    * thread (the image never leaves it): the one OCR path of every processor, with its preprocessing,
    * orientation and script detection. `textLayer`, the text of the document's other pages: Devanagari in
    * it OCRs the scanned pages with Hindi from the start. Spread over the threads in a few batches, each
-   * opening the document once. A scanned page (one picture covering it) whose picture is coarser than
-   * `dpi` is rendered at the picture's own resolution (no lower than 150), unless `upsample`; `mode`: see
-   * OcrOptions.mode ("text" for callers that need no word boxes).
+   * opening the document once.
    */
   async ocrPdfPages(
     pdf: Uint8Array, pageNumbers: number[],
-    opts: {
-      dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal; ocrTimeoutMs?: number;
-      mode?: OcrMode; upsample?: boolean;
-    } = {},
+    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal; ocrTimeoutMs?: number } = {},
   ): Promise<Array<OcrResult & { page: number }>> {
     if (pageNumbers.length === 0) return [];
     let lang = opts.lang;
@@ -213,7 +208,6 @@ export class PdfPool {
     pageNumbers.forEach((page, i) => groups[i % batches]!.push(page));
     const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
       pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection, timeoutMs: opts.ocrTimeoutMs,
-      mode: opts.mode, upsample: opts.upsample,
     } satisfies OcrPagesTask, opts.signal)));
     const pages = results.flat().sort((a, b) => a.page - b.page);
     for (const r of pages) recordOcrPage(r.report);

@@ -9,9 +9,9 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { PdfError, type TransferablePdfError, toTransferable } from "./errors";
 import { extractPages } from "./extract";
 import { ocrImage, warmOcr } from "./ocr";
-import { type PdfDocument, withDocument } from "./pdfjs";
-import { renderDocPixels, renderPage, scanDpi } from "./render";
-import type { ExtractOptions, ExtractResult, OcrMode, OcrOptions, OcrResult, RenderOptions } from "./types";
+import { withDocument } from "./pdfjs";
+import { renderDocPage, renderPage } from "./render";
+import type { ExtractOptions, ExtractResult, OcrOptions, OcrResult, RenderOptions } from "./types";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: TransferablePdfError };
 
@@ -73,24 +73,6 @@ export interface OcrPagesTask {
   scriptDetection?: boolean;
   /** Per page; default DOCMILL_OCR_PAGE_TIMEOUT_MS. */
   timeoutMs?: number;
-  mode?: OcrMode;
-  /** Render a scan at `dpi` even when its picture is coarser (default false: at the picture's own resolution). */
-  upsample?: boolean;
-}
-
-/**
- * A scan is rendered no coarser than this, whatever its picture: below it Tesseract's line finding loses
- * small print (7 pt is ~7 px of x-height at 150 dpi already).
- */
-export const MIN_SCAN_DPI = 150;
-
-/** The dpi a page is rendered at for OCR: `dpi`, or its scanned picture's own resolution when coarser. */
-async function ocrDpi(doc: PdfDocument, page: number, dpi: number, upsample: boolean): Promise<{ dpi: number; scanDpi?: number }> {
-  if (upsample) return { dpi };
-  const scan = await scanDpi(doc, page);
-  if (scan === undefined) return { dpi };
-  // A few dots above the picture's: the scanner's nominal 150 comes out as 149.9 after rounding the page size.
-  return { dpi: Math.min(dpi, Math.max(MIN_SCAN_DPI, Math.ceil(scan - 0.5))), scanDpi: Math.round(scan) };
 }
 
 /** Renders and OCRs several pages of one document, opening it once; the images never leave the thread. */
@@ -99,18 +81,14 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
     withDocument(task.pdf, { password: task.password }, async (doc) => {
       const results: Array<OcrResult & { page: number }> = [];
       for (const page of task.pages) {
-        const at = await ocrDpi(doc, page, task.dpi, task.upsample ?? false);
-        // Pixels straight from the canvas: no PNG encoded here only to be decoded again by the OCR step.
-        const img = await renderDocPixels(doc, page, at.dpi);
-        const result = await ocrImage({ rgba: img.rgba, width: img.widthPx, height: img.heightPx }, {
+        const img = await renderDocPage(doc, page, task.dpi);
+        const result = await ocrImage(img.png, {
           lang: task.lang,
           scriptDetection: task.scriptDetection,
           timeoutMs: task.timeoutMs,
-          mode: task.mode,
           pageWidthPt: img.widthPx / img.scale,
           pageHeightPt: img.heightPx / img.scale,
         });
-        if (at.scanDpi !== undefined && result.report) result.report.measured.scanDpi = at.scanDpi;
         results.push({ page, ...result });
       }
       return results;
