@@ -87,6 +87,8 @@ export const RUNTIME_JOB_ERRORS: ErrorCodes = {
   PLUGIN_ERROR: { status: 500, message: "The plugin failed with an error that names no code", fix: "Report the job id to the operator: the plugin and stage are on the job record and in the logs" },
   WORKER_LOST: { status: 500, message: "The job's worker stopped too many times while running it", fix: "Retry with a smaller document; the operator finds why the worker stopped in its logs" },
   DISPATCH_FAILED: { status: 500, message: "The job could not be handed to a worker (its message went to the dead-letter queue)", fix: "Retry; the operator checks that a worker for the plugin is running" },
+  PLUGIN_NOT_HOSTED: { status: 503, message: "The worker that took the job does not host its plugin", fix: "Retry; the operator starts every worker of a processor with that plugin in its --plugins list" },
+  RESOURCE_TOO_LARGE: { status: 413, message: "A resource the job names (a controlled vocabulary) is larger than a worker reads", fix: "Use a smaller resource, for example split the vocabulary in two" },
 };
 
 /** One row of the joint catalog: an API error type or a job's error code, with who raises it. */

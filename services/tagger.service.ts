@@ -22,7 +22,7 @@ import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { withJetStream } from "../kernel/jobs/dispatch";
 import { applyChange, TAGGER_CHANGES_GROUP, cancelJob, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps } from "../apis/tagger/core";
-import { resultsCsv, TEMPLATE_COLUMNS, templateCsv } from "../apis/tagger/csv";
+import { resultsCsv, templateView } from "../apis/tagger/csv";
 import * as history from "../apis/tagger/history";
 import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobModel } from "../apis/tagger/models";
 import { runSingle, type SingleInput } from "../apis/tagger/single";
@@ -143,7 +143,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     batchPause: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await pauseJob(this.deps(), ctx.params.job_id, owner(ctx)); return { message: "Job paused" }; } },
     batchResume: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await resumeJob(this.deps(callOf(ctx)), ctx.params.job_id, owner(ctx)); ctx.meta.$statusCode = 200; return { message: "Job resumed" }; } },
     batchActive: { handler(this: This, ctx: Ctx) { return B.activeBatches(this.deps(), owner(ctx)); } },
-    batchTemplate: { handler() { return { template: templateCsv(), columns: TEMPLATE_COLUMNS }; } },
+    batchTemplate: { handler: templateView },
     batchResultsCsv: {
       visibility: "public",
       params: { job_id: id },

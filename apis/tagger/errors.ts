@@ -50,6 +50,9 @@ export const JOB_CODE_ANSWERS: Readonly<Record<string, { type: ErrorType; prefix
   LLM_UNAVAILABLE: { type: "LLM_UNAVAILABLE" },
   LLM_BAD_RESPONSE: { type: "LLM_UNAVAILABLE" },
   CANCELLED: { type: "JOB_STATE_CONFLICT", prefix: "The request was cancelled: " },
+  // The worker that took the job does not host the plugin (a misconfigured worker): try again later.
+  PLUGIN_NOT_HOSTED: { type: "SERVICE_UNAVAILABLE" },
+  RESOURCE_TOO_LARGE: { type: "PAYLOAD_TOO_LARGE" },
   SOURCE_REFUSED: { type: "BAD_REQUEST" },
   URL_FETCH: { type: "BAD_REQUEST" },
 };

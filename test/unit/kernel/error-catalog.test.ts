@@ -61,6 +61,27 @@ describe("the one error catalog", () => {
     expect(thrown.size).toBeGreaterThan(15);
   });
 
+  it("names every code the host itself throws (kernel/, services/, cli/, apis/): the worker's and the runtime's reach a job's error", () => {
+    const known = new Set(rows.map((r) => r.type));
+    // Not error codes: the transporter adapter's name (kernel/channels.ts `{ type: "NATS" }`).
+    const notErrors = new Set(["NATS"]);
+    const thrown = new Set<string>();
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.ts$/.test(e.name)) {
+          const src = fs.readFileSync(p, "utf8");
+          // ConfigError's first argument is the environment variable at fault, not a code.
+          for (const m of src.matchAll(/new (?!ConfigError)[A-Z][A-Za-z]*Error\(\s*"([A-Z][A-Z0-9_]{2,})"|(?:type|code): "([A-Z][A-Z0-9_]{2,})"|fail\("([A-Z][A-Z0-9_]{2,})"/g)) thrown.add(m[1] ?? m[2] ?? m[3]!);
+        }
+      }
+    };
+    for (const d of ["kernel", "services", "cli", "apis"]) walk(path.join(ROOT, d));
+    expect([...thrown].filter((c) => !known.has(c) && !notErrors.has(c)).sort()).toEqual([]);
+    expect(thrown.has("PLUGIN_NOT_HOSTED") && thrown.has("WORKER_LOST")).toBe(true);
+  });
+
   it("gives PdfError and TaggerError the catalog's status", () => {
     expect(new PdfError("PDF_CORRUPT", "x").status).toBe(rows.find((r) => r.type === "PDF_CORRUPT")!.status);
     expect(new PdfError("PDF_LIMIT_EXCEEDED", "x").status).toBe(413);
