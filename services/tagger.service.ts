@@ -13,7 +13,7 @@ import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { callOf } from "../kernel/call";
 import { config } from "../kernel/config";
-import { sendBatchEnd } from "../apis/tagger/batch-send";
+import { taggerDeps } from "../apis/tagger/deps";
 import * as B from "../apis/tagger/batches";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta } from "../kernel/gateway/types";
@@ -216,17 +216,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     },
 
     deps(this: This, call?: Call): Deps {
-      const cfg = config().urlFetch;
-      const allow = this.settings.allowPrivateUrls;
-      return {
-        Job: this.Job,
-        Doc: this.Doc,
-        call: call ?? callOf(this.broker),
-        broadcast: (event, payload) => void this.broker.broadcast(event, payload),
-        urlFetch: { allowPrivate: allow ?? cfg.allowPrivate, timeoutMs: cfg.timeoutMs, maxBytes: cfg.maxBytes },
-        window: this.settings.batchWindow,
-        batchOutbox: { Job: this.Job, send: (payload) => sendBatchEnd(this.broker, payload) },
-      };
+      return taggerDeps(this, call);
     },
 
     /** A batch start's deps: this request's calls, and broker calls for the feeding that outlives it. */
