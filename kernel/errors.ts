@@ -69,7 +69,7 @@ export const ERROR_CATALOG = {
   UPSTREAM_AUTH: { code: 400, title: "Bad Request", message: "The language model provider rejected the API key", fix: "Check the language model API key you sent" },
   UPSTREAM_ERROR: { code: 502, title: "Bad Gateway", message: "The upstream service failed", fix: "Retry later; if it persists, the trace id finds the cause in the logs" },
   LLM_UNAVAILABLE: { code: 502, title: "Bad Gateway", message: "The language model provider failed or did not answer in time; try again later", fix: "Retry later, or use another model or provider" },
-  TAGGING_FAILED: { code: 500, title: "Internal Server Error", message: "Tag generation failed", fix: "Retry; if it persists, report the trace id to the operator" },
+  PROCESSING_FAILED: { code: 500, title: "Internal Server Error", message: "Processing the document failed", fix: "Retry; if it persists, report the trace id to the operator" },
   INTERNAL: { code: 500, title: "Internal Server Error", message: "Internal server error", fix: "Retry; if it persists, report the trace id to the operator" },
   SERVICE_UNAVAILABLE: { code: 503, title: "Service Unavailable", message: "Service unavailable", fix: "Retry after a short wait (the server is busy or a dependency is restarting)" },
 } as const satisfies Record<string, CatalogEntry>;

@@ -36,7 +36,7 @@ export function renderErrorDocs(rows: CatalogRow[]): string {
     .map((r) => {
       const answer = !TAG_GENERATOR_SOURCES.has(r.owner)
         ? "(not on this API)"
-        : Object.hasOwn(JOB_CODE_ANSWERS, r.type) ? `\`${JOB_CODE_ANSWERS[r.type]!.type}\`` : "`TAGGING_FAILED`";
+        : Object.hasOwn(JOB_CODE_ANSWERS, r.type) ? `\`${JOB_CODE_ANSWERS[r.type]!.type}\`` : "`PROCESSING_FAILED`";
       return `| \`${r.type}\` | ${raisedBy(r.owner)} | ${r.status} | ${answer} | ${cell(r.message)} | ${cell(r.fix)} |`;
     })
     .join("\n");

@@ -60,7 +60,7 @@ export const JOB_CODE_ANSWERS: Readonly<Record<string, { type: ErrorType; prefix
 /** The catalogued error a client sees for a failed tagging job. */
 export function apiErrorOf(f: JobFailure): DocmillClientError | DocmillServerError {
   const m = Object.hasOwn(JOB_CODE_ANSWERS, f.type) ? JOB_CODE_ANSWERS[f.type] : undefined;
-  if (!m) return new DocmillServerError("TAGGING_FAILED", `Tag generation failed: ${f.message}`, { cause: f.type });
+  if (!m) return new DocmillServerError("PROCESSING_FAILED", `Tag generation failed: ${f.message}`, { cause: f.type });
   return new DocmillClientError(m.type, `${m.prefix ?? ""}${f.message}`, { reason: f.type });
 }
 

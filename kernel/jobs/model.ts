@@ -46,8 +46,8 @@ export interface JobDoc {
   resume?: { point: string; input: unknown } | null;
   attempts: number;
   /**
-   * `attempts` when the job last left a pause point (jobs.resume): each phase of a paused job (detection,
-   * then the redaction after review) gets its own JOB_MAX_ATTEMPTS, counted from here. `attempts` itself
+   * `attempts` when the job last left a pause point (jobs.resume): each phase of a paused job (the run up to
+   * the pause point, then the run after it) gets its own JOB_MAX_ATTEMPTS, counted from here. `attempts` itself
    * keeps growing across phases, so an outcome reported for an attempt of an earlier phase never matches.
    */
   attemptBase?: number;

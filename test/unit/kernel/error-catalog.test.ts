@@ -106,9 +106,9 @@ describe("the tag generator API answers a failed job with the code's catalog sta
     expect(apiErrorOf({ type: "PDF_CORRUPT", message: "not a PDF" })).toMatchObject({ code: 400, type: "PDF_INVALID", message: "Failed to extract text from PDF: not a PDF" });
   });
 
-  it("answers a code nobody declared 500 TAGGING_FAILED, also one named like an Object property", () => {
-    expect(apiErrorOf({ type: "SOMETHING_NEW", message: "m" })).toMatchObject({ code: 500, type: "TAGGING_FAILED" });
-    expect(apiErrorOf({ type: "constructor", message: "m" })).toMatchObject({ code: 500, type: "TAGGING_FAILED" });
+  it("answers a code nobody declared 500 PROCESSING_FAILED, also one named like an Object property", () => {
+    expect(apiErrorOf({ type: "SOMETHING_NEW", message: "m" })).toMatchObject({ code: 500, type: "PROCESSING_FAILED" });
+    expect(apiErrorOf({ type: "constructor", message: "m" })).toMatchObject({ code: 500, type: "PROCESSING_FAILED" });
   });
 });
 
