@@ -23,6 +23,8 @@ export const taggerFamily: ApiFamily = {
   routes: [taggerSystemRoutes, taggerAuthRoutes, taggerRoutes, vocabularyRoutes],
   wsRoutes: [batchWsRoute],
   errors: TAGGER_ROW_ERRORS,
+  // The seed's 500 for a generation that failed on our side (docs/tagging.md); the kernel's type names no product.
+  serverMessages: { PROCESSING_FAILED: "Tag generation failed" },
   renderError(c, traceId, headers) {
     if (c.type === "VALIDATION_ERROR") {
       const fields = c.fields?.length ? c.fields : [{ field: "body", message: c.message, kind: "value_error" }];
