@@ -69,7 +69,7 @@ export const ERROR_CATALOG = {
   UPSTREAM_AUTH: { code: 400, title: "Bad Request", message: "The language model provider rejected the API key", fix: "Check the language model API key you sent" },
   UPSTREAM_ERROR: { code: 502, title: "Bad Gateway", message: "The upstream service failed", fix: "Retry later; if it persists, the trace id finds the cause in the logs" },
   LLM_UNAVAILABLE: { code: 502, title: "Bad Gateway", message: "The language model provider failed or did not answer in time; try again later", fix: "Retry later, or use another model or provider" },
-  TAGGING_FAILED: { code: 500, title: "Internal Server Error", message: "Tag generation failed", fix: "Retry; if it persists, report the trace id to the operator" },
+  PROCESSING_FAILED: { code: 500, title: "Internal Server Error", message: "Processing the document failed", fix: "Retry; if it persists, report the trace id to the operator" },
   INTERNAL: { code: 500, title: "Internal Server Error", message: "Internal server error", fix: "Retry; if it persists, report the trace id to the operator" },
   SERVICE_UNAVAILABLE: { code: 503, title: "Service Unavailable", message: "Service unavailable", fix: "Retry after a short wait (the server is busy or a dependency is restarting)" },
 } as const satisfies Record<string, CatalogEntry>;
@@ -87,6 +87,8 @@ export const RUNTIME_JOB_ERRORS: ErrorCodes = {
   PLUGIN_ERROR: { status: 500, message: "The plugin failed with an error that names no code", fix: "Report the job id to the operator: the plugin and stage are on the job record and in the logs" },
   WORKER_LOST: { status: 500, message: "The job's worker stopped too many times while running it", fix: "Retry with a smaller document; the operator finds why the worker stopped in its logs" },
   DISPATCH_FAILED: { status: 500, message: "The job could not be handed to a worker (its message went to the dead-letter queue)", fix: "Retry; the operator checks that a worker for the plugin is running" },
+  PLUGIN_NOT_HOSTED: { status: 503, message: "The worker that took the job does not host its plugin", fix: "Retry; the operator starts every worker of a processor with that plugin in its --plugins list" },
+  RESOURCE_TOO_LARGE: { status: 413, message: "A resource the job names (a controlled vocabulary) is larger than a worker reads", fix: "Use a smaller resource, for example split the vocabulary in two" },
 };
 
 /** One row of the joint catalog: an API error type or a job's error code, with who raises it. */

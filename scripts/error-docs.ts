@@ -7,6 +7,7 @@
 import { errorCatalog, type CatalogRow } from "../kernel/errors";
 import { BUILTIN_PLUGIN_DIR, loadPlugins } from "../kernel/plugins/loader";
 import { registerApiFamilies } from "../apis";
+import { families } from "../kernel/gateway/families";
 import { JOB_CODE_ANSWERS } from "../apis/tagger/errors";
 
 /** The catalog with the built-in plugins and the API families registered, as a running server has it. */
@@ -36,10 +37,13 @@ export function renderErrorDocs(rows: CatalogRow[]): string {
     .map((r) => {
       const answer = !TAG_GENERATOR_SOURCES.has(r.owner)
         ? "(not on this API)"
-        : Object.hasOwn(JOB_CODE_ANSWERS, r.type) ? `\`${JOB_CODE_ANSWERS[r.type]!.type}\`` : "`TAGGING_FAILED`";
+        : Object.hasOwn(JOB_CODE_ANSWERS, r.type) ? `\`${JOB_CODE_ANSWERS[r.type]!.type}\`` : "`PROCESSING_FAILED`";
       return `| \`${r.type}\` | ${raisedBy(r.owner)} | ${r.status} | ${answer} | ${cell(r.message)} | ${cell(r.fix)} |`;
     })
     .join("\n");
+  // A family's own words for a 5xx type (ApiFamily.serverMessages), which its body shows instead of the catalog's.
+  const worded = families().flatMap((f) => Object.entries(f.serverMessages ?? {}).map(([type, m]) => `\`${type}\` as "${m}" (${f.title})`));
+  const wording = worded.length ? `\n\nA 5xx body shows the default message, except where a family keeps the words of the product it replaces: ${worded.join(", ")}.` : "";
   return `# Errors
 
 Generated from the error catalog (\`kernel/errors.ts\` \`errorCatalog()\`: the API types, the runtime's and
@@ -64,7 +68,7 @@ whole story in the logs. \`429\` answers carry \`Retry-After\`.
 
 | type | status | title | default message | fix |
 |---|---|---|---|---|
-${apiRows}
+${apiRows}${wording}
 
 ## Job error codes
 

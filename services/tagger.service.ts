@@ -13,7 +13,7 @@ import type { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { callOf } from "../kernel/call";
 import { config } from "../kernel/config";
-import { sendBatchEnd } from "../apis/tagger/batch-send";
+import { taggerDeps } from "../apis/tagger/deps";
 import * as B from "../apis/tagger/batches";
 import { fail } from "../kernel/errors";
 import type { GatewayMeta } from "../kernel/gateway/types";
@@ -22,7 +22,7 @@ import { modelOf, mongoMixin, type MongoServiceThis } from "../kernel/mongo";
 import { changesChannel, ensureChangesConsumer } from "../kernel/jobs/changes";
 import { withJetStream } from "../kernel/jobs/dispatch";
 import { applyChange, TAGGER_CHANGES_GROUP, cancelJob, ownJob, reconcile, pauseJob, resumeJob, statusView, watchState, type Call, type Deps } from "../apis/tagger/core";
-import { resultsCsv, TEMPLATE_COLUMNS, templateCsv } from "../apis/tagger/csv";
+import { resultsCsv, templateView } from "../apis/tagger/csv";
 import * as history from "../apis/tagger/history";
 import { defineTaggerModels, type TagDocDoc, type TagDocModel, type TagJobModel } from "../apis/tagger/models";
 import { runSingle, type SingleInput } from "../apis/tagger/single";
@@ -143,7 +143,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     batchPause: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await pauseJob(this.deps(), ctx.params.job_id, owner(ctx)); return { message: "Job paused" }; } },
     batchResume: { params: { job_id: id }, async handler(this: This, ctx: Ctx<{ job_id: string }>) { await resumeJob(this.deps(callOf(ctx)), ctx.params.job_id, owner(ctx)); ctx.meta.$statusCode = 200; return { message: "Job resumed" }; } },
     batchActive: { handler(this: This, ctx: Ctx) { return B.activeBatches(this.deps(), owner(ctx)); } },
-    batchTemplate: { handler() { return { template: templateCsv(), columns: TEMPLATE_COLUMNS }; } },
+    batchTemplate: { handler: templateView },
     batchResultsCsv: {
       visibility: "public",
       params: { job_id: id },
@@ -216,17 +216,7 @@ const TaggerService: ServiceSchema<Settings, object, object, This> & { channels:
     },
 
     deps(this: This, call?: Call): Deps {
-      const cfg = config().urlFetch;
-      const allow = this.settings.allowPrivateUrls;
-      return {
-        Job: this.Job,
-        Doc: this.Doc,
-        call: call ?? callOf(this.broker),
-        broadcast: (event, payload) => void this.broker.broadcast(event, payload),
-        urlFetch: { allowPrivate: allow ?? cfg.allowPrivate, timeoutMs: cfg.timeoutMs, maxBytes: cfg.maxBytes },
-        window: this.settings.batchWindow,
-        batchOutbox: { Job: this.Job, send: (payload) => sendBatchEnd(this.broker, payload) },
-      };
+      return taggerDeps(this, call);
     },
 
     /** A batch start's deps: this request's calls, and broker calls for the feeding that outlives it. */

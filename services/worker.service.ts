@@ -23,7 +23,7 @@ import { isPdfError } from "../sdk/pdf/errors";
 import { warmPdfEngine } from "../sdk/pdf/warm";
 import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
-import { toJobError, type JobError, type RunOutcome } from "../kernel/plugins/runner";
+import { toJobError, undeclaredCode, type JobError, type RunOutcome } from "../kernel/plugins/runner";
 import { memoryWatchdog } from "../kernel/plugins/memory-watchdog";
 import { brokerResources, registryProviders, ResourceCache, type HostResources } from "../kernel/plugins/resources";
 import { Semaphore } from "../kernel/plugins/semaphore";
@@ -171,7 +171,10 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
         }
         // Stopped by the memory budget: the job fails with that limit, not as "cancelled".
         const reason: unknown = ac.signal.aborted ? ac.signal.reason : undefined;
-        error = toJobError(isPdfError(reason) ? reason : err);
+        const thrown: unknown = isPdfError(reason) ? reason : err;
+        error = toJobError(thrown);
+        const undeclared = undeclaredCode(thrown);
+        if (undeclared) this.logger.warn(`job ${job.id}: ${error.plugin ?? "the host"} failed with the code ${undeclared}, which no error catalog entry declares; the job reports ${error.type} (a plugin declares its codes in its manifest's errors)`);
       } finally {
         unwatch();
       }

@@ -6,6 +6,7 @@
 import { int } from "../../sdk/env";
 import { ERROR_CATALOG } from "../../kernel/errors";
 import type { ApiFamily } from "../../kernel/gateway/families";
+import type { ApiErrorResponse, RequiredKeys } from "../../shared/wire/errors";
 import { orchestratorAuthRoutes } from "./auth-routes";
 import { orchestratorRoutes } from "./routes";
 import { webhookRoutes } from "./webhook-routes";
@@ -38,7 +39,7 @@ export const orchestratorFamily: ApiFamily = {
   renderError(c, traceId, headers) {
     // The orchestrator answers validation problems with 400 and a field map, as ASP.NET does.
     const status = c.type === "VALIDATION_ERROR" ? 400 : c.status;
-    const body: Record<string, unknown> = {
+    const body: ApiErrorResponse = {
       type: `https://tools.ietf.org/html/rfc${RFC9110[status]?.includes("#") ? RFC9110[status] : `9110#section-${RFC9110[status] ?? "15.6.1"}`}`,
       title: ERROR_CATALOG[c.type].title,
       status,
@@ -63,6 +64,7 @@ export const orchestratorFamily: ApiFamily = {
     schemas: {
       ApiErrorResponse: {
         type: "object",
+        // Exactly the wire type's fields (shared/wire/errors.ts): a field added there and not here fails to compile.
         properties: {
           type: { type: "string" },
           title: { type: "string" },
@@ -71,8 +73,8 @@ export const orchestratorFamily: ApiFamily = {
           detail: { type: "string" },
           errors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
           code: { type: "string" },
-        },
-        required: ["type", "title", "status", "traceId"],
+        } satisfies Record<keyof ApiErrorResponse, unknown>,
+        required: ["type", "title", "status", "traceId"] satisfies Array<RequiredKeys<ApiErrorResponse>>,
       },
     },
     description: "the Smart Redact orchestrator (`/v1`, errors `ApiErrorResponse`)",

@@ -11,7 +11,9 @@
  */
 import { validationError, type FieldError } from "../../kernel/errors";
 import type { ReviewArea } from "../../plugins/redaction/contract";
+import type { Unchecked } from "../../kernel/call";
 import type { Detection, DetectionPage, DetectionResult } from "../../shared/wire/detections";
+import type { RedactionRequest } from "../../shared/wire/redaction";
 
 /** What planning a review reads of the detections file (the wire DetectionResult, shared/wire/detections.ts). */
 export type DetectionView = Pick<DetectionResult, "pageCount" | "labels"> & {
@@ -38,7 +40,10 @@ function isObject(v: unknown): v is Raw {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function idList(body: Raw, key: string, errors: FieldError[]): string[] | undefined {
+/** The request as received: the wire's keys (and the vendor's `redactions`), values not checked yet. */
+type Body = Unchecked<RedactionRequest> & { redactions?: unknown };
+
+function idList(body: Body, key: "accept" | "reject", errors: FieldError[]): string[] | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) {
@@ -104,10 +109,10 @@ function findingAreas(det: DetectionView, ids: Iterable<string>): PlannedArea[] 
 }
 
 export function planReview(body: unknown, det: DetectionView, manualLabel = "MANUAL"): ReviewPlan {
-  const b: Raw = isObject(body) ? body : {};
+  const b: Body = isObject(body) ? body : {};
   const errors: FieldError[] = [];
   const known = new Set(det.findings.map((f) => f.id));
-  const checkKnown = (ids: string[] | undefined, key: string) =>
+  const checkKnown = (ids: string[] | undefined, key: keyof RedactionRequest) =>
     ids?.forEach((id, i) => {
       if (typeof id === "string" && id && !known.has(id)) errors.push({ field: `${key}[${i}]`, message: `Unknown finding id "${id}"`, kind: "unknown" });
     });

@@ -9,6 +9,9 @@ import { email, password } from "../../kernel/auth/params";
 import { MAX_PASSWORD_BYTES } from "../../kernel/auth/passwords";
 import type { UserLike } from "../../kernel/auth/views";
 import { validated } from "../../kernel/auth/validate";
+import type { TaggerTokens, TaggerUser } from "../../shared/wire/users";
+
+export type { TaggerTokens, TaggerUser };
 
 /** The family id tokens are issued for (family.ts TAGGER_FAMILY; not imported: family.ts imports the routes that import this). */
 const TAGGER_FAMILY = "tagger";
@@ -43,7 +46,7 @@ export function taggerPasswordProblems(field: string, pw: string): FieldError[] 
 }
 
 /** Tag generator: `{id, email, full_name, is_active, is_verified, created_at}`. */
-export function taggerUser(u: UserLike) {
+export function taggerUser(u: UserLike): TaggerUser {
   return {
     id: u._id,
     email: u.email,
@@ -52,14 +55,6 @@ export function taggerUser(u: UserLike) {
     is_verified: u.isVerified,
     created_at: new Date(u.createdAt).toISOString(),
   };
-}
-export type TaggerUser = ReturnType<typeof taggerUser>;
-
-export interface TaggerTokens {
-  access_token: string;
-  refresh_token: string;
-  token_type: "bearer";
-  expires_in: number;
 }
 
 export const taggerAuthActions: AuthActions = {

@@ -3,6 +3,7 @@
  * rows, uploads or a CSV), the reference's synchronous CSV batch, the list of active batches, and the
  * URL checks (`/batch/validate-paths`, the PDF preview). Each action's validator schema lives here too.
  */
+import type { ActiveBatches, BatchStarted } from "../../shared/wire/tagging";
 import { Readable } from "node:stream";
 import type { ActionParams, Logger } from "moleculer";
 import { fail } from "../../kernel/errors";
@@ -32,11 +33,7 @@ export interface BatchDeps {
   logger: Logger;
 }
 
-export interface BatchStarted {
-  job_id: string;
-  total_documents: number;
-  message: string;
-}
+export type { BatchStarted };
 const started = (job: TagJobDoc): BatchStarted => ({ job_id: job._id, total_documents: job.total_documents, message: `Batch started with ${job.total_documents} documents` });
 
 /**
@@ -140,7 +137,7 @@ export async function processCsvBatch(b: BatchDeps, me: string, p: BatchProcessC
 }
 
 /** The user's batches still at work (pending, processing or paused), newest first. */
-export async function activeBatches(d: Deps, me: string) {
+export async function activeBatches(d: Deps, me: string): Promise<ActiveBatches> {
   const jobs = await d.Job.find({ owner: me, job_type: "batch", status: { $in: ["pending", "processing", "paused"] } })
     .sort({ created_at: -1 })
     .lean<TagJobDoc[]>();

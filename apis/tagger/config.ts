@@ -4,6 +4,8 @@
  * not an object, and 422 naming the field for values out of range.
  */
 import { fail, validationError, type FieldError } from "../../kernel/errors";
+import type { Unchecked } from "../../kernel/call";
+import type { TaggingConfigBody } from "../../shared/wire/tagging";
 import type { StoredConfig } from "./models";
 
 export interface TaggingConfig {
@@ -54,8 +56,11 @@ export function checkExclusionCount(words: readonly string[]): readonly string[]
   return words;
 }
 
-/** Checks a TaggingConfig object. `api_key` optional: without it the local engine runs. */
-export function checkConfig(c: Record<string, unknown>): TaggingConfig {
+/**
+ * Checks a client's config (the wire's TaggingConfigBody, its values not trusted yet) into a TaggingConfig.
+ * `api_key` optional: without it the local engine runs.
+ */
+export function checkConfig(c: Unchecked<TaggingConfigBody>): TaggingConfig {
   const errors: FieldError[] = [];
   const apiKey = c.api_key;
   if (apiKey !== undefined && apiKey !== null && (typeof apiKey !== "string" || apiKey.length > 4096)) {

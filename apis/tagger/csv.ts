@@ -3,6 +3,7 @@ import { parseCsv as parseSheet, writeCsv } from "../../shared/csv";
 import { validationError } from "../../kernel/errors";
 import type { NewRow } from "./core";
 import type { SourceType } from "./models";
+import type { BatchTemplate } from "../../shared/wire/tagging";
 
 /**
  * The rows of an uploaded batch sheet (shared/csv.ts). Throws VALIDATION_ERROR naming the row when the
@@ -27,6 +28,11 @@ export const TEMPLATE_COLUMNS = [
 
 export function templateCsv(): string {
   return writeCsv(TEMPLATE_COLUMNS.map((c) => c.name), [["Example report", "An example", "url", "https://example.org/report.pdf", "2024-01-15", ""]], { newline: "\n" });
+}
+
+/** GET /api/batch/template: the sheet and its columns explained. */
+export function templateView(): BatchTemplate {
+  return { template: templateCsv(), columns: TEMPLATE_COLUMNS.map((c) => ({ ...c })) };
 }
 
 const ROLES = ["title", "file_path", "file_source_type", "description"] as const;

@@ -50,6 +50,9 @@ export const JOB_CODE_ANSWERS: Readonly<Record<string, { type: ErrorType; prefix
   LLM_UNAVAILABLE: { type: "LLM_UNAVAILABLE" },
   LLM_BAD_RESPONSE: { type: "LLM_UNAVAILABLE" },
   CANCELLED: { type: "JOB_STATE_CONFLICT", prefix: "The request was cancelled: " },
+  // The worker that took the job does not host the plugin (a misconfigured worker): try again later.
+  PLUGIN_NOT_HOSTED: { type: "SERVICE_UNAVAILABLE" },
+  RESOURCE_TOO_LARGE: { type: "PAYLOAD_TOO_LARGE" },
   SOURCE_REFUSED: { type: "BAD_REQUEST" },
   URL_FETCH: { type: "BAD_REQUEST" },
 };
@@ -57,7 +60,7 @@ export const JOB_CODE_ANSWERS: Readonly<Record<string, { type: ErrorType; prefix
 /** The catalogued error a client sees for a failed tagging job. */
 export function apiErrorOf(f: JobFailure): DocmillClientError | DocmillServerError {
   const m = Object.hasOwn(JOB_CODE_ANSWERS, f.type) ? JOB_CODE_ANSWERS[f.type] : undefined;
-  if (!m) return new DocmillServerError("TAGGING_FAILED", `Tag generation failed: ${f.message}`, { cause: f.type });
+  if (!m) return new DocmillServerError("PROCESSING_FAILED", `Tag generation failed: ${f.message}`, { cause: f.type });
   return new DocmillClientError(m.type, `${m.prefix ?? ""}${f.message}`, { reason: f.type });
 }
 

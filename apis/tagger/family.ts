@@ -5,6 +5,7 @@
  */
 import { int } from "../../sdk/env";
 import type { ApiFamily } from "../../kernel/gateway/families";
+import type { RequiredKeys, TaggerErrorBody } from "../../shared/wire/errors";
 import { taggerAuthRoutes } from "./auth-routes";
 import { taggerRoutes } from "./routes";
 import { taggerSystemRoutes } from "./system-routes";
@@ -22,16 +23,18 @@ export const taggerFamily: ApiFamily = {
   routes: [taggerSystemRoutes, taggerAuthRoutes, taggerRoutes, vocabularyRoutes],
   wsRoutes: [batchWsRoute],
   errors: TAGGER_ROW_ERRORS,
+  // The seed's 500 for a generation that failed on our side (docs/tagging.md); the kernel's type names no product.
+  serverMessages: { PROCESSING_FAILED: "Tag generation failed" },
   renderError(c, traceId, headers) {
     if (c.type === "VALIDATION_ERROR") {
       const fields = c.fields?.length ? c.fields : [{ field: "body", message: c.message, kind: "value_error" }];
       return {
         status: 422,
         headers,
-        body: { detail: fields.map((f) => ({ loc: ["body", ...f.field.split(".")], msg: f.message, type: f.kind ?? "value_error" })) },
+        body: { detail: fields.map((f) => ({ loc: ["body", ...f.field.split(".")], msg: f.message, type: f.kind ?? "value_error" })) } satisfies TaggerErrorBody,
       };
     }
-    const body: Record<string, unknown> = { detail: c.message };
+    const body: TaggerErrorBody = { detail: c.message };
     if (c.status >= 500) body.trace_id = traceId;
     return { status: c.status, headers, body };
   },
@@ -43,7 +46,15 @@ export const taggerFamily: ApiFamily = {
   openapi: {
     errorSchema: "TaggerError",
     schemas: {
-      TaggerError: { type: "object", properties: { detail: { anyOf: [{ type: "string" }, { type: "array", items: { type: "object" } }] } }, required: ["detail"] },
+      // Exactly the wire type's fields (shared/wire/errors.ts), checked by the compiler.
+      TaggerError: {
+        type: "object",
+        properties: {
+          detail: { anyOf: [{ type: "string" }, { type: "array", items: { type: "object", properties: { loc: { type: "array", items: { type: "string" } }, msg: { type: "string" }, type: { type: "string" } } } }] },
+          trace_id: { type: "string" },
+        } satisfies Record<keyof TaggerErrorBody, unknown>,
+        required: ["detail"] satisfies Array<RequiredKeys<TaggerErrorBody>>,
+      },
     },
     description: 'the Meta-Data Tag Generator (`/api`, errors `{"detail": ...}`)',
     loginPath: "/api/auth/login",

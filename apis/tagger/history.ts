@@ -4,10 +4,11 @@ import type { Deps } from "./core";
 import { ownJob } from "./core";
 import { documentDetail, documentSummary, jobSummary, type TagDocDoc, type TagJobDoc } from "./models";
 import type { JobIdParams } from "../../kernel/jobs/api";
+import type { DocumentDetail, HistoryDocumentList, HistoryStats, JobDetail, HistoryJobPage } from "../../shared/wire/tagging";
 
 const STATUSES = ["pending", "processing", "paused", "completed", "failed", "cancelled"];
 
-export async function listJobs(d: Deps, owner: string, p: { limit: number; offset: number; status?: string }) {
+export async function listJobs(d: Deps, owner: string, p: { limit: number; offset: number; status?: string }): Promise<HistoryJobPage> {
   const filter: Record<string, unknown> = { owner };
   if (p.status) {
     if (!STATUSES.includes(p.status)) throw validationError([{ field: "status", message: `status must be one of ${STATUSES.join(", ")}`, kind: "enum" }]);
@@ -20,7 +21,7 @@ export async function listJobs(d: Deps, owner: string, p: { limit: number; offse
   return { jobs: jobs.map(jobSummary), total, limit: p.limit, offset: p.offset };
 }
 
-export async function jobDetail(d: Deps, owner: string, id: string) {
+export async function jobDetail(d: Deps, owner: string, id: string): Promise<JobDetail> {
   const job = await ownJob(d, id, owner);
   const docs = await d.Doc.find({ job_id: id }).sort({ row: 1 }).lean<TagDocDoc[]>();
   return { ...jobSummary(job), config: job.config, error_message: job.error_message, documents: docs.map(documentSummary) };
@@ -37,7 +38,7 @@ export async function deleteJob(d: Deps, owner: string, id: string) {
   return { message: "Job deleted successfully", job_id: id };
 }
 
-export async function listDocuments(d: Deps, owner: string, p: { limit: number; offset?: number; status?: string }) {
+export async function listDocuments(d: Deps, owner: string, p: { limit: number; offset?: number; status?: string }): Promise<HistoryDocumentList> {
   const filter: Record<string, unknown> = { owner };
   if (p.status) filter.status = p.status;
   const [docs, total] = await Promise.all([
@@ -52,7 +53,7 @@ function escapeRegex(s: string): string {
 }
 
 /** Documents whose title or one of whose tags contains the query (case-insensitive). */
-export async function searchDocuments(d: Deps, owner: string, p: { query: string; limit: number }) {
+export async function searchDocuments(d: Deps, owner: string, p: { query: string; limit: number }): Promise<HistoryDocumentList> {
   const q = p.query.trim();
   if (!q) throw validationError([{ field: "query", message: "query must not be empty", kind: "missing" }]);
   const re = new RegExp(escapeRegex(q), "i");
@@ -67,11 +68,11 @@ export async function documentOf(d: Deps, owner: string, id: string): Promise<Ta
   return doc;
 }
 
-export async function getDocument(d: Deps, owner: string, id: string) {
+export async function getDocument(d: Deps, owner: string, id: string): Promise<DocumentDetail> {
   return documentDetail(await documentOf(d, owner, id));
 }
 
-export async function stats(d: Deps, owner: string) {
+export async function stats(d: Deps, owner: string): Promise<HistoryStats> {
   const counts = await Promise.all(STATUSES.map((s) => d.Job.countDocuments({ owner, status: s as TagJobDoc["status"] })));
   const jobs_by_status = Object.fromEntries(STATUSES.map((s, i) => [s, counts[i]!]).filter(([, n]) => (n as number) > 0));
   const [total_documents, documents_processed, documents_failed, recent] = await Promise.all([

@@ -17,6 +17,7 @@ import type { TaggingConfig } from "./config";
 import type { TagDocDoc, TagDocModel, TagJobDoc, TagJobModel } from "./models";
 import type { OfferParams } from "./vocabularies";
 import type { Call } from "../../kernel/call";
+import type { LearnedTags, TagEdit } from "../../shared/wire/tagging";
 
 /** What learning needs of the tagger's dependencies (core.ts's Deps has these; core imports this file). */
 export interface Deps {
@@ -184,18 +185,18 @@ export async function editTags(d: Deps, owner: string, docId: string, rawTags: u
   return { document: updated, edit };
 }
 
-export function editView(e: TagEditDoc) {
+export function editView(e: TagEditDoc): TagEdit {
   return { id: e._id, at: new Date(e.at).toISOString(), before: e.before, after: e.after, added: e.added, removed: e.removed };
 }
 
 /** A document's tag edits, newest first. */
-export async function editsOf(d: Deps, docId: string): Promise<ReturnType<typeof editView>[]> {
+export async function editsOf(d: Deps, docId: string): Promise<TagEdit[]> {
   const rows = await edits(d).find({ doc_id: docId }).sort({ at: -1 }).limit(100).lean<TagEditDoc[]>();
   return rows.map(editView);
 }
 
 /** The account's learned preferences, for the history screen: demoted tags and the counts behind them. */
-export async function learnedView(d: Deps, owner: string) {
+export async function learnedView(d: Deps, owner: string): Promise<LearnedTags> {
   const rows = await feedback(d).find({ owner }).sort({ removed_count: -1, last_at: -1 }).limit(200).lean<TagFeedbackDoc[]>();
   return {
     demote_after: DEMOTE_AFTER,

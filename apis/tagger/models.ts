@@ -4,22 +4,14 @@
  * change is one atomic findOneAndUpdate with the expected state in the filter (no transactions).
  */
 import { Schema, type Connection, type Model } from "mongoose";
-import type { DocumentDetail, DocumentSummary, JobSummary, SourceType, TagDocStatus, TagJobStatus } from "../../shared/wire/tagging";
+import type { DocumentDetail, DocumentSummary, JobSummary, SourceType, StoredTaggingConfig, TagDocStatus, TagJobStatus } from "../../shared/wire/tagging";
 
 // The statuses and the summaries below are the wire contract, shared with the web app (shared/wire/tagging.ts).
 export type { DocumentDetail, DocumentSummary, JobSummary, SourceType, TagDocStatus, TagJobStatus };
 
 /** What was asked, without the key (the key is sealed in `sealed_key` while the job runs, then removed). */
-export interface StoredConfig {
-  model_name: string | null;
-  num_pages: number;
-  num_tags: number;
-  exclusion_words: string[];
-  language: string;
-  engine: "llm" | "local";
-  /** The controlled vocabulary the request named, as resolved when the job was created. */
-  vocabulary?: { id: string; name: string; version: number } | null;
-}
+/** A job's config as stored and shown (shared/wire/tagging.ts). */
+export type StoredConfig = StoredTaggingConfig;
 
 export interface TagJobDoc {
   _id: string;

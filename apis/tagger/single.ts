@@ -10,7 +10,8 @@ import type { JobView } from "../../kernel/jobs/model";
 import { fetchUrl, UrlFetchError } from "../../kernel/net/fetch-url";
 import { pdfPool } from "../../sdk/pdf/pool";
 import type { StoredFile } from "../../kernel/storage/store";
-import { parseExclusionFile, mergeExclusions } from "../../plugins/tagging/contract";
+import { parseExclusionFile, mergeExclusions, type TaggingResult } from "../../plugins/tagging/contract";
+import type { SingleResult } from "../../shared/wire/tagging";
 import { checkConfig, checkExclusionCount, parseConfigJson, type TaggingConfig } from "./config";
 import { createTagJob, dispatchDoc, onRuntimeJob, type Deps } from "./core";
 import { apiErrorOf } from "./errors";
@@ -53,10 +54,10 @@ export async function exclusionTerms(d: Deps, id: string, owner: string): Promis
   return parseExclusionFile(bytes.toString("utf8"));
 }
 
-/** What `tagger.single` answers: the tag generator's single-document response. */
-export type SingleAnswer = Awaited<ReturnType<typeof runSingle>>;
+/** What `tagger.single` answers: the tag generator's single-document response (shared/wire/tagging.ts). */
+export type SingleAnswer = SingleResult;
 
-export async function runSingle(d: Deps, owner: string, input: SingleInput, wait: WaitFor) {
+export async function runSingle(d: Deps, owner: string, input: SingleInput, wait: WaitFor): Promise<SingleResult> {
   const cfg: TaggingConfig = await resolveVocabulary(d, owner, checkConfig(parseConfigJson(input.config)));
   if (input.exclusionFileId) cfg.exclusion_words = [...checkExclusionCount(mergeExclusions(cfg.exclusion_words, await exclusionTerms(d, input.exclusionFileId, owner)))];
   let file: StoredFile;
@@ -98,7 +99,7 @@ export async function runSingle(d: Deps, owner: string, input: SingleInput, wait
   // The event handler may not have run yet on this node: record the outcome now (idempotent).
   await onRuntimeJob(d, view);
   if (view.status !== "completed") throw apiErrorOf(view.error ?? { type: view.status === "cancelled" ? "CANCELLED" : "FAILED", message: `The job was ${view.status}` });
-  const r = view.result as Record<string, unknown>;
+  const r = view.result as TaggingResult;
   return {
     success: true,
     document_title: r.document_title,

@@ -14,7 +14,7 @@ import { Schema, type Connection, type Model } from "mongoose";
 import { fail, validationError } from "../../kernel/errors";
 import type { Principal } from "../../kernel/gateway/types";
 import type { ResourceMiss } from "../../kernel/plugins/resources";
-import type { VocabularyScope, VocabularySummary } from "../../shared/wire/tagging";
+import type { SuggestionDecision, SuggestionList, VocabularyList, VocabularyPage, VocabularyScope, VocabularySummary } from "../../shared/wire/tagging";
 import { runOffLoop } from "../../sdk/compute/pool";
 import { LABEL_KEYS_MODULE, labelKey, parseVocabularyCsv, parseVocabularyJson, VocabularyError, type Concept, type StoredVocabulary, type Vocabulary } from "../../plugins/tagging/contract";
 
@@ -242,14 +242,14 @@ function visibleTo(userId: string): Record<string, unknown> {
   return { $or: [{ scope: "instance" }, { scope: "tenant", tenant: userId }] };
 }
 
-export async function list(s: Store, user: Principal) {
+export async function list(s: Store, user: Principal): Promise<VocabularyList> {
   const filter: Record<string, unknown> = user.isAdmin ? {} : visibleTo(user.id);
   const rows = await s.Vocab.find(filter, { concepts: 0 }).sort({ name: 1 }).lean<VocabularyDoc[]>();
   return { vocabularies: rows.map((v) => ({ ...vocabularySummary(v), can_edit: canWrite(v, user) })), total: rows.length };
 }
 
 /** One vocabulary with a page of its concepts; `q` filters on any label (case-insensitive substring). */
-export async function browse(s: Store, user: Principal, p: { vocab_id: string; q?: string; limit: number; offset: number }) {
+export async function browse(s: Store, user: Principal, p: { vocab_id: string; q?: string; limit: number; offset: number }): Promise<VocabularyPage> {
   const v = await readable(s, user, p.vocab_id);
   const q = p.q?.trim().toLowerCase();
   const hits = q ? v.concepts.filter((c) => [c.prefLabel, ...(c.altLabels ?? [])].some((l) => l.toLowerCase().includes(q))) : v.concepts;
@@ -403,7 +403,7 @@ export async function offer(s: Store, p: OfferParams) {
   return { offered };
 }
 
-export async function suggestions(s: Store, user: Principal, p: { vocab_id: string; limit: number }) {
+export async function suggestions(s: Store, user: Principal, p: { vocab_id: string; limit: number }): Promise<SuggestionList> {
   const v = await writable(s, user, p.vocab_id);
   const rows = await s.Sugg.find({ vocabulary_id: v._id }).sort({ added_count: -1, suggested_count: -1, last_at: -1 }).limit(p.limit).lean<SuggestionDoc[]>();
   return {
@@ -418,7 +418,7 @@ export async function suggestions(s: Store, user: Principal, p: { vocab_id: stri
  * the list. Adding is one conditional update on the version read, so two curators cannot lose each
  * other's change (the second gets 409 and retries).
  */
-export async function decide(s: Store, user: Principal, p: { vocab_id: string; suggestion_id: string; action: "accept" | "dismiss"; concept_id?: string; broader?: string; label?: string }) {
+export async function decide(s: Store, user: Principal, p: { vocab_id: string; suggestion_id: string; action: "accept" | "dismiss"; concept_id?: string; broader?: string; label?: string }): Promise<SuggestionDecision> {
   const cur = await writable(s, user, p.vocab_id);
   const sugg = await s.Sugg.findOne({ _id: p.suggestion_id, vocabulary_id: cur._id }).lean<SuggestionDoc>();
   if (!sugg) fail("NOT_FOUND", "Suggestion not found");

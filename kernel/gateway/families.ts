@@ -16,7 +16,7 @@ import type { RouteGroup } from "./types";
 export interface ClassifiedError {
   type: ErrorType;
   status: number;
-  /** The message safe to show: the catalog's for 5xx, the error's own for 4xx. */
+  /** The message safe to show: for 5xx the family's `serverMessages` entry or the catalog's, for 4xx the error's own. */
   message: string;
   fields?: FieldError[];
   retryAfter?: number;
@@ -47,6 +47,12 @@ export interface ApiFamily {
   wsRoutes?: WsRoute[];
   /** Job error codes the family itself gives its records (batch rows, say); they join the error catalog. */
   errors?: ErrorCodes;
+  /**
+   * The family's own words for a 5xx type, where its body shows the catalog's message (a 5xx shows no
+   * more): the product it replaces said it so, and its clients may match on it. Unlisted types say the
+   * catalog's message.
+   */
+  serverMessages?: Partial<Record<ErrorType, string>>;
   /** The documented error body of the family for an error the kernel classified. */
   renderError(error: ClassifiedError, traceId: string, headers: Record<string, string>): RenderedError;
   /** Lifetimes of the tokens issued to this family's clients, from the environment the config was read from. */

@@ -70,6 +70,7 @@ export function renderError(familyId: string, err: unknown, traceId: string): Re
   const c = classify((err ?? {}) as WireError);
   const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
   if (c.retryAfter) headers["Retry-After"] = String(Math.ceil(c.retryAfter));
-  const message = c.status >= 500 ? ERROR_CATALOG[c.type].message : c.message;
-  return familyById(familyId).renderError({ ...c, message }, traceId, headers);
+  const family = familyById(familyId);
+  const message = c.status >= 500 ? (family.serverMessages?.[c.type] ?? ERROR_CATALOG[c.type].message) : c.message;
+  return family.renderError({ ...c, message }, traceId, headers);
 }

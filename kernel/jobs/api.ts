@@ -235,14 +235,14 @@ export async function cancelJob(h: JobsHost, ctx: Meta, id: string): Promise<Job
   return toView(await hydrateOne(h.Job, job));
 }
 
-/** Continues a job waiting at a pause point with the person's input (e.g. the redactions to apply). */
+/** Continues a job waiting at a pause point with the person's input (e.g. what a reviewer chose). */
 export async function resumeJob(h: JobsHost, ctx: Meta, p: ResumeJobParams): Promise<JobView> {
   const current = await visibleJob(h.Job, ctx, p.id);
   const point = p.point ?? pausePointOf(current.status);
   const job = await transition(h.Job, p.id, "resume", {
     point,
-    // A new phase starts with the whole attempt budget (attemptBase, model.ts): a redaction after review
-    // must not inherit the attempts its detection used.
+    // A new phase starts with the whole attempt budget (attemptBase, model.ts): the phase after a review
+    // must not inherit the attempts the phase before it used.
     set: { resume: { point, input: p.input ?? null }, dispatchedAt: null, "progress.message": "Resumed", attemptBase: current.attempts ?? 0 },
   });
   publish(h, job);

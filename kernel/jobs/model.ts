@@ -37,7 +37,7 @@ export interface JobDoc {
   result: unknown;
   /** Set when the result's big parts (findings, scanWords) are in `job_results` (results.ts). */
   resultRef?: ResultRef | null;
-  /** `plugin` and `stage` are kept on the record (operators, logs); the view shows type and message. */
+  /** `plugin` and `stage`: where a plugin's own code threw (kernel/plugins/runner.ts inStage). */
   error?: { type: string; message: string; plugin?: string; stage?: string } | null;
   /** Free data of the API layer that created the job (batch id, row number, title...). */
   meta: Record<string, unknown>;
@@ -46,8 +46,8 @@ export interface JobDoc {
   resume?: { point: string; input: unknown } | null;
   attempts: number;
   /**
-   * `attempts` when the job last left a pause point (jobs.resume): each phase of a paused job (detection,
-   * then the redaction after review) gets its own JOB_MAX_ATTEMPTS, counted from here. `attempts` itself
+   * `attempts` when the job last left a pause point (jobs.resume): each phase of a paused job (the run up to
+   * the pause point, then the run after it) gets its own JOB_MAX_ATTEMPTS, counted from here. `attempts` itself
    * keeps growing across phases, so an outcome reported for an attempt of an earlier phase never matches.
    */
   attemptBase?: number;
@@ -160,7 +160,11 @@ export interface JobView {
   input: JobDoc["input"];
   outputs: JobOutput[];
   result: unknown;
-  error: { type: string; message: string } | null;
+  /**
+   * `type` is a code of the one error catalog (docs/errors.md); `plugin` and `stage` name where a plugin
+   * failed. The runtime's own API (/api/jobs) shows them; each API family picks what its documented shape has.
+   */
+  error: { type: string; message: string; plugin?: string; stage?: string } | null;
   meta: Record<string, unknown>;
   attempts: number;
   seq: number;
@@ -199,7 +203,7 @@ export function toView(d: JobDoc): JobView {
     input: d.input,
     outputs: (d.outputs ?? []).map((o) => ({ name: o.name, fileId: o.fileId, contentType: o.contentType, filename: o.filename, size: o.size, sha256: o.sha256 })),
     result: d.result ?? null,
-    error: d.error?.type ? { type: d.error.type, message: d.error.message } : null,
+    error: d.error?.type ? { type: d.error.type, message: d.error.message, ...(d.error.plugin ? { plugin: d.error.plugin, ...(d.error.stage ? { stage: d.error.stage } : {}) } : {}) } : null,
     meta: d.meta ?? {},
     attempts: d.attempts ?? 0,
     seq: d.seq ?? 0,

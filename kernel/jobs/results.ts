@@ -1,6 +1,6 @@
 /**
- * A job's big result parts live outside the job document (issue 14): a redaction detection result
- * carries every finding and the scans' OCR words (`scanWords`), megabytes for a big document, and the job
+ * A job's big result parts live outside the job document (issue 14): a paused job's result can carry
+ * thousands of findings and the scans' OCR words (`scanWords`), megabytes for a big document, and the job
  * document is read by every claim, finish, publish, list and sweep, and broadcast on every change
  * (`job.updated`). So `finishJob` writes them ONCE into `job_results` (one record per job and attempt,
  * `_id` `<jobId>:<attempt>`), before the one conditional update of the transition, which then stores the
@@ -59,7 +59,7 @@ export function resultsOf(Job: JobModel): mongo.Collection<StoredRecord> {
 
 /**
  * Splits a result: what stays on the job document, and the record to write first (null when the result has
- * none of the big parts: a tagging result, a redaction report, a failure).
+ * none of the big parts: a small result, a report, a failure).
  */
 export function detach(jobId: string, attempt: number, result: unknown): { kept: unknown; ref: ResultRef | null; record: ResultRecord | null } {
   if (!result || typeof result !== "object" || Array.isArray(result)) return { kept: result ?? null, ref: null, record: null };

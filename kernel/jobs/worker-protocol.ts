@@ -144,7 +144,7 @@ export async function reportProgress(h: JobsHost, { id, workerId, percent, messa
   const job = await h.Job.findOneAndUpdate(
     { _id: id, status: "running", "lease.workerId": workerId },
     { $set: set, ...(percent !== undefined || message !== undefined ? { $inc: { seq: 1 } } : {}) },
-    // Only what the broadcast needs: a paused-then-resumed redaction job carries its whole detection
+    // Only what the broadcast needs: a paused-then-resumed job can carry its whole first-phase
     // result (thousands of findings, megabytes), and deserialising it on every progress report and
     // lease renewal is event-loop time the gateway shares in the embedded shape.
     { returnDocument: "after", projection: { owner: 1, progress: 1, seq: 1 } },
@@ -229,7 +229,7 @@ export async function finishJob(h: JobsHost, call: Call, p: FinishParams): Promi
   await call<RemovedCount, RemoveForJobParams>("storage.removeForJob", { jobId: p.id, keep, kind: "output" }).catch((err: unknown) =>
     h.logger.warn({ msg: "could not remove superseded outputs", jobId: p.id, error: (err as Error).message }),
   );
-  // Records the job no longer references (the detection's, once the redaction completed; an earlier
+  // Records the job no longer references (the first phase's, once the job completed; an earlier
   // attempt's left by a crash between its write and its transition).
   if (split) {
     await dropResults(h.Job, p.id, job.resultRef?.id ?? null).catch((err: unknown) =>

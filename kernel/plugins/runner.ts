@@ -5,6 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import { pdfPool } from "../../sdk/pdf/pool";
+import { catalogRow } from "../errors";
 import { openSecret } from "../secrets";
 import { validateOptions } from "./options";
 import { pluginSettings } from "./settings";
@@ -75,18 +76,34 @@ async function stage<T>(manifest: PluginManifest, name: PluginStage, fn: () => T
   }
 }
 
-/** Turns anything a plugin threw into a JobError (PdfError codes, catalogued errors, plain errors). */
+/**
+ * Turns anything a plugin threw into a JobError (PdfError codes, catalogued errors, plain errors). Only a
+ * code of the one error catalog (kernel/errors.ts: the runtime's, the SDK's, what the loaded plugins and
+ * families declared) reaches a job's `error.type`, so every code a client can meet is in docs/errors.md:
+ * anything else (a Node `ENOENT` out of a plugin's dependency, a code a plugin forgot to declare) is
+ * PLUGIN_ERROR, or INTERNAL when no plugin was running; the message and the plugin and stage are kept.
+ */
 export function toJobError(err: unknown): JobError {
-  const e = err as { name?: string; type?: string; code?: unknown; message?: string; plugin?: unknown; stage?: unknown };
+  const e = err as { name?: string; message?: string; plugin?: unknown; stage?: unknown };
   if (e?.name === "AbortError") return { type: "CANCELLED", message: "The job was cancelled" };
-  const where = typeof e?.plugin === "string" ? { plugin: e.plugin, ...(typeof e.stage === "string" ? { stage: e.stage as PluginStage } : {}) } : {};
-  const type =
-    typeof e?.type === "string" && e.type
-      ? e.type
-      : typeof e?.code === "string" && /^[A-Z][A-Z0-9_]+$/.test(e.code)
-        ? e.code
-        : "PLUGIN_ERROR";
+  const inPlugin = typeof e?.plugin === "string";
+  const where = inPlugin ? { plugin: e.plugin as string, ...(typeof e.stage === "string" ? { stage: e.stage as PluginStage } : {}) } : {};
+  const named = namedCode(err);
+  const type = named !== undefined && catalogRow(named) ? named : inPlugin || named === undefined ? "PLUGIN_ERROR" : "INTERNAL";
   return { type, message: e?.message || String(err), ...where };
+}
+
+/** The code an error names (`type`, or an UPPER_SNAKE `code` such as PdfError's), catalogued or not. */
+function namedCode(err: unknown): string | undefined {
+  const e = err as { type?: unknown; code?: unknown } | null;
+  if (typeof e?.type === "string" && e.type) return e.type;
+  return typeof e?.code === "string" && /^[A-Z][A-Z0-9_]+$/.test(e.code) ? e.code : undefined;
+}
+
+/** The code an error names that the catalog lacks (toJobError reports it as PLUGIN_ERROR): for the operator's log. */
+export function undeclaredCode(err: unknown): string | undefined {
+  const named = namedCode(err);
+  return named !== undefined && !catalogRow(named) ? named : undefined;
 }
 
 /**

@@ -11,10 +11,10 @@
  */
 import os from "node:os";
 import { defineErrorCodes, definePlugin, int, ResourceError, runOffLoop, type Env, type RunContext } from "../../sdk";
-import { API_KEY_PURPOSE, VOCABULARY_RESOURCE, type StoredVocabulary } from "./contract";
+import { API_KEY_PURPOSE, VOCABULARY_RESOURCE, type StoredVocabulary, type TaggingResult } from "./contract";
 import type { ConcludeInput, InlineVocabulary, Prepared, PrepareInput } from "./analyse";
-import { extractForTagging, type ExtractionMethod } from "./extract";
-import { generateTags, type Language } from "./tagger";
+import { extractForTagging } from "./extract";
+import { generateTags } from "./tagger";
 import { TAGGER_ERRORS } from "./tagger/errors";
 import type { LocalTagOptions, LocalTagResult } from "./tagger/local";
 import { MAX_TAGS } from "./tagger/normalize";
@@ -43,30 +43,7 @@ export interface TaggingOptions {
   demoted_tags?: string[];
 }
 
-export interface TaggingResult {
-  document_title: string;
-  tags: string[];
-  extracted_text_preview: string;
-  /** The text the tags came from (first pages), for history and re-runs. */
-  extracted_text: string;
-  processing_time: number;
-  is_scanned: boolean;
-  extraction_method: ExtractionMethod;
-  ocr_confidence: number | null;
-  ocr_pages: number[];
-  page_count: number;
-  pages_read: number;
-  language: Language;
-  engine: "llm" | "local";
-  model_name: string | null;
-  raw_ai_response: string | null;
-  /** Host and process that did the work (where a batch's documents ran). */
-  processed_by: string;
-  /** With a vocabulary: strong candidates that match no concept, for the vocabulary's curator. */
-  suggested_new_tags?: string[];
-  /** With a vocabulary: its name. */
-  vocabulary?: string;
-}
+export type { TaggingResult };
 
 /** The model provider this deployment talks to (LLM_* variables, docs/configuration), read at load. */
 export interface TaggingSettings {

@@ -60,3 +60,25 @@ export interface DetectionConfigurationBody {
   isDefault?: boolean;
   configuration: Record<string, unknown>;
 }
+
+/** One area a reviewer drew: PDF points, top-left origin on the page as displayed, pages 1-based. */
+export interface ManualAreaBody {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Defaults to MANUAL. */
+  label?: string;
+}
+
+/**
+ * POST /v1/jobs/:id/redaction (apis/orchestrator/review.ts `planReview` checks it; the web review screen
+ * sends it). Without `accept`, every finding not rejected is redacted. The vendor's `{redactions: [...]}`
+ * is accepted too.
+ */
+export interface RedactionRequest {
+  accept?: string[];
+  reject?: string[];
+  areas?: ManualAreaBody[];
+}

@@ -1,7 +1,8 @@
 /**
- * The orchestrator API's users and API keys on the wire (/v1/users, /v1/users/me, /v1/api-keys), declared
- * once for the server (apis/orchestrator/auth.ts `orchestratorUser`, kernel/keys/core.ts `keyView` build
- * them) and the web app (web/src/api/auth.ts, admin.ts read them). Types only.
+ * Users, tokens and API keys on the wire: the orchestrator API's (/v1/users, /v1/users/me, /v1/api-keys)
+ * and the tag generator's (/api/auth/*), declared once for the server (apis/orchestrator/auth.ts
+ * `orchestratorUser`, apis/tagger/auth.ts `taggerUser`, kernel/keys/core.ts `keyView` build them) and the
+ * web app (web/src/api/auth.ts, admin.ts read them). Types only.
  */
 
 /** Roles as the orchestrator spells them (the vendor's casing). */
@@ -40,4 +41,23 @@ export interface ApiKey {
   lastUsedAt: string | null;
   revokedAt: string | null;
   status: ApiKeyStatus;
+}
+
+/** A user as the tag generator API shows it (/api/auth/register, /api/auth/login's `user`, /api/auth/me). */
+export interface TaggerUser {
+  id: string;
+  email: string;
+  full_name: string | null;
+  is_active: boolean;
+  is_verified: boolean;
+  created_at: string;
+}
+
+/** The tag generator's tokens (/api/auth/login's `tokens`, /api/auth/refresh). */
+export interface TaggerTokens {
+  access_token: string;
+  refresh_token: string;
+  token_type: "bearer";
+  /** Seconds. */
+  expires_in: number;
 }

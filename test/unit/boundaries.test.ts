@@ -57,9 +57,10 @@ describe("layout boundaries", () => {
     expect(violations((f) => top(f.path) === "kernel", "kernel imports only kernel/, sdk/, shared/", (_f, to) => ["kernel", "sdk", "shared"].includes(top(to)))).toEqual([]);
   });
 
-  it("keeps product names out of the kernel (families register what differs)", () => {
-    // The two products docmill replaces, by the names their families, services and docs use.
-    const product = /tagger|orchestrator|smart[ -]?redact|meta-data/i;
+  it("keeps product and plugin names out of the kernel (families and plugins register what differs)", () => {
+    // The two products docmill replaces, by the names their families, services and docs use, and the two
+    // built-in processors (plugins/tagging, plugins/redaction): the kernel knows neither, not even in a comment.
+    const product = /tagger|orchestrator|smart[ -]?redact|meta-data|redaction|tagging/i;
     const named = files
       .filter((f) => top(f.path) === "kernel")
       .flatMap((f) =>

@@ -9,6 +9,7 @@
  * Not wired yet: storage per tenant/instance, `/api/vocabularies`, the request option and the web screens
  * (see docs/tagging.md, "Open points").
  */
+import Papa from "papaparse";
 import { stemWord } from "./keyphrase";
 import type { Language } from "./stopwords";
 import { words } from "./text";
@@ -100,44 +101,38 @@ export function parseVocabularyJson(text: string, name = "vocabulary"): Vocabula
   return validate({ name: typeof root.name === "string" && root.name.trim() ? root.name.trim() : name, concepts });
 }
 
-/** One CSV record per line, RFC 4180 quoting. */
+/**
+ * The records of a vocabulary sheet, read by papaparse (docmill's one CSV library; shared/csv.ts is its
+ * wrapper for the API and the web, which a plugin may not import): RFC 4180 quoting, a BOM dropped, one
+ * delimiter for the whole file, detected among `,`, `;` and tab (`|` separates synonyms inside a cell).
+ * A malformed sheet is refused at its line rather than read wrongly: an unclosed quote, or a row with more
+ * fields than the header (an unquoted delimiter inside a label would otherwise cut the label short and
+ * shift its rest into the synonym column).
+ */
 function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  const src = text.replace(/^\ufeff/u, "");
-  for (let i = 0; i < src.length; i += 1) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field.length === 0) quoted = true;
-    else if (ch === "," || ch === ";") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && src[i + 1] === "\n") i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
+  const src = text.replace(/^\ufeff/u, "").replace(/\r\n?/gu, "\n");
+  const parsed = Papa.parse<string[]>(src, { header: false, newline: "\n", skipEmptyLines: "greedy", delimitersToGuess: [",", ";", "\t"] });
+  // papaparse counts rows from 0 (the header); a sheet of one column has no delimiter to detect.
+  const problem = parsed.errors.find((e) => e.code !== "UndetectableDelimiter");
+  if (problem) {
+    const line = typeof problem.row === "number" ? problem.row + 1 : 1;
+    throw new VocabularyError(problem.code === "MissingQuotes" ? "A quoted field is not closed" : problem.message, `line ${line}`);
   }
-  if (quoted) throw new VocabularyError("A quoted field is not closed", `line ${rows.length + 1}`);
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim().length > 0));
+  const rows = parsed.data.filter((r) => r.some((f) => f.trim().length > 0));
+  const width = rows[0]?.length ?? 0;
+  rows.forEach((r, i) => {
+    if (r.length > width && r.slice(width).some((f) => f.trim().length > 0)) {
+      const sep = parsed.meta.delimiter === "\t" ? "tab" : `"${parsed.meta.delimiter}"`;
+      throw new VocabularyError(`${r.length} fields, but the header names ${width}: quote a label that contains ${sep}`, `line ${i + 1}`);
+    }
+  });
+  return rows;
 }
 
 /**
  * CSV upload: a header row with `prefLabel` (or `pref_label`, `preferred`), optional `altLabels` (several
- * separated by `|`), `broader` and `id` columns; comma or semicolon separated.
+ * separated by `|`), `broader` and `id` columns; separated by commas, semicolons or tabs (one of them for the
+ * whole file).
  */
 export function parseVocabularyCsv(text: string, name = "vocabulary"): Vocabulary {
   const rows = csvRows(text);

@@ -47,7 +47,7 @@ it("fails a 10,000-page PDF over the page limit with a readable PDF_TOO_MANY_PAG
   const [tooMany, ok] = [await submit(big, "huge.pdf"), await submit((await multiPagePdf(2)).bytes, "small.pdf")];
   const failed = await waitForJob(rt.stack.baseUrl, token, tooMany.id);
   expect(failed.status).toBe("failed");
-  expect(failed.error).toEqual({ type: "PDF_TOO_MANY_PAGES", message: "The PDF has 10000 pages; at most 2000 are accepted" });
+  expect(failed.error).toEqual({ type: "PDF_TOO_MANY_PAGES", message: "The PDF has 10000 pages; at most 2000 are accepted", plugin: "pdf-info", stage: "run" });
   const done = await waitForJob(rt.stack.baseUrl, token, ok.id);
   expect(done.status).toBe("completed");
   expect(done.result).toMatchObject({ pageCount: 2 });

@@ -123,6 +123,25 @@ describe("a pdf-info job over HTTP, WebSocket and a worker process", () => {
     expect((await waitForJob(base, alice, ok.id)).status).toBe("completed");
   });
 
+  it("fails a plugin's job with a code of the one error catalog, naming the plugin and the stage", async () => {
+    const bytes = (await multiPagePdf(1)).bytes;
+    const failWith = async (fail: string) => {
+      const created = (await (await submit(alice, { file: { data: bytes, filename: `${fail}.pdf` }, processor: "slow-echo", options: JSON.stringify({ fail }) })).json()) as JobBody;
+      return waitForJob(base, alice, created.id);
+    };
+    const [declared, plain, undeclared] = [await failWith("declared"), await failWith("plain"), await failWith("undeclared")];
+    // The plugin's own declared code, as its manifest's errors table names it.
+    expect([declared.status, declared.error]).toEqual(["failed", { type: "SLOW_ECHO_REFUSED", message: "Asked to refuse this input", plugin: "slow-echo", stage: "run" }]);
+    // No code: PLUGIN_ERROR. A code nobody declared (a dependency's ENOENT) never reaches a client as a code.
+    expect(plain.error).toEqual({ type: "PLUGIN_ERROR", message: "Asked to fail without a code", plugin: "slow-echo", stage: "run" });
+    expect(undeclared.error).toEqual({ type: "PLUGIN_ERROR", message: "ENOENT: no such file or directory, open 'model.bin'", plugin: "slow-echo", stage: "run" });
+    // The list shows the same record.
+    const listed = (await (await fetch(`${base}/api/jobs?processor=slow-echo&status=failed`, { headers: auth(alice) })).json()) as { items: JobBody[] };
+    expect(listed.items.find((j) => j.id === declared.id)?.error).toEqual(declared.error);
+    // The worker told the operator which code was undeclared, without the document's content.
+    await rt.workers[0]!.waitForOutput(/failed with the code ENOENT, which no error catalog entry declares/, 10_000);
+  });
+
   it("pauses at a declared pause point and resumes with the person's input", async () => {
     const created = (await (await submit(alice, { file: { data: (await multiPagePdf(1)).bytes, filename: "p.pdf" }, processor: "slow-echo", options: JSON.stringify({ pause: true }) })).json()) as JobBody;
     const paused = await waitForJob(base, alice, created.id, ["paused:readyForReview", "failed", "completed"]);

@@ -122,7 +122,7 @@ export interface JobBody {
   status: string;
   progress: { percent: number; message: string };
   result: Record<string, unknown> | null;
-  error: { type: string; message: string } | null;
+  error: { type: string; message: string; plugin?: string; stage?: string } | null;
   outputs: Array<{ name: string; fileId: string }>;
   attempts: number;
 }

@@ -53,7 +53,7 @@ it("fails a 1 MB PDF inflating to 1 GiB with PDF_LIMIT_EXCEEDED, without the pro
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const job = await runJob(bomb, "bomb.pdf").finally(() => clearInterval(sampler));
   expect(job.status).toBe("failed");
-  expect(job.error).toEqual({ type: "PDF_LIMIT_EXCEEDED", message: `A stream of the PDF inflates to more than ${100 * MiB} bytes (limit PDF_MAX_STREAM_BYTES=${100 * MiB})` });
+  expect(job.error).toEqual({ type: "PDF_LIMIT_EXCEEDED", message: `A stream of the PDF inflates to more than ${100 * MiB} bytes (limit PDF_MAX_STREAM_BYTES=${100 * MiB})`, plugin: "pdf-info", stage: "run" });
   // At most one capped stream (100 MiB) in flight, plus the thread itself; not the 1 GiB.
   expect(peak - before).toBeLessThan(512 * MiB);
   await stillServing();

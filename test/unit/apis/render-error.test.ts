@@ -1,6 +1,7 @@
 import { DocmillClientError, DocmillServerError, validationError } from "../../../kernel/errors";
 import { familyOf, renderError } from "../../../kernel/gateway/render-error";
 import { registerApiFamilies } from "../../../apis";
+import { apiErrorOf } from "../../../apis/tagger/errors";
 
 // The bodies are the API families' (apis/*/family.ts); the kernel classifies and dispatches.
 registerApiFamilies();
@@ -39,6 +40,17 @@ describe("renderError for the tag generator family", () => {
     expect(r.body).toEqual({ detail: "Internal server error", trace_id: TRACE });
     expect(JSON.stringify(r.body)).not.toMatch(/ECONNREFUSED|secret/);
   });
+
+  // docs/tagging.md: a 500 of a single call says `Tag generation failed`, as the seed's did. The kernel's
+  // type for it names no product (PROCESSING_FAILED); the family keeps its own words.
+  it.each(["PLUGIN_ERROR", "WORKER_LOST", "DISPATCH_FAILED", "DISPATCH", "INTERRUPTED", "FAILED", "SOMETHING_NEW"])(
+    "answers a tagging job failed with %s 500 {detail: 'Tag generation failed', trace_id}, without the job's message",
+    (type) => {
+      const r = renderError("tagger", apiErrorOf({ type, message: "ENOENT: no such file or directory, open '/srv/model.bin'" }), TRACE);
+      expect(r.status).toBe(500);
+      expect(r.body).toEqual({ detail: "Tag generation failed", trace_id: TRACE });
+    },
+  );
 
   it("maps body-parser failures to 400 and 413", () => {
     expect(renderError("tagger", { type: "entity.parse.failed", status: 400 } as never, TRACE).status).toBe(400);

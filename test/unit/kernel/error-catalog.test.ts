@@ -42,8 +42,12 @@ describe("the one error catalog", () => {
       .toEqual(["sdk", "sdk", "tagging", "tagging", "redaction", "tagger", "kernel"]);
   });
 
-  it("names every code a plugin or the SDK throws (a new code without an entry fails here)", () => {
-    const known = new Set(rows.map((r) => r.type));
+  /**
+   * The codes the sources under `dirs` throw: `new XError("CODE"`, `{ type: "CODE" }` / `{ code: "CODE" }` on a
+   * thrown object, the kernel's `fail("CODE"`. ConfigError's first argument is the environment variable at
+   * fault, not a code.
+   */
+  const thrownCodes = (dirs: string[]): Set<string> => {
     const thrown = new Set<string>();
     const walk = (dir: string) => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -51,14 +55,28 @@ describe("the one error catalog", () => {
         if (e.isDirectory()) walk(p);
         else if (/\.ts$/.test(e.name)) {
           const src = fs.readFileSync(p, "utf8");
-          // `new XError("CODE"`, `{ type: "CODE" }` / `{ code: "CODE" }` on a thrown object.
-          for (const m of src.matchAll(/new [A-Z][A-Za-z]*Error\(\s*"([A-Z][A-Z0-9_]{2,})"|(?:type|code): "([A-Z][A-Z0-9_]{2,})"/g)) thrown.add(m[1] ?? m[2]!);
+          for (const m of src.matchAll(/new (?!ConfigError)[A-Z][A-Za-z]*Error\(\s*"([A-Z][A-Z0-9_]{2,})"|(?:type|code): "([A-Z][A-Z0-9_]{2,})"|fail\("([A-Z][A-Z0-9_]{2,})"/g)) thrown.add(m[1] ?? m[2] ?? m[3]!);
         }
       }
     };
-    for (const d of ["plugins", "sdk"]) walk(path.join(ROOT, d));
+    for (const d of dirs) walk(path.join(ROOT, d));
+    return thrown;
+  };
+
+  it("names every code a plugin or the SDK throws (a new code without an entry fails here)", () => {
+    const known = new Set(rows.map((r) => r.type));
+    const thrown = thrownCodes(["plugins", "sdk"]);
     expect([...thrown].filter((c) => !known.has(c)).sort()).toEqual([]);
     expect(thrown.size).toBeGreaterThan(15);
+  });
+
+  it("names every code the host itself throws (kernel/, services/, cli/, apis/): the worker's and the runtime's reach a job's error", () => {
+    const known = new Set(rows.map((r) => r.type));
+    // Not error codes: the transporter adapter's name (kernel/channels.ts `{ type: "NATS" }`).
+    const notErrors = new Set(["NATS"]);
+    const thrown = thrownCodes(["kernel", "services", "cli", "apis"]);
+    expect([...thrown].filter((c) => !known.has(c) && !notErrors.has(c)).sort()).toEqual([]);
+    expect(thrown.has("PLUGIN_NOT_HOSTED") && thrown.has("WORKER_LOST")).toBe(true);
   });
 
   it("gives PdfError and TaggerError the catalog's status", () => {
@@ -85,9 +103,9 @@ describe("the tag generator API answers a failed job with the code's catalog sta
     expect(apiErrorOf({ type: "PDF_CORRUPT", message: "not a PDF" })).toMatchObject({ code: 400, type: "PDF_INVALID", message: "Failed to extract text from PDF: not a PDF" });
   });
 
-  it("answers a code nobody declared 500 TAGGING_FAILED, also one named like an Object property", () => {
-    expect(apiErrorOf({ type: "SOMETHING_NEW", message: "m" })).toMatchObject({ code: 500, type: "TAGGING_FAILED" });
-    expect(apiErrorOf({ type: "constructor", message: "m" })).toMatchObject({ code: 500, type: "TAGGING_FAILED" });
+  it("answers a code nobody declared 500 PROCESSING_FAILED, also one named like an Object property", () => {
+    expect(apiErrorOf({ type: "SOMETHING_NEW", message: "m" })).toMatchObject({ code: 500, type: "PROCESSING_FAILED" });
+    expect(apiErrorOf({ type: "constructor", message: "m" })).toMatchObject({ code: 500, type: "PROCESSING_FAILED" });
   });
 });
 

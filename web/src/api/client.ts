@@ -4,6 +4,7 @@
  * browser sends to /v1/auth/refresh by itself. A 401 triggers one silent refresh and a retry; a
  * refresh that fails signs the user out.
  */
+import type { ApiErrorResponse, TaggerErrorBody } from "../../../shared/wire/errors";
 
 /** A failed API call, readable whichever API family answered. */
 export class ApiError extends Error {
@@ -116,7 +117,8 @@ export async function errorFrom(res: Response): Promise<ApiError> {
   let message = "";
   let traceId: string | undefined;
   if (body && typeof body === "object") {
-    const b = body as Record<string, unknown>;
+    // Either family's body (shared/wire/errors.ts), its values checked here: a proxy may answer anything.
+    const b = body as Partial<Omit<ApiErrorResponse, "detail">> & Partial<Omit<TaggerErrorBody, "detail">> & { detail?: unknown; message?: unknown };
     if (typeof b.traceId === "string") traceId = b.traceId;
     if (b.errors && typeof b.errors === "object" && !Array.isArray(b.errors)) {
       for (const [k, v] of Object.entries(b.errors as Record<string, unknown>)) {

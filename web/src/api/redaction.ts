@@ -3,7 +3,7 @@
  * (shared/wire/redaction.ts, apis/orchestrator/model.ts, docs/redaction.md). Findings are not part of the job: they are
  * the job's `detections` file, downloadable from readyForReview on.
  */
-import type { DetectionConfigurationBody, DetectionConfigurationView, JobResponse, WireStatus } from "../../../shared/wire/redaction";
+import type { DetectionConfigurationBody, DetectionConfigurationView, JobResponse, ManualAreaBody, RedactionRequest, WireStatus } from "../../../shared/wire/redaction";
 import { DETECTION_COORDINATES, type Detection, type DetectionPage, type DetectionResult, type VerificationRecord } from "../../../shared/wire/detections";
 import { get, post, put, request, send } from "./client";
 
@@ -26,16 +26,10 @@ export type { Detection, DetectionPage, DetectionResult, VerificationRecord };
 /** The orchestrator's job as the server sends it (shared/wire/redaction.ts). */
 export type Job = JobResponse<VerificationRecord>;
 
-export interface ManualArea extends Box {
-  page: number;
-  label: string;
-}
-
-export interface RedactionBody {
-  accept: string[];
-  reject: string[];
-  areas: ManualArea[];
-}
+/** An area the reviewer drew, and the review sent (shared/wire/redaction.ts): the page always names its label. */
+export type ManualArea = ManualAreaBody & { label: string };
+// The page always sends the three lists.
+export type RedactionBody = Required<RedactionRequest>;
 
 /** True when the server's read-back found nothing that should have been removed. */
 export function verificationPassed(v: VerificationRecord | undefined): boolean | undefined {

@@ -2,45 +2,28 @@
  * Tag generator family: single document, batch, history (docs/tagging.md; the reference is
  * ../shared/reference/tag-generator-api.md). Errors are FastAPI's `{detail}` bodies, read by client.ts.
  */
-import type { BatchRowMessage, BatchStatusView, DocumentDetail, DocumentSummary, JobSummary } from "../../../shared/wire/tagging";
+import type {
+  ActiveBatches,
+  BatchRowMessage,
+  BatchTemplate,
+  BatchStartBody,
+  BatchStarted,
+  BatchStatusView,
+  DocumentDetail,
+  HistoryDocumentList,
+  HistoryStats,
+  JobDetail,
+  HistoryJobPage,
+  SingleResult,
+  TaggingConfigBody,
+} from "../../../shared/wire/tagging";
 import { get, post, request } from "./client";
 
-export interface TaggingConfig {
-  api_key?: string;
-  model_name?: string;
-  num_pages: number;
-  num_tags: number;
-  exclusion_words?: string[] | null;
-  /** OCR languages: eng (default), deu, fra, spa or combinations such as eng+deu. */
-  language?: string;
-  /** A controlled vocabulary's id or name (GET /api/vocabularies). */
-  vocabulary?: string;
-}
+// The contract is the server's own (shared/wire/tagging.ts): declared once, for both sides.
+export type { BatchStartBody, BatchStarted, ColumnRole, JobDetail, SingleResult, StoredTaggingConfig } from "../../../shared/wire/tagging";
 
-export interface SingleResult {
-  success: boolean;
-  document_title: string;
-  tags: string[];
-  extracted_text_preview: string;
-  processing_time: number;
-  is_scanned: boolean;
-  extraction_method: string;
-  ocr_confidence: number | null;
-  ocr_pages?: number[];
-  error: string | null;
-  page_count?: number;
-  pages_read?: number;
-  language?: string;
-  engine?: "llm" | "local";
-  model_name?: string | null;
-  job_id?: string;
-  /** With a vocabulary: its name, and strong candidates no concept matched (for its curator). */
-  vocabulary?: string;
-  suggested_new_tags?: string[];
-  /** The history document: re-runs tag its stored PDF again. */
-  document_id?: string;
-  [k: string]: unknown;
-}
+/** The `config` JSON a call sends. */
+export type TaggingConfig = TaggingConfigBody;
 
 /** Config without empty optional fields (an empty api_key would be an invalid key, not "none"). */
 function cleanConfig(config: TaggingConfig): TaggingConfig {
@@ -67,27 +50,17 @@ export const rerunDocument = (documentId: string, config: TaggingConfig) =>
 
 // ---- batch ----
 
-export type ColumnRole = "title" | "file_path" | "file_source_type" | "description";
-
-export interface BatchStartBody {
-  documents: Array<Record<string, string>>;
-  config: TaggingConfig;
-  column_mapping: Record<string, ColumnRole>;
-}
-
 /** A batch's counts (shared/wire/tagging.ts). */
 export type BatchStatus = BatchStatusView;
 
 /** A row as the page knows it: messages before its result carry only some fields (shared/wire/tagging.ts). */
 export type RowResult = Partial<BatchRowMessage> & Pick<BatchRowMessage, "row_id" | "status">;
 
-export type BatchStarted = { job_id: string; total_documents: number; message: string };
-
 export const startBatch = (body: BatchStartBody) => post<BatchStarted>("/api/batch/start", body);
 export const batchStatus = (id: string) => get<BatchStatus>(`/api/batch/jobs/${encodeURIComponent(id)}/status`);
 export const batchControl = (id: string, what: "pause" | "resume" | "cancel" | "retry") => post<{ message: string }>(`/api/batch/jobs/${encodeURIComponent(id)}/${what}`);
-export const activeBatches = () => get<{ jobs: BatchStatus[] }>("/api/batch/active");
-export const batchTemplate = () => get<{ template: string; columns: Array<{ name: string; required: boolean; description: string }> }>("/api/batch/template");
+export const activeBatches = () => get<ActiveBatches>("/api/batch/active");
+export const batchTemplate = () => get<BatchTemplate>("/api/batch/template");
 
 /** Starts a batch of uploaded PDFs: multipart `files` (repeated) + `config` on the same route. */
 export function startBatchUploads(files: File[], config: TaggingConfig): Promise<BatchStarted> {
@@ -102,21 +75,13 @@ export function startBatchUploads(files: File[], config: TaggingConfig): Promise
 // The history records are the server's own (shared/wire/tagging.ts): declared once, for both sides.
 export type { DocumentDetail, DocumentSummary, JobSummary } from "../../../shared/wire/tagging";
 
-export interface Stats {
-  total_jobs: number;
-  total_documents: number;
-  documents_processed: number;
-  documents_failed: number;
-  jobs_by_status: Record<string, number>;
-  recent_activity: JobSummary[];
-}
+export type Stats = HistoryStats;
 
 export const historyJobs = (q: { limit?: number; offset?: number; status?: string }) =>
-  get<{ jobs: JobSummary[]; total: number; limit: number; offset: number }>("/api/history/jobs", q);
-export type JobDetail = JobSummary & { config?: TaggingConfig; error_message?: string | null; documents: DocumentSummary[] };
+  get<HistoryJobPage>("/api/history/jobs", q);
 export const historyJob = (id: string) => get<JobDetail>(`/api/history/jobs/${encodeURIComponent(id)}`);
 export const deleteHistoryJob = (id: string) => request<{ message: string }>("DELETE", `/api/history/jobs/${encodeURIComponent(id)}`);
-export const historyDocuments = (limit = 50) => get<{ documents: DocumentSummary[]; total: number }>("/api/history/documents", { limit });
+export const historyDocuments = (limit = 50) => get<HistoryDocumentList>("/api/history/documents", { limit });
 export const historyDocument = (id: string) => get<DocumentDetail>(`/api/history/documents/${encodeURIComponent(id)}`);
-export const searchDocuments = (query: string, limit = 50) => get<{ documents: DocumentSummary[]; total: number }>("/api/history/documents/search", { query, limit });
+export const searchDocuments = (query: string, limit = 50) => get<HistoryDocumentList>("/api/history/documents/search", { query, limit });
 export const historyStats = () => get<Stats>("/api/history/stats");

@@ -3,7 +3,7 @@
  * the rows to export, and how failed rows are tried again. Pure; unit-tested in
  * test/unit/web/batch/results.test.ts.
  */
-import type { BatchStartBody, DocumentSummary, TaggingConfig } from "../api/tagging";
+import type { BatchStartBody, DocumentSummary, StoredTaggingConfig, TaggingConfig } from "../api/tagging";
 
 export const EXPORT_COLUMNS = ["title", "file_path", "status", "tags", "error"] as const;
 
@@ -23,9 +23,25 @@ export interface RetryPlan {
   batch: BatchStartBody | null;
 }
 
-export function retryPlan(documents: DocumentSummary[], config: TaggingConfig | undefined): RetryPlan {
+/**
+ * The config a retry sends, from the job's stored one: history shows the vocabulary as it was resolved
+ * (`{id, name, version}`), a call names it by id; the key is never stored, so a retry runs without it.
+ */
+export function retryConfig(stored: StoredTaggingConfig | undefined): TaggingConfig {
+  if (!stored) return DEFAULT_CONFIG;
+  return {
+    num_pages: stored.num_pages,
+    num_tags: stored.num_tags,
+    exclusion_words: stored.exclusion_words,
+    language: stored.language,
+    ...(stored.model_name ? { model_name: stored.model_name } : {}),
+    ...(stored.vocabulary ? { vocabulary: stored.vocabulary.id } : {}),
+  };
+}
+
+export function retryPlan(documents: DocumentSummary[], stored: StoredTaggingConfig | undefined): RetryPlan {
   const failed = documents.filter((d) => d.status === "failed");
-  const cfg = config ?? DEFAULT_CONFIG;
+  const cfg = retryConfig(stored);
   const rerun = failed.filter((d) => d.file_source_type === "upload");
   const named = failed.filter((d) => d.file_source_type !== "upload");
   return {

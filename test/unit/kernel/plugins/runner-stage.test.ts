@@ -1,6 +1,13 @@
 import { Readable } from "node:stream";
 import { definePlugin, type PluginManifest } from "../../../../sdk/manifest";
-import { inStage, runPlugin, toJobError, type RunIo } from "../../../../kernel/plugins/runner";
+import { inStage, runPlugin, toJobError, undeclaredCode, type RunIo } from "../../../../kernel/plugins/runner";
+import { registerErrorCodes } from "../../../../kernel/errors";
+import { defineErrorCodes } from "../../../../sdk/error-codes";
+
+// What the loader does with a manifest's `errors` table: the plugin's codes join the one catalog.
+beforeAll(() => {
+  expect(registerErrorCodes("broken", defineErrorCodes({ BROKEN_BAD_KEY: { status: 400, message: "The key was refused", fix: "Use another key" } }))).toEqual([]);
+});
 
 const bytes = Buffer.from("hello");
 const io = (): RunIo => ({
@@ -21,7 +28,7 @@ const plugin = (over: Partial<PluginManifest>): PluginManifest =>
 describe("a plugin's failure names the plugin and the stage (as rollup's PluginDriver does)", () => {
   it.each([
     ["canRun", { canRun: () => Promise.reject(new Error("no model file")) }],
-    ["setup", { setup: () => Promise.reject(Object.assign(new Error("bad key"), { type: "LLM_REJECTED" })) }],
+    ["setup", { setup: () => Promise.reject(Object.assign(new Error("bad key"), { type: "BROKEN_BAD_KEY" })) }],
     ["run", { run: () => Promise.reject(Object.assign(new Error("page 3 is unreadable"), { code: "PDF_CORRUPT" })) }],
   ] as const)("%s", async (stage, over) => {
     const err = await runPlugin(plugin(over as Partial<PluginManifest>), io()).then(
@@ -31,7 +38,7 @@ describe("a plugin's failure names the plugin and the stage (as rollup's PluginD
     const job = toJobError(err);
     expect(job).toMatchObject({ plugin: "broken", stage });
     // The plugin's own code still decides the catalogued type.
-    expect(job.type).toBe(stage === "setup" ? "LLM_REJECTED" : stage === "run" ? "PDF_CORRUPT" : "PLUGIN_ERROR");
+    expect(job.type).toBe(stage === "setup" ? "BROKEN_BAD_KEY" : stage === "run" ? "PDF_CORRUPT" : "PLUGIN_ERROR");
   });
 
   it("keeps the innermost stage and leaves values it cannot mark", () => {
@@ -39,6 +46,21 @@ describe("a plugin's failure names the plugin and the stage (as rollup's PluginD
     expect([e.plugin, e.stage]).toEqual(["inner", "run"]);
     expect(inStage("a string", "p", "run")).toBe("a string");
     expect(toJobError(inStage(Object.freeze(new Error("frozen")), "p", "run"))).toEqual({ type: "PLUGIN_ERROR", message: "frozen" });
+  });
+
+  it("lets only catalogued codes reach a job's error: an undeclared one is PLUGIN_ERROR (INTERNAL outside a plugin), message kept", async () => {
+    const enoent = Object.assign(new Error("ENOENT: no such file or directory, open 'model.bin'"), { code: "ENOENT" });
+    const err = await runPlugin(plugin({ run: () => Promise.reject(enoent) }), io()).then(() => null, (e: unknown) => e);
+    expect(toJobError(err)).toEqual({ type: "PLUGIN_ERROR", message: "ENOENT: no such file or directory, open 'model.bin'", plugin: "broken", stage: "run" });
+    expect(undeclaredCode(err)).toBe("ENOENT");
+    const forgotten = await runPlugin(plugin({ run: () => Promise.reject(Object.assign(new Error("nope"), { type: "BROKEN_NEVER_DECLARED" })) }), io()).then(() => null, (e: unknown) => e);
+    expect(toJobError(forgotten)).toMatchObject({ type: "PLUGIN_ERROR", plugin: "broken" });
+    expect(toJobError(Object.assign(new Error("host trouble"), { type: "HOST_ONLY_CODE" }))).toEqual({ type: "INTERNAL", message: "host trouble" });
+    // Catalogued codes pass: the runtime's, the SDK's, a registered plugin's, an API type.
+    for (const type of ["WORKER_LOST", "PDF_CORRUPT", "BROKEN_BAD_KEY", "VALIDATION_ERROR"]) {
+      expect(toJobError(Object.assign(new Error("x"), { type })).type).toBe(type);
+      expect(undeclaredCode(Object.assign(new Error("x"), { type }))).toBeUndefined();
+    }
   });
 
   it("says nothing of a plugin for an error of the host", () => {

@@ -1,5 +1,5 @@
 import { exportRecords, retryPlan } from "../../../../web/src/batch/results";
-import type { DocumentSummary } from "../../../../web/src/api/tagging";
+import type { DocumentSummary, StoredTaggingConfig } from "../../../../web/src/api/tagging";
 
 const doc = (id: string, status: DocumentSummary["status"], source: DocumentSummary["file_source_type"], file_path: string | null = `https://x.example/${id}.pdf`): DocumentSummary => ({
   id,
@@ -22,9 +22,12 @@ describe("batch results", () => {
   });
 
   it("retries failed uploads in place and failed addresses as one new batch; successes are left alone", () => {
-    const config = { num_pages: 2, num_tags: 6, language: "deu" };
-    const plan = retryPlan([doc("1", "success", "url"), doc("2", "failed", "upload"), doc("3", "failed", "url"), doc("4", "failed", "s3", null), doc("5", "failed", null)], config);
-    expect(plan.config).toBe(config);
+    // The job's config as history shows it (GET /api/history/jobs/:id): the vocabulary resolved, no key.
+    const stored: StoredTaggingConfig = { model_name: null, num_pages: 2, num_tags: 6, exclusion_words: ["draft"], language: "deu", engine: "local", vocabulary: { id: "v1", name: "Finance", version: 3 } };
+    const plan = retryPlan([doc("1", "success", "url"), doc("2", "failed", "upload"), doc("3", "failed", "url"), doc("4", "failed", "s3", null), doc("5", "failed", null)], stored);
+    // What a call sends: the vocabulary by id (the server refuses an object there with 422), no engine.
+    const config = { num_pages: 2, num_tags: 6, exclusion_words: ["draft"], language: "deu", vocabulary: "v1" };
+    expect(plan.config).toEqual(config);
     expect(plan.rerun.map((d) => d.id)).toEqual(["2"]);
     expect(plan.batch).toEqual({
       documents: [
@@ -35,6 +38,11 @@ describe("batch results", () => {
       config,
       column_mapping: { title: "title", file_path: "file_path", file_source_type: "file_source_type" },
     });
+  });
+
+  it("keeps the model a job named (its key was never stored)", () => {
+    const stored: StoredTaggingConfig = { model_name: "openai/gpt-4o-mini", num_pages: 3, num_tags: 8, exclusion_words: [], language: "eng", engine: "llm", vocabulary: null };
+    expect(retryPlan([], stored).config).toEqual({ num_pages: 3, num_tags: 8, exclusion_words: [], language: "eng", model_name: "openai/gpt-4o-mini" });
   });
 
   it("has no new batch when only uploads failed, and falls back to the reference's defaults without a recorded config", () => {

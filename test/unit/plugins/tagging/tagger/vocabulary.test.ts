@@ -19,6 +19,14 @@ describe("parseVocabularyCsv / parseVocabularyJson", () => {
     expect(v.concepts[2]).toEqual({ id: "ghg", prefLabel: "Greenhouse gas emissions", altLabels: ["GHG emissions", "carbon emissions", '"CO2 emissions"'], broader: "env" });
   });
 
+  // A sheet saved by a spreadsheet in a locale whose list separator is `;` keeps commas inside labels.
+  it("reads a semicolon sheet whose labels hold commas, and a tab-separated one", () => {
+    const semi = parseVocabularyCsv("prefLabel;altLabels\nResearch, development and innovation;R&D|RDI\nSoil;earth, ground");
+    expect(semi.concepts.map((c) => [c.prefLabel, c.altLabels])).toEqual([["Research, development and innovation", ["R&D", "RDI"]], ["Soil", ["earth, ground"]]]);
+    const tab = parseVocabularyCsv("prefLabel\taltLabels\nSoil; earth\tground");
+    expect(tab.concepts.map((c) => [c.prefLabel, c.altLabels])).toEqual([["Soil; earth", ["ground"]]]);
+  });
+
   it("reads the JSON form (camelCase or snake_case, or a bare array)", () => {
     const json = JSON.stringify({ name: "t", concepts: [{ prefLabel: "Coral bleaching", altLabels: ["bleaching"] }, { pref_label: "Reefs", alt_labels: [], broader: "Coral bleaching" }] });
     const v = parseVocabularyJson(json);
@@ -34,6 +42,8 @@ describe("parseVocabularyCsv / parseVocabularyJson", () => {
     ["an unknown broader concept", () => parseVocabularyJson('[{"prefLabel": "Soil", "broader": "Earth"}]'), "concepts[0].broader"],
     ["a CSV without prefLabel column", () => parseVocabularyCsv("name,synonyms\nSoil,earth"), "line 1"],
     ["a CSV with an unclosed quote", () => parseVocabularyCsv('prefLabel\n"Soil'), "line 2"],
+    // An unquoted comma inside a label: the label would be cut short and its rest read as a synonym.
+    ["a CSV row with more fields than its header", () => parseVocabularyCsv("prefLabel,altLabels\nSoil,earth\nSmith, John,J. Smith"), "line 3"],
   ];
   it.each(bad)("rejects %s with the place of the error", (_name, parse, loc) => {
     expect(parse).toThrow(VocabularyError);
