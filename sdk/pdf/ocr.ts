@@ -562,11 +562,18 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     report.probe = { ...probe, rotate: read.rotate ?? null, devanagari: read.devanagari };
     lap("probe");
     let turn = read.rotate;
+    /** A turn nothing vouches for (a sideways-looking page OSD cannot place), tried only if needed. */
+    let guess: 270 | undefined;
     if (turn === undefined) {
       const o = await runOsd();
-      // OSD gives right angles only; a sideways page it cannot place is turned one way and, if that reads
-      // weakly, corrected after the first pass.
-      turn = o && o.orientationConfidence >= MIN_ORIENTATION_CONFIDENCE ? o.rotate : transposed ? 270 : 0;
+      const placed = o !== undefined && o.orientationConfidence >= MIN_ORIENTATION_CONFIDENCE;
+      turn = placed ? o.rotate : 0;
+      // OSD gives right angles only. A page that merely looks sideways (column profile stronger than the
+      // row profile) with no confident OSD is read as it is first, and turned only if that reads weakly:
+      // statement tables look sideways (narrow columns of dates and amounts), and reading them turned
+      // first cost a 15 s pass of garbage before the confirming one; under load the page deadline then
+      // cut the confirming pass and the garbage was kept (seed 90210: three statements, 29 PII values).
+      if (!placed && transposed) guess = 270;
       langs = withHindi(o);
     }
     if (canAddHindi && read.devanagari) {
@@ -603,6 +610,31 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     passes.push({ name: "auto", langs, confidence: best.confidence, words: best.words.length });
     lap("pass1");
 
+    // 6a. The guessed turn, when the page read as it is reads weakly; the better reading is kept.
+    let guessTried = false;
+    if (guess !== undefined && performance.now() < deadline && doubtful(best, requested)) {
+      guessTried = true;
+      stage = `turn${guess}`;
+      try {
+        const r = await rotate(unturned.img, guess - skew);
+        const turned = await recognise(r.img, compose(unturned.back, r.back), langs, PSM.AUTO, dpi, scale, deadline);
+        passes.push({ name: stage, langs, confidence: turned.confidence, words: turned.words.length });
+        lap("turn");
+        if (wellFormedScore(turned, requested) > wellFormedScore(best, requested)) {
+          best = turned;
+          img = r.img;
+          back = compose(unturned.back, r.back);
+          turn = guess;
+          report.rotation = ((360 - guess) % 360) as 0 | 90 | 180 | 270;
+          steps.push(`rotate:${guess}`);
+        }
+      } catch (err) {
+        if (!(err instanceof OcrTimeout)) throw err;
+        passes.push({ name: stage, langs, confidence: 0, words: 0, timedOut: true });
+        report.timedOut = { step: stage, terminated: err.terminated, limitMs };
+      }
+    }
+
     // 6b. A turn or a Devanagari switch decided on the glyph shapes or OSD alone is confirmed when the pass
     // it gave reads badly: statement tables (digits, dates, amounts in narrow columns, table rules) fool
     // both, and an upright page read upside down comes back as "$202/80/80" with Devanagari mixed in. The
@@ -610,7 +642,7 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     // better, counting only words that are well formed for the languages (no Devanagari inside a Latin or
     // digit token).
     const switched = langs.some((l) => !requested.includes(l));
-    if ((turn !== 0 || switched) && performance.now() < deadline && doubtful(best, requested)) {
+    if (((turn !== 0 && !guessTried) || switched) && performance.now() < deadline && doubtful(best, requested)) {
       let alt = unturned;
       if (skew !== 0) {
         const r = await rotate(unturned.img, -skew);
