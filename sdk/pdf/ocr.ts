@@ -315,6 +315,21 @@ export function pageTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n >= 1000 ? n : 60_000;
 }
 
+/** At most this many times the configured page timeout on a busy machine (see busyFactor). */
+const MAX_BUSY_FACTOR = 4;
+
+/**
+ * How oversubscribed the CPU is: the 1-minute load average per core, from 1 to MAX_BUSY_FACTOR. The page
+ * timeout is wall time, and at load 9 on 2 cores a pass takes 2-4x its quiet time: a fixed 60 s then cut
+ * the confirming or second pass of ordinary pages, whose first reading was kept (seed 90210: three statement
+ * pages read turned, 29 PII values unread), so what a redaction found depended on what else the machine
+ * ran. Node gives no CPU clock of another thread (tesseract.js recognises in its own worker thread), so the
+ * limit is stretched by the load instead; a runaway page is still stopped, on a quiet machine at the limit.
+ */
+export function busyFactor(load = os.loadavg()[0]!, cores = os.availableParallelism()): number {
+  return Math.min(MAX_BUSY_FACTOR, Math.max(1, load / Math.max(1, cores)));
+}
+
 /** `terminated`: a recognition was running and its worker was killed (false: the time ran out between steps). */
 class OcrTimeout extends Error {
   constructor(readonly terminated: boolean) {
@@ -456,7 +471,8 @@ const GOOD_CONFIDENCE = 70;
 export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
   const requested = parseLangs(opts.lang);
-  const limitMs = opts.timeoutMs ?? pageTimeoutMs();
+  // An explicit timeoutMs is exact; the configured one is stretched on a busy machine (busyFactor).
+  const limitMs = opts.timeoutMs ?? Math.round(pageTimeoutMs() * busyFactor());
   const deadline = started + limitMs;
   /** The recognition step under way, named in the report when the page runs out of time. */
   let stage = "start";
