@@ -50,8 +50,14 @@ describe("readProbe", () => {
     expect(readProbe({ ...base, above: 80, below: 20 }, true).rotate).toBe(90);
     expect(readProbe({ ...base, above: 20, below: 80 }, true).rotate).toBe(270);
   });
-  it("counts a headline as three letters, and Devanagari from four headlines", () => {
+  it("counts a headline as three letters, and Devanagari from five headlines on one side", () => {
     expect(readProbe({ ...base, letters: 40, headlinesBottom: 10, above: 8 }, false)).toEqual({ rotate: 180, devanagari: true, devanagariMain: true });
     expect(readProbe({ ...base, above: 60, below: 20, headlinesTop: 3 }, false).devanagari).toBe(false);
+    expect(readProbe({ ...base, above: 60, below: 20, headlinesTop: 4, headlinesBottom: 1 }, false).devanagari).toBe(false);
+  });
+  it("takes bars on both sides for table rules: no Devanagari, no turn from them", () => {
+    // An upright statement table (1313's 034-statement-en_US p3): rules under the figures.
+    expect(readProbe({ ...base, letters: 142, above: 0, below: 2, headlinesTop: 8, headlinesBottom: 15 }, false)).toEqual({ rotate: undefined, devanagari: false, devanagariMain: false });
+    expect(readProbe({ ...base, letters: 800, above: 195, below: 31, headlinesTop: 2, headlinesBottom: 3 }, false)).toEqual({ rotate: 0, devanagari: false, devanagariMain: false });
   });
 });
