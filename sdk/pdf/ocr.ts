@@ -267,7 +267,8 @@ function isRawPage(input: Buffer | Uint8Array | RawPage): input is RawPage {
   return !(input instanceof Uint8Array);
 }
 
-async function decode(input: Buffer | Uint8Array | RawPage): Promise<Grey> {
+/** The page as the grey image every later step works on (exported for the pixel hand-off test). */
+export async function decode(input: Buffer | Uint8Array | RawPage): Promise<Grey> {
   // The same sharp pipeline for both, so a page reads the same whether it came as a PNG or as pixels.
   const src = isRawPage(input)
     ? sharp(Buffer.from(input.rgba.buffer, input.rgba.byteOffset, input.rgba.byteLength), { raw: { width: input.width, height: input.height, channels: 4 }, limitInputPixels: 100_000_000 })
