@@ -111,9 +111,9 @@ function engineAt(rev: string): string {
 }
 
 async function collect(): Promise<void> {
-  const out = optStr("--out");
-  if (!out) throw new Error("--out FILE is required");
   const rev = optStr("--cache");
+  // `npm run bench` (all of them) runs this one too: without --out it writes to the temp dir.
+  const out = optStr("--out") ?? path.join(os.tmpdir(), `docmill-ocr-pages-${SEED}-${rev ?? "ocr"}.json`);
   const timeoutMs = optStr("--timeout") === undefined ? undefined : opt("--timeout", 0);
   const loadStart = load();
   const docs = await generateCorpus(SEED, COUNT);
