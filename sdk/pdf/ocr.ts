@@ -31,7 +31,7 @@ import sharp from "sharp";
 import { OEM, PSM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
 import { PdfError } from "./errors";
 import {
-  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, inkMask, inkStats, mapBox, otsu, probeScript, readProbe, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
+  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, headlinesAreScript, inkMask, inkStats, mapBox, otsu, probeScript, readProbe, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
 } from "./preprocess";
 import type { OcrOptions, OcrPageReport, OcrPass, OcrResult, OcrWord } from "./types";
 
@@ -610,6 +610,11 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
     // Transposing the frame mirrors the angle.
     const probe = probeScript(mask, img.width, stats.glyphs, stats.stroke, transposed, transposed ? -residual : residual);
     const read = readProbe(probe, transposed);
+    // Text mode reads the bars more strictly: a false Devanagari costs a whole pass in eng+hin.
+    if (textOnly && read.devanagari && !headlinesAreScript(probe)) {
+      read.devanagari = false;
+      read.devanagariMain = false;
+    }
     report.probe = { ...probe, rotate: read.rotate ?? null, devanagari: read.devanagari };
     lap("probe");
     let turn = read.rotate;

@@ -561,3 +561,21 @@ export function readProbe(p: ScriptProbe, transposed: boolean): { rotate?: 0 | 9
   const rotate = flipped === undefined ? undefined : transposed ? (flipped ? 270 : 90) : flipped ? 180 : 0;
   return { rotate, devanagari: script, devanagariMain: script && 4 * headlines >= p.letters };
 }
+
+/** Text mode's floor for Devanagari from the glyphs: headlines on the main side per letter judged... */
+export const MIN_HEADLINE_SHARE = 0.02;
+
+/**
+ * Whether a probe's headline bars are a script, by text mode's stricter reading (readProbe's "four bars"
+ * stays for the full mode). A Devanagari word carries one headline, so a page with Devanagari on it has
+ * them by the dozen and on one side: on 150 dpi scans of the tagging corpus Hindi pages had 40-79 on top
+ * (0.10-0.25 of the letters), pages mixing Hindi and English lines 7-15 (0.03-0.07), while 42 of 114
+ * Latin pages had 4-11 bars from letters that blur and JPEG ran together, on both sides or below, never
+ * more than 0.013 of the letters; each of those cost a pass in eng+hin (2-3 s). A page with only a few
+ * Devanagari words is still read with Hindi after a weak first pass (the many-unreadable-words retry).
+ */
+export function headlinesAreScript(p: ScriptProbe): boolean {
+  const main = Math.max(p.headlinesTop, p.headlinesBottom);
+  const other = Math.min(p.headlinesTop, p.headlinesBottom);
+  return main >= 5 && main >= 3 * other && main >= MIN_HEADLINE_SHARE * p.letters;
+}
