@@ -548,9 +548,7 @@ export function readProbe(p: ScriptProbe, transposed: boolean): { rotate?: 0 | 9
   // at the bottom only. Bars on both sides, or a handful, are table rules under figures, underlines and
   // letters run together (statements: 8 on top and 15 below; Latin article scans: 1-3 each): not a
   // script, and not a clue to the orientation either.
-  const main = Math.max(p.headlinesTop, p.headlinesBottom);
-  const other = Math.min(p.headlinesTop, p.headlinesBottom);
-  const script = main >= 5 && main >= 3 * other;
+  const script = headlinesOneSided(p);
   const headlines = script ? p.headlinesTop + p.headlinesBottom : 0;
   const up = p.above + (script ? 3 * p.headlinesTop : 0);
   const down = p.below + (script ? 3 * p.headlinesBottom : 0);
@@ -562,20 +560,26 @@ export function readProbe(p: ScriptProbe, transposed: boolean): { rotate?: 0 | 9
   return { rotate, devanagari: script, devanagariMain: script && 4 * headlines >= p.letters };
 }
 
-/** Text mode's floor for Devanagari from the glyphs: headlines on the main side per letter judged... */
+/** Headline bars on one side: at least five, and three times as many as on the other (both modes). */
+function headlinesOneSided(p: ScriptProbe): boolean {
+  const main = Math.max(p.headlinesTop, p.headlinesBottom);
+  const other = Math.min(p.headlinesTop, p.headlinesBottom);
+  return main >= 5 && main >= 3 * other;
+}
+
+/** Text mode's floor for Devanagari from the glyphs: headlines on the main side per letter judged. */
 export const MIN_HEADLINE_SHARE = 0.02;
 
 /**
- * Whether a probe's headline bars are a script, by text mode's stricter reading (readProbe's "four bars"
- * stays for the full mode). A Devanagari word carries one headline, so a page with Devanagari on it has
- * them by the dozen and on one side: on 150 dpi scans of the tagging corpus Hindi pages had 40-79 on top
- * (0.10-0.25 of the letters), pages mixing Hindi and English lines 7-15 (0.03-0.07), while 42 of 114
- * Latin pages had 4-11 bars from letters that blur and JPEG ran together, on both sides or below, never
- * more than 0.013 of the letters; each of those cost a pass in eng+hin (2-3 s). A page with only a few
- * Devanagari words is still read with Hindi after a weak first pass (the many-unreadable-words retry).
+ * Whether a probe's headline bars are a script, by text mode's stricter reading: readProbe's one-sided
+ * rule (which the full mode uses alone) and at least MIN_HEADLINE_SHARE of the letters. A Devanagari word
+ * carries one headline, so a page with Devanagari on it has them by the dozen and on one side: on 150 dpi
+ * scans of the tagging corpus Hindi pages had 40-79 on top (0.10-0.25 of the letters), pages mixing Hindi
+ * and English lines 7-15 (0.03-0.07), while 42 of 114 Latin pages had 4-11 bars from letters that blur
+ * and JPEG ran together, never more than 0.013 of the letters; each of those cost a pass in eng+hin
+ * (2-3 s). A page with only a few Devanagari words is still read with Hindi after a weak first pass (the
+ * many-unreadable-words retry).
  */
 export function headlinesAreScript(p: ScriptProbe): boolean {
-  const main = Math.max(p.headlinesTop, p.headlinesBottom);
-  const other = Math.min(p.headlinesTop, p.headlinesBottom);
-  return main >= 5 && main >= 3 * other && main >= MIN_HEADLINE_SHARE * p.letters;
+  return headlinesOneSided(p) && Math.max(p.headlinesTop, p.headlinesBottom) >= MIN_HEADLINE_SHARE * p.letters;
 }
