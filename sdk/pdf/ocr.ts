@@ -31,7 +31,7 @@ import sharp from "sharp";
 import { OEM, PSM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
 import { PdfError } from "./errors";
 import {
-  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, inkMask, inkStats, mapBox, otsu, probeScript, readProbe, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
+  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, headlinesAreScript, inkMask, inkStats, mapBox, otsu, probeScript, readProbe, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
 } from "./preprocess";
 import type { OcrOptions, OcrPageReport, OcrPass, OcrResult, OcrWord } from "./types";
 
@@ -267,7 +267,8 @@ function isRawPage(input: Buffer | Uint8Array | RawPage): input is RawPage {
   return !(input instanceof Uint8Array);
 }
 
-async function decode(input: Buffer | Uint8Array | RawPage): Promise<Grey> {
+/** The page as the grey image every later step works on (exported for the pixel hand-off test). */
+export async function decode(input: Buffer | Uint8Array | RawPage): Promise<Grey> {
   // The same sharp pipeline for both, so a page reads the same whether it came as a PNG or as pixels.
   const src = isRawPage(input)
     ? sharp(Buffer.from(input.rgba.buffer, input.rgba.byteOffset, input.rgba.byteLength), { raw: { width: input.width, height: input.height, channels: 4 }, limitInputPixels: 100_000_000 })
@@ -329,6 +330,21 @@ export function pageTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n >= 1000 ? n : 60_000;
 }
 
+/** At most this many times the configured page timeout on a busy machine (see busyFactor). */
+const MAX_BUSY_FACTOR = 4;
+
+/**
+ * How oversubscribed the CPU is: the 1-minute load average per core, from 1 to MAX_BUSY_FACTOR. The page
+ * timeout is wall time, and at load 9 on 2 cores a pass takes 2-4x its quiet time: a fixed 60 s then cut
+ * the confirming or second pass of ordinary pages, whose first reading was kept (seed 90210: three statement
+ * pages read turned, 29 PII values unread), so what a redaction found depended on what else the machine
+ * ran. Node gives no CPU clock of another thread (tesseract.js recognises in its own worker thread), so the
+ * limit is stretched by the load instead; a runaway page is still stopped, on a quiet machine at the limit.
+ */
+export function busyFactor(load = os.loadavg()[0]!, cores = os.availableParallelism()): number {
+  return Math.min(MAX_BUSY_FACTOR, Math.max(1, load / Math.max(1, cores)));
+}
+
 /** `terminated`: a recognition was running and its worker was killed (false: the time ran out between steps). */
 class OcrTimeout extends Error {
   constructor(readonly terminated: boolean) {
@@ -380,6 +396,25 @@ function doubtful(p: PassResult, requested: string[]): boolean {
 function wellFormedScore(p: PassResult, requested: string[]): number {
   const hin = requested.includes("hin");
   return scoreOf(p.words.filter((w) => hin || !mixedScript(w.text)));
+}
+
+/** A pass in a language set with languages not asked for must beat the asked one by this share... */
+const UNASKED_MARGIN = 0.05;
+/** ...unless it read at least this many well-formed words in the added script (Devanagari: hin). */
+const MIN_SCRIPT_WORDS = 3;
+
+/**
+ * Whether a pass read with languages not asked for (Hindi added by script detection) beats one read in the
+ * requested languages. More models give Tesseract more chances per word, so the bigger set scores a little
+ * higher even on a page without the script (4242's upright Spanish statement: eng+hin+spa 93.4 over 189
+ * words against eng+spa 92.4 over 186, and one IBAN read "६551"): it must win by a margin, unless it
+ * read words only the added script has.
+ */
+function unaskedWins(unasked: PassResult, asked: PassResult, requested: string[]): boolean {
+  const a = wellFormedScore(unasked, requested);
+  const b = wellFormedScore(asked, requested);
+  const script = unasked.words.filter((w) => w.confidence >= 50 && DEVA_CHAR.test(w.text) && !mixedScript(w.text)).length;
+  return script >= MIN_SCRIPT_WORDS ? a > b : a > b * (1 + UNASKED_MARGIN);
 }
 
 /** A word counts towards a pass's score by how sure Tesseract is; junk below 40 counts for nothing. */
@@ -470,7 +505,8 @@ const GOOD_CONFIDENCE = 70;
 export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
   const requested = parseLangs(opts.lang);
-  const limitMs = opts.timeoutMs ?? pageTimeoutMs();
+  // An explicit timeoutMs is exact; the configured one is stretched on a busy machine (busyFactor).
+  const limitMs = opts.timeoutMs ?? Math.round(pageTimeoutMs() * busyFactor());
   const deadline = started + limitMs;
   /** The recognition step under way, named in the report when the page runs out of time. */
   let stage = "start";
@@ -574,14 +610,26 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
     // Transposing the frame mirrors the angle.
     const probe = probeScript(mask, img.width, stats.glyphs, stats.stroke, transposed, transposed ? -residual : residual);
     const read = readProbe(probe, transposed);
+    // Text mode reads the bars more strictly: a false Devanagari costs a whole pass in eng+hin.
+    if (textOnly && read.devanagari && !headlinesAreScript(probe)) {
+      read.devanagari = false;
+      read.devanagariMain = false;
+    }
     report.probe = { ...probe, rotate: read.rotate ?? null, devanagari: read.devanagari };
     lap("probe");
     let turn = read.rotate;
+    /** A turn nothing vouches for (a sideways-looking page OSD cannot place), tried only if needed. */
+    let guess: 270 | undefined;
     if (turn === undefined) {
       const o = await runOsd();
-      // OSD gives right angles only; a sideways page it cannot place is turned one way and, if that reads
-      // weakly, corrected after the first pass.
-      turn = o && o.orientationConfidence >= MIN_ORIENTATION_CONFIDENCE ? o.rotate : transposed ? 270 : 0;
+      const placed = o !== undefined && o.orientationConfidence >= MIN_ORIENTATION_CONFIDENCE;
+      turn = placed ? o.rotate : 0;
+      // OSD gives right angles only. A page that merely looks sideways (column profile stronger than the
+      // row profile) with no confident OSD is read as it is first, and turned only if that reads weakly:
+      // statement tables look sideways (narrow columns of dates and amounts), and reading them turned
+      // first cost a 15 s pass of garbage before the confirming one; under load the page deadline then
+      // cut the confirming pass and the garbage was kept (seed 90210: three statements, 29 PII values).
+      if (!placed && transposed) guess = 270;
       langs = withHindi(o);
     }
     if (canAddHindi && read.devanagari) {
@@ -618,6 +666,31 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
     passes.push({ name: "auto", langs, confidence: best.confidence, words: best.words.length });
     lap("pass1");
 
+    // 6a. The guessed turn, when the page read as it is reads weakly; the better reading is kept.
+    let guessTried = false;
+    if (guess !== undefined && performance.now() < deadline && doubtful(best, requested)) {
+      guessTried = true;
+      stage = `turn${guess}`;
+      try {
+        const r = await rotate(unturned.img, guess - skew);
+        const turned = await recognise(r.img, compose(unturned.back, r.back), langs, PSM.AUTO, dpi, scale, deadline);
+        passes.push({ name: stage, langs, confidence: turned.confidence, words: turned.words.length });
+        lap("turn");
+        if (wellFormedScore(turned, requested) > wellFormedScore(best, requested)) {
+          best = turned;
+          img = r.img;
+          back = compose(unturned.back, r.back);
+          turn = guess;
+          report.rotation = ((360 - guess) % 360) as 0 | 90 | 180 | 270;
+          steps.push(`rotate:${guess}`);
+        }
+      } catch (err) {
+        if (!(err instanceof OcrTimeout)) throw err;
+        passes.push({ name: stage, langs, confidence: 0, words: 0, timedOut: true });
+        report.timedOut = { step: stage, terminated: err.terminated, limitMs };
+      }
+    }
+
     // 6b. A turn or a Devanagari switch decided on the glyph shapes or OSD alone is confirmed when the pass
     // it gave reads badly: statement tables (digits, dates, amounts in narrow columns, table rules) fool
     // both, and an upright page read upside down comes back as "$202/80/80" with Devanagari mixed in. The
@@ -625,7 +698,7 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
     // better, counting only words that are well formed for the languages (no Devanagari inside a Latin or
     // digit token).
     const switched = langs.some((l) => !requested.includes(l));
-    if ((turn !== 0 || switched) && performance.now() < deadline && doubtful(best, requested)) {
+    if (((turn !== 0 && !guessTried) || switched) && performance.now() < deadline && doubtful(best, requested)) {
       let alt = unturned;
       if (skew !== 0) {
         const r = await rotate(unturned.img, -skew);
@@ -636,7 +709,8 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
         const plain = await recognise(alt.img, alt.back, requested, PSM.AUTO, dpi, scale, deadline);
         passes.push({ name: "asked", langs: requested, confidence: plain.confidence, words: plain.words.length });
         lap("confirm");
-        if (wellFormedScore(plain, requested) >= wellFormedScore(best, requested)) {
+        const turnedWins = switched ? unaskedWins(best, plain, requested) : wellFormedScore(best, requested) > wellFormedScore(plain, requested);
+        if (!turnedWins) {
           best = plain;
           img = alt.img;
           back = alt.back;
@@ -691,7 +765,9 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
         const second = await recognise(img, back, retry.langs, retry.psm, dpi, scale, deadline);
         passes.push({ name: retry.name, langs: retry.langs, confidence: second.confidence, words: second.words.length });
         lap("pass2");
-        if (wellFormedScore(second, requested) > wellFormedScore(best, requested)) {
+        // A retry that adds a language not asked for (auto+hin) has to win by the margin too.
+        const adds = retry.langs.some((l) => !langs.includes(l) && !requested.includes(l));
+        if (adds ? unaskedWins(second, best, requested) : wellFormedScore(second, requested) > wellFormedScore(best, requested)) {
           best = second;
           report.pass = "retry";
           report.langs = retry.langs;

@@ -10,7 +10,7 @@ import { PdfError, type TransferablePdfError, toTransferable } from "./errors";
 import { extractPages } from "./extract";
 import { ocrImage, warmOcr } from "./ocr";
 import { type PdfDocument, withDocument } from "./pdfjs";
-import { renderDocPage, renderDocPixels, renderPage, scanDpi } from "./render";
+import { renderDocPixels, renderPage, scanDpi } from "./render";
 import type { ExtractOptions, ExtractResult, OcrMode, OcrOptions, OcrResult, RenderOptions } from "./types";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: TransferablePdfError };
@@ -105,8 +105,11 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
           results.push({ page, ...await ocrTextPage(doc, page, task) });
           continue;
         }
-        const img = await renderDocPage(doc, page, task.dpi);
-        const result = await ocrImage(img.png, {
+        // Full mode gets the canvas's pixels too: the page is opaque (rendered on white), so they decode to
+        // the same grey image as its PNG did, byte for byte (test/unit/sdk/pdf/ocr-pixels.test.ts), and the
+        // PNG encoded here only to be decoded again is saved.
+        const img = await renderDocPixels(doc, page, task.dpi);
+        const result = await ocrImage({ rgba: img.rgba, width: img.widthPx, height: img.heightPx }, {
           lang: task.lang,
           scriptDetection: task.scriptDetection,
           timeoutMs: task.timeoutMs,

@@ -250,4 +250,16 @@ describe("ocrPdfPages modes on a 150 dpi scan", () => {
     expect(r!.report?.skew).not.toBe(0);
     expect(textRecall(page, r!.text)).toBeGreaterThan(0.9);
   }, 300_000);
+
+  it("text mode still finds Devanagari by its headlines on Hindi and mixed pages asked for as English", async () => {
+    const pages = [await scanPage("hindi", SEED * 1000 + 21, 0, 150), await scanPage("mixed", SEED * 1000 + 22, 0, 150)];
+    const pdf = await scanPdf(pages);
+    const rs = await pool.ocrPdfPages(pdf, [1, 2], { lang: "eng", dpi: 300, mode: "text" });
+    for (const [i, r] of rs.entries()) {
+      expect(r.report?.probe?.devanagari).toBe(true);
+      expect(r.report?.langs).toContain("hin");
+      expect(r.text).toMatch(/[\u0900-\u097F]{3}/u);
+      expect(textRecall(pages[i]!, r.text)).toBeGreaterThan(0.8);
+    }
+  }, 300_000);
 });

@@ -3,7 +3,7 @@
  * spawns its own worker, which jest's module system cannot host).
  */
 import { isPdfError } from "../../../../sdk/pdf/errors";
-import { languagesAvailable, parseLangs } from "../../../../sdk/pdf/ocr";
+import { busyFactor, languagesAvailable, pageTimeoutMs, parseLangs } from "../../../../sdk/pdf/ocr";
 import { type PdfPool, createPdfPool } from "../../../../sdk/pdf/pool";
 import type { Word } from "../../../../sdk/pdf/types";
 import { A4, GERMAN_LINES, type TruthWord, germanScannedPdf, renderTextImage } from "../../../support/pdf-fixtures";
@@ -105,5 +105,21 @@ describe("ocrImage", () => {
     const scan = renderTextImage({ lines: ["x"], dpi: 72 });
     await expect(pool.ocr(scan.png, { lang: "xxx", pageWidthPt: A4.width, pageHeightPt: A4.height }))
       .rejects.toMatchObject({ name: "PdfError", code: "OCR_LANGUAGE_UNAVAILABLE" });
+  });
+});
+
+describe("page timeout on a busy machine", () => {
+  test("the configured limit is stretched by the load per core, 1x to 4x", () => {
+    expect(busyFactor(0.4, 2)).toBe(1);
+    expect(busyFactor(2, 2)).toBe(1);
+    expect(busyFactor(5, 2)).toBe(2.5);
+    expect(busyFactor(9.5, 2)).toBe(4);
+    expect(busyFactor(3, 0)).toBe(3);
+  });
+
+  test("the configured limit itself comes from DOCMILL_OCR_PAGE_TIMEOUT_MS, 60 s by default", () => {
+    expect(pageTimeoutMs({})).toBe(60_000);
+    expect(pageTimeoutMs({ DOCMILL_OCR_PAGE_TIMEOUT_MS: "90000" })).toBe(90_000);
+    expect(pageTimeoutMs({ DOCMILL_OCR_PAGE_TIMEOUT_MS: "5" })).toBe(60_000);
   });
 });

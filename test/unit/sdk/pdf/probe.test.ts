@@ -5,7 +5,7 @@
  * not know (then OSD is asked), never a wrong one; and see Devanagari on Hindi and mixed pages only.
  */
 import sharp from "sharp";
-import { type Grey, inkMask, inkStats, otsu, probeScript, readProbe, sidewaysRatio, skewAngle } from "../../../../sdk/pdf/preprocess";
+import { type Grey, headlinesAreScript, inkMask, inkStats, otsu, probeScript, readProbe, sidewaysRatio, skewAngle } from "../../../../sdk/pdf/preprocess";
 import { type Degradation, scanPage } from "../../../support/scan-corpus";
 
 jest.setTimeout(120_000);
@@ -50,8 +50,34 @@ describe("readProbe", () => {
     expect(readProbe({ ...base, above: 80, below: 20 }, true).rotate).toBe(90);
     expect(readProbe({ ...base, above: 20, below: 80 }, true).rotate).toBe(270);
   });
-  it("counts a headline as three letters, and Devanagari from four headlines", () => {
+  it("counts a headline as three letters, and Devanagari from five headlines on one side", () => {
     expect(readProbe({ ...base, letters: 40, headlinesBottom: 10, above: 8 }, false)).toEqual({ rotate: 180, devanagari: true, devanagariMain: true });
     expect(readProbe({ ...base, above: 60, below: 20, headlinesTop: 3 }, false).devanagari).toBe(false);
+    expect(readProbe({ ...base, above: 60, below: 20, headlinesTop: 4, headlinesBottom: 1 }, false).devanagari).toBe(false);
+  });
+  it("takes bars on both sides for table rules: no Devanagari, no turn from them", () => {
+    // An upright statement table (1313's 034-statement-en_US p3): rules under the figures.
+    expect(readProbe({ ...base, letters: 142, above: 0, below: 2, headlinesTop: 8, headlinesBottom: 15 }, false)).toEqual({ rotate: undefined, devanagari: false, devanagariMain: false });
+    expect(readProbe({ ...base, letters: 800, above: 195, below: 31, headlinesTop: 2, headlinesBottom: 3 }, false)).toEqual({ rotate: 0, devanagari: false, devanagariMain: false });
+  });
+});
+
+describe("headlinesAreScript (text mode's reading of the bars)", () => {
+  const base = { above: 200, below: 50 };
+  // Probes measured on 150 dpi scans of the tagging corpus (seeds 17 and 31337) and the OCR scan corpus.
+  it.each<[string, number, number, number, boolean]>([
+    ["Latin page, bars from letters run together, both sides", 866, 6, 5, false],
+    ["Latin page, bars below only", 1055, 0, 6, false],
+    ["Latin page, bars on top only", 1135, 6, 0, false],
+    ["Latin page, more bars on top", 1043, 9, 3, false],
+    ["Hindi page", 572, 79, 0, true],
+    ["Hindi page, fewest bars for its letters", 613, 60, 0, true],
+    ["Hindi page with a few bars below", 481, 53, 3, true],
+    ["Hindi page upside down", 572, 0, 79, true],
+    ["Hindi and English lines, fewest bars", 224, 7, 0, true],
+    ["Hindi and English lines", 238, 9, 0, true],
+    ["four bars: too few to be a script", 100, 4, 0, false],
+  ])("%s (letters %p, top %p, bottom %p): %p", (_name, letters, headlinesTop, headlinesBottom, script) => {
+    expect(headlinesAreScript({ ...base, letters, headlinesTop, headlinesBottom })).toBe(script);
   });
 });
