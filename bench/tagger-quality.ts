@@ -14,7 +14,7 @@
  * per language and per kind. Also counts tags that repeat the metadata title or the running header.
  *
  * Run: npm run bench tagger-quality (seed 17), or with options (bench.sh reads its arguments as bench
- * names): node_modules/.bin/tsx bench/tagger-quality.ts [--seed N] [--no-scanned] [--show]
+ * names): node_modules/.bin/tsx bench/tagger-quality.ts [--seed N] [--no-scanned] [--show] [--only id,id,...]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -37,11 +37,56 @@ const show = args.includes("--show");
 interface Run {
   tags: string[];
   seconds: number;
+  /** Wall time inside PDF-engine calls (text extraction, OCR); the rest of `seconds` is the tagger's own. */
+  engineSeconds?: number;
+  /** Pages the engine read (text layer) or OCR'd. */
+  pages?: number;
+}
+
+/**
+ * The PDF engine as the plugin gets it, timing the wall time while at least one engine call is pending
+ * (the plugin runs two OCR calls at once: overlapping calls are counted once).
+ */
+function timedEngine(): { engine: typeof pdfPool; seconds: () => number; pages: () => number } {
+  let active = 0;
+  let since = 0;
+  let total = 0;
+  let pages = 0;
+  const engine = new Proxy(pdfPool, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== "function") return v;
+      return (...a: unknown[]) => {
+        if (active++ === 0) since = performance.now();
+        const done = () => {
+          if (--active === 0) total += performance.now() - since;
+        };
+        const r = (v as (...x: unknown[]) => unknown).apply(target, a);
+        if (!(r instanceof Promise)) {
+          done();
+          return r;
+        }
+        return r.then(
+          (x: unknown) => {
+            done();
+            if (prop === "extract") pages = Math.max(pages, (x as { pages?: unknown[] }).pages?.length ?? 0);
+            return x;
+          },
+          (e: unknown) => {
+            done();
+            throw e;
+          },
+        );
+      };
+    },
+  });
+  return { engine, seconds: () => total / 1000, pages: () => pages };
 }
 
 async function docmill(doc: CorpusDocument): Promise<Run & { result: TaggingResult }> {
   const bytes = Buffer.from(doc.bytes);
   const controller = new AbortController();
+  const timed = timedEngine();
   const ctx = {
     jobId: `bench-${doc.id}`,
     owner: "bench",
@@ -53,13 +98,13 @@ async function docmill(doc: CorpusDocument): Promise<Run & { result: TaggingResu
     pause: () => { throw new Error("not used"); },
     signal: controller.signal,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
-    pdf: pdfPool,
+    pdf: timed.engine,
     settings: taggingSettings(process.env),
     secrets: { open: () => { throw new Error("no sealed values here"); } },
   } as unknown as RunContext<TaggingOptions, TaggingSettings>;
   const started = performance.now();
   const result = (await plugin.run(ctx)) as TaggingResult;
-  return { tags: result.tags, seconds: (performance.now() - started) / 1000, result };
+  return { tags: result.tags, seconds: (performance.now() - started) / 1000, engineSeconds: timed.seconds(), pages: timed.pages(), result };
 }
 
 // --- YAKE -------------------------------------------------------------------------------------------
@@ -155,6 +200,8 @@ interface Scored {
   p5: Prf;
   p10: Prf;
   seconds: number;
+  engineSeconds?: number;
+  pages?: number;
   bad: string[];
 }
 
@@ -163,12 +210,21 @@ function idLikeMeta(doc: CorpusDocument): boolean {
   return doc.metaTitle.trim().toLowerCase() !== doc.title.trim().toLowerCase();
 }
 
+/** Whether the stemmed phrase occurs, word for word, in the stemmed text. */
+function occursIn(phrase: readonly string[], text: readonly string[]): boolean {
+  for (let i = 0; i + phrase.length <= text.length; i++) if (phrase.every((w, j) => text[i + j] === w)) return true;
+  return false;
+}
+
 /**
- * Tags that repeat the id-like metadata title or that consist only of words of the running header and
- * match no keyword ("vol", "journal", "letters", "annals of ecology").
+ * Tags that repeat the id-like metadata title or that consist only of words of the running header, match
+ * no keyword ("vol", "journal", "letters", "annals of ecology") and do not occur in the abstract's body: a
+ * body word that shares a stem with the journal's name (fr "chez le médecin" under "Cahiers de médecine")
+ * came from the content, not from the header.
  */
 function badTags(doc: CorpusDocument, tags: readonly string[]): string[] {
   const header = new Set(stemPhrase(doc.header, doc.lang));
+  const body = stemPhrase(doc.body, doc.lang);
   const meta = stemPhrase(doc.metaTitle, doc.lang).join(" ");
   const gold = doc.keywords.map((k) => stemPhrase(k, doc.lang).join(" "));
   const title = new Set(stemPhrase(doc.title, doc.lang));
@@ -176,7 +232,7 @@ function badTags(doc: CorpusDocument, tags: readonly string[]): string[] {
     const s = stemPhrase(t, doc.lang);
     if (idLikeMeta(doc) && s.join(" ") === meta) return true;
     if (gold.some((g) => g.includes(s.join(" ")) || s.join(" ").includes(g))) return false;
-    return s.length > 0 && s.every((w) => header.has(w) && !title.has(w));
+    return s.length > 0 && s.every((w) => header.has(w) && !title.has(w)) && !occursIn(s, body);
   });
 }
 
@@ -188,6 +244,8 @@ function scoreRun(doc: CorpusDocument, run: Run): Scored {
     p5: scoreDocument(run.tags, doc.keywords, doc.lang, 5, "partial"),
     p10: scoreDocument(run.tags, doc.keywords, doc.lang, 10, "partial"),
     seconds: run.seconds,
+    engineSeconds: run.engineSeconds,
+    pages: run.pages,
     bad: badTags(doc, run.tags),
   };
 }
@@ -237,7 +295,9 @@ async function compareDetectors(texts: Array<{ lang: string; text: string }>): P
 }
 
 async function main() {
-  const docs = await buildTaggingCorpus({ seed, scanned: !args.includes("--no-scanned") });
+  const onlyAt = args.indexOf("--only");
+  const only = onlyAt >= 0 ? new Set(args[onlyAt + 1].split(",")) : undefined;
+  const docs = (await buildTaggingCorpus({ seed, scanned: !args.includes("--no-scanned") })).filter((d) => !only || only.has(d.id));
   console.log(`corpus: ${docs.length} documents, seed ${seed} (${["en", "de", "fr", "es", "hi"].map((l) => `${docs.filter((d) => d.lang === l).length} ${l}`).join(", ")}; ${docs.filter((d) => d.kind === "scanned").length} scanned)`);
   console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}  (2 cores shared; ratios are from the same run)`);
 
@@ -303,7 +363,20 @@ async function main() {
   console.log(`docmill end to end per one-page document: text median ${median(textTimes).toFixed(3)} s, max ${Math.max(...textTimes).toFixed(3)} s (target < 0.15 s)` + (scanTimes.length ? `; scanned median ${median(scanTimes).toFixed(2)} s, max ${Math.max(...scanTimes).toFixed(2)} s (target < 2 s)` : ""));
   // Which text documents the max comes from: a language or layout class, or scattered (machine noise).
   const slowest = ours.filter((s) => s.doc.kind === "text" && s.seconds > 0.15).sort((a, b) => b.seconds - a.seconds);
-  console.log(`text documents over 0.15 s: ${slowest.length}${slowest.length ? ` (${slowest.slice(0, 8).map((s) => `${s.doc.id} ${s.seconds.toFixed(3)}`).join(", ")})` : ""}`);
+  console.log(`text documents over 0.15 s: ${slowest.length}${slowest.length ? ` (${slowest.slice(0, 8).map((s) => `${s.doc.id} ${s.seconds.toFixed(3)} (engine ${(s.engineSeconds ?? NaN).toFixed(3)})`).join(", ")})` : ""}`);
+  // The tagger's own cost: the end-to-end time less the wall time inside PDF-engine calls (text layer,
+  // OCR), per page read. The issue: "the tagger adds < 0.1 s per page" (on scans).
+  for (const kind of ["text", "scanned"] as const) {
+    const own = ours
+      .filter((s) => s.doc.kind === kind && !Number.isNaN(s.seconds) && s.engineSeconds !== undefined)
+      .map((s) => ({ id: s.doc.id, perPage: (s.seconds - s.engineSeconds!) / Math.max(1, s.pages ?? 1), engine: s.engineSeconds! / Math.max(1, s.pages ?? 1), pages: s.pages ?? 1 }));
+    if (!own.length) continue;
+    const worst = [...own].sort((a, b) => b.perPage - a.perPage).slice(0, 3);
+    console.log(
+      `${kind}: tagger's own time per page (outside the PDF engine) median ${median(own.map((o) => o.perPage)).toFixed(3)} s, max ${Math.max(...own.map((o) => o.perPage)).toFixed(3)} s` +
+        `${kind === "scanned" ? " (target < 0.1 s)" : ""}; PDF engine per page median ${median(own.map((o) => o.engine)).toFixed(3)} s; pages ${Math.min(...own.map((o) => o.pages))}-${Math.max(...own.map((o) => o.pages))}; worst ${worst.map((o) => `${o.id} ${o.perPage.toFixed(3)}`).join(", ")}`,
+    );
+  }
   await compareDetectors(texts);
   await pdfPool.close?.();
 }

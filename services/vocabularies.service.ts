@@ -5,6 +5,7 @@
  * service resolves a request's `config.vocabulary` here; workers read the version a job names through the
  * `tagger.vocabulary` resource (kernel/plugins/resources.ts). Logic in apis/tagger/vocabularies.ts.
  * Errors: VALIDATION_ERROR (a bad file, naming the line or field), FORBIDDEN, NOT_FOUND, CONFLICT.
+ * Replaced versions are swept every VOCABULARY_SWEEP_INTERVAL_SECONDS (sweepVersions; no TTL indexes).
  */
 import { Readable } from "node:stream";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
@@ -16,8 +17,10 @@ import { resourceParamsSchema, type ResourceAnswer, type ResourceParams } from "
 import { VOCABULARY_RESOURCE } from "../plugins/tagging/contract";
 import type { FileIdParams, RemoveFileResult } from "../kernel/storage/params";
 import { callOf } from "../kernel/call";
+import { config } from "../kernel/config";
+import { int } from "../sdk/env";
 
-type This = MongoServiceThis & { store: vocab.Store };
+type This = MongoServiceThis & { store: vocab.Store; sweeper?: NodeJS.Timeout };
 type Ctx<P> = Context<P, GatewayMeta>;
 
 const id = { type: "string", min: 1, max: 200 };
@@ -124,6 +127,18 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
         return Readable.from([Buffer.from(JSON.stringify(r))]);
       },
     },
+    /**
+     * Internal (no route: the gateway maps only declared routes): runs the archive's sweep now, as the timer
+     * does every VOCABULARY_SWEEP_INTERVAL_SECONDS; `now` (a date) lets an operator or a test sweep as of
+     * another day. Answers how many versions it deleted.
+     */
+    sweep: {
+      visibility: "public",
+      params: { now: { type: "date", convert: true, optional: true } },
+      handler(this: This, ctx: Context<{ now?: Date }>): Promise<number> {
+        return vocab.sweepVersions(this.store, ctx.params.now ?? new Date());
+      },
+    },
     /** Internal (tagger): tags for the curator (engine suggestions, tags users added). */
     offer: {
       visibility: "public",
@@ -136,6 +151,24 @@ const VocabulariesService: ServiceSchema<ServiceSettingSchema, object, object, T
 
   started(this: This) {
     this.store = { Vocab: modelOf<vocab.VocabularyModel>(this.db, "Vocabulary"), Sugg: modelOf<vocab.SuggestionModel>(this.db, "VocabularySuggestion"), Vers: modelOf<vocab.VersionModel>(this.db, "VocabularyVersion") };
+    const every = int(config().rawEnv, "VOCABULARY_SWEEP_INTERVAL_SECONDS", 3600, 1, 7 * 24 * 3600) * 1000;
+    let running = false;
+    this.sweeper = setInterval(() => {
+      if (running) return; // a slow database: one sweep at a time
+      running = true;
+      vocab
+        .sweepVersions(this.store)
+        .then(
+          (n) => n && this.logger.info(`vocabulary archive: ${n} replaced versions past ${vocab.KEEP_VERSION_DAYS} days or of deleted vocabularies removed`),
+          (err: unknown) => this.logger.warn(`vocabulary archive sweep failed: ${(err as Error).message}`),
+        )
+        .finally(() => (running = false));
+    }, every);
+    this.sweeper.unref();
+  },
+
+  stopped(this: This) {
+    if (this.sweeper) clearInterval(this.sweeper);
   },
 };
 

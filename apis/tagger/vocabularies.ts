@@ -146,6 +146,21 @@ async function prune(s: Store, id: string): Promise<void> {
   if (extra.length) await s.Vers.deleteMany({ _id: { $in: extra.map((x) => x._id) } });
 }
 
+/**
+ * The archive's sweep (mongo-java-server has no TTL indexes): replaced versions past KEEP_VERSION_DAYS of
+ * every vocabulary, and any version whose vocabulary is gone (a replace that archived while a delete ran).
+ * prune() does the first for one vocabulary on its next write; this catches the ones never written again.
+ * Returns how many versions it deleted.
+ */
+export async function sweepVersions(s: Store, now = new Date()): Promise<number> {
+  const old = await s.Vers.deleteMany({ archived_at: { $lt: new Date(now.getTime() - KEEP_VERSION_DAYS * 86_400_000) } });
+  const ids = (await s.Vers.distinct("vocabulary_id")) as string[];
+  const live = new Set((await s.Vocab.find({ _id: { $in: ids } }, { _id: 1 }).lean<Array<{ _id: string }>>()).map((v) => v._id));
+  const gone = ids.filter((id) => !live.has(id));
+  const orphans = gone.length ? await s.Vers.deleteMany({ vocabulary_id: { $in: gone } }) : { deletedCount: 0 };
+  return (old.deletedCount ?? 0) + (orphans.deletedCount ?? 0);
+}
+
 /** What the API shows of a vocabulary without its concepts. */
 export function vocabularySummary(v: VocabularyDoc): VocabularySummary {
   return {

@@ -50,7 +50,7 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/u;
 const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/iu;
 const CONTACT = /corresponding author|e-?mail(?: address)?\s*:|korrespondenz|courriel|auteur correspondant|correo electrónico|autor (?:de )?correspondencia|ई-?मेल|संपर्क लेखक|\btel\.?\s*:|\bphone\s*:|\borcid\b/iu;
 const DATES = /^(?:\s*(?:received|accepted|published|revised|available online|submitted|eingegangen|angenommen|veröffentlicht|reçu|accepté|publié|recibido|aceptado|publicado|प्राप्त|स्वीकृत|प्रकाशित)(?![\p{L}\p{M}])[^.]{0,40}(?:\d|\p{L}{3,}\s+\d))/iu;
-const AFFILIATION_WORD = /\b(?:department|dept\.|university|universität|universidad|université|universitat|institut[eo]?|laborator(?:y|ium|io)|laboratoire|departamento|faculty|fakultät|faculté|facultad|school of|college|hospital|klinikum|centre|center|centro|académie|academy|akademie|GmbH|Inc\.|Ltd\.?|LLC)\b/iu;
+const AFFILIATION_WORD = /\b(?:department|dept\.|university|universität|universidad|université|universitat|institut[eo]?|laborator(?:y|ium|io)|laboratoire|departamento|faculty|fakultät|faculté|facultad|school of|college|hospital|klinikum|centre|center|centro|académie|academy|akademie|GmbH|Inc\.|Ltd\.?|LLC)(?![\p{L}\p{M}\p{N}])/iu; // not \b: it sees no word end after "é" (université, faculté)
 const LABEL = /^(?:abstract|summary|keywords?|key words|highlights|introduction|background|zusammenfassung|schlüsselwörter|schlagwörter|einleitung|résumé|mots[- ]clés|introduction|resumen|palabras clave|introducción|सारांश|मुख्य शब्द|प्रस्तावना|original (?:article|research|paper)|research article|originalarbeit|article original|artículo original|review)\s*[:.]?$/iu;
 /** "Abstract: text…", "Résumé — text…": the label goes, the text stays. */
 const LABEL_PREFIX = /^(?:abstract|summary|zusammenfassung|résumé|resumen|सारांश)\s*[:.—–-]\s+/iu;
@@ -99,6 +99,22 @@ function continuesAffiliation(line: string, previous: string): boolean {
   return t.split(" ").length >= 2 && t === tail(previous);
 }
 
+/** Institution words an affiliation starts with, for OCR that read the first letter and its mark as one. */
+const INSTITUTION_WORDS = ["department", "departamento", "département", "university", "universität", "universidad", "université", "universitat", "institut", "institute", "instituto", "laboratory", "laboratorium", "laboratorio", "laboratoire", "faculty", "fakultät", "faculté", "facultad", "hospital", "klinikum", "college", "academy", "akademie", "académie"];
+
+/**
+ * The line with its first word restored when OCR read the superscript mark and the institution's first
+ * letter as one other letter ("Unstitut fiir Umwelt, …" under "¹Institut für Umwelt, …"): the word's
+ * letters after the first are an institution word's. Otherwise undefined.
+ */
+function withInstitutionRestored(line: string): string | undefined {
+  const m = /^(\p{L})(\p{Ll}{4,})(?![\p{L}\p{M}])/u.exec(line);
+  if (!m) return undefined;
+  const rest = m[2]!;
+  const word = INSTITUTION_WORDS.find((w) => w.slice(1) === rest);
+  return word && word[0] !== m[1]!.toLowerCase() ? word + line.slice(m[0].length) : undefined;
+}
+
 function isAffiliation(line: string): boolean {
   const words = line.split(/\s+/u).length;
   if (words > 30) return false;
@@ -124,6 +140,9 @@ export function classifyLine(line: string): BoilerplateKind | undefined {
   if (isCitationLine(l)) return "citation";
   // OCR glues the superscript mark to the institution word and reads it as a letter ("IDepartment of").
   if (isAffiliation(l.replace(/^[\d*†‡¹²³⁴⁵⁶⁷⁸⁹⁰!?]+\s*/u, "")) || isAffiliation(l.replace(/^[\p{L}|]{1,2}(?=\p{Lu}\p{Ll})/u, ""))) return "affiliation";
+  // ...or reads the mark and the institution's first letter as one letter ("Unstitut fiir Umwelt, …").
+  const restored = withInstitutionRestored(l);
+  if (restored !== undefined && isAffiliation(restored)) return "affiliation";
   if (/^[\d*†‡¹²³⁴⁵a-f]?\s*\p{Lu}/u.test(l) && words <= 40 && isAuthorLine(l)) return "author";
   // A wrapped author line: capitalised names each carrying an affiliation mark ("Rocío Peña1, Ana Ruiz2").
   // (OCR reads superscript marks as "!", "?" or a digit.)

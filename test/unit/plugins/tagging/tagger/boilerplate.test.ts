@@ -29,6 +29,14 @@ describe("classifyLine", () => {
     // OCR reads the superscript mark glued to the institution as a letter.
     ["IDepartment of Geography, Lind - Steuber, Crooksworth, Dominica", "affiliation"],
     ["lUniversidad de Sevilla, Facultad de Biología, Sevilla, España", "affiliation"],
+    // ...or reads the mark and the institution's first letter as one other letter (seed 4049's de-04 scan).
+    ["Unstitut fiir Umwelt, Schaffarzik-Wissing, Offenbach am Main, Nigeria", "affiliation"],
+    ["Zepartment of Soil Science, Kutch LLC, Port Elissa, Chile", "affiliation"],
+    ["Iniversité de Montréal, Faculté de médecine, Montréal, Canada", "affiliation"],
+    ["Bospital Clínic, Servicio de Neumología, Barcelona, España", "affiliation"],
+    // ...but a sentence whose first word only looks like one is content.
+    ["Unusual floods, droughts, and heat waves struck the region in 2019.", undefined],
+    ["Universal screening reached 80 %, 85 % and 90 % of newborns.", undefined],
     // ...but a content line starting with a capitalised name is not cut into one.
     ["McDonald and colleagues studied the University records, the archives, and the press.", undefined],
     ["Abstract", "label"],
