@@ -10,10 +10,11 @@
  *
  * Heavy work runs on the PDF engine's thread pool, so a worker's event loop keeps its lease alive.
  */
-import { defineErrorCodes, definePlugin, runOffLoop, type RunContext } from "../../sdk";
+import { defineErrorCodes, definePlugin, runOffLoopInPieces, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
 import { detectionsJson } from "./detections-json";
 import { markHiddenText } from "./hidden-text";
+import { prettyJson } from "./json-in-turns";
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
 import type { RedactionArea } from "./redact/geometry";
@@ -58,8 +59,10 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   if (detectionConfig.labels.has("EXPOSED_REDACTION") && !detectionConfig.disabledBuiltInLabels.has("EXPOSED_REDACTION")) {
     pages = await markHiddenText(bytes, pages, { signal: ctx.signal });
   }
-  // Off the event loop: in the embedded shape this loop also serves the API (issue 14).
-  const findings = await runOffLoop<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
+  // Off the event loop: in the embedded shape this loop also serves the API (issue 14). The pages' words
+  // go in and the findings come back in pieces: a directory's tens of thousands of findings rebuilt in
+  // one step would hold the loop as long as detecting them in it once did.
+  const findings = await runOffLoopInPieces<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
   const result: DetectionResult = {
     phase: "detection",
     pageCount: doc.pageCount,
@@ -147,9 +150,10 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
   };
   await ctx.progress(95, "Storing the redacted PDF");
   await ctx.writeOutput("redactedPdf", Buffer.from(applied.pdf), { contentType: "application/pdf", filename: `${baseName(ctx.input.filename)}.redacted.pdf` });
-  await ctx.writeOutput("report", JSON.stringify(report, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-report.json` });
+  // In turns (json-in-turns.ts): the report and the certificate list every area, tens of thousands for a directory.
+  await ctx.writeOutput("report", (await prettyJson(report)) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-report.json` });
   // The certificate alone as well (GET /v1/jobs/{id}/files/certificate): what a third party needs to check it.
-  await ctx.writeOutput("certificate", JSON.stringify(certificate, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-certificate.json` });
+  await ctx.writeOutput("certificate", (await prettyJson(certificate)) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-certificate.json` });
   await ctx.progress(100, "Finished");
   return { phase: "redaction", pageCount: applied.pageCount, redactedPages: rebuiltPages, areas: areas.length, verification };
 }

@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { CompactSign, compactVerify, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { LONG, Turns } from "../json-in-turns";
 
 export const CERTIFICATE_TYPE = "docmill.redaction-certificate/v1";
 
@@ -63,6 +64,33 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
+}
+
+async function canonical(v: unknown, t: Turns): Promise<string> {
+  if (Array.isArray(v)) {
+    if (v.length < LONG) return canonicalJson(v);
+    const items: string[] = [];
+    for (const item of v) {
+      items.push(canonicalJson(item));
+      await t.breathe();
+    }
+    return `[${items.join(",")}]`;
+  }
+  if (v && typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: string[] = [];
+    for (const [k, x] of entries) out.push(`${JSON.stringify(k)}:${await canonical(x, t)}`);
+    return `{${out.join(",")}}`;
+  }
+  return canonicalJson(v);
+}
+
+/**
+ * canonicalJson, the event loop let go every few milliseconds (issue 14): the body of a directory's
+ * certificate lists tens of thousands of areas, and signing it in one step held the loop for 0.6 s.
+ */
+export async function canonicalJsonInTurns(value: unknown): Promise<string> {
+  return canonical(value, new Turns());
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -138,7 +166,7 @@ export async function generatePrivateJwk(): Promise<JWK> {
 }
 
 export async function signCertificate(body: CertificateBody, key: SigningKey): Promise<Certificate> {
-  const payload = new TextEncoder().encode(canonicalJson(body));
+  const payload = new TextEncoder().encode(await canonicalJsonInTurns(body));
   const jws = await new CompactSign(payload)
     .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: CERTIFICATE_TYPE })
     .sign(await importJWK(key.privateJwk, "EdDSA"));
