@@ -17,7 +17,6 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { CompactSign, compactVerify, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
-import { LONG, Turns } from "../json-in-turns";
 
 export const CERTIFICATE_TYPE = "docmill.redaction-certificate/v1";
 
@@ -64,33 +63,6 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
-}
-
-async function canonical(v: unknown, t: Turns): Promise<string> {
-  if (Array.isArray(v)) {
-    if (v.length < LONG) return canonicalJson(v);
-    const items: string[] = [];
-    for (const item of v) {
-      items.push(canonicalJson(item));
-      await t.breathe();
-    }
-    return `[${items.join(",")}]`;
-  }
-  if (v && typeof v === "object") {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const out: string[] = [];
-    for (const [k, x] of entries) out.push(`${JSON.stringify(k)}:${await canonical(x, t)}`);
-    return `{${out.join(",")}}`;
-  }
-  return canonicalJson(v);
-}
-
-/**
- * canonicalJson, the event loop let go every few milliseconds (issue 14): the body of a directory's
- * certificate lists tens of thousands of areas, and signing it in one step held the loop for 0.6 s.
- */
-export async function canonicalJsonInTurns(value: unknown): Promise<string> {
-  return canonical(value, new Turns());
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -165,8 +137,12 @@ export async function generatePrivateJwk(): Promise<JWK> {
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d };
 }
 
-export async function signCertificate(body: CertificateBody, key: SigningKey): Promise<Certificate> {
-  const payload = new TextEncoder().encode(await canonicalJsonInTurns(body));
+/**
+ * Signs the body. `canonical`: its canonicalJson when already computed elsewhere (a directory's body of
+ * tens of thousands of areas is canonicalised in a compute thread: report-text.ts); it must be exactly that.
+ */
+export async function signCertificate(body: CertificateBody, key: SigningKey, canonical?: string): Promise<Certificate> {
+  const payload = new TextEncoder().encode(canonical ?? canonicalJson(body));
   const jws = await new CompactSign(payload)
     .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: CERTIFICATE_TYPE })
     .sign(await importJWK(key.privateJwk, "EdDSA"));

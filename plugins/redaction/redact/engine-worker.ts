@@ -5,6 +5,7 @@
  */
 import { threadId } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
+import { isPacked, unpack, type Packed } from "../../../sdk/compute/pieces";
 import { EngineError, redactDocument, type EngineOptions, type EnginePageRequest, type EngineResult } from "./engine";
 import { finishDocument, type FinishInput, type StructureRemoved } from "./finish";
 import { inspectDocument, type InspectRequest, type Inspection, type PageSecretCounts } from "./inspect";
@@ -107,8 +108,11 @@ export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; 
 }
 
 /** Detection's hidden-text check: which words each text page's rendering does not show (visibility-render.ts). */
-export async function hidden(task: { pdf: Uint8Array; pages: VisibilityPage[]; dpi: number; password?: string }): Promise<EngineOutcome<HiddenWords[]>> {
-  return settle(async () => hiddenWordsOf(await pdfium(), task.pdf, task.pages, task.dpi, task.password));
+export async function hidden(task: { pdf: Uint8Array; pages: VisibilityPage[] | Packed; dpi: number; password?: string }): Promise<EngineOutcome<HiddenWords[]>> {
+  return settle(async () => {
+    const pages = isPacked(task.pages) ? await unpack<VisibilityPage>(task.pages, false) : task.pages;
+    return hiddenWordsOf(await pdfium(), task.pdf, pages, task.dpi, task.password);
+  });
 }
 
 /** Loads PDFium now (a worker process calls this at start so the first job finds it warm). */
