@@ -11,7 +11,12 @@
  * the page's own dpi (300, or 200 for the dpi200 pages), with the page's true language(s) given up front
  * (native has no script detection). docmill gets `eng` only and must find Hindi itself.
  *
- * Run: npm run bench ocr -- [--per 3] [--seed 12] [--threads-only | --no-threads]
+ * Run: npm run bench ocr -- [--per 3] [--seed 12] [--threads-only | --no-threads] [--pdf [--scan-dpi 150]]
+ *
+ * --pdf: each page as an image-only PDF, read through ocrPdfPages (the path of redaction and tagging) in
+ * two ways side by side: full mode (redaction's: rendered at 300 dpi, boxes, cluster/sparse passes) and
+ * text mode (tagging's: at the scan's own resolution, no boxes, no cluster/sparse pass; recall from its text).
+ * --scan-dpi N scans every page at N dpi (the tagging corpus's scans are 150).
  * (DOCMILL_TESSDATA_DIR=none compares the npm packages' best_int models instead of Debian's "fast" ones)
  *
  * docmill's pool is warmed first with every language set it may switch to (eng, and the two Hindi sets of
@@ -26,7 +31,7 @@ import { promisify } from "node:util";
 import { modelSources } from "../sdk/pdf/ocr";
 import { createPdfPool } from "../sdk/pdf/pool";
 import type { OcrResult } from "../sdk/pdf/types";
-import { DEGRADATIONS, type Found, type ScanPage, recall, scanCorpus } from "../test/support/scan-corpus";
+import { DEGRADATIONS, type Found, type ScanPage, normWord, recall, scanCorpus, scanPdf } from "../test/support/scan-corpus";
 
 const run = promisify(execFile);
 
@@ -78,14 +83,98 @@ async function throughput(pages: ScanPage[], threads: number): Promise<number> {
   }
 }
 
+/** Recall of a text-only result: the truth words found in its text, each at most as often as it appears. */
+function textRecall(truth: ScanPage["words"], text: string): { hit: number; total: number } {
+  const have = new Map<string, number>();
+  for (const w of text.split(/\s+/)) {
+    const k = normWord(w);
+    if (k) have.set(k, (have.get(k) ?? 0) + 1);
+  }
+  let hit = 0;
+  let total = 0;
+  for (const t of truth) {
+    const k = normWord(t.text);
+    if (!k) continue;
+    total++;
+    const n = have.get(k) ?? 0;
+    if (n > 0) {
+      hit++;
+      have.set(k, n - 1);
+    }
+  }
+  return { hit, total };
+}
+
+async function viaPdf(pages: ScanPage[]): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "docmill-bench-ocr-"));
+  const pool = createPdfPool({ threads: 1 });
+  const ways: Array<{ name: string; opts: { mode?: "text" } }> = [
+    { name: "full", opts: {} },
+    { name: "text", opts: { mode: "text" } },
+  ];
+  const rows: Array<{ page: ScanPage; rec: number[]; s: number[]; dpi: number[]; nat: { rec: number; s: number } }> = [];
+  try {
+    await pool.warmOcr(["eng"], { scripts: true });
+    for (const [i, page] of pages.entries()) {
+      const pdf = await scanPdf([page]);
+      const row = { page, rec: [] as number[], s: [] as number[], dpi: [] as number[], nat: { rec: 0, s: 0 } };
+      // Rotate the order page by page, so a burst of load from elsewhere hits every way alike.
+      for (let k = 0; k < ways.length; k++) {
+        const w = ways[(i + k) % ways.length]!;
+        const t = performance.now();
+        const [r] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", dpi: 300, ...w.opts });
+        const s = (performance.now() - t) / 1000;
+        const j = ways.indexOf(w);
+        row.s[j] = s;
+        row.dpi[j] = r!.report?.measured.dpi ?? 0;
+        if (w.opts.mode === "text") {
+          const tr = textRecall(page.words, r!.text);
+          row.rec[j] = tr.hit / tr.total;
+        } else row.rec[j] = recall(page.words, r!.words).recall;
+      }
+      const nat = await native(page, dir);
+      const nr = textRecall(page.words, nat.words.map((w) => w.text).join(" "));
+      row.nat = { rec: nr.hit / nr.total, s: nat.seconds };
+      rows.push(row);
+    }
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\n1b. Through ocrPdfPages (image-only PDFs; load average now ${load()}): recall % and s/page`);
+  console.log(`   degradation   ${ways.map((w) => `${w.name.padStart(8)} rec    s  `).join("")}  native rec    s     (rendered dpi: ${ways.map((w) => w.name).join(" / ")})`);
+  const sum = ways.map(() => 0);
+  let natSum = 0;
+  for (const d of DEGRADATIONS) {
+    const rs = rows.filter((r) => r.page.degradation === d);
+    if (!rs.length) continue;
+    const cols = ways.map((_, j) => {
+      const rec = rs.reduce((a, r) => a + r.rec[j]!, 0) / rs.length;
+      const s = rs.reduce((a, r) => a + r.s[j]!, 0) / rs.length;
+      sum[j]! += rs.reduce((a, r) => a + r.s[j]!, 0);
+      return `${(rec * 100).toFixed(1).padStart(12)} ${s.toFixed(2).padStart(5)}  `;
+    });
+    natSum += rs.reduce((a, r) => a + r.nat.s, 0);
+    const nrec = rs.reduce((a, r) => a + r.nat.rec, 0) / rs.length;
+    const ns = rs.reduce((a, r) => a + r.nat.s, 0) / rs.length;
+    console.log(`   ${d.padEnd(12)}  ${cols.join("")}${(nrec * 100).toFixed(1).padStart(10)} ${ns.toFixed(2).padStart(5)}     ${ways.map((_, j) => Math.round(rs[0]!.dpi[j]!)).join(" / ")}`);
+  }
+  console.log(`   all pages s/page: ${ways.map((w, j) => `${w.name} ${(sum[j]! / rows.length).toFixed(2)}`).join(", ")}, native ${(natSum / rows.length).toFixed(2)} (native recall here counts words in its text, as text mode's)`);
+}
+
 async function main() {
   const per = arg("per", 3);
   const seed = arg("seed", 12);
-  const pages = await scanCorpus({ seed, per });
+  const scanDpi = arg("scan-dpi", 0);
+  const pages = await scanCorpus({ seed, per, ...(scanDpi ? { dpi: scanDpi } : {}) });
   console.log(`OCR corpus: ${pages.length} pages (${per} per degradation, seed ${seed}); load average ${load()} on ${os.availableParallelism()} cores`);
   const src = modelSources();
   console.log(`docmill's models (DOCMILL_TESSDATA_DIR): ${["eng", "hin", "osd"].map((c) => `${c} ${src[c] ?? "-"}`).join(", ")}`);
 
+  if (process.argv.includes("--pdf")) {
+    await viaPdf(pages);
+    return;
+  }
   const rows: Row[] = [];
   if (!process.argv.includes("--threads-only")) {
     const dir = mkdtempSync(path.join(tmpdir(), "docmill-bench-ocr-"));

@@ -12,7 +12,8 @@ import { looksGarbledDevanagari } from "./devanagari";
 export const MIN_PAGE_CHARS = 25;
 /**
  * Resolution pages are rendered at for OCR: 300 dpi, as the tag generator did and as the shared OCR path
- * (sdk/pdf/ocr.ts) is tuned for (small print, Devanagari matras).
+ * (sdk/pdf/ocr.ts) is tuned for (small print, Devanagari matras); in text mode a scan whose picture is
+ * coarser is read at the picture's own resolution (upsampling adds pixels, not information).
  */
 export const OCR_DPI = 300;
 
@@ -63,9 +64,11 @@ export async function extractForTagging(pdf: Uint8Array, opts: ExtractOptions): 
   const sparse = wanted.filter((p) => nonSpace(p.text) < min && !garbled.has(p.page)).map((p) => p.page);
   // The engine's own OCR path, as redaction's: rendered and read in the threads, with preprocessing,
   // orientation and script detection (Devanagari in the text pages or on the scan adds Hindi).
+  // Text mode: tagging reads topics, so no word boxes and no extra passes for stray fields, and a scan is
+  // read at its own resolution (redaction keeps the full mode: it needs exact boxes and every word).
   const [ocrSparse, ocrGarbled] = await Promise.all([
-    opts.engine.ocrPdfPages(pdf, sparse, { dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" ") }),
-    opts.engine.ocrPdfPages(pdf, [...garbled], { dpi: OCR_DPI, lang: [...new Set(["hin", ...opts.ocrLangs])], textLayer: texts.join(" ") }),
+    opts.engine.ocrPdfPages(pdf, sparse, { dpi: OCR_DPI, lang: opts.ocrLangs, textLayer: texts.join(" "), mode: "text" }),
+    opts.engine.ocrPdfPages(pdf, [...garbled], { dpi: OCR_DPI, lang: [...new Set(["hin", ...opts.ocrLangs])], textLayer: texts.join(" "), mode: "text" }),
   ]);
   opts.signal?.throwIfAborted();
   const ocrTimeouts: number[] = [];

@@ -256,9 +256,23 @@ export async function preprocess(png: Buffer, threshold?: boolean | number): Pro
   return { image: data, width: info.width, height: info.height };
 }
 
-async function decode(bytes: Buffer): Promise<Grey> {
-  const { data, info } = await sharp(bytes, { limitInputPixels: 100_000_000 })
-    .flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true });
+/** A page already in memory as pixels (the render step's RGBA), handed over without an image file. */
+export interface RawPage {
+  rgba: Uint8Array;
+  width: number;
+  height: number;
+}
+
+function isRawPage(input: Buffer | Uint8Array | RawPage): input is RawPage {
+  return !(input instanceof Uint8Array);
+}
+
+async function decode(input: Buffer | Uint8Array | RawPage): Promise<Grey> {
+  // The same sharp pipeline for both, so a page reads the same whether it came as a PNG or as pixels.
+  const src = isRawPage(input)
+    ? sharp(Buffer.from(input.rgba.buffer, input.rgba.byteOffset, input.rgba.byteLength), { raw: { width: input.width, height: input.height, channels: 4 }, limitInputPixels: 100_000_000 })
+    : sharp(Buffer.from(input.buffer, input.byteOffset, input.byteLength), { limitInputPixels: 100_000_000 });
+  const { data, info } = await src.flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }
 
@@ -453,7 +467,7 @@ const GOOD_CONFIDENCE = 70;
  * ship, before any work. A page that cannot be read within the page timeout comes back with no words and
  * `report.status: "timeout"`, never after minutes.
  */
-export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Promise<OcrResult> {
+export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
   const requested = parseLangs(opts.lang);
   const limitMs = opts.timeoutMs ?? pageTimeoutMs();
@@ -461,6 +475,7 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
   /** The recognition step under way, named in the report when the page runs out of time. */
   let stage = "start";
   const scriptDetection = opts.scriptDetection ?? true;
+  const textOnly = opts.mode === "text";
   const steps: string[] = [];
   const passes: OcrPass[] = [];
   const timings: Record<string, number> = {};
@@ -472,7 +487,7 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
   };
 
   // 1. Decode once.
-  const source = await decode(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+  const source = await decode(png);
   const sx = opts.pageWidthPt / source.width;
   const sy = opts.pageHeightPt / source.height;
   const dpi = (source.width / opts.pageWidthPt) * 72;
@@ -491,7 +506,7 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
   lap("measure");
   const done = (best: PassResult | undefined): OcrResult => {
     report.ms = Math.round(performance.now() - started);
-    return { text: best ? best.lines.join("\n") : "", confidence: best?.confidence ?? 0, words: best?.words ?? [], report };
+    return { text: best ? best.lines.join("\n") : "", confidence: best?.confidence ?? 0, words: textOnly ? [] : (best?.words ?? []), report };
   };
   if (stats.ink < 0.0005) {
     steps.push("blank");
@@ -696,7 +711,9 @@ export async function ocrImage(png: Buffer | Uint8Array, opts: OcrOptions): Prom
     const missedIdx = uncovered(stats.glyphs, best.words.map(toPx), stats.stroke);
     report.measured.uncovered = glyphCount ? round((missedIdx.length / glyphCount) * 100) : 0;
     const keptLangs = report.pass === "primary" ? langs : report.langs;
-    if (missedIdx.length > 0 && performance.now() < deadline) {
+    // Text mode (tagging) skips it: what it adds is stray fields and digits, which weigh nothing in a
+    // text's topics, and it is a pass per cluster; redaction (full mode) needs every one of them.
+    if (missedIdx.length > 0 && !textOnly && performance.now() < deadline) {
       const forward = invert(back);
       const groups = clusters(missedIdx.map((i) => mapBox(forward, stats.glyphs[i * 4]!, stats.glyphs[i * 4 + 1]!, stats.glyphs[i * 4 + 2]!, stats.glyphs[i * 4 + 3]!)));
       const have = best.words.map(toPx);

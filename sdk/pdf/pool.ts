@@ -17,7 +17,7 @@ import { languagesAvailable, pageTimeoutMs } from "./ocr";
 import { recordOcrPage } from "../metrics";
 import { hasDevanagari } from "./preprocess";
 import type {
-  ExtractOptions, ExtractResult, ExtractWithOcrOptions, ExtractWithOcrResult, OcrOptions, OcrResult,
+  ExtractOptions, ExtractResult, ExtractWithOcrOptions, ExtractWithOcrResult, OcrMode, OcrOptions, OcrResult,
   PageTextWithSource, RenderOptions, RenderResult,
 } from "./types";
 import type { OcrPagesTask, Outcome, RenderedPage } from "./worker";
@@ -191,11 +191,15 @@ export class PdfPool {
    * thread (the image never leaves it): the one OCR path of every processor, with its preprocessing,
    * orientation and script detection. `textLayer`, the text of the document's other pages: Devanagari in
    * it OCRs the scanned pages with Hindi from the start. Spread over the threads in a few batches, each
-   * opening the document once.
+   * opening the document once. `mode: "text"` (see OcrOptions.mode) also renders a scanned page (one
+   * picture covering it) at its picture's own resolution when coarser than `dpi`, no lower than 150.
    */
   async ocrPdfPages(
     pdf: Uint8Array, pageNumbers: number[],
-    opts: { dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal; ocrTimeoutMs?: number } = {},
+    opts: {
+      dpi?: number; lang?: string | string[]; password?: string; scriptDetection?: boolean; textLayer?: string; signal?: AbortSignal; ocrTimeoutMs?: number;
+      mode?: OcrMode;
+    } = {},
   ): Promise<Array<OcrResult & { page: number }>> {
     if (pageNumbers.length === 0) return [];
     let lang = opts.lang;
@@ -208,6 +212,7 @@ export class PdfPool {
     pageNumbers.forEach((page, i) => groups[i % batches]!.push(page));
     const results = await Promise.all(groups.map((group) => this.run<Array<OcrResult & { page: number }>>("ocrPages", {
       pdf, pages: group, dpi: opts.dpi ?? 300, lang, password: opts.password, scriptDetection: opts.scriptDetection, timeoutMs: opts.ocrTimeoutMs,
+      mode: opts.mode,
     } satisfies OcrPagesTask, opts.signal)));
     const pages = results.flat().sort((a, b) => a.page - b.page);
     for (const r of pages) recordOcrPage(r.report);

@@ -102,7 +102,16 @@ export interface OcrOptions {
   scriptDetection?: boolean;
   /** Milliseconds one page may take, all passes included (default DOCMILL_OCR_PAGE_TIMEOUT_MS or 60 s). */
   timeoutMs?: number;
+  /**
+   * "full" (default): words with exact boxes, and the ink no word covers read again (clusters, or a
+   * sparse pass), which redaction needs. "text": the text only, for callers that read topics (tagging):
+   * no word boxes returned (`words` is empty) and no cluster or sparse pass; a second pass only when the
+   * first reads weakly, as in full mode.
+   */
+  mode?: OcrMode;
 }
+
+export type OcrMode = "full" | "text";
 
 /** One recognition pass over a page. */
 export interface OcrPass {
@@ -140,9 +149,10 @@ export interface OcrPageReport {
   preprocessing: string[];
   /**
    * dpi, specks per megapixel, stroke width px, ink %, column/row profile ratio (> 1: text runs vertically),
-   * % of glyph-sized ink no word of the kept pass covers.
+   * % of glyph-sized ink no word of the kept pass covers; `scanDpi` (text mode only): the resolution of the
+   * page's scanned picture when the page is one (the page was rendered at it when below the dpi asked for).
    */
-  measured: { dpi: number; specksPerMp: number; stroke: number; ink: number; sideways?: number; uncovered?: number };
+  measured: { dpi: number; specksPerMp: number; stroke: number; ink: number; sideways?: number; uncovered?: number; scanDpi?: number };
   osd?: { script?: string; scriptConfidence: number; orientationConfidence: number };
   /**
    * What the glyph shapes said before recognition: letters judged, ascender-like and descender-like glyphs,

@@ -441,6 +441,8 @@ export interface CorpusOptions {
   /** Pages per degradation. */
   per?: number;
   degradations?: readonly Degradation[];
+  /** Scan every page at this resolution (default 300, 200 for the dpi200 pages): `npm run bench ocr -- --scan-dpi 150`. */
+  dpi?: number;
 }
 
 const LATIN_LAYOUTS: Layout[] = ["letter", "invoice", "form", "cv", "statement"];
@@ -453,14 +455,14 @@ export async function scanCorpus(opts: CorpusOptions = {}): Promise<ScanPage[]> 
   for (const [di, degradation] of (opts.degradations ?? DEGRADATIONS).entries()) {
     for (let i = 0; i < per; i++) {
       const pageSeed = seed * 1000 + DEGRADATIONS.indexOf(degradation) * 37 + i * 7919;
-      pages.push(await scanPage(degradation, pageSeed, (di + i) % LATIN_LAYOUTS.length));
+      pages.push(await scanPage(degradation, pageSeed, (di + i) % LATIN_LAYOUTS.length, opts.dpi));
     }
   }
   return pages;
 }
 
 /** One degraded page. `layoutIndex` picks the document type for the Latin-script degradations. */
-export async function scanPage(degradation: Degradation, seed: number, layoutIndex = 0): Promise<ScanPage> {
+export async function scanPage(degradation: Degradation, seed: number, layoutIndex = 0, dpiOverride?: number): Promise<ScanPage> {
   const f = makeFaker(seed);
   const rand = rng(seed ^ 0x9e3779b9);
   const layout: Layout = degradation === "hindi" ? "hindi" : degradation === "mixed" ? "mixed" : LATIN_LAYOUTS[layoutIndex % LATIN_LAYOUTS.length]!;
@@ -469,7 +471,7 @@ export async function scanPage(degradation: Degradation, seed: number, layoutInd
   const skew = degradation === "skew"
     ? (rand() < 0.5 ? -1 : 1) * (1 + rand() * 2)
     : (rand() - 0.5) * 0.6;
-  const dpi = degradation === "dpi200" ? 200 : 300;
+  const dpi = dpiOverride ?? (degradation === "dpi200" ? 200 : 300);
   const geo = geometry(rotation, Math.round(skew * 100) / 100);
   const { raw, width, height, words } = draw(content(layout, f), geo, dpi);
   // Every scan gets light noise; the "speckle" pages get the dusty-glass kind that broke the old pipeline.

@@ -211,3 +211,43 @@ describe("extractWithOcr on a scanned PDF", () => {
     }
   }, 300_000);
 });
+
+describe("ocrPdfPages modes on a 150 dpi scan", () => {
+  /** Truth words found in a text (each as often as it appears), for text mode, which returns no boxes. */
+  function textRecall(page: ScanPage, text: string): number {
+    const have = new Map<string, number>();
+    for (const w of text.split(/\s+/).map(normWord).filter(Boolean)) have.set(w, (have.get(w) ?? 0) + 1);
+    const truth = page.words.map((w) => normWord(w.text)).filter(Boolean);
+    let hit = 0;
+    for (const t of truth) {
+      const n = have.get(t) ?? 0;
+      if (n > 0) {
+        hit++;
+        have.set(t, n - 1);
+      }
+    }
+    return hit / truth.length;
+  }
+
+  it("full mode (redaction's) renders at the dpi asked, boxes in page points, whatever the picture's resolution", async () => {
+    const page = await scanPage("clean", SEED * 1000 + 19, 1, 150);
+    const pdf = await scanPdf([page]);
+    const [full] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", dpi: 300 });
+    expect(full!.report?.measured.dpi).toBe(300);
+    expect(full!.report?.measured.scanDpi).toBeUndefined();
+    expect(recall(page.words, full!.words).recall).toBeGreaterThan(0.9);
+  }, 300_000);
+
+  it("text mode reads the picture at its own resolution, returns the text without word boxes and runs no cluster or sparse pass", async () => {
+    const page = await scanPage("skew", SEED * 1000 + 20, 3, 150);
+    const pdf = await scanPdf([page]);
+    const [r] = await pool.ocrPdfPages(pdf, [1], { lang: "eng", dpi: 300, mode: "text" });
+    expect(r!.report?.measured.scanDpi).toBe(150);
+    expect(r!.report?.measured.dpi).toBe(150);
+    expect(r!.words).toEqual([]);
+    expect(r!.report?.passes.map((p) => p.name)).not.toEqual(expect.arrayContaining(["clusters"]));
+    expect(r!.report?.passes.map((p) => p.name)).not.toEqual(expect.arrayContaining(["sparse"]));
+    expect(r!.report?.skew).not.toBe(0);
+    expect(textRecall(page, r!.text)).toBeGreaterThan(0.9);
+  }, 300_000);
+});
