@@ -12,6 +12,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Piscina } from "piscina";
+import { meterOf, withMeterSlot } from "../memory-meter";
 import { isPacked, pack, unpack } from "./pieces";
 import type { ComputeTask } from "./worker";
 
@@ -89,7 +90,8 @@ export async function runOffLoopInPieces<T>(module: string, fn: string, args: un
 async function run<T>(task: ComputeTask, signal?: AbortSignal): Promise<T> {
   let outcome: Awaited<ReturnType<typeof import("./worker").default>>;
   try {
-    outcome = await pool().run(task, { signal });
+    // The job's memory meter (sdk/memory-meter.ts) gets a slot the thread keeps its growth in.
+    outcome = await withMeterSlot(meterOf(signal), (slot) => pool().run(slot ? { ...task, meter: slot } : task, { signal }));
   } catch (err) {
     const e = err as { code?: string; name?: string; message?: string };
     if (e?.name === "AbortError") throw err;

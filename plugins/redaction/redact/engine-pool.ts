@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { pack } from "../../../sdk/compute/pieces";
+import { meterOf, withMeterSlot } from "../../../sdk/memory-meter";
 import type { EngineOptions, EnginePageRequest, EngineResult } from "./engine";
 import type { EngineOutcome } from "./engine-worker";
 import type { FinishInput, StructureRemoved } from "./finish";
@@ -69,7 +70,10 @@ export class RedactionEngine {
     const { task, bytes } = make();
     let outcome: EngineOutcome<T>;
     try {
-      outcome = (await this.pool.run(task, { name, transferList: bytes.map((b) => b.buffer as ArrayBuffer), ...(signal ? { signal } : {}) })) as EngineOutcome<T>;
+      // The job's memory meter (sdk/memory-meter.ts) gets a slot the thread keeps its growth in.
+      outcome = await withMeterSlot(meterOf(signal), (slot) =>
+        this.pool.run(slot ? { ...task, meter: slot } : task, { name, transferList: bytes.map((b) => b.buffer as ArrayBuffer), ...(signal ? { signal } : {}) }) as Promise<EngineOutcome<T>>,
+      );
     } catch (err) {
       if (retried || !threadExited(err) || signal?.aborted) throw err;
       return this.run(name, make, signal, true);
