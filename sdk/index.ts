@@ -68,6 +68,6 @@ export type {
   VerificationRecord,
 } from "../shared/wire/detections";
 /** CPU-heavy pure work in a compute thread, so a long task cannot hold the event loop the API shares. */
-export { ComputeError, runOffLoop } from "./compute/pool";
+export { ComputeError, runOffLoop, runOffLoopInPieces } from "./compute/pool";
 /** Domain metrics a plugin records (docs/metrics.md); no-ops unless the host process has metrics on. */
 export { recordLlmCall, recordOcrPage } from "./metrics";

@@ -77,6 +77,9 @@ async function defaultConfiguration(ctx: Ctx<unknown>): Promise<ConfigView | nul
   }
 }
 
+/** Findings per database write of a review's feedback (a few milliseconds of encoding each). */
+const FEEDBACK_SLICE = 1000;
+
 const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>, object, object, This> & { channels: Record<string, unknown> } = {
   name: "feedback",
   mixins: [mongoMixin(defineFeedbackModel)],
@@ -102,7 +105,7 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
         const p = ctx.params;
         // The schema's shape, written through the driver: mongoose casting every finding of a big review
         // into a subdocument took most of a second of the event loop per 5,000 findings (issue 14).
-        const findings = p.findings.map((f) => ({
+        const shape = (f: RecordFeedbackParams["findings"][number]) => ({
           findingId: f.findingId === undefined ? undefined : String(f.findingId),
           label: f.label === undefined ? undefined : String(f.label),
           recognizer: f.recognizer === undefined ? undefined : String(f.recognizer),
@@ -110,12 +113,21 @@ const FeedbackService: ServiceSchema<ServiceSettingSchema & Record<string, unkno
           score: f.score === undefined ? undefined : Number(f.score),
           term: f.term ?? null,
           termHash: f.termHash ?? null,
-        }));
-        await this.Feedback.db.collection<{ _id: string }>(this.Feedback.collection.collectionName).updateOne(
+        });
+        // And in slices: the driver encodes an update in one synchronous step, and one update of a
+        // directory's 21,600 findings held the loop for most of a second. The first slice creates the
+        // record, each further one is appended only where `filled` says the one before it is in, so a
+        // retried call (idempotent by job id) finishes an interrupted record instead of doubling it.
+        const col = this.Feedback.db.collection<{ _id: string }>(this.Feedback.collection.collectionName);
+        const slice = (k: number) => p.findings.slice(k * FEEDBACK_SLICE, (k + 1) * FEEDBACK_SLICE).map(shape);
+        await col.updateOne(
           { _id: p.jobId },
-          { $setOnInsert: { reviewerId: p.reviewerId, at: new Date(p.at), manualAreas: p.manualAreas ?? 0, findings } },
+          { $setOnInsert: { reviewerId: p.reviewerId, at: new Date(p.at), manualAreas: p.manualAreas ?? 0, findings: slice(0), filled: 1 } },
           { upsert: true, ignoreUndefined: true },
         );
+        for (let k = 1; k * FEEDBACK_SLICE < p.findings.length; k++) {
+          await col.updateOne({ _id: p.jobId, filled: k }, { $push: { findings: { $each: slice(k) } }, $inc: { filled: 1 } } as never, { ignoreUndefined: true });
+        }
         return { ok: true };
       },
     },

@@ -25,6 +25,7 @@ import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
 import { toJobError, undeclaredCode, type JobError, type RunOutcome } from "../kernel/plugins/runner";
 import { memoryWatchdog } from "../kernel/plugins/memory-watchdog";
+import { attachMeter, JobMeter } from "../sdk/memory-meter";
 import { brokerResources, registryProviders, ResourceCache, type HostResources } from "../kernel/plugins/resources";
 import { Semaphore } from "../kernel/plugins/semaphore";
 import { recordDelivery, recordRun } from "../sdk/metrics";
@@ -149,10 +150,13 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
       this.running.set(job.id, ac);
       // Memory outside the JavaScript heaps (WebAssembly, decoded images) is bounded per job: over the
       // budget the job is aborted, which ends the threads running its tasks (kernel/plugins/memory-watchdog.ts).
+      // The meter tied to the job's signal is what its thread tasks report (sdk/memory-meter.ts).
+      const meter = new JobMeter();
+      attachMeter(ac.signal, meter);
       const unwatch = memoryWatchdog().watch(job.id, (reason) => {
         this.logger.warn(`job ${job.id}: stopped, ${reason.message}`);
         ac.abort(reason);
-      });
+      }, meter);
       let outcome: RunOutcome | undefined;
       let error: JobError | undefined;
       const runStarted = performance.now();

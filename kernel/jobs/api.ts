@@ -13,7 +13,7 @@ import type { StoredFile } from "../storage/store";
 import { actorOf, visibleJob } from "./access";
 import { dispatchOrDefer, knownPlugins, publish, type Call, type JobsHost } from "./host";
 import { toSummaryView, toView, type JobDoc, type JobView } from "./model";
-import { hydrate, hydrateOne } from "./results";
+import { hydrate, hydrateOne, removeResult, storeInput } from "./results";
 import { purgeJob } from "./recovery";
 import { transition } from "./repo";
 import { isKnownStatus, pausePointOf } from "./state";
@@ -239,12 +239,22 @@ export async function cancelJob(h: JobsHost, ctx: Meta, id: string): Promise<Job
 export async function resumeJob(h: JobsHost, ctx: Meta, p: ResumeJobParams): Promise<JobView> {
   const current = await visibleJob(h.Job, ctx, p.id);
   const point = p.point ?? pausePointOf(current.status);
-  const job = await transition(h.Job, p.id, "resume", {
-    point,
-    // A new phase starts with the whole attempt budget (attemptBase, model.ts): the phase after a review
-    // must not inherit the attempts the phase before it used.
-    set: { resume: { point, input: p.input ?? null }, dispatchedAt: null, "progress.message": "Resumed", attemptBase: current.attempts ?? 0 },
-  });
+  // A big input (a directory's areas) goes to job_results first; the document keeps where it is.
+  const inputRef = await storeInput(h.Job, p.id, p.input ?? null);
+  const resume = inputRef ? { point, input: null, inputRef } : { point, input: p.input ?? null };
+  let job: JobDoc;
+  try {
+    job = await transition(h.Job, p.id, "resume", {
+      point,
+      // A new phase starts with the whole attempt budget (attemptBase, model.ts): the phase after a review
+      // must not inherit the attempts the phase before it used.
+      set: { resume, dispatchedAt: null, "progress.message": "Resumed", attemptBase: current.attempts ?? 0 },
+    });
+  } catch (err) {
+    // Not resumed (another resume or a cancel came first): this call's input record is nobody's.
+    if (inputRef) await removeResult(h.Job, inputRef.id).catch(() => undefined);
+    throw err;
+  }
   publish(h, job);
   await dispatchOrDefer(h, job);
   return toView(await hydrateOne(h.Job, job));

@@ -12,6 +12,12 @@ export interface JobOutput {
 }
 
 /** What the job document keeps of a detached result (results.ts): where it is, and counts. */
+/** Where a big resume input is stored (results.ts). */
+export interface InputRef {
+  id: string;
+  items: number;
+}
+
 export interface ResultRef {
   id: string;
   findings: number;
@@ -42,8 +48,11 @@ export interface JobDoc {
   /** Free data of the API layer that created the job (batch id, row number, title...). */
   meta: Record<string, unknown>;
   pausePoints: string[];
-  /** Set by jobs.resume: the pause point left and what the person sent. */
-  resume?: { point: string; input: unknown } | null;
+  /**
+   * Set by jobs.resume: the pause point left and what the person sent; a big input (tens of thousands of
+   * areas) is in job_results instead (`inputRef`, results.ts storeInput) and `input` is null.
+   */
+  resume?: { point: string; input: unknown; inputRef?: InputRef } | null;
   attempts: number;
   /**
    * `attempts` when the job last left a pause point (jobs.resume): each phase of a paused job (the run up to

@@ -10,7 +10,7 @@ import { config } from "../config";
 import { dispatch, leaseMs, publish, type Call, type JobsHost } from "./host";
 import { toView, type JobDoc, type JobOutput, type JobView } from "./model";
 import { tryTransition } from "./repo";
-import { detach, dropResults, hydrateOne, removeResult, storeResult } from "./results";
+import { detach, dropResults, hydrateOne, readInput, removeResult, storeResult } from "./results";
 import { isFinal } from "./state";
 import type { RemoveForJobParams, RemovedCount } from "../storage/params";
 
@@ -99,7 +99,7 @@ export async function claimJob(h: JobsHost, { id, workerId }: ClaimParams): Prom
     { returnDocument: "after" },
   ).lean<JobDoc>();
   // A resumed job's run needs its detection result whole (the plugin's resume input): put back here.
-  if (held) return { job: { ...toView(await hydrateOne(h.Job, held)), resume: held.resume ?? null } };
+  if (held) return { job: { ...toView(await hydrateOne(h.Job, held)), resume: await resumeOf(h, held) } };
   // This phase's budget ends at attemptBase + max (model.ts). attemptBase only grows (at a resume, while
   // no claim can succeed), so a value read a moment ago can only be too small: never a claim too many.
   const base = (await h.Job.findById(id, { attemptBase: 1 }).lean<Pick<JobDoc, "attemptBase">>())?.attemptBase ?? 0;
@@ -133,7 +133,20 @@ export async function claimJob(h: JobsHost, { id, workerId }: ClaimParams): Prom
     return { job: null, reason: cur.status };
   }
   publish(h, job);
-  return { job: { ...toView(await hydrateOne(h.Job, job)), resume: job.resume ?? null } };
+  return { job: { ...toView(await hydrateOne(h.Job, job)), resume: await resumeOf(h, job) } };
+}
+
+/**
+ * The resume the worker runs with, its input read back from job_results when it was stored there. A
+ * missing input (only a delete racing the claim removes it) is never run as an empty one: a redaction
+ * with no areas would release the document unredacted. The claim fails instead.
+ */
+async function resumeOf(h: JobsHost, job: JobDoc): Promise<JobDoc["resume"]> {
+  const r = job.resume;
+  if (!r?.inputRef) return r ?? null;
+  const input = await readInput(h.Job, r.inputRef);
+  if (!input) throw new Error(`job ${job._id}: the input of its resume (${r.inputRef.items} items) is not readable`);
+  return { point: r.point, input };
 }
 
 /** Progress from the worker holding the job; renews its lease. `ok: false` tells the worker to stop. */

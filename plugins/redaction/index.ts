@@ -10,12 +10,12 @@
  *
  * Heavy work runs on the PDF engine's thread pool, so a worker's event loop keeps its lease alive.
  */
-import { defineErrorCodes, definePlugin, runOffLoop, type RunContext } from "../../sdk";
+import { defineErrorCodes, definePlugin, runOffLoopInPieces, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
 import { detectionsJson } from "./detections-json";
 import { markHiddenText } from "./hidden-text";
 import { applyRedactions } from "./redact/apply";
-import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey } from "./redact/certificate";
+import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey, type CertificateBody } from "./redact/certificate";
 import type { RedactionArea } from "./redact/geometry";
 import { decodeScanWords, encodeScanWords } from "./redact/scan-words";
 import { describeLeaks, verifyRedaction } from "./redact/verify";
@@ -29,6 +29,8 @@ export { MANUAL_LABEL } from "./contract";
 
 /** The pure detection module, run in a compute thread (sdk/compute). */
 const DETECT_MODULE = require.resolve("./detect/detect");
+/** The report's and certificate's texts (redact/report-text.ts), also in a compute thread. */
+const REPORT_MODULE = require.resolve("./redact/report-text");
 
 /** Labels a hand-drawn area may carry for a job run with this configuration. */
 export function allowedLabels(detection: RedactionOptions["detection"]): string[] {
@@ -58,8 +60,10 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   if (detectionConfig.labels.has("EXPOSED_REDACTION") && !detectionConfig.disabledBuiltInLabels.has("EXPOSED_REDACTION")) {
     pages = await markHiddenText(bytes, pages, { signal: ctx.signal });
   }
-  // Off the event loop: in the embedded shape this loop also serves the API (issue 14).
-  const findings = await runOffLoop<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
+  // Off the event loop: in the embedded shape this loop also serves the API (issue 14). The pages' words
+  // go in and the findings come back in pieces: a directory's tens of thousands of findings rebuilt in
+  // one step would hold the loop as long as detecting them in it once did.
+  const findings = await runOffLoopInPieces<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
   const result: DetectionResult = {
     phase: "detection",
     pageCount: doc.pageCount,
@@ -121,18 +125,23 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
     page: a.page, box: a.box, label: a.label, source: a.source,
     ...(a.findingId ? { findingId: a.findingId, ...found.get(a.findingId) } : {}),
   }));
-  const certificate = await signCertificate({
+  const certificateAreas = reportAreas.map(({ findingId: _id, ...a }) => a);
+  const body: CertificateBody = {
     type: CERTIFICATE_TYPE,
     jobId: ctx.jobId,
     issuedAt: new Date().toISOString(),
     original: { sha256: sha256(bytes), bytes: bytes.length },
     redacted: { sha256: sha256(applied.pdf), bytes: applied.pdf.length },
     pageCount: applied.pageCount,
-    areas: reportAreas.map(({ findingId: _id, ...a }) => a),
+    areas: certificateAreas,
     pages: applied.pages.map((p) => ({ page: p.page, method: p.method })),
     review: { reviewer: review.reviewer?.id ?? null, reviewedAt: review.reviewer?.at ?? null },
     verification: { result: "passed", methods: v.method, redactedStrings: v.redactedStrings, leaks: v.leaks, verifiedAt: verification.verifiedAt },
-  }, await signingKey());
+  };
+  // The texts that list every area (tens of thousands for a directory) are made in a compute thread,
+  // the areas crossing in pieces (redact/report-text.ts); the key stays here.
+  const [canonical] = await runOffLoopInPieces<string[]>(REPORT_MODULE, "canonicalBody", [{ ...body, areas: [] }, certificateAreas], ctx.signal);
+  const certificate = await signCertificate(body, await signingKey(), canonical);
   const report: RedactionReport = {
     jobId: ctx.jobId,
     fileName: ctx.input.filename,
@@ -145,11 +154,14 @@ async function runRedaction(ctx: RunContext<RedactionOptions>): Promise<Redactio
     verification,
     certificate,
   };
+  const [reportText, certificateText] = await runOffLoopInPieces<string[]>(REPORT_MODULE, "reportTexts", [
+    { ...report, areas: [], certificate: { ...certificate, areas: [] } }, reportAreas, certificateAreas,
+  ], ctx.signal);
   await ctx.progress(95, "Storing the redacted PDF");
   await ctx.writeOutput("redactedPdf", Buffer.from(applied.pdf), { contentType: "application/pdf", filename: `${baseName(ctx.input.filename)}.redacted.pdf` });
-  await ctx.writeOutput("report", JSON.stringify(report, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-report.json` });
+  await ctx.writeOutput("report", reportText!, { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-report.json` });
   // The certificate alone as well (GET /v1/jobs/{id}/files/certificate): what a third party needs to check it.
-  await ctx.writeOutput("certificate", JSON.stringify(certificate, null, 2) + "\n", { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-certificate.json` });
+  await ctx.writeOutput("certificate", certificateText!, { contentType: "application/json", filename: `${baseName(ctx.input.filename)}.redaction-certificate.json` });
   await ctx.progress(100, "Finished");
   return { phase: "redaction", pageCount: applied.pageCount, redactedPages: rebuiltPages, areas: areas.length, verification };
 }

@@ -12,6 +12,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Piscina } from "piscina";
+import { meterOf, withMeterSlot } from "../memory-meter";
+import { isPacked, pack, unpack } from "./pieces";
 import type { ComputeTask } from "./worker";
 
 /** Threads of the compute pool: DOCMILL_COMPUTE_THREADS, else 1 (the PDF pool already takes the cores). */
@@ -69,10 +71,27 @@ export class ComputeError extends Error {
  * type/message/data (as ComputeError), or COMPUTE_LIMIT_EXCEEDED (sdk/errors.ts) when the thread ran out of its heap.
  */
 export async function runOffLoop<T>(module: string, fn: string, args: unknown[], signal?: AbortSignal): Promise<T> {
-  const task: ComputeTask = { module, fn, args };
+  return run<T>({ module, fn, args }, signal);
+}
+
+/**
+ * runOffLoop for big arrays (pieces.ts): every array argument is encoded and the array result rebuilt
+ * a slice per turn of the event loop, so neither crossing holds the loop for the whole array. For a
+ * result of tens of thousands of items (a directory's findings); a small one gains nothing from it.
+ */
+export async function runOffLoopInPieces<T>(module: string, fn: string, args: unknown[], signal?: AbortSignal): Promise<T> {
+  const packed: unknown[] = [];
+  for (const a of args) packed.push(Array.isArray(a) ? await pack(a, true) : a);
+  signal?.throwIfAborted();
+  const value = await run<unknown>({ module, fn, args: packed, pieces: true }, signal);
+  return (isPacked(value) ? await unpack(value, true) : value) as T;
+}
+
+async function run<T>(task: ComputeTask, signal?: AbortSignal): Promise<T> {
   let outcome: Awaited<ReturnType<typeof import("./worker").default>>;
   try {
-    outcome = await pool().run(task, { signal });
+    // The job's memory meter (sdk/memory-meter.ts) gets a slot the thread keeps its growth in.
+    outcome = await withMeterSlot(meterOf(signal), (slot) => pool().run(slot ? { ...task, meter: slot } : task, { signal }));
   } catch (err) {
     const e = err as { code?: string; name?: string; message?: string };
     if (e?.name === "AbortError") throw err;

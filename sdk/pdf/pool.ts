@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { intSetting } from "../env";
+import { meterOf, withMeterSlot } from "../memory-meter";
 import { fromTransferable, PdfError } from "./errors";
 import { languagesAvailable, pageTimeoutMs } from "./ocr";
 import { recordOcrPage } from "../metrics";
@@ -138,7 +139,10 @@ export class PdfPool {
     const both = signal && this.signal ? AbortSignal.any([signal, this.signal]) : (signal ?? this.signal);
     let outcome: Outcome<T>;
     try {
-      outcome = (await this.pool.run(own, { name, transferList, ...(both ? { signal: both } : {}) })) as Outcome<T>;
+      // The job's memory meter (sdk/memory-meter.ts) gets a slot the thread keeps its growth in.
+      outcome = await withMeterSlot(meterOf(signal, this.signal), (slot) =>
+        this.pool.run({ ...own, ...(slot ? { meter: slot } : {}) }, { name, transferList, ...(both ? { signal: both } : {}) }) as Promise<Outcome<T>>,
+      );
     } catch (err) {
       if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
         throw new PdfError("PDF_LIMIT_EXCEEDED", `Reading the PDF needed more than ${pdfThreadHeapMb()} MB of memory (limit PDF_THREAD_MAX_MB)`, { reason: "memory", limit: "PDF_THREAD_MAX_MB" });

@@ -6,6 +6,7 @@
  * Buffers going back are copied into fresh ArrayBuffers and moved, not cloned a second time.
  */
 import { move, transferableSymbol, valueSymbol } from "piscina";
+import { reportingMemory } from "../memory-meter";
 import { PdfError, type TransferablePdfError, toTransferable } from "./errors";
 import { extractPages } from "./extract";
 import { ocrImage, warmOcr } from "./ocr";
@@ -15,9 +16,12 @@ import type { ExtractOptions, ExtractResult, OcrMode, OcrOptions, OcrResult, Ren
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: TransferablePdfError };
 
-async function settle<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+/** A task's slot of its job's memory meter (sdk/memory-meter.ts), when the job has one. */
+type Metered = { meter?: Int32Array };
+
+async function settle<T>(fn: () => Promise<T>, meter?: Int32Array): Promise<Outcome<T>> {
   try {
-    return { ok: true, value: await fn() };
+    return { ok: true, value: await reportingMemory(meter, fn) };
   } catch (err) {
     if (err instanceof PdfError) return { ok: false, error: toTransferable(err) };
     throw err;
@@ -32,8 +36,8 @@ function withTransfer<T>(value: T, buffers: ArrayBuffer[]): T {
   return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as never) as T;
 }
 
-export function extract(task: { pdf: Uint8Array; opts?: ExtractOptions }): Promise<Outcome<ExtractResult>> {
-  return settle(() => extractPages(task.pdf, task.opts));
+export function extract(task: { pdf: Uint8Array; opts?: ExtractOptions } & Metered): Promise<Outcome<ExtractResult>> {
+  return settle(() => extractPages(task.pdf, task.opts), task.meter);
 }
 
 export interface RenderedPage {
@@ -43,8 +47,8 @@ export interface RenderedPage {
   scale: number;
 }
 
-export async function render(task: { pdf: Uint8Array; page: number; opts?: RenderOptions }): Promise<Outcome<RenderedPage>> {
-  const out = await settle(() => renderPage(task.pdf, task.page, task.opts));
+export async function render(task: { pdf: Uint8Array; page: number; opts?: RenderOptions } & Metered): Promise<Outcome<RenderedPage>> {
+  const out = await settle(() => renderPage(task.pdf, task.page, task.opts), task.meter);
   if (!out.ok) return out;
   const { png, ...rest } = out.value;
   // A copy in its own ArrayBuffer: the canvas's buffer may be external memory, which cannot be transferred.
@@ -52,19 +56,19 @@ export async function render(task: { pdf: Uint8Array; page: number; opts?: Rende
   return withTransfer({ ok: true, value: { ...rest, png: own } }, [own.buffer]);
 }
 
-export function ocr(task: { png: Uint8Array; opts: OcrOptions }): Promise<Outcome<OcrResult>> {
-  return settle(() => ocrImage(task.png, task.opts));
+export function ocr(task: { png: Uint8Array; opts: OcrOptions } & Metered): Promise<Outcome<OcrResult>> {
+  return settle(() => ocrImage(task.png, task.opts), task.meter);
 }
 
 /** Starts the thread's OCR workers (eng and OSD) so the first page does not pay for it. */
-export function warm(task: { lang?: string[]; scripts?: boolean }): Promise<Outcome<boolean>> {
+export function warm(task: { lang?: string[]; scripts?: boolean } & Metered): Promise<Outcome<boolean>> {
   return settle(async () => {
     await warmOcr(task.lang, { scripts: task.scripts });
     return true;
-  });
+  }, task.meter);
 }
 
-export interface OcrPagesTask {
+export interface OcrPagesTask extends Metered {
   pdf: Uint8Array;
   pages: number[];
   dpi: number;
@@ -120,6 +124,7 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
       }
       return results;
     }),
+    task.meter,
   );
 }
 

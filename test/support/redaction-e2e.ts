@@ -18,11 +18,12 @@ export const inDays = (d: number) => new Date(Date.now() + d * 86400e3).toISOStr
 /**
  * Gateway, auth, keys, storage, jobs, the worker and the orchestrator in this process on a fresh database
  * (the orchestrator's too), signed in as the admin, once the jobs service sees the redaction plugin.
+ * `extra`: more services (e.g. "feedback").
  */
-export async function startRedactionStack(prefix: string): Promise<{ stack: Stack; http: Http; admin: string }> {
+export async function startRedactionStack(prefix: string, extra: string[] = []): Promise<{ stack: Stack; http: Http; admin: string }> {
   const mongoUrl = uniqueMongoUrl(prefix);
   const stack = await startStack({
-    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator"],
+    services: ["gateway", "auth", "keys", "storage", "jobs", "worker", "orchestrator", ...extra],
     mongoUrl,
     broker: { namespace: `${prefix}-${randomBytes(4).toString("hex")}` },
     mods: { orchestrator: { settings: { mongoUrl } } },

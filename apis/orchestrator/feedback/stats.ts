@@ -139,15 +139,20 @@ export function detectionStats(reviews: ReviewFeedback[], opts: { excluded: Set<
   };
 }
 
+/** The ids of the findings the reviewer's areas came from. */
+export function acceptedIds(areas: Array<{ source: string; findingId?: string }>): Set<string> {
+  return new Set(areas.filter((a) => a.source === "detection" && a.findingId).map((a) => a.findingId as string));
+}
+
 /**
  * The feedback of one submitted review: every finding of the detection result, accepted when one of the
  * reviewer's areas came from it. The text is kept for rejected findings only (what the term list needs).
  */
 export function feedbackOfReview(
   findings: Array<{ id: string; label: string; recognizer?: string; score?: number; text?: string }>,
-  areas: Array<{ source: string; findingId?: string }>,
+  areas: Array<{ source: string; findingId?: string }> | ReadonlySet<string>,
 ): FeedbackFinding[] {
-  const kept = new Set(areas.filter((a) => a.source === "detection" && a.findingId).map((a) => a.findingId as string));
+  const kept = areas instanceof Set ? areas : acceptedIds(areas as Array<{ source: string; findingId?: string }>);
   return findings.map((f) => {
     const accepted = kept.has(f.id);
     const norm = f.text ? normaliseTerm(f.text).slice(0, 200) : null;

@@ -137,8 +137,12 @@ export async function generatePrivateJwk(): Promise<JWK> {
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d };
 }
 
-export async function signCertificate(body: CertificateBody, key: SigningKey): Promise<Certificate> {
-  const payload = new TextEncoder().encode(canonicalJson(body));
+/**
+ * Signs the body. `canonical`: its canonicalJson when already computed elsewhere (a directory's body of
+ * tens of thousands of areas is canonicalised in a compute thread: report-text.ts); it must be exactly that.
+ */
+export async function signCertificate(body: CertificateBody, key: SigningKey, canonical?: string): Promise<Certificate> {
+  const payload = new TextEncoder().encode(canonical ?? canonicalJson(body));
   const jws = await new CompactSign(payload)
     .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: CERTIFICATE_TYPE })
     .sign(await importJWK(key.privateJwk, "EdDSA"));

@@ -7,6 +7,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Piscina } from "piscina";
+import { pack } from "../../../sdk/compute/pieces";
+import { meterOf, withMeterSlot } from "../../../sdk/memory-meter";
 import type { EngineOptions, EnginePageRequest, EngineResult } from "./engine";
 import type { EngineOutcome } from "./engine-worker";
 import type { FinishInput, StructureRemoved } from "./finish";
@@ -68,7 +70,10 @@ export class RedactionEngine {
     const { task, bytes } = make();
     let outcome: EngineOutcome<T>;
     try {
-      outcome = (await this.pool.run(task, { name, transferList: bytes.map((b) => b.buffer as ArrayBuffer), ...(signal ? { signal } : {}) })) as EngineOutcome<T>;
+      // The job's memory meter (sdk/memory-meter.ts) gets a slot the thread keeps its growth in.
+      outcome = await withMeterSlot(meterOf(signal), (slot) =>
+        this.pool.run(slot ? { ...task, meter: slot } : task, { name, transferList: bytes.map((b) => b.buffer as ArrayBuffer), ...(signal ? { signal } : {}) }) as Promise<EngineOutcome<T>>,
+      );
     } catch (err) {
       if (retried || !threadExited(err) || signal?.aborted) throw err;
       return this.run(name, make, signal, true);
@@ -109,10 +114,14 @@ export class RedactionEngine {
   }
 
   /** Words of text pages that their rendering at `dpi` does not show (detection's hidden-text check). The input is copied. */
-  hiddenWords(pdf: Uint8Array, pages: VisibilityPage[], opts: { dpi: number; password?: string }, signal?: AbortSignal): Promise<HiddenWords[]> {
+  async hiddenWords(pdf: Uint8Array, pages: VisibilityPage[], opts: { dpi: number; password?: string }, signal?: AbortSignal): Promise<HiddenWords[]> {
+    // Every word of every text page: for a 100-page directory one structured clone of them held the
+    // event loop for 0.4 s, so they are packed a page per slice (sdk/compute/pieces.ts) and go as bytes.
+    const packed = await pack(pages, true);
     return this.run("hidden", () => {
       const copy = new Uint8Array(pdf);
-      return { task: { pdf: copy, pages, dpi: opts.dpi, password: opts.password }, bytes: [copy] };
+      const words = new Uint8Array(packed.bytes);
+      return { task: { pdf: copy, pages: { ...packed, bytes: words }, dpi: opts.dpi, password: opts.password }, bytes: [copy, words] };
     }, signal);
   }
 

@@ -5,6 +5,8 @@
  */
 import { threadId } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
+import { isPacked, unpack, type Packed } from "../../../sdk/compute/pieces";
+import { reportingMemory } from "../../../sdk/memory-meter";
 import { EngineError, redactDocument, type EngineOptions, type EnginePageRequest, type EngineResult } from "./engine";
 import { finishDocument, type FinishInput, type StructureRemoved } from "./finish";
 import { inspectDocument, type InspectRequest, type Inspection, type PageSecretCounts } from "./inspect";
@@ -47,10 +49,16 @@ function memoryLimit(): EngineOutcome<never> {
   };
 }
 
-async function settle<T>(fn: () => Promise<T>): Promise<EngineOutcome<T>> {
+/** The task's slot of its job's memory meter (sdk/memory-meter.ts), when the pool gave it one. */
+function meterIn(task: object): Int32Array | undefined {
+  const m = (task as { meter?: unknown }).meter;
+  return m instanceof Int32Array ? m : undefined;
+}
+
+async function settle<T>(fn: () => Promise<T>, meter?: Int32Array): Promise<EngineOutcome<T>> {
   takeMemoryRefused();
   try {
-    const value = await fn();
+    const value = await reportingMemory(meter, fn);
     // PDFium may survive a refused allocation by leaving something out: such a result is not trusted.
     if (takeMemoryRefused()) return memoryLimit();
     return { ok: true, value };
@@ -77,7 +85,7 @@ function own(bytes: Uint8Array): Uint8Array {
 }
 
 export async function redact(task: { pdf: Uint8Array; pages: EnginePageRequest[]; opts: EngineOptions }): Promise<EngineOutcome<EngineResult>> {
-  const out = await settle(async () => redactDocument(await pdfium(), task.pdf, task.pages, task.opts));
+  const out = await settle(async () => redactDocument(await pdfium(), task.pdf, task.pages, task.opts), meterIn(task));
   if (!out.ok) return out;
   const v = out.value;
   const value: EngineResult = {
@@ -93,22 +101,25 @@ export async function redact(task: { pdf: Uint8Array; pages: EnginePageRequest[]
 }
 
 export async function finish(task: FinishInput): Promise<EngineOutcome<{ pdf: Uint8Array; removed: StructureRemoved }>> {
-  const out = await settle(() => finishDocument(task));
+  const out = await settle(() => finishDocument(task), meterIn(task));
   if (!out.ok) return out;
   const pdf = own(out.value.pdf);
   return withTransfer({ ok: true, value: { ...out.value, pdf }, ...recycleMark() }, [pdf.buffer as ArrayBuffer]);
 }
 
 export async function inspect(task: { pdf: Uint8Array; pages: InspectRequest[]; secrets: PageSecretCounts[] }): Promise<EngineOutcome<Inspection>> {
-  const out = await settle(async () => inspectDocument(await pdfium(), task.pdf, task.pages, task.secrets));
+  const out = await settle(async () => inspectDocument(await pdfium(), task.pdf, task.pages, task.secrets), meterIn(task));
   if (!out.ok) return out;
   const crops = out.value.crops.map((c) => ({ ...c, png: own(c.png) }));
   return withTransfer({ ok: true, value: { ...out.value, crops }, ...recycleMark() }, crops.map((c) => c.png.buffer as ArrayBuffer));
 }
 
 /** Detection's hidden-text check: which words each text page's rendering does not show (visibility-render.ts). */
-export async function hidden(task: { pdf: Uint8Array; pages: VisibilityPage[]; dpi: number; password?: string }): Promise<EngineOutcome<HiddenWords[]>> {
-  return settle(async () => hiddenWordsOf(await pdfium(), task.pdf, task.pages, task.dpi, task.password));
+export async function hidden(task: { pdf: Uint8Array; pages: VisibilityPage[] | Packed; dpi: number; password?: string }): Promise<EngineOutcome<HiddenWords[]>> {
+  return settle(async () => {
+    const pages = isPacked(task.pages) ? await unpack<VisibilityPage>(task.pages, false) : task.pages;
+    return hiddenWordsOf(await pdfium(), task.pdf, pages, task.dpi, task.password);
+  }, meterIn(task));
 }
 
 /** Loads PDFium now (a worker process calls this at start so the first job finds it warm). */

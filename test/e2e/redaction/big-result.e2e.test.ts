@@ -7,6 +7,7 @@
  * is gone are removed by the recovery timer's orphan sweep. Read straight from the database (the real
  * MongoDB-protocol server).
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { faker } from "@faker-js/faker";
 import mongoose from "mongoose";
@@ -55,7 +56,7 @@ beforeAll(async () => {
   process.env.JOB_RECOVERY_INTERVAL_SECONDS = "1";
   resetConfig();
   let admin: string;
-  ({ stack, http, admin } = await startRedactionStack("bigresult"));
+  ({ stack, http, admin } = await startRedactionStack("bigresult", ["feedback"]));
   mongoUrl = stack.mongoUrl;
   ({ key } = await apiUser(http, admin, { email: "bulk@example.com", password: "Bulk1234!xy", keyName: "bulk" }));
 });
@@ -175,4 +176,48 @@ it("the orphan sweep removes result records whose job is gone or no longer refer
   expect(ref).toEqual(expect.any(String));
   expect(left.heads.map((r) => r._id)).toEqual([ref]);
   expect(left.parts).toHaveLength(keptRecords - 1);
+});
+
+it("stores a review of thousands of areas in parts, redacts every one of them, and drops the parts when the job ends", async () => {
+  const { bytes, emails } = await contactList();
+  const { id, findings } = await detectedJob(bytes);
+  const submit = await http("POST", `/v1/jobs/${id}/redaction`, { apiKey: key, json: { reject: [] } });
+  expect(submit.status).toBe(202);
+  // The job document names where the areas are; the areas themselves are in job_results, in parts.
+  const stored = await withDb(mongoUrl, async (db) => ({
+    job: await db.collection("jobs").findOne({ _id: id as never }),
+    input: await db.collection("job_results").find({ jobId: id, _id: { $regex: ":input:" } as never }).toArray(),
+  }));
+  const ref = stored.job!.resume.inputRef;
+  expect({ input: stored.job!.resume.input, items: ref.items }).toEqual({ input: null, items: findings.length });
+  expect(mongoose.mongo.BSON.calculateObjectSize(stored.job!)).toBeLessThan(64 * 1024);
+  const head = stored.input.find((r) => r._id === ref.id);
+  const parts = stored.input.filter((r) => r.of === ref.id).sort((a, b) => a.k - b.k);
+  expect(parts.map((r) => r.k)).toEqual(Array.from({ length: head!.parts }, (_, i) => i + 1));
+  const areas = [...head!.input.areas, ...parts.flatMap((r) => r.items)];
+  expect(areas.map((a: { findingId: string }) => a.findingId)).toEqual(findings.map((f) => f.id));
+  for (const r of parts) expect(r.items.length).toBeLessThanOrEqual(PART_FINDINGS);
+
+  const done = await waitForStatus(http, id, key, ["finished"], 2000);
+  expect({ status: done.status, leaks: done.verification?.leaks }).toEqual({ status: "finished", leaks: 0 });
+  // Every area reached the redaction: no address is left in the output's text (pdftotext).
+  const pdf = await fetch(`${stack.baseUrl}/v1/jobs/${id}/files/redactedPdf`, { headers: { "x-api-key": key } });
+  expect(pdf.status).toBe(200);
+  const text = execFileSync("pdftotext", ["-", "-"], { input: Buffer.from(await pdf.arrayBuffer()) }).toString();
+  expect(emails.filter((e) => text.includes(e))).toEqual([]);
+  expect(text).not.toContain("@example.com");
+  // The review's feedback (one entry per finding, written in slices): whole, in order, once; a retried
+  // record changes nothing, and one interrupted after its first slice is finished by the retry.
+  const feedback = () => withDb(mongoUrl, (db) => db.collection("review_feedback").findOne({ _id: id as never }));
+  const fb = await feedback();
+  expect(fb!.findings.map((f: { findingId: string }) => f.findingId)).toEqual(findings.map((f) => f.id));
+  expect(fb!.findings.every((f: { accepted: boolean }) => f.accepted)).toBe(true);
+  const params = { jobId: id, reviewerId: fb!.reviewerId, at: new Date(fb!.at).toISOString(), manualAreas: 0, findings: fb!.findings };
+  await stack.broker.call("feedback.record", params);
+  expect((await feedback())!.findings).toHaveLength(findings.length);
+  await withDb(mongoUrl, (db) => db.collection("review_feedback").updateOne({ _id: id as never }, { $set: { filled: 1, findings: fb!.findings.slice(0, 1000) } }));
+  await stack.broker.call("feedback.record", params);
+  expect((await feedback())!.findings.map((f: { findingId: string }) => f.findingId)).toEqual(findings.map((f) => f.id));
+  // The finished job needs no input any more: its finish removed the records.
+  expect(await withDb(mongoUrl, (db) => db.collection("job_results").countDocuments({ jobId: id, _id: { $regex: ":input:" } as never }))).toBe(0);
 });

@@ -2,7 +2,11 @@
  * Issue 14, item 3: a corpus of hostile PDFs through the real HTTP API in the embedded shape (the worker
  * in the gateway's process). Each gets a 4xx or a failed job with a readable error naming the limit;
  * the process stays alive and its memory bounded (the 1 GiB bomb grew it by 1.8 GB before).
+ * The text limit is lowered to a million characters here (default 20 million), so its case stays small.
  */
+process.env.PDF_MAX_TEXT_CHARS = "1000000";
+
+import { PDFDocument, StandardFonts } from "pdf-lib";
 import { embeddedSuite } from "../../support/embedded-suite";
 import { multiPagePdf } from "../../support/pdf-fixtures";
 import { blankPagesPdf } from "../runtime/support";
@@ -19,6 +23,10 @@ let e: Embedded;
 let token: string;
 
 embeddedSuite((s) => ({ e, token } = s));
+
+afterAll(() => {
+  delete process.env.PDF_MAX_TEXT_CHARS;
+});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- job views read loosely
 async function runJob(bytes: Uint8Array, filename: string): Promise<any> {
@@ -80,6 +88,31 @@ it("fails 10,000 pages with PDF_TOO_MANY_PAGES and a document of 200,000 objects
   const objects = await runJob(manyObjectsPdf(200_000), "objects.pdf");
   expect(objects.status).toBe("completed");
   expect(objects.result).toMatchObject({ pageCount: 1 });
+});
+
+it("fails 1.2 million characters of text with PDF_LIMIT_EXCEEDED naming PDF_MAX_TEXT_CHARS, and reads 0.8 million", async () => {
+  const words = ["invoice", "ledger", "Müller", "straße", "total", "due", "account", "reference", "2024-03-31", "EUR", "1.234,56"];
+  const textPdf = async (chars: number) => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    let made = 0;
+    for (let p = 0; made < chars; p++) {
+      const page = doc.addPage([612, 792]);
+      for (let l = 0; l < 340 && made < chars; l++) {
+        const line = Array.from({ length: 40 }, (_, k) => words[(p * 31 + l * 7 + k) % words.length]).join(" ");
+        page.drawText(line, { x: 10, y: 780 - l * 2.3, size: 2, font });
+        made += line.length;
+      }
+    }
+    return doc.save();
+  };
+  const over = await runJob(await textPdf(1_200_000), "long.pdf");
+  expect(over.status).toBe("failed");
+  expect(over.error.type).toBe("PDF_LIMIT_EXCEEDED");
+  expect(over.error.message).toMatch(/^The PDF has more than 1000000 characters of text \(limit PDF_MAX_TEXT_CHARS=1000000\)$/);
+  const under = await runJob(await textPdf(800_000), "shorter.pdf");
+  expect({ status: under.status, error: under.error ?? null }).toEqual({ status: "completed", error: null });
+  await stillServing();
 });
 
 it("reads a PDF with a broken xref table (repaired) or fails it as PDF_CORRUPT, never hangs", async () => {
