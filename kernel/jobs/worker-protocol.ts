@@ -138,8 +138,9 @@ export async function claimJob(h: JobsHost, { id, workerId }: ClaimParams): Prom
 
 /**
  * The resume the worker runs with, its input read back from job_results when it was stored there. A
- * missing input (only a delete racing the claim removes it) is never run as an empty one: a redaction
- * with no areas would release the document unredacted. The claim fails instead.
+ * missing input (only a delete racing the claim removes it) is never run as an empty one: a paused job
+ * resumed with no input would run as if its reviewer had chosen nothing (for a reviewed document: released
+ * with nothing removed). The claim fails instead.
  */
 async function resumeOf(h: JobsHost, job: JobDoc): Promise<JobDoc["resume"]> {
   const r = job.resume;
