@@ -178,6 +178,8 @@ interface Result {
   decoyHits: Map<string, number>;
   misses: Truth[];
   fps: Pred[];
+  /** each decoy a finding touched, with that finding (printed by --misses) */
+  decoyFindings: { decoy: Decoy; pred: Pred }[];
 }
 
 function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
@@ -188,7 +190,7 @@ function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
   for (const t of truth) truthByPage.set(key(t.doc, t.page), [...(truthByPage.get(key(t.doc, t.page)) ?? []), t]);
   const decoysByPage = new Map<string, Decoy[]>();
   for (const d of decoys) decoysByPage.set(key(d.doc, d.page), [...(decoysByPage.get(key(d.doc, d.page)) ?? []), d]);
-  const res: Result = { byLabel: new Map(), byPageKind: new Map(), byDocKind: new Map(), decoyHits: new Map(), misses: [], fps: [] };
+  const res: Result = { byLabel: new Map(), byPageKind: new Map(), byDocKind: new Map(), decoyHits: new Map(), misses: [], fps: [], decoyFindings: [] };
   const bump = (m: Map<string, Counts>, k: string, f: keyof Counts) => {
     const c = m.get(k) ?? { tp: 0, fn: 0, ptp: 0, fp: 0 };
     c[f]++;
@@ -215,7 +217,10 @@ function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
     res.fps.push(p);
     for (const d of decoysByPage.get(key(p.doc, p.page)) ?? []) {
       const fd = fold(d.text);
-      if (fp.length >= 4 && (within(fp, fd) || within(fd, fp))) hitDecoys.add(d);
+      if (fp.length >= 4 && (within(fp, fd) || within(fd, fp))) {
+        if (!hitDecoys.has(d)) res.decoyFindings.push({ decoy: d, pred: p });
+        hitDecoys.add(d);
+      }
     }
   }
   for (const d of hitDecoys) res.decoyHits.set(d.kind, (res.decoyHits.get(d.kind) ?? 0) + 1);
@@ -474,6 +479,9 @@ async function main() {
     for (const l of lines.sort()) console.log(l);
     console.log("\nFalse positives:");
     for (const p of ours.fps) console.log(`  ${p.pageKind.padEnd(7)} ${p.label.padEnd(16)} ${p.doc}#${p.page}  ${JSON.stringify(p.text)}`);
+    console.log("\nDecoy hits:");
+    for (const { decoy, pred } of ours.decoyFindings)
+      console.log(`  ${pred.pageKind.padEnd(7)} ${decoy.kind.padEnd(18)} ${pred.doc}#${pred.page}  decoy ${JSON.stringify(decoy.text)} found as ${pred.label} ${JSON.stringify(pred.text)}`);
   }
   await pdfPool.close();
   await redactionEngine.close();

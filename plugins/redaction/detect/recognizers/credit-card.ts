@@ -1,6 +1,7 @@
 import { forLanguages } from "../context";
 import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
+import { inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
 
 /**
@@ -88,8 +89,9 @@ export const creditCardRecognizer: Recognizer = {
         }
         const start = groups[i]!.start;
         const end = groups[best.j]!.end;
-        // "+49..." is a phone number in international format, whatever its digits add up to
-        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start))) {
+        // "+49..." is a phone number in international format, whatever its digits add up to; the digits
+        // of an IBAN-shaped run are an account number, even when one of its groups passes Luhn
+        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start)) || inIbanShape(model, start, end)) {
           i = best.j + 1;
           continue;
         }
