@@ -109,6 +109,26 @@ describe("decoys that fail a checksum produce no finding of any label", () => {
     expect(missed).toEqual([]);
   });
 
+  it("a phone number above an SSN-shaped asset tag is no card number joined over the line break", () => {
+    // a form's value column: each value on its own line; the joined digits pass Luhn one time in ten
+    fakerEN_US.seed(31415);
+    const cards: string[] = [];
+    const phones: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const phone = `${fakerEN_US.string.numeric({ length: 1, exclude: ["0", "1"] })}${fakerEN_US.string.numeric(2)}-${fakerEN_US.string.numeric(3)}-${fakerEN_US.string.numeric(4)}`;
+      const tag = `${fakerEN_US.string.numeric(3)}-${fakerEN_US.string.numeric(2)}-${fakerEN_US.string.numeric(4)}`;
+      const found = detect([pageOf(`Emergency contact - Telephone\nAsset tag\n${phone}\n${tag}`)]);
+      cards.push(...found.filter((f) => f.label === "CREDIT_CARD").map((f) => f.text));
+      // the tag below must not take away the phone found without it
+      const alone = detect([pageOf(`Emergency contact - Telephone\nAsset tag\n${phone}`)]).some((f) => f.label === "PHONE_NUMBER");
+      if (alone !== found.some((f) => f.label === "PHONE_NUMBER" && f.text === phone)) phones.push(phone);
+    }
+    expect(cards).toEqual([]);
+    expect(phones).toEqual([]);
+    // with a card label, a wrapped card number is still joined
+    expect(detect([pageOf("Card number: 4111 1111\n1111 1111")]).map((f) => f.text)).toEqual(["4111 1111 1111 1111"]);
+  });
+
   it("the valid IBAN of a statement line is still one IBAN, not a phone inside it", () => {
     fakerEN_GB.seed(7);
     for (let i = 0; i < 20; i++) {
