@@ -1,6 +1,7 @@
 import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
 import type { TextModel } from "../text-model";
+import { MONTH_WORDS } from "./date";
 import { matches, type Recognizer } from "./recognizer";
 
 const CAP = "\\p{Lu}[\\p{L}'’-]*\\.?";
@@ -55,6 +56,17 @@ const TAILS: { re: RegExp; score: number; region: string }[] = [
 ];
 
 const CONTEXT = ["address", "home address", "mailing address", "residence", "resident at", "living at", "lives at", "Anschrift", "Adresse", "Wohnort", "wohnhaft", "domicile", "domicilié", "demeurant", "dirección", "domicilio", "residente en", "indirizzo", "morada", "adres"];
+
+/**
+ * A 4-digit "postcode" that is the year of a date: after a month name, maybe its day, a comma or "de"
+ * ("29 novembre 1989", "May 20, 1953", "12 de marzo de 1947"). In a CV the next line's heading ("GitHub",
+ * "Experiencia") then reads like a town wrapped after its postcode.
+ */
+const YEAR_AFTER_MONTH = new RegExp(`(?<![\\p{L}])(?:${MONTH_WORDS.join("|")})\\.?(?:[ ]\\d{1,2})?,?(?:[ ]de)?[ ]?$`, "iu");
+function isYearOfDate(text: string, start: number): boolean {
+  const year = /^(1[89]|20)\d\d(?!\d)/.test(text.slice(start, start + 5));
+  return year && YEAR_AFTER_MONTH.test(text.slice(Math.max(0, start - 24), start));
+}
 
 interface Span {
   start: number;
@@ -144,7 +156,7 @@ export const addressRecognizer: Recognizer = {
       for (const view of r === "GB" ? [digits, model.text] : [digits])
         for (const m of matches(re, view)) {
           const key = `${m.index}:${m[0].length}`;
-          if (seen.has(key)) continue;
+          if (seen.has(key) || ((r === "EU" || r === "EU-wrapped") && isYearOfDate(view, m.index))) continue;
           seen.add(key);
           const fits = r === region || (r === "EU" && region !== "US" && region !== "GB");
           tails.push({ start: m.index, end: m.index + m[0].length, score: score + (fits ? 0.1 : 0), wrapped: r === "EU-wrapped" });
