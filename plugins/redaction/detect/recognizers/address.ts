@@ -18,13 +18,18 @@ const DE_SUFFIX = ["straße", "strasse", "str.", "weg", "gasse", "platz", "allee
 const DE_PREP = "(?:(?:Am|An|Auf|Hinter|Unter|Vor|Über|Bei|In|Im|Zum|Zur|Beim)(?: (?:der|dem|den|die|das))?|Alte|Alter|Neue|Neuer|Obere|Untere)";
 const FR_TYPES = "rue|chemin|avenue|av\\.|boulevard|bd|place|allée|impasse|quai|route|cours|square|passage|voie|sentier|résidence|promenade|faubourg|montée|cité|hameau|rond-point|parvis|esplanade|lieu-dit";
 const FR_PART = "(?:de la|de l'|de l’|des|du|de|d'|d’|la|le|les|l'|l’|aux|au)";
-const ES_TYPES = "Calle|C/|Avenida|Avda\\.?|Av\\.|Paseo|Pº|Plaza|Pza\\.?|Ronda|Camino|Carretera|Ctra\\.?|Travesía|Travesia|Escalinata|Glorieta|Callejón|Urbanización|Urb\\.|Alameda|Cuesta|Rambla|Vía|Pasaje|Partida|Polígono|Sector|Barrio|Colonia|Carrer|Passeig|Bulevar|Cañada|Costanilla|Plazuela|Rúa|Senda|Vereda|Arroyo|Acceso|Grupo|Jardines|Lugar|Manzana|Muelle|Parque|Subida|Torrente|Via|Viale|Piazza|Corso|Largo|Rua|Praça|Travessa|Municipio|Poblado|Masía|Masia|Arrabal|Caserío|Caserio|Aldea|Diseminado|Conjunto|Explanada|Quinta|Bajada|Prolongación|Ribera|Paraje|Camí|Carreró";
+// Spanish street types: the common ones, then the rest of the INE's list of "tipos de vía" (the census street
+// register's) that were missing ("Ferrocarril Reina Marrero 47", "Extrarradio Mateo 1"); not "Puerta" (a
+// unit), nor types that are common surnames (Mercado, Puente, Rincón, Huerta, Monte: "Mercado Ortega" above
+// a street is a person) or buildings (Edificio, Chalet)
+const ES_TYPES = "Gran Subida|Vía Pública|Calleja|Barranco|Bloque|Entrada|Extramuros|Extrarradio|Ferrocarril|Parcela|Ramal|Rampa|Salida|Sección|Terrenos|Calle|C/|Avenida|Avda\\.?|Av\\.|Paseo|Pº|Plaza|Pza\\.?|Ronda|Camino|Carretera|Ctra\\.?|Travesía|Travesia|Escalinata|Glorieta|Callejón|Urbanización|Urb\\.|Alameda|Cuesta|Rambla|Vía|Pasaje|Partida|Polígono|Sector|Barrio|Colonia|Carrer|Passeig|Bulevar|Cañada|Costanilla|Plazuela|Rúa|Senda|Vereda|Arroyo|Acceso|Grupo|Jardines|Lugar|Manzana|Muelle|Parque|Subida|Torrente|Via|Viale|Piazza|Corso|Largo|Rua|Praça|Travessa|Municipio|Poblado|Masía|Masia|Arrabal|Caserío|Caserio|Aldea|Diseminado|Conjunto|Explanada|Quinta|Bajada|Prolongación|Ribera|Paraje|Camí|Carreró";
 const ES_PART = "(?:de|del|de la|de los|de las|la|el|los|las|y|di|della|delle|dei|da|do|dos|das)";
 const US_STATES =
   "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR";
 const TOWN_WORD = "\\p{Lu}[\\p{L}'’-]*";
 // connectors longest first and whole words: "Cerdañola del Vallés" is not "Cerdañola de" + "l Vallés"
-const TOWN = `${TOWN_WORD}(?:[ -](?:(?:an der|de la|upon|sous|del|bei|sur|les|lès|am|im|en|de|la|le|el|on|in)(?![\\p{L}])|${TOWN_WORD})){0,4}`;
+// a German town's river or region in brackets is part of its name: "Frankfurt (Oder)", "Stolberg (Rheinland)"
+const TOWN = `${TOWN_WORD}(?:[ -](?:(?:an der|de la|upon|sous|del|bei|sur|les|lès|am|im|en|de|la|le|el|on|in)(?![\\p{L}])|${TOWN_WORD})){0,4}(?: \\(\\p{Lu}[\\p{L}.]*(?:[ -]\\p{L}+)?\\))?`;
 
 /** Words a town name cannot end with (articles, "Saint", "Bad", "de"): after one, a line break is a wrap. */
 const WRAPPED_TOWN_HEAD = /(?:^|[ -])(?:Le|La|Les|L'|San|Santa|Santo|Saint|Sainte|St\.?|Ste\.?|Bad|Alt|Neu|El|Los|Las|Villa|Port|Mont|New|de|del|de la|sur|sous|en|am|an der|im|bei|upon|on)$/u;
@@ -91,7 +96,8 @@ function streetBefore(model: TextModel, tailStart: number, needBoundary = false)
   // Murray Paddock,\nWindler-on-Schaefer GT5 0MS", "adresse Küppersteger Str. 147 4\nOG, 80417 Neu Linn"),
   // so the street is the end of the line above, after its address word
   const head = model.text.slice(lineStart, tailStart);
-  const wrapped = lineStart > 0 && head.length <= 12 && !/[:;(]/.test(head) && lineStart === model.text.lastIndexOf("\n", tailStart - 1) + 1;
+  // (not when the head is a street itself, a word and a house number: "Kump 28a, 97837 Nord Karina")
+  const wrapped = lineStart > 0 && head.length <= 12 && !/[:;(]/.test(head) && !(/\p{L}{3,}/u.test(head) && /\d/.test(head)) && lineStart === model.text.lastIndexOf("\n", tailStart - 1) + 1;
   if (wrapped) lineStart = Math.max(model.text.lastIndexOf("\n", lineStart - 2) + 1, tailStart - 80);
   const before = model.text.slice(lineStart, tailStart);
   let from = 0;

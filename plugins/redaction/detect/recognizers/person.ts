@@ -272,11 +272,11 @@ function afterClosing(model: TextModel, lineStart: number): boolean {
 /** A name token or e-mail local part compared loosely: no case, accents, digits or dots; OCR's i/l one letter. */
 const nameKey = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[1|i]/g, "l").replace(/0/g, "o").replace(/[^a-z]/g, "");
 const localPartsOf = new WeakMap<TextModel, string[]>();
-/** The local parts of the e-mail addresses on the page (OCR may leave a space before the "@"). */
+/** The local parts of the e-mail addresses on the page (OCR may leave a space around the "@" and the dot). */
 function localParts(model: TextModel): string[] {
   let v = localPartsOf.get(model);
   if (!v) {
-    v = [...model.text.matchAll(/([A-Za-z0-9][A-Za-z0-9._%+-]{2,63}) ?@ ?[A-Za-z0-9-]+\./g)].map((m) => nameKey(m[1]!));
+    v = [...model.text.matchAll(/([A-Za-z0-9][A-Za-z0-9._%+-]{2,63}) ?@ ?[A-Za-z0-9-]+ ?\./g)].map((m) => nameKey(m[1]!));
     localPartsOf.set(model, v);
   }
   return v;
@@ -308,7 +308,16 @@ export const personRecognizer: Recognizer = {
       // leading function words and cue words ("Dear", "The", "Estimada", "Herr") are not part of a
       // name, nor are trailing function words or particles
       const low = (t: string) => t.toLowerCase().replace(/\.$/, "");
+      // a name part spelt like a function word ("Cara", "Don", "Weniger", "Keiner") is a name when an
+      // e-mail address of the page spells it together with the next (or previous) part: Cara.Huke12@...
+      const spelt = (a: string, b: string) => {
+        const ka = nameKey(a);
+        const kb = nameKey(b);
+        return ka.length >= 2 && kb.length >= 2 && localParts(model).some((lp) => lp.includes(ka) && lp.includes(kb));
+      };
       while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
+        // (a salutation or title spelt like a first name too: "Cara", "Don")
+        if (tokens.length > 1 && /^\p{Lu}\p{Ll}+$/u.test(tokens[0]!) && spelt(tokens[0]!, tokens[1]!)) break;
         // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
         if (tokens.length > 1 && !CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.before.test(text.slice(Math.max(0, start - 40), start)))
           break;
@@ -323,7 +332,11 @@ export const personRecognizer: Recognizer = {
       }
       // a surname spelt like a function word or a month ends a name that has a first name or a cue:
       // "Überweisung an Mira Gross", "Orden permanente Jorge Lomeli Agosto"
-      const surnameLike = (t: string) => tokens.length >= 2 && /^\p{Lu}/u.test(t) && NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.before.test(text.slice(Math.max(0, start - 40), start)));
+      // (or spelt with the part before it in an e-mail address: "Tyron Weniger" .. Tyron_Weniger@)
+      const surnameLike = (t: string) =>
+        tokens.length >= 2 &&
+        /^\p{Lu}/u.test(t) &&
+        ((NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.before.test(text.slice(Math.max(0, start - 40), start)))) || spelt(tokens[tokens.length - 2]!, t));
       while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)) && !surnameLike(tokens[tokens.length - 1]!))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
@@ -395,6 +408,10 @@ export const personRecognizer: Recognizer = {
           // only a leading run of acceptable parts is the rest of the name
           let n = 0;
           while (n < parts.length && take[n] === parts[n]) n++;
+          // a part followed by a house number starts a street, not the rest of the name: "Dr. Yannick
+          // Reinhardt" / "Kump 28a, 97837 Nord Karina" (a letterhead)
+          const taken = le + 1 + parts.slice(0, n).join(" ").length;
+          if (n > 0 && /^[ ]?\d/.test(text.slice(taken, taken + 3))) n = 0;
           if (n > 0) {
             end = le + 1 + parts.slice(0, n).join(" ").length;
             score += 0.1;
