@@ -182,6 +182,9 @@ const SEQUENCE = new RegExp(`(?<![\\p{L}\\p{N}'’-])${TOKEN}(?:[ ](?:${PARTICLE
 const CAPS_SEQUENCE = /(?<![\p{L}\p{N}'’-])\p{Lu}{2,}(?:['’-]\p{Lu}+)?(?:[ ](?:DE LA|DE|DEL|VAN|VON|DA|DI|LE|LA)?[ ]?\p{Lu}{2,}(?:['’-]\p{Lu}+)?){1,4}(?![\p{L}\p{N}'’-])/gu;
 
 for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(t.toLowerCase().replace(/[.:]+$/, ""));
+/** Titles ("Dr", "Herr", "Mme"), lower case without the dot; and one ending the text before a run. */
+const TITLE_TOKENS = new Set(Object.values(HONORIFICS).flatMap((l) => l.map((w) => w.toLowerCase().replace(/\.$/, ""))));
+const TITLE_BEFORE = new RegExp(`(?<![\\p{L}])(?:${[...new Set(Object.values(HONORIFICS).flatMap((l) => l.map((w) => w.replace(/\.$/, ""))))].map(escape).join("|")})\\.? $`, "u");
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -189,6 +192,9 @@ function escape(s: string): string {
 
 const NO_WORDS: ReadonlySet<string> = new Set();
 /** Up to two name parts starting the next line (the rest of a wrapped name). */
+/** A line starting as a street does: a few words, then a house number ("Im Nesselrader Kamp 62a, ..."; not an amount "12.50"). */
+const HOUSE_NUMBER = /^[ ]?\d{1,5}(?:[ ]?[a-zA-Z])?(?![\p{L}\p{N}]|[.,]\d)/u;
+const STREET_LINE = new RegExp(`^(?:[\\p{L}.'’-]+ ){1,5}${HOUSE_NUMBER.source.slice(1)}`, "u");
 const WRAPPED_PARTS = new RegExp(`^${TOKEN}(?: ${TOKEN})?(?![\\p{L}\\p{N}'’-])`, "u");
 /** Words of company names that a person's name never holds ("Grupo Sánchez", "Groupe Rolland"). */
 const COMPANY_WORDS = new Set(
@@ -315,9 +321,14 @@ export const personRecognizer: Recognizer = {
         const kb = nameKey(b);
         return ka.length >= 2 && kb.length >= 2 && localParts(model).some((lp) => lp.includes(ka) && lp.includes(kb));
       };
+      // right after a title ("Dr. ", "Herr ", in the run or before it), a salutation that is also a first
+      // name starts the name: "Dr. Cara Cleve", "Herr Don Dare"
+      let afterTitle = TITLE_BEFORE.test(text.slice(Math.max(0, start - 12), start));
       while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
         // (a salutation or title spelt like a first name too: "Cara", "Don")
         if (tokens.length > 1 && /^\p{Lu}\p{Ll}+$/u.test(tokens[0]!) && spelt(tokens[0]!, tokens[1]!)) break;
+        if (tokens.length > 1 && afterTitle && CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && /^\p{Lu}\p{Ll}/u.test(tokens[1]!)) break;
+        afterTitle = TITLE_TOKENS.has(low(tokens[0]!));
         // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
         if (tokens.length > 1 && !CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.before.test(text.slice(Math.max(0, start - 40), start)))
           break;
@@ -411,7 +422,8 @@ export const personRecognizer: Recognizer = {
           // a part followed by a house number starts a street, not the rest of the name: "Dr. Yannick
           // Reinhardt" / "Kump 28a, 97837 Nord Karina" (a letterhead)
           const taken = le + 1 + parts.slice(0, n).join(" ").length;
-          if (n > 0 && /^[ ]?\d/.test(text.slice(taken, taken + 3))) n = 0;
+          // (or by a few more words and then the number: "Benno Bauschinger" / "Im Nesselrader Kamp 62a, ...")
+          if (n > 0 && (HOUSE_NUMBER.test(text.slice(taken, taken + 12)) || STREET_LINE.test(text.slice(le + 1, le + 80)))) n = 0;
           if (n > 0) {
             end = le + 1 + parts.slice(0, n).join(" ").length;
             score += 0.1;
