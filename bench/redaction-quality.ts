@@ -27,7 +27,8 @@
  * value in its text layer, 300-dpi OCR, metadata and raw bytes.
  *
  * Run: npm run bench redaction-quality -- [--seed N] [--count N] [--scanned N | --all-scanned]
- *      [--no-presidio] [--no-cache] [--misses] [--leaks N] [--save-pages FILE | --load-pages FILE]
+ *      [--no-presidio] [--no-cache] [--misses] [--leaks N] [--leaks-http] [--save-pages FILE | --load-pages FILE]
+ * --leaks-http: the leak check goes through the REST API of an embedded stack (bench/leak-check-http.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -38,7 +39,8 @@ import { pdfPool } from "../sdk/pdf/pool";
 import { buildTextModel, detect, resolveDetectionConfig, type Finding, type PageInput } from "../plugins/redaction/detect";
 import { markHiddenText } from "../plugins/redaction/hidden-text";
 import { redactionEngine } from "../plugins/redaction/redact/engine-pool";
-import { leakCheck, leakSample } from "./leak-check";
+import { leakCheck, leakSample, leaksByLabel } from "./leak-check";
+import { httpLeakCheck } from "./leak-check-http";
 import {
   CI_SEED, DEFAULT_COUNT, generateCorpus, renderScanImage, renderTextPdf, type GenDoc,
 } from "../test/fixtures/pii-corpus";
@@ -449,13 +451,15 @@ async function main() {
   console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}   total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   if (LEAKS > 0) {
     const sample = leakSample(docs, LEAKS, (s) => createHash("sha1").update(`${SEED}:leak:${s}`).digest("hex"));
-    const lr = await leakCheck(sample, pdfPool, fold, within);
+    // --leaks-http: through the API of the embedded stack, as a client (bench/leak-check-http.ts).
+    const lr = flag("--leaks-http") ? await httpLeakCheck(sample, pdfPool, fold, within) : await leakCheck(sample, pdfPool, fold, within);
     const byLabel = new Map<string, number>();
     for (const l of lr.leaks) byLabel.set(l.label, (byLabel.get(l.label) ?? 0) + 1);
     const byChannel = new Map<string, number>();
     for (const l of lr.leaks) for (const c of l.channels) byChannel.set(c, (byChannel.get(c) ?? 0) + 1);
-    console.log(`\nLeaks after accept-all (${lr.documents} documents, ${lr.pages} pages: ${sample.filter((d) => d.kind === "text").length} text, ${sample.filter((d) => d.kind === "scanned").length} scanned, ${sample.filter((d) => d.kind === "mixed").length} mixed, ${sample.filter((d) => d.truth.some((t) => t.label === "EXPOSED_REDACTION")).length} with fake redactions, ${sample.filter((d) => d.meta).length} with a name in the metadata; ${lr.seconds.toFixed(0)} s):`);
+    console.log(`\nLeaks after accept-all${flag("--leaks-http") ? " through the HTTP API" : ""} (${lr.documents} documents, ${lr.pages} pages: ${sample.filter((d) => d.kind === "text").length} text, ${sample.filter((d) => d.kind === "scanned").length} scanned, ${sample.filter((d) => d.kind === "mixed").length} mixed, ${sample.filter((d) => d.truth.some((t) => t.label === "EXPOSED_REDACTION")).length} with fake redactions, ${sample.filter((d) => d.meta).length} with a name in the metadata; ${lr.seconds.toFixed(0)} s):`);
     console.log(`  ${lr.leaks.length} of ${lr.values} PII strings still recoverable (target 0); by label: ${[...byLabel].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}; by channel: ${[...byChannel].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`);
+    for (const line of leaksByLabel(lr.leaks)) console.log(`    ${line}`);
     if (lr.failed.length) console.log(`  ${lr.failed.length} documents failed: ${lr.failed.map((f) => `${f.doc} (${f.reason})`).join("; ")}`);
     if (flag("--misses")) for (const l of lr.leaks) console.log(`  leak ${l.label.padEnd(16)} ${l.doc}  ${JSON.stringify(l.text)} via ${l.channels.join("+")}`);
     console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);

@@ -89,6 +89,7 @@ describe("structured values with OCR's letter/digit confusions, repaired against
   it.each([
     ["a colon read as '-' in an IPv6 address", "13:15:09 login ok from 86fe:bbdf-ec3d::448a", "86fe:bbdf-ec3d::448a"],
     ["a 0 read as O inside IPv6", "IPv6: bfaf:ffOc:ef14:c1b9:b3c1:35e9:fde0:bafd", "bfaf:ffOc:ef14:c1b9:b3c1:35e9:fde0:bafd"],
+    ["a 5 read as S inside IPv6", "IPv6: 8240:81b1:8de5:01f3:34ca:b63b:e7dc:cScc", "8240:81b1:8de5:01f3:34ca:b63b:e7dc:cScc"],
     ["a year's 1 read as '|' in a birth date", "Patient Max Roth, date de naissance 20 avril |948, domicile Paris", "20 avril |948"],
   ])("%s", (_d, text, expected) => expect(found(text, /IPv6|from/.test(text) ? "IP_ADDRESS" : "DATE_OF_BIRTH")).toEqual([expected]));
   it("times and versions with dashes are not IPv6", () => {
