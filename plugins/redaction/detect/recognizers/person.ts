@@ -217,6 +217,13 @@ function addressBelow(model: TextModel, lineEnd: number): boolean {
   return /(?:^|\s)\d{1,5}[a-zA-Z]?(?:,|\s|$)/.test(next) && /\p{L}{3,}/u.test(next) && !/^[\d\s.,:/€$£+-]+$/.test(next);
 }
 
+/** Dates ("2024-03-12", "12.03.2024") and money amounts ("-123.45", "4 567,89"): digit runs that are no phone number. */
+const DATES_AMOUNTS = /(?<![\d.,/-])(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|[-+−]?\d{1,3}(?:[ .,’']\d{3})*[.,]\d{2})(?![.,/-]?\d)/gu;
+/** True when `s` holds an e-mail address or a phone-like digit run once its dates and amounts are set aside. */
+function hasContact(s: string): boolean {
+  return /@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(s.replace(DATES_AMOUNTS, " "));
+}
+
 const contactLinesOf = new WeakMap<TextModel, TextLine[]>();
 /** True when another segment of the visual row holding `at` has an e-mail address or a phone number. */
 function rowHasContact(model: TextModel, at: number): boolean {
@@ -224,13 +231,46 @@ function rowHasContact(model: TextModel, at: number): boolean {
   if (w === undefined || w < 0) return false;
   let contacts = contactLinesOf.get(model);
   if (!contacts) {
-    contacts = model.lines.filter((l) => /@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(model.text.slice(l.start, l.end)));
+    contacts = model.lines.filter((l) => hasContact(model.text.slice(l.start, l.end)));
     contactLinesOf.set(model, contacts);
   }
   const line = model.lines[model.words[w]!.line]!;
   const y0 = line.box.y;
   const y1 = y0 + line.box.height;
   return contacts.some((other) => other !== line && Math.min(y1, other.box.y + other.box.height) - Math.max(y0, other.box.y) >= 0.5 * Math.min(line.box.height, other.box.height));
+}
+
+const AMOUNT_CELL = /^[-+−]?\s?(?:[$€£]\s?)?\d{1,3}(?:[ .,’']?\d{3})*[.,]\d{2}(?:\s?(?:[$€£]|EUR|USD|GBP|CR|DR))?$/u;
+const DATE_CELL = /^\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{1,2}\.? \p{L}{3,}\.?(?: \d{2,4})?$/u;
+const transactionRowsOf = new WeakMap<TextModel, Map<number, boolean>>();
+/**
+ * True when the visual row holding `at` is a transaction line: its other segments are a money amount
+ * and a date or a second amount (a bank statement's "date | description | amount | balance"). Such a
+ * line's text cell names merchants and goods far more often than people ("Rey Jouets", "García
+ * Videojuegos"); a person there comes with a transfer cue ("Virement de ...") or a known full name.
+ */
+function transactionRow(model: TextModel, at: number): boolean {
+  const w = model.charToWord[at];
+  if (w === undefined || w < 0) return false;
+  const li = model.words[w]!.line;
+  let cache = transactionRowsOf.get(model);
+  if (!cache) transactionRowsOf.set(model, (cache = new Map()));
+  const hit = cache.get(li);
+  if (hit !== undefined) return hit;
+  const line = model.lines[li]!;
+  const y0 = line.box.y;
+  const y1 = y0 + line.box.height;
+  let amounts = 0;
+  let dates = 0;
+  for (const other of model.lines) {
+    if (other === line || Math.min(y1, other.box.y + other.box.height) - Math.max(y0, other.box.y) < 0.5 * Math.min(line.box.height, other.box.height)) continue;
+    const t = model.text.slice(other.start, other.end).trim();
+    if (AMOUNT_CELL.test(t)) amounts++;
+    else if (DATE_CELL.test(t)) dates++;
+  }
+  const v = amounts >= 1 && amounts + dates >= 2;
+  cache.set(li, v);
+  return v;
 }
 
 interface Cues {
@@ -394,7 +434,7 @@ export const personRecognizer: Recognizer = {
       }
       if (real.length >= 2) {
         const line = text.slice(ls, le);
-        if (/@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(line)) score += 0.15;
+        if (hasContact(line)) score += 0.15;
         // the name spelt out in an e-mail address of the page ("Sherman Kuhlman" .. Sherman.Kuhlman64@):
         // CV heads, signatures and mail headers put the two together
         const parts = real.map(nameKey).filter((t) => t.length >= 2);
@@ -405,6 +445,8 @@ export const personRecognizer: Recognizer = {
       if (real.some((t) => NOT_PERSON_NEXT.has(low(t)))) score -= 0.5;
       if (real.some((t) => ROLE_WORDS.has(low(t)))) score -= 0.8;
       if (real.length > 1 && real.slice(1).some((t) => BUSINESS_WORDS.has(low(t)))) score -= 0.5;
+      // a transaction line's text cell, with no cue and a part the lexicon does not know: a merchant
+      if (!cueBefore && !labelOk && !allKnown && real.length >= 2 && transactionRow(model, start)) score -= 0.15;
       // a column headed "Description" / "Libellé" lists goods or merchants, not people
       if (!cueBefore && labelled(model, start, end, NOT_NAME_COLUMNS, 0) === "header") score -= 0.4;
       if (/(?<![\d/.,-])\d{1,5}[a-zA-Z]? ?$/.test(before) && !cueBefore && !cueAfter) score -= STREET_TYPES.has(low(real[real.length - 1]!)) ? 0.6 : 0.3;
