@@ -8,9 +8,14 @@
  *   - OCR: every page that carried PII rendered at 300 dpi and OCRed (tesseract.js), approximate match
  *     (edit distance <= 15 %) for values of 6+ folded characters, since OCR damages what it reads;
  *   - metadata: the information dictionary pdfjs reads (Author, Subject, ...);
- *   - raw bytes: the file as bytes, for the value as Latin-1 and as UTF-16BE (PDF string encodings).
+ *   - raw bytes: the file as bytes and with its streams decompressed (qpdf), for the value as Latin-1,
+ *     as UTF-16BE and as hex (PDF string encodings).
  * A value counts as leaked when any channel finds it.
  */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
 import manifest from "../plugins/redaction";
 import { runPlugin, type RunIo } from "../kernel/plugins/runner";
@@ -80,7 +85,7 @@ export async function leakCheck(docs: GenDoc[], pool: PdfPool, fold: Fold, withi
   const t0 = Date.now();
   const report: LeakReport = { documents: 0, pages: 0, values: 0, leaks: [], failed: [], seconds: 0 };
   for (const doc of docs) {
-    const input = doc.kind === "text" ? await renderTextPdf(doc) : await renderScannedPdf(doc);
+    const input = await renderInput(doc);
     let out: Buffer;
     try {
       out = await acceptAll(input, doc);
@@ -90,34 +95,111 @@ export async function leakCheck(docs: GenDoc[], pool: PdfPool, fold: Fold, withi
     }
     report.documents++;
     report.pages += doc.pages.length;
-    const ex = await pool.extract(out);
-    const textLayer = fold(ex.pages.map((p) => p.text).join("\n"));
-    const metadata = fold(Object.values(ex.info).join("\n"));
-    const raw = out.toString("latin1");
-    const ocr = new Map<number, string>();
-    for (const page of new Set(doc.truth.map((t) => t.page))) {
-      const img = await pool.render(out, page, { dpi: 300 });
-      const r = await pool.ocr(img.png, { lang: doc.ocrLang, pageWidthPt: doc.width, pageHeightPt: doc.height });
-      ocr.set(page, fold(r.text));
-    }
-    const seen = new Set<string>();
-    for (const t of doc.truth) {
-      const key = `${t.label}\u0000${t.text}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      report.values++;
-      const ft = fold(t.text);
-      if (ft.length < 3) continue;
-      const channels: Channel[] = [];
-      if (textLayer.includes(ft)) channels.push("text");
-      const o = ocr.get(t.page) ?? "";
-      if (ft.length >= 6 ? within(ft, o) : o.includes(ft)) channels.push("ocr");
-      if (metadata.includes(ft)) channels.push("metadata");
-      const utf16 = Buffer.from(t.text, "utf16le").swap16().toString("latin1");
-      if (raw.includes(t.text) || raw.includes(utf16)) channels.push("raw");
-      if (channels.length) report.leaks.push({ doc: doc.name, label: t.label, text: t.text, channels });
-    }
+    const found = await searchOutput(out, doc, pool, fold, within);
+    report.values += found.values;
+    report.leaks.push(...found.leaks);
   }
   report.seconds = (Date.now() - t0) / 1000;
   return report;
+}
+
+/** The PDF a corpus document is as a user would have it: a text PDF, or a scan (mixed: some pages scanned). */
+export function renderInput(doc: GenDoc): Promise<Uint8Array> {
+  return doc.kind === "text" ? renderTextPdf(doc) : renderScannedPdf(doc);
+}
+
+/**
+ * Every ground-truth value of `doc` searched in the redacted output `out` through the four channels
+ * (see the top of this file). `values`: distinct (label, text) pairs checked.
+ */
+export async function searchOutput(out: Uint8Array, doc: GenDoc, pool: PdfPool, fold: Fold, within: Within): Promise<{ values: number; leaks: LeakResult[] }> {
+  const ex = await pool.extract(out);
+  const textLayer = fold(ex.pages.map((p) => p.text).join("\n"));
+  const metadata = fold(Object.values(ex.info).join("\n"));
+  const raw = `${Buffer.from(out).toString("latin1")}\n${uncompressed(out)}`;
+  const ocr = new Map<number, string>();
+  for (const page of new Set(doc.truth.map((t) => t.page))) {
+    const img = await pool.render(out, page, { dpi: 300 });
+    const r = await pool.ocr(img.png, { lang: doc.ocrLang, pageWidthPt: doc.width, pageHeightPt: doc.height });
+    ocr.set(page, fold(r.text));
+  }
+  const rawLower = raw.toLowerCase();
+  const seen = new Set<string>();
+  const leaks: LeakResult[] = [];
+  let values = 0;
+  for (const t of doc.truth) {
+    const key = `${t.label}\u0000${t.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    values++;
+    const ft = fold(t.text);
+    if (ft.length < 3) continue;
+    const channels: Channel[] = [];
+    if (textLayer.includes(ft)) channels.push("text");
+    const o = ocr.get(t.page) ?? "";
+    if (ft.length >= 6 ? within(ft, o) : o.includes(ft)) channels.push("ocr");
+    if (metadata.includes(ft)) channels.push("metadata");
+    const utf16 = Buffer.from(t.text, "utf16le").swap16().toString("latin1");
+    const hex = Buffer.from(t.text, "latin1").toString("hex");
+    if (raw.includes(t.text) || raw.includes(utf16) || rawLower.includes(hex)) channels.push("raw");
+    if (channels.length) leaks.push({ doc: doc.name, label: t.label, text: t.text, channels });
+  }
+  return { values, leaks };
+}
+
+/**
+ * The file with every stream decompressed (qpdf's QDF form), as a parser reading content streams,
+ * fonts' ToUnicode maps and metadata streams sees it; "" when qpdf is not there (the raw bytes alone
+ * are then searched).
+ */
+function uncompressed(pdf: Uint8Array): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "docmill-leak-"));
+  try {
+    writeFileSync(path.join(dir, "in.pdf"), pdf);
+    // qpdf exits 3 on warnings (a repaired xref) with the output written.
+    spawnSync("qpdf", ["--qdf", "--object-streams=disable", path.join(dir, "in.pdf"), path.join(dir, "out.pdf")], { stdio: "ignore" });
+    return existsSync(path.join(dir, "out.pdf")) ? readFileSync(path.join(dir, "out.pdf")).toString("latin1") : "";
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Leaks per label and where they were found: `PERSON 2 (text 2, ocr 1)`, one label a line. */
+export function leaksByLabel(leaks: readonly LeakResult[]): string[] {
+  const by = new Map<string, { n: number; ch: Map<Channel, number> }>();
+  for (const l of leaks) {
+    const e = by.get(l.label) ?? { n: 0, ch: new Map<Channel, number>() };
+    e.n++;
+    for (const c of l.channels) e.ch.set(c, (e.ch.get(c) ?? 0) + 1);
+    by.set(l.label, e);
+  }
+  return [...by].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
+    .map(([label, e]) => `${label} ${e.n} (${[...e.ch].map(([c, n]) => `${c} ${n}`).join(", ")})`);
+}
+
+// The matching of bench/redaction-quality.ts (its `fold` and `within`), for callers that cannot import
+// that file without running the bench (the e2e leak test): case, accents, spacing, punctuation and the
+// OCR confusions O/0, l/1, S/5 folded away; OCR text matched within an edit distance of 15 %.
+const CONFUSE: Record<string, string> = { o: "0", i: "1", l: "1", "|": "1", s: "5" };
+
+export function leakFold(s: string): string {
+  return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[oil|s]/g, (c) => CONFUSE[c]!).replace(/[^a-z0-9]/g, "");
+}
+
+/** Smallest edit distance between `needle` and any substring of `hay` (Sellers). */
+function infix(needle: string, hay: string): number {
+  if (!needle.length) return 0;
+  let prev = new Array<number>(hay.length + 1).fill(0);
+  for (let i = 1; i <= needle.length; i++) {
+    const cur = new Array<number>(hay.length + 1);
+    cur[0] = i;
+    for (let j = 1; j <= hay.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (needle[i - 1] === hay[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return Math.min(...prev);
+}
+
+export function leakWithin(needle: string, hay: string): boolean {
+  const tol = Math.floor(needle.length * 0.15);
+  return needle.length > 0 && needle.length <= hay.length + tol && infix(needle, hay) <= tol;
 }

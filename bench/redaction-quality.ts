@@ -27,7 +27,8 @@
  * value in its text layer, 300-dpi OCR, metadata and raw bytes.
  *
  * Run: npm run bench redaction-quality -- [--seed N] [--count N] [--scanned N | --all-scanned]
- *      [--no-presidio] [--no-cache] [--misses] [--leaks N] [--save-pages FILE | --load-pages FILE]
+ *      [--no-presidio] [--no-cache] [--misses] [--leaks N] [--leaks-http] [--save-pages FILE | --load-pages FILE]
+ * --leaks-http: the leak check goes through the REST API of an embedded stack (bench/leak-check-http.ts).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -38,7 +39,8 @@ import { pdfPool } from "../sdk/pdf/pool";
 import { buildTextModel, detect, resolveDetectionConfig, type Finding, type PageInput } from "../plugins/redaction/detect";
 import { markHiddenText } from "../plugins/redaction/hidden-text";
 import { redactionEngine } from "../plugins/redaction/redact/engine-pool";
-import { leakCheck, leakSample } from "./leak-check";
+import { leakCheck, leakSample, leaksByLabel } from "./leak-check";
+import { httpLeakCheck } from "./leak-check-http";
 import {
   CI_SEED, DEFAULT_COUNT, generateCorpus, renderScanImage, renderTextPdf, type GenDoc,
 } from "../test/fixtures/pii-corpus";
@@ -178,6 +180,8 @@ interface Result {
   decoyHits: Map<string, number>;
   misses: Truth[];
   fps: Pred[];
+  /** each decoy a finding touched, with that finding (printed by --misses) */
+  decoyFindings: { decoy: Decoy; pred: Pred }[];
 }
 
 function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
@@ -188,7 +192,7 @@ function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
   for (const t of truth) truthByPage.set(key(t.doc, t.page), [...(truthByPage.get(key(t.doc, t.page)) ?? []), t]);
   const decoysByPage = new Map<string, Decoy[]>();
   for (const d of decoys) decoysByPage.set(key(d.doc, d.page), [...(decoysByPage.get(key(d.doc, d.page)) ?? []), d]);
-  const res: Result = { byLabel: new Map(), byPageKind: new Map(), byDocKind: new Map(), decoyHits: new Map(), misses: [], fps: [] };
+  const res: Result = { byLabel: new Map(), byPageKind: new Map(), byDocKind: new Map(), decoyHits: new Map(), misses: [], fps: [], decoyFindings: [] };
   const bump = (m: Map<string, Counts>, k: string, f: keyof Counts) => {
     const c = m.get(k) ?? { tp: 0, fn: 0, ptp: 0, fp: 0 };
     c[f]++;
@@ -215,7 +219,10 @@ function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
     res.fps.push(p);
     for (const d of decoysByPage.get(key(p.doc, p.page)) ?? []) {
       const fd = fold(d.text);
-      if (fp.length >= 4 && (within(fp, fd) || within(fd, fp))) hitDecoys.add(d);
+      if (fp.length >= 4 && (within(fp, fd) || within(fd, fp))) {
+        if (!hitDecoys.has(d)) res.decoyFindings.push({ decoy: d, pred: p });
+        hitDecoys.add(d);
+      }
     }
   }
   for (const d of hitDecoys) res.decoyHits.set(d.kind, (res.decoyHits.get(d.kind) ?? 0) + 1);
@@ -444,13 +451,15 @@ async function main() {
   console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}   total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   if (LEAKS > 0) {
     const sample = leakSample(docs, LEAKS, (s) => createHash("sha1").update(`${SEED}:leak:${s}`).digest("hex"));
-    const lr = await leakCheck(sample, pdfPool, fold, within);
+    // --leaks-http: through the API of the embedded stack, as a client (bench/leak-check-http.ts).
+    const lr = flag("--leaks-http") ? await httpLeakCheck(sample, pdfPool, fold, within) : await leakCheck(sample, pdfPool, fold, within);
     const byLabel = new Map<string, number>();
     for (const l of lr.leaks) byLabel.set(l.label, (byLabel.get(l.label) ?? 0) + 1);
     const byChannel = new Map<string, number>();
     for (const l of lr.leaks) for (const c of l.channels) byChannel.set(c, (byChannel.get(c) ?? 0) + 1);
-    console.log(`\nLeaks after accept-all (${lr.documents} documents, ${lr.pages} pages: ${sample.filter((d) => d.kind === "text").length} text, ${sample.filter((d) => d.kind === "scanned").length} scanned, ${sample.filter((d) => d.kind === "mixed").length} mixed, ${sample.filter((d) => d.truth.some((t) => t.label === "EXPOSED_REDACTION")).length} with fake redactions, ${sample.filter((d) => d.meta).length} with a name in the metadata; ${lr.seconds.toFixed(0)} s):`);
+    console.log(`\nLeaks after accept-all${flag("--leaks-http") ? " through the HTTP API" : ""} (${lr.documents} documents, ${lr.pages} pages: ${sample.filter((d) => d.kind === "text").length} text, ${sample.filter((d) => d.kind === "scanned").length} scanned, ${sample.filter((d) => d.kind === "mixed").length} mixed, ${sample.filter((d) => d.truth.some((t) => t.label === "EXPOSED_REDACTION")).length} with fake redactions, ${sample.filter((d) => d.meta).length} with a name in the metadata; ${lr.seconds.toFixed(0)} s):`);
     console.log(`  ${lr.leaks.length} of ${lr.values} PII strings still recoverable (target 0); by label: ${[...byLabel].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}; by channel: ${[...byChannel].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`);
+    for (const line of leaksByLabel(lr.leaks)) console.log(`    ${line}`);
     if (lr.failed.length) console.log(`  ${lr.failed.length} documents failed: ${lr.failed.map((f) => `${f.doc} (${f.reason})`).join("; ")}`);
     if (flag("--misses")) for (const l of lr.leaks) console.log(`  leak ${l.label.padEnd(16)} ${l.doc}  ${JSON.stringify(l.text)} via ${l.channels.join("+")}`);
     console.log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
@@ -474,6 +483,9 @@ async function main() {
     for (const l of lines.sort()) console.log(l);
     console.log("\nFalse positives:");
     for (const p of ours.fps) console.log(`  ${p.pageKind.padEnd(7)} ${p.label.padEnd(16)} ${p.doc}#${p.page}  ${JSON.stringify(p.text)}`);
+    console.log("\nDecoy hits:");
+    for (const { decoy, pred } of ours.decoyFindings)
+      console.log(`  ${pred.pageKind.padEnd(7)} ${decoy.kind.padEnd(18)} ${pred.doc}#${pred.page}  decoy ${JSON.stringify(decoy.text)} found as ${pred.label} ${JSON.stringify(pred.text)}`);
   }
   await pdfPool.close();
   await redactionEngine.close();

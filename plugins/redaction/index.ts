@@ -13,7 +13,7 @@
 import { defineErrorCodes, definePlugin, runOffLoopInPieces, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
 import { detectionsJson } from "./detections-json";
-import { markHiddenText } from "./hidden-text";
+import { detectionPages, findHiddenText, placeOffPageFindings, type HiddenText } from "./hidden-text";
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey, type CertificateBody } from "./redact/certificate";
 import type { RedactionArea } from "./redact/geometry";
@@ -52,18 +52,21 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
   const doc = await ctx.pdf.extractWithOcr(bytes, { maxPages: ctx.options.maxPages, lang: ctx.options.ocrLanguages, dpi: ctx.options.ocrDpi, signal: ctx.signal });
   ctx.signal.throwIfAborted();
   await ctx.progress(80, `Detecting personal data on ${doc.pageCount} pages`);
-  let pages: PageInput[] = doc.pages.map((p) => ({
+  const pages: PageInput[] = doc.pages.map((p) => ({
     page: p.page, width: p.width, height: p.height, source: p.source,
     words: p.words.map((w) => ({ text: w.text, box: w.box, ...("confidence" in w ? { confidence: (w as { confidence: number }).confidence } : {}) })),
   }));
-  // Fake redactions (text under a drawn box, text in the page colour): one low-resolution render per text page.
+  // Fake redactions (text under a drawn box, text in the page colour): one low-resolution render per text
+  // page; text drawn off the page: read from PDFium's text layer, detected on pages of its own.
+  let hidden: HiddenText = { pages, offPage: [] };
   if (detectionConfig.labels.has("EXPOSED_REDACTION") && !detectionConfig.disabledBuiltInLabels.has("EXPOSED_REDACTION")) {
-    pages = await markHiddenText(bytes, pages, { signal: ctx.signal });
+    hidden = await findHiddenText(bytes, pages, { signal: ctx.signal });
   }
   // Off the event loop: in the embedded shape this loop also serves the API (issue 14). The pages' words
   // go in and the findings come back in pieces: a directory's tens of thousands of findings rebuilt in
   // one step would hold the loop as long as detecting them in it once did.
-  const findings = await runOffLoopInPieces<Finding[]>(DETECT_MODULE, "detect", [pages, ctx.options.detection ?? {}], ctx.signal);
+  const found = await runOffLoopInPieces<Finding[]>(DETECT_MODULE, "detect", [detectionPages(hidden), ctx.options.detection ?? {}], ctx.signal);
+  const findings = placeOffPageFindings(found, hidden.offPage).sort((a, b) => a.page - b.page);
   const result: DetectionResult = {
     phase: "detection",
     pageCount: doc.pageCount,

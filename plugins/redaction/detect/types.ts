@@ -12,10 +12,11 @@ export type { Box };
 export interface Word extends EngineWord {
   confidence?: number;
   /**
-   * Set by the plugin (visibility.ts) on a text-layer word the rendered page does not show: under an
-   * opaque box, image or highlight drawn on top, or in the colour of its background.
+   * Set by the plugin on a text-layer word the rendered page does not show: "covered" (visibility.ts)
+   * under an opaque box, image or highlight drawn on top, or in the colour of its background;
+   * "offPage" (hidden-text.ts) drawn outside the page's visible box, its box then moved to the page edge.
    */
-  hidden?: "covered";
+  hidden?: "covered" | "offPage";
 }
 
 /** One page of words. `page` is 1-based; width/height are the displayed page size in points. */

@@ -13,7 +13,7 @@ import { runOffLoop, type PdfPool, type Word } from "../../../sdk";
 import { redactionEngine, type RedactionEngine } from "./engine-pool";
 import type { EnginePage, PageMethod, Residue } from "./engine";
 import type { StructureRemoved, TextLayer } from "./finish";
-import { areasByPage, clampToPage, type PageSecrets, type RedactionArea } from "./geometry";
+import { areasByPage, clampToPage, reachPastEdges, type PageSecrets, type RedactionArea } from "./geometry";
 import type { InspectRequest } from "./inspect";
 import type { PagePlan, PagePlanInput } from "./page-plan";
 
@@ -175,7 +175,9 @@ async function applyOnce(input: Uint8Array, byPage: Map<number, RedactionArea[]>
       page: req.page,
       words: req.scan ? (ocrWords ?? []) : info.words,
       ...(req.scan ? { textWords: info.words } : {}),
-      areas: req.areas,
+      // As the engine applies them: an area at the page edge covers the words drawn beyond it, so they
+      // are secrets verification checks and stay out of a rebuilt page's text layer.
+      areas: req.areas.map((a) => ({ ...a, box: reachPastEdges(a.box, info.width, info.height) })),
       coveredWords: !req.scan || fromOriginal,
       keepWords: needsLayer,
     } satisfies PagePlanInput], opts.signal);

@@ -19,6 +19,7 @@ import type { Box, Word } from "../../../sdk";
 import {
   classifyPath, clipPolygon, clipPolyline, flatten, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
 } from "./objects";
+import { reachPastEdges } from "./geometry";
 import { ownImages, paintImage, type PaintedImage } from "./images";
 import {
   OBJ, doubles, floats, heap, objectBounds, objectMatrix, openDocument, saveDocument, viewBox,
@@ -132,7 +133,7 @@ function toRect(b: { x: number; y: number; width: number; height: number }): Rec
   return { l: b.x, b: b.y, r: b.x + b.width, t: b.y + b.height };
 }
 
-function rotationOf(P: Pdfium, page: number): number {
+export function rotationOf(P: Pdfium, page: number): number {
   return ((P.FPDFPage_GetRotation(page) % 4) + 4) % 4 * 90;
 }
 
@@ -733,7 +734,9 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
         const boxes = req.boxes.map((b) => clampBox(b, width, height)).filter((b): b is Box => b !== null);
         if (!boxes.length) continue;
         clamped.set(req.page, boxes);
-        const r = boxes.map((b) => toRect(displayedToUserSpace(b, view, rotation)));
+        // Areas at the page edge reach past it (geometry.ts): text drawn off the page goes with them.
+        // `clamped` (what raster pages paint) stays the visible part.
+        const r = boxes.map((b) => toRect(displayedToUserSpace(reachPastEdges(b, width, height), view, rotation)));
         rects.set(req.page, r);
         const info: EnginePage = {
           page: req.page, method: "objects", width, height, rotation, view,

@@ -124,6 +124,27 @@ export function clampToPage(box: Box, width: number, height: number): Box | null
   return r > x && b > y ? { x, y, width: r - x, height: b - y } : null;
 }
 
+/** Off-page words are shown in a band this wide (points) along the edge they lie beyond (hidden-text.ts). */
+export const EDGE_STRIP = 3;
+/** A side of an area this close to the page edge (points) reaches past it: the band and half a point. */
+export const EDGE_BAND = EDGE_STRIP + 0.5;
+/** How far past the edge such a side reaches: twice PDF's largest page side (14,400 pt, ISO 32000-1 annex C). */
+const BEYOND = 28_800;
+
+/**
+ * The area as redaction applies it: every side within EDGE_BAND of the page edge goes on past it. Nothing out
+ * there is visible, yet text drawn there is in the file (pdfjs, copy-paste and indexers read it), so an
+ * area the review shows at the edge of the page (an off-page EXPOSED_REDACTION finding, or a box drawn
+ * against the edge) removes what lies beyond too. The visible part of the area is unchanged.
+ */
+export function reachPastEdges(box: Box, width: number, height: number): Box {
+  const left = box.x <= EDGE_BAND ? -BEYOND : box.x;
+  const top = box.y <= EDGE_BAND ? -BEYOND : box.y;
+  const right = box.x + box.width >= width - EDGE_BAND ? width + BEYOND : box.x + box.width;
+  const bottom = box.y + box.height >= height - EDGE_BAND ? height + BEYOND : box.y + box.height;
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
 /** True when the box lies within the page (a tolerance of half a point for rounding). */
 export function insidePage(box: Box, width: number, height: number, tolerance = 0.5): boolean {
   return (

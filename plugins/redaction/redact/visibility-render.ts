@@ -8,12 +8,16 @@
  *
  * PDFium is the renderer Chrome shows a PDF with, so "what a reader sees" is what it draws (boxes,
  * images and annotations over the text, text in the page colour, invisible render modes).
+ *
+ * The same pass reads PDFium's text layer for words drawn outside the page's visible box: pdfjs (the
+ * extraction) leaves out glyphs outside the CropBox, but they are in the file, and PDFium, poppler,
+ * pdfminer and every indexer read them.
  */
 import { markHiddenWords } from "../detect/visibility";
 import type { PageInput } from "../detect";
 import { fitScale, renderMaxPixels } from "../../../sdk/pdf/memory";
-import { EngineError } from "./engine";
-import { heap, openDocument, type Pdfium } from "./pdfium";
+import { EngineError, pageWords, rotationOf } from "./engine";
+import { heap, openDocument, viewBox, type Pdfium } from "./pdfium";
 
 const FPDFBITMAP_GRAY = 1;
 const FPDF_ANNOT = 0x01;
@@ -44,7 +48,10 @@ export function renderGrey(P: Pdfium, page: number, dpi: number): { data: Uint8A
   }
 }
 
-/** A page to judge: its size and its text layer's words (text and box are all the check reads). */
+/**
+ * A page to judge: its size and its text layer's words (text and box are all the check reads). A page
+ * without words (a scan) is not rendered, only searched for text off the page.
+ */
 export interface VisibilityPage {
   page: number;
   width: number;
@@ -52,10 +59,24 @@ export interface VisibilityPage {
   words: Array<{ text: string; box: PageInput["words"][number]["box"] }>;
 }
 
-/** Per page, the indices of its words that leave no ink on the rendered page. */
+/**
+ * Per page, the indices of its words that leave no ink on the rendered page, and PDFium's words whose
+ * box lies mostly outside the displayed page (displayed top-left points, not clamped).
+ */
 export interface HiddenWords {
   page: number;
   hidden: number[];
+  offPage: Array<{ text: string; box: PageInput["words"][number]["box"] }>;
+}
+
+/** A word with less than this share of its box on the page is off the page (hidden-text.ts says the same). */
+const MIN_ON_PAGE_SHARE = 0.5;
+
+function onPage(box: { x: number; y: number; width: number; height: number }, width: number, height: number): number {
+  const w = Math.min(width, box.x + box.width) - Math.max(0, box.x);
+  const h = Math.min(height, box.y + box.height) - Math.max(0, box.y);
+  const area = box.width * box.height;
+  return area > 0 && w > 0 && h > 0 ? (w * h) / area : 0;
 }
 
 export function hiddenWordsOf(P: Pdfium, pdf: Uint8Array, pages: readonly VisibilityPage[], dpi: number, password = ""): HiddenWords[] {
@@ -66,17 +87,23 @@ export function hiddenWordsOf(P: Pdfium, pdf: Uint8Array, pages: readonly Visibi
   try {
     const count = P.FPDF_GetPageCount(loaded.doc);
     for (const p of pages) {
-      if (!Number.isInteger(p.page) || p.page < 1 || p.page > count || p.words.length === 0) continue;
+      if (!Number.isInteger(p.page) || p.page < 1 || p.page > count) continue;
       const page = P.FPDF_LoadPage(loaded.doc, p.page - 1);
       if (!page) continue; // a page PDFium cannot load shows nothing it could judge: its words stay as they are
       try {
-        const img = renderGrey(P, page, dpi);
-        const marked = markHiddenWords({ page: p.page, width: p.width, height: p.height, source: "text", words: p.words }, img);
         const hidden: number[] = [];
-        marked.words.forEach((w, i) => {
-          if (w.hidden) hidden.push(i);
-        });
-        if (hidden.length) out.push({ page: p.page, hidden });
+        if (p.words.length) {
+          const img = renderGrey(P, page, dpi);
+          const marked = markHiddenWords({ page: p.page, width: p.width, height: p.height, source: "text", words: p.words }, img);
+          marked.words.forEach((w, i) => {
+            if (w.hidden) hidden.push(i);
+          });
+        }
+        const width = P.FPDF_GetPageWidthF(page);
+        const height = P.FPDF_GetPageHeightF(page);
+        const offPage = pageWords(P, page, viewBox(P, page), rotationOf(P, page))
+          .filter((w) => onPage(w.box, width, height) < MIN_ON_PAGE_SHARE);
+        if (hidden.length || offPage.length) out.push({ page: p.page, hidden, offPage });
       } finally {
         P.FPDF_ClosePage(page);
       }

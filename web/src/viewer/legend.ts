@@ -15,7 +15,7 @@ const INFO: Readonly<Record<string, LabelInfo>> = {
   EXPOSED_REDACTION: {
     title: "Fake redaction",
     explanation:
-      "Text under a box that hides nothing: the page shows a box (or text in the page colour), but the words are still in the file and anyone can copy them out. Accept to remove them for good.",
+      "Text under a box that hides nothing: the page shows a box (or text in the page colour), but the words are still in the file and anyone can copy them out. A thin box at the page edge is text drawn off the page, beyond that edge. Accept to remove them for good.",
     hatched: true,
   },
 };

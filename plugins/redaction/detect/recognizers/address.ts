@@ -1,6 +1,7 @@
 import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
 import type { TextModel } from "../text-model";
+import { MONTH_WORDS } from "./date";
 import { matches, type Recognizer } from "./recognizer";
 
 const CAP = "\\p{Lu}[\\p{L}'’-]*\\.?";
@@ -17,13 +18,18 @@ const DE_SUFFIX = ["straße", "strasse", "str.", "weg", "gasse", "platz", "allee
 const DE_PREP = "(?:(?:Am|An|Auf|Hinter|Unter|Vor|Über|Bei|In|Im|Zum|Zur|Beim)(?: (?:der|dem|den|die|das))?|Alte|Alter|Neue|Neuer|Obere|Untere)";
 const FR_TYPES = "rue|chemin|avenue|av\\.|boulevard|bd|place|allée|impasse|quai|route|cours|square|passage|voie|sentier|résidence|promenade|faubourg|montée|cité|hameau|rond-point|parvis|esplanade|lieu-dit";
 const FR_PART = "(?:de la|de l'|de l’|des|du|de|d'|d’|la|le|les|l'|l’|aux|au)";
-const ES_TYPES = "Calle|C/|Avenida|Avda\\.?|Av\\.|Paseo|Pº|Plaza|Pza\\.?|Ronda|Camino|Carretera|Ctra\\.?|Travesía|Travesia|Escalinata|Glorieta|Callejón|Urbanización|Urb\\.|Alameda|Cuesta|Rambla|Vía|Pasaje|Partida|Polígono|Sector|Barrio|Colonia|Carrer|Passeig|Bulevar|Cañada|Costanilla|Plazuela|Rúa|Senda|Vereda|Arroyo|Acceso|Grupo|Jardines|Lugar|Manzana|Muelle|Parque|Subida|Torrente|Via|Viale|Piazza|Corso|Largo|Rua|Praça|Travessa|Municipio|Poblado|Masía|Masia|Arrabal|Caserío|Caserio|Aldea|Diseminado|Conjunto|Explanada|Quinta|Bajada|Prolongación|Ribera|Paraje|Camí|Carreró";
+// Spanish street types: the common ones, then the rest of the INE's list of "tipos de vía" (the census street
+// register's) that were missing ("Ferrocarril Reina Marrero 47", "Extrarradio Mateo 1"); not "Puerta" (a
+// unit), nor types that are common surnames (Mercado, Puente, Rincón, Huerta, Monte: "Mercado Ortega" above
+// a street is a person) or buildings (Edificio, Chalet)
+const ES_TYPES = "Gran Subida|Vía Pública|Calleja|Barranco|Bloque|Entrada|Extramuros|Extrarradio|Ferrocarril|Parcela|Ramal|Rampa|Salida|Sección|Terrenos|Calle|C/|Avenida|Avda\\.?|Av\\.|Paseo|Pº|Plaza|Pza\\.?|Ronda|Camino|Carretera|Ctra\\.?|Travesía|Travesia|Escalinata|Glorieta|Callejón|Urbanización|Urb\\.|Alameda|Cuesta|Rambla|Vía|Pasaje|Partida|Polígono|Sector|Barrio|Colonia|Carrer|Passeig|Bulevar|Cañada|Costanilla|Plazuela|Rúa|Senda|Vereda|Arroyo|Acceso|Grupo|Jardines|Lugar|Manzana|Muelle|Parque|Subida|Torrente|Via|Viale|Piazza|Corso|Largo|Rua|Praça|Travessa|Municipio|Poblado|Masía|Masia|Arrabal|Caserío|Caserio|Aldea|Diseminado|Conjunto|Explanada|Quinta|Bajada|Prolongación|Ribera|Paraje|Camí|Carreró";
 const ES_PART = "(?:de|del|de la|de los|de las|la|el|los|las|y|di|della|delle|dei|da|do|dos|das)";
 const US_STATES =
   "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR";
 const TOWN_WORD = "\\p{Lu}[\\p{L}'’-]*";
 // connectors longest first and whole words: "Cerdañola del Vallés" is not "Cerdañola de" + "l Vallés"
-const TOWN = `${TOWN_WORD}(?:[ -](?:(?:an der|de la|upon|sous|del|bei|sur|les|lès|am|im|en|de|la|le|el|on|in)(?![\\p{L}])|${TOWN_WORD})){0,4}`;
+// a German town's river or region in brackets is part of its name: "Frankfurt (Oder)", "Stolberg (Rheinland)"
+const TOWN = `${TOWN_WORD}(?:[ -](?:(?:an der|de la|upon|sous|del|bei|sur|les|lès|am|im|en|de|la|le|el|on|in)(?![\\p{L}])|${TOWN_WORD})){0,4}(?: \\(\\p{Lu}[\\p{L}.]*(?:[ -]\\p{L}+)?\\))?`;
 
 /** Words a town name cannot end with (articles, "Saint", "Bad", "de"): after one, a line break is a wrap. */
 const WRAPPED_TOWN_HEAD = /(?:^|[ -])(?:Le|La|Les|L'|San|Santa|Santo|Saint|Sainte|St\.?|Ste\.?|Bad|Alt|Neu|El|Los|Las|Villa|Port|Mont|New|de|del|de la|sur|sous|en|am|an der|im|bei|upon|on)$/u;
@@ -56,6 +62,17 @@ const TAILS: { re: RegExp; score: number; region: string }[] = [
 
 const CONTEXT = ["address", "home address", "mailing address", "residence", "resident at", "living at", "lives at", "Anschrift", "Adresse", "Wohnort", "wohnhaft", "domicile", "domicilié", "demeurant", "dirección", "domicilio", "residente en", "indirizzo", "morada", "adres"];
 
+/**
+ * A 4-digit "postcode" that is the year of a date: after a month name, maybe its day, a comma or "de"
+ * ("29 novembre 1989", "May 20, 1953", "12 de marzo de 1947"). In a CV the next line's heading ("GitHub",
+ * "Experiencia") then reads like a town wrapped after its postcode.
+ */
+const YEAR_AFTER_MONTH = new RegExp(`(?<![\\p{L}])(?:${MONTH_WORDS.join("|")})\\.?(?:[ ]\\d{1,2})?,?(?:[ ]de)?[ ]?$`, "iu");
+function isYearOfDate(text: string, start: number): boolean {
+  const year = /^(1[89]|20)\d\d(?!\d)/.test(text.slice(start, start + 5));
+  return year && YEAR_AFTER_MONTH.test(text.slice(Math.max(0, start - 24), start));
+}
+
 interface Span {
   start: number;
   end: number;
@@ -79,7 +96,8 @@ function streetBefore(model: TextModel, tailStart: number, needBoundary = false)
   // Murray Paddock,\nWindler-on-Schaefer GT5 0MS", "adresse Küppersteger Str. 147 4\nOG, 80417 Neu Linn"),
   // so the street is the end of the line above, after its address word
   const head = model.text.slice(lineStart, tailStart);
-  const wrapped = lineStart > 0 && head.length <= 12 && !/[:;(]/.test(head) && lineStart === model.text.lastIndexOf("\n", tailStart - 1) + 1;
+  // (not when the head is a street itself, a word and a house number: "Kump 28a, 97837 Nord Karina")
+  const wrapped = lineStart > 0 && head.length <= 12 && !/[:;(]/.test(head) && !(/\p{L}{3,}/u.test(head) && /\d/.test(head)) && lineStart === model.text.lastIndexOf("\n", tailStart - 1) + 1;
   if (wrapped) lineStart = Math.max(model.text.lastIndexOf("\n", lineStart - 2) + 1, tailStart - 80);
   const before = model.text.slice(lineStart, tailStart);
   let from = 0;
@@ -144,7 +162,7 @@ export const addressRecognizer: Recognizer = {
       for (const view of r === "GB" ? [digits, model.text] : [digits])
         for (const m of matches(re, view)) {
           const key = `${m.index}:${m[0].length}`;
-          if (seen.has(key)) continue;
+          if (seen.has(key) || ((r === "EU" || r === "EU-wrapped") && isYearOfDate(view, m.index))) continue;
           seen.add(key);
           const fits = r === region || (r === "EU" && region !== "US" && region !== "GB");
           tails.push({ start: m.index, end: m.index + m[0].length, score: score + (fits ? 0.1 : 0), wrapped: r === "EU-wrapped" });

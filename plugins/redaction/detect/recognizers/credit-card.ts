@@ -1,6 +1,7 @@
 import { forLanguages } from "../context";
 import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
+import { inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
 
 /**
@@ -53,7 +54,7 @@ const NEGATIVE = ["tracking", "transaction", "ref", "ref.", "reference", "order"
 /**
  * CREDIT_CARD, candidate -> evidence -> decision. Candidates: 13-19 digits in groups separated by one
  * space or dash, continued on the next line when a value wraps; every window aligned to group
- * boundaries is tried. Evidence: the Luhn check digit (strong), a known issuer's prefix and length
+ * boundaries is tried (inner groups shorter than 4 digits only next to a card label). Evidence: the Luhn check digit (strong), a known issuer's prefix and length
  * (an odd 4-6-5 grouping that passes Luhn but fits no issuer still counts), a card label on the line,
  * above or in the header, a reference/tracking label (lowers). A Luhn-failing number needs a card label
  * to be reported; with none it is a reference number and stays out.
@@ -76,6 +77,10 @@ export const creditCardRecognizer: Recognizer = {
           digits += text.slice(groups[j]!.start, groups[j]!.end);
           if (digits.length > 19) break;
           if (digits.length < 13) continue;
+          // card numbers are printed in groups of 4 or more (4-4-4-4, 4-6-5, 4-4-4-4-3); a run whose inner
+          // groups are shorter is other values side by side ("662-333-4939" above "681-49-5197": a phone and
+          // an asset tag), a card only when a card label says so
+          if (j > i && groups.slice(i, j).some((g) => g.end - g.start < 4) && !labelled(model, groups[i]!.start, groups[j]!.end, context)) continue;
           const valid = luhn(digits);
           const issuer = cardIssuer(digits) !== null;
           const rank = (valid ? 2 : 0) + (issuer ? 1 : 0);
@@ -88,8 +93,9 @@ export const creditCardRecognizer: Recognizer = {
         }
         const start = groups[i]!.start;
         const end = groups[best.j]!.end;
-        // "+49..." is a phone number in international format, whatever its digits add up to
-        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start))) {
+        // "+49..." is a phone number in international format, whatever its digits add up to; the digits
+        // of an IBAN-shaped run are an account number, even when one of its groups passes Luhn
+        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start)) || inIbanShape(model, start, end)) {
           i = best.j + 1;
           continue;
         }

@@ -15,6 +15,9 @@ const MONTHS: Record<Language, string[][]> = {
   nl: [["januari", "jan"], ["februari", "feb"], ["maart", "mrt"], ["april", "apr"], ["mei"], ["juni", "jun"], ["juli", "jul"], ["augustus", "aug"], ["september", "sep"], ["oktober", "okt"], ["november", "nov"], ["december", "dec"]],
 };
 
+/** Every month name and abbreviation of every language, lower case (for recognisers that must tell a year from a number). */
+export const MONTH_WORDS: readonly string[] = [...new Set(Object.values(MONTHS).flat(2))].sort((a, b) => b.length - a.length);
+
 /** Words that, shortly before (or just after) a date, make it a date of birth. */
 export const DOB_CONTEXT: Record<Language, readonly string[]> = {
   en: ["born", "born on", "DOB", "D.O.B.", "D.O.B", "date of birth", "birth date", "birthdate", "birthday", "b.", "birth"],

@@ -1,6 +1,7 @@
 import { countrySpecs, validateIBAN, ValidationErrorsIBAN } from "ibantools";
 import { forLanguages } from "../context";
 import { labelled } from "../evidence";
+import type { TextModel } from "../text-model";
 import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 
@@ -68,9 +69,81 @@ export function repairIban(electronic: string): string | null {
   return out !== electronic && /^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(out) && ibanMod97(out) ? out : null;
 }
 
+/** A run shaped like an IBAN: a country code, check digits and exactly the country's registered length. */
+export interface IbanShape {
+  start: number;
+  end: number;
+  /** the electronic form, O read for 0 in the check digits undone, OCR confusions repaired when that makes the checksum hold */
+  iban: string;
+  checksum: boolean;
+  /** the BBAN fits the country's format (letters and digits where they belong, national check digits) */
+  bban: boolean;
+  /** the BBAN has the country's letters and digits where they belong (national check digits not asked) */
+  format: boolean;
+}
+
+const shapes = new WeakMap<TextModel, IbanShape[]>();
+
 /**
- * IBAN, candidate -> evidence -> decision. Candidates: a country code with its registered length,
- * read with or without spaces between groups, continued on the next line when wrapped. Evidence: the
+ * Every IBAN-shaped run of a page, valid or not, read with or without spaces between groups and
+ * continued on the next line when wrapped. Computed once per page: the IBAN recogniser decides which are
+ * IBANs, and the numeric recognisers leave alone the digits inside one that fits its country's format
+ * (the tail of a bad-checksum IBAN, "GB74 WGVL 0020 0405 4994 27", is not a phone number "0020 0405 ...":
+ * it is an account or reference number, and a checksum failure makes it no other identifier).
+ */
+export function ibanShapes(model: TextModel): IbanShape[] {
+  const cached = shapes.get(model);
+  if (cached) return cached;
+  const out: IbanShape[] = [];
+  const text = model.text;
+  for (const m of matches(START, text)) {
+    const cc = m[0].slice(0, 2).toUpperCase();
+    const spec = countrySpecs[cc];
+    if (!spec?.chars) continue;
+    let count = 0;
+    let i = m.index;
+    let chars = "";
+    let breaks = 0;
+    while (i < text.length && count < spec.chars) {
+      const c = text[i]!;
+      if (/[A-Za-z0-9]/.test(c)) {
+        chars += c;
+        count++;
+        i++;
+      } else if ((c === " " || c === "\n") && count > 0 && /[A-Za-z0-9]/.test(text[i + 1] ?? "")) {
+        if (c === "\n" && ++breaks > 1) break;
+        i++;
+      } else if (c === " " && text[i + 1] === "\n" && breaks === 0 && /[A-Za-z0-9]/.test(text[i + 2] ?? "")) {
+        i += 2;
+        breaks++;
+      } else break;
+    }
+    if (count !== spec.chars || /[\p{L}\p{N}]/u.test(text[i] ?? "")) continue;
+    const up = chars.toUpperCase();
+    let iban = up.slice(0, 2) + up.slice(2, 4).replace(/O/g, "0") + up.slice(4);
+    if (!ibanMod97(iban)) iban = repairIban(up) ?? iban;
+    const checksum = ibanMod97(iban);
+    // check digits with no digit at all ("FROS") are a reading only the checksum can confirm
+    if (!checksum && !/\d/.test(up.slice(2, 4))) continue;
+    const errors = validateIBAN(iban).errorCodes;
+    const format = !errors.some((e) => e === ValidationErrorsIBAN.WrongBBANFormat || e === ValidationErrorsIBAN.WrongBBANLength);
+    const bban = format && !errors.includes(ValidationErrorsIBAN.WrongAccountBankBranchChecksum);
+    out.push({ start: m.index, end: i, iban, checksum, bban, format });
+  }
+  shapes.set(model, out);
+  return out;
+}
+
+/**
+ * Whether [start, end) overlaps an IBAN-shaped run that fits its country's format or check digits:
+ * such a run is an account number, valid or not, and its digit groups are no phone, card or SSN.
+ */
+export function inIbanShape(model: TextModel, start: number, end: number): boolean {
+  return ibanShapes(model).some((s) => (s.checksum || s.format) && s.start < end && start < s.end);
+}
+
+/**
+ * IBAN, candidate -> evidence -> decision. Candidates: the IBAN shapes above. Evidence: the
  * mod 97 check digits (strong; a real IBAN always passes them; OCR's letter/digit confusions are undone
  * where the country's format says which belongs, and count only when the check digits then hold), the country's BBAN format and national
  * check digits (raise, but faked or partially OCRed national parts do not veto), an IBAN/account
@@ -81,41 +154,8 @@ export const ibanRecognizer: Recognizer = {
   labels: ["IBAN"],
   run(model, config) {
     const out: Candidate[] = [];
-    const text = model.text;
     const context = forLanguages(CONTEXT, config.languages);
-    for (const m of matches(START, text)) {
-      const cc = m[0].slice(0, 2).toUpperCase();
-      const spec = countrySpecs[cc];
-      if (!spec?.chars) continue;
-      let count = 0;
-      let i = m.index;
-      let chars = "";
-      let breaks = 0;
-      while (i < text.length && count < spec.chars) {
-        const c = text[i]!;
-        if (/[A-Za-z0-9]/.test(c)) {
-          chars += c;
-          count++;
-          i++;
-        } else if ((c === " " || c === "\n") && count > 0 && /[A-Za-z0-9]/.test(text[i + 1] ?? "")) {
-          if (c === "\n" && ++breaks > 1) break;
-          i++;
-        } else if (c === " " && text[i + 1] === "\n" && breaks === 0 && /[A-Za-z0-9]/.test(text[i + 2] ?? "")) {
-          i += 2;
-          breaks++;
-        } else break;
-      }
-      if (count !== spec.chars || /[\p{L}\p{N}]/u.test(text[i] ?? "")) continue;
-      const start = m.index;
-      const end = i;
-      const up = chars.toUpperCase();
-      let iban = up.slice(0, 2) + up.slice(2, 4).replace(/O/g, "0") + up.slice(4);
-      if (!ibanMod97(iban)) iban = repairIban(up) ?? iban;
-      const checksum = ibanMod97(iban);
-      // check digits with no digit at all ("FROS") are a reading only the checksum can confirm
-      if (!checksum && !/\d/.test(up.slice(2, 4))) continue;
-      const errors = validateIBAN(iban).errorCodes;
-      const bban = !errors.some((e) => e === ValidationErrorsIBAN.WrongBBANFormat || e === ValidationErrorsIBAN.WrongAccountBankBranchChecksum || e === ValidationErrorsIBAN.WrongBBANLength);
+    for (const { start, end, checksum, bban } of ibanShapes(model)) {
       const label = labelled(model, start, end, context);
       const negative = !label && labelled(model, start, end, NEGATIVE, 0) !== null;
       let score = 0.2;

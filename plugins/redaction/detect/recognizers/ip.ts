@@ -6,7 +6,7 @@ import { matches, type Recognizer } from "./recognizer";
 // Not preceded by a digit or dot and not followed by ".digit": "1.2.3.4.5" is a version, not an address.
 const V4 = /(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
 const V6 = /(?<![\p{L}\p{N}:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4})(?![\p{L}\p{N}:])/gu;
-const V6_OCR = /(?<![\p{L}\p{N}:.-])[0-9A-Fa-fOoIl|]{0,4}(?:[:.-][0-9A-Fa-fOoIl|]{0,4}){4,8}(?![\p{L}\p{N}:.-])/gu;
+const V6_OCR = /(?<![\p{L}\p{N}:.-])[0-9A-Fa-fOoIlSs|]{0,4}(?:[:.-][0-9A-Fa-fOoIlSs|]{0,4}){4,8}(?![\p{L}\p{N}:.-])/gu;
 const CONTEXT = ["IP", "IP address", "IPv4", "IPv6", "host", "server", "address", "Adresse", "adresse", "dirección", "client", "from", "login", "source", "origin", "X-Originating-IP", "Received", "workstation"];
 const NEGATIVE = ["version", "firmware", "build", "release", "v", "Versión", "part", "chapter", "section", "§"];
 
@@ -41,11 +41,11 @@ export const ipRecognizer: Recognizer = {
         found.add(m.index);
       }
     }
-    // IPv6 as OCR reads it: a colon read as "-" or ".", a 0 as "O", a 1 as "l" ("86fe:bbdf-ec3d::448a",
-    // "ffOc"). Only when the repaired value parses; the repair needs two real colons to start from.
+    // IPv6 as OCR reads it: a colon read as "-" or ".", a 0 as "O", a 1 as "l", a 5 as "S" ("86fe:bbdf-ec3d::448a",
+    // "ffOc", "c5cc" read "cScc"). Only when the repaired value parses; the repair needs two real colons to start from.
     for (const m of matches(V6_OCR, model.text)) {
-      if (found.has(m.index) || (m[0].match(/:/g) ?? []).length < 2 || !/[-.OoIl|]/.test(m[0])) continue;
-      const hex = m[0].replace(/[Oo]/g, "0").replace(/[Il|]/g, "1").replace(/-/g, ":");
+      if (found.has(m.index) || (m[0].match(/:/g) ?? []).length < 2 || !/[-.OoIlSs|]/.test(m[0])) continue;
+      const hex = m[0].replace(/[Oo]/g, "0").replace(/[Il|]/g, "1").replace(/[Ss]/g, "5").replace(/-/g, ":");
       const ok = ipaddr.IPv6.isValid(hex) || ipaddr.IPv6.isValid(hex.replace(/\./g, ":"));
       if (ok) emit(m.index, m.index + m[0].length, 0.65);
     }

@@ -182,6 +182,9 @@ const SEQUENCE = new RegExp(`(?<![\\p{L}\\p{N}'’-])${TOKEN}(?:[ ](?:${PARTICLE
 const CAPS_SEQUENCE = /(?<![\p{L}\p{N}'’-])\p{Lu}{2,}(?:['’-]\p{Lu}+)?(?:[ ](?:DE LA|DE|DEL|VAN|VON|DA|DI|LE|LA)?[ ]?\p{Lu}{2,}(?:['’-]\p{Lu}+)?){1,4}(?![\p{L}\p{N}'’-])/gu;
 
 for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(t.toLowerCase().replace(/[.:]+$/, ""));
+/** Titles ("Dr", "Herr", "Mme"), lower case without the dot; and one ending the text before a run. */
+const TITLE_TOKENS = new Set(Object.values(HONORIFICS).flatMap((l) => l.map((w) => w.toLowerCase().replace(/\.$/, ""))));
+const TITLE_BEFORE = new RegExp(`(?<![\\p{L}])(?:${[...new Set(Object.values(HONORIFICS).flatMap((l) => l.map((w) => w.replace(/\.$/, ""))))].map(escape).join("|")})\\.? $`, "u");
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -189,6 +192,9 @@ function escape(s: string): string {
 
 const NO_WORDS: ReadonlySet<string> = new Set();
 /** Up to two name parts starting the next line (the rest of a wrapped name). */
+/** A line starting as a street does: a few words, then a house number ("Im Nesselrader Kamp 62a, ..."; not an amount "12.50"). */
+const HOUSE_NUMBER = /^[ ]?\d{1,5}(?:[ ]?[a-zA-Z])?(?![\p{L}\p{N}]|[.,]\d)/u;
+const STREET_LINE = new RegExp(`^(?:[\\p{L}.'’-]+ ){1,5}${HOUSE_NUMBER.source.slice(1)}`, "u");
 const WRAPPED_PARTS = new RegExp(`^${TOKEN}(?: ${TOKEN})?(?![\\p{L}\\p{N}'’-])`, "u");
 /** Words of company names that a person's name never holds ("Grupo Sánchez", "Groupe Rolland"). */
 const COMPANY_WORDS = new Set(
@@ -211,6 +217,13 @@ function addressBelow(model: TextModel, lineEnd: number): boolean {
   return /(?:^|\s)\d{1,5}[a-zA-Z]?(?:,|\s|$)/.test(next) && /\p{L}{3,}/u.test(next) && !/^[\d\s.,:/€$£+-]+$/.test(next);
 }
 
+/** Dates ("2024-03-12", "12.03.2024") and money amounts ("-123.45", "4 567,89"): digit runs that are no phone number. */
+const DATES_AMOUNTS = /(?<![\d.,/-])(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|[-+−]?\d{1,3}(?:[ .,’']\d{3})*[.,]\d{2})(?![.,/-]?\d)/gu;
+/** True when `s` holds an e-mail address or a phone-like digit run once its dates and amounts are set aside. */
+function hasContact(s: string): boolean {
+  return /@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(s.replace(DATES_AMOUNTS, " "));
+}
+
 const contactLinesOf = new WeakMap<TextModel, TextLine[]>();
 /** True when another segment of the visual row holding `at` has an e-mail address or a phone number. */
 function rowHasContact(model: TextModel, at: number): boolean {
@@ -218,13 +231,46 @@ function rowHasContact(model: TextModel, at: number): boolean {
   if (w === undefined || w < 0) return false;
   let contacts = contactLinesOf.get(model);
   if (!contacts) {
-    contacts = model.lines.filter((l) => /@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(model.text.slice(l.start, l.end)));
+    contacts = model.lines.filter((l) => hasContact(model.text.slice(l.start, l.end)));
     contactLinesOf.set(model, contacts);
   }
   const line = model.lines[model.words[w]!.line]!;
   const y0 = line.box.y;
   const y1 = y0 + line.box.height;
   return contacts.some((other) => other !== line && Math.min(y1, other.box.y + other.box.height) - Math.max(y0, other.box.y) >= 0.5 * Math.min(line.box.height, other.box.height));
+}
+
+const AMOUNT_CELL = /^[-+−]?\s?(?:[$€£]\s?)?\d{1,3}(?:[ .,’']?\d{3})*[.,]\d{2}(?:\s?(?:[$€£]|EUR|USD|GBP|CR|DR))?$/u;
+const DATE_CELL = /^\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{1,2}\.? \p{L}{3,}\.?(?: \d{2,4})?$/u;
+const transactionRowsOf = new WeakMap<TextModel, Map<number, boolean>>();
+/**
+ * True when the visual row holding `at` is a transaction line: its other segments are a money amount
+ * and a date or a second amount (a bank statement's "date | description | amount | balance"). Such a
+ * line's text cell names merchants and goods far more often than people ("Rey Jouets", "García
+ * Videojuegos"); a person there comes with a transfer cue ("Virement de ...") or a known full name.
+ */
+function transactionRow(model: TextModel, at: number): boolean {
+  const w = model.charToWord[at];
+  if (w === undefined || w < 0) return false;
+  const li = model.words[w]!.line;
+  let cache = transactionRowsOf.get(model);
+  if (!cache) transactionRowsOf.set(model, (cache = new Map()));
+  const hit = cache.get(li);
+  if (hit !== undefined) return hit;
+  const line = model.lines[li]!;
+  const y0 = line.box.y;
+  const y1 = y0 + line.box.height;
+  let amounts = 0;
+  let dates = 0;
+  for (const other of model.lines) {
+    if (other === line || Math.min(y1, other.box.y + other.box.height) - Math.max(y0, other.box.y) < 0.5 * Math.min(line.box.height, other.box.height)) continue;
+    const t = model.text.slice(other.start, other.end).trim();
+    if (AMOUNT_CELL.test(t)) amounts++;
+    else if (DATE_CELL.test(t)) dates++;
+  }
+  const v = amounts >= 1 && amounts + dates >= 2;
+  cache.set(li, v);
+  return v;
 }
 
 interface Cues {
@@ -272,11 +318,11 @@ function afterClosing(model: TextModel, lineStart: number): boolean {
 /** A name token or e-mail local part compared loosely: no case, accents, digits or dots; OCR's i/l one letter. */
 const nameKey = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[1|i]/g, "l").replace(/0/g, "o").replace(/[^a-z]/g, "");
 const localPartsOf = new WeakMap<TextModel, string[]>();
-/** The local parts of the e-mail addresses on the page (OCR may leave a space before the "@"). */
+/** The local parts of the e-mail addresses on the page (OCR may leave a space around the "@" and the dot). */
 function localParts(model: TextModel): string[] {
   let v = localPartsOf.get(model);
   if (!v) {
-    v = [...model.text.matchAll(/([A-Za-z0-9][A-Za-z0-9._%+-]{2,63}) ?@ ?[A-Za-z0-9-]+\./g)].map((m) => nameKey(m[1]!));
+    v = [...model.text.matchAll(/([A-Za-z0-9][A-Za-z0-9._%+-]{2,63}) ?@ ?[A-Za-z0-9-]+ ?\./g)].map((m) => nameKey(m[1]!));
     localPartsOf.set(model, v);
   }
   return v;
@@ -308,7 +354,21 @@ export const personRecognizer: Recognizer = {
       // leading function words and cue words ("Dear", "The", "Estimada", "Herr") are not part of a
       // name, nor are trailing function words or particles
       const low = (t: string) => t.toLowerCase().replace(/\.$/, "");
+      // a name part spelt like a function word ("Cara", "Don", "Weniger", "Keiner") is a name when an
+      // e-mail address of the page spells it together with the next (or previous) part: Cara.Huke12@...
+      const spelt = (a: string, b: string) => {
+        const ka = nameKey(a);
+        const kb = nameKey(b);
+        return ka.length >= 2 && kb.length >= 2 && localParts(model).some((lp) => lp.includes(ka) && lp.includes(kb));
+      };
+      // right after a title ("Dr. ", "Herr ", in the run or before it), a salutation that is also a first
+      // name starts the name: "Dr. Cara Cleve", "Herr Don Dare"
+      let afterTitle = TITLE_BEFORE.test(text.slice(Math.max(0, start - 12), start));
       while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
+        // (a salutation or title spelt like a first name too: "Cara", "Don")
+        if (tokens.length > 1 && /^\p{Lu}\p{Ll}+$/u.test(tokens[0]!) && spelt(tokens[0]!, tokens[1]!)) break;
+        if (tokens.length > 1 && afterTitle && CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && /^\p{Lu}\p{Ll}/u.test(tokens[1]!)) break;
+        afterTitle = TITLE_TOKENS.has(low(tokens[0]!));
         // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
         if (tokens.length > 1 && !CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.before.test(text.slice(Math.max(0, start - 40), start)))
           break;
@@ -323,7 +383,11 @@ export const personRecognizer: Recognizer = {
       }
       // a surname spelt like a function word or a month ends a name that has a first name or a cue:
       // "Überweisung an Mira Gross", "Orden permanente Jorge Lomeli Agosto"
-      const surnameLike = (t: string) => tokens.length >= 2 && /^\p{Lu}/u.test(t) && NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.before.test(text.slice(Math.max(0, start - 40), start)));
+      // (or spelt with the part before it in an e-mail address: "Tyron Weniger" .. Tyron_Weniger@)
+      const surnameLike = (t: string) =>
+        tokens.length >= 2 &&
+        /^\p{Lu}/u.test(t) &&
+        ((NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.before.test(text.slice(Math.max(0, start - 40), start)))) || spelt(tokens[tokens.length - 2]!, t));
       while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)) && !surnameLike(tokens[tokens.length - 1]!))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
@@ -370,7 +434,7 @@ export const personRecognizer: Recognizer = {
       }
       if (real.length >= 2) {
         const line = text.slice(ls, le);
-        if (/@[A-Za-z0-9-]+\.|\+?\d[\d ().-]{7,}\d/.test(line)) score += 0.15;
+        if (hasContact(line)) score += 0.15;
         // the name spelt out in an e-mail address of the page ("Sherman Kuhlman" .. Sherman.Kuhlman64@):
         // CV heads, signatures and mail headers put the two together
         const parts = real.map(nameKey).filter((t) => t.length >= 2);
@@ -381,6 +445,8 @@ export const personRecognizer: Recognizer = {
       if (real.some((t) => NOT_PERSON_NEXT.has(low(t)))) score -= 0.5;
       if (real.some((t) => ROLE_WORDS.has(low(t)))) score -= 0.8;
       if (real.length > 1 && real.slice(1).some((t) => BUSINESS_WORDS.has(low(t)))) score -= 0.5;
+      // a transaction line's text cell, with no cue and a part the lexicon does not know: a merchant
+      if (!cueBefore && !labelOk && !allKnown && real.length >= 2 && transactionRow(model, start)) score -= 0.15;
       // a column headed "Description" / "Libellé" lists goods or merchants, not people
       if (!cueBefore && labelled(model, start, end, NOT_NAME_COLUMNS, 0) === "header") score -= 0.4;
       if (/(?<![\d/.,-])\d{1,5}[a-zA-Z]? ?$/.test(before) && !cueBefore && !cueAfter) score -= STREET_TYPES.has(low(real[real.length - 1]!)) ? 0.6 : 0.3;
@@ -395,6 +461,11 @@ export const personRecognizer: Recognizer = {
           // only a leading run of acceptable parts is the rest of the name
           let n = 0;
           while (n < parts.length && take[n] === parts[n]) n++;
+          // a part followed by a house number starts a street, not the rest of the name: "Dr. Yannick
+          // Reinhardt" / "Kump 28a, 97837 Nord Karina" (a letterhead)
+          const taken = le + 1 + parts.slice(0, n).join(" ").length;
+          // (or by a few more words and then the number: "Benno Bauschinger" / "Im Nesselrader Kamp 62a, ...")
+          if (n > 0 && (HOUSE_NUMBER.test(text.slice(taken, taken + 12)) || STREET_LINE.test(text.slice(le + 1, le + 80)))) n = 0;
           if (n > 0) {
             end = le + 1 + parts.slice(0, n).join(" ").length;
             score += 0.1;

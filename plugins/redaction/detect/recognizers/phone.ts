@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/
 import { forLanguages } from "../context";
 import { digitView, labelled, regionsToTry } from "../evidence";
 import type { Candidate } from "../types";
+import { inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
 
 export const PHONE_CONTEXT = {
@@ -71,6 +72,7 @@ export const phoneRecognizer: Recognizer = {
         if (!labelled(model, start, start + raw.length, context)) continue;
       }
       const end = start + raw.length;
+      if (inIbanShape(model, start, end)) continue;
       const international = /^(?:\+|00)/.test(raw);
       let valid = false;
       let possible = false;
@@ -121,7 +123,7 @@ export const phoneRecognizer: Recognizer = {
       const raw = m[0];
       const digits = raw.replace(/\D/g, "");
       if (digits.length < 7 || digits.length > 15 || raw.split("\n").some((part) => DATE_LIKE.test(part.trim()))) continue;
-      if (labelled(model, m.index, m.index + raw.indexOf("\n"), context) !== "line") continue;
+      if (labelled(model, m.index, m.index + raw.indexOf("\n"), context) !== "line" || inIbanShape(model, m.index, m.index + raw.length)) continue;
       const joined = raw.replace(/\n/g, " ").replace(/^00/, "+");
       const fits = (p: ReturnType<typeof parsePhoneNumberFromString>) => !!p && (p.isValid() || p.isPossible());
       const ok = joined.startsWith("+") ? fits(parsePhoneNumberFromString(joined)) : regions.some((r) => fits(parsePhoneNumberFromString(joined, r)));

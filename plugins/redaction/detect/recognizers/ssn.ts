@@ -1,5 +1,6 @@
 import { digitView, labelled } from "../evidence";
 import type { Candidate } from "../types";
+import { inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
 import { NOT_PHONE_CONTEXT } from "./phone";
 
@@ -32,6 +33,7 @@ export const ssnRecognizer: Recognizer = {
       const digits = m[1]! + m[3]! + m[4]!;
       const start = m.index;
       const end = start + m[0].length;
+      if (inIbanShape(model, start, end)) continue;
       const label = labelled(model, start, end, CONTEXT);
       const valid = isValidSsn(digits);
       if (!valid && !label) continue;

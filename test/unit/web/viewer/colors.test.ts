@@ -57,6 +57,7 @@ describe("review viewer colours", () => {
     expect(info?.title).toBe("Fake redaction");
     expect(info?.explanation).toMatch(/text under a box that hides nothing/i);
     expect(info?.explanation).toMatch(/still in the file/);
+    expect(info?.explanation).toMatch(/box at the page edge is text drawn off the page/);
     expect(info?.hatched).toBe(true);
     expect(labelInfo("PERSON")).toBeUndefined();
   });

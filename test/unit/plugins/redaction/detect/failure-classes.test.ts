@@ -89,6 +89,7 @@ describe("structured values with OCR's letter/digit confusions, repaired against
   it.each([
     ["a colon read as '-' in an IPv6 address", "13:15:09 login ok from 86fe:bbdf-ec3d::448a", "86fe:bbdf-ec3d::448a"],
     ["a 0 read as O inside IPv6", "IPv6: bfaf:ffOc:ef14:c1b9:b3c1:35e9:fde0:bafd", "bfaf:ffOc:ef14:c1b9:b3c1:35e9:fde0:bafd"],
+    ["a 5 read as S inside IPv6", "IPv6: 8240:81b1:8de5:01f3:34ca:b63b:e7dc:cScc", "8240:81b1:8de5:01f3:34ca:b63b:e7dc:cScc"],
     ["a year's 1 read as '|' in a birth date", "Patient Max Roth, date de naissance 20 avril |948, domicile Paris", "20 avril |948"],
   ])("%s", (_d, text, expected) => expect(found(text, /IPv6|from/.test(text) ? "IP_ADDRESS" : "DATE_OF_BIRTH")).toEqual([expected]));
   it("times and versions with dashes are not IPv6", () => {
@@ -152,5 +153,35 @@ describe("a CV head name spelt out in the page's e-mail address", () => {
   it("two capitalised words that spell no address and carry no cue stay out", () => {
     const page: PageInput = { page: 1, width: 595, height: 842, source: "ocr", words: [w("Dynamic", 54, 60, 50, 12), w("Paradigm", 108, 60, 50, 12), w("jane.doe@example.com", 54, 95, 140)] };
     expect(detect([page], { labels: ["PERSON"] }).map((f) => f.text)).toEqual([]);
+  });
+});
+
+describe("a CV's date of birth above its next heading is no postcode and wrapped town", () => {
+  // generated dates, every locale's written form, above the headings a CV puts next
+  const MONTHS: Record<string, string[]> = {
+    en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    de: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
+    fr: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+    es: ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+  };
+  const forms: [string, string, (d: number, m: string, y: number) => string, string][] = [
+    ["May 20, 1953", "Date of birth", (d, m, y) => `${m} ${d}, ${y}`, "GitHub: https://github.com/jroe"],
+    ["20 May 1953", "Date of birth", (d, m, y) => `${d} ${m} ${y}`, "Professional experience"],
+    ["20. Mai 1953", "Geburtsdatum", (d, m, y) => `${d}. ${m} ${y}`, "Berufserfahrung"],
+    ["20 mai 1953", "Date de naissance", (d, m, y) => `${d} ${m} ${y}`, "Expérience professionnelle"],
+    ["20 de mayo de 1953", "Fecha de nacimiento", (d, m, y) => `${d} de ${m} de ${y}`, "Experiencia profesional"],
+  ];
+  it.each(forms)("%s", (_d, label, form, heading) => {
+    const lang = label === "Geburtsdatum" ? "de" : label === "Date de naissance" ? "fr" : label === "Fecha de nacimiento" ? "es" : "en";
+    const addresses: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const date = form(1 + ((i * 7) % 28), MONTHS[lang]![i % 12]!, 1940 + i * 3);
+      addresses.push(...found(`Jane Roe\n${label}: ${date}\n${heading}`, "PHYSICAL_ADDRESS"));
+    }
+    expect(addresses).toEqual([]);
+  });
+  it("a 4-digit postcode after a street is still one", () => {
+    expect(found("Anschrift: Hauptstraße 5, 1010\nWien", "PHYSICAL_ADDRESS")).toEqual(["Hauptstraße 5, 1010 Wien"]);
+    expect(found("Adresse: Mayrgasse 12, 1990 Wien", "PHYSICAL_ADDRESS")).toEqual(["Mayrgasse 12, 1990 Wien"]);
   });
 });
