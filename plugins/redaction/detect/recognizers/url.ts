@@ -3,9 +3,14 @@ import type { Candidate } from "../types";
 import { matches, type Recognizer } from "./recognizer";
 import { KNOWN_TLDS } from "./tlds";
 
-/** http(s):// or www. URLs, mailto: links, and bare host/path links on the profile hosts below. */
+/**
+ * http(s):// or www. URLs, mailto: links, and bare host/path links on the profile hosts below. A mailto:
+ * link is taken to its end whatever OCR made of its "@" ("mailto:jane.doeQGhotmail.com", "...©gmail.com",
+ * "...(a)gmail.com"): "mailto:" alone says a person's address follows, and a link missed for a misread "@"
+ * leaves the address, and the name it spells, in the redacted scan.
+ */
 const URL_SHAPE =
-  /(?<![\p{L}\p{N}@./-])(?:mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,24}|(?:https?:\/\/|www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{2,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?|(?:[a-z0-9-]+\.)*(?:linkedin\.com|github\.com|gitlab\.com|xing\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|medium\.com|about\.me|behance\.net|dribbble\.com|tiktok\.com|youtube\.com|threads\.net|bsky\.app|mastodon\.social|stackoverflow\.com|researchgate\.net|orcid\.org)\/[A-Za-z0-9._~%@/-]+)/gu;
+  /(?<![\p{L}\p{N}@./-])(?:mailto:[A-Za-z0-9._%+-]+(?:@|[ ]?(?:[©®OQG0]{1,2}|\(a\))[ ]?)[A-Za-z0-9.-]+\.[A-Za-z]{2,24}|mailto:[A-Za-z0-9._%+-]{2,}(?:@[A-Za-z0-9.-]*)?|(?:https?:\/\/|www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{2,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?|(?:[a-z0-9-]+\.)*(?:linkedin\.com|github\.com|gitlab\.com|xing\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|medium\.com|about\.me|behance\.net|dribbble\.com|tiktok\.com|youtube\.com|threads\.net|bsky\.app|mastodon\.social|stackoverflow\.com|researchgate\.net|orcid\.org)\/[A-Za-z0-9._~%@/-]+)/gu;
 
 /** Hosts whose paths name a person (profiles). */
 const PROFILE_HOSTS = /(?:^|\.)(?:linkedin|github|gitlab|xing|twitter|x|facebook|instagram|medium|about|behance|dribbble|tiktok|youtube|threads|bsky|mastodon|stackoverflow|researchgate|orcid)\.(?:com|me|net|app|social|org)$/i;

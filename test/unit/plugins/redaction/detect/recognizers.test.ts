@@ -168,6 +168,14 @@ describe("URL", () => {
     ["a LinkedIn profile without a scheme", "linkedin.com/in/jane-doe-4821", ["linkedin.com/in/jane-doe-4821"]],
     ["a GitHub profile", "GitHub: https://github.com/jdoe", ["https://github.com/jdoe"]],
     ["a mailto: link", "write mailto:jane@example.com today", ["mailto:jane@example.com"]],
+    // OCR of scans: the "@" of a mailto: link misread, glued or spaced (seed 77077's leak: the whole
+    // address, and the name it spells, stayed in the redacted scan)
+    ["a mailto: link whose @ OCR read as QG", "escribió: mailto:Gabriel.AlfaroPeraltaQGhotmail.com", ["mailto:Gabriel.AlfaroPeraltaQGhotmail.com"]],
+    ["a mailto: link whose @ OCR read as a spaced ©", "write mailto:jane.doe © gmail.com today", ["mailto:jane.doe © gmail.com"]],
+    ["a mailto: link whose @ OCR read as (a)", "mailto:jdoe(a)mail.de", ["mailto:jdoe(a)mail.de"]],
+    ["a mailto: link whose @ OCR lost", "mailto:jane.doegmail.com.", ["mailto:jane.doegmail.com"]],
+    ["a mailto: link cut at the line end", "mailto:jane.doe@\nnext line", ["mailto:jane.doe@"]],
+    ["the word mailto: with nothing after it", "use a mailto: link", []],
     ["a personal site on a CV contact line", "jane@mail.de | +49 30 1234567 | https://janedoe.dev", ["https://janedoe.dev"]],
     ["a personal site next to its label", "Website: www.jane-doe.photography", ["www.jane-doe.photography"]],
     ["a sentence's full stop after a URL", "See https://github.com/jdoe.", ["https://github.com/jdoe"]],
