@@ -156,10 +156,15 @@ function drawInvisibleWords(page: PDFPage, font: PDFFont, words: readonly Word[]
   for (const w of words) {
     const t = encodable(font, w.text);
     if (!t.trim()) continue;
-    const size = Math.max(1, fromOcr ? w.box.height / ASCENT : w.box.height / (ASCENT + DESCENT));
+    // An OCR box ends at the baseline unless the word has a descender, then at the descender's foot: drawn
+    // on the box's bottom, a "y" or "g" would reach a fifth of a line into the line below, where an area may
+    // be, and verification would rightly count that glyph as text under the area. Such words are sized so
+    // ascent and descent both fit in the box, like text-layer words.
+    const descends = !fromOcr || /[gjpqyQ,;()[\]{}|@_$]/.test(t);
+    const size = Math.max(1, descends ? w.box.height / (ASCENT + DESCENT) : w.box.height / ASCENT);
     const natural = font.widthOfTextAtSize(t, size);
     const squeeze = natural > 0 ? Math.max(1, Math.min(1000, (100 * w.box.width) / natural)) : 100;
-    const baseline = pageHeight - (w.box.y + w.box.height) + (fromOcr ? 0 : DESCENT * size);
+    const baseline = pageHeight - (w.box.y + w.box.height) + (descends ? DESCENT * size : 0);
     page.pushOperators(setCharacterSqueeze(squeeze));
     page.drawText(t, { x: w.box.x, y: baseline, size, font });
   }

@@ -129,6 +129,30 @@ describe("a scanned page", () => {
     expect(v.method).toContain("ocr");
   });
 
+  it("draws the words left so no glyph reaches into an area on the line below (descenders included)", async () => {
+    // An OCR box of a word with a descender ends at the descender's foot. Drawn with its baseline there, the
+    // "j" and "p" of "jumps" reached a fifth of a line down, into an area right under the word, and
+    // verification refused the output (objects: glyphs under an area): seed 77077's mailto: line below a
+    // line of prose.
+    const input = (await scannedPdf()).bytes;
+    const words = (await pool.extractWithOcr(input)).pages[0]!.words;
+    const jumps = words.find((w) => w.text === "jumps")!;
+    // the whole line of "The quick brown fox jumps over the lazy dog." (q, j, p, y, g descend), an area a
+    // tenth of a point under its lowest box
+    const line = words.filter((w) => Math.abs(w.box.y - jumps.box.y) < jumps.box.height / 2);
+    const foot = Math.max(...line.map((w) => w.box.y + w.box.height));
+    const left = Math.min(...line.map((w) => w.box.x));
+    const right = Math.max(...line.map((w) => w.box.x + w.box.width));
+    const below = { x: left, y: foot + 0.1, width: right - left, height: jumps.box.height };
+    const area: RedactionArea = { page: 1, box: below, label: "URL", source: "detection", text: "mailto:x@example.com" };
+    const out = await applyRedactions(input, [area], { pool, scanWords: new Map([[1, words]]) });
+    expect(out.pages[0]).toMatchObject({ kind: "scan", textSource: "ocr", keptWords: words.length });
+    const page = (await pool.extract(out.pdf)).pages[0]!;
+    expect(page.text).toContain("jumps");
+    const v = await verifyRedaction(out.pdf, out.secrets, { inspect: out.inspect, ocr: out.ocr, pool });
+    expect(v.leakDetails).toEqual([]);
+  });
+
   it("fails verification of a scan whose pixels still show the string (the OCR of the area's band reads it)", async () => {
     const input = (await scannedPdf()).bytes;
     const words = (await pool.extractWithOcr(input)).pages[0]!.words;
