@@ -24,6 +24,7 @@ import { buildTextModel, detect, resolveDetectionConfig, type PageInput } from "
 import { pdfPool } from "../sdk/pdf/pool";
 import type { OcrPageReport } from "../sdk/pdf/types";
 import { CI_SEED, DEFAULT_COUNT, generateCorpus, renderScanImage, type GenDoc } from "../test/fixtures/pii-corpus";
+import { leakFold, leakWithin } from "./leak-check";
 
 const args = process.argv.slice(2);
 const optStr = (n: string) => {
@@ -51,23 +52,9 @@ interface RunFile {
   pages: PageRecord[];
 }
 
-// Matching, as bench/redaction-quality.ts does it (kept in step with its fold()).
-const CONFUSE: Record<string, string> = { o: "0", i: "1", l: "1", "|": "1", s: "5" };
-const fold = (s: string) =>
-  s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[oil|s]/g, (c) => CONFUSE[c]!).replace(/[^a-z0-9]/g, "");
-const tol = (s: string) => Math.floor(s.length * 0.15);
-function infix(needle: string, hay: string): number {
-  if (!needle.length) return 0;
-  let prev = new Array<number>(hay.length + 1).fill(0);
-  for (let i = 1; i <= needle.length; i++) {
-    const cur = new Array<number>(hay.length + 1);
-    cur[0] = i;
-    for (let j = 1; j <= hay.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (needle[i - 1] === hay[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return Math.min(...prev);
-}
-const within = (a: string, b: string) => a.length > 0 && a.length <= b.length + tol(a) && infix(a, b) <= tol(a);
+// Matching: the same folding and approximate match as the quality and leak benches (bench/leak-check.ts).
+const fold = leakFold;
+const within = leakWithin;
 
 /** The seeded sample of redaction-quality.ts (scannedSample), the same pages in the same order. */
 function sampleOf(docs: GenDoc[]): Set<string> {

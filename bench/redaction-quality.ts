@@ -39,7 +39,7 @@ import { pdfPool } from "../sdk/pdf/pool";
 import { buildTextModel, detect, resolveDetectionConfig, type Finding, type PageInput } from "../plugins/redaction/detect";
 import { markHiddenText } from "../plugins/redaction/hidden-text";
 import { redactionEngine } from "../plugins/redaction/redact/engine-pool";
-import { leakCheck, leakSample, leaksByLabel } from "./leak-check";
+import { leakCheck, leakFold, leakSample, leaksByLabel, leakWithin } from "./leak-check";
 import { httpLeakCheck } from "./leak-check-http";
 import {
   CI_SEED, DEFAULT_COUNT, generateCorpus, renderScanImage, renderTextPdf, type GenDoc,
@@ -70,31 +70,9 @@ const OCR_ENGINE = ["ocr.ts", "preprocess.ts"]
 // ---------------------------------------------------------------------------------------------------------
 // Matching
 
-const CONFUSE: Record<string, string> = { o: "0", i: "1", l: "1", "|": "1", s: "5" };
-export function fold(s: string): string {
-  return s
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/[oil|s]/g, (c) => CONFUSE[c]!)
-    .replace(/[^a-z0-9]/g, "");
-}
+/** Case, accents, spacing and OCR's O/0, l/1, S/5 folded away (the leak check's folding: one definition). */
+export const fold = leakFold;
 
-/** Smallest edit distance between `needle` and any substring of `hay` (Sellers). */
-function infix(needle: string, hay: string): number {
-  if (!needle.length) return 0;
-  let prev = new Array<number>(hay.length + 1).fill(0);
-  for (let i = 1; i <= needle.length; i++) {
-    const cur = new Array<number>(hay.length + 1);
-    cur[0] = i;
-    for (let j = 1; j <= hay.length; j++) {
-      const cost = needle[i - 1] === hay[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = cur;
-  }
-  return Math.min(...prev);
-}
 /** Sellers' best match of `needle` in `hay`: edit distance and the end offset in `hay` (exclusive). */
 function bestInfix(needle: string, hay: string): { dist: number; end: number } {
   let prev = new Array<number>(hay.length + 1).fill(0);
@@ -141,8 +119,7 @@ export function missCause(value: string, pageText: string): { cause: "readable" 
   return { cause, dist, snippet };
 }
 
-const tol = (s: string) => Math.floor(s.length * 0.15);
-const within = (a: string, b: string) => a.length > 0 && a.length <= b.length + tol(a) && infix(a, b) <= tol(a);
+const within = leakWithin;
 
 interface Truth {
   doc: string;
