@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "../config";
 import type { GatewayContext, GatewayMeta, RouteDef, RouteGroup } from "./types";
+import { stringifyYielding } from "./yielding-json";
 
 interface Logger {
   info(...args: unknown[]): void;
@@ -89,6 +90,29 @@ export function buildAliases(routes: RouteDef[]): Record<string, unknown> {
   return aliases;
 }
 
+/**
+ * An action's object answer as the bytes moleculer-web would have sent (its JSON.stringify), made a slice
+ * at a time: an answer carrying a whole job result (GET /api/jobs/{id}, the list, a resume) held the loop
+ * in one step for tens of milliseconds per 10,000 findings (issue 14). Handed over as a Buffer with the
+ * type moleculer-web would have given it, so it keeps its Content-Type and Content-Length (set from the
+ * Buffer). Buffers, streams, moleculer's `{type: "Buffer"}` and primitives go on as they are.
+ */
+export async function jsonBytes(ctx: Pick<GatewayContext, "meta">, data: unknown, action?: DeclaredType): Promise<unknown> {
+  if (typeof data !== "object" || data === null || Buffer.isBuffer(data)) return data;
+  if (typeof (data as { pipe?: unknown }).pipe === "function" || (data as { type?: unknown }).type === "Buffer") return data;
+  const bytes = await stringifyYielding(data);
+  if (bytes === undefined) return data;
+  // moleculer-web's own order for an object: the action's declared type, then the meta's, else JSON.
+  ctx.meta.$responseType ??= action?.responseType ?? action?.responseHeaders?.["Content-Type"] ?? ctx.meta.$responseHeaders?.["Content-Type"] ?? "application/json; charset=utf-8";
+  return bytes;
+}
+
+/** What an action's schema may declare about its answer's type (moleculer-web's `responseType`, `responseHeaders`). */
+interface DeclaredType {
+  responseType?: string;
+  responseHeaders?: Record<string, string>;
+}
+
 export function buildRoutes(groups: RouteGroup[], onError: ErrorSender): unknown[] {
   const byPrefix = new Map<string, RouteDef[]>();
   for (const g of groups) byPrefix.set(g.prefix, [...(byPrefix.get(g.prefix) ?? []), ...g.routes]);
@@ -143,10 +167,10 @@ export function buildRoutes(groups: RouteGroup[], onError: ErrorSender): unknown
       ctx.meta.cookies = parseCookies(req.headers.cookie);
       ctx.meta.secure = isSecure(req);
     },
-    onAfterCall(ctx: GatewayContext, _route: unknown, _req: Req, res: ServerResponse, data: unknown) {
+    async onAfterCall(ctx: GatewayContext, _route: unknown, req: Req & { $endpoint?: { action?: DeclaredType } }, res: ServerResponse, data: unknown) {
       const cookies = cookieHeaders(ctx.meta);
       if (cookies.length) res.setHeader("Set-Cookie", cookies);
-      return data;
+      return jsonBytes(ctx, data, req.$endpoint?.action);
     },
     onError,
     aliases: buildAliases(byPrefix.get(prefix)!),
