@@ -186,7 +186,7 @@ export async function submitRedaction(h: OrchestratorHost, ctx: Meta, params: { 
     fail("JOB_STATE_CONFLICT", `Job ${rec._id} is in status '${status}'; a redaction list is accepted only in 'readyForReview'.`, { status });
   if (rec.status !== "readyForReview" || rec.reviewedAt) conflict(rec.reviewedAt && rec.status === "readyForReview" ? "redactionInProgress" : rec.status);
   const { id, ...body } = params;
-  const plan = planReview(body, view.result as DetectionView, MANUAL_LABEL);
+  const plan = await planReview(body, view.result as DetectionView, MANUAL_LABEL);
   const review = { acceptedFindings: plan.acceptedFindings, rejectedFindings: plan.rejectedFindings, manualAreas: plan.manualAreas };
   // The record is marked first, atomically: of two submissions only one gets past this line.
   const claimed = await h.Job.findOneAndUpdate(
@@ -201,6 +201,8 @@ export async function submitRedaction(h: OrchestratorHost, ctx: Meta, params: { 
       id,
       point: "readyForReview",
       input: { areas: plan.areas, reviewer: { id: user.id, at: (claimed?.reviewedAt ?? new Date()).toISOString() } },
+      // The record's sync needs the counts only (syncedFields), not the findings put back together.
+      summary: true,
     });
   } catch (err) {
     await h.Job.updateOne({ _id: id, reviewedBy: user.id }, { $set: { reviewedAt: null, reviewedBy: null, review: null } });

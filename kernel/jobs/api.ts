@@ -88,11 +88,17 @@ export interface JobList {
   nextCursor: string | null;
 }
 
-export const resumeJobSchema: ActionParams = { id: id64(), input: { type: "any", optional: true }, point: { type: "string", optional: true } };
+export const resumeJobSchema: ActionParams = { id: id64(), input: { type: "any", optional: true }, point: { type: "string", optional: true }, summary: { type: "boolean", optional: true } };
 export interface ResumeJobParams {
   id: string;
   input?: unknown;
   point?: string;
+  /**
+   * Internal callers only (a client's is ignored): answer the summary view, the result without its
+   * detached parts. The orchestrator's review reads none of them, and putting a directory's 58,717
+   * findings back together only to drop them was whole-result work on the loop (issue 14).
+   */
+  summary?: boolean;
 }
 
 /**
@@ -257,6 +263,7 @@ export async function resumeJob(h: JobsHost, ctx: Meta, p: ResumeJobParams): Pro
   }
   publish(h, job);
   await dispatchOrDefer(h, job);
+  if (p.summary && !ctx.meta.user && !ctx.meta.family) return toSummaryView(job);
   return toView(await hydrateOne(h.Job, job));
 }
 
