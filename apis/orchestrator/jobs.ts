@@ -6,6 +6,7 @@
  */
 import type { Readable } from "node:stream";
 import type { ActionParams, Context } from "moleculer";
+import { decodeCursor, encodeCursor } from "../../kernel/cursor";
 import { fail, isErrorType, validationError } from "../../kernel/errors";
 import type { GatewayMeta } from "../../kernel/gateway/types";
 import type { CreateJobParams, GetManyParams, JobIdParams, ResumeJobParams } from "../../kernel/jobs/api";
@@ -147,21 +148,15 @@ export async function listJobs(h: OrchestratorHost, ctx: Meta, p: ListJobsParams
   const asc = dir === "asc";
   let query: Record<string, unknown> = filter;
   if (p.cursor) {
-    let c: { t: number; id: string };
-    try {
-      c = JSON.parse(Buffer.from(p.cursor, "base64url").toString()) as { t: number; id: string };
-      if (typeof c.t !== "number" || typeof c.id !== "string") throw new Error("shape");
-    } catch {
-      throw validationError([{ field: "cursor", message: "Invalid cursor: pass nextCursor of the previous page", kind: "string" }]);
-    }
-    const at = new Date(c.t);
+    const c = decodeCursor(p.cursor);
+    if (!c) throw validationError([{ field: "cursor", message: "Invalid cursor: pass nextCursor of the previous page", kind: "string" }]);
     const op = asc ? "$gt" : "$lt";
-    query = { $and: [filter, { $or: [{ createdAt: { [op]: at } }, { createdAt: at, _id: { [op]: c.id } }] }] };
+    query = { $and: [filter, { $or: [{ createdAt: { [op]: c.at } }, { createdAt: c.at, _id: { [op]: c.id } }] }] };
   }
   const docs = await h.Job.find(query).sort({ createdAt: asc ? 1 : -1, _id: asc ? 1 : -1 }).limit(p.pageSize + 1).lean<OrchestratorJobDoc[]>();
   const page = docs.slice(0, p.pageSize);
   const last = page[page.length - 1];
-  const nextCursor = docs.length > p.pageSize && last ? Buffer.from(JSON.stringify({ t: new Date(last.createdAt).getTime(), id: last._id })).toString("base64url") : null;
+  const nextCursor = docs.length > p.pageSize && last ? encodeCursor(last.createdAt, last._id) : null;
   // A record can outlive its job's deletion for a moment (the runtime job is marked deleted first, and
   // our own delete or the durable `deleted` change that repeats it may not have run yet): keep only the
   // records whose runtime job is still visible, as GET by id does. The cursor still moves past the

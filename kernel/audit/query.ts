@@ -2,6 +2,7 @@
  * `GET /v1/audit` filters and paging, turned into one Mongo query. Pure: every bad filter is a
  * VALIDATION_ERROR naming the field. Newest first; the cursor is the last entry's (time, id).
  */
+import { decodeCursor, encodeCursor } from "../cursor";
 import { validationError, type FieldError } from "../errors";
 
 export interface AuditQueryParams {
@@ -30,9 +31,7 @@ function date(v: string | undefined, field: string, errors: FieldError[]): Date 
   return d;
 }
 
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ t: at.getTime(), id })).toString("base64url");
-}
+export { encodeCursor };
 
 export function auditQuery(p: AuditQueryParams): { filter: Record<string, unknown>; pageSize: number } {
   const errors: FieldError[] = [];
@@ -57,14 +56,9 @@ export function auditQuery(p: AuditQueryParams): { filter: Record<string, unknow
   const pageSize = p.pageSize ?? 50;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) errors.push({ field: "pageSize", message: "pageSize must be a whole number from 1 to 200", kind: "range" });
   if (p.cursor) {
-    try {
-      const c = JSON.parse(Buffer.from(p.cursor, "base64url").toString()) as { t?: unknown; id?: unknown };
-      if (typeof c.t !== "number" || typeof c.id !== "string") throw new Error("shape");
-      const at = new Date(c.t);
-      and.push({ $or: [{ at: { $lt: at } }, { at, _id: { $lt: c.id } }] });
-    } catch {
-      errors.push({ field: "cursor", message: "Invalid cursor: pass nextCursor of the previous page", kind: "string" });
-    }
+    const c = decodeCursor(p.cursor);
+    if (c) and.push({ $or: [{ at: { $lt: c.at } }, { at: c.at, _id: { $lt: c.id } }] });
+    else errors.push({ field: "cursor", message: "Invalid cursor: pass nextCursor of the previous page", kind: "string" });
   }
   if (errors.length) throw validationError(errors);
   return { filter: and.length ? { $and: and } : {}, pageSize };

@@ -179,6 +179,27 @@ describe("query filters, cursors and ids", () => {
     expect(r.body.detail[0].loc).toEqual(["body", "cursor"]);
   });
 
+  // docmill's own API (/v1) answers a bad cursor as every validation problem: 400, problem+json, `errors.cursor`.
+  const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
+  it.each([
+    ["99999999999999999999_x", "99999999999999999999_x"],
+    ["abc", "abc"],
+    ["not JSON", b64("{t:1")],
+    ["JSON null", b64("null")],
+    ["a date past the year 275760", b64({ t: 1e20, id: "x" })],
+    ["a date before it", b64({ t: -1e20, id: "x" })],
+    ["a fractional time", b64({ t: 1.5, id: "x" })],
+    ["a time as a string", b64({ t: "1", id: "x" })],
+    ["an operator as id", b64({ t: 1, id: { $ne: null } })],
+    ["an empty id", b64({ t: 1, id: "" })],
+    ["an id of 200 characters", b64({ t: 1, id: "x".repeat(200) })],
+  ])("refuses the /v1 cursor of %s with 400 naming cursor (jobs and audit)", async (_name, cursor) => {
+    for (const [path, t] of [["/v1/jobs", e.adminToken], ["/v1/audit", e.adminToken]] as const) {
+      const r = await call("GET", `${path}?cursor=${encodeURIComponent(cursor)}`, { token: t });
+      expect({ path, status: r.status, type: r.headers.get("content-type"), fields: Object.keys(r.body?.errors ?? {}) }).toEqual({ path, status: 400, type: "application/problem+json; charset=utf-8", fields: ["cursor"] });
+    }
+  });
+
   const batch = (t: string, job_id: string) => call("POST", "/api/batch/start", { token: t, json: { job_id, documents: [{ title: "a", file_path: "https://example.org/a.pdf" }], config: { num_tags: 3 } } });
 
   it.each(["../../x\u0000<script>", "a/b", "<script>", "x".repeat(65), " lead"])("refuses the batch id %j with 422 naming job_id", async (id) => {
