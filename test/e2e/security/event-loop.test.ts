@@ -10,7 +10,9 @@
  * fresh-clone CI run with the whole suite on 2 cores: a scheduling blip, not a stage on the loop). A stall
  * of a whole stage (the 40-page apply held the loop for 48 s before geometry.ts's BoxIndex) fails either way.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { closeComputePool } from "../../../sdk/compute/pool";
 import { scanPage, scanPdf } from "../../support/scan-corpus";
@@ -19,6 +21,8 @@ import { api, login, pdfForm } from "../tagging/helpers";
 import { linesPdf, startEmbedded, uploadJob, type Embedded } from "./support";
 
 jest.setTimeout(400_000);
+
+const execFileAsync = promisify(execFile);
 
 /** Longer than any scheduling blip of a loaded machine, far shorter than any stage of these jobs. */
 const STALL_MS = 3000;
@@ -144,6 +148,7 @@ it("tags a dense 10-page document onto a 5,000-concept vocabulary while /api/sta
 describe.each([40, 100])("a fine-print directory of %i pages (180 lines of 3 findings a page)", (PAGES) => {
   const LINES = 180;
   let jobId = "";
+  let findingsCount = 0;
 
   /** 3.9 pt lines (small print of a staff directory): 180 to a page, about 25 words each. */
   async function directoryPdf(): Promise<Uint8Array> {
@@ -167,6 +172,7 @@ describe.each([40, 100])("a fine-print directory of %i pages (180 lines of 3 fin
     const detected = await whileAnswering(waitStatus(jobId, ["readyForReview"]));
     expect(detected.value.status).toBe("readyForReview");
     expect(detected.value.findingsCount).toBeGreaterThanOrEqual(PAGES * LINES * 3);
+    findingsCount = detected.value.findingsCount as number;
     // A review screen per reviewer and a dashboard: eight clients polling the job at once, ten rounds.
     const bound = Math.max(STALL_MS, 4 * (await idleWorst()));
     const polls = async () => {
@@ -181,6 +187,39 @@ describe.each([40, 100])("a fine-print directory of %i pages (180 lines of 3 fin
     expect(worst).toBeLessThan(bound);
     const det = await fetch(`${e.stack.baseUrl}/v1/jobs/${jobId}/files/detections`, { headers: { "x-api-key": e.key } });
     expect(((await det.json()) as { findings: unknown[] }).findings).toHaveLength(detected.value.findingsCount as number);
+  });
+
+  it("answers whole-result reads (GET /api/jobs/{id}, the list) while /api/status keeps answering", async () => {
+    expect(jobId).not.toBe("");
+    const bound = Math.max(STALL_MS, 4 * (await idleWorst()));
+    // The readers are curl processes: parsing megabytes of JSON in this process (the stack's own) would be
+    // the test's stall, not the server's. What they read is checked once afterwards.
+    const read = async (path: string) => {
+      const { stdout } = await execFileAsync("curl", ["-s", "-o", "/dev/null", "-H", `authorization: Bearer ${e.adminToken}`, "-w", "%{http_code} %{size_download} %header{content-length} %header{content-type}", `${e.stack.baseUrl}${path}`]);
+      const [status, size, length, ...type] = stdout.trim().split(" ");
+      // The headers the gateway gave a JSON answer before it was serialised in slices.
+      expect({ status, length, type: type.join(" ") }).toEqual({ status: "200", length: size, type: "application/json; charset=utf-8" });
+      return Number(size);
+    };
+    // Four clients reading the whole result at once, three rounds, and the job list that carries it too.
+    const sizes: number[] = [];
+    const reads = async () => {
+      for (let round = 0; round < 3; round++) sizes.push(...(await Promise.all([...Array.from({ length: 4 }, () => read(`/api/jobs/${jobId}`)), read(`/api/jobs?processor=redaction&limit=100`)])));
+    };
+    // Figures for the log: the longest stall of this process, and of it the longest garbage collection.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    let gcWorst = 0;
+    const gc = new PerformanceObserver((list) => list.getEntries().forEach((g) => (gcWorst = Math.max(gcWorst, g.duration))));
+    loop.enable();
+    gc.observe({ entryTypes: ["gc"] });
+    const { worst } = await whileAnswering(reads());
+    loop.disable();
+    gc.disconnect();
+    process.stderr.write(`directory ${PAGES} pages: /api/status worst ${worst.toFixed(0)} ms during whole-result reads of ${(Math.max(...sizes) / 1e6).toFixed(1)} MB, longest event-loop delay ${(loop.max / 1e6).toFixed(0)} ms, longest GC ${gcWorst.toFixed(0)} ms (bound ${bound.toFixed(0)} ms)\n`);
+    expect(worst).toBeLessThan(bound);
+    const one = await e.http("GET", `/api/jobs/${jobId}`, { token: e.adminToken });
+    expect({ status: one.status, findings: one.body.result.findings.length }).toEqual({ status: 200, findings: findingsCount });
+    expect(Buffer.byteLength(one.text)).toBe(sizes[0]);
   });
 
   it("applies the redaction of all of them while /api/status keeps answering", async () => {
