@@ -232,17 +232,6 @@ export class PdfPool {
     await Promise.all(Array.from({ length: this.threads }, () => this.run<boolean>("warm", { lang, scripts: opts.scripts })));
   }
 
-  /**
-   * Extracts `pdf` (a warm-up document, warm.ts) once in every thread, starting the threads that are not
-   * running yet. Each task waits in the thread for the others to arrive (up to `waitMs`), so that no
-   * thread takes two of them while another starts. Resolves with the thread ids that ran one.
-   */
-  async warmText(pdf: Uint8Array, waitMs = 20_000): Promise<number[]> {
-    const barrier = new Int32Array(new SharedArrayBuffer(4));
-    const n = this.threads;
-    return Promise.all(Array.from({ length: n }, () => this.run<number>("warmText", { pdf, barrier, threads: n, waitMs })));
-  }
-
   /** Stops the threads; the pool starts again on next use. */
   async close(): Promise<void> {
     const p = this.state.piscina;

@@ -1,5 +1,5 @@
 /**
- * Loads the PDF engine in every worker thread ahead of the first document: under tsx, pdfjs takes several
+ * Loads the PDF engine in a worker thread ahead of the first document: under tsx, pdfjs takes several
  * seconds to load in a fresh thread, which would otherwise land on the first user's request. Resolves
  * with the milliseconds it took and never throws (a failure only means the first document waits).
  *
@@ -10,6 +10,10 @@
  * pdf-lib, actual-text.ts). Chromium writes Hindi with all three, and the first Hindi page of each
  * thread took 190-200 ms against 50-80 ms for the next ones (issue 17's 0.207 s hi-02). The warm-up
  * document below has one of each.
+ *
+ * One thread only, as before. Warming every thread was tried: sequential documents then alternate
+ * between two threads, each half as warm, and the tagging bench's Hindi text median was 0.077-0.092 s
+ * against 0.052-0.053 s without it (seeds 17 and 4711, one run each).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -83,7 +87,7 @@ export async function warmDocument(): Promise<Uint8Array> {
 export async function warmPdfEngine(): Promise<number> {
   const started = performance.now();
   try {
-    await pdfPool.warmText(await warmDocument());
+    await pdfPool.extract(await warmDocument());
   } catch {
     /* the first document will start the engine itself */
   }

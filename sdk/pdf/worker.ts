@@ -5,7 +5,6 @@
  * PdfErrors are returned as records, not thrown: structured clone keeps only an Error's message and stack.
  * Buffers going back are copied into fresh ArrayBuffers and moved, not cloned a second time.
  */
-import { threadId } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { reportingMemory } from "../memory-meter";
 import { PdfError, type TransferablePdfError, toTransferable } from "./errors";
@@ -60,25 +59,6 @@ export async function render(task: { pdf: Uint8Array; page: number; opts?: Rende
 
 export function ocr(task: { png: Uint8Array; opts: OcrOptions } & Metered): Promise<Outcome<OcrResult>> {
   return settle(() => ocrImage(task.png, task.opts), task.meter);
-}
-
-/**
- * One warm-up extraction (pool.warmText), after waiting for the pool's other warm-up tasks to reach their
- * threads: a task holds its thread while it waits, so each of the `threads` tasks runs in a thread of its
- * own. Past `waitMs` it goes on alone (a thread that failed to start must not hold the others).
- */
-export function warmText(task: { pdf: Uint8Array; barrier: Int32Array; threads: number; waitMs: number } & Metered): Promise<Outcome<number>> {
-  return settle(async () => {
-    Atomics.add(task.barrier, 0, 1);
-    Atomics.notify(task.barrier, 0);
-    const deadline = Date.now() + task.waitMs;
-    // Blocking is fine here: the thread has nothing else to do until its task is done.
-    for (let seen = Atomics.load(task.barrier, 0); seen < task.threads && Date.now() < deadline; seen = Atomics.load(task.barrier, 0)) {
-      Atomics.wait(task.barrier, 0, seen, deadline - Date.now());
-    }
-    await extractPages(task.pdf);
-    return threadId;
-  }, task.meter);
 }
 
 /** Starts the thread's OCR workers (eng and OSD) so the first page does not pay for it. */

@@ -22,20 +22,3 @@ describe("warm-up document", () => {
     expect(pages[0]!.words.map((w) => w.text)).toEqual(["warm", "क", "कि", "warm"]);
   });
 });
-
-describe("PdfPool.warmText", () => {
-  it("runs the warm-up once in every thread, not twice in the first one started", async () => {
-    const own = createPdfPool({ threads: 2 });
-    try {
-      // One thread already up and idle (a worker that has read documents): it would take both warm-ups,
-      // the second as soon as the first is done, long before a fresh thread has loaded the engine.
-      const doc = await warmDocument();
-      await own.extract(doc);
-      const ids = await own.warmText(doc);
-      expect(ids).toHaveLength(2);
-      expect(new Set(ids).size).toBe(2);
-    } finally {
-      await own.close();
-    }
-  }, 60_000);
-});
