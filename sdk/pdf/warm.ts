@@ -11,9 +11,10 @@
  * thread took 190-200 ms against 50-80 ms for the next ones (issue 17's 0.207 s hi-02). The warm-up
  * document below has one of each.
  *
- * One thread only, as before. Warming every thread was tried: sequential documents then alternate
- * between two threads, each half as warm, and the tagging bench's Hindi text median was 0.077-0.092 s
- * against 0.052-0.053 s without it (seeds 17 and 4711, one run each).
+ * One thread only, as before. Warming every thread was tried and measured no better: sequential
+ * documents then alternate between two threads, and the tagging bench's Hindi text median was
+ * 0.077-0.092 s with it against 0.052-0.053 s without (seeds 17, 4711), though main alone also gave
+ * 0.083 s on a later run: within the bench's run-to-run spread, so the simpler warm-up stays.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
