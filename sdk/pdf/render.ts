@@ -4,6 +4,7 @@
  */
 import { fitScale, renderMaxPixels } from "./memory";
 import { type PdfDocument, loadPdfjs, normaliseRotation, withDocument } from "./pdfjs";
+import type { DrawnImage } from "./scan-dpi";
 import type { RenderOptions, RenderResult } from "./types";
 
 
@@ -92,19 +93,22 @@ function multiply(m: Matrix, n: Matrix): Matrix {
  * covers at least half of it (a scan: the page *is* the picture), else undefined. Per axis the image's
  * pixels over its drawn size in points; the finer of the two, so nothing it holds is lost.
  *
- * Reads the page's operator list (which decodes the image once more: ~0.1 s for a 150 dpi A4 scan), so
- * that a 150 dpi scan is rendered at 150, not at 300: four times the pixels for OCR with no more in them.
+ * With `drawn` (the page's pictures read off the PDF's objects, scan-dpi.ts) nothing is decoded. Without
+ * it, it reads the page's operator list, which decodes the picture once more (~0.1 s for a 150 dpi A4
+ * scan), so that a 150 dpi scan is rendered at 150, not at 300: four times the pixels for OCR with no
+ * more in them.
  */
-export async function scanDpi(doc: PdfDocument, pageNumber: number): Promise<number | undefined> {
+export async function scanDpi(doc: PdfDocument, pageNumber: number, drawn?: DrawnImage[] | null): Promise<number | undefined> {
   const { OPS } = await loadPdfjs();
   const page = await doc.getPage(pageNumber);
   try {
     const [x0, y0, x1, y1] = page.view as [number, number, number, number];
     const pageArea = Math.abs((x1 - x0) * (y1 - y0));
+    if (drawn) return pictureDpi(drawn, pageArea);
     const ops = await page.getOperatorList();
     let ctm: Matrix = [1, 0, 0, 1, 0, 0];
     const stack: Matrix[] = [];
-    let best: { area: number; dpi: number } | undefined;
+    const images: DrawnImage[] = [];
     for (let i = 0; i < ops.fnArray.length; i++) {
       const fn = ops.fnArray[i];
       const args = ops.argsArray[i] as unknown[] | null;
@@ -119,16 +123,25 @@ export async function scanDpi(doc: PdfDocument, pageNumber: number): Promise<num
         const size = fn === OPS.paintImageXObject
           ? { w: Number(args[1]), h: Number(args[2]) }
           : { w: Number((args[0] as { width?: number }).width), h: Number((args[0] as { height?: number }).height) };
-        const area = Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]);
-        const wPt = Math.hypot(ctm[0], ctm[1]);
-        const hPt = Math.hypot(ctm[2], ctm[3]);
-        if (!(size.w > 0 && size.h > 0 && wPt > 0 && hPt > 0)) continue;
-        const dpi = Math.max((size.w * 72) / wPt, (size.h * 72) / hPt);
-        if (!best || area > best.area) best = { area, dpi };
+        images.push({ width: size.w, height: size.h, ctm });
       }
     }
-    return best && best.area >= 0.5 * pageArea ? best.dpi : undefined;
+    return pictureDpi(images, pageArea);
   } finally {
     page.cleanup();
   }
+}
+
+/** The dpi of the largest picture when it covers at least half of the page (see scanDpi). */
+function pictureDpi(images: DrawnImage[], pageArea: number): number | undefined {
+  let best: { area: number; dpi: number } | undefined;
+  for (const { width, height, ctm } of images) {
+    const area = Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]);
+    const wPt = Math.hypot(ctm[0], ctm[1]);
+    const hPt = Math.hypot(ctm[2], ctm[3]);
+    if (!(width > 0 && height > 0 && wPt > 0 && hPt > 0)) continue;
+    const dpi = Math.max((width * 72) / wPt, (height * 72) / hPt);
+    if (!best || area > best.area) best = { area, dpi };
+  }
+  return best && best.area >= 0.5 * pageArea ? best.dpi : undefined;
 }

@@ -12,6 +12,7 @@ import { extractPages } from "./extract";
 import { ocrImage, warmOcr } from "./ocr";
 import { type PdfDocument, withDocument } from "./pdfjs";
 import { renderDocPixels, renderPage, scanDpi } from "./render";
+import { type DrawnImage, drawnImagesReader } from "./scan-dpi";
 import type { ExtractOptions, ExtractResult, OcrMode, OcrOptions, OcrResult, RenderOptions } from "./types";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: TransferablePdfError };
@@ -92,8 +93,8 @@ export const MIN_SCAN_DPI = 150;
  * 150 dpi scan upsampled to 300 gives Tesseract four times the pixels and nothing more to read). Full
  * mode (redaction) always renders at `dpi`: on dusty 150 dpi scans the upsampled read finds more words.
  */
-async function textDpi(doc: PdfDocument, page: number, dpi: number): Promise<{ dpi: number; scanDpi?: number }> {
-  const scan = await scanDpi(doc, page);
+async function textDpi(doc: PdfDocument, page: number, dpi: number, drawn?: DrawnImage[] | null): Promise<{ dpi: number; scanDpi?: number }> {
+  const scan = await scanDpi(doc, page, drawn);
   if (scan === undefined) return { dpi };
   // A few dots above the picture's: the scanner's nominal 150 comes out as 149.9 after rounding the page size.
   return { dpi: Math.min(dpi, Math.max(MIN_SCAN_DPI, Math.ceil(scan - 0.5))), scanDpi: Math.round(scan) };
@@ -104,9 +105,11 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
   return settle(() =>
     withDocument(task.pdf, { password: task.password }, async (doc) => {
       const results: Array<OcrResult & { page: number }> = [];
+      // The pictures' sizes off the PDF's objects: pdfjs would decode each scan once more to tell them.
+      const drawn = task.mode === "text" ? drawnImagesReader(task.pdf) : undefined;
       for (const page of task.pages) {
         if (task.mode === "text") {
-          results.push({ page, ...await ocrTextPage(doc, page, task) });
+          results.push({ page, ...await ocrTextPage(doc, page, task, await drawn!(page)) });
           continue;
         }
         // Full mode gets the canvas's pixels too: the page is opaque (rendered on white), so they decode to
@@ -132,8 +135,8 @@ export function ocrPages(task: OcrPagesTask): Promise<Outcome<Array<OcrResult & 
  * Text mode's page: rendered at textDpi and handed to OCR as the canvas's pixels (no PNG encoded here only
  * to be decoded again: 0.4-0.65 s per 300 dpi page at load 12).
  */
-async function ocrTextPage(doc: PdfDocument, page: number, task: OcrPagesTask): Promise<OcrResult> {
-  const at = await textDpi(doc, page, task.dpi);
+async function ocrTextPage(doc: PdfDocument, page: number, task: OcrPagesTask, drawn: DrawnImage[] | null): Promise<OcrResult> {
+  const at = await textDpi(doc, page, task.dpi, drawn);
   const img = await renderDocPixels(doc, page, at.dpi);
   const result = await ocrImage({ rgba: img.rgba, width: img.widthPx, height: img.heightPx }, {
     lang: task.lang,

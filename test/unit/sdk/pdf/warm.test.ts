@@ -1,0 +1,24 @@
+import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
+import { createPdfPool, type PdfPool } from "../../../../sdk/pdf/pool";
+import { warmDocument } from "../../../../sdk/pdf/warm";
+
+let pool: PdfPool;
+beforeAll(() => {
+  pool = createPdfPool({ threads: 2 });
+});
+afterAll(() => pool.close());
+
+describe("warm-up document", () => {
+  it("has the fonts a Chromium page has: an embedded CID TrueType and a Type3", async () => {
+    const doc = await PDFDocument.load(await warmDocument());
+    const fonts = doc.getPage(0).node.Resources()!.lookup(PDFName.of("Font"), PDFDict);
+    const subtypes = fonts.keys().map((k) => fonts.lookup(k, PDFDict).lookup(PDFName.of("Subtype"), PDFName).asString());
+    expect(subtypes.sort()).toEqual(["/Type0", "/Type3"]);
+  });
+
+  it("reads through the ActualText path: the span's Devanagari comes out as written, not in glyph order", async () => {
+    const { pages } = await pool.extract(await warmDocument());
+    // pdfjs alone gives `िक` for the span (its glyphs, vowel sign first); only the ActualText reads `कि`.
+    expect(pages[0]!.words.map((w) => w.text)).toEqual(["warm", "क", "कि", "warm"]);
+  });
+});
