@@ -9,7 +9,8 @@
  *   1. decode once to 8-bit grey;
  *   2. measure: Otsu level, specks (tiny isolated ink components), stroke width;
  *   3. denoise when the page is dusty: median 3, then the remaining specks removed as components; never
- *      a global threshold (it turns specks into "text": the 0-word pages of issue 12);
+ *      a global threshold (it turns specks into "text": the 0-word pages of issue 12); on a page with light
+ *      dust only the specks far from any other ink (they join a label to its value);
  *   4. orientation and script with Tesseract's OSD (legacy engine, `osd` data): 90/180/270° pages are
  *      turned upright, Devanagari adds `hin`;
  *   5. deskew by projection profile, rotated with sharp;
@@ -31,7 +32,7 @@ import sharp from "sharp";
 import { OEM, PSM, createWorker, type Worker as TesseractWorker } from "tesseract.js";
 import { PdfError } from "./errors";
 import {
-  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, headlinesAreScript, inkMask, inkStats, mapBox, otsu, probeScript, readProbe, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
+  type Affine, type Grey, IDENTITY, clusters, compose, crop, despeckle, invert, hasDevanagari, headlinesAreScript, inkMask, inkStats, isolationRadius, mapBox, otsu, removeIsolated, probeScript, readProbe, sidewaysRatio, skewAngle, speckArea, uncovered, unrotate,
 } from "./preprocess";
 import type { OcrOptions, OcrPageReport, OcrPass, OcrResult, OcrWord } from "./types";
 
@@ -562,6 +563,13 @@ export async function ocrImage(png: Buffer | Uint8Array | RawPage, opts: OcrOpti
       // Measure again on the clean page: what is left of the dust must not count as text later.
       const before = stats;
       stats = { ...inkStats(inkMask(img, level), img.width, img.height, dpi), specks: before.specks };
+      lap("denoise");
+    } else if (stats.specks > 0) {
+      // Light dust: the page is not cleaned as a whole (median 3 would thin small type), but a speck with
+      // no ink near it is dust wherever it is, and one between a label and its value joins the two.
+      // The mask is cleaned with the image, so orientation and skew see the page Tesseract reads.
+      const removed = removeIsolated(img, mask, stats.speckBoxes, isolationRadius(dpi));
+      if (removed) steps.push(`isolated:${removed}`);
       lap("denoise");
     }
 

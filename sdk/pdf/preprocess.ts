@@ -68,6 +68,8 @@ export interface InkStats {
    * pixel boxes: after a pass, those that no word covers are text Tesseract missed.
    */
   glyphs: Int32Array;
+  /** The specks' pixel boxes, flat [x0, y0, x1, y1] (x1, y1 exclusive), for removeIsolated. */
+  speckBoxes: Int32Array;
 }
 
 /**
@@ -138,7 +140,24 @@ export function inkStats(mask: Uint8Array, width: number, height: number, dpi: n
   let specks = 0;
   const limit = 150 * (dpi / 300);
   const glyphs: number[] = [];
-  const components = scanComponents(mask, width, height, speckArea(dpi), () => specks++, (x0, y0, x1, y1) => {
+  const speckBoxes: number[] = [];
+  const components = scanComponents(mask, width, height, speckArea(dpi), (pixels, n) => {
+    specks++;
+    let x0 = width;
+    let y0 = height;
+    let x1 = 0;
+    let y1 = 0;
+    for (let i = 0; i < n; i++) {
+      const p = pixels[i]!;
+      const x = p % width;
+      const y = (p - x) / width;
+      if (x < x0) x0 = x;
+      if (x >= x1) x1 = x + 1;
+      if (y < y0) y0 = y;
+      if (y >= y1) y1 = y + 1;
+    }
+    speckBoxes.push(x0, y0, x1, y1);
+  }, (x0, y0, x1, y1) => {
     if (x1 - x0 <= limit && y1 - y0 <= limit) glyphs.push(x0, y0, x1, y1);
   });
   const runs = new Uint32Array(64);
@@ -164,7 +183,106 @@ export function inkStats(mask: Uint8Array, width: number, height: number, dpi: n
   for (let i = 0; i < glyphs.length; i += 4) {
     if (glyphs[i + 3]! - glyphs[i + 1]! >= 3 * stroke) tall.push(glyphs[i]!, glyphs[i + 1]!, glyphs[i + 2]!, glyphs[i + 3]!);
   }
-  return { specks, components, stroke, ink: ink / ((height / 2) * width), glyphs: Int32Array.from(tall) };
+  return { specks, components, stroke, ink: ink / ((height / 2) * width), glyphs: Int32Array.from(tall), speckBoxes: Int32Array.from(speckBoxes) };
+}
+
+/** How far (pixels, at `dpi`) a speck must be from any other ink to count as isolated: 1/12 inch, 6 pt. */
+export function isolationRadius(dpi: number): number {
+  return Math.max(2, Math.round(dpi / 12));
+}
+
+/**
+ * Paints white, in place, the specks (boxes from inkStats) that have no ink other than specks within
+ * `radius` pixels (Chebyshev distance from the speck's box) and are not one dot of a dotted line. Returns
+ * how many went.
+ *
+ * Why: a page with light dust (under the share at which the whole page is cleaned) still has the odd speck,
+ * or two or three together, in the gap between a form label and its value; Tesseract reads them as `-`,
+ * `.` or `|`, joins label and value into one line and misjudges their spaces ("Full name:" came back as
+ * `Fullname:`, a date's box half again too long). Punctuation is never alone like that: a full stop, an
+ * i's dot, a colon or an ellipsis has its letters within a few points. A dotted leader's middle dots are far
+ * from letters, but each has dots on both sides on the same row (or column, on a page still lying on its
+ * side), which dust has not.
+ */
+export function removeIsolated(img: Grey, mask: Uint8Array, speckBoxes: Int32Array, radius: number): number {
+  const { width, height } = img;
+  const n = speckBoxes.length / 4;
+  // Speck pixels are marked 2 while the check runs, so the window count below sees other ink only.
+  for (let i = 0; i < n; i++) {
+    for (let y = speckBoxes[4 * i + 1]!; y < speckBoxes[4 * i + 3]!; y++) {
+      for (let x = speckBoxes[4 * i]!; x < speckBoxes[4 * i + 2]!; x++) if (mask[y * width + x]) mask[y * width + x] = 2;
+    }
+  }
+  // Speck centres in a grid of radius-sized cells, for the dotted-line test.
+  const cx = new Float64Array(n);
+  const cy = new Float64Array(n);
+  const cells = new Map<number, number[]>();
+  const cols = Math.ceil(width / radius) + 1;
+  for (let i = 0; i < n; i++) {
+    cx[i] = (speckBoxes[4 * i]! + speckBoxes[4 * i + 2]!) / 2;
+    cy[i] = (speckBoxes[4 * i + 1]! + speckBoxes[4 * i + 3]!) / 2;
+    const key = Math.floor(cy[i]! / radius) * cols + Math.floor(cx[i]! / radius);
+    const list = cells.get(key);
+    if (list) list.push(i);
+    else cells.set(key, [i]);
+  }
+  const dotted = (i: number): boolean => {
+    let row = 0;
+    let column = 0;
+    const gx = Math.floor(cx[i]! / radius);
+    const gy = Math.floor(cy[i]! / radius);
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        for (const j of cells.get((gy + dy) * cols + gx + dx) ?? []) {
+          if (j === i) continue;
+          const ox = Math.abs(cx[j]! - cx[i]!);
+          const oy = Math.abs(cy[j]! - cy[i]!);
+          if (ox > radius || oy > radius) continue;
+          if (oy <= 1.5 && ox >= 2) row++;
+          if (ox <= 1.5 && oy >= 2) column++;
+        }
+      }
+    }
+    return row >= 2 || column >= 2;
+  };
+  const remove: boolean[] = new Array<boolean>(n).fill(false);
+  for (let i = 0; i < n; i++) {
+    const x0 = speckBoxes[4 * i]!;
+    const y0 = speckBoxes[4 * i + 1]!;
+    const x1 = speckBoxes[4 * i + 2]!;
+    const y1 = speckBoxes[4 * i + 3]!;
+    let near = false;
+    const wy1 = Math.min(height, y1 + radius);
+    const wx0 = Math.max(0, x0 - radius);
+    const wx1 = Math.min(width, x1 + radius);
+    for (let y = Math.max(0, y0 - radius); y < wy1 && !near; y++) {
+      const row = y * width;
+      for (let x = wx0; x < wx1; x++) {
+        if (mask[row + x] === 1) {
+          near = true;
+          break;
+        }
+      }
+    }
+    remove[i] = !near && !dotted(i);
+  }
+  let removed = 0;
+  for (let i = 0; i < n; i++) {
+    if (remove[i]) removed++;
+    for (let y = speckBoxes[4 * i + 1]!; y < speckBoxes[4 * i + 3]!; y++) {
+      for (let x = speckBoxes[4 * i]!; x < speckBoxes[4 * i + 2]!; x++) {
+        const p = y * width + x;
+        if (mask[p] !== 2) continue;
+        if (remove[i]) {
+          mask[p] = 0;
+          img.data[p] = 255;
+        } else {
+          mask[p] = 1;
+        }
+      }
+    }
+  }
+  return removed;
 }
 
 /** Paints every ink component of at most `maxArea` pixels white, in place. Returns how many went. */

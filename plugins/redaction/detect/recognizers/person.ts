@@ -106,6 +106,13 @@ const CLOSINGS = [
 
 const STOPWORDS: Record<Language, readonly string[]> = { en: eng, de: deu, fr: fra, es: spa, it: ita, pt: por, nl: nld };
 
+/**
+ * Without accents. OCR drops them ("Uberweisung an") and swaps them ("Prélévement" for "Prélèvement"), so
+ * cues are matched on folded text. Precomposed letters fold to one letter: the length, and so the regex's
+ * anchoring at the end, stay.
+ */
+const unaccented = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "");
+
 /** Form words, months, closings and English function words: never (part of) a name, whatever the language. */
 const HAND_WORDS = new Set(
   [
@@ -181,7 +188,7 @@ const SEQUENCE = new RegExp(`(?<![\\p{L}\\p{N}'’-])${TOKEN}(?:[ ](?:${PARTICLE
 /** Names in capitals ("MARIA GARCIA LOPEZ"), as forms print them: only taken with a cue or label. */
 const CAPS_SEQUENCE = /(?<![\p{L}\p{N}'’-])\p{Lu}{2,}(?:['’-]\p{Lu}+)?(?:[ ](?:DE LA|DE|DEL|VAN|VON|DA|DI|LE|LA)?[ ]?\p{Lu}{2,}(?:['’-]\p{Lu}+)?){1,4}(?![\p{L}\p{N}'’-])/gu;
 
-for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(t.toLowerCase().replace(/[.:]+$/, ""));
+for (const list of [HONORIFICS, BEFORE_NAME, NAME_LABELS]) for (const words of Object.values(list)) for (const w of words) for (const t of w.split(/\s+/)) CUE_TOKENS.add(unaccented(t.toLowerCase().replace(/[.:]+$/, "")));
 /** Titles ("Dr", "Herr", "Mme"), lower case without the dot; and one ending the text before a run. */
 const TITLE_TOKENS = new Set(Object.values(HONORIFICS).flatMap((l) => l.map((w) => w.toLowerCase().replace(/\.$/, ""))));
 const TITLE_BEFORE = new RegExp(`(?<![\\p{L}])(?:${[...new Set(Object.values(HONORIFICS).flatMap((l) => l.map((w) => w.replace(/\.$/, ""))))].map(escape).join("|")})\\.? $`, "u");
@@ -274,23 +281,23 @@ function transactionRow(model: TextModel, at: number): boolean {
 }
 
 interface Cues {
-  before: RegExp;
+  /** True when the text ends with a cue that comes right before a name. */
+  precedes(text: string): boolean;
   after: RegExp;
   labels: string[];
 }
+
 const cueCache = new Map<string, Cues>();
 function cuesFor(languages: readonly Language[]): Cues {
   const key = languages.join(",");
   let c = cueCache.get(key);
   if (!c) {
-    const hon = forLanguages(HONORIFICS, languages).map((h) => `${escape(h.replace(/\.$/, ""))}\\.?`);
-    // OCR drops accents and umlauts ("Uberweisung an", "Reclamacion de"): each phrase also without them
-    const plainCue = (p: string) => p.normalize("NFD").replace(/\p{M}/gu, "");
-    const phrases = [...new Set(forLanguages(BEFORE_NAME, languages).flatMap((p) => [p, plainCue(p)]))].map((p) => escape(p).replace(/ /g, "\\s+"));
+    const hon = [...new Set(forLanguages(HONORIFICS, languages).map((h) => unaccented(h)))].map((h) => `${escape(h.replace(/\.$/, ""))}\\.?`);
+    const phrases = [...new Set(forLanguages(BEFORE_NAME, languages).map(unaccented))].map((p) => escape(p).replace(/ /g, "\\s+"));
     // the cue must END right before the name: titles, salutations and header labels, then an optional title
     const before = new RegExp(`(?:^|[^\\p{L}])(?:${[...phrases, ...hon].sort((a, b) => b.length - a.length).join("|")}),?[ \\t]*(?:(?:${hon.join("|")})[ \\t]+)?$`, "u");
     const after = new RegExp(`^,?[ \\t]*(?:${AFTER_NAME.map(escape).join("|")})`, "u");
-    c = { before, after, labels: forLanguages(NAME_LABELS, languages) };
+    c = { precedes: (text) => before.test(unaccented(text)), after, labels: forLanguages(NAME_LABELS, languages) };
     cueCache.set(key, c);
   }
   return c;
@@ -364,13 +371,13 @@ export const personRecognizer: Recognizer = {
       // right after a title ("Dr. ", "Herr ", in the run or before it), a salutation that is also a first
       // name starts the name: "Dr. Cara Cleve", "Herr Don Dare"
       let afterTitle = TITLE_BEFORE.test(text.slice(Math.max(0, start - 12), start));
-      while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(low(tokens[0]!)))) {
+      while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(unaccented(low(tokens[0]!))))) {
         // (a salutation or title spelt like a first name too: "Cara", "Don")
         if (tokens.length > 1 && /^\p{Lu}\p{Ll}+$/u.test(tokens[0]!) && spelt(tokens[0]!, tokens[1]!)) break;
-        if (tokens.length > 1 && afterTitle && CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && /^\p{Lu}\p{Ll}/u.test(tokens[1]!)) break;
+        if (tokens.length > 1 && afterTitle && CUE_TOKENS.has(unaccented(low(tokens[0]!))) && isFirstName(tokens[0]!, NO_WORDS) && /^\p{Lu}\p{Ll}/u.test(tokens[1]!)) break;
         afterTitle = TITLE_TOKENS.has(low(tokens[0]!));
         // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
-        if (tokens.length > 1 && !CUE_TOKENS.has(low(tokens[0]!)) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.before.test(text.slice(Math.max(0, start - 40), start)))
+        if (tokens.length > 1 && !CUE_TOKENS.has(unaccented(low(tokens[0]!))) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.precedes(text.slice(Math.max(0, start - 40), start)))
           break;
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
@@ -387,7 +394,7 @@ export const personRecognizer: Recognizer = {
       const surnameLike = (t: string) =>
         tokens.length >= 2 &&
         /^\p{Lu}/u.test(t) &&
-        ((NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.before.test(text.slice(Math.max(0, start - 40), start)))) || spelt(tokens[tokens.length - 2]!, t));
+        ((NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.precedes(text.slice(Math.max(0, start - 40), start)))) || spelt(tokens[tokens.length - 2]!, t));
       while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)) && !surnameLike(tokens[tokens.length - 1]!))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
@@ -402,7 +409,7 @@ export const personRecognizer: Recognizer = {
 
       let score = 0.2;
       // the cue may end the line above when prose wraps right before the name ("... payment from\nJane Doe")
-      const cueBefore = cues.before.test(before) || (start === ls && ls > 0 && cues.before.test(text.slice(Math.max(0, ls - 41), ls - 1)));
+      const cueBefore = cues.precedes(before) || (start === ls && ls > 0 && cues.precedes(text.slice(Math.max(0, ls - 41), ls - 1)));
       const cueAfter = cues.after.test(afterText);
       // OCR leaves rule fragments and specks around a form value ("Lana Weyel ~~ —")
       const wholeLine = !/[\p{L}\p{N}]/u.test(text.slice(ls, start)) && !/[\p{L}\p{N}]/u.test(text.slice(end, le));
@@ -457,7 +464,7 @@ export const personRecognizer: Recognizer = {
         const wrap = WRAPPED_PARTS.exec(text.slice(le + 1, le + 60));
         if (wrap) {
           const parts = wrap[0].split(" ");
-          const take = parts.filter((t, i) => !fw.has(low(t)) && !CUE_TOKENS.has(low(t)) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && real.length === 1) || knownPart(t, fw) === "name"));
+          const take = parts.filter((t, i) => !fw.has(low(t)) && !CUE_TOKENS.has(unaccented(low(t))) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && real.length === 1) || knownPart(t, fw) === "name"));
           // only a leading run of acceptable parts is the rest of the name
           let n = 0;
           while (n < parts.length && take[n] === parts[n]) n++;

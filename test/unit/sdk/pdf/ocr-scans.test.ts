@@ -111,6 +111,16 @@ describe("denoising", () => {
     }
   });
 
+  it("never reads two neighbouring words as one (light dust between a form label and its value)", () => {
+    // A speck or two in the gap used to make Tesseract join the line: "Full name:" came back "Fullname:".
+    for (const { page, result } of results.values()) {
+      const norm = page.words.map((w) => normWord(w.text));
+      const joined = new Set(norm.slice(1).flatMap((t, i) => (t && norm[i] ? [norm[i] + t] : [])));
+      const found = result.words.map((w) => normWord(w.text)).filter((t) => joined.has(t));
+      if (found.length) throw new Error(`${page.name}: ${found.join(", ")} read as one word; report ${JSON.stringify(result.report)}`);
+    }
+  });
+
   it("leaves clean pages alone", () => {
     for (const { result } of of("clean")) {
       expect(result.report?.preprocessing.some((s) => s.startsWith("median") || s.startsWith("despeckle"))).toBe(false);

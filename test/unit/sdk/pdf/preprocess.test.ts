@@ -2,7 +2,7 @@
  * The page measurements and geometry of OCR preprocessing, on synthetic pixels (pure functions).
  */
 import {
-  type Grey, compose, despeckle, hasDevanagari, inkMask, inkStats, mapBox, otsu, sidewaysRatio, skewAngle, speckArea, unrotate,
+  type Grey, compose, despeckle, hasDevanagari, inkMask, inkStats, isolationRadius, mapBox, otsu, removeIsolated, sidewaysRatio, skewAngle, speckArea, unrotate,
 } from "../../../../sdk/pdf/preprocess";
 import { rng } from "../../../support/scan-corpus";
 
@@ -72,6 +72,64 @@ describe("inkStats and despeckle", () => {
     expect(stats.stroke).toBeGreaterThanOrEqual(14);
     expect(despeckle(img, mask, speckArea(300))).toBe(300);
     expect(inkMask(img, 128).reduce((s, v) => s + v, 0)).toBe(textInk);
+  });
+
+  it("removes the dust between a label and its value, keeps full stops and dotted leaders (removeIsolated)", () => {
+    const img = page(900, 300);
+    const box = (x: number, y: number, w: number, h: number) => {
+      for (let yy = y; yy < y + h; yy++) for (let xx = x; xx < x + w; xx++) img.data[yy * 900 + xx] = 15;
+    };
+    // Row 1 (300 dpi, text 40 px tall): "label" 40-240, a gap of 160 px with a cluster of three specks and a
+    // lone one in it, "value" 400-600.
+    box(40, 40, 200, 40);
+    box(400, 40, 200, 40);
+    const dust: Array<[number, number, number]> = [[300, 60, 2], [306, 66, 1], [311, 58, 2], [350, 45, 1]];
+    for (const [x, y, r] of dust) box(x, y, r, r);
+    // Row 2: a word ending in a full stop (3x3, 4 px after it) and an i's dot over a stem.
+    box(40, 140, 150, 40);
+    box(194, 177, 3, 3);
+    box(230, 140, 6, 30);
+    box(231, 133, 3, 3);
+    // Row 3: a dotted leader of 3x3 dots every 12 px, its middle far (> 25 px) from any letter.
+    box(40, 240, 60, 30);
+    const leader: number[] = [];
+    for (let x = 110; x < 500; x += 12) {
+      box(x, 267, 3, 3);
+      leader.push(x);
+    }
+    box(510, 240, 60, 30);
+
+    const mask = inkMask(img, otsu(img));
+    const stats = inkStats(mask, 900, 300, 300);
+    expect(stats.specks).toBe(dust.length + 2 + leader.length);
+    const ink = (x: number, y: number) => img.data[y * 900 + x]! < 128;
+    expect(removeIsolated(img, mask, stats.speckBoxes, isolationRadius(300))).toBe(dust.length);
+    for (const [x, y] of dust) expect(ink(x, y)).toBe(false);
+    expect(ink(195, 178)).toBe(true);
+    expect(ink(232, 134)).toBe(true);
+    for (const x of leader) expect(ink(x + 1, 268)).toBe(true);
+    // The mask follows the image; everything else is untouched.
+    expect(mask.reduce((s, v) => s + v, 0)).toBe(inkMask(img, 128).reduce((s, v) => s + v, 0));
+    expect(ink(100, 60) && ink(500, 60)).toBe(true);
+    expect(isolationRadius(300)).toBe(25);
+  });
+
+  it("keeps a speck with dust-free ink near it, and every dot of a vertical leader on a page on its side", () => {
+    const img = page(200, 600);
+    const box = (x: number, y: number, w: number, h: number) => {
+      for (let yy = y; yy < y + h; yy++) for (let xx = x; xx < x + w; xx++) img.data[yy * 200 + xx] = 15;
+    };
+    box(80, 20, 30, 60);
+    const column: number[] = [];
+    for (let y = 100; y < 500; y += 12) {
+      box(100, y, 3, 3);
+      column.push(y);
+    }
+    box(80, 520, 30, 60);
+    const mask = inkMask(img, otsu(img));
+    const stats = inkStats(mask, 200, 600, 300);
+    expect(removeIsolated(img, mask, stats.speckBoxes, isolationRadius(300))).toBe(0);
+    for (const y of column) expect(img.data[(y + 1) * 200 + 101]).toBeLessThan(128);
   });
 
   it("scales the speck size with the resolution", () => {

@@ -249,6 +249,9 @@ describe("PERSON", () => {
     ["an e-mail header", "From: Maximus Hintz <m.hintz@example.com>", ["Maximus Hintz"]],
     ["a Spanish quoted reply", "Le 09/04/2025, Tomás Guevara Jaimes escribió:", ["Tomás Guevara Jaimes"]],
     ["a payee in a statement", "Virement à Romain Lecomte", ["Romain Lecomte"]],
+    // OCR swaps accents as well as dropping them: the cue is "Prélèvement".
+    ["a payee after a cue whose accent OCR changed", "03/09/2022\nPrélévement Agapet Dupuis\n-733.79", ["Agapet Dupuis"]],
+    ["a payee after a cue OCR read without its accents", "Prelevement Agapet Dupuis", ["Agapet Dupuis"]],
     ["names with apostrophes and double surnames", "Name: Daniel Robel-O'Kon", ["Daniel Robel-O'Kon"]],
     ["a first name followed by a surname", "Transfer confirmed for Maria Garcia by the bank.", ["Maria Garcia"]],
     ["a job title after the signature", "Sincerely,\nSenior Data Manager", []],
