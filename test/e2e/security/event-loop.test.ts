@@ -192,19 +192,22 @@ describe.each([40, 100])("a fine-print directory of %i pages (180 lines of 3 fin
   it("answers whole-result reads (GET /api/jobs/{id}, the list) while /api/status keeps answering", async () => {
     expect(jobId).not.toBe("");
     const bound = Math.max(STALL_MS, 4 * (await idleWorst()));
-    // The readers are curl processes: parsing megabytes of JSON in this process (the stack's own) would be
-    // the test's stall, not the server's. What they read is checked once afterwards.
-    const read = async (path: string) => {
-      const { stdout } = await execFileAsync("curl", ["-s", "-o", "/dev/null", "-H", `authorization: Bearer ${e.adminToken}`, "-w", "%{http_code} %{size_download} %header{content-length} %header{content-type}", `${e.stack.baseUrl}${path}`]);
-      const [status, size, length, ...type] = stdout.trim().split(" ");
-      // The headers the gateway gave a JSON answer before it was serialised in slices.
-      expect({ status, length, type: type.join(" ") }).toEqual({ status: "200", length: size, type: "application/json; charset=utf-8" });
-      return Number(size);
-    };
-    // Four clients reading the whole result at once, three rounds, and the job list that carries it too.
+    // The readers are one curl process (started before the measured stretch: forking this big process is
+    // itself a stall), five transfers at a time: four of the whole job and the job list that carries it
+    // too, three rounds. Parsing megabytes of JSON in this process (the stack's own) would be the test's
+    // stall, not the server's; what they read is checked once afterwards.
+    const urls = Array.from({ length: 3 }, () => [...Array.from({ length: 4 }, () => `/api/jobs/${jobId}`), "/api/jobs?processor=redaction&limit=100"]).flat();
+    const args = ["-s", "--parallel", "--parallel-max", "5", "-H", `authorization: Bearer ${e.adminToken}`, "-w", "%{http_code} %{size_download} %header{content-length} %header{content-type}\\n"];
+    const curl = execFileAsync("curl", [...args, ...urls.flatMap((u) => ["-o", "/dev/null", `${e.stack.baseUrl}${u}`])]);
     const sizes: number[] = [];
     const reads = async () => {
-      for (let round = 0; round < 3; round++) sizes.push(...(await Promise.all([...Array.from({ length: 4 }, () => read(`/api/jobs/${jobId}`)), read(`/api/jobs?processor=redaction&limit=100`)])));
+      for (const line of (await curl).stdout.trim().split("\n")) {
+        const [status, size, length, ...type] = line.trim().split(" ");
+        // The headers the gateway gave a JSON answer before it was serialised in slices.
+        expect({ status, length, type: type.join(" ") }).toEqual({ status: "200", length: size, type: "application/json; charset=utf-8" });
+        sizes.push(Number(size));
+      }
+      expect(sizes).toHaveLength(urls.length);
     };
     // Figures for the log: the longest stall of this process, and of it the longest garbage collection.
     const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -219,7 +222,7 @@ describe.each([40, 100])("a fine-print directory of %i pages (180 lines of 3 fin
     expect(worst).toBeLessThan(bound);
     const one = await e.http("GET", `/api/jobs/${jobId}`, { token: e.adminToken });
     expect({ status: one.status, findings: one.body.result.findings.length }).toEqual({ status: 200, findings: findingsCount });
-    expect(Buffer.byteLength(one.text)).toBe(sizes[0]);
+    expect(sizes).toContain(Buffer.byteLength(one.text));
   });
 
   it("applies the redaction of all of them while /api/status keeps answering", async () => {
