@@ -95,8 +95,8 @@ export interface ResumeJobParams {
   point?: string;
   /**
    * Internal callers only (a client's is ignored): answer the summary view, the result without its
-   * detached parts. The orchestrator's review reads none of them, and putting a directory's 58,717
-   * findings back together only to drop them was whole-result work on the loop (issue 14).
+   * detached parts. A family that only counts the result (an API's review step) reads none of them, and
+   * putting 58,717 findings back together only to drop them was whole-result work on the loop (issue 14).
    */
   summary?: boolean;
 }
