@@ -10,7 +10,7 @@
  * The content stream tokenizer is small and strict: anything it cannot follow makes it give up (null),
  * and the caller keeps pdfjs's text.
  */
-import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream } from "pdf-lib";
+import { isDelim, isWhite, pageContentReader } from "./page-content";
 
 /** One BDC operator: its tag and, when its property list is inline and has one, its ActualText. */
 export interface MarkedContent {
@@ -25,8 +25,6 @@ type Token =
   | { t: "dict>" }
   | { t: "other" };
 
-const isWhite = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
-const isDelim = (c: number) => c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2f || c === 0x25;
 const isRegular = (c: number) => !isWhite(c) && !isDelim(c);
 
 function hexValue(c: number): number {
@@ -187,23 +185,5 @@ function bdc(operands: Token[]): MarkedContent | null {
  * follow).
  */
 export function markedContentReader(pdf: Uint8Array): (pageNumber: number) => Promise<MarkedContent[] | null> {
-  let loaded: Promise<PDFDocument | null> | undefined;
-  return async (pageNumber) => {
-    loaded ??= PDFDocument.load(pdf, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false }).catch(() => null);
-    const doc = await loaded;
-    if (!doc || doc.isEncrypted || pageNumber < 1 || pageNumber > doc.getPageCount()) return null;
-    try {
-      const contents = doc.getPage(pageNumber - 1).node.Contents();
-      const streams = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r)) : [contents];
-      const parts: Uint8Array[] = [];
-      for (const s of streams) {
-        if (!(s instanceof PDFRawStream)) return null;
-        parts.push(decodePDFRawStream(s).decode());
-      }
-      // Streams of one page are one content: a token may not span two, but whitespace between is allowed.
-      return markedContentOf(Buffer.concat(parts.flatMap((p) => [p, Buffer.from("\n")])));
-    } catch {
-      return null;
-    }
-  };
+  return pageContentReader(pdf, (_doc, _page, content) => (content ? markedContentOf(content) : null));
 }

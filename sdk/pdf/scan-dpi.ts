@@ -7,7 +7,8 @@
  * The interpreter follows q/Q/cm/Do only, into form XObjects; anything it cannot follow (an inline image,
  * an encrypted file, an unterminated token) makes it give up (null) and the caller asks pdfjs.
  */
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, decodePDFRawStream } from "pdf-lib";
+import { PDFArray, PDFBool, PDFDict, type PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFStream, decodePDFRawStream } from "pdf-lib";
+import { isDelim, isWhite, pageContentReader } from "./page-content";
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -27,8 +28,6 @@ function multiply(m: Matrix, n: Matrix): Matrix {
   ];
 }
 
-const isWhite = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x00;
-const isDelim = (c: number) => c === 0x28 || c === 0x29 || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2f || c === 0x25;
 
 type Op = { op: string; nums: number[]; name?: string };
 
@@ -99,12 +98,6 @@ export function contentOps(content: Uint8Array): Op[] | null {
   return depth === 0 ? ops : null;
 }
 
-function streamBytes(doc: PDFDocument, obj: unknown): Uint8Array | null {
-  const s = obj instanceof PDFRef ? doc.context.lookup(obj) : obj;
-  if (!(s instanceof PDFRawStream)) return null;
-  return decodePDFRawStream(s).decode();
-}
-
 const MAX_FORM_DEPTH = 8;
 
 function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefined, start: Matrix, out: DrawnImage[], depth: number): boolean {
@@ -144,28 +137,9 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
 
 /** Loads `pdf` once (pdf-lib) and answers for any page: the pictures drawn on it, or null (ask pdfjs). */
 export function drawnImagesReader(pdf: Uint8Array): (pageNumber: number) => Promise<DrawnImage[] | null> {
-  let loaded: Promise<PDFDocument | null> | undefined;
-  return async (pageNumber) => {
-    loaded ??= PDFDocument.load(pdf, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false }).catch(() => null);
-    const doc = await loaded;
-    if (!doc || doc.isEncrypted || pageNumber < 1 || pageNumber > doc.getPageCount()) return null;
-    try {
-      const page = doc.getPage(pageNumber - 1).node;
-      const contents = page.Contents();
-      if (!contents) return [];
-      const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
-      const parts: Uint8Array[] = [];
-      for (const s of streams) {
-        const bytes = streamBytes(doc, s);
-        if (!bytes) return null;
-        parts.push(bytes);
-      }
-      const out: DrawnImage[] = [];
-      // Streams of one page are one content: a token may not span two, but whitespace between is allowed.
-      const content = Buffer.concat(parts.flatMap((p) => [p, Buffer.from("\n")]));
-      return walk(doc, content, page.Resources(), [1, 0, 0, 1, 0, 0], out, 0) ? out : null;
-    } catch {
-      return null;
-    }
-  };
+  return pageContentReader(pdf, (doc, page, content) => {
+    if (!content) return [];
+    const out: DrawnImage[] = [];
+    return walk(doc, content, page.Resources(), [1, 0, 0, 1, 0, 0], out, 0) ? out : null;
+  });
 }
