@@ -174,7 +174,7 @@ export async function createJob(h: JobsHost, ctx: Meta, call: Call, params: Crea
 export async function getJob(h: JobsHost, ctx: Meta, id: string, opts: { summary?: boolean } = {}): Promise<JobView> {
   // A summary leaves the reviewer's input out too (no view shows it): a big review's areas are megabytes.
   const doc = await visibleJob(h.Job, ctx, id, opts.summary ? { resume: 0 } : undefined);
-  return opts.summary ? toSummaryView(doc) : toView(await hydrateOne(h.Job, doc));
+  return opts.summary ? toSummaryView(doc) : toView(await hydrateOne(h.Job, doc, { shared: true }));
 }
 
 /** Internal (reconciliation sweeps): the current views of many jobs at once; unknown ids are left out. */
@@ -229,7 +229,7 @@ export async function listJobs(h: JobsHost, ctx: Meta, p: ListJobsParams): Promi
     .lean<JobDoc[]>();
   const last = docs[docs.length - 1];
   const more = docs.length === p.limit && (p.cursor ? true : (p.offset ?? 0) + docs.length < total);
-  return { items: (await hydrate(h.Job, docs)).map(toView), total, nextCursor: more && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
+  return { items: (await hydrate(h.Job, docs, { shared: true })).map(toView), total, nextCursor: more && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
 }
 
 export async function cancelJob(h: JobsHost, ctx: Meta, id: string): Promise<JobView> {

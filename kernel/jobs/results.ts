@@ -130,23 +130,57 @@ async function assemble(Job: JobModel, head: StoredRecord): Promise<Record<strin
   return { ...head.result, findings };
 }
 
-/** Puts the detached parts back into the documents that reference a record (one query for the heads). */
-export async function hydrate<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, docs: T[]): Promise<T[]> {
+/**
+ * Rebuilds of a record now under way, by record id: readers of the same result at the same time (five
+ * review screens or dashboards opening one big job) wait for one rebuild instead of each decoding every
+ * part into its own copy. Five copies of 58,717 findings alive at once (a million objects) made a 620 ms
+ * garbage-collection pause of the loop the gateway shares in the embedded shape (issue 14's note); one
+ * copy, shared, does not. An entry lives only while its rebuild runs: a later read decodes afresh, so a
+ * result a finish replaced is never answered from memory.
+ */
+const rebuilding = new Map<string, Promise<Record<string, unknown> | undefined>>();
+
+/** One rebuild of the record per moment, shared by the readers that ask while it runs. */
+function assembleShared(Job: JobModel, head: StoredRecord): Promise<Record<string, unknown> | undefined> {
+  // Keyed by database too: two jobs databases (tests, tenants) may hold the same record id.
+  const key = `${Job.db.name}\u0000${head._id}`;
+  const running = rebuilding.get(key);
+  if (running) return running;
+  const p = assemble(Job, head).finally(() => rebuilding.delete(key));
+  rebuilding.set(key, p);
+  return p;
+}
+
+/**
+ * A reader's own result over a shared rebuild: its own result object and findings array (a caller that
+ * reshapes its answer, e.g. filters or sorts the findings, does not change another reader's), the
+ * findings themselves shared (read-only to every caller).
+ */
+function own(full: Record<string, unknown>): Record<string, unknown> {
+  return Array.isArray(full.findings) ? { ...full, findings: full.findings.slice() } : { ...full };
+}
+
+/**
+ * Puts the detached parts back into the documents that reference a record (one query for the heads).
+ * `shared`: concurrent readers of the same record share one rebuild (the answers to clients: get, list);
+ * the internal readers that hand a result on to be worked on keep their own rebuild.
+ */
+export async function hydrate<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, docs: T[], opts: { shared?: boolean } = {}): Promise<T[]> {
   const ids = [...new Set(docs.map((d) => d.resultRef?.id).filter((id): id is string => !!id))];
   if (!ids.length) return docs;
   const records = new Map<string, Record<string, unknown>>();
   for (const head of await resultsOf(Job).find({ _id: { $in: ids } }).batchSize(2).toArray()) {
-    const full = await assemble(Job, head);
+    const full = opts.shared ? await assembleShared(Job, head) : await assemble(Job, head);
     if (full) records.set(head._id, full);
   }
   return docs.map((d) => {
     const full = d.resultRef ? records.get(d.resultRef.id) : undefined;
-    return full ? { ...d, result: full } : d;
+    return full ? { ...d, result: opts.shared ? own(full) : full } : d;
   });
 }
 
-export async function hydrateOne<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, doc: T): Promise<T> {
-  return (await hydrate(Job, [doc]))[0];
+export async function hydrateOne<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, doc: T, opts: { shared?: boolean } = {}): Promise<T> {
+  return (await hydrate(Job, [doc], opts))[0];
 }
 
 /**
