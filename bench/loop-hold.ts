@@ -5,14 +5,27 @@
  * finding, apis/orchestrator/review.ts), and the serialisation of an answer that carries the whole
  * result (GET /api/jobs/{id}, the list, jobs.resume's answer) by JSON.stringify as moleculer-web did, and
  * by kernel/gateway/yielding-json.ts as the gateway does now. The longest stretch is the longest gap
- * between two turns of a setImmediate probe while the step runs. Needs no infrastructure. Prints figures;
- * asserts nothing.
+ * between two turns of a setImmediate probe while the step runs.
+ *
+ * Then concurrent whole-result reads, each the way the gateway answers one: the result rebuilt from its
+ * stored parts (kernel/jobs/results.ts `hydrate`), the view, stringifyYielding. OLD is main's way (every
+ * reader rebuilds its own copy), NEW the shared rebuild (`shared: true`, concurrent readers of one record
+ * wait for one rebuild). Each mode and reader count runs in a fresh child process (so peak RSS and GC are
+ * its own), against an in-memory stand-in for the job_results collection that keeps each stored part as
+ * BSON bytes and decodes it on a later turn of the loop, as the driver does with a reply. Figures: the
+ * longest loop stall, the 99th percentile of the probe's gaps, the longest GC pause, peak RSS.
+ * Needs no infrastructure. Prints figures; asserts nothing.
  *
  *   npm run bench loop-hold -- [--findings 58717] [--rounds 5]
  */
-import { execSync } from "node:child_process";
+import { execFileSync, execSync } from "node:child_process";
+import { PerformanceObserver } from "node:perf_hooks";
+import { mongo } from "mongoose";
 import { planReview, type DetectionView } from "../apis/orchestrator/review";
 import { stringifyYielding } from "../kernel/gateway/yielding-json";
+import type { JobDoc, JobModel } from "../kernel/jobs/model";
+import { toView } from "../kernel/jobs/model";
+import { detach, hydrateOne, storeResult } from "../kernel/jobs/results";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,7 +78,68 @@ const fmt = (xs: number[]) => {
   return `median ${s[Math.floor(s.length / 2)]!.toFixed(1)} ms (min ${s[0]!.toFixed(1)}, max ${s[s.length - 1]!.toFixed(1)})`;
 };
 
+/**
+ * A jobs model whose job_results collection is in memory: each document kept as BSON bytes, decoded on a
+ * later turn of the loop (a reply arriving), one document a read, as the driver decodes one.
+ */
+function memoryJobs(): JobModel {
+  const docs = new Map<string, Uint8Array>();
+  const later = <T>(f: () => T) => new Promise<T>((r) => setImmediate(() => r(f())));
+  const col = {
+    replaceOne: async (q: { _id: string }, doc: Record<string, unknown>) => void docs.set(q._id, mongo.BSON.serialize(doc)),
+    findOne: (q: { _id: string }) => later(() => (docs.has(q._id) ? mongo.BSON.deserialize(docs.get(q._id)!) : null)),
+    find: (q: { _id: { $in: string[] } }) => ({
+      batchSize: () => ({ toArray: () => later(() => q._id.$in.filter((id) => docs.has(id)).map((id) => mongo.BSON.deserialize(docs.get(id)!))) }),
+    }),
+  };
+  return { db: { name: "bench", collection: () => col } } as unknown as JobModel;
+}
+
+/** One child's run: `readers` concurrent whole-result reads, OLD or NEW, rounds times; prints a JSON line. */
+async function readsChild(mode: "old" | "new", readers: number, n: number, rounds: number): Promise<void> {
+  const Job = memoryJobs();
+  const { kept, ref, record } = detach("j".repeat(24), 1, directory(n));
+  await storeResult(Job, record!);
+  const doc = { _id: "j".repeat(24), owner: "u1", processor: "redaction", status: "paused:readyForReview", progress: { percent: 50, message: "Ready for review" }, result: kept, resultRef: ref, error: null, meta: {}, createdAt: new Date(), updatedAt: new Date() } as unknown as JobDoc;
+  const read = async () => {
+    const full = await hydrateOne(Job, doc, mode === "new" ? { shared: true } : {});
+    return (await stringifyYielding(toView(full)))!.length;
+  };
+  let gcMax = 0;
+  const gc = new PerformanceObserver((list) => list.getEntries().forEach((g) => (gcMax = Math.max(gcMax, g.duration))));
+  let rss = 0;
+  const gaps: number[] = [];
+  let bytes = 0;
+  await read(); // warm-up
+  gc.observe({ entryTypes: ["gc"] });
+  for (let r = 0; r < rounds; r++) {
+    let last = performance.now();
+    let done = false;
+    const probe = () => {
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+      rss = Math.max(rss, process.memoryUsage.rss());
+      if (!done) setImmediate(probe);
+    };
+    setImmediate(probe);
+    bytes = (await Promise.all(Array.from({ length: readers }, read)))[0]!;
+    done = true;
+    gaps.push(performance.now() - last);
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  gc.disconnect();
+  gaps.sort((a, b) => a - b);
+  const out = { max: gaps[gaps.length - 1]!, p99: gaps[Math.floor(gaps.length * 0.99)]!, gcMax, rssMb: rss / 2 ** 20, bytes };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
 async function main(): Promise<void> {
+  const child = process.argv.indexOf("--reads-child");
+  if (child >= 0) {
+    const [mode, readers] = [process.argv[child + 1] as "old" | "new", Number(process.argv[child + 2])];
+    return readsChild(mode, readers, arg("findings", 58_717), arg("rounds", 5));
+  }
   const n = arg("findings", 58_717);
   const rounds = arg("rounds", 5);
   console.log(`load average: ${execSync("uptime").toString().trim()}`);
@@ -87,6 +161,16 @@ async function main(): Promise<void> {
       total.push(h.total);
     }
     console.log(`${name}: longest hold ${fmt(longest)}; whole step ${fmt(total)}`);
+  }
+  console.log(`concurrent whole-result reads from the stored parts (${rounds} rounds each, a fresh process per row):`);
+  console.log("readers  mode  max stall   p99 gap   GC max   peak RSS   answer");
+  for (const readers of [1, 5]) {
+    for (const mode of ["old", "new"] as const) {
+      const line = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, "--reads-child", mode, String(readers), "--findings", String(n), "--rounds", String(rounds)], { maxBuffer: 1 << 20 })
+        .toString().trim().split("\n").pop()!;
+      const f = JSON.parse(line) as { max: number; p99: number; gcMax: number; rssMb: number; bytes: number };
+      console.log(`${String(readers).padStart(7)}  ${mode.toUpperCase().padEnd(4)}  ${f.max.toFixed(0).padStart(6)} ms  ${f.p99.toFixed(1).padStart(5)} ms  ${f.gcMax.toFixed(0).padStart(4)} ms  ${f.rssMb.toFixed(0).padStart(6)} MB  ${(f.bytes / 1e6).toFixed(1)} MB`);
+    }
   }
 }
 
