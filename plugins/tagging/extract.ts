@@ -118,7 +118,7 @@ export function documentTitle(infoTitle: string | undefined, text: string, filen
   for (const raw of text.split("\n").slice(0, 15)) {
     const line = raw.replace(/\s+/g, " ").trim();
     const letters = (line.match(/\p{L}/gu) ?? []).length;
-    if (line.length >= 3 && line.length <= 120 && letters >= 3 && letters / line.length > 0.5 && !/[.;,]$/.test(line) && classifyLine(line) === undefined) return line;
+    if (line.length >= 3 && line.length <= 120 && letters >= 3 && letters / line.length > 0.5 && !/[.;,:]$/.test(line) && line.split(":").length <= 2 && classifyLine(line) === undefined) return line;
   }
   return filename.replace(/\.pdf$/i, "") || "Untitled";
 }

@@ -2,7 +2,8 @@
  * What on a page is not the document's content, removed before tagging: running headers and footers
  * (lines repeated on several pages, and lines shaped like a citation: journal, Vol./No./pp., year, ISSN,
  * DOI), page numbers, copyright and licence lines, e-mail and URL lines, received/accepted dates, author
- * and affiliation lines, section labels ("Abstract", "Résumé") and the reference list. Also finds the
+ * and affiliation lines, section labels ("Abstract", "Résumé"), the field labels of a form ("Full name:",
+ * "Date of birth: ____", "☐ Yes ☐ No") and the reference list. Also finds the
  * printed title at the top of the first page. Pure: page texts in, content out.
  *
  * Each rule is a class of line, in en/de/fr/es/hi, never a particular document's wording.
@@ -27,6 +28,7 @@ export type BoilerplateKind =
   | "author"
   | "affiliation"
   | "label"
+  | "form_label"
   | "references";
 
 const CITATION_MARKER = new RegExp(
@@ -124,6 +126,36 @@ function isAffiliation(line: string): boolean {
   return AFFILIATION_WORD.test(early) && (line.match(/,/g) ?? []).length >= 2;
 }
 
+/**
+ * A form's field label: one to four words (a parenthesised hint allowed: "Date of birth (DD/MM/YYYY)")
+ * ending in a colon. Letters of any script, so it holds for every language the tagger reads ("Nom :",
+ * "Geburtsdatum:", "Fecha de nacimiento:", "जन्म तिथि:").
+ */
+const FIELD_LABEL = /[\p{L}\p{M}][\p{L}\p{M}\p{N}'’./&-]*(?:\s+[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’./&-]*){0,3}(?:\s*\([^()]{1,30}\))?\s*:/gu;
+/** Where a value is written in: a rule of underscores or dots, or an empty box. */
+const BLANK = /_{2,}|\.{3,}|…+|\[\s*[xX✓✔]?\s*\]|[☐☑☒□■▢◻✓✔]/gu;
+const CHECKBOX = /^(?:\[\s*[xX✓✔]?\s*\]|[☐☑☒□■▢◻])/u;
+
+/**
+ * True when a line carries only form labels: field labels with nothing or a blank after them
+ * ("Full name:", "Full name: Date of birth:", "Signature: ________"), or checkbox captions
+ * ("☐ Yes ☐ No", "[ ] Full-time [x] Part-time"). OCR reads a form's label column apart from its values,
+ * so such lines reach the tagger alone; their words name the fields, not the form's subject.
+ */
+export function isFormLabelLine(line: string): boolean {
+  const l = line.replace(/\s+/gu, " ").trim();
+  if (l.length === 0 || l.length > 160) return false;
+  if (CHECKBOX.test(l)) {
+    const captions = l.split(BLANK).map((c) => c.trim()).filter((c) => c.length > 0);
+    return captions.length > 0 && captions.every((c) => c.split(" ").length <= 4 && !/[.!?]$/u.test(c));
+  }
+  const labels = l.match(FIELD_LABEL) ?? [];
+  if (labels.length === 0) return false;
+  // Every label is short; after the labels and the blanks nothing is left (no value, no sentence).
+  if (labels.some((x) => x.replace(/\([^()]*\)/gu, "").trim().split(/\s+/u).length > 4)) return false;
+  return l.replace(FIELD_LABEL, " ").replace(BLANK, " ").replace(/[\s:|]+/gu, "").length === 0;
+}
+
 /** The kind of boilerplate a line is, or undefined for content. */
 export function classifyLine(line: string): BoilerplateKind | undefined {
   const l = line.replace(/\s+/gu, " ").trim();
@@ -131,6 +163,7 @@ export function classifyLine(line: string): BoilerplateKind | undefined {
   if (PAGE_NUMBER.test(l)) return "page_number";
   if (REFERENCES.test(l)) return "references";
   if (LABEL.test(l)) return "label";
+  if (isFormLabelLine(l)) return "form_label";
   if (COPYRIGHT.test(l)) return "copyright";
   if (CONTACT.test(l)) return "contact";
   if (DATES.test(l)) return "dates";
@@ -157,7 +190,7 @@ function lineKey(line: string): string {
 }
 
 function emptyCounts(): Record<BoilerplateKind, number> {
-  return { repeated: 0, citation: 0, page_number: 0, copyright: 0, contact: 0, dates: 0, author: 0, affiliation: 0, label: 0, references: 0 };
+  return { repeated: 0, citation: 0, page_number: 0, copyright: 0, contact: 0, dates: 0, author: 0, affiliation: 0, label: 0, form_label: 0, references: 0 };
 }
 
 /**
@@ -210,8 +243,9 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
       }
       if (kind !== undefined) {
         removed[kind] += 1;
-        // The printed title is what stands above the first author, affiliation or label line.
-        if (titleLines && (kind === "author" || kind === "affiliation" || kind === "label" || kind === "contact" || kind === "dates")) {
+        // The printed title is what stands above the first author, affiliation or label line (a form's
+        // heading stands above its first field label).
+        if (titleLines && (kind === "author" || kind === "affiliation" || kind === "label" || kind === "form_label" || kind === "contact" || kind === "dates")) {
           if (titleLines.length > 0 && titleLines.length <= 4) printedTitle = joinTitle(titleLines);
           titleLines = undefined;
         }
@@ -232,8 +266,13 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
   return { text, printedTitle, removed };
 }
 
-/** Title lines wrapped by the layout, joined ("…: crack" + "closure under cyclic loading"). */
+/**
+ * Title lines wrapped by the layout, joined ("…: crack" + "closure under cyclic loading"). A heading
+ * wraps with at most one colon inside it; lines that end in a colon or add more colons are field labels
+ * or label/value lines, never part of the title.
+ */
 function joinTitle(lines: readonly string[]): string | undefined {
+  if (lines.length > 1 && (lines.some((l) => /:$/u.test(l)) || lines.join(" ").split(":").length > 2)) return undefined;
   const t = lines.join(" ").replace(/\s+([:;,])/gu, "$1").replace(/\s+/gu, " ").trim();
   const letters = (t.match(/\p{L}/gu) ?? []).length;
   if (t.length < 6 || t.length > 300 || letters < 0.6 * t.replace(/\s/gu, "").length) return undefined;

@@ -140,3 +140,66 @@ describe("isJunkTitle (a metadata title that is an id, a file name or a slug is 
     expect(documentTitle("JRE-D-22-00418R1", "Journal of Ecology · Vol. 3, No. 1, pp. 1–9, 2020\nCoral reef recovery\nText.", "a.pdf")).toBe("Coral reef recovery");
   });
 });
+
+describe("form labels", () => {
+  // OCR reads a form's label column apart from its value column: the labels arrive as lines of their own.
+  const labels: Array<[string, string]> = [
+    ["en", "Full name:"],
+    ["en", "Full name: Date of birth: Ema:"],
+    ["en", "Date of birth (DD/MM/YYYY): ____________"],
+    ["en", "Signature: .................. Date: ..........."],
+    ["en", "☐ Full-time ☐ Part-time ☐ Contractor"],
+    ["en", "[ ] Yes [x] No"],
+    ["de", "Vor- und Nachname:"],
+    ["de", "Geburtsdatum: Anschrift:"],
+    ["de", "Unterschrift des Arbeitnehmers: __________"],
+    ["fr", "Nom :"],
+    ["fr", "Date de naissance : Adresse :"],
+    ["fr", "☐ Oui ☐ Non"],
+    ["es", "Fecha de nacimiento:"],
+    ["es", "Nombre completo: Correo electrónico:"],
+    ["es", "Firma del solicitante: ________"],
+    ["hi", "नाम:"],
+    ["hi", "जन्म तिथि: पता:"],
+    ["hi", "हस्ताक्षर: __________"],
+  ];
+  it.each(labels)("%s: %s is a form label", (_lang, line) => {
+    expect(classifyLine(line)).toBe("form_label");
+  });
+
+  // A colon inside content, a title or a label with its value is no label-only line.
+  const content: Array<[string, string]> = [
+    ["en", "Marine heatwaves: recovery of coral reefs"],
+    ["en", "The results were clear: recovery took a decade."],
+    ["en", "Employee Information Form"],
+    ["de", "Ergebnis: Die Verwaltung wurde digitalisiert."],
+    ["fr", "Politique énergétique : bilan et perspectives"],
+    ["es", "Nota: el plazo de solicitud termina en marzo de 2025."],
+    ["hi", "परिणाम: जल संरक्षण से भूजल स्तर बढ़ा।"],
+  ];
+  it.each(content)("%s: %s stays content", (_lang, line) => {
+    expect(classifyLine(line)).toBeUndefined();
+  });
+
+  const form = (heading: string, labelLines: string[], values: string[]) => [heading, ...labelLines, "", ...values].join("\n");
+
+  it.each([
+    ["en", form("Employee Information Form", ["Full name:", "Date of birth:", "Ema:", "Address:", "City: Postcode:", "Department:"], ["Jane Miller", "1990-04-12", "Harbour Street 4", "Leeds LS1 4AP", "Logistics"]), "Employee Information Form", /full name|date of birth|postcode|department/i],
+    ["de", form("Personalbogen für neue Mitarbeiter", ["Vor- und Nachname:", "Geburtsdatum:", "Anschrift:", "PLZ: Ort:"], ["Anna Schulz", "12.04.1990", "Hafenstraße 4", "20095 Hamburg"]), "Personalbogen für neue Mitarbeiter", /nachname|geburtsdatum|anschrift/i],
+    ["fr", form("Fiche de renseignements du salarié", ["Nom :", "Date de naissance :", "Adresse :"], ["Marie Dubois", "12/04/1990", "4 rue du Port, Lyon"]), "Fiche de renseignements du salarié", /naissance|adresse/i],
+    ["es", form("Solicitud de vacaciones", ["Nombre completo:", "Fecha de inicio:", "Fecha de fin:"], ["Rocío Peña", "2025-07-01", "2025-07-15"]), "Solicitud de vacaciones", /nombre completo|fecha de/i],
+    ["hi", form("कर्मचारी सूचना प्रपत्र", ["पूरा नाम:", "जन्म तिथि:", "पता:"], ["सीमा वर्मा", "12-04-1990", "नई दिल्ली"]), "कर्मचारी सूचना प्रपत्र", /पूरा नाम|जन्म तिथि/],
+  ])("%s: a form's heading is its title and its labels are not content", (_lang, page, heading, labelWords) => {
+    const r = removeBoilerplate(page as string);
+    expect(r.printedTitle).toBe(heading);
+    expect(r.text).not.toMatch(labelWords as RegExp);
+    expect(documentTitle(undefined, r.text, "scan_0003.pdf", r.printedTitle)).toBe(heading);
+  });
+
+  it("never joins label lines into a title", () => {
+    // No heading above the labels: the title falls back to a heading line, never "Full name: Date of birth:".
+    const r = removeBoilerplate(["Full name: Date of birth:", "Ema: Address:", "", "Jane Miller", "Harbour Street 4"].join("\n"));
+    expect(r.printedTitle).toBeUndefined();
+    expect(documentTitle(undefined, "Full name:\nDate: Place:\nJane Miller", "scan.pdf")).toBe("Jane Miller");
+  });
+});
