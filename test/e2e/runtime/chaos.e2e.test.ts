@@ -133,7 +133,14 @@ it("finishes 30 documents and 10 redactions exactly once through a worker kill, 
     "the orchestrator's records",
     () => json(base, admin, "GET", "/v1/jobs?pageSize=100"),
     (r) => redactions.every((id) => r.body?.items?.find((j: Json) => j.id === id)?.status === "finished"),
-  );
+  ).catch(async (err: Error) => {
+    // Say which record is behind and where its runtime job stands (the list alone hides both).
+    const rows = await withDb(mongoUrl, async (db) => ({
+      records: await db.collection("orchestrator_jobs").find({ _id: { $in: redactions } as never }, { projection: { status: 1, runtimeStatus: 1, seq: 1, runtimeVersion: 1, reviewedAt: 1 } }).toArray(),
+      jobs: await db.collection("jobs").find({ _id: { $in: redactions } as never }, { projection: { status: 1, attempts: 1, lease: 1, version: 1, seq: 1, transitions: 1, error: 1 } }).toArray(),
+    })).catch((e: Error) => ({ error: e.message }));
+    throw new Error(`${err.message.slice(0, 300)}\nstate: ${JSON.stringify(rows).slice(0, 6000)}`);
+  });
   expect(listed.body.items.filter((j: Json) => redactions.includes(j.id)).map((j: Json) => j.status)).toEqual(redactions.map(() => "finished"));
   // The batch socket lived through it all (the gateway stayed up): it was told the end.
   expect((await ws.closed).code).toBe(1000);
