@@ -27,12 +27,20 @@ const TRANSIENT_NAMES = [
   "MongoWaitQueueTimeoutError",
 ];
 
+/**
+ * A socket's own failures, which the driver sometimes passes up unwrapped (a write on a connection the
+ * database closed while it restarted: a plain Error, code EPIPE, "This socket has been ended by the other
+ * party"). `code` survives serialisation over the transporter.
+ */
+const SOCKET_CODES = ["EPIPE", "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ENOTCONN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"];
+
 export function isTransient(err: unknown): boolean {
-  const e = err as { type?: string; name?: string; message?: string } | null | undefined;
+  const e = err as { type?: string; name?: string; message?: string; code?: unknown } | null | undefined;
   if (TRANSIENT_TYPES.includes(e?.type ?? "")) return true;
+  if (typeof e?.code === "string" && SOCKET_CODES.includes(e.code)) return true;
   if (TRANSIENT_NAMES.includes(e?.name ?? "")) return true;
   // The driver labels the errors it would retry itself (network, pool reset) whatever their class.
   const labelled = err as { hasErrorLabel?: (l: string) => boolean } | null | undefined;
   if (typeof labelled?.hasErrorLabel === "function" && (labelled.hasErrorLabel("RetryableError") || labelled.hasErrorLabel("ResetPool"))) return true;
-  return /ECONNREFUSED|ECONNRESET|connection .*closed|Client must be connected|not connected|Topology is closed|pool was cleared|buffering timed out|Server selection timed out/i.test(e?.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|EPIPE|socket has been ended|socket hang up|connection .*closed|Client must be connected|not connected|Topology is closed|pool was cleared|buffering timed out|Server selection timed out/i.test(e?.message ?? "");
 }

@@ -2,6 +2,7 @@
  * Which failures are our infrastructure's (retried, handed back, never a job's failure) and which are a
  * job's own. The errors are the real classes the broker and the driver throw, not look-alikes.
  */
+import net from "node:net";
 import { Errors } from "moleculer";
 import { MongoClientClosedError, MongoError, MongoNetworkError, MongoServerSelectionError } from "mongodb";
 import { isTransient } from "../../../../kernel/jobs/transient";
@@ -13,6 +14,19 @@ function labelled(label: string): MongoError {
 }
 
 describe("isTransient", () => {
+  it("a write on a connection the database closed, passed up unwrapped: Node's own EPIPE error is transient", async () => {
+    const server = net.createServer((s) => s.end());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const sock = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+    sock.on("error", () => undefined);
+    await new Promise((r) => sock.once("end", r));
+    const err = await new Promise<Error | null | undefined>((resolve) => sock.write("x", resolve));
+    sock.destroy();
+    await new Promise((r) => server.close(r));
+    expect(err).toMatchObject({ code: "EPIPE" });
+    expect(isTransient(err)).toBe(true);
+  });
+
   it.each([
     ["the called node went away mid-request (core killed)", new Errors.RequestRejectedError({ action: "jobs.claim", nodeID: "core" })],
     ["our transporter is reconnecting", new (Errors.BrokerDisconnectedError as unknown as new () => Error)()],
@@ -24,6 +38,8 @@ describe("isTransient", () => {
     ["the client was closed under the operation (reopened by the watchdog)", new MongoClientClosedError()],
     ["a driver error labelled retryable, whatever its class", labelled("ResetPool")],
     ["an error serialised over the transporter keeps its type", Object.assign(new Error("x"), { type: "REQUEST_REJECTED" })],
+    ["a write on a closed connection, serialised over the transporter (message and code kept, class lost)", { name: "Error", message: "This socket has been ended by the other party", code: "EPIPE" }],
+    ["a connection reset by the database", Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" })],
   ])("%s: transient", (_what, err) => {
     expect(isTransient(err)).toBe(true);
   });
