@@ -21,6 +21,7 @@ import * as C from "../apis/orchestrator/configs";
 import * as J from "../apis/orchestrator/jobs";
 import { defineOrchestratorModels, toConfigurationView, type DetectionConfigurationModel, type JobResponse, type OrchestratorJobModel } from "../apis/orchestrator/model";
 import { applyChange, ORCHESTRATOR_CHANGES_GROUP, reconcile, userOf, type OrchestratorHost, type ReconcileResult } from "../apis/orchestrator/records";
+import { resumeLostReviews } from "../apis/orchestrator/lost-reviews";
 import { OnePass, PASS_OVERDUE_MS } from "../kernel/jobs/one-pass";
 
 // The orchestrator's audited actions (kernel/audit): registered before the broker wraps the actions.
@@ -50,8 +51,8 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
     /** Runs one reconciliation pass now (the timer runs it too); internal, for operators and tests. */
     reconcile: {
       visibility: "public",
-      handler(this: This): Promise<ReconcileResult> {
-        return reconcile(this);
+      async handler(this: This): Promise<ReconcileResult & { reviewsHandedOver: number }> {
+        return { ...(await reconcile(this)), reviewsHandedOver: await resumeLostReviews(this) };
       },
     },
 
@@ -174,7 +175,10 @@ const OrchestratorService: ServiceSchema<ServiceSettingSchema, object, object, T
         this.logger.warn(`job-changes consumer set-up deferred to the channels adapter: ${(err as Error).message}`),
       );
     }
-    const tick = () => void reconcile(this).catch((err: unknown) => this.logger.warn(`reconciliation failed: ${(err as Error).message}`));
+    const tick = () =>
+      void reconcile(this)
+        .then(() => resumeLostReviews(this))
+        .catch((err: unknown) => this.logger.warn(`reconciliation failed: ${(err as Error).message}`));
     void this.broker.waitForServices(["jobs"], 60_000).then(tick, () => undefined);
     this.sweeper = setInterval(tick, config().jobs.reconcileIntervalSeconds * 1000);
     this.sweeper.unref();

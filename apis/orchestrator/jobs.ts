@@ -11,6 +11,7 @@ import { fail, isErrorType, validationError } from "../../kernel/errors";
 import type { GatewayMeta } from "../../kernel/gateway/types";
 import type { CreateJobParams, GetManyParams, JobIdParams, ResumeJobParams } from "../../kernel/jobs/api";
 import type { JobView } from "../../kernel/jobs/model";
+import { isTransient } from "../../kernel/jobs/transient";
 import type { StoredFile } from "../../kernel/storage/store";
 import { MANUAL_LABEL } from "../../plugins/redaction/contract";
 import * as C from "./configs";
@@ -18,7 +19,7 @@ import { recordReviewFeedback } from "./feedback/record";
 import { toJobResponse, type DetectionConfigurationDoc, type JobResponse, type OrchestratorJobDoc } from "./model";
 import { assertReadablePdf, scanPdf } from "./pdf-check";
 import { refreshRecord, syncRecord, userOf, visibleRecord, type OrchestratorHost } from "./records";
-import { planReview, type DetectionView } from "./review";
+import { planReview, type DetectionView, type ReviewPlan } from "./review";
 import { parseWireStatus, TERMINAL } from "./status";
 import { FILE_TYPES, isFileType, syncedFields } from "./sync";
 
@@ -184,28 +185,46 @@ export async function submitRedaction(h: OrchestratorHost, ctx: Meta, params: { 
   const plan = await planReview(body, view.result as DetectionView, MANUAL_LABEL);
   const review = { acceptedFindings: plan.acceptedFindings, rejectedFindings: plan.rejectedFindings, manualAreas: plan.manualAreas };
   // The record is marked first, atomically: of two submissions only one gets past this line.
+  // The list itself goes with the claim: if the hand-over below is cut (an outage, a crash), the
+  // reconciliation hands it over later (lost-reviews.ts), and the job does not wait forever for a review
+  // that a retry would now refuse as "in progress".
   const claimed = await h.Job.findOneAndUpdate(
     { _id: id, status: "readyForReview", reviewedAt: null },
-    { $set: { reviewedAt: new Date(), reviewedBy: user.id, review } },
+    { $set: { reviewedAt: new Date(), reviewedBy: user.id, review, reviewRequest: body, status: "redactionInProgress" } },
     { returnDocument: "after" },
-  );
+  ).lean<OrchestratorJobDoc>();
   if (!claimed) conflict("redactionInProgress");
+  const reviewedAt = claimed!.reviewedAt!;
   let resumed: JobView;
   try {
-    resumed = await h.broker.call<JobView, ResumeJobParams>("jobs.resume", {
-      id,
-      point: "readyForReview",
-      input: { areas: plan.areas, reviewer: { id: user.id, at: (claimed?.reviewedAt ?? new Date()).toISOString() } },
-      // The record's sync needs the counts only (syncedFields), not the findings put back together.
-      summary: true,
-    });
+    resumed = await resumeWithReview(h, id, plan, { id: user.id, at: reviewedAt });
   } catch (err) {
-    await h.Job.updateOne({ _id: id, reviewedBy: user.id }, { $set: { reviewedAt: null, reviewedBy: null, review: null } });
+    // Refused (cancelled or expired meanwhile): the review did not happen, the record says so. Our
+    // infrastructure being away: the claim stays and the reconciliation finishes the hand-over.
+    if (!isTransient(err)) await h.Job.updateOne({ _id: id, reviewedAt }, { $set: { reviewedAt: null, reviewedBy: null, review: null, reviewRequest: null, status: "readyForReview" } });
     throw err;
   }
-  await recordReviewFeedback(h.broker, { jobId: id, reviewerId: user.id, at: claimed?.reviewedAt ?? new Date(), result: view.result, plan });
+  await settleReview(h, id, reviewedAt, view.result, plan, user.id);
   const synced = await syncRecord(h, resumed);
   return toJobResponse(synced ?? (await refreshRecord(h, id)).rec);
+}
+
+/** Hands the reviewer's areas to the runtime job waiting at its review pause. */
+export function resumeWithReview(h: OrchestratorHost, id: string, plan: ReviewPlan, reviewer: { id: string; at: Date }): Promise<JobView> {
+  return h.broker.call<JobView, ResumeJobParams>("jobs.resume", {
+    id,
+    point: "readyForReview",
+    input: { areas: plan.areas, reviewer: { id: reviewer.id, at: reviewer.at.toISOString() } },
+    // The record's sync needs the counts only (syncedFields), not the findings put back together.
+    summary: true,
+  });
+}
+
+/** After the runtime took the review: the feedback recorded, the kept request dropped. */
+export async function settleReview(h: OrchestratorHost, id: string, reviewedAt: Date, result: unknown, plan: ReviewPlan, reviewerId: string): Promise<void> {
+  await recordReviewFeedback(h.broker, { jobId: id, reviewerId, at: reviewedAt, result, plan });
+  // If this write is lost, the reconciliation finds the job past its pause and drops it then.
+  await h.Job.updateOne({ _id: id, reviewedAt }, { $set: { reviewRequest: null } }).catch(() => undefined);
 }
 
 /**

@@ -27,6 +27,12 @@ export interface OrchestratorJobDoc {
   error: { code: string; message: string } | null;
   verification: Record<string, unknown> | null;
   review: { acceptedFindings: number; rejectedFindings: number; manualAreas: number } | null;
+  /**
+   * The reviewer's list as submitted, kept from the moment the review is claimed until the runtime job
+   * has taken it (lost-reviews.ts): a review whose hand-over to the runtime was cut by an outage or a
+   * crash is handed over again instead of leaving the job waiting for a review it already got.
+   */
+  reviewRequest?: Record<string, unknown> | null;
   files: string[];
   expiresAt: Date;
   createdAt: Date;
@@ -52,6 +58,7 @@ const jobSchema = new Schema<OrchestratorJobDoc>(
     error: { type: Schema.Types.Mixed, default: null },
     verification: { type: Schema.Types.Mixed, default: null },
     review: { type: Schema.Types.Mixed, default: null },
+    reviewRequest: { type: Schema.Types.Mixed, default: null },
     files: { type: [String], default: [] },
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
@@ -61,6 +68,7 @@ const jobSchema = new Schema<OrchestratorJobDoc>(
 );
 jobSchema.index({ createdBy: 1, createdAt: -1 });
 jobSchema.index({ status: 1, createdAt: -1 });
+jobSchema.index({ reviewedAt: 1 }, { partialFilterExpression: { reviewRequest: { $type: "object" } } });
 
 export type OrchestratorJobModel = Model<OrchestratorJobDoc>;
 

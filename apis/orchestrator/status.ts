@@ -22,7 +22,9 @@ export function wireStatus(status: JobStatus | string, reviewed: boolean): WireS
     case "running":
       return reviewed ? "redactionInProgress" : "detectionInProgress";
     case "paused:readyForReview":
-      return "readyForReview";
+      // Reviewed but not yet taken by the runtime (the hand-over under way, or cut and kept for the
+      // reconciliation, lost-reviews.ts): the review is accepted, the redaction is what comes next.
+      return reviewed ? "redactionInProgress" : "readyForReview";
     case "completed":
       return "finished";
     case "failed":

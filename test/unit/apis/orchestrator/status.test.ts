@@ -5,6 +5,7 @@ describe("wire status of a runtime job", () => {
     ["queued", false, "created"],
     ["running", false, "detectionInProgress"],
     ["paused:readyForReview", false, "readyForReview"],
+    ["paused:readyForReview", true, "redactionInProgress"],
     ["queued", true, "redactionInProgress"],
     ["running", true, "redactionInProgress"],
     ["completed", true, "finished"],
