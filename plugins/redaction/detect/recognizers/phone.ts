@@ -41,6 +41,26 @@ const WRAPPED = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(\d{1,5}\)
  */
 const EXTENSION = /^,?[ \t]*\n?[ \t]*(?:(?:ext|Ext|EXT)\.?|[Ee]xtension|[Ee]xtensi[oó]n|[Aa]nexo|[Dd]urchwahl|DW|[Pp]oste)[ \t]*[:.]?[ \t]*[-–]?[ \t]*(\d{1,6})(?![\p{N}\p{L}]|[.\-/]\d)|^[ \t]*[xX]\.?[ ]?(\d{1,6})(?![\p{N}\p{L}]|[.\-/]\d)/u;
 
+/**
+ * A number followed by an unrelated figure ("Phone: (415) 555-0132 2024 report"): the shape runs on
+ * over the figure, and the whole is no number in any region tried while the part before it is a valid
+ * one. The finding is that number (the box would otherwise cover the figure too). Where the longer run
+ * is itself a possible number (German numbers have no fixed length) it is kept whole.
+ */
+function withoutTrailingFigure(raw: string, regions: CountryCode[]): string {
+  const parse = (s: string) => (/^(?:\+|00)/.test(s) ? [parsePhoneNumberFromString(s.replace(/^00/, "+"))] : regions.map((r) => parsePhoneNumberFromString(s, r)));
+  if (parse(raw).some((p) => p && (p.isValid() || p.isPossible()))) return raw;
+  let cut = raw;
+  for (let i = 0; i < 2; i++) {
+    const m = /[ .\-/]+\d+$/.exec(cut);
+    if (!m) break;
+    cut = cut.slice(0, m.index);
+    if (cut.replace(/\D/g, "").length < 7) break;
+    if (parse(cut).some((p) => p?.isValid())) return cut;
+  }
+  return raw;
+}
+
 /** The end of `end`'s number once a following extension (EXTENSION) is included. */
 function withExtension(text: string, end: number): number {
   const m = EXTENSION.exec(text.slice(end, end + 40));
@@ -76,6 +96,7 @@ export const phoneRecognizer: Recognizer = {
         start--;
         raw = "(" + raw;
       }
+      raw = withoutTrailingFigure(raw, regions);
       const digits = raw.replace(/\D/g, "");
       if (digits.length < 7 || digits.length > 15) continue;
       if (DATE_LIKE.test(raw) || DATE_PREFIX.test(raw)) continue;
