@@ -32,6 +32,41 @@ const SHAPE = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ ]?)?)?(?
 
 /** The same shape broken by one line wrap between two digit groups. */
 const WRAPPED = /(?<![\p{L}\p{N}+\-./])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .\-/]\d{1,5}){0,3}[ ]?\n\d{1,5}(?:[ .\-/]\d{1,5}){0,3}(?![\p{N}]|[.\-/]\d|\p{L})/gu;
+/**
+ * An extension after the number is part of it (the box must cover "x5025" too): "x5025", "ext. 12",
+ * "Ext 4", "extension 7", German "Durchwahl -12" / "DW 12", French "poste 123", Spanish "ext. 45" /
+ * "extensión 45" / "anexo 45", optionally after a comma or a line wrap. The keyword must be followed by
+ * the extension's digits (1 to 6) and nothing glued on, so "ext. 12 for billing" keeps "for billing"
+ * and "x 3 times" style prose is excluded by requiring "x" to touch or nearly touch its digits.
+ */
+const EXTENSION = /^,?[ \t]*\n?[ \t]*(?:(?:ext|Ext|EXT)\.?|[Ee]xtension|[Ee]xtensi[oó]n|[Aa]nexo|[Dd]urchwahl|DW|[Pp]oste)[ \t]*[:.]?[ \t]*[-–]?[ \t]*(\d{1,6})(?![\p{N}\p{L}]|[.\-/]\d)|^[ \t]*[xX]\.?[ ]?(\d{1,6})(?![\p{N}\p{L}]|[.\-/]\d)/u;
+
+/**
+ * A number followed by an unrelated figure ("Phone: (415) 555-0132 2024 report"): the shape runs on
+ * over the figure, and the whole is no number in any region tried while the part before it is a valid
+ * one. The finding is that number (the box would otherwise cover the figure too). Where the longer run
+ * is itself a possible number (German numbers have no fixed length) it is kept whole.
+ */
+function withoutTrailingFigure(raw: string, regions: CountryCode[]): string {
+  const parse = (s: string) => (/^(?:\+|00)/.test(s) ? [parsePhoneNumberFromString(s.replace(/^00/, "+"))] : regions.map((r) => parsePhoneNumberFromString(s, r)));
+  if (parse(raw).some((p) => p && (p.isValid() || p.isPossible()))) return raw;
+  let cut = raw;
+  for (let i = 0; i < 2; i++) {
+    const m = /[ .\-/]+\d+$/.exec(cut);
+    if (!m) break;
+    cut = cut.slice(0, m.index);
+    if (cut.replace(/\D/g, "").length < 7) break;
+    if (parse(cut).some((p) => p?.isValid())) return cut;
+  }
+  return raw;
+}
+
+/** The end of `end`'s number once a following extension (EXTENSION) is included. */
+function withExtension(text: string, end: number): number {
+  const m = EXTENSION.exec(text.slice(end, end + 40));
+  return m ? end + m[0].length : end;
+}
+
 const NANP = /^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}$/;
 const DATE_PREFIX = /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
@@ -61,6 +96,7 @@ export const phoneRecognizer: Recognizer = {
         start--;
         raw = "(" + raw;
       }
+      raw = withoutTrailingFigure(raw, regions);
       const digits = raw.replace(/\D/g, "");
       if (digits.length < 7 || digits.length > 15) continue;
       if (DATE_LIKE.test(raw) || DATE_PREFIX.test(raw)) continue;
@@ -114,7 +150,7 @@ export const phoneRecognizer: Recognizer = {
       const ls = model.text.lastIndexOf("\n", start) + 1;
       const le = model.text.indexOf("\n", end);
       if (/@[A-Za-z0-9-]+\.[A-Za-z]{2,}/.test(model.text.slice(ls, le === -1 ? undefined : le))) score += 0.25;
-      out.push({ start, end, label: "PHONE_NUMBER", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "validated" });
+      out.push({ start, end: withExtension(text, end), label: "PHONE_NUMBER", score: Math.max(0, Math.min(1, score)), recognizer: this.name, strength: "validated" });
     }
     // a number wrapped mid-way in running text ("contactarme en el 909 35\n06 41"): both parts are
     // one phone when a phone label on the first line announces it and the joined digits fit a
@@ -127,7 +163,7 @@ export const phoneRecognizer: Recognizer = {
       const joined = raw.replace(/\n/g, " ").replace(/^00/, "+");
       const fits = (p: ReturnType<typeof parsePhoneNumberFromString>) => !!p && (p.isValid() || p.isPossible());
       const ok = joined.startsWith("+") ? fits(parsePhoneNumberFromString(joined)) : regions.some((r) => fits(parsePhoneNumberFromString(joined, r)));
-      if (ok) out.push({ start: m.index, end: m.index + raw.length, label: "PHONE_NUMBER", score: 0.75, recognizer: this.name, strength: "validated" });
+      if (ok) out.push({ start: m.index, end: withExtension(text, m.index + raw.length), label: "PHONE_NUMBER", score: 0.75, recognizer: this.name, strength: "validated" });
     }
     return out;
   },
