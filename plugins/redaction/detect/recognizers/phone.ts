@@ -49,10 +49,14 @@ const EXTENSION = /^,?[ \t]*\n?[ \t]*(?:(?:ext|Ext|EXT)\.?|[Ee]xtension|[Ee]xten
  */
 function withoutTrailingFigure(raw: string, regions: CountryCode[]): string {
   const parse = (s: string) => (/^(?:\+|00)/.test(s) ? [parsePhoneNumberFromString(s.replace(/^00/, "+"))] : regions.map((r) => parsePhoneNumberFromString(s, r)));
+  // a date after the figure ("708472 28.11.2024", a ticket and its date) is never a phone's group
+  const date = / +(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2})$/.exec(raw);
+  if (date && +date[1]! >= 1 && +date[1]! <= 31 && +date[2]! >= 1 && +date[2]! <= 12) raw = raw.slice(0, date.index);
   if (parse(raw).some((p) => p && (p.isValid() || p.isPossible()))) return raw;
   let cut = raw;
   for (let i = 0; i < 2; i++) {
-    const m = /[ .\-/]+\d+$/.exec(cut);
+    // only a figure standing apart (after a space): "24/04" of "978308 24/04/2025" is a date's part
+    const m = / +\d+$/.exec(cut);
     if (!m) break;
     cut = cut.slice(0, m.index);
     if (cut.replace(/\D/g, "").length < 7) break;
