@@ -8,6 +8,7 @@ import { labelled } from "../evidence";
 import type { TextLine, TextModel } from "../text-model";
 import type { Candidate } from "../types";
 import { STREET_TYPES } from "./address";
+import { MONTH_WORDS } from "./date";
 import { matches, type Recognizer } from "./recognizer";
 
 /**
@@ -132,6 +133,8 @@ const HAND_WORDS = new Set(
   sincerely regards thanks cordialement atentamente saludos grüße`.split(/\s+/),
   ].map((w) => w.toLowerCase()),
 );
+/** The month and weekday names of HAND_WORDS: first names too ("May", "June", "April"), in a name position. */
+const CALENDAR_WORDS = new Set([...MONTH_WORDS, ..."monday tuesday wednesday thursday friday saturday sunday".split(" ")]);
 /** Words that are never (part of) a name: the function words of every supported language, and HAND_WORDS. */
 const FUNCTION_WORDS = new Set([...HAND_WORDS, ...Object.values(STOPWORDS).flat().filter((w) => w.length > 1)]);
 const fwCache = new Map<Language, ReadonlySet<string>>();
@@ -198,6 +201,20 @@ function escape(s: string): string {
 }
 
 const NO_WORDS: ReadonlySet<string> = new Set();
+/**
+ * Salutations and e-mail header labels that are followed by a name and nothing else ("Dear May,",
+ * "From: June <...>"). A first name that is also a month or a word ("May", "June", "Will", "Grace") is
+ * taken as a name only in such a position, never after cues that also precede dates ("Re:", "between").
+ */
+const GREETINGS: Record<Language, readonly string[]> = {
+  en: ["Dear", "Hello", "Hi", "Hey", "Attn", "Attn:", "Attention:", "From:", "To:", "Cc:", "Bcc:"],
+  de: ["Sehr geehrter", "Sehr geehrte", "Liebe", "Lieber", "Hallo", "Von:", "An:", "Cc:"],
+  fr: ["Cher", "Chère", "Bonjour", "De :", "De:", "À :", "À:", "Cc :"],
+  it: ["Gentile", "Caro", "Cara", "Egregio", "Da:", "A:"],
+  es: ["Estimado", "Estimada", "Querido", "Querida", "Hola", "De:", "Para:", "CC:"],
+  pt: ["Prezado", "Prezada", "Caro", "Cara"],
+  nl: ["Geachte", "Hallo"],
+};
 /** Up to two name parts starting the next line (the rest of a wrapped name). */
 /** A line starting as a street does: a few words, then a house number ("Im Nesselrader Kamp 62a, ..."; not an amount "12.50"). */
 const HOUSE_NUMBER = /^[ ]?\d{1,5}(?:[ ]?[a-zA-Z])?(?![\p{L}\p{N}]|[.,]\d)/u;
@@ -283,6 +300,8 @@ function transactionRow(model: TextModel, at: number): boolean {
 interface Cues {
   /** True when the text ends with a cue that comes right before a name. */
   precedes(text: string): boolean;
+  /** True when the text ends with a greeting, an e-mail header label or a title (see GREETINGS). */
+  greets(text: string): boolean;
   after: RegExp;
   labels: string[];
 }
@@ -297,7 +316,10 @@ function cuesFor(languages: readonly Language[]): Cues {
     // the cue must END right before the name: titles, salutations and header labels, then an optional title
     const before = new RegExp(`(?:^|[^\\p{L}])(?:${[...phrases, ...hon].sort((a, b) => b.length - a.length).join("|")}),?[ \\t]*(?:(?:${hon.join("|")})[ \\t]+)?$`, "u");
     const after = new RegExp(`^,?[ \\t]*(?:${AFTER_NAME.map(escape).join("|")})`, "u");
-    c = { precedes: (text) => before.test(unaccented(text)), after, labels: forLanguages(NAME_LABELS, languages) };
+    const greet = [...new Set(forLanguages(GREETINGS, languages).map(unaccented))].map((p) => escape(p).replace(/ /g, "\\s+"));
+    // a greeting or header label, or a title, then maybe a title: "Dear ", "From: ", "Dear Mrs ", "Dr "
+    const greeting = new RegExp(`(?:^|[^\\p{L}])(?:(?:${greet.sort((a, b) => b.length - a.length).join("|")}),?[ \\t]*(?:(?:${hon.join("|")})[ \\t]+)?|(?:${hon.join("|")})[ \\t]+)$`, "u");
+    c = { precedes: (text) => before.test(unaccented(text)), greets: (text) => greeting.test(unaccented(text)), after, labels: forLanguages(NAME_LABELS, languages) };
     cueCache.set(key, c);
   }
   return c;
@@ -371,11 +393,31 @@ export const personRecognizer: Recognizer = {
       // right after a title ("Dr. ", "Herr ", in the run or before it), a salutation that is also a first
       // name starts the name: "Dr. Cara Cleve", "Herr Don Dare"
       let afterTitle = TITLE_BEFORE.test(text.slice(Math.max(0, start - 12), start));
-      while (tokens.length && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(unaccented(low(tokens[0]!))))) {
+      // a first name spelt like a month or a common word ("May", "June", "Will", "Grace") alone in a name
+      // position: after a greeting or header label and followed only by punctuation ("Dear May,", "From:
+      // June <"), alone on the line under a closing ("Best regards,\nMay"), or before "wrote:" at the start
+      // of a line or clause. Dates ("12 May 2024", "From: May 2024", "in May") are never in such a position.
+      const wordAsName = (at: number, token: string): boolean => {
+        const lw = token.toLowerCase();
+        // (not a title or a form word that a name list also holds: "Dear Sir,", "Dear Team,")
+        if (!/^\p{Lu}\p{Ll}+$/u.test(token) || CUE_TOKENS.has(unaccented(lw)) || (HAND_WORDS.has(lw) && !CALENDAR_WORDS.has(lw)) || getGender(token) === "unknown") return false;
+        const [ls0, le0] = lineBounds(model, at);
+        const rest = text.slice(at + token.length, le0);
+        const head = text.slice(Math.max(ls0, at - 40), at);
+        if (/^[ \t]*(?:[,;:!]|<|$)/.test(rest) && cues.greets(head)) return true;
+        if (/^[ \t]*[,.]?[ \t]*$/.test(rest) && !/[\p{L}\p{N}]/u.test(text.slice(ls0, at)) && afterClosing(model, ls0)) return true;
+        return cues.after.test(rest) && /(?:^|,[ \t]*)$/.test(head);
+      };
+      while (tokens.length && !(tokens.length === 1 && wordAsName(start, tokens[0]!)) && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(unaccented(low(tokens[0]!))))) {
         // (a salutation or title spelt like a first name too: "Cara", "Don")
         if (tokens.length > 1 && /^\p{Lu}\p{Ll}+$/u.test(tokens[0]!) && spelt(tokens[0]!, tokens[1]!)) break;
         if (tokens.length > 1 && afterTitle && CUE_TOKENS.has(unaccented(low(tokens[0]!))) && isFirstName(tokens[0]!, NO_WORDS) && /^\p{Lu}\p{Ll}/u.test(tokens[1]!)) break;
         afterTitle = TITLE_TOKENS.has(low(tokens[0]!));
+        // a month that is also a first name starts a signature under a closing: "Kind regards,\nJune Brakus"
+        if (tokens.length > 1 && /^\p{Lu}\p{Ll}+$/u.test(tokens[0]!) && getGender(tokens[0]!) !== "unknown" && !fw.has(low(tokens[1]!)) && /^\p{Lu}\p{Ll}/u.test(tokens[1]!)) {
+          const [ls0, le0] = lineBounds(model, start);
+          if (!/[\p{L}\p{N}]/u.test(text.slice(ls0, start)) && /^[ \t]*[,.]?[ \t]*$/.test(text.slice(start + tokens.join(" ").length, le0)) && afterClosing(model, ls0)) break;
+        }
         // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
         if (tokens.length > 1 && !CUE_TOKENS.has(unaccented(low(tokens[0]!))) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.precedes(text.slice(Math.max(0, start - 40), start)))
           break;
@@ -395,13 +437,14 @@ export const personRecognizer: Recognizer = {
         tokens.length >= 2 &&
         /^\p{Lu}/u.test(t) &&
         ((NAME_LEXICON.has(nameLexiconKey(t)) && (isFirst(tokens[0]!) || cues.precedes(text.slice(Math.max(0, start - 40), start)))) || spelt(tokens[tokens.length - 2]!, t));
-      while (tokens.length && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)) && !surnameLike(tokens[tokens.length - 1]!))
+      while (tokens.length && !(tokens.length === 1 && wordAsName(start, tokens[0]!)) && (fw.has(low(tokens[tokens.length - 1]!)) || new RegExp(`^${PARTICLE}$`, "i").test(tokens[tokens.length - 1]!)) && !surnameLike(tokens[tokens.length - 1]!))
         tokens = tokens.slice(0, -1);
       if (!tokens.length) continue;
       const name = tokens.join(" ");
       let end = start + name.length;
       const real = tokens.filter((t) => !/^\p{Lu}\.$/u.test(t) && !new RegExp(`^${PARTICLE}$`).test(t));
-      if (!real.length || real.every((t) => AMBIGUOUS.has(low(t)))) continue;
+      const wordName = tokens.length === 1 && wordAsName(start, tokens[0]!);
+      if (!real.length || (!wordName && real.every((t) => AMBIGUOUS.has(low(t))))) continue;
       const [ls, le] = lineBounds(model, start);
       const before = text.slice(Math.max(ls, start - 40), start);
       const afterText = text.slice(end, Math.min(le, end + 20));

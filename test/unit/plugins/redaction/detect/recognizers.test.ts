@@ -260,6 +260,34 @@ describe("PERSON", () => {
     ["a German sentence start", "Alle Beträge verstehen sich netto.", []],
   ];
   it.each(rows)("%s", (_d, text, expected) => expect(found("PERSON", text)).toEqual(expected));
+
+  // A first name that is also a month or a common word is a name in a name position (greeting, header
+  // label, title, signature under a closing, "... wrote:"), and stays a word in dates and prose.
+  const wordNames: Row[] = [
+    ["a month-name in a greeting", "Dear May,\nThanks for the update.", ["May"]],
+    ["a month-name after Hi, no comma", "Hi May\nsee below.", ["May"]],
+    ["a month-name after a title", "Dear Mrs May,", ["May"]],
+    ["a month-name signing under a closing", "Best regards,\nMay", ["May"]],
+    ["another month-name signing", "Kind regards,\nJune", ["June"]],
+    ["a month-name and surname signing", "Kind regards,\nJune Brakus", ["June Brakus"]],
+    ["a word-name in a greeting", "Dear Grace,", ["Grace"]],
+    ["a modal-verb name in a greeting", "Dear Will,", ["Will"]],
+    ["a month-name greeted", "Dear April,", ["April"]],
+    ["a month-name in a quoted reply", "On 12 May 2024, May wrote:", ["May"]],
+    ["a month-name as an e-mail sender", "From: June <june.k@example.com>", ["June"]],
+    ["a day-month-year date", "The meeting is on 12 May 2024.", []],
+    ["a month-year after a header label", "From: May 2024", []],
+    ["a month-year after Signed:", "Signed: May 2024", []],
+    ["a month in prose", "We will meet in May.", []],
+    ["a month-year under a closing", "Kind regards,\nMay 2024", []],
+    ["a month-day date under a closing", "Best regards,\nMay 12, 2024", []],
+    ["a month starting a sentence", "In May we sent the invoice.\nMay was busy.", []],
+    ["a month after Re:", "Re: May", []],
+    ["a title greeted", "Dear Sir,", []],
+    ["a group greeted", "Dear Team,\nBest regards,\nCustomer", []],
+    ["the modal verb", "May I ask you to call?", []],
+  ];
+  it.each(wordNames)("%s", (_d, text, expected) => expect(found("PERSON", text)).toEqual(expected));
 });
 
 describe("PHYSICAL_ADDRESS", () => {
