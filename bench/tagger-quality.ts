@@ -22,7 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import plugin, { taggingSettings, type TaggingOptions, type TaggingResult, type TaggingSettings } from "../plugins/tagging";
 import { pdfPool } from "../sdk/pdf/pool";
-import { warmPdfEngine } from "../sdk/pdf/warm";
+import { warmOcrForPlugins, warmPdfEngine } from "../sdk/pdf/warm";
 import { buildTaggingCorpus, type CorpusDocument } from "../test/fixtures/tagging-corpus";
 import { mean, scoreDocument, stemPhrase, type Prf } from "../test/fixtures/tagging-corpus/score";
 import type { RunContext } from "../sdk/manifest";
@@ -302,6 +302,9 @@ async function main() {
   console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}  (2 cores shared; ratios are from the same run)`);
 
   await warmPdfEngine();
+  // What a processor worker does at start (services/worker.service.ts): the first scan finds OCR warm.
+  // DOCMILL_OCR_WARM=false measures the cold first scan main had.
+  await warmOcrForPlugins([plugin]);
   // One unscored run first: the first document pays for compiling the engine's code paths.
   await docmill(docs[0]);
   const ours: Scored[] = [];

@@ -150,6 +150,12 @@ export interface PluginManifest<O = Record<string, unknown>, R = unknown, S = Re
   optionsSchema: OptionsSchema;
   /** Points where the job may wait for a person (e.g. "readyForReview"). */
   pausePoints?: string[];
+  /**
+   * Tesseract languages the plugin reads scanned pages with by default (e.g. ["eng"]). A worker hosting
+   * it starts these OCR workers in every PDF thread at start-up (DOCMILL_OCR_WARM), so the first scan
+   * does not pay for loading Tesseract. Leave it out if the plugin never OCRs.
+   */
+  ocrLanguages?: string[];
   /** Kinds of read-only data the plugin reads with `ctx.resources.get` (e.g. "tagger.vocabulary"). */
   resources?: string[];
   /**

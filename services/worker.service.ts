@@ -20,7 +20,7 @@ import { executeJob, PROGRESS_TIMEOUT_MS, PROTOCOL_TIMEOUT_MS, retrying } from "
 import { isFinal } from "../kernel/jobs/state";
 import { isTransient } from "../kernel/jobs/transient";
 import { isPdfError } from "../sdk/pdf/errors";
-import { warmPdfEngine } from "../sdk/pdf/warm";
+import { warmOcrForPlugins, warmPdfEngine } from "../sdk/pdf/warm";
 import { hostedPlugins } from "../kernel/plugins/host";
 import { describe, type PluginManifest } from "../sdk/manifest";
 import { toJobError, undeclaredCode, type JobError, type RunOutcome } from "../kernel/plugins/runner";
@@ -233,6 +233,8 @@ const WorkerService: ServiceSchema<ServiceSettingSchema, object, object, This> &
     if (plugins.some((p) => p.accepts.includes("application/pdf"))) {
       void warmPdfEngine().then((ms) => this.logger.debug(`PDF engine warm in ${ms} ms`));
     }
+    // Likewise the first scanned page should not pay for starting Tesseract (DOCMILL_OCR_WARM).
+    void warmOcrForPlugins(plugins).then((langs) => { if (langs.length) this.logger.debug(`OCR warm (${langs.join("+")})`); });
   },
 
   async stopped(this: This) {

@@ -70,6 +70,7 @@ const shape = new Validator().compile({
   optionsSchema: { type: "object" },
   pausePoints: { type: "array", items: { type: "string", pattern: /^[A-Za-z][A-Za-z0-9]*$/ }, optional: true },
   resources: { type: "array", items: { type: "string", pattern: /^[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+$/ }, optional: true },
+  ocrLanguages: { type: "array", items: { type: "string", pattern: /^[a-z_]{3,8}$/ }, optional: true },
   canRun: { type: "function", optional: true },
   setup: { type: "function", optional: true },
   run: { type: "function" },

@@ -195,6 +195,8 @@ export default definePlugin<RedactionOptions, DetectionRun | RedactionResult>({
   title: "PII redaction",
   description: "Detects personal data (text layer and OCR), pauses for review, then removes the approved areas for good and verifies it",
   accepts: ["application/pdf"],
+  // Scanned pages are read with English unless a job names other languages: warm it at worker start.
+  ocrLanguages: ["eng"],
   pausePoints: ["readyForReview"],
   errors: REDACTION_ERRORS,
   optionsSchema: {

@@ -132,6 +132,8 @@ export default definePlugin<TaggingOptions, TaggingResult, TaggingSettings>({
   title: "Metadata tags",
   description: "Title, tags and extracted text of a PDF (text layer + OCR), by an LLM with the caller's key or offline",
   accepts: ["application/pdf"],
+  // Scanned pages are read with English unless a job names other languages: warm it at worker start.
+  ocrLanguages: ["eng"],
   resources: [VOCABULARY_RESOURCE],
   settings: taggingSettings,
   errors: TAGGING_ERRORS,

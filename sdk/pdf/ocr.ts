@@ -231,6 +231,11 @@ export async function terminateOcrWorkers(): Promise<void> {
   await Promise.all(all.map((w) => w.then((x) => x.terminate()).catch(() => undefined)));
 }
 
+/** This thread's live Tesseract workers: language sets (e.g. "eng", "eng+hin") and "osd". What warm-up is checked by. */
+export function ocrWorkersLoaded(): string[] {
+  return [...workers.keys(), ...(osdWorker ? ["osd"] : [])];
+}
+
 /**
  * Starts this thread's workers ahead of the first page: the languages asked for and OSD, and with
  * `scripts` also the two sets script detection switches to when Hindi is installed (hin first for a page

@@ -232,6 +232,14 @@ export class PdfPool {
     await Promise.all(Array.from({ length: this.threads }, () => this.run<boolean>("warm", { lang, scripts: opts.scripts })));
   }
 
+  /**
+   * The OCR workers one thread holds (language sets such as "eng", and "osd"): with one thread, the
+   * state warm-up left; with more, whichever thread takes the task. Starts a thread if none runs.
+   */
+  ocrWorkersLoaded(): Promise<string[]> {
+    return this.run<string[]>("ocrLoaded", {});
+  }
+
   /** Stops the threads; the pool starts again on next use. */
   async close(): Promise<void> {
     const p = this.state.piscina;

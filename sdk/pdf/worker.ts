@@ -9,7 +9,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { reportingMemory } from "../memory-meter";
 import { PdfError, type TransferablePdfError, toTransferable } from "./errors";
 import { extractPages } from "./extract";
-import { ocrImage, warmOcr } from "./ocr";
+import { ocrImage, ocrWorkersLoaded, warmOcr } from "./ocr";
 import { type PdfDocument, withDocument } from "./pdfjs";
 import { renderDocPixels, renderPage, scanDpi } from "./render";
 import { type DrawnImage, drawnImagesReader } from "./scan-dpi";
@@ -67,6 +67,11 @@ export function warm(task: { lang?: string[]; scripts?: boolean } & Metered): Pr
     await warmOcr(task.lang, { scripts: task.scripts });
     return true;
   }, task.meter);
+}
+
+/** The thread's live OCR workers (language sets and "osd"), for the pool's warm-up check. */
+export function ocrLoaded(task: Metered): Promise<Outcome<string[]>> {
+  return settle(async () => ocrWorkersLoaded(), task.meter);
 }
 
 export interface OcrPagesTask extends Metered {

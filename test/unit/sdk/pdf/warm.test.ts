@@ -1,6 +1,6 @@
 import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import { createPdfPool, type PdfPool } from "../../../../sdk/pdf/pool";
-import { warmDocument } from "../../../../sdk/pdf/warm";
+import { warmDocument, warmOcrForPlugins } from "../../../../sdk/pdf/warm";
 
 let pool: PdfPool;
 beforeAll(() => {
@@ -20,5 +20,29 @@ describe("warm-up document", () => {
     const { pages } = await pool.extract(await warmDocument());
     // pdfjs alone gives `िक` for the span (its glyphs, vowel sign first); only the ActualText reads `कि`.
     expect(pages[0]!.words.map((w) => w.text)).toEqual(["warm", "क", "कि", "warm"]);
+  });
+});
+
+describe("OCR warm-up at worker start", () => {
+  // One thread, so the pool's answer is the state warm-up left in that thread.
+  let one: PdfPool;
+  beforeEach(() => {
+    one = createPdfPool({ threads: 1 });
+  });
+  afterEach(() => one.close());
+
+  it("a worker hosting a plugin that OCRs starts with its Tesseract workers loaded", async () => {
+    expect(await warmOcrForPlugins([{}, { ocrLanguages: ["eng"] }], one, {})).toEqual(["eng"]);
+    expect((await one.ocrWorkersLoaded()).sort()).toEqual(["eng", "osd"]);
+  });
+
+  it("loads nothing when no hosted plugin OCRs, or DOCMILL_OCR_WARM is off", async () => {
+    expect(await warmOcrForPlugins([{}], one, {})).toEqual([]);
+    expect(await warmOcrForPlugins([{ ocrLanguages: ["eng"] }], one, { DOCMILL_OCR_WARM: "false" })).toEqual([]);
+    expect(await one.ocrWorkersLoaded()).toEqual([]);
+  });
+
+  it("refuses a malformed DOCMILL_OCR_WARM by name", () => {
+    expect(() => warmOcrForPlugins([{ ocrLanguages: ["eng"] }], one, { DOCMILL_OCR_WARM: "sometimes" })).toThrow(/DOCMILL_OCR_WARM/);
   });
 });
