@@ -60,6 +60,9 @@ function withoutTrailingFigure(raw: string, regions: CountryCode[]): string {
     if (!m) break;
     cut = cut.slice(0, m.index);
     if (cut.replace(/\D/g, "").length < 7) break;
+    // and only a number of unmistakable shape is cut free ("(415) 555-0132", "+44 ..."): a run of
+    // plain groups such as a card or reference number ("4467 3691 3930 3123") stays whole (and out)
+    if (!(NANP.test(cut) || /^\(\d/.test(cut) || /^(?:\+|00)/.test(cut))) break;
     if (parse(cut).some((p) => p?.isValid())) return cut;
   }
   return raw;

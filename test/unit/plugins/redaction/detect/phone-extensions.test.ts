@@ -28,6 +28,7 @@ const rows: Row[] = [
   ["the number alone before an unrelated number", "Phone: (415) 555-0132 2024 report", ["(415) 555-0132"], {}],
   ["no number cut out of a ticket id and a date (fr)", "Ticket d'incident\n#443721  05/11/2023", [], { defaultRegion: "FR" }],
   ["no number cut out of a ticket id and a date (de)", "Vorgang 708472 28.11.2024", [], { defaultRegion: "DE" }],
+  ["no number cut out of a card-shaped reference", "Transaktionsref.: 4467 3691 3930 3123", [], { defaultRegion: "DE" }],
   ["no swallowing of a word that merely starts like a keyword", "Phone: (415) 555-0132 extra 12 copies", ["(415) 555-0132"], {}],
   ["no swallowing of a keyword glued to letters", "Phone: (415) 555-0132 ext. 12abc", ["(415) 555-0132"], {}],
   ["no swallowing of a keyword without digits", "Phone: (415) 555-0132 ext. please", ["(415) 555-0132"], {}],
