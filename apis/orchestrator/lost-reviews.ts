@@ -23,6 +23,9 @@ export const LOST_REVIEW_AFTER_MS = 45_000;
 
 const WAITING = "paused:readyForReview";
 
+/** What a pass reads of a record with a kept review. */
+type Kept = Pick<OrchestratorJobDoc, "_id" | "reviewedAt" | "reviewedBy" | "reviewRequest">;
+
 /** Hands over the reviews cut off before the runtime took them; returns how many. */
 export async function resumeLostReviews(h: OrchestratorHost, now = new Date()): Promise<number> {
   const lost = await h.Job.find(
@@ -30,7 +33,7 @@ export async function resumeLostReviews(h: OrchestratorHost, now = new Date()): 
     { _id: 1, reviewedAt: 1, reviewedBy: 1, reviewRequest: 1 },
   )
     .limit(100)
-    .lean<Array<Pick<OrchestratorJobDoc, "_id" | "reviewedAt" | "reviewedBy" | "reviewRequest">>>();
+    .lean<Kept[]>();
   let resumed = 0;
   for (const rec of lost) {
     try {
@@ -42,8 +45,6 @@ export async function resumeLostReviews(h: OrchestratorHost, now = new Date()): 
   }
   return resumed;
 }
-
-type Kept = Pick<OrchestratorJobDoc, "_id" | "reviewedAt" | "reviewedBy" | "reviewRequest">;
 
 /** One kept review handed over; false when the runtime job no longer waits for it (the list is dropped). */
 async function handOver(h: OrchestratorHost, rec: Kept): Promise<boolean> {
