@@ -259,6 +259,8 @@ export interface ScanOptions {
   dpi?: number;
   /** Font size in points. */
   size?: number;
+  /** Points from one baseline to the next (default twice the size). */
+  leading?: number;
   lang?: string;
 }
 
@@ -279,7 +281,7 @@ export function renderTextImage(opts: ScanOptions = {}): { png: Buffer; words: T
   const words: TruthWord[] = [];
   const x0 = 72;
   lines.forEach((line, i) => {
-    const baseline = 90 + i * size * 2;
+    const baseline = 90 + i * (opts.leading ?? size * 2);
     ctx.fillText(line, x0 * k, baseline * k);
     let offset = 0;
     for (const part of line.split(/( +)/)) {

@@ -17,7 +17,8 @@ import { fitScale, renderMaxPixels } from "../../../sdk/pdf/memory";
 import { applyMatrix, displayMatrix, displayedToUserSpace } from "../../../sdk/pdf/layout";
 import type { Box, Word } from "../../../sdk";
 import {
-  classifyPath, clipPolygon, clipPolyline, flatten, glyphCovered, type PathSubpath, type Rect, rectsIntersect, transformRect, type Mat,
+  acrossAxis, classifyPath, clipPolygon, clipPolyline, flatten, GLYPH_TOLERANCE, glyphBelongs, type PathSubpath, type Rect, rectsIntersect,
+  transformRect, type Mat,
 } from "./objects";
 import { reachPastEdges } from "./geometry";
 import { ownImages, paintImage, type PaintedImage } from "./images";
@@ -156,21 +157,52 @@ export interface PageTextLayer {
   visible: number;
   /** Glyphs under the areas (`rects`, user space): what redaction removes. */
   covered: number;
+  /**
+   * One tiny rect inside each glyph that belongs to an area (objects.ts, glyphBelongs) and inside that
+   * area: what PDFium's text redaction is given, so that it takes those glyphs and no other. PDFium
+   * removes every glyph whose box touches a rect it is given, so handing it the areas themselves took
+   * the descenders of the line above a tight area and the accents of the line below.
+   */
+  probes: Rect[];
+}
+
+/** Half the side of a probe (points): well inside one glyph, far smaller than any gap between lines. */
+const PROBE = 0.01;
+
+function probeFor(g: Rect, areas: readonly Rect[], across: ReturnType<typeof acrossAxis>): Rect | null {
+  for (const a of areas) {
+    if (!glyphBelongs(g, [a], across)) continue;
+    // The middle of the part of the glyph inside this area: inside the glyph's box and inside the area.
+    const l = Math.max(g.l, a.l);
+    const r = Math.min(g.r, a.r);
+    const b = Math.max(g.b, a.b);
+    const t = Math.min(g.t, a.t);
+    const x = (l + r) / 2;
+    const y = (b + t) / 2;
+    return { l: x - PROBE, r: x + PROBE, b: y - PROBE, t: y + PROBE };
+  }
+  return null;
 }
 
 /** One pass over the ORIGINAL page's text layer: its words, its size, the glyphs the areas take. */
 export function readTextLayer(P: Pdfium, page: number, view: [number, number, number, number], rotation: number, rects: readonly Rect[]): PageTextLayer {
   let visible = 0;
   let covered = 0;
-  const words = pageWords(P, page, view, rotation, (g) => {
+  const probes: Rect[] = [];
+  const words = pageWords(P, page, view, rotation, (g, angle) => {
     visible++;
-    if (glyphCovered(g, rects)) covered++;
+    if (!rects.length) return;
+    const across = acrossAxis(angle);
+    const probe = probeFor(g, rects, across);
+    if (!probe) return;
+    probes.push(probe);
+    if (glyphBelongs(g, rects, across, GLYPH_TOLERANCE)) covered++;
   });
-  return { words, visible, covered };
+  return { words, visible, covered, probes };
 }
 
 export function pageWords(
-  P: Pdfium, page: number, view: [number, number, number, number], rotation: number, onGlyph?: (g: Rect) => void,
+  P: Pdfium, page: number, view: [number, number, number, number], rotation: number, onGlyph?: (g: Rect, angle: number) => void,
 ): Word[] {
   const tp = P.FPDFText_LoadPage(page);
   if (!tp) return [];
@@ -196,7 +228,7 @@ export function pageWords(
         text += String.fromCharCode(u);
         if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
         const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
-        onGlyph?.({ l, r, b, t });
+        if (onGlyph) onGlyph({ l, r, b, t }, P.FPDFText_GetCharAngle(tp, i));
         // The glyph box's corners on the displayed page (m is a rotation/flip with scale: the box stays axis-aligned).
         const [x1, y1] = applyMatrix(m, l, b);
         const [x2, y2] = applyMatrix(m, r, t);
@@ -224,7 +256,7 @@ function clampBox(b: Box, width: number, height: number): Box | null {
   return r > x && btm > y ? { x, y, width: r - x, height: btm - y } : null;
 }
 
-/** Glyphs (non-space) whose box lies under an area beyond the tolerance of `glyphCovered`. */
+/** Glyphs (non-space) that belong to an area (objects.ts, glyphBelongs with the check's tolerance along the line). */
 export function glyphsUnderPage(P: Pdfium, page: number, rects: readonly Rect[]): number {
   const tp = P.FPDFText_LoadPage(page);
   if (!tp) return 0;
@@ -265,7 +297,7 @@ function glyphsUnder(P: Pdfium, tp: number, rects: readonly Rect[]): number {
       if (P.FPDFText_IsGenerated(tp, i) === 1) continue;
       if (!P.FPDFText_GetCharBox(tp, i, p, p + 8, p + 16, p + 24)) continue;
       const [l, r, b, t] = doubles(P, p, 4) as [number, number, number, number];
-      if (glyphCovered({ l, r, b, t }, rects)) n++;
+      if (glyphBelongs({ l, r, b, t }, rects, acrossAxis(P.FPDFText_GetCharAngle(tp, i)), GLYPH_TOLERANCE)) n++;
     }
   });
   return n;
@@ -569,31 +601,87 @@ function drawBoxes(P: Pdfium, page: number, rects: readonly Rect[]): void {
   }
 }
 
-/**
- * The object-level pass on one loaded page. `pdfiumPaints`: PDFium paints the images under the areas
- * (and draws the boxes); false when images.ts painted them already, then the boxes are drawn here.
- */
-function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: EnginePage, pdfiumPaints = true, text = true): void {
-  info.imagesPainted = imagesUnder(P, page, rects);
-  info.imageTouched = info.imagesPainted > 0;
-  // All areas of the page in one call: an image under several areas is decoded, painted and re-encoded
-  // once, not once per area. Recurse into form XObjects; draw black boxes: with that flag PDFium also
-  // paints the pixels of images under the areas into their data (without it, images are left as they are).
+/** Top-level objects of `type` taken off the page, highest index first (put them back with `putBack`). */
+function takeOff(P: Pdfium, page: number, type: number): Array<{ obj: number; index: number }> {
+  const taken: Array<{ obj: number; index: number }> = [];
+  for (let i = P.FPDFPage_CountObjects(page) - 1; i >= 0; i--) {
+    const obj = P.FPDFPage_GetObject(page, i);
+    if (obj && P.FPDFPageObj_GetType(obj) === type) taken.push({ obj, index: i });
+  }
+  for (const t of taken) P.FPDFPage_RemoveObject(page, t.obj);
+  return taken;
+}
+
+function putBack(P: Pdfium, page: number, taken: ReadonlyArray<{ obj: number; index: number }>): void {
+  for (const t of [...taken].reverse()) P.FPDFPage_InsertObjectAtIndex(page, t.obj, t.index);
+}
+
+/** PDFium's redaction of `rects` (page user space) on a loaded page: see redactPage for what it touches. */
+function pdfiumRedact(P: Pdfium, page: number, rects: readonly Rect[], recurse: boolean, paint: boolean): void {
+  if (!rects.length) return;
   withScratch(P, 32 * rects.length, (qp) => {
     const f = heap(P).HEAPF32;
     rects.forEach((r, i) => {
       // FS_QUADPOINTSF: x1 y1 (top-left), x2 y2 (top-right), x3 y3 (bottom-left), x4 y4 (bottom-right).
       f.set([r.l, r.t, r.r, r.t, r.l, r.b, r.r, r.b], qp / 4 + 8 * i);
     });
-    if (text && !P.EPDFText_RedactInQuads(page, qp, rects.length, true, pdfiumPaints)) {
+    if (!P.EPDFText_RedactInQuads(page, qp, rects.length, recurse, paint) && paint) {
       withScratch(P, 16, (rp) => {
         for (const r of rects) {
           setRectF(P, rp, r);
-          P.EPDFText_RedactInRect(page, rp, true, pdfiumPaints);
+          P.EPDFText_RedactInRect(page, rp, recurse, paint);
         }
       });
     }
   });
+}
+
+/** True when an image under the areas lies inside a form XObject (not a top-level object of the page). */
+function nestedImageUnder(P: Pdfium, page: number, rects: readonly Rect[]): boolean {
+  let nested = false;
+  walkObjects(P, page, (v) => {
+    if (nested || v.type !== OBJ.IMAGE || v.index !== undefined) return;
+    const b = pageBounds(P, v);
+    if (b && rects.some((r) => rectsIntersect(r, b))) nested = true;
+  });
+  return nested;
+}
+
+/**
+ * The object-level pass on one loaded page. `pdfiumPaints`: PDFium paints the images under the areas
+ * (and draws the boxes); false when images.ts painted them already, then the boxes are drawn here.
+ *
+ * PDFium removes every glyph whose box touches a rect it is given, and paints every image pixel under it,
+ * in one call. Text and images are therefore given to it apart: the glyphs with `probes` (one tiny rect
+ * inside each glyph that belongs to an area, readTextLayer), the page's images taken off meanwhile (they
+ * would be decoded and re-encoded for nothing); then, when images lie under the areas, the images with the
+ * areas themselves, the page's text objects taken off meanwhile. Text inside a form XObject that also holds
+ * an image under an area still meets the areas in that second call.
+ */
+function redactPage(P: Pdfium, page: number, rects: readonly Rect[], probes: readonly Rect[], info: EnginePage, pdfiumPaints = true, text = true): void {
+  info.imagesPainted = imagesUnder(P, page, rects);
+  info.imageTouched = info.imagesPainted > 0;
+  if (text && probes.length) {
+    const images = takeOff(P, page, OBJ.IMAGE);
+    try {
+      pdfiumRedact(P, page, probes, true, false);
+    } finally {
+      putBack(P, page, images);
+    }
+  }
+  let boxesDrawn = false;
+  if (info.imagesPainted > 0) {
+    // All areas of the page in one call: an image under several areas is decoded, painted and re-encoded
+    // once, not once per area. With `pdfiumPaints` PDFium paints the pixels black and draws the boxes
+    // (without it, white, and the boxes are drawn below).
+    const texts = takeOff(P, page, OBJ.TEXT);
+    try {
+      pdfiumRedact(P, page, rects, nestedImageUnder(P, page, rects), pdfiumPaints);
+      boxesDrawn = pdfiumPaints;
+    } finally {
+      putBack(P, page, texts);
+    }
+  }
 
   // Paths: top-level ones are removed or cut here (the black boxes PDFium drew, equal to an area, stay);
   // what is left inside forms is found by the check.
@@ -629,7 +717,7 @@ function redactPage(P: Pdfium, page: number, rects: readonly Rect[], info: Engin
     }
     if (P.FPDFPage_RemoveObject(page, r.obj)) P.FPDFPageObj_Destroy(r.obj);
   }
-  if (!pdfiumPaints) drawBoxes(P, page, rects);
+  if (!boxesDrawn) drawBoxes(P, page, rects);
   P.FPDFPage_GenerateContent(page);
 }
 
@@ -771,7 +859,7 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
             .sort((a, b) => b.index - a.index);
           for (const t of taken) P.FPDFPage_RemoveObject(page, t.obj);
           try {
-            redactPage(P, page, r, info, false, layer.visible > 0);
+            redactPage(P, page, r, layer.probes, info, false, layer.visible > 0);
             info.imagesPainted = mine.length;
             info.imageTouched = true;
           } finally {
@@ -779,7 +867,7 @@ export async function redactDocument(P: Pdfium, input: Uint8Array, requests: rea
           }
           P.FPDFPage_GenerateContent(page);
         } else {
-          redactPage(P, page, r, info, true);
+          redactPage(P, page, r, layer.probes, info, true);
         }
         pages.push(info);
       } finally {

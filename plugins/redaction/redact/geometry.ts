@@ -80,13 +80,8 @@ export class BoxIndex {
     this.maxHeight = maxHeight;
   }
 
-  /** Sum of the intersection areas of `box` with every indexed box. */
-  overlapSum(box: Box): number {
-    const top = box.y;
-    const bottom = box.y + box.height;
-    const left = box.x;
-    const right = box.x + box.width;
-    // First box whose top could still reach `top` (no box is taller than maxHeight).
+  /** First index whose box could still reach down to `top` (no box is taller than maxHeight). */
+  private firstReaching(top: number): number {
     let lo = 0;
     let hi = this.y.length;
     const from = top - this.maxHeight;
@@ -95,8 +90,33 @@ export class BoxIndex {
       if (this.y[mid]! < from) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  }
+
+  /**
+   * True when an indexed box overlaps `box` and holds its centre across its text line (`across` "y": the
+   * vertical centre, for horizontal lines; "x" for vertical ones).
+   */
+  holdsCentre(box: Box, across: "x" | "y"): boolean {
+    const bottom = box.y + box.height;
+    const right = box.x + box.width;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    for (let k = this.firstReaching(box.y); k < this.y.length && this.y[k]! < bottom; k++) {
+      if (Math.min(right, this.r[k]!) <= Math.max(box.x, this.x[k]!) || Math.min(bottom, this.b[k]!) <= Math.max(box.y, this.y[k]!)) continue;
+      if (across === "y" ? cy > this.y[k]! && cy < this.b[k]! : cx > this.x[k]! && cx < this.r[k]!) return true;
+    }
+    return false;
+  }
+
+  /** Sum of the intersection areas of `box` with every indexed box. */
+  overlapSum(box: Box): number {
+    const top = box.y;
+    const bottom = box.y + box.height;
+    const left = box.x;
+    const right = box.x + box.width;
     let sum = 0;
-    for (let k = lo; k < this.y.length && this.y[k]! < bottom; k++) {
+    for (let k = this.firstReaching(top); k < this.y.length && this.y[k]! < bottom; k++) {
       const w = Math.min(right, this.r[k]!) - Math.max(left, this.x[k]!);
       const h = Math.min(bottom, this.b[k]!) - Math.max(top, this.y[k]!);
       if (w > 0 && h > 0) sum += w * h;
@@ -167,12 +187,25 @@ export function countOccurrences(hay: string, needle: string): number {
   return n;
 }
 
-/** Splits a page's words into those that stay in the rebuilt page's text layer and those that go. */
+/** The axis across a word's line: "x" for a word set vertically (a box much taller than wide), else "y". */
+export function acrossOf(w: WordLike): "x" | "y" {
+  return w.text.length > 1 && w.box.height > 1.5 * w.box.width ? "x" : "y";
+}
+
+/**
+ * Splits a page's words into those that stay in the rebuilt page's text layer and those that go. A word
+ * goes when areas cover more than DROP_WORD_OVERLAP of it and one of them holds its centre across its line:
+ * a word of the line above or below whose descenders or accents reach into an area stays (objects.ts,
+ * glyphBelongs, is the same rule for glyphs).
+ */
 export function partitionWords<W extends WordLike>(words: readonly W[], areas: readonly Box[] | BoxIndex): { kept: W[]; dropped: W[] } {
-  if (!(areas instanceof BoxIndex)) areas = new BoxIndex(areas);
+  const index = areas instanceof BoxIndex ? areas : new BoxIndex(areas);
   const kept: W[] = [];
   const dropped: W[] = [];
-  for (const w of words) (coveredShare(w.box, areas) > DROP_WORD_OVERLAP ? dropped : kept).push(w);
+  for (const w of words) {
+    const goes = coveredShare(w.box, index) > DROP_WORD_OVERLAP && index.holdsCentre(w.box, acrossOf(w));
+    (goes ? dropped : kept).push(w);
+  }
   return { kept, dropped };
 }
 

@@ -61,6 +61,61 @@ export function glyphCovered(glyph: Rect, areas: readonly Rect[]): boolean {
   return covered / a > GLYPH_TOLERANCE;
 }
 
+/**
+ * Which axis runs ACROSS a glyph's text line, from PDFium's char angle (radians, negative when unknown):
+ * "y" for horizontal lines, "x" for vertical ones, "both" for skewed or unknown text (then the plain
+ * overlap rules apply on both axes, as before).
+ */
+export type Across = "x" | "y" | "both";
+
+/** Lines further than this from an axis (radians, about 15 degrees) are "skewed". */
+const AXIS_SLACK = 0.26;
+
+export function acrossAxis(angle: number): Across {
+  if (!Number.isFinite(angle) || angle < 0) return "both";
+  const q = ((angle % Math.PI) + Math.PI) % Math.PI;
+  if (q <= AXIS_SLACK || q >= Math.PI - AXIS_SLACK) return "y";
+  if (Math.abs(q - Math.PI / 2) <= AXIS_SLACK) return "x";
+  return "both";
+}
+
+/** Share of [a0, a1] inside [b0, b1]; a zero-length interval counts as 1 when strictly inside. */
+function share(a0: number, a1: number, b0: number, b1: number): number {
+  if (a1 <= a0) return a0 > b0 && a0 < b1 ? 1 : 0;
+  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0)) / (a1 - a0);
+}
+
+/**
+ * A glyph belongs to an area when the area holds the glyph's centre ACROSS its text line and overlaps it
+ * ALONG the line (by more than `alongShare` of its extent). A descender of the line above, or an accent or
+ * ascender of the line below, that dips into an area set tightly under or over it has its centre outside
+ * the area: it stays. The area's own words (their descenders and accents too) have their centre inside.
+ * Along the line a glyph the area only partly covers goes as before (`alongShare` 0 for removal, the
+ * check's tolerance for verification), so a box that ends inside a word still takes that glyph.
+ */
+export function glyphBelongs(glyph: Rect, areas: readonly Rect[], across: Across, alongShare = 0): boolean {
+  if (across === "both") return alongShare > 0 ? glyphCovered(glyph, areas) : areas.some((r) => touches(glyph, r));
+  const cx = (glyph.l + glyph.r) / 2;
+  const cy = (glyph.b + glyph.t) / 2;
+  for (const r of areas) {
+    const centreIn = across === "y" ? cy > r.b && cy < r.t : cx > r.l && cx < r.r;
+    if (!centreIn) continue;
+    const along = across === "y" ? share(glyph.l, glyph.r, r.l, r.r) : share(glyph.b, glyph.t, r.b, r.t);
+    if (along > alongShare) return true;
+  }
+  return false;
+}
+
+/** Overlap as PDFium's redactor tests it (any positive overlap; a zero-area glyph by its centre). */
+function touches(g: Rect, r: Rect): boolean {
+  if (g.r <= g.l || g.t <= g.b) {
+    const cx = (g.l + g.r) / 2;
+    const cy = (g.b + g.t) / 2;
+    return cx > r.l && cx < r.r && cy > r.b && cy < r.t;
+  }
+  return rectsIntersect(g, r);
+}
+
 export interface PathSubpath {
   /** Points in the path's own space, control points of curves included. */
   points: Array<[number, number]>;

@@ -34,6 +34,16 @@ describe("coverage", () => {
     expect(dropped.map((k) => k.text)).toEqual(["gone", "edge"]);
   });
 
+  it("keeps the words of the lines above and below whose descenders or accents reach into an area", () => {
+    // OCR boxes of three 12 pt lines set 12 pt apart; the area is the middle line's name, padded by a point.
+    const line = (text: string, x: number, y: number, height = 11) => ({ text, box: { x, y, width: 30, height } });
+    const area = { x: 49, y: 110, width: 62, height: 14 };
+    const words = [line("calling", 50, 99, 13), line("happy", 82, 99, 13), line("Maria", 50, 111), line("Lopez", 80, 111, 13), line("Élise", 50, 121, 14), line("lifted", 82, 123)];
+    const { kept, dropped } = partitionWords(words, [area]);
+    expect(dropped.map((k) => k.text)).toEqual(["Maria", "Lopez"]);
+    expect(kept.map((k) => k.text)).toEqual(["calling", "happy", "Élise", "lifted"]);
+  });
+
   it("clamps boxes to the page and tells boxes outside it", () => {
     expect(clampToPage({ x: -5, y: 10, width: 20, height: 5 }, 100, 100)).toEqual({ x: 0, y: 10, width: 15, height: 5 });
     expect(clampToPage({ x: 200, y: 10, width: 20, height: 5 }, 100, 100)).toBeNull();

@@ -1,6 +1,6 @@
 /** The pure rules of object-level redaction: which glyphs an area takes, what happens to a path under it. */
 import {
-  classifyPath, clipPolygon, clipPolyline, flatten, glyphCovered, isSimple, polylineEnters, SEG, transformRect, type Mat, type PathSubpath, type Rect,
+  acrossAxis, classifyPath, clipPolygon, clipPolyline, flatten, GLYPH_TOLERANCE, glyphBelongs, glyphCovered, isSimple, polylineEnters, SEG, transformRect, type Mat, type PathSubpath, type Rect,
 } from "../../../../../plugins/redaction/redact/objects";
 
 const I: Mat = [1, 0, 0, 1, 0, 0];
@@ -16,6 +16,30 @@ describe("glyphCovered", () => {
     ["zero-area glyph, centre outside", { l: 250, b: 110, r: 250, t: 110 }, false],
   ] as const)("%s", (_n, glyph, expected) => {
     expect(glyphCovered(glyph, [area])).toBe(expected);
+  });
+});
+
+describe("glyphBelongs", () => {
+  // The area of a 12 pt word on a horizontal line, baseline at 104, padded by a point.
+  it.each([
+    ["a glyph of the word", { l: 120, b: 103.8, r: 126, t: 112.6 }, "y", 0, true],
+    ["the word's own descender (p)", { l: 130, b: 101.4, r: 136.7, t: 110.6 }, "y", 0, true],
+    ["the word's own accent (É)", { l: 140, b: 104, r: 148, t: 119.2 }, "y", 0, true],
+    ["a descender of the line above reaching 3 pt into the area (y)", { l: 150, b: 117, r: 156, t: 125.8 }, "y", 0, false],
+    ["an accent of the line below reaching 3 pt into the area (Å)", { l: 160, b: 88, r: 168, t: 103 }, "y", 0, false],
+    ["a glyph the area ends inside, along the line: removal takes it", { l: 198, b: 103.8, r: 204, t: 112.6 }, "y", 0, true],
+    ["the same glyph for the check: under the tolerance, not counted", { l: 199.5, b: 103.8, r: 205.5, t: 112.6 }, "y", GLYPH_TOLERANCE, false],
+    ["a vertical line: the centre across is x", { l: 150, b: 112, r: 158, t: 118 }, "x", 0, true],
+    ["a vertical line: a glyph beside the area", { l: 195, b: 105, r: 206, t: 111 }, "x", 0, false],
+    ["skewed text keeps the plain overlap rule", { l: 150, b: 117, r: 156, t: 125.8 }, "both", 0, true],
+  ] as const)("%s", (_n, glyph, across, along, expected) => {
+    expect(glyphBelongs(glyph, [area], across, along)).toBe(expected);
+  });
+
+  it.each([
+    [0, "y"], [Math.PI, "y"], [Math.PI / 2, "x"], [(3 * Math.PI) / 2, "x"], [0.1, "y"], [Math.PI / 4, "both"], [-1, "both"],
+  ] as const)("a char angle of %f runs across %s", (angle, expected) => {
+    expect(acrossAxis(angle)).toBe(expected);
   });
 });
 
