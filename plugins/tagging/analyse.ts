@@ -8,6 +8,8 @@
 import { documentTitle } from "./extract";
 import { detectLanguage, type Language } from "./tagger";
 import { isJunkTitle, removeBoilerplate } from "./tagger/boilerplate";
+import { stopwordsFor } from "./tagger/stopwords";
+import { words } from "./tagger/text";
 import { demoteTags } from "./tagger/feedback";
 import { indexVocabulary, mapToVocabulary, parseVocabularyJson, vocabularyForPrompt, VocabularyError, type Vocabulary } from "./tagger/vocabulary";
 
@@ -27,7 +29,7 @@ export interface PrepareInput {
 }
 
 export interface Prepared {
-  /** The text the engines tag: the document without its boilerplate (or all of it, when that leaves too little). */
+  /** The text the engines tag: the document without its boilerplate (or all of it, when that leaves no content word). */
   content: string;
   language: Language;
   title: string;
@@ -57,12 +59,25 @@ function checkVocabulary(v: InlineVocabulary): Vocabulary {
   }
 }
 
+/**
+ * True when the text has a word that can carry a topic: one with a letter that is not a stop word of
+ * the language ("Leave request" has two; "the 12 / 04" has none).
+ */
+function hasContentWords(text: string, language: Language): boolean {
+  const stop = stopwordsFor(language);
+  return words(text).some((w) => /\p{L}/u.test(w) && !stop.has(w.toLowerCase()));
+}
+
 export function prepare(input: PrepareInput): Prepared {
   // Headers, footers, citation lines, authors, affiliations, labels and references are not content:
   // both engines tag what is left (the stored text and preview stay as extracted).
   const cleaned = removeBoilerplate(input.pageTexts);
-  const content = cleaned.text.replace(/\s+/g, "").length >= input.minTextChars ? cleaned.text : input.text;
-  const language = detectLanguage(content).language;
+  // A form's labels share its language, so the whole text tells the language when little is left.
+  const documentLanguage = detectLanguage(input.text).language;
+  // However short the rest is (a blank form's heading, a one-line note), it is what the document is
+  // about; the whole text, labels and all, is the fallback only when nothing of content is left.
+  const content = hasContentWords(cleaned.text, documentLanguage) ? cleaned.text : input.text;
+  const language = content.replace(/\s+/g, "").length >= input.minTextChars ? detectLanguage(content).language : documentLanguage;
   const title = documentTitle(input.infoTitle, content, input.filename, cleaned.printedTitle);
   // A title that is only the file name is no evidence of the topic: the engines do not get it.
   const titleForTags = isJunkTitle(title) || title === input.filename.replace(/\.pdf$/i, "") ? undefined : title;

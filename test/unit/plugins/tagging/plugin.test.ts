@@ -35,10 +35,20 @@ async function journalPage(): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
+/** A blank form as printed: its heading, then field labels with rules to write on, nothing filled in. */
+async function blankForm(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595.28, 841.89]);
+  ["Leave Request", "Employee name: ____________________", "Department: ____________________", "First day of leave: __________", "Last day of leave: __________", "Signature: ______________  Date: __________"]
+    .forEach((line, i) => page.drawText(line, { x: 50, y: 790 - i * 28, size: i === 0 ? 16 : 11, font }));
+  return Buffer.from(await doc.save());
+}
+
 const noResources: PluginResources = { get: () => Promise.reject(new Error("no resources here")) };
 
-async function run(options: Partial<TaggingOptions>, resources = noResources): Promise<TaggingResult> {
-  const bytes = await journalPage();
+async function run(options: Partial<TaggingOptions>, resources = noResources, pdf: () => Promise<Buffer> = journalPage): Promise<TaggingResult> {
+  const bytes = await pdf();
   const ctx = {
     jobId: "t", owner: "u", attempt: 1, signal: new AbortController().signal,
     options: { num_pages: 3, num_tags: 8, language: "eng", ...options } as TaggingOptions,
@@ -66,6 +76,16 @@ describe("tagging plugin (local engine, real PDF)", () => {
     for (const t of lower) expect(t).not.toMatch(/xx-01|\bvol\b|journal|verma|lindqvist|roorkee|example|received|rights|doi/);
     // The stored text stays as extracted.
     expect(r.extracted_text).toContain("Journal of Hydrology");
+  });
+
+  it("tags a blank form by its heading, not by its field labels", async () => {
+    const r = await run({}, noResources, blankForm);
+    expect(r.document_title).toBe("Leave Request");
+    const lower = r.tags.map((t) => t.toLowerCase());
+    expect(lower).toContain("leave request");
+    for (const t of lower) expect(t).not.toMatch(/employee|department|signature|^date$|first day|last day/);
+    // The stored text stays as extracted, labels included.
+    expect(r.extracted_text).toContain("Department:");
   });
 
   it("maps tags onto a vocabulary: preferred labels first, unmatched strong candidates as suggestions", async () => {
