@@ -33,7 +33,7 @@ describe("OCR warm-up at worker start", () => {
 
   it("a worker hosting a plugin that OCRs starts with its Tesseract workers loaded", async () => {
     expect(await warmOcrForPlugins([{}, { ocrLanguages: ["eng"] }], one, {})).toEqual(["eng"]);
-    expect((await one.ocrWorkersLoaded()).sort()).toEqual(["eng", "osd"]);
+    expect((await one.ocrWorkersLoaded()).sort()).toEqual(["eng", "eng_best_int", "osd"]);
   });
 
   it("loads nothing when no hosted plugin OCRs, or DOCMILL_OCR_WARM is off", async () => {
