@@ -186,6 +186,29 @@ const MAX_WORKERS = 3;
 const workers = new Map<string, Promise<TesseractWorker>>();
 let osdWorker: Promise<TesseractWorker> | undefined;
 
+/**
+ * One Tesseract worker reading our language folder as it is on disk (no cache, no gzip), with its
+ * diagnostics ("Image too small to scale!!") sent to /dev/null rather than the service's stderr.
+ * `legacy`: OSD needs the legacy engine and model; recognition runs LSTM only.
+ */
+function startWorker(langs: string | string[], oem: OEM, legacy: boolean, params: Record<string, string>): Promise<TesseractWorker> {
+  return createWorker(langs, oem, {
+    langPath: languageFolder(),
+    cacheMethod: "none",
+    gzip: false,
+    legacyCore: legacy,
+    legacyLang: legacy,
+  }).then(async (w) => {
+    await w.setParameters(params);
+    return w;
+  });
+}
+
+/** A recognition worker (LSTM only): the settings every recognition model runs with, the second-opinion one included. */
+function startRecogniser(langs: string[]): Promise<TesseractWorker> {
+  return startWorker(langs, OEM.LSTM_ONLY, false, { preserve_interword_spaces: "0", debug_file: "/dev/null" });
+}
+
 /** Not `async`: callers get the cached promise itself, which is what `discard` looks up. */
 function getWorker(langs: string[]): Promise<TesseractWorker> {
   const key = langs.join("+");
@@ -201,17 +224,7 @@ function getWorker(langs: string[]): Promise<TesseractWorker> {
     workers.delete(oldestKey);
     void oldest.then((w) => w.terminate()).catch(() => undefined);
   }
-  worker = createWorker(langs, OEM.LSTM_ONLY, {
-    langPath: languageFolder(),
-    cacheMethod: "none",
-    gzip: false,
-    legacyCore: false,
-    legacyLang: false,
-  }).then(async (w) => {
-    // Tesseract's diagnostics ("Image too small to scale!!") would go to the service's stderr.
-    await w.setParameters({ preserve_interword_spaces: "0", debug_file: "/dev/null" });
-    return w;
-  });
+  worker = startRecogniser(langs);
   workers.set(key, worker);
   worker.catch(() => workers.delete(key));
   return worker;
@@ -220,16 +233,7 @@ function getWorker(langs: string[]): Promise<TesseractWorker> {
 /** OSD needs Tesseract's legacy engine and the legacy `osd` model; undefined when that data is absent. */
 function getOsdWorker(): Promise<TesseractWorker> | undefined {
   if (!osdAvailable()) return undefined;
-  osdWorker ??= createWorker("osd", OEM.TESSERACT_ONLY, {
-    langPath: languageFolder(),
-    cacheMethod: "none",
-    gzip: false,
-    legacyCore: true,
-    legacyLang: true,
-  }).then(async (w) => {
-    await w.setParameters({ debug_file: "/dev/null" });
-    return w;
-  });
+  osdWorker ??= startWorker("osd", OEM.TESSERACT_ONLY, true, { debug_file: "/dev/null" });
   osdWorker.catch(() => (osdWorker = undefined));
   return osdWorker;
 }
@@ -239,16 +243,7 @@ let secondWorker: Promise<TesseractWorker> | undefined;
 /** The worker of the second-opinion model; undefined when there is none (see secondOpinionModel). */
 function getSecondOpinionWorker(): Promise<TesseractWorker> | undefined {
   if (!secondOpinionModel()) return undefined;
-  secondWorker ??= createWorker(SECOND_OPINION, OEM.LSTM_ONLY, {
-    langPath: languageFolder(),
-    cacheMethod: "none",
-    gzip: false,
-    legacyCore: false,
-    legacyLang: false,
-  }).then(async (w) => {
-    await w.setParameters({ preserve_interword_spaces: "0", debug_file: "/dev/null" });
-    return w;
-  });
+  secondWorker ??= startRecogniser([SECOND_OPINION]);
   secondWorker.catch(() => (secondWorker = undefined));
   return secondWorker;
 }
