@@ -4,8 +4,7 @@
  * QDF form of the whole file, and sharp for pixels. Areas come from pdfjs's word boxes, as detection's do.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { createPdfPool } from "../../../../../sdk/pdf/pool";
@@ -20,32 +19,23 @@ import {
   rotatedCroppedPdf, signaturePdf, type EngineFixture,
 } from "../../../../fixtures/redaction-engine-fixtures";
 import { scannedPdf } from "../../../../support/pdf-fixtures";
+import { readbackDir } from "../../../../support/readback-dir";
 
 jest.setTimeout(180_000);
 const pool = createPdfPool({ threads: 1 });
-let dir: string;
-beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), "docmill-engine-"))));
+const scratch = readbackDir("docmill-engine-");
+const { file, pdftotext } = scratch;
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
   await pool.close();
   await redactionEngine.close();
   await closeComputePool();
 });
 
 let n = 0;
-function file(bytes: Uint8Array): string {
-  const f = path.join(dir, `f${n++}.pdf`);
-  writeFileSync(f, bytes);
-  return f;
-}
-
-function pdftotext(bytes: Uint8Array): string {
-  return execFileSync("pdftotext", ["-enc", "UTF-8", file(bytes), "-"]).toString("utf8");
-}
 
 /** Every string of the whole file, decompressed by qpdf, literal and hex, joined in order. */
 function allStrings(bytes: Uint8Array): string {
-  const out = path.join(dir, `q${n++}.pdf`);
+  const out = path.join(scratch.dir, `q${n++}.pdf`);
   execFileSync("qpdf", ["--qdf", "--object-streams=disable", "--decode-level=all", file(bytes), out]);
   const raw = readFileSync(out).toString("latin1");
   let s = "";
@@ -136,7 +126,7 @@ it("removes a drawn signature under the area and keeps the rule crossing it", as
   // The signature was the only curve (`c` operator) on the page; the rule and the red box are lines and `re`.
   expect(qdf).not.toMatch(/\s[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ c\s/);
   expect(qdf).toMatch(/\.80*1? \.10*1? \.10*1? rg 0 G 0 w 1 0 0 1 400 100 cm 0 0 100 40 re f/);
-  const png = path.join(dir, "sig");
+  const png = path.join(scratch.dir, "sig");
   execFileSync("pdftoppm", ["-r", "72", "-png", file(out.pdf), png]);
   const { data, info } = await sharp(`${png}-1.png`).raw().toBuffer({ resolveWithObject: true });
   const at = (x: number, y: number) => data[(y * info.width + x) * info.channels]!;
@@ -173,10 +163,10 @@ it("cuts a signature at the area's edge: the part under the area is gone, the re
 
 /** Pixels of the first image of a PDF (pdfimages), as RGB. */
 async function firstImage(bytes: Uint8Array): Promise<{ data: Buffer; width: number; height: number }> {
-  const prefix = path.join(dir, `img${n++}`);
+  const prefix = path.join(scratch.dir, `img${n++}`);
   execFileSync("pdfimages", ["-png", file(bytes), prefix]);
-  const first = readdirSync(dir).filter((x) => x.startsWith(path.basename(prefix))).sort()[0]!;
-  const { data, info } = await sharp(path.join(dir, first)).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+  const first = readdirSync(scratch.dir).filter((x) => x.startsWith(path.basename(prefix))).sort()[0]!;
+  const { data, info } = await sharp(path.join(scratch.dir, first)).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 
@@ -226,7 +216,7 @@ function imageList(bytes: Uint8Array): string[][] {
 
 /** pdftoppm's greyscale render of page 1 at `dpi`. */
 async function render(bytes: Uint8Array, dpi: number): Promise<{ data: Buffer; width: number; height: number }> {
-  const prefix = path.join(dir, `r${n++}`);
+  const prefix = path.join(scratch.dir, `r${n++}`);
   execFileSync("pdftoppm", ["-r", String(dpi), "-gray", "-png", "-singlefile", file(bytes), prefix]);
   const { data, info } = await sharp(`${prefix}.png`).greyscale().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
@@ -324,7 +314,7 @@ it("paints an inline image under the area (or rasterises the page and says so)",
   const box = { x: 150, y: 842 - 600, width: 80, height: 60 };
   const out = await redactAndVerify(f.bytes, [{ page: 1, box, label: "PHOTO", source: "manual" }]);
   await textChecks(f, out);
-  const png = path.join(dir, "inline");
+  const png = path.join(scratch.dir, "inline");
   execFileSync("pdftoppm", ["-r", "72", "-png", file(out.pdf), png]);
   const { data, info } = await sharp(`${png}-1.png`).raw().toBuffer({ resolveWithObject: true });
   for (const [x, y] of [[160, 250], [220, 290], [190, 270]] as const) expect(data[(y * info.width + x) * info.channels]).toBeLessThan(30);

@@ -6,8 +6,6 @@
  * with poppler (pdftotext for the text, pdftoppm for the pixels).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { createPdfPool } from "../../../../../sdk/pdf/pool";
@@ -19,41 +17,32 @@ import type { RedactionArea } from "../../../../../plugins/redaction/redact/geom
 import { verifyRedaction } from "../../../../../plugins/redaction/redact/verify";
 import { tightLinesPdf, type TightLinesFixture } from "../../../../fixtures/redaction-engine-fixtures";
 import { scannedPdf } from "../../../../support/pdf-fixtures";
+import { readbackDir } from "../../../../support/readback-dir";
 
 jest.setTimeout(180_000);
 const pool = createPdfPool({ threads: 1 });
-let dir: string;
+const scratch = readbackDir("docmill-tight-");
+const { file, pdftotext } = scratch;
 let f: TightLinesFixture;
 let words: Word[];
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "docmill-tight-"));
   f = await tightLinesPdf();
   words = (await pool.extract(f.bytes)).pages[0]!.words;
 });
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
   await pool.close();
   await redactionEngine.close();
   await closeComputePool();
 });
 
 let n = 0;
-function file(bytes: Uint8Array): string {
-  const p = path.join(dir, `f${n++}.pdf`);
-  writeFileSync(p, bytes);
-  return p;
-}
-
-function pdftotext(bytes: Uint8Array): string {
-  return execFileSync("pdftotext", ["-enc", "UTF-8", file(bytes), "-"]).toString("utf8");
-}
 
 const DPI = 100;
 const S = DPI / 72;
 
 /** pdftoppm's greyscale render of page 1. */
 async function render(bytes: Uint8Array): Promise<{ data: Buffer; width: number; height: number }> {
-  const prefix = path.join(dir, `r${n++}`);
+  const prefix = path.join(scratch.dir, `r${n++}`);
   execFileSync("pdftoppm", ["-r", String(DPI), "-gray", "-png", "-singlefile", file(bytes), prefix]);
   const { data, info } = await sharp(`${prefix}.png`).greyscale().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
