@@ -1,6 +1,6 @@
 /** The detections output's text (detections-json.ts): byte for byte what JSON.stringify(result, null, 2) gave. */
 import { faker } from "@faker-js/faker";
-import { detectionsJson } from "../../../../plugins/redaction/detections-json";
+import { detectionsJson, detectionsJsonChunks } from "../../../../plugins/redaction/detections-json";
 import { COORDINATES, type DetectionResult } from "../../../../plugins/redaction/types";
 
 function result(findings: number): DetectionResult {
@@ -26,5 +26,28 @@ describe("detectionsJson", () => {
     const text = await detectionsJson(r, 100);
     expect(text).toBe(JSON.stringify(r, null, 2) + "\n");
     expect(JSON.parse(text)).toEqual(r);
+  });
+
+  it("is made in chunks of at most `perTurn` findings, with the event loop turning between them", async () => {
+    const r = result(1203);
+    let turns = 0;
+    let stop = false;
+    const tick = () => {
+      turns++;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const chunks: Buffer[] = [];
+    const turnsAt: number[] = [];
+    for await (const c of detectionsJsonChunks(r, 100)) {
+      chunks.push(c);
+      turnsAt.push(turns);
+    }
+    stop = true;
+    // The frame's head, 13 chunks of findings, the frame's tail; the loop turned before each findings chunk.
+    expect(chunks).toHaveLength(15);
+    for (let i = 2; i < 14; i++) expect(turnsAt[i]).toBeGreaterThan(turnsAt[i - 1]!);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(JSON.stringify(r, null, 2) + "\n");
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(Buffer.byteLength(JSON.stringify(r.findings.slice(0, 110), null, 2)) * 1.5);
   });
 });
