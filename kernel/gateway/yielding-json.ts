@@ -175,7 +175,7 @@ export abstract class LazyArray {
   }
 }
 
-/** How deep `streamJson` looks for lazy arrays (a job view: result.findings; a list: items[i].result.findings). */
+/** How deep `streamJson` looks for lazy arrays in plain objects (a job view: result.findings; a list: items[i].result.findings). */
 const LAZY_DEPTH = 6;
 
 function isPlain(v: unknown): v is Record<string, unknown> {
@@ -185,7 +185,7 @@ function isPlain(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * The value with each LazyArray (in plain objects and arrays shorter than BIG_ARRAY, down to LAZY_DEPTH)
+ * The value with each LazyArray (in plain objects down to LAZY_DEPTH, and in an array at the top or right under it)
  * replaced by a marker string `mark + index`, copying only the objects on the way to one; `found` gets the
  * lazy arrays in the order of their indexes. The value itself when it holds none.
  */
@@ -196,7 +196,9 @@ function swapLazy(v: unknown, mark: string, found: LazyArray[], depth: number): 
   }
   if (depth >= LAZY_DEPTH) return v;
   if (Array.isArray(v)) {
-    if (v.length >= BIG_ARRAY) return v;
+    // Only a list at the top (a job list's items): a result's own arrays (findings, OCR words, a small
+    // result's thousands) are never walked for what cannot be in them.
+    if (depth > 1) return v;
     let copy: unknown[] | null = null;
     for (let i = 0; i < v.length; i++) {
       const s = swapLazy(v[i], mark, found, depth + 1);

@@ -202,7 +202,7 @@ export function clearPartCache(): void {
 }
 
 function cachePart(key: string, bytes: Buffer): void {
-  if (bytes.length > PART_CACHE_BYTES) return;
+  if (bytes.length > PART_CACHE_BYTES || partCache.has(key)) return;
   partCache.set(key, bytes);
   partCacheBytes += bytes.length;
   for (const [k, b] of partCache) {

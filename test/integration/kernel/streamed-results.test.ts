@@ -77,11 +77,13 @@ function slowGet(path: string): Promise<{ first: () => Promise<void>; resume: ()
         res.on("end", () => r(res.complete ? "complete" : "failed"));
         res.on("error", () => r("failed"));
         res.on("aborted", () => r("failed"));
+        res.on("close", () => r(res.complete ? "complete" : "failed"));
         req.on("error", () => r("failed"));
       });
       res.on("data", (c: Buffer) => {
+        // Paused after the first chunk only: then read on as fast as the server sends.
+        if (!n) res.pause();
         n += c.length;
-        res.pause();
         gotFirst();
       });
       resolve({ first: () => first, resume: () => res.resume(), destroy: () => req.destroy(), ended, bytes: () => n });

@@ -63,6 +63,7 @@ const cases: Array<[string, () => unknown]> = [
   ["many chunks of 1,000", () => view(new Chunked(findings(5321), [1000, 1000, 1000, 1000, 1000]))],
   ["numbers, nested nulls, unicode items", () => view(new Chunked([0, -0, NaN, Infinity, 1e-7, [null, [undefined]], { a: { b: null } }, "\ud800 lone", "東京"], [2, 2, 2]))],
   ["a list of jobs, two lazy, one plain", () => ({ items: [view(new Chunked(findings(1200), [1000])), view(findings(2)), view(new Chunked(findings(7), [3]))], total: 3, nextCursor: null })],
+  ["a list of 500 jobs (the list's limit), the last one lazy", () => ({ items: [...Array.from({ length: 499 }, (_, i) => view(findings(i % 3))), view(new Chunked(findings(1500), [1000]))], total: 500 })],
   ["the lazy array as the whole value", () => new Chunked(findings(10), [4, 4])],
   ["a key after the lazy array and strings that look like the marker", () => view(new Chunked(findings(2)), { after: "\u0000lazy:x:0", tail: ["\u0000lazy:"] })],
 ];
@@ -91,7 +92,9 @@ describe("streamJson ends", () => {
   it("when its reader goes away: destroying the stream closes the lazy array's iterator", async () => {
     const lazy = new Chunked(findings(50_000), Array.from({ length: 49 }, () => 1000));
     const s = streamJson(view(lazy));
-    await new Promise<void>((resolve) => s.once("data", () => resolve()));
+    // Until the stream is inside the lazy array (its first chunk is the value before it).
+    await new Promise<void>((resolve) => s.on("data", () => lazy.opened && resolve()));
+    s.pause();
     s.destroy();
     await new Promise((r) => setTimeout(r, 50));
     expect({ opened: lazy.opened, closed: lazy.closed }).toEqual({ opened: 1, closed: 1 });
