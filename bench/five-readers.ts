@@ -12,7 +12,7 @@
  * the moment (the part cache emptied before every run, so each run reads the parts again).
  * Prints figures; asserts nothing.
  *
- *   npm run bench five-readers -- [--runs 3] [--rounds 3]
+ *   npm run bench five-readers -- [--runs 3] [--rounds 3] [--files 5]
  */
 import { execFile, execSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -51,22 +51,25 @@ async function main(): Promise<void> {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const runs = arg("runs", 3);
   const rounds = arg("rounds", 3);
+  // `--files 0`: the five job reads alone (the detections file is streamed from storage the same way in both modes).
+  const files = arg("files", 5);
   const e = await startEmbedded();
   try {
     const up = await uploadJob(e, await directoryPdf(100));
     const id = up.body.id as string;
-    let job: { status: string; findingsCount?: number } = { status: "" };
+    if (up.status !== 201) throw new Error(`the upload was answered ${up.status}: ${JSON.stringify(up.body)}`);
+    let job: { status: string; findingsCount?: number; error?: unknown } = { status: "" };
     for (let i = 0; i < 1200 && !["readyForReview", "failed"].includes(job.status); i++) {
       await new Promise((r) => setTimeout(r, 500));
       job = (await e.http("GET", `/v1/jobs/${id}`, { apiKey: e.key })).body;
     }
-    if (job.status !== "readyForReview") throw new Error(`the job ended ${job.status}`);
+    if (job.status !== "readyForReview") throw new Error(`the job ended ${job.status}: ${JSON.stringify(job.error ?? null)}`);
     const gateway = e.stack.broker.getLocalService("gateway") as unknown as { aliases: Array<{ action?: string; streamResult?: boolean }> };
     const streamed = gateway.aliases.filter((a) => a.streamResult);
     const setMode = (on: boolean) => streamed.forEach((a) => (a.streamResult = on));
     const urls = Array.from({ length: rounds }, () => [
       ...Array.from({ length: 5 }, () => `${e.stack.baseUrl}/api/jobs/${id}`),
-      ...Array.from({ length: 5 }, () => `${e.stack.baseUrl}/v1/jobs/${id}/files/detections`),
+      ...Array.from({ length: files }, () => `${e.stack.baseUrl}/v1/jobs/${id}/files/detections`),
     ]).flat();
     const run = async (mode: "shared" | "stream") => {
       setMode(mode === "stream");
@@ -74,8 +77,8 @@ async function main(): Promise<void> {
       const reads0 = partsRead();
       // The job routes with the admin's token, the detections file with the user's key: two curl processes
       // (started before the probe), five transfers of each at a time.
-      const curl = (list: string[], header: string) =>
-        execFileAsync("curl", ["-s", "--parallel", "--parallel-max", "5", "-H", header, "-w", "%{http_code} %{size_download}\\n", ...list.flatMap((u) => ["-o", "/dev/null", u])], { maxBuffer: 1 << 20 });
+      const curl = async (list: string[], header: string) =>
+        !list.length ? { stdout: "" } : execFileAsync("curl", ["-s", "--parallel", "--parallel-max", "5", "-H", header, "-w", "%{http_code} %{size_download}\\n", ...list.flatMap((u) => ["-o", "/dev/null", u])], { maxBuffer: 1 << 20 });
       let longest = 0;
       let gcMax = 0;
       let done = false;
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
       // The probe starts after the forks: forking this big process is a stall of its own, not the server's.
       last = performance.now();
       setImmediate(probe);
-      const out = await reading;
+      const out = (await reading).filter((o) => o.stdout.trim());
       done = true;
       gc.disconnect();
       const lines = out.flatMap((o) => o.stdout.trim().split("\n"));
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
       return { longest, gcMax, bad: bad.length, sizes: sizes.join("/"), partReads: partsRead() - reads0 };
     };
     console.log(`load average: ${execSync("uptime").toString().trim()}`);
-    console.log(`${job.findingsCount} findings; ${runs} runs of each mode, alternating, ${rounds} rounds of 5 + 5 transfers a run`);
+    console.log(`${job.findingsCount} findings; ${runs} runs of each mode, alternating, ${rounds} rounds of 5 + ${files} transfers a run`);
     console.log("run  mode     longest stall   GC max   failed   answer sizes (job / detections)   part reads");
     await run("shared"); // warm-up
     for (let r = 1; r <= runs; r++) {
