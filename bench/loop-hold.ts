@@ -10,7 +10,9 @@
  * Then concurrent whole-result reads, each the way the gateway answers one: the result rebuilt from its
  * stored parts (kernel/jobs/results.ts `hydrate`), the view, stringifyYielding. OLD is main's way (every
  * reader rebuilds its own copy), NEW the shared rebuild (`shared: true`, concurrent readers of one record
- * wait for one rebuild). Each mode and reader count runs in a fresh child process (so peak RSS and GC are
+ * wait for one rebuild), STREAM the streamed answer of the embedded shape (`lazy: true` and streamJson:
+ * the parts sent as they are read, each read once for the readers of that moment; the part cache is
+ * emptied before every round, so every round reads the parts again). Each mode and reader count runs in a fresh child process (so peak RSS and GC are
  * its own), against an in-memory stand-in for the job_results collection that keeps each stored part as
  * BSON bytes and decodes it on a later turn of the loop, as the driver does with a reply. Figures: the
  * longest loop stall, the 99th percentile of the probe's gaps, the longest GC pause, peak RSS.
@@ -22,10 +24,15 @@ import { execFileSync, execSync } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
 import { mongo } from "mongoose";
 import { planReview, type DetectionView } from "../apis/orchestrator/review";
-import { stringifyYielding } from "../kernel/gateway/yielding-json";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { streamJson, stringifyYielding } from "../kernel/gateway/yielding-json";
 import type { JobDoc, JobModel } from "../kernel/jobs/model";
 import { toView } from "../kernel/jobs/model";
-import { detach, hydrateOne, storeResult } from "../kernel/jobs/results";
+import { clearPartCache, detach, hydrateOne, partsRead, storeResult } from "../kernel/jobs/results";
+
+const MODES = ["old", "new", "stream"] as const;
+type Mode = (typeof MODES)[number];
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -96,12 +103,19 @@ function memoryJobs(): JobModel {
 }
 
 /** One child's run: `readers` concurrent whole-result reads, OLD or NEW, rounds times; prints a JSON line. */
-async function readsChild(mode: "old" | "new", readers: number, n: number, rounds: number): Promise<void> {
+async function readsChild(mode: Mode, readers: number, n: number, rounds: number): Promise<void> {
   const Job = memoryJobs();
   const { kept, ref, record } = detach("j".repeat(24), 1, directory(n));
   await storeResult(Job, record!);
   const doc = { _id: "j".repeat(24), owner: "u1", processor: "redaction", status: "paused:readyForReview", progress: { percent: 50, message: "Ready for review" }, result: kept, resultRef: ref, error: null, meta: {}, createdAt: new Date(), updatedAt: new Date() } as unknown as JobDoc;
   const read = async () => {
+    if (mode === "stream") {
+      // A client reading as fast as it can: the bytes counted, not kept.
+      let bytes = 0;
+      const sink = new Writable({ write: (c: Buffer, _e, cb) => ((bytes += c.length), setImmediate(cb)) });
+      await pipeline(streamJson(toView(await hydrateOne(Job, doc, { lazy: true }))), sink);
+      return bytes;
+    }
     const full = await hydrateOne(Job, doc, mode === "new" ? { shared: true } : {});
     return (await stringifyYielding(toView(full)))!.length;
   };
@@ -112,7 +126,9 @@ async function readsChild(mode: "old" | "new", readers: number, n: number, round
   let bytes = 0;
   await read(); // warm-up
   gc.observe({ entryTypes: ["gc"] });
+  const read0 = partsRead();
   for (let r = 0; r < rounds; r++) {
+    clearPartCache();
     let last = performance.now();
     let done = false;
     const probe = () => {
@@ -130,14 +146,14 @@ async function readsChild(mode: "old" | "new", readers: number, n: number, round
   await new Promise((r) => setTimeout(r, 50));
   gc.disconnect();
   gaps.sort((a, b) => a - b);
-  const out = { max: gaps[gaps.length - 1]!, p99: gaps[Math.floor(gaps.length * 0.99)]!, gcMax, rssMb: rss / 2 ** 20, bytes };
+  const out = { max: gaps[gaps.length - 1]!, p99: gaps[Math.floor(gaps.length * 0.99)]!, gcMax, rssMb: rss / 2 ** 20, bytes, partReads: (partsRead() - read0) / rounds };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 async function main(): Promise<void> {
   const child = process.argv.indexOf("--reads-child");
   if (child >= 0) {
-    const [mode, readers] = [process.argv[child + 1] as "old" | "new", Number(process.argv[child + 2])];
+    const [mode, readers] = [process.argv[child + 1] as Mode, Number(process.argv[child + 2])];
     return readsChild(mode, readers, arg("findings", 58_717), arg("rounds", 5));
   }
   const n = arg("findings", 58_717);
@@ -163,13 +179,13 @@ async function main(): Promise<void> {
     console.log(`${name}: longest hold ${fmt(longest)}; whole step ${fmt(total)}`);
   }
   console.log(`concurrent whole-result reads from the stored parts (${rounds} rounds each, a fresh process per row):`);
-  console.log("readers  mode  max stall   p99 gap   GC max   peak RSS   answer");
+  console.log("readers  mode    max stall   p99 gap   GC max   peak RSS   answer   streamed part reads a round");
   for (const readers of [1, 5]) {
-    for (const mode of ["old", "new"] as const) {
+    for (const mode of MODES) {
       const line = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, "--reads-child", mode, String(readers), "--findings", String(n), "--rounds", String(rounds)], { maxBuffer: 1 << 20 })
         .toString().trim().split("\n").pop()!;
-      const f = JSON.parse(line) as { max: number; p99: number; gcMax: number; rssMb: number; bytes: number };
-      console.log(`${String(readers).padStart(7)}  ${mode.toUpperCase().padEnd(4)}  ${f.max.toFixed(0).padStart(6)} ms  ${f.p99.toFixed(1).padStart(5)} ms  ${f.gcMax.toFixed(0).padStart(4)} ms  ${f.rssMb.toFixed(0).padStart(6)} MB  ${(f.bytes / 1e6).toFixed(1)} MB`);
+      const f = JSON.parse(line) as { max: number; p99: number; gcMax: number; rssMb: number; bytes: number; partReads: number };
+      console.log(`${String(readers).padStart(7)}  ${mode.toUpperCase().padEnd(6)}  ${f.max.toFixed(0).padStart(6)} ms  ${f.p99.toFixed(1).padStart(5)} ms  ${f.gcMax.toFixed(0).padStart(4)} ms  ${f.rssMb.toFixed(0).padStart(6)} MB  ${(f.bytes / 1e6).toFixed(1)} MB  ${mode === "stream" ? f.partReads.toFixed(0) : "-"}`);
     }
   }
 }

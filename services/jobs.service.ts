@@ -32,6 +32,15 @@ type This = MongoServiceThis &
 
 type Ctx<P> = Context<P, GatewayMeta>;
 
+/**
+ * Whether this answer may carry a result still in its stored parts: the gateway asked for it on its
+ * streamed routes (`$streamResult`), and the call came from this process (a LazyArray cannot travel over
+ * the transporter: another node's gateway gets the whole result).
+ */
+function streamsHere(svc: This, ctx: Ctx<unknown>): boolean {
+  return ctx.meta.$streamResult === true && ctx.nodeID === svc.broker.nodeID;
+}
+
 
 const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & { channels: Record<string, unknown> } = {
   name: "jobs",
@@ -81,7 +90,9 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       visibility: "published",
       params: api.jobIdSchema,
       handler(this: This, ctx: Ctx<api.JobIdParams>): Promise<JobView> {
-        return api.getJob(this, ctx, ctx.params.id);
+        // A raw download handler needs the outputs only: the summary, whatever the result's size.
+        if (ctx.meta.$jobView === "summary") return api.getJob(this, ctx, ctx.params.id, { summary: true });
+        return api.getJob(this, ctx, ctx.params.id, { stream: streamsHere(this, ctx) });
       },
     },
 
@@ -109,7 +120,7 @@ const JobsService: ServiceSchema<ServiceSettingSchema, object, object, This> & {
       visibility: "published",
       params: api.listJobsSchema,
       handler(this: This, ctx: Ctx<api.ListJobsParams>): Promise<api.JobList> {
-        return api.listJobs(this, ctx, ctx.params);
+        return api.listJobs(this, ctx, ctx.params, { stream: streamsHere(this, ctx) });
       },
     },
 

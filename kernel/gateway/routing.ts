@@ -7,13 +7,13 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "../config";
 import type { GatewayContext, GatewayMeta, RouteDef, RouteGroup } from "./types";
-import { stringifyYielding } from "./yielding-json";
+import { hasLazy, streamJson, stringifyYielding } from "./yielding-json";
 
 interface Logger {
   info(...args: unknown[]): void;
 }
 
-type Req = IncomingMessage & { $ctx?: GatewayContext; $params?: Record<string, unknown>; originalUrl?: string };
+type Req = IncomingMessage & { $ctx?: GatewayContext; $params?: Record<string, unknown>; originalUrl?: string; $alias?: { streamResult?: boolean } };
 type ErrorSender = (this: never, req: Req, res: ServerResponse, err: unknown) => void;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -85,7 +85,7 @@ export function buildAliases(routes: RouteDef[]): Record<string, unknown> {
     const key = `${r.method} ${r.path}`;
     if (aliases[key]) throw new Error(`Route declared twice: ${key}`);
     if (!r.action && !r.handler) throw new Error(`Route ${key} has neither an action nor a handler`);
-    aliases[key] = r.handler ? { handler: wrapHandler(r), access: r.access } : { action: r.action, access: r.access };
+    aliases[key] = r.handler ? { handler: wrapHandler(r), access: r.access } : { action: r.action, access: r.access, ...(r.streamResult ? { streamResult: true } : {}) };
   }
   return aliases;
 }
@@ -100,7 +100,11 @@ export function buildAliases(routes: RouteDef[]): Record<string, unknown> {
 export async function jsonBytes(ctx: Pick<GatewayContext, "meta">, data: unknown, action?: DeclaredType): Promise<unknown> {
   if (typeof data !== "object" || data === null || Buffer.isBuffer(data)) return data;
   if (typeof (data as { pipe?: unknown }).pipe === "function" || (data as { type?: unknown }).type === "Buffer") return data;
-  const bytes = await stringifyYielding(data);
+  // A result still in its stored parts (a streamed route): sent as they are read, without a Content-Length.
+  // moleculer-web pipes the stream with stream.pipeline: a client gone destroys it, a failed read ends the
+  // response as a failed transfer (and is logged with the path only).
+  const lazy = hasLazy(data);
+  const bytes = lazy ? streamJson(data) : await stringifyYielding(data);
   if (bytes === undefined) return data;
   // moleculer-web's own order for an object: the action's declared type, then the meta's, else JSON.
   ctx.meta.$responseType ??= action?.responseType ?? action?.responseHeaders?.["Content-Type"] ?? ctx.meta.$responseHeaders?.["Content-Type"] ?? "application/json; charset=utf-8";
@@ -163,6 +167,7 @@ export function buildRoutes(groups: RouteGroup[], onError: ErrorSender): unknown
       },
     ],
     onBeforeCall(ctx: GatewayContext, _route: unknown, req: Req) {
+      if (req.$alias?.streamResult) ctx.meta.$streamResult = true;
       ctx.meta.clientIp = clientIp(req);
       ctx.meta.cookies = parseCookies(req.headers.cookie);
       ctx.meta.secure = isSecure(req);

@@ -41,6 +41,13 @@ export interface GatewayMeta {
   cookies?: Record<string, string>;
   /** True when the request arrived over TLS (directly or, with TRUST_PROXY, through a proxy). */
   secure?: boolean;
+  /**
+   * Set by the gateway on its streamed routes (RouteDef `streamResult`): an action in this process may
+   * answer with a stored result's parts still unread (a LazyArray), which the gateway streams.
+   */
+  $streamResult?: boolean;
+  /** A caller that needs a job's files only asks jobs.get for the summary view. */
+  $jobView?: "summary";
 }
 
 export type GatewayContext<P = Record<string, unknown>> = Context<P, GatewayMeta>;
@@ -71,6 +78,8 @@ export interface RouteDef extends OpenApiInfo {
   handler?: RawHandler;
   /** Request body kind; JSON unless stated. */
   body?: "json" | "multipart" | "none";
+  /** The action's answer may carry a stored result unread: streamed (kernel/gateway/yielding-json.ts `streamJson`). */
+  streamResult?: boolean;
 }
 
 export interface RouteGroup {

@@ -15,6 +15,8 @@
  * JavaScript (several times the CPU of the native stringifier for findings) and streams without a length,
  * so the answers would lose their Content-Length.
  */
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import { setImmediate as nextTurn } from "node:timers/promises";
 
 /** Longest stretch of stringifying on the event loop before it is let go. */
@@ -156,3 +158,111 @@ export async function stringifyYielding(value: unknown, opts: { sliceMs?: number
   w.flush();
   return w.chunks.length === 1 ? w.chunks[0] : Buffer.concat(w.chunks);
 }
+
+/**
+ * An array whose elements' JSON comes later, in chunks (issue 14): a stored result's findings, sent part
+ * by part instead of rebuilt whole as a million live objects per reader. Each chunk is the JSON of
+ * consecutive elements joined by "," without brackets (an empty chunk for none), so the array's bytes are
+ * "[" + the non-empty chunks joined by "," + "]": those of JSON.stringify of the elements' array.
+ * `streamJson` alone sends one; anything else that would serialise it fails loudly (its toJSON throws)
+ * rather than send other bytes than the answer.
+ */
+export abstract class LazyArray {
+  abstract chunks(): AsyncIterable<Buffer>;
+
+  toJSON(): never {
+    throw new TypeError("A LazyArray is serialised by streamJson only");
+  }
+}
+
+/** How deep `streamJson` looks for lazy arrays in plain objects (a job view: result.findings; a list: items[i].result.findings). */
+const LAZY_DEPTH = 6;
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  if (!isObjectLike(v) || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The value with each LazyArray (in plain objects down to LAZY_DEPTH, and in an array at the top or right under it)
+ * replaced by a marker string `mark + index`, copying only the objects on the way to one; `found` gets the
+ * lazy arrays in the order of their indexes. The value itself when it holds none.
+ */
+function swapLazy(v: unknown, mark: string, found: LazyArray[], depth: number): unknown {
+  if (v instanceof LazyArray) {
+    found.push(v);
+    return `${mark}${found.length - 1}`;
+  }
+  if (depth >= LAZY_DEPTH) return v;
+  if (Array.isArray(v)) {
+    // Only a list at the top (a job list's items): a result's own arrays (findings, OCR words, a small
+    // result's thousands) are never walked for what cannot be in them.
+    if (depth > 1) return v;
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const s = swapLazy(v[i], mark, found, depth + 1);
+      if (s !== v[i]) (copy ??= v.slice())[i] = s;
+    }
+    return copy ?? v;
+  }
+  if (!isPlain(v)) return v;
+  let copy: Record<string, unknown> | null = null;
+  for (const k of Object.keys(v)) {
+    const s = swapLazy(v[k], mark, found, depth + 1);
+    if (s !== v[k]) (copy ??= { ...v })[k] = s;
+  }
+  return copy ?? v;
+}
+
+/** Whether `value` carries a LazyArray where `streamJson` finds one. */
+export function hasLazy(value: unknown): boolean {
+  const found: LazyArray[] = [];
+  swapLazy(value, "", found, 0);
+  return found.length > 0;
+}
+
+/**
+ * The bytes of `Buffer.from(JSON.stringify(value))` with its lazy arrays written as theirs, as a stream:
+ * the rest of the value is serialised first (stringifyYielding, small once the lazy arrays are out of it)
+ * with a marker in each lazy array's place, then sent up to each marker, the array's chunks in its place.
+ * A chunk that fails (a stored part gone, the database away) errors the stream: an HTTP answer then ends
+ * as a failed transfer, never as other bytes. Destroying the stream (a client gone) returns each lazy
+ * array's iterator, so what it holds is let go.
+ */
+export function streamJson(value: unknown, opts: { sliceMs?: number } = {}): Readable {
+  // A NUL and a random nonce: no string of the value can be taken for a marker.
+  const mark = `\u0000lazy:${randomBytes(9).toString("base64url")}:`;
+  const found: LazyArray[] = [];
+  const swapped = swapLazy(value, mark, found, 0);
+  const needle = Buffer.from(JSON.stringify(mark).slice(0, -1), "utf8");
+  async function* bytes(): AsyncGenerator<Buffer> {
+    const outer = await stringifyYielding(swapped, opts);
+    if (outer === undefined) return;
+    let at = 0;
+    for (;;) {
+      const hit = outer.indexOf(needle, at);
+      if (hit < 0) break;
+      const end = outer.indexOf(0x22 /* " */, hit + needle.length);
+      const lazy = found[Number(outer.subarray(hit + needle.length, end).toString("latin1"))]!;
+      if (hit > at) yield outer.subarray(at, hit);
+      yield OPEN;
+      let first = true;
+      for await (const chunk of lazy.chunks()) {
+        if (!chunk.length) continue;
+        if (!first) yield COMMA;
+        first = false;
+        yield chunk;
+      }
+      yield CLOSE;
+      at = end + 1;
+    }
+    if (at < outer.length) yield outer.subarray(at);
+  }
+  // About four stored parts read ahead of the client: the next part is on its way while one is sent.
+  return Readable.from(bytes(), { objectMode: false, highWaterMark: 1 << 20 });
+}
+
+const OPEN = Buffer.from("[");
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");

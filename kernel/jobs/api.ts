@@ -171,10 +171,15 @@ export async function createJob(h: JobsHost, ctx: Meta, call: Call, params: Crea
   return toView(job);
 }
 
-export async function getJob(h: JobsHost, ctx: Meta, id: string, opts: { summary?: boolean } = {}): Promise<JobView> {
+/**
+ * `stream`: the answer goes to the gateway in this process, which streams it (kernel/gateway/yielding-json.ts
+ * `streamJson`): a result stored in parts keeps them stored until they are sent, read once for the readers
+ * of that moment (results.ts `hydrate`'s `lazy`). Otherwise concurrent readers share one rebuild.
+ */
+export async function getJob(h: JobsHost, ctx: Meta, id: string, opts: { summary?: boolean; stream?: boolean } = {}): Promise<JobView> {
   // A summary leaves the reviewer's input out too (no view shows it): a big review's areas are megabytes.
   const doc = await visibleJob(h.Job, ctx, id, opts.summary ? { resume: 0 } : undefined);
-  return opts.summary ? toSummaryView(doc) : toView(await hydrateOne(h.Job, doc, { shared: true }));
+  return opts.summary ? toSummaryView(doc) : toView(await hydrateOne(h.Job, doc, opts.stream ? { lazy: true } : { shared: true }));
 }
 
 /** Internal (reconciliation sweeps): the current views of many jobs at once; unknown ids are left out. */
@@ -185,7 +190,7 @@ export async function getManyJobs(h: JobsHost, ids: string[], opts: { summary?: 
 }
 
 /** The jobs the actor may see, newest first, filtered; offset or cursor paging. */
-export async function listJobs(h: JobsHost, ctx: Meta, p: ListJobsParams): Promise<JobList> {
+export async function listJobs(h: JobsHost, ctx: Meta, p: ListJobsParams, opts: { stream?: boolean } = {}): Promise<JobList> {
   const actor = actorOf(ctx);
   const filter: Record<string, unknown> = { deletedAt: null };
   if (!actor.admin) filter.owner = actor.userId;
@@ -229,7 +234,7 @@ export async function listJobs(h: JobsHost, ctx: Meta, p: ListJobsParams): Promi
     .lean<JobDoc[]>();
   const last = docs[docs.length - 1];
   const more = docs.length === p.limit && (p.cursor ? true : (p.offset ?? 0) + docs.length < total);
-  return { items: (await hydrate(h.Job, docs, { shared: true })).map(toView), total, nextCursor: more && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
+  return { items: (await hydrate(h.Job, docs, opts.stream ? { lazy: true } : { shared: true })).map(toView), total, nextCursor: more && last ? `${new Date(last.createdAt).getTime()}_${last._id}` : null };
 }
 
 export async function cancelJob(h: JobsHost, ctx: Meta, id: string): Promise<JobView> {

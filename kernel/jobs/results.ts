@@ -20,6 +20,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { mongo } from "mongoose";
+import { LazyArray } from "../gateway/yielding-json";
 import type { InputRef, JobDoc, JobModel, ResultRef } from "./model";
 import { isFinal } from "./state";
 
@@ -56,6 +57,12 @@ interface StoredRecord {
   /** A resume input's part: `items` continue the head input's array `field`. */
   field?: string;
   items?: unknown[];
+  /**
+   * A result's head and parts carry the same stamp, new at every write of the result: the key of a
+   * part's cached bytes (a job re-created under a client-chosen id, or a finish written again, stores a
+   * record under an id used before, never under a stamp used before). Records written before it: none.
+   */
+  stamp?: string;
   createdAt: Date;
 }
 
@@ -95,11 +102,12 @@ export async function storeResult(Job: JobModel, record: ResultRecord): Promise<
     return;
   }
   const parts = Math.ceil(findings.length / PART_FINDINGS) - 1;
+  const stamp = randomBytes(9).toString("base64url");
   for (let k = 1; k <= parts; k++) {
-    const part = { _id: `${record._id}#${k}`, jobId: record.jobId, of: record._id, k, findings: findings.slice(k * PART_FINDINGS, (k + 1) * PART_FINDINGS), createdAt: record.createdAt };
+    const part = { _id: `${record._id}#${k}`, jobId: record.jobId, of: record._id, k, findings: findings.slice(k * PART_FINDINGS, (k + 1) * PART_FINDINGS), stamp, createdAt: record.createdAt };
     await col.replaceOne({ _id: part._id }, part, { upsert: true });
   }
-  const head = { ...record, result: { ...record.result, findings: findings.slice(0, PART_FINDINGS) }, parts };
+  const head = { ...record, result: { ...record.result, findings: findings.slice(0, PART_FINDINGS) }, parts, stamp };
   await col.replaceOne({ _id: record._id }, head, { upsert: true });
 }
 
@@ -160,16 +168,131 @@ function own(full: Record<string, unknown>): Record<string, unknown> {
   return Array.isArray(full.findings) ? { ...full, findings: full.findings.slice() } : { ...full };
 }
 
+/** Cached part bytes at most (a 100-page directory's 58 parts are 14 MB): an LRU, by bytes. */
+export const PART_CACHE_BYTES = 32 * 2 ** 20;
+
+/**
+ * Recently read parts as the JSON of their findings (without the brackets), by database, part id and
+ * stamp: one Buffer each, one object for the garbage collector where the decoded part is thousands.
+ */
+const partCache = new Map<string, Buffer>();
+let partCacheBytes = 0;
+
+/** Part reads under way, by the same key: readers streaming one result at the same time read each part once. */
+const partReads = new Map<string, Promise<Buffer>>();
+
+/** Stored results being streamed now (a figure for tests: a reader gone mid-stream no longer counts). */
+let streaming = 0;
+
+export function resultStreamsOpen(): number {
+  return streaming;
+}
+
+/** Parts read from the database for streamed answers so far (tests and the bench count shared reads by it). */
+let partsReadCount = 0;
+
+export function partsRead(): number {
+  return partsReadCount;
+}
+
+/** Empties the part cache (tests; the cache never answers a replaced result, see `stamp`). */
+export function clearPartCache(): void {
+  partCache.clear();
+  partCacheBytes = 0;
+}
+
+function cachePart(key: string, bytes: Buffer): void {
+  if (bytes.length > PART_CACHE_BYTES || partCache.has(key)) return;
+  partCache.set(key, bytes);
+  partCacheBytes += bytes.length;
+  for (const [k, b] of partCache) {
+    if (partCacheBytes <= PART_CACHE_BYTES) break;
+    partCache.delete(k);
+    partCacheBytes -= b.length;
+  }
+}
+
+/** A stored part (or record) gone between a head's read and its own: the result is no longer there. */
+export class ResultGoneError extends Error {
+  constructor() {
+    super("A stored job result was removed or replaced while it was being sent");
+    this.name = "ResultGoneError";
+  }
+}
+
+/** The stamp a head and its parts share; for records stored before stamps, their common creation time. */
+function stampOf(r: StoredRecord): string {
+  return r.stamp ?? `@${new Date(r.createdAt).getTime()}`;
+}
+
+/** Part `k` of a head as the JSON of its findings without brackets: from the cache, a read under way, or the database. */
+function partBytes(Job: JobModel, head: StoredRecord, k: number): Promise<Buffer> {
+  const id = `${head._id}#${k}`;
+  const stamp = stampOf(head);
+  const key = `${Job.db.name}\u0000${id}\u0000${stamp}`;
+  const cached = partCache.get(key);
+  if (cached) {
+    // Most recently used: to the end of the map's order.
+    partCache.delete(key);
+    partCache.set(key, cached);
+    return Promise.resolve(cached);
+  }
+  const running = partReads.get(key);
+  if (running) return running;
+  const p = (async () => {
+    partsReadCount++;
+    const part = await resultsOf(Job).findOne({ _id: id });
+    if (!part || part.of !== head._id || stampOf(part) !== stamp) throw new ResultGoneError();
+    const json = Buffer.from(JSON.stringify(part.findings ?? []), "utf8");
+    const bytes = json.subarray(1, json.length - 1);
+    cachePart(key, bytes);
+    return bytes;
+  })().finally(() => partReads.delete(key));
+  partReads.set(key, p);
+  return p;
+}
+
+/**
+ * A head record's findings, sent part by part (kernel/gateway/yielding-json.ts `streamJson`): the head's
+ * own, then each part's bytes as they are read. The parts are read when the stream gets to them, once for
+ * all the readers streaming the result at that moment, and kept a while in the part cache.
+ */
+class StoredFindings extends LazyArray {
+  constructor(
+    private readonly Job: JobModel,
+    private readonly head: StoredRecord,
+  ) {
+    super();
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    streaming++;
+    try {
+      const own = JSON.stringify(this.head.result?.findings ?? []);
+      yield Buffer.from(own.slice(1, -1), "utf8");
+      for (let k = 1; k <= (this.head.parts ?? 0); k++) yield await partBytes(this.Job, this.head, k);
+    } finally {
+      streaming--;
+    }
+  }
+}
+
 /**
  * Puts the detached parts back into the documents that reference a record (one query for the heads).
- * `shared`: concurrent readers of the same record share one rebuild (the answers to clients: get, list);
- * the internal readers that hand a result on to be worked on keep their own rebuild.
+ * `shared`: concurrent readers of the same record share one rebuild (the internal readers that hand a
+ * result on to be worked on keep their own rebuild). `lazy`: a result stored in parts gets its findings as
+ * a LazyArray, for an answer the gateway streams (get, list in the embedded shape): nothing is rebuilt.
  */
-export async function hydrate<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, docs: T[], opts: { shared?: boolean } = {}): Promise<T[]> {
+export async function hydrate<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, docs: T[], opts: { shared?: boolean; lazy?: boolean } = {}): Promise<T[]> {
   const ids = [...new Set(docs.map((d) => d.resultRef?.id).filter((id): id is string => !!id))];
   if (!ids.length) return docs;
   const records = new Map<string, Record<string, unknown>>();
   for (const head of await resultsOf(Job).find({ _id: { $in: ids } }).batchSize(2).toArray()) {
+    if (opts.lazy && head.result && head.parts) {
+      // The key stays where it was: the bytes are those of the rebuilt result.
+      records.set(head._id, { ...head.result, findings: new StoredFindings(Job, head) });
+      continue;
+    }
     const full = opts.shared ? await assembleShared(Job, head) : await assemble(Job, head);
     if (full) records.set(head._id, full);
   }
@@ -179,7 +302,7 @@ export async function hydrate<T extends Pick<JobDoc, "result" | "resultRef">>(Jo
   });
 }
 
-export async function hydrateOne<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, doc: T, opts: { shared?: boolean } = {}): Promise<T> {
+export async function hydrateOne<T extends Pick<JobDoc, "result" | "resultRef">>(Job: JobModel, doc: T, opts: { shared?: boolean; lazy?: boolean } = {}): Promise<T> {
   return (await hydrate(Job, [doc], opts))[0];
 }
 

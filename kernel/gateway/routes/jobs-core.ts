@@ -86,7 +86,8 @@ export const downloadJobFile: RawHandler = async (req, res) => {
   const ctx = req.$ctx;
   const user = userOf(ctx);
   const call = callOf(ctx);
-  const job = await call<JobView, JobIdParams>("jobs.get", { id: String(req.$params.id) });
+  // The outputs only: a whole result (tens of megabytes for a big document) was rebuilt for a file's id.
+  const job = await call<JobView, JobIdParams>("jobs.get", { id: String(req.$params.id) }, { meta: { $jobView: "summary" } });
   const name = String(req.$params.name);
   const fileId = name === "input" ? job.inputFileId : job.outputs.find((o) => o.name === name)?.fileId;
   if (!fileId) fail("NOT_FOUND", `The job has no file named "${name}"`);
@@ -103,8 +104,8 @@ export const jobsCoreRoutes: RouteGroup = {
     { method: "GET", path: "/plugins", access: "user", action: "jobs.plugins", summary: "Processor plugins the running workers host", tags: ["jobs"] },
     { method: "POST", path: "/files", access: "user", handler: uploadFile, body: "multipart", summary: "Upload a file (multipart field `file`)", tags: ["jobs"] },
     { method: "POST", path: "/jobs", access: "user", handler: createJob, body: "multipart", summary: "Create a job: multipart `file` + `processor` + `options` (JSON), or JSON with `inputFileId`", tags: ["jobs"] },
-    { method: "GET", path: "/jobs", access: "user", action: "jobs.list", summary: "List your jobs (filters: status, processor, createdFrom, createdTo; paging: limit + offset or cursor)", tags: ["jobs"] },
-    { method: "GET", path: "/jobs/:id", access: "user", action: "jobs.get", summary: "One job", tags: ["jobs"] },
+    { method: "GET", path: "/jobs", access: "user", action: "jobs.list", streamResult: true, summary: "List your jobs (filters: status, processor, createdFrom, createdTo; paging: limit + offset or cursor)", tags: ["jobs"] },
+    { method: "GET", path: "/jobs/:id", access: "user", action: "jobs.get", streamResult: true, summary: "One job", tags: ["jobs"] },
     { method: "POST", path: "/jobs/:id/cancel", access: "user", action: "jobs.cancel", summary: "Cancel a queued, running or paused job", tags: ["jobs"] },
     { method: "POST", path: "/jobs/:id/resume", access: "user", action: "jobs.resume", summary: "Continue a job waiting at a pause point, with `input`", tags: ["jobs"] },
     { method: "DELETE", path: "/jobs/:id", access: "user", action: "jobs.remove", summary: "Delete a job with every file and its result (a job still at work is cancelled first); the same purge as DELETE /v1/jobs/{id}", tags: ["jobs"] },
