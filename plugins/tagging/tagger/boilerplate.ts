@@ -166,6 +166,9 @@ const SENTENCE_END = /[.!?।]$|[.!?।]\s+[\p{Lu}\u0900-\u097f]/u;
  */
 const LEADING_LABEL = /^([\p{L}\p{M}][\p{L}\p{M}\p{N}'’./&-]*(?:,?\s+[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’./&-]*){0,9}(?:\s*\([^()]{1,30}\))?)\s*:\s*(.*)$/u;
 
+/** The label whose value is the document's subject (a memo's, a letter's). */
+const SUBJECT_LABEL = /^(?:subject|re|title|betreff|betr\.|titel|objet|titre|asunto|título|विषय)$/iu;
+
 /**
  * What a form line keeps of its content, or undefined when the line is no "Label: value" line. The
  * label names a field, not the form's subject, so it goes; so does the value (a name, a date, an id,
@@ -181,6 +184,8 @@ export function formLineContent(line: string): { kept: string; choices?: boolean
   if (!m) return undefined;
   const label = m[1]!;
   const value = m[2]!.trim();
+  // A memo's or letter's subject line: its value is what the document is about.
+  if (SUBJECT_LABEL.test(label)) return { kept: value.replace(BLANK, " ").trim() };
   const labelWords = label.replace(/\([^()]*\)/gu, "").trim().split(" ").length;
   const boxes = /[☐☑☒□■▢◻]|\[\s*[xX✓✔]?\s*\]/u.test(value);
   if (labelWords > (boxes ? 10 : 6)) return undefined;
@@ -291,7 +296,9 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
     let titleLines: string[] | undefined = pageIndex === 0 ? [] : undefined;
     /** The line before, when it was an affiliation. */
     let lastAffiliation: string | undefined;
+    // A page with a subject label is a memo or a letter: a short line on it is its subject, not a value.
     const formPage = isFormPage(lines);
+    const memo = lines.some((l) => SUBJECT_LABEL.test(LEADING_LABEL.exec(l.replace(/\s+/gu, " ").trim())?.[1] ?? ""));
     /** On a form page: a field line has been seen (what follows is the form's body, not its heading). */
     let inFields = false;
     /** The last line kept, for telling a wrapped answer's second line from a value of its own. */
@@ -363,7 +370,7 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
           lastKept = undefined;
           return;
         }
-        if (inFields) {
+        if (inFields && !memo) {
           // A wrapped answer goes on in lower case after a line that did not end its sentence.
           const continues = lastKept !== undefined && !SENTENCE_END.test(lastKept) && /^\p{Ll}/u.test(line);
           // A short line among the fields that is no sentence: a value read apart from its label (OCR
