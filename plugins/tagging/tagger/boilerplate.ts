@@ -146,6 +146,8 @@ const CHECKBOX = /^(?:\[\s*[xX✓✔]?\s*\]|[☐☑☒□■▢◻])/u;
 export function isFormLabelLine(line: string): boolean {
   const l = line.replace(/\s+/gu, " ").trim();
   if (l.length === 0 || l.length > 160) return false;
+  // A blank alone on its line: where the answer goes under a label printed above it.
+  if (/^(?:_{4,}|\.{5,}|…{2,}|\s)+$/u.test(l)) return true;
   if (CHECKBOX.test(l)) {
     const captions = l.split(BLANK).map((c) => c.trim()).filter((c) => c.length > 0);
     return captions.length > 0 && captions.every((c) => c.split(" ").length <= 4 && !/[.!?]$/u.test(c));
@@ -351,6 +353,17 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
         return;
       }
       if (formPage) {
+        // A label printed above its blank ("Full name" over "________"): the blank line tells.
+        const below = lines.slice(lineIndex + 1).map((n) => n.replace(/\s+/gu, " ").trim()).find((n) => n.length > 0);
+        if (titleLines === undefined || titleLines.length > 0) {
+          if (below !== undefined && /^(?:_{4,}|\.{5,}|…{2,}|\s)+$/u.test(below) && !SENTENCE_END.test(line) && line.split(" ").length <= 10) {
+            removed.form_label += 1;
+            inFields = true;
+            if (titleLines) endTitle();
+            lastKept = undefined;
+            return;
+          }
+        }
         const field = formLineContent(line);
         if (field && field.kept !== line) {
           removed.form_label += 1;
@@ -390,6 +403,8 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
       }
       kept.push(line);
       lastKept = line;
+      // On a form, the instructions end its heading: what follows them is the fields.
+      if (formPage && SENTENCE_END.test(line)) inFields = true;
     });
     if (choices.length) kept.push("", ...choices);
     outPages.push(kept.join("\n").replace(/\n{3,}/gu, "\n\n").trim());
