@@ -204,6 +204,8 @@ interface Scored {
   engineSeconds?: number;
   pages?: number;
   bad: string[];
+  /** Tags that are (part of) one of the form's field labels. */
+  labels: string[];
 }
 
 /** A metadata title that is not the printed title (an id or a file name). */
@@ -237,6 +239,22 @@ function badTags(doc: CorpusDocument, tags: readonly string[]): string[] {
   });
 }
 
+/**
+ * A form's tags that are one of its field labels or a piece of one ("full name", "surname",
+ * "vehicle registration" under "Vehicle registration number") and match no keyword: a label names a
+ * field, never what the form is for. The labels are the form's `header` (" · " between them).
+ */
+function labelTags(doc: CorpusDocument, tags: readonly string[]): string[] {
+  if (doc.genre !== "form") return [];
+  const labels = doc.header.split(" · ").map((l) => stemPhrase(l, doc.lang));
+  const gold = doc.keywords.map((k) => stemPhrase(k, doc.lang).join(" "));
+  return tags.filter((t) => {
+    const s = stemPhrase(t, doc.lang);
+    if (s.length === 0 || gold.some((g) => g.includes(s.join(" ")) || s.join(" ").includes(g))) return false;
+    return labels.some((l) => occursIn(s, l));
+  });
+}
+
 function scoreRun(doc: CorpusDocument, run: Run): Scored {
   return {
     doc,
@@ -248,6 +266,7 @@ function scoreRun(doc: CorpusDocument, run: Run): Scored {
     engineSeconds: run.engineSeconds,
     pages: run.pages,
     bad: badTags(doc, run.tags),
+    labels: labelTags(doc, run.tags),
   };
 }
 
@@ -367,6 +386,11 @@ async function main() {
   console.log(`\ndocmill failures (scored as no tags): ${failures.length}${failures.length ? `\n  ${failures.join("\n  ")}` : ""}`);
   const bad = ours.flatMap((s) => s.bad.map((b) => `${s.doc.id}: ${b}`));
   console.log(`\ndocmill tags equal to the metadata title or made of header words (a form: of its field labels): ${bad.length}${bad.length ? ` (${bad.slice(0, 12).join("; ")})` : ""}`);
+  // Measured, not eyeballed: how many of the forms' tags are their own field labels.
+  const forms = ours.filter((s) => s.doc.genre === "form");
+  const labelled = forms.flatMap((s) => s.labels.map((b) => `${s.doc.id}: ${b}`));
+  console.log(`label tags (docmill tags equal to or inside a field label of the form, ${forms.length} forms): ${labelled.length}${labelled.length ? ` (${labelled.slice(0, 12).join("; ")})` : ""}`);
+  if (theirs.length) console.log(`label tags, YAKE: ${theirs.filter((s) => s.doc.genre === "form").reduce((n, s) => n + s.labels.length, 0)}; YAKE+bp: ${theirsClean.filter((s) => s.doc.genre === "form").reduce((n, s) => n + s.labels.length, 0)}`);
   const textTimes = ours.filter((s) => s.doc.kind === "text" && !Number.isNaN(s.seconds)).map((s) => s.seconds);
   const scanTimes = ours.filter((s) => s.doc.kind === "scanned" && !Number.isNaN(s.seconds)).map((s) => s.seconds);
   console.log(`docmill end to end per one-page document: text median ${median(textTimes).toFixed(3)} s, max ${Math.max(...textTimes).toFixed(3)} s (target < 0.15 s)` + (scanTimes.length ? `; scanned median ${median(scanTimes).toFixed(2)} s, max ${Math.max(...scanTimes).toFixed(2)} s (target < 2 s)` : ""));

@@ -73,11 +73,15 @@ export function prepare(input: PrepareInput): Prepared {
   // both engines tag what is left (the stored text and preview stay as extracted).
   const cleaned = removeBoilerplate(input.pageTexts);
   // A form's labels share its language, so the whole text tells the language when little is left.
-  const documentLanguage = detectLanguage(input.text).language;
+  const documentLanguage = detectLanguage(input.text);
   // However short the rest is (a blank form's heading, a one-line note), it is what the document is
   // about; the whole text, labels and all, is the fallback only when nothing of content is left.
-  const content = hasContentWords(cleaned.text, documentLanguage) ? cleaned.text : input.text;
-  const language = content.replace(/\s+/g, "").length >= input.minTextChars ? detectLanguage(content).language : documentLanguage;
+  const content = hasContentWords(cleaned.text, documentLanguage.language) ? cleaned.text : input.text;
+  // The content's own language when it has the evidence for one; a form's content can be a heading and
+  // a list of choices without a single function word ("Urlaubsantrag" / "Erholungsurlaub, Sonderurlaub"),
+  // and then its labels tell the language.
+  const contentLanguage = content.replace(/\s+/g, "").length >= input.minTextChars ? detectLanguage(content) : undefined;
+  const language = contentLanguage && contentLanguage.confidence > 0 ? contentLanguage.language : documentLanguage.language;
   const title = documentTitle(input.infoTitle, content, input.filename, cleaned.printedTitle);
   // A title that is only the file name is no evidence of the topic: the engines do not get it.
   const titleForTags = isJunkTitle(title) || title === input.filename.replace(/\.pdf$/i, "") ? undefined : title;

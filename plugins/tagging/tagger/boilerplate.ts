@@ -29,6 +29,7 @@ export type BoilerplateKind =
   | "affiliation"
   | "label"
   | "form_label"
+  | "form_value"
   | "references";
 
 const CITATION_MARKER = new RegExp(
@@ -145,15 +146,97 @@ const CHECKBOX = /^(?:\[\s*[xX✓✔]?\s*\]|[☐☑☒□■▢◻])/u;
 export function isFormLabelLine(line: string): boolean {
   const l = line.replace(/\s+/gu, " ").trim();
   if (l.length === 0 || l.length > 160) return false;
+  // A blank alone on its line: where the answer goes under a label printed above it.
+  if (/^(?:_{4,}|\.{5,}|…{2,}|\s)+$/u.test(l)) return true;
   if (CHECKBOX.test(l)) {
     const captions = l.split(BLANK).map((c) => c.trim()).filter((c) => c.length > 0);
     return captions.length > 0 && captions.every((c) => c.split(" ").length <= 4 && !/[.!?]$/u.test(c));
   }
   const labels = l.match(FIELD_LABEL) ?? [];
+  if (isBlankLabelLine(l)) return true;
   if (labels.length === 0) return false;
   // Every label is short; after the labels and the blanks nothing is left (no value, no sentence).
   if (labels.some((x) => x.replace(/\([^()]*\)/gu, "").trim().split(/\s+/u).length > 4)) return false;
   return l.replace(FIELD_LABEL, " ").replace(BLANK, " ").replace(/[\s:|]+/gu, "").length === 0;
+}
+
+/** A line that is prose: it ends a sentence, or one ends inside it. */
+const SENTENCE_END = /[.!?।]$|[.!?।]\s+[\p{Lu}\u0900-\u097f]/u;
+/**
+ * A field label at the start of a line: up to six words (ten for a checkbox question such as "I give
+ * permission for my child to take part:"), a parenthesised hint allowed, then the colon.
+ */
+const LEADING_LABEL = /^([\p{L}\p{M}][\p{L}\p{M}\p{N}'’./&-]*(?:,?\s+[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’./&-]*){0,9}(?:\s*\([^()]{1,30}\))?)\s*:\s*(.*)$/u;
+
+/** The label whose value is the document's subject (a memo's, a letter's). */
+const SUBJECT_LABEL = /^(?:subject|re|title|betreff|betr\.|titel|objet|titre|asunto|título|विषय)$/iu;
+
+/**
+ * What a form line keeps of its content, or undefined when the line is no "Label: value" line. The
+ * label names a field, not the form's subject, so it goes; so does the value (a name, a date, an id,
+ * an amount, a free-text answer: what one copy of the form says about one case). What stays: the
+ * choices of a checkbox question that are phrases ("Annual leave", "Dégât des eaux": printed on every
+ * copy, they name the cases the form is for; `choices` is set), not one-word choices ("Yes", "Adult",
+ * "Lundi": a category's values), and the whole line when its value is a sentence (a colon in prose:
+ * "Note: the office closes at noon on Fridays.").
+ */
+export function formLineContent(line: string): { kept: string; choices?: boolean } | undefined {
+  const l = line.replace(/\s+/gu, " ").trim();
+  const m = LEADING_LABEL.exec(l);
+  if (!m) return undefined;
+  const label = m[1]!;
+  const value = m[2]!.trim();
+  // A memo's or letter's subject line: its value is what the document is about.
+  if (SUBJECT_LABEL.test(label)) return { kept: value.replace(BLANK, " ").trim() };
+  const labelWords = label.replace(/\([^()]*\)/gu, "").trim().split(" ").length;
+  const boxes = /[☐☑☒□■▢◻]|\[\s*[xX✓✔]?\s*\]/u.test(value);
+  if (labelWords > (boxes ? 10 : 6)) return undefined;
+  if (boxes) {
+    const options = choicesOf(value);
+    return options === undefined ? undefined : { kept: options, choices: true };
+  }
+  const rest = value.replace(BLANK, " ").trim();
+  if (rest.length === 0) return { kept: "" };
+  // A second field on the same line ("Class: 8B Date: 12/03/2025"): each part on its own.
+  const next = /\s(?=[\p{L}\p{M}][\p{L}\p{M}\p{N}'’./&-]*(?:\s+[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’./&-]*){0,3}\s*:(?:\s|$))/u.exec(rest);
+  if (next && !SENTENCE_END.test(rest)) {
+    const first = rest.slice(0, next.index).trim();
+    const second = formLineContent(rest.slice(next.index + 1));
+    const head = formValueKept(first);
+    if (second) return { kept: [head, second.kept].filter(Boolean).join(" "), ...(second.choices ? { choices: true } : {}) };
+  }
+  if (SENTENCE_END.test(rest) && rest.split(" ").length >= 4) return { kept: l };
+  return { kept: formValueKept(rest) };
+}
+
+/**
+ * The phrase choices of a row of checkboxes ("☐ Annual leave ☐ Unpaid leave"), one a line and each its
+ * own sentence (an option's capital is the layout's, not a name's); one-word choices left out. Undefined
+ * when an "option" runs longer than six words (then the row is prose with a box in it).
+ */
+function choicesOf(row: string): string | undefined {
+  const all = row.split(BLANK).map((o) => o.trim()).filter((o) => o.length > 0);
+  if (all.some((o) => o.split(" ").length > 6)) return undefined;
+  return all.filter((o) => o.split(" ").length >= 2).map((o) => `${o}.`).join("\n");
+}
+
+/**
+ * What one copy of a form says (a name, a date, an id, an amount, a free-text answer about one case):
+ * never the form's subject, so nothing of it is kept.
+ */
+function formValueKept(_value: string): string {
+  return "";
+}
+
+/**
+ * A label without a colon before its blank ("Full name ____________", "Signature ....... Date ......"):
+ * every segment between the rules is a short label. The rules must be long (four underscores, five
+ * dots), so an ellipsis in prose ("and so on...") is no blank.
+ */
+function isBlankLabelLine(line: string): boolean {
+  if (!/_{4,}|\.{5,}|…{2,}/u.test(line)) return false;
+  const segments = line.split(/_{2,}|\.{3,}|…+/u).map((s) => s.replace(/:$/u, "").trim()).filter((s) => s.length > 0);
+  return segments.length > 0 && segments.every((s) => /\p{L}/u.test(s) && s.split(/\s+/u).length <= 6 && !SENTENCE_END.test(s));
 }
 
 /** The kind of boilerplate a line is, or undefined for content. */
@@ -190,7 +273,7 @@ function lineKey(line: string): string {
 }
 
 function emptyCounts(): Record<BoilerplateKind, number> {
-  return { repeated: 0, citation: 0, page_number: 0, copyright: 0, contact: 0, dates: 0, author: 0, affiliation: 0, label: 0, form_label: 0, references: 0 };
+  return { repeated: 0, citation: 0, page_number: 0, copyright: 0, contact: 0, dates: 0, author: 0, affiliation: 0, label: 0, form_label: 0, form_value: 0, references: 0 };
 }
 
 /**
@@ -215,7 +298,20 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
     let titleLines: string[] | undefined = pageIndex === 0 ? [] : undefined;
     /** The line before, when it was an affiliation. */
     let lastAffiliation: string | undefined;
-    lines.forEach((raw) => {
+    // A page with a subject label is a memo or a letter: a short line on it is its subject, not a value.
+    const formPage = isFormPage(lines);
+    const memo = lines.some((l) => SUBJECT_LABEL.test(LEADING_LABEL.exec(l.replace(/\s+/gu, " ").trim())?.[1] ?? ""));
+    /** On a form page: a field line has been seen (what follows is the form's body, not its heading). */
+    let inFields = false;
+    /** The last line kept, for telling a wrapped answer's second line from a value of its own. */
+    let lastKept: string | undefined;
+    /** The choices of the page's checkbox questions, kept after its other lines. */
+    const choices: string[] = [];
+    const endTitle = () => {
+      if (titleLines && titleLines.length > 0 && titleLines.length <= 4) printedTitle = joinTitle(headingLines(titleLines));
+      titleLines = undefined;
+    };
+    lines.forEach((raw, lineIndex) => {
       let line = raw.replace(/\s+/gu, " ").trim();
       if (line.length === 0) {
         kept.push("");
@@ -243,13 +339,62 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
       }
       if (kind !== undefined) {
         removed[kind] += 1;
+        if (kind === "form_label") {
+          inFields = true;
+          // A row of checkboxes under its question (a table cell, or OCR reading it apart): its phrase choices.
+          if (formPage && CHECKBOX.test(line)) {
+            const options = choicesOf(line);
+            if (options) choices.push(options);
+          }
+        }
         // The printed title is what stands above the first author, affiliation or label line (a form's
         // heading stands above its first field label).
-        if (titleLines && (kind === "author" || kind === "affiliation" || kind === "label" || kind === "form_label" || kind === "contact" || kind === "dates")) {
-          if (titleLines.length > 0 && titleLines.length <= 4) printedTitle = joinTitle(titleLines);
-          titleLines = undefined;
-        }
+        if (titleLines && (kind === "author" || kind === "affiliation" || kind === "label" || kind === "form_label" || kind === "contact" || kind === "dates")) endTitle();
         return;
+      }
+      if (formPage) {
+        // A label printed above its blank ("Full name" over "________"): the blank line tells.
+        const below = lines.slice(lineIndex + 1).map((n) => n.replace(/\s+/gu, " ").trim()).find((n) => n.length > 0);
+        if (titleLines === undefined || titleLines.length > 0) {
+          if (below !== undefined && /^(?:_{4,}|\.{5,}|…{2,}|\s)+$/u.test(below) && !SENTENCE_END.test(line) && line.split(" ").length <= 10) {
+            removed.form_label += 1;
+            inFields = true;
+            if (titleLines) endTitle();
+            lastKept = undefined;
+            return;
+          }
+        }
+        const field = formLineContent(line);
+        if (field && field.kept !== line) {
+          removed.form_label += 1;
+          inFields = true;
+          if (titleLines) endTitle();
+          // The choices go after the page's sentences: a list of options is no opening line.
+          if (field.kept) choices.push(field.kept);
+          lastKept = undefined;
+          return;
+        }
+        const next = lines.slice(lineIndex + 1).map((n) => n.replace(/\s+/gu, " ").trim()).find((n) => n.length > 0);
+        // A label cell wrapped over two lines ("Nombre y apellidos del" + "consumidor:"): its first half.
+        if (next !== undefined && /^\p{Ll}/u.test(next) && LEADING_LABEL.test(next) && !SENTENCE_END.test(line)) {
+          removed.form_label += 1;
+          if (titleLines) endTitle();
+          inFields = true;
+          lastKept = undefined;
+          return;
+        }
+        if (inFields && !memo) {
+          // A wrapped answer goes on in lower case after a line that did not end its sentence.
+          const continues = lastKept !== undefined && !SENTENCE_END.test(lastKept) && /^\p{Ll}/u.test(line);
+          // A short line among the fields that is no sentence: a value read apart from its label (OCR
+          // and table cells give "Daniel Hughes", "12/04/1990", "Peanut allergy" lines of their own).
+          // A paragraph's lines run longer (or end its sentence).
+          if (!continues && !SENTENCE_END.test(line) && line.split(" ").filter((w) => /\p{L}/u.test(w)).length < 12) {
+            removed.form_value += 1;
+            lastKept = undefined;
+            return;
+          }
+        }
       }
       line = line.replace(LABEL_PREFIX, "");
       if (titleLines) {
@@ -257,13 +402,49 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
         if (titleLines.length > 4) titleLines = undefined;
       }
       kept.push(line);
+      lastKept = line;
+      // On a form, the instructions end its heading: what follows them is the fields.
+      if (formPage && SENTENCE_END.test(line)) inFields = true;
     });
+    if (choices.length) kept.push("", ...choices);
     outPages.push(kept.join("\n").replace(/\n{3,}/gu, "\n\n").trim());
   });
   let text = outPages.filter((p) => p.length > 0).join("\n\n");
   // Inline leftovers inside content lines: URLs and e-mail addresses carry no topic.
   text = text.replace(new RegExp(URL.source, "giu"), " ").replace(new RegExp(EMAIL.source, "gu"), " ");
   return { text, printedTitle, removed };
+}
+
+/** Lines that open an instruction: a form's "Please complete …" under its heading is no part of it. */
+const INSTRUCTION_START = /^(?:please|use this form|complete|bitte|dieses formular|veuillez|merci de|ce formulaire|por favor|utilice|este formulario|rellene|cumplimente|कृपया|यह (?:प्रपत्र|फॉर्म))(?![\p{L}\p{M}])/iu;
+
+/**
+ * The heading among the lines above the first field, author or label line: they end where a sentence
+ * starts (a line after the first that ends or contains a full stop, opens an instruction, or runs as
+ * long as a paragraph line). A heading wraps over short lines and does not end in a full stop.
+ */
+function headingLines(lines: readonly string[]): string[] {
+  const end = lines.findIndex((l, i) => i > 0 && (SENTENCE_END.test(l) || INSTRUCTION_START.test(l) || l.split(" ").length >= 14));
+  return end < 0 ? [...lines] : lines.slice(0, end);
+}
+
+/**
+ * A page that is a form: three or more lines that are field labels, label/value lines or checkbox rows.
+ * Only there is a short line without a sentence read as a field's value; a journal page keeps them.
+ */
+function isFormPage(lines: readonly string[]): boolean {
+  let n = 0;
+  for (const raw of lines) {
+    const l = raw.replace(/\s+/gu, " ").trim();
+    if (l.length === 0) continue;
+    if (isFormLabelLine(l)) n += 1;
+    else if (classifyLine(l) === undefined) {
+      const f = formLineContent(l);
+      if (f && f.kept !== l) n += 1;
+    }
+    if (n >= 3) return true;
+  }
+  return false;
 }
 
 /**

@@ -14,8 +14,9 @@ export interface DetectedLanguage {
 const MARKERS: Record<Language, RegExp> = {
   en: /(?!)/u,
   de: /[äöüß]/u,
-  fr: /[èêëçœîûù]/u,
-  es: /[ñ¿¡]/u,
+  // French writes à and â, Spanish never; Spanish writes á, í, ó and ú, French never (é is both's).
+  fr: /[èêëçœîûùàâ]/u,
+  es: /[ñ¿¡áíóú]/u,
   hi: /[\u0900-\u097f]/u,
 };
 
