@@ -49,6 +49,18 @@ export function cardIssuer(digits: string): string | null {
   return null;
 }
 
+interface Window {
+  i: number;
+  j: number;
+  start: number;
+  end: number;
+  valid: boolean;
+  issuer: boolean;
+  rank: number;
+}
+/** Group lengths of a printed card number: 4-4-4-4 (and a 1-3 digit tail), 4-6-5, 4-6-4, 4-4-4-1..3, or one run. */
+const CARD_LAYOUT = /^(?:4,4,4,4(?:,[1-4])?|4,6,[45]|4,4,4,[1-3]|4,4,5|1[3-9])$/;
+
 const NEGATIVE = ["tracking", "transaction", "ref", "ref.", "reference", "order", "invoice", "serial", "asset", "account no", "Sendungsnr", "Transaktionsref", "suivi", "seguimiento", "transacción", "REF"];
 
 /**
@@ -69,9 +81,12 @@ export const creditCardRecognizer: Recognizer = {
     for (const m of matches(RUN, text)) {
       const groups: { start: number; end: number }[] = [];
       for (const g of m[0].matchAll(/\d+/g)) groups.push({ start: m.index + g.index, end: m.index + g.index + g[0].length });
-      let i = 0;
-      while (i < groups.length) {
-        let best: { j: number; valid: boolean; issuer: boolean } | null = null;
+      // every window of 13-19 digits aligned to groups; the best ones are taken first and windows overlapping
+      // a taken one dropped. A run can hold two values side by side (a table row: a phone number, then a
+      // card): taken left to right, a window starting in the phone's digits that passes Luhn by chance
+      // (one in ten does) swallowed the card's first groups and left its last group readable.
+      const windows: Window[] = [];
+      for (let i = 0; i < groups.length; i++) {
         let digits = "";
         for (let j = i; j < groups.length; j++) {
           digits += text.slice(groups[j]!.start, groups[j]!.end);
@@ -83,41 +98,43 @@ export const creditCardRecognizer: Recognizer = {
           if (j > i && groups.slice(i, j).some((g) => g.end - g.start < 4) && !labelled(model, groups[i]!.start, groups[j]!.end, context)) continue;
           const valid = luhn(digits);
           const issuer = cardIssuer(digits) !== null;
-          const rank = (valid ? 2 : 0) + (issuer ? 1 : 0);
-          const bestRank = best ? (best.valid ? 2 : 0) + (best.issuer ? 1 : 0) : -1;
-          if (rank >= bestRank && (valid || groups.length > 1)) best = { j, valid, issuer };
+          const shaped = CARD_LAYOUT.test(groups.slice(i, j + 1).map((g) => g.end - g.start).join(","));
+          // a window starting inside the run is a value of its own only with a card's whole shape: valid,
+          // an issuer's prefix and length, printed in a card's groups (the run's head keeps the old rule:
+          // any window, a Luhn-failing one with a card label reported as such)
+          if (i > 0 && !(valid && issuer && shaped)) continue;
+          if (!valid && groups.length === 1) continue;
+          const start = groups[i]!.start;
+          const end = groups[j]!.end;
+          // "+49..." is a phone number in international format, whatever its digits add up to; the digits
+          // of an IBAN-shaped run are an account number, even when one of its groups passes Luhn
+          if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start)) || inIbanShape(model, start, end)) continue;
+          windows.push({ i, j, start, end, valid, issuer, rank: (valid ? 4 : 0) + (shaped ? 2 : 0) + (issuer ? 1 : 0) });
         }
-        if (!best) {
-          i++;
-          continue;
-        }
-        const start = groups[i]!.start;
-        const end = groups[best.j]!.end;
-        // "+49..." is a phone number in international format, whatever its digits add up to; the digits
-        // of an IBAN-shaped run are an account number, even when one of its groups passes Luhn
-        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start)) || inIbanShape(model, start, end)) {
-          i = best.j + 1;
-          continue;
-        }
+      }
+      windows.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
+      const taken: Window[] = [];
+      for (const w of windows) if (!taken.some((t) => w.i <= t.j && t.i <= w.j)) taken.push(w);
+      for (const w of taken.sort((a, b) => a.start - b.start)) {
+        const { start, end } = w;
         const label = labelled(model, start, end, context);
         const negative = !label && labelled(model, start, end, NEGATIVE, 0) !== null;
         let score = 0.2;
-        if (best.valid) score += 0.45;
-        if (best.issuer) score += 0.15;
+        if (w.valid) score += 0.45;
+        if (w.issuer) score += 0.15;
         // no scheme issues cards starting 0, 1, 7, 8 or 9 (ISO/IEC 7812 major industry identifiers)
         else if (!/^[2-6]/.test(text.slice(start, end))) score -= 0.3;
         if (label) score += 0.35;
         if (negative) score -= 0.4;
-        if (!best.valid && config.checksumValidationMode === "strict" && !label) score = Math.min(score, 0.3);
+        if (!w.valid && config.checksumValidationMode === "strict" && !label) score = Math.min(score, 0.3);
         out.push({
           start,
           end,
           label: "CREDIT_CARD",
           score: Math.max(0, Math.min(1, score)),
           recognizer: this.name,
-          strength: best.valid ? "checksum" : "heuristic",
+          strength: w.valid ? "checksum" : "heuristic",
         });
-        i = best.j + 1;
       }
     }
     return out;

@@ -68,6 +68,33 @@ function withoutTrailingFigure(raw: string, regions: CountryCode[]): string {
   return raw;
 }
 
+/**
+ * A run too long for any phone number (over 15 digits) that is a valid number followed or preceded by
+ * other digit groups: a table row whose phone cell sits a few points from a card or account cell
+ * ("+44 20 7946 0958 4111 1111 1111 1111", "4111 1111 1111 1111 030 12345678"), which the text model
+ * joins into one line. The number is the longest valid run of whole groups at either end; the rest is
+ * left to the other recognisers. Null when the run is not too long or no end is a valid number.
+ */
+function besideOtherValue(raw: string, regions: CountryCode[]): { raw: string; offset: number } | null {
+  if (raw.replace(/\D/g, "").length <= 15) return null;
+  const parse = (s: string) => (/^(?:\+|00)/.test(s) ? [parsePhoneNumberFromString(s.replace(/^00/, "+"))] : regions.map((r) => parsePhoneNumberFromString(s, r)));
+  // valid, or possible when the rest is printed as a card or an account number is (groups of four)
+  const valid = (s: string, rest: string) => parse(s).some((p) => p && (p.isValid() || (p.isPossible() && /^(?:\d{4} ){2,}\d{1,4}$/.test(rest.trim()))));
+  const cuts = [...raw.matchAll(/ +/g)].map((m) => ({ at: m.index, next: m.index + m[0].length }));
+  const enough = (s: string) => s.replace(/\D/g, "").length >= 7 && s.replace(/\D/g, "").length <= 15;
+  // the head: up to each space, longest first
+  for (let k = cuts.length - 1; k >= 0; k--) {
+    const head = raw.slice(0, cuts[k]!.at);
+    if (enough(head) && valid(head, raw.slice(cuts[k]!.next))) return { raw: head, offset: 0 };
+  }
+  // the tail: from each space, longest first (never "+..." cut from its prefix: the shape starts there)
+  for (const c of cuts) {
+    const tail = raw.slice(c.next);
+    if (enough(tail) && valid(tail, raw.slice(0, c.at))) return { raw: tail, offset: c.next };
+  }
+  return null;
+}
+
 /** The end of `end`'s number once a following extension (EXTENSION) is included. */
 function withExtension(text: string, end: number): number {
   const m = EXTENSION.exec(text.slice(end, end + 40));
@@ -104,6 +131,11 @@ export const phoneRecognizer: Recognizer = {
         raw = "(" + raw;
       }
       raw = withoutTrailingFigure(raw, regions);
+      const side = besideOtherValue(raw, regions);
+      if (side) {
+        start += side.offset;
+        raw = side.raw;
+      }
       const digits = raw.replace(/\D/g, "");
       if (digits.length < 7 || digits.length > 15) continue;
       if (DATE_LIKE.test(raw) || DATE_PREFIX.test(raw)) continue;
