@@ -474,6 +474,11 @@ export const personRecognizer: Recognizer = {
         if (cues.roleWord.test(unaccented(head)) && cues.role(text.slice(Math.max(0, start - 30), start + head.length))) {
           start += head.length + 1;
           tokens = tokens.slice(k);
+          // and a form word after it is no name either: "Ihr Sachbearbeiter Team Nord"
+          while (tokens.length > 1 && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(unaccented(low(tokens[0]!))))) {
+            start += tokens[0]!.length + 1;
+            tokens = tokens.slice(1);
+          }
           break;
         }
       }

@@ -69,10 +69,10 @@ function tableRow(intro: string, cells: { head: string; value: string }[], size:
   return { page: 1, width: 612, height: 792, words, source: "text" };
 }
 
-/** The words of `value` on the value row, and whether one finding of `label` holds them all and nothing of the other cell. */
-function whole(page: PageInput, findings: Finding[], label: string, value: string, other: string): boolean {
-  const digits = (s: string) => s.replace(/[^0-9A-Z]/g, "");
-  return findings.some((f) => f.label === label && digits(f.text) === digits(value) && !f.text.includes(other.split(" ").at(-1)!));
+/** Whether one finding of `label` spells exactly `value` (its digits and letters): all of it, nothing of the next cell. */
+function whole(findings: Finding[], label: string, value: string): boolean {
+  const chars = (s: string) => s.replace(/[^0-9A-Z]/g, "");
+  return findings.some((f) => f.label === label && chars(f.text) === chars(value));
 }
 
 const PAIRS = [
@@ -93,9 +93,10 @@ describe("values in adjacent table cells", () => {
         const value = { phone: f.helpers.arrayElement(PHONES[words.region]!), card: card(f), iban: f.finance.iban({ formatted: true, countryCode: words.region === "US" ? "DE" : words.region }) };
         const cells = pair.map((k) => ({ head: words[k], value: value[k] }));
         const page = tableRow(words.intro, cells, f.helpers.arrayElement([8, 9, 10]), f.number.int({ min: 3, max: 10 }));
-        const found = detect([page]);
-        for (const [k, o] of [[pair[0], pair[1]], [pair[1], pair[0]]] as const)
-          if (!whole(page, found, LABEL[k], value[k], value[o])) bad.push(`${value[pair[0]]} | ${value[pair[1]]}: ${k} -> ${JSON.stringify(found.map((x) => `${x.label}:${x.text}`))}`);
+        // (the region a real document's addresses and language give: a two-line page has too little of them)
+        const found = detect([page], { defaultRegion: words.region });
+        for (const k of pair)
+          if (!whole(found, LABEL[k], value[k])) bad.push(`${value[pair[0]]} | ${value[pair[1]]}: ${k} -> ${JSON.stringify(found.map((x) => `${x.label}:${x.text}`))}`);
       }
       expect(bad).toEqual([]);
     },

@@ -71,7 +71,9 @@ function cases(l: Locale, wrap: boolean): { text: string; name: string }[] {
   const out: { text: string; name: string }[] = [];
   for (let i = 0; i < PER_LOCALE; i++) {
     const sex = l.f.helpers.arrayElement(["female", "male"] as const);
-    const parts = [plain(l.f.person.firstName(sex)), plain(l.f.person.lastName(sex))];
+    // faker spells some particle surnames "Le gall", "Da silva"; documents write "Le Gall", "Da Silva"
+    const last = plain(l.f.person.lastName(sex)).replace(/\b(Da|De|Di|Du|Dos|Le|La|Van|Von|Del) (\p{Ll})/gu, (_m, p: string, c: string) => `${p} ${c.toUpperCase()}`);
+    const parts = [plain(l.f.person.firstName(sex)), last];
     const name = parts.join(" ");
     const head = `${l.f.helpers.arrayElement(l.lead)} ${l.f.helpers.arrayElement(l.roles[sex])}`;
     const tail = l.f.helpers.arrayElement(l.tail);
@@ -86,13 +88,13 @@ function cases(l: Locale, wrap: boolean): { text: string; name: string }[] {
 describe("a person named after a role phrase", () => {
   it.each(LOCALES.map((l) => [l.id, l] as const))("on one line (%s)", (_id, l) => {
     const misses = cases(l, false).filter((c) => !persons(c.text).includes(c.name)).map((c) => c.text);
-    // at most one of 14 (faker's rare names the lists do not know)
-    expect(misses.length).toBeLessThanOrEqual(1);
+    // at most one of 14 (faker's rare names the lists do not know); the misses are printed when more
+    expect(misses.length <= 1 ? [] : misses).toEqual([]);
   });
 
   it.each(LOCALES.map((l) => [l.id, l] as const))("wrapped after the role phrase or between its parts: the whole name is one finding (%s)", (_id, l) => {
     const misses = cases(l, true).filter((c) => !persons(c.text).includes(c.name)).map((c) => c.text.replace(/\n/, " / "));
-    expect(misses.length).toBeLessThanOrEqual(1);
+    expect(misses.length <= 1 ? [] : misses).toEqual([]);
   });
 
   it.each([
