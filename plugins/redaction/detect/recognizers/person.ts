@@ -152,7 +152,8 @@ const HAND_WORDS = new Set(
   janvier février mars avril juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche
   enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
   bitte vielen dank laut weitere diese unsere alle
-  courriel email e-mail téléphone portable domicile adresse teléfono móvil dirección correo domicilio anschrift telefon mobil handy wohnort iban tel fax web site`.split(/\s+/),
+  courriel email e-mail téléphone portable domicile adresse teléfono móvil dirección correo domicilio anschrift telefon mobil handy wohnort iban tel fax web site
+  telephone cell cellphone landline`.split(/\s+/),
     ...`
   merci veuillez selon toutes tous
   gracias según todos todas
@@ -535,7 +536,11 @@ export const personRecognizer: Recognizer = {
       if (allKnown) score += 0.15;
       // a role phrase before it: evidence only with a known first name or name part ("our agent Tomás",
       // "Ihr Berater Jonas Becker"), since German nouns after it are capitalised too ("Ihr Berater vor Ort")
-      if (roleBefore && !cueAfter && !labelOk && (first || known > 0)) score += 0.4;
+      // (or a name part the lists know starting the next line, when the run ends its line: "our agent
+      // Xénophon" / "Bernard ...")
+      const wrapHead = end === le && le < text.length ? WRAPPED_PARTS.exec(text.slice(le + 1, le + 60))?.[0].split(" ")[0] : undefined;
+      const roleName = roleBefore && (first || known > 0 || (real.length === 1 && !!wrapHead && knownPart(wrapHead, fw) === "name"));
+      if (roleName && !cueAfter && !labelOk) score += 0.4;
       // layout: a line holding only the run (recipient and signature blocks, CV heads, table cells), more
       // so right above an address (a recipient or letterhead block: company names there are rare, and
       // cost one click); only with a known part, so headings ("Payment Details") stay out
@@ -566,7 +571,7 @@ export const personRecognizer: Recognizer = {
       if (/^[ ,]*\d/.test(afterText) && !cueAfter) score -= 0.25;
       // a name wrapped after its cue: "Standing order Emily\nNader", "Transferencia a Jorge\nLomeli Agosto"
       // (a first name and a surname, or Spanish "Luis Miguel\nAparicio Muro": after two parts only known names)
-      if (real.length <= 2 && (cueBefore || labelOk || (roleBefore && (first || known > 0))) && end === le && le < text.length) {
+      if (real.length <= 2 && (cueBefore || labelOk || roleName) && end === le && le < text.length) {
         const wrap = WRAPPED_PARTS.exec(text.slice(le + 1, le + 60));
         if (wrap) {
           const parts = wrap[0].split(" ");
