@@ -128,6 +128,8 @@ interface Truth {
   text: string;
   pageKind: "text" | "scanned";
   docKind: string;
+  /** The corpus case the value belongs to, when it has one (role-contact, role-contact-wrapped, row-adjacent). */
+  case?: string;
 }
 interface Decoy {
   doc: string;
@@ -154,6 +156,8 @@ interface Result {
   byLabel: Map<string, Counts>;
   byPageKind: Map<string, Counts>;
   byDocKind: Map<string, Counts>;
+  /** recall of the corpus cases (precision has no meaning there: findings carry no case) */
+  byCase: Map<string, Counts>;
   decoyHits: Map<string, number>;
   misses: Truth[];
   fps: Pred[];
@@ -169,7 +173,7 @@ function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
   for (const t of truth) truthByPage.set(key(t.doc, t.page), [...(truthByPage.get(key(t.doc, t.page)) ?? []), t]);
   const decoysByPage = new Map<string, Decoy[]>();
   for (const d of decoys) decoysByPage.set(key(d.doc, d.page), [...(decoysByPage.get(key(d.doc, d.page)) ?? []), d]);
-  const res: Result = { byLabel: new Map(), byPageKind: new Map(), byDocKind: new Map(), decoyHits: new Map(), misses: [], fps: [], decoyFindings: [] };
+  const res: Result = { byLabel: new Map(), byPageKind: new Map(), byDocKind: new Map(), byCase: new Map(), decoyHits: new Map(), misses: [], fps: [], decoyFindings: [] };
   const bump = (m: Map<string, Counts>, k: string, f: keyof Counts) => {
     const c = m.get(k) ?? { tp: 0, fn: 0, ptp: 0, fp: 0 };
     c[f]++;
@@ -185,6 +189,7 @@ function evaluate(truth: Truth[], decoys: Decoy[], preds: Pred[]): Result {
     }
     const hit = ft.length === 0 || covered >= ft.length * 0.85;
     for (const m of [[res.byLabel, t.label], [res.byPageKind, t.pageKind], [res.byDocKind, t.docKind]] as const) bump(m[0], m[1], hit ? "tp" : "fn");
+    if (t.case) bump(res.byCase, t.case, hit ? "tp" : "fn");
     if (!hit) res.misses.push(t);
   }
   const hitDecoys = new Set<Decoy>();
@@ -380,7 +385,7 @@ async function main() {
   let detectMs = 0;
   for (const { doc, pages } of docPages) {
     const kinds = new Map(pages.map((p) => [p.page, p.source === "ocr" ? ("scanned" as const) : ("text" as const)]));
-    for (const t of doc.truth) if (kinds.has(t.page)) truth.push({ doc: doc.name, page: t.page, label: t.label, text: t.text, pageKind: kinds.get(t.page)!, docKind: doc.kind });
+    for (const t of doc.truth) if (kinds.has(t.page)) truth.push({ doc: doc.name, page: t.page, label: t.label, text: t.text, pageKind: kinds.get(t.page)!, docKind: doc.kind, ...(t.case ? { case: t.case } : {}) });
     for (const d of doc.decoys) if (kinds.has(d.page)) decoys.push({ doc: doc.name, ...d });
     const s = performance.now();
     const findings: Finding[] = detect(pages, config);
@@ -421,6 +426,7 @@ async function main() {
   table("Per entity type", ours, theirs, (r) => r.byLabel);
   table("Per page kind", ours, theirs, (r) => r.byPageKind);
   table("Per document kind", ours, theirs, (r) => r.byDocKind);
+  table("Per case (recall only: a role phrase before a name, the name wrapped, values in adjacent table cells)", ours, theirs, (r) => r.byCase);
   const dh = (r: Result) => [...r.decoyHits.entries()].map(([k, n]) => `${k} ${n}`).join(", ") || "none";
   console.log(`\nDecoys in the evaluated pages: ${decoys.length}; docmill hits: ${[...ours.decoyHits.values()].reduce((a, b) => a + b, 0)} (${dh(ours)})${theirs ? `; Presidio hits: ${[...theirs.decoyHits.values()].reduce((a, b) => a + b, 0)} (${dh(theirs)})` : ""}`);
   console.log(presidioNote);

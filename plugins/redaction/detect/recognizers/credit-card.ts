@@ -1,5 +1,6 @@
 import { forLanguages } from "../context";
 import { digitView, labelled } from "../evidence";
+import type { TextModel } from "../text-model";
 import type { Candidate } from "../types";
 import { inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
@@ -49,6 +50,54 @@ export function cardIssuer(digits: string): string | null {
   return null;
 }
 
+interface Window {
+  i: number;
+  j: number;
+  start: number;
+  end: number;
+  valid: boolean;
+  issuer: boolean;
+  rank: number;
+  edge: number;
+}
+/** Group lengths of a printed card number: 4-4-4-4 (and a 1-3 digit tail), 4-6-5, 4-6-4, 4-4-4-1..3, or one run. */
+const CARD_LAYOUT = /^(?:4,4,4,4(?:,[1-4])?|4,6,[45]|4,4,4,[1-3]|4,4,5|1[3-9])$/;
+
+const strong = new WeakMap<TextModel, { start: number; end: number }[]>();
+/**
+ * The card numbers of a page beyond doubt: Luhn-valid, an issuer's prefix and length, printed in a card's
+ * groups (CARD_LAYOUT), chosen as the recogniser chooses (at an end of their run first, then longer).
+ * The phone recogniser leaves their digits alone: a phone cell beside a card cell is one digit run in
+ * the text ("5537 6078 4080 2634 01 23 45 67 89"), and its shape would run into the card's groups.
+ */
+export function strongCardSpans(model: TextModel): { start: number; end: number }[] {
+  let v = strong.get(model);
+  if (v) return v;
+  v = [];
+  const text = digitView(model);
+  for (const m of matches(RUN, text)) {
+    const groups = [...m[0].matchAll(/\d+/g)].map((g) => ({ start: m.index + g.index, end: m.index + g.index + g[0].length }));
+    const ws: { i: number; j: number; edge: number }[] = [];
+    for (let i = 0; i < groups.length; i++) {
+      let digits = "";
+      for (let j = i; j < groups.length; j++) {
+        digits += text.slice(groups[j]!.start, groups[j]!.end);
+        if (digits.length > 19) break;
+        if (digits.length < 13 || !luhn(digits) || cardIssuer(digits) === null) continue;
+        if (!CARD_LAYOUT.test(groups.slice(i, j + 1).map((g) => g.end - g.start).join(","))) continue;
+        if (/\+\s?$/.test(text.slice(Math.max(0, groups[i]!.start - 2), groups[i]!.start))) continue;
+        ws.push({ i, j, edge: i === 0 || j === groups.length - 1 ? 1 : 0 });
+      }
+    }
+    ws.sort((a, b) => b.edge - a.edge || b.j - b.i - (a.j - a.i) || a.i - b.i);
+    const taken: typeof ws = [];
+    for (const w of ws) if (!taken.some((t) => w.i <= t.j && t.i <= w.j)) taken.push(w);
+    for (const w of taken) if (!inIbanShape(model, groups[w.i]!.start, groups[w.j]!.end)) v.push({ start: groups[w.i]!.start, end: groups[w.j]!.end });
+  }
+  strong.set(model, v);
+  return v;
+}
+
 const NEGATIVE = ["tracking", "transaction", "ref", "ref.", "reference", "order", "invoice", "serial", "asset", "account no", "Sendungsnr", "Transaktionsref", "suivi", "seguimiento", "transacción", "REF"];
 
 /**
@@ -69,9 +118,12 @@ export const creditCardRecognizer: Recognizer = {
     for (const m of matches(RUN, text)) {
       const groups: { start: number; end: number }[] = [];
       for (const g of m[0].matchAll(/\d+/g)) groups.push({ start: m.index + g.index, end: m.index + g.index + g[0].length });
-      let i = 0;
-      while (i < groups.length) {
-        let best: { j: number; valid: boolean; issuer: boolean } | null = null;
+      // every window of 13-19 digits aligned to groups; the best ones are taken first and windows overlapping
+      // a taken one dropped. A run can hold two values side by side (a table row: a phone number, then a
+      // card): taken left to right, a window starting in the phone's digits that passes Luhn by chance
+      // (one in ten does) swallowed the card's first groups and left its last group readable.
+      const windows: Window[] = [];
+      for (let i = 0; i < groups.length; i++) {
         let digits = "";
         for (let j = i; j < groups.length; j++) {
           digits += text.slice(groups[j]!.start, groups[j]!.end);
@@ -83,41 +135,44 @@ export const creditCardRecognizer: Recognizer = {
           if (j > i && groups.slice(i, j).some((g) => g.end - g.start < 4) && !labelled(model, groups[i]!.start, groups[j]!.end, context)) continue;
           const valid = luhn(digits);
           const issuer = cardIssuer(digits) !== null;
-          const rank = (valid ? 2 : 0) + (issuer ? 1 : 0);
-          const bestRank = best ? (best.valid ? 2 : 0) + (best.issuer ? 1 : 0) : -1;
-          if (rank >= bestRank && (valid || groups.length > 1)) best = { j, valid, issuer };
+          const shaped = CARD_LAYOUT.test(groups.slice(i, j + 1).map((g) => g.end - g.start).join(","));
+          // a window starting inside the run is a value of its own only with a card's whole shape: valid,
+          // an issuer's prefix and length, printed in a card's groups (the run's head keeps the old rule:
+          // any window, a Luhn-failing one with a card label reported as such)
+          if (i > 0 && !(valid && issuer && shaped)) continue;
+          if (!valid && groups.length === 1) continue;
+          const start = groups[i]!.start;
+          const end = groups[j]!.end;
+          // "+49..." is a phone number in international format, whatever its digits add up to; the digits
+          // of an IBAN-shaped run are an account number, even when one of its groups passes Luhn
+          if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start)) || inIbanShape(model, start, end)) continue;
+          // (between two equally good windows, the one at an end of the run: the value beside it is another's)
+          windows.push({ i, j, start, end, valid, issuer, rank: (valid ? 4 : 0) + (shaped ? 2 : 0) + (issuer ? 1 : 0), edge: i === 0 || j === groups.length - 1 ? 1 : 0 });
         }
-        if (!best) {
-          i++;
-          continue;
-        }
-        const start = groups[i]!.start;
-        const end = groups[best.j]!.end;
-        // "+49..." is a phone number in international format, whatever its digits add up to; the digits
-        // of an IBAN-shaped run are an account number, even when one of its groups passes Luhn
-        if (/\+\s?$/.test(text.slice(Math.max(0, start - 2), start)) || inIbanShape(model, start, end)) {
-          i = best.j + 1;
-          continue;
-        }
+      }
+      windows.sort((a, b) => b.rank - a.rank || b.edge - a.edge || b.end - b.start - (a.end - a.start) || a.start - b.start);
+      const taken: Window[] = [];
+      for (const w of windows) if (!taken.some((t) => w.i <= t.j && t.i <= w.j)) taken.push(w);
+      for (const w of taken.sort((a, b) => a.start - b.start)) {
+        const { start, end } = w;
         const label = labelled(model, start, end, context);
         const negative = !label && labelled(model, start, end, NEGATIVE, 0) !== null;
         let score = 0.2;
-        if (best.valid) score += 0.45;
-        if (best.issuer) score += 0.15;
+        if (w.valid) score += 0.45;
+        if (w.issuer) score += 0.15;
         // no scheme issues cards starting 0, 1, 7, 8 or 9 (ISO/IEC 7812 major industry identifiers)
         else if (!/^[2-6]/.test(text.slice(start, end))) score -= 0.3;
         if (label) score += 0.35;
         if (negative) score -= 0.4;
-        if (!best.valid && config.checksumValidationMode === "strict" && !label) score = Math.min(score, 0.3);
+        if (!w.valid && config.checksumValidationMode === "strict" && !label) score = Math.min(score, 0.3);
         out.push({
           start,
           end,
           label: "CREDIT_CARD",
           score: Math.max(0, Math.min(1, score)),
           recognizer: this.name,
-          strength: best.valid ? "checksum" : "heuristic",
+          strength: w.valid ? "checksum" : "heuristic",
         });
-        i = best.j + 1;
       }
     }
     return out;

@@ -87,6 +87,33 @@ const BEFORE_NAME: Record<Language, readonly string[]> = {
 };
 /** Phrases that follow a name ("Jane Doe wrote:"). */
 const AFTER_NAME = ["wrote:", "wrote", "schrieb:", "schrieb", "a écrit :", "a écrit", "escribió:", "escribió", "said", "(\"A\")", "(\"B\")", "<"];
+/**
+ * Role words of prose that name the person next ("please contact our agent Tomás Villanueva", "Ihr
+ * Berater Jonas Becker", "votre conseillère Julie Martin", "su asesor Javier Romero"): unaccented, lower
+ * case, as regex sources (German compounds by their stem: "Kundenberaterin", "Sachbearbeiter"). Only
+ * after a possessive or article (ROLE_DETERMINERS), and weaker than a title or salutation: the word after
+ * them is often no name ("our agent will call", "Ihr Berater vor Ort", "votre conseiller en Agence"), so a
+ * run there also needs a known first name or name part.
+ */
+const ROLE_NOUNS: Record<Language, readonly string[]> = {
+  en: ["agent", "adviser", "advisor", "account manager", "account executive", "relationship manager", "case worker", "caseworker", "case manager", "case handler", "claims handler", "claims adjuster", "handler", "representative", "consultant", "contact person", "contact", "colleague", "coordinator", "officer", "loan officer", "broker", "assistant", "counsellor", "counselor", "social worker", "nurse", "doctor", "lawyer", "solicitor", "accountant", "manager", "supervisor", "technician", "engineer"],
+  de: ["(?:\\p{L}+)?(?:berater|bearbeiter|betreuer|ansprechpartner|mitarbeiter|vertreter|vermittler|makler|gutachter|sachverstandiger|sachverstandige)(?:in)?", "agent(?:in)?", "kollege", "kollegin", "fallmanager(?:in)?", "kundenmanager(?:in)?", "arzt", "arztin", "anwalt", "anwaltin", "steuerberater(?:in)?", "techniker(?:in)?"],
+  fr: ["conseiller", "conseillere", "interlocuteur", "interlocutrice", "agent", "agente", "gestionnaire", "charge(?:e)? de (?:clientele|compte|dossier|mission|relation client|affaires)", "charge(?:e)? d'affaires", "collegue", "correspondant(?:e)?", "referent(?:e)?", "representant(?:e)?", "commercial(?:e)?", "courtier", "expert(?:e)?", "technicien(?:ne)?", "medecin", "avocat(?:e)?"],
+  it: ["consulente", "referente", "agente", "gestore", "collega", "operatore", "operatrice"],
+  es: ["asesor(?:a)?", "agente", "gestor(?:a)?", "ejecutiv[oa](?: de cuentas?)?", "representante", "compan(?:er|er)[oa]", "companer[oa]", "responsable", "interlocutor(?:a)?", "tramitador(?:a)?", "comercial", "perito", "tecnic[oa]", "medic[oa]", "abogad[oa]", "consultor(?:a)?"],
+  pt: ["consultor(?:a)?", "gestor(?:a)?", "agente", "assessor(?:a)?", "colega"],
+  nl: ["adviseur", "contactpersoon", "behandelaar", "medewerker", "collega"],
+};
+/** Possessives and articles before a role word, unaccented, lower case (with an adjective between: "your new adviser"). */
+const ROLE_DETERMINERS: Record<Language, readonly string[]> = {
+  en: ["our", "your", "my", "his", "her", "their", "the", "a", "an"],
+  de: ["ihr", "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "unseren", "unserem", "unserer", "mein", "meine", "meinen", "meinem", "der", "die", "den", "dem", "dein", "deine", "deinen", "zustandige", "zustandiger", "zustandigen"],
+  fr: ["votre", "notre", "vos", "nos", "le", "la", "l'", "son", "sa", "mon", "ma", "ton", "ta", "un", "une"],
+  it: ["il", "la", "il suo", "la sua", "il vostro", "la vostra", "il nostro", "la nostra", "suo", "sua"],
+  es: ["su", "sus", "nuestro", "nuestra", "el", "la", "tu", "mi", "un", "una"],
+  pt: ["o", "a", "seu", "sua", "o seu", "a sua", "nosso", "nossa"],
+  nl: ["uw", "onze", "de", "je", "jouw"],
+};
 /** Form labels and table headers whose value is a name. */
 const NAME_LABELS: Record<Language, readonly string[]> = {
   en: ["Name", "Full name", "First name", "Last name", "Surname", "Given name", "Patient", "Patient name", "Employee", "Employee name", "Applicant", "Customer", "Client", "Signed by", "Contact person", "Contact", "Account holder", "Emergency contact", "Beneficiary", "Tenant", "Landlord", "Guarantor", "Witness", "Next of kin", "Cardholder", "Attendee", "Recipient", "Sender"],
@@ -125,7 +152,8 @@ const HAND_WORDS = new Set(
   janvier février mars avril juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi samedi dimanche
   enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
   bitte vielen dank laut weitere diese unsere alle
-  courriel email e-mail téléphone portable domicile adresse teléfono móvil dirección correo domicilio anschrift telefon mobil handy wohnort iban tel fax web site`.split(/\s+/),
+  courriel email e-mail téléphone portable domicile adresse teléfono móvil dirección correo domicilio anschrift telefon mobil handy wohnort iban tel fax web site
+  telephone cell cellphone landline`.split(/\s+/),
     ...`
   merci veuillez selon toutes tous
   gracias según todos todas
@@ -304,6 +332,10 @@ interface Cues {
   greets(text: string): boolean;
   after: RegExp;
   labels: string[];
+  /** True when the text ends with a role phrase after a possessive or article ("our agent", "Ihre Beraterin"). */
+  role(text: string): boolean;
+  /** A role word alone (anchored), as a capitalised run may start with it in German ("Berater Jonas Becker"). */
+  roleWord: RegExp;
 }
 
 const cueCache = new Map<string, Cues>();
@@ -319,7 +351,19 @@ function cuesFor(languages: readonly Language[]): Cues {
     const greet = [...new Set(forLanguages(GREETINGS, languages).map(unaccented))].map((p) => escape(p).replace(/ /g, "\\s+"));
     // a greeting or header label, or a title, then maybe a title: "Dear ", "From: ", "Dear Mrs ", "Dr "
     const greeting = new RegExp(`(?:^|[^\\p{L}])(?:(?:${greet.sort((a, b) => b.length - a.length).join("|")}),?[ \\t]*(?:(?:${hon.join("|")})[ \\t]+)?|(?:${hon.join("|")})[ \\t]+)$`, "u");
-    c = { precedes: (text) => before.test(unaccented(text)), greets: (text) => greeting.test(unaccented(text)), after, labels: forLanguages(NAME_LABELS, languages) };
+    const nouns = forLanguages(ROLE_NOUNS, languages).sort((a, b) => b.length - a.length).map((n) => n.replace(/ /g, "\\s+"));
+    const dets = forLanguages(ROLE_DETERMINERS, languages).sort((a, b) => b.length - a.length).map((d) => escape(d).replace(/ /g, "\\s+"));
+    // determiner, at most one adjective ("your new adviser", "Ihre neue Beraterin"), the role, maybe a comma
+    const role = new RegExp(`(?:^|[^\\p{L}'])(?:${dets.join("|")})(?:\\s+|(?<='))(?:\\p{L}+\\s+)?(?:${nouns.join("|")})[ \\t]*,?[ \\t]*$`, "iu");
+    const roleWord = new RegExp(`^(?:${nouns.join("|")})$`, "iu");
+    c = {
+      precedes: (text) => before.test(unaccented(text)),
+      greets: (text) => greeting.test(unaccented(text)),
+      after,
+      labels: forLanguages(NAME_LABELS, languages),
+      role: (text) => role.test(unaccented(text)),
+      roleWord,
+    };
     cueCache.set(key, c);
   }
   return c;
@@ -424,6 +468,21 @@ export const personRecognizer: Recognizer = {
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
       }
+      // a capitalised role word or phrase starting the run is the cue, not the name: German "Berater Jonas
+      // Becker" (after "Ihr"), "Account Manager Emily Nader"
+      for (let k = Math.min(2, tokens.length - 1); k >= 1; k--) {
+        const head = tokens.slice(0, k).join(" ");
+        if (cues.roleWord.test(unaccented(head)) && cues.role(text.slice(Math.max(0, start - 30), start + head.length))) {
+          start += head.length + 1;
+          tokens = tokens.slice(k);
+          // and a form word after it is no name either: "Ihr Sachbearbeiter Team Nord"
+          while (tokens.length > 1 && (fw.has(low(tokens[0]!)) || CUE_TOKENS.has(unaccented(low(tokens[0]!))))) {
+            start += tokens[0]!.length + 1;
+            tokens = tokens.slice(1);
+          }
+          break;
+        }
+      }
       // a sentence's first word before a first name: "Yesterday Angela Merkel visited"
       // (not a first name that is also a word: "Virginia Batista Rincón" at the start of a line)
       if (tokens.length > 2 && !isFirst(tokens[0]!) && getGender(tokens[0]!) === "unknown" && isFirst(tokens[1]!) && /(?:^|[.!?:]\s*|\n\s*)$/.test(text.slice(Math.max(0, start - 3), start))) {
@@ -453,6 +512,8 @@ export const personRecognizer: Recognizer = {
       let score = 0.2;
       // the cue may end the line above when prose wraps right before the name ("... payment from\nJane Doe")
       const cueBefore = cues.precedes(before) || (start === ls && ls > 0 && cues.precedes(text.slice(Math.max(0, ls - 41), ls - 1)));
+      // a role phrase right before, or ending the line above when prose wraps after it
+      const roleBefore = !cueBefore && (cues.role(before) || (start === ls && ls > 0 && cues.role(text.slice(Math.max(0, ls - 41), ls - 1))));
       const cueAfter = cues.after.test(afterText);
       // OCR leaves rule fragments and specks around a form value ("Lana Weyel ~~ —")
       const wholeLine = !/[\p{L}\p{N}]/u.test(text.slice(ls, start)) && !/[\p{L}\p{N}]/u.test(text.slice(end, le));
@@ -473,6 +534,13 @@ export const personRecognizer: Recognizer = {
       const known = kinds.filter((k) => k === "name").length;
       const allKnown = real.length >= 2 && kinds.every((k) => k !== null) && kinds[0] === "name" && kinds.length - known <= 1;
       if (allKnown) score += 0.15;
+      // a role phrase before it: evidence only with a known first name or name part ("our agent Tomás",
+      // "Ihr Berater Jonas Becker"), since German nouns after it are capitalised too ("Ihr Berater vor Ort")
+      // (or a name part the lists know starting the next line, when the run ends its line: "our agent
+      // Xénophon" / "Bernard ...")
+      const wrapHead = end === le && le < text.length ? WRAPPED_PARTS.exec(text.slice(le + 1, le + 60))?.[0].split(" ")[0] : undefined;
+      const roleName = roleBefore && (first || known > 0 || (real.length === 1 && !!wrapHead && knownPart(wrapHead, fw) === "name"));
+      if (roleName && !cueAfter && !labelOk) score += 0.4;
       // layout: a line holding only the run (recipient and signature blocks, CV heads, table cells), more
       // so right above an address (a recipient or letterhead block: company names there are rare, and
       // cost one click); only with a known part, so headings ("Payment Details") stay out
@@ -503,11 +571,11 @@ export const personRecognizer: Recognizer = {
       if (/^[ ,]*\d/.test(afterText) && !cueAfter) score -= 0.25;
       // a name wrapped after its cue: "Standing order Emily\nNader", "Transferencia a Jorge\nLomeli Agosto"
       // (a first name and a surname, or Spanish "Luis Miguel\nAparicio Muro": after two parts only known names)
-      if (real.length <= 2 && (cueBefore || labelOk) && end === le && le < text.length) {
+      if (real.length <= 2 && (cueBefore || labelOk || roleName) && end === le && le < text.length) {
         const wrap = WRAPPED_PARTS.exec(text.slice(le + 1, le + 60));
         if (wrap) {
           const parts = wrap[0].split(" ");
-          const take = parts.filter((t, i) => !fw.has(low(t)) && !CUE_TOKENS.has(unaccented(low(t))) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && real.length === 1) || knownPart(t, fw) === "name"));
+          const take = parts.filter((t, i) => !fw.has(low(t)) && !CUE_TOKENS.has(unaccented(low(t))) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && (real.length === 1 || (roleBefore && knownPart(t, fw) !== "word"))) || knownPart(t, fw) === "name"));
           // only a leading run of acceptable parts is the rest of the name
           let n = 0;
           while (n < parts.length && take[n] === parts[n]) n++;

@@ -2,7 +2,8 @@ import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/
 import { forLanguages } from "../context";
 import { digitView, labelled, regionsToTry } from "../evidence";
 import type { Candidate } from "../types";
-import { inIbanShape } from "./iban";
+import { luhn, strongCardSpans } from "./credit-card";
+import { ibanShapes, inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
 
 export const PHONE_CONTEXT = {
@@ -68,6 +69,73 @@ function withoutTrailingFigure(raw: string, regions: CountryCode[]): string {
   return raw;
 }
 
+/**
+ * A run too long for any phone number (over 15 digits) that is a phone number followed or preceded by
+ * another value's digit groups: a table row whose phone cell sits a few points from a card or account cell
+ * ("+44 20 7946 0958 4111 1111 1111 1111", "4111 1111 1111 1111 030 12345678"), which the text model
+ * joins into one line. The number is a run of whole groups at either end that is not itself printed as a
+ * card (groups of four) and is
+ *  - valid or possible in a region tried, the rest being printed in groups of four (a card, a reference), or
+ *  - valid, and of a phone's own shape (+CC, a bracketed area code, NANP, a national 0 prefix).
+ * The longest such run wins; the rest is left to the other recognisers. Null when the run is not too
+ * long or no end qualifies: a long reference of plain groups ("4467 3691 3930 3123") stays whole (and out).
+ */
+function besideOtherValue(raw: string, regions: CountryCode[], before: string, after: string): { raw: string; offset: number } | null {
+  // a run of phone length still ends in a card's first groups when the shape stopped at its group limit
+  const long = raw.replace(/\D/g, "").length > 15;
+  const parse = (s: string) => (/^(?:\+|00)/.test(s) ? [parsePhoneNumberFromString(s.replace(/^00/, "+"))] : regions.map((r) => parsePhoneNumberFromString(s, r)));
+  const fours = (s: string) => /^\d{4}(?:[ -]\d{4})*(?:[ -]\d{1,4})?$/.test(s.trim());
+  const ownShape = (s: string) => /^(?:\+|00|\()/.test(s) || NANP.test(s) || GROUPED_EU.test(s);
+  const qualifies = (part: string, rest: string) => {
+    const n = part.replace(/\D/g, "").length;
+    if (n < 7 || n > 15 || fours(part)) return false;
+    const parsed = parse(part);
+    if (fours(rest) && parsed.some((p) => p && (p.isValid() || p.isPossible()))) return true;
+    return ownShape(part) && parsed.some((p) => p?.isValid());
+  };
+  // the rest with the groups the shape left out around it: is it a card number (13-19 digits, Luhn) that
+  // starts right after the head, or ends right before the tail? Then that is the cut (one cut per card)
+  const groupsAfter = (/^(?:[ -]\d+)*/.exec(after)?.[0] ?? "").match(/\d+/g) ?? [];
+  const groupsBefore = (/(?:\d+[ -])*$/.exec(before)?.[0] ?? "").match(/\d+/g) ?? [];
+  // printed as cards are: groups of four, the last maybe shorter
+  const cardIn = (groups: string[]) => {
+    let d = "";
+    for (const [k, g] of groups.entries()) {
+      if (g.length !== 4 && !(k > 0 && g.length < 4 && d.length + g.length >= 13)) return false;
+      d += g;
+      if (d.length > 19) return false;
+      if (d.length >= 13 && luhn(d)) return true;
+    }
+    return false;
+  };
+  const cardEnding = (groups: string[]) => {
+    let d = "";
+    for (let i = groups.length - 1; i >= 0; i--) {
+      if (groups[i]!.length !== 4 && !(i === groups.length - 1 && groups[i]!.length < 4)) return false;
+      d = groups[i]! + d;
+      if (d.length > 19) return false;
+      if (d.length >= 13 && luhn(d)) return true;
+    }
+    return false;
+  };
+  const cuts = [...raw.matchAll(/ +/g)].map((m) => ({ at: m.index, next: m.index + m[0].length }));
+  let best: { raw: string; offset: number; card: boolean } | null = null;
+  for (const c of cuts) {
+    const head = raw.slice(0, c.at);
+    const tail = raw.slice(c.next);
+    const cands = [
+      { raw: head, offset: 0, rest: tail, card: cardIn([...(tail.match(/\d+/g) ?? []), ...groupsAfter]) },
+      { raw: tail, offset: c.next, rest: head, card: cardEnding([...groupsBefore, ...(head.match(/\d+/g) ?? [])]) },
+    ];
+    for (const cand of cands) {
+      // ("+44" or "(0161)" left over belongs to the number: no cut there)
+      if (!/^[\d -]+$/.test(cand.rest) || !(long || cand.card) || !qualifies(cand.raw, cand.rest)) continue;
+      if (!best || (cand.card && !best.card) || (cand.card === best.card && cand.raw.length > best.raw.length)) best = cand;
+    }
+  }
+  return best && { raw: best.raw, offset: best.offset };
+}
+
 /** The end of `end`'s number once a following extension (EXTENSION) is included. */
 function withExtension(text: string, end: number): number {
   const m = EXTENSION.exec(text.slice(end, end + 40));
@@ -95,7 +163,14 @@ export const phoneRecognizer: Recognizer = {
     const context = forLanguages(PHONE_CONTEXT, config.languages);
     const text = digitView(model);
     const regions = regionsToTry(model.locale, config);
-    for (const m of matches(SHAPE, text)) {
+    // IBAN-shaped runs blanked (same length): a phone in the next table cell ("ES06 ... 7229 926 59 49 89")
+    // is then matched from its own first digit, not from inside the account number
+    let shaped = text;
+    // (and so are card numbers beyond doubt: "5537 6078 4080 2634 01 23 45 67 89")
+    const blank = (from: number, to: number) => (shaped = shaped.slice(0, from) + shaped.slice(from, to).replace(/[^\s]/g, "x") + shaped.slice(to));
+    for (const s of ibanShapes(model)) if (s.checksum || s.format) blank(s.start, s.end);
+    for (const c of strongCardSpans(model)) blank(c.start, c.end);
+    for (const m of matches(SHAPE, shaped)) {
       let raw = m[0];
       let start = m.index;
       // a lone "(" before the area code is part of the number; trailing separators are not
@@ -104,6 +179,11 @@ export const phoneRecognizer: Recognizer = {
         raw = "(" + raw;
       }
       raw = withoutTrailingFigure(raw, regions);
+      const side = besideOtherValue(raw, regions, shaped.slice(Math.max(0, start - 30), start), shaped.slice(start + raw.length, start + raw.length + 30));
+      if (side) {
+        start += side.offset;
+        raw = side.raw;
+      }
       const digits = raw.replace(/\D/g, "");
       if (digits.length < 7 || digits.length > 15) continue;
       if (DATE_LIKE.test(raw) || DATE_PREFIX.test(raw)) continue;
