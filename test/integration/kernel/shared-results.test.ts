@@ -7,13 +7,13 @@
  * the rebuild has ended reads the database again. Real database; the parts read are counted by the
  * driver's command monitoring.
  */
-import { randomUUID } from "node:crypto";
 import mongoose from "mongoose";
 import { getJob, listJobs } from "../../../kernel/jobs/api";
 import type { JobsHost } from "../../../kernel/jobs/host";
 import { defineJobModel, type JobModel } from "../../../kernel/jobs/model";
-import { detach, PART_FINDINGS, RESULTS_COLLECTION, storeResult } from "../../../kernel/jobs/results";
+import { PART_FINDINGS, RESULTS_COLLECTION } from "../../../kernel/jobs/results";
 import { uniqueMongoUrl } from "../../support/stack";
+import { jobWithStoredResult } from "../../support/stored-result-job";
 
 let conn: mongoose.Connection;
 let Job: JobModel;
@@ -36,24 +36,7 @@ const host = () => ({ Job }) as unknown as JobsHost;
 const admin = { meta: {} } as never;
 
 /** A paused job whose detection result (findings as the detector writes them) is stored in parts. */
-async function jobWithResult(n: number): Promise<{ id: string; result: { findings: unknown[] } & Record<string, unknown> }> {
-  const id = randomUUID();
-  const findings = Array.from({ length: n }, (_, i) => ({
-    id: `f${i}`, label: i % 3 === 2 ? "PHONE_NUMBER" : "EMAIL_ADDRESS", text: i % 3 === 2 ? `+1 415 555 ${1000 + i}` : `ann.lée${i}@example.org`,
-    page: 1 + (i % 100), boxes: [{ x: 180.125 + (i % 3), y: 20 + (i % 180) * 4.2, width: 60.5, height: 4.4 }], score: 0.85, source: "pattern",
-  }));
-  const result = { phase: "detection", pageCount: 100, findings, labels: ["EMAIL_ADDRESS", "PHONE_NUMBER"] };
-  const { kept, ref, record } = detach(id, 1, result);
-  await storeResult(Job, record!);
-  const now = new Date();
-  await conn.collection("jobs").insertOne({
-    _id: id as never, processor: "redaction", status: "paused:readyForReview", owner: "u1", options: {}, progress: { percent: 50, message: "" },
-    inputFileId: "f1", input: { filename: "a.pdf", contentType: "application/pdf", size: 1, sha256: "x" }, outputs: [], result: kept, resultRef: ref, error: null,
-    meta: {}, pausePoints: ["readyForReview"], resume: null, attempts: 1, attemptBase: 0, lease: null, seq: 1, version: 1, outbox: false,
-    dispatchedAt: now, deliveryFailures: 0, startedAt: now, finishedAt: null, expiresAt: new Date(now.getTime() + 86_400_000), createdAt: now, updatedAt: now,
-  });
-  return { id, result };
-}
+const jobWithResult = (n: number) => jobWithStoredResult(conn, Job, n);
 
 it("five concurrent reads of a job share one rebuild of its stored parts, each answering the whole result", async () => {
   const { id, result } = await jobWithResult(5 * PART_FINDINGS + 321);

@@ -7,13 +7,13 @@
  * that goes away mid-stream frees what its stream held; a part gone or the database gone mid-stream ends
  * the transfer as failed (never a hung socket) and the server keeps answering.
  */
-import { randomUUID } from "node:crypto";
 import http from "node:http";
 import mongoose from "mongoose";
 import { getJob, listJobs } from "../../../kernel/jobs/api";
 import type { JobsHost } from "../../../kernel/jobs/host";
 import type { JobModel } from "../../../kernel/jobs/model";
-import { clearPartCache, detach, PART_FINDINGS, partsRead, removeResult, resultStreamsOpen, storeResult } from "../../../kernel/jobs/results";
+import { clearPartCache, PART_FINDINGS, partsRead, removeResult, resultStreamsOpen } from "../../../kernel/jobs/results";
+import { jobWithStoredResult } from "../../support/stored-result-job";
 import { startStack, type Stack } from "../../support/stack";
 import { ADMIN, client, RELAXED_THROTTLE, settings } from "../auth/helpers";
 
@@ -41,24 +41,7 @@ const host = () => ({ Job }) as unknown as JobsHost;
 const admin = { meta: {} } as never;
 
 /** A paused job whose detection result is stored in parts (findings with unicode, escapes, nulls). */
-async function jobWithResult(n: number): Promise<string> {
-  const id = randomUUID();
-  const findings = Array.from({ length: n }, (_, i) => ({
-    id: `f${i}`, label: i % 3 === 2 ? "PHONE_NUMBER" : "EMAIL_ADDRESS", text: i % 3 === 2 ? `+1 415 555 ${1000 + i}` : `ann.lée${i}@example.org "東京" \\ 😀`,
-    page: 1 + (i % 100), boxes: [{ x: 180.125 + (i % 3), y: 20 + (i % 180) * 4.2, width: 60.5, height: 4.4 }], score: i % 7 ? 0.85 : null, source: "pattern",
-  }));
-  const result = { phase: "detection", pageCount: 100, findings, labels: ["EMAIL_ADDRESS", "PHONE_NUMBER"], pages: [{ page: 1, width: 612 }] };
-  const { kept, ref, record } = detach(id, 1, result);
-  await storeResult(Job, record!);
-  const now = new Date();
-  await conn.collection("jobs").insertOne({
-    _id: id as never, processor: "redaction", status: "paused:readyForReview", owner: "u1", options: {}, progress: { percent: 50, message: "" },
-    inputFileId: "f1", input: { filename: "a.pdf", contentType: "application/pdf", size: 1, sha256: "x" }, outputs: [], result: kept, resultRef: ref, error: null,
-    meta: { n }, pausePoints: ["readyForReview"], resume: null, attempts: 1, attemptBase: 0, lease: null, seq: 1, version: 1, outbox: false,
-    dispatchedAt: now, deliveryFailures: 0, startedAt: now, finishedAt: null, expiresAt: new Date(now.getTime() + 86_400_000), createdAt: now, updatedAt: now,
-  });
-  return id;
-}
+const jobWithResult = async (n: number): Promise<string> => (await jobWithStoredResult(conn, Job, n, { awkward: true })).id;
 
 /** A GET with the admin's token: status, headers and the body's bytes. */
 async function get(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {

@@ -10,6 +10,7 @@
 import { fakerDE, fakerEN_GB, fakerEN_US, fakerES, fakerFR, type Faker } from "@faker-js/faker";
 import { detect } from "../../../../../plugins/redaction/detect";
 import type { Finding, PageInput, Word } from "../../../../../plugins/redaction/detect/types";
+import { luhnDigit } from "../../../../fixtures/pii-corpus";
 
 const LOCALES: [string, Faker, { phone: string; card: string; iban: string; intro: string; region: string }][] = [
   ["en_US", fakerEN_US, { phone: "Phone", card: "Card number", iban: "IBAN", intro: "Thank you for your order. Please find the payment details below.", region: "US" }],
@@ -28,18 +29,6 @@ const PHONES: Record<string, string[]> = {
   ES: ["912 345 678", "+34 912 345 678", "933 123 456", "+34 933 123 456"],
 };
 
-function luhnDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
 /** A Luhn-valid Visa or Mastercard number in 4-4-4-4 groups (space or dash). */
 function card(f: Faker): string {
   const body = f.helpers.arrayElement(["4", "51", "53", "55"]) + f.string.numeric(16);
