@@ -113,10 +113,19 @@ export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: Plug
           "storage.put",
           { owner: job.owner, filename: meta.filename ?? name, kind: "output", contentType: meta.contentType, jobId: job.id, name, attempt: job.attempts },
           // The answer comes once the whole output is stored: bound the wait by the size when known.
-          { stream: Buffer.isBuffer(data) ? Readable.from([data]) : data, timeout: Buffer.isBuffer(data) ? 60_000 + Math.ceil(data.length / 1024) : 600_000 },
+          { stream: Buffer.isBuffer(data) ? Readable.from(slices(data)) : data, timeout: Buffer.isBuffer(data) ? 60_000 + Math.ceil(data.length / 1024) : 600_000 },
         ).then((f) => ({ name, fileId: f.id, size: f.size, sha256: f.sha256, contentType: f.contentType, filename: f.filename })),
     });
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/**
+ * A Buffer output in 1 MiB views (no copies): the store hashes and uploads chunk by chunk, so a big
+ * output (tens of megabytes of findings) is not hashed and split in one step of the event loop.
+ */
+function* slices(data: Buffer, size = 1 << 20): Generator<Buffer> {
+  for (let at = 0; at < data.length; at += size) yield data.subarray(at, Math.min(data.length, at + size));
+  if (!data.length) yield data;
 }

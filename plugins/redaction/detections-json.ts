@@ -1,12 +1,11 @@
 /**
- * The `detections` output: exactly the bytes of `JSON.stringify(result, null, 2) + "\n"`, made and stored
+ * The `detections` output: exactly the bytes of `JSON.stringify(result, null, 2) + "\n"`, made
  * a few hundred findings at a time with the event loop let go between them. A long document has tens of
  * thousands of findings (megabytes of JSON): one synchronous stringify of them held the loop the gateway
  * shares in the embedded shape (issue 14), and so did joining the pieces into one string, encoding it
  * and hashing it in one piece (0.4-0.7 s at 58,717 findings, a profile of the 100-page directory in
- * test/e2e/security/event-loop.test.ts). Stored as a stream of chunks, no step holds more than a chunk.
+ * test/e2e/security/event-loop.test.ts). Made in chunks, no step holds more than a chunk and one copy.
  */
-import { Readable } from "node:stream";
 import { setImmediate as yieldLoop } from "node:timers/promises";
 import type { DetectionResult } from "./types";
 
@@ -35,14 +34,19 @@ export async function* detectionsJsonChunks(result: DetectionResult, perTurn = P
   yield Buffer.from("\n  ]" + frame.slice(at + SLOT.length));
 }
 
-/** The output as a stream for ctx.writeOutput. */
-export function detectionsJsonStream(result: DetectionResult, perTurn = PER_TURN): Readable {
-  return Readable.from(detectionsJsonChunks(result, perTurn), { objectMode: false });
-}
-
-/** The output's whole text (tests; callers that need it as a string). */
-export async function detectionsJson(result: DetectionResult, perTurn = PER_TURN): Promise<string> {
+/**
+ * The output's bytes in one Buffer, for ctx.writeOutput. Not a stream: a stream's store has no length to
+ * bound its wait by, so when the transporter or the storage node went away in the middle (split shape),
+ * the job waited out the 10-minute stream timeout instead of failing over in a minute (the chaos test).
+ * The chunks are joined by one copy; the store hashes and uploads it in slices.
+ */
+export async function detectionsJsonBytes(result: DetectionResult, perTurn = PER_TURN): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of detectionsJsonChunks(result, perTurn)) chunks.push(c);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The output's whole text (tests). */
+export async function detectionsJson(result: DetectionResult, perTurn = PER_TURN): Promise<string> {
+  return (await detectionsJsonBytes(result, perTurn)).toString("utf8");
 }

@@ -12,7 +12,7 @@
  */
 import { defineErrorCodes, definePlugin, runOffLoopInPieces, type RunContext } from "../../sdk";
 import { BUILT_IN_LABELS, resolveDetectionConfig, type Finding, type PageInput } from "./detect";
-import { detectionsJsonStream } from "./detections-json";
+import { detectionsJsonBytes } from "./detections-json";
 import { detectionPages, findHiddenText, placeOffPageFindings, type HiddenText } from "./hidden-text";
 import { applyRedactions } from "./redact/apply";
 import { CERTIFICATE_TYPE, sha256, signCertificate, signingKey, type CertificateBody } from "./redact/certificate";
@@ -75,7 +75,7 @@ async function runDetection(ctx: RunContext<RedactionOptions>) {
     findings,
     labels: allowedLabels(ctx.options.detection),
   };
-  await ctx.writeOutput("detections", detectionsJsonStream(result), {
+  await ctx.writeOutput("detections", await detectionsJsonBytes(result), {
     contentType: "application/json",
     filename: `${baseName(ctx.input.filename)}.detections.json`,
   });
