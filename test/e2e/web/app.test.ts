@@ -499,6 +499,14 @@ describe("web app", () => {
     for (const gone of ["quick", "brown", "fox", "john.smith@example.com", "123-45-6789"]) expect(text).not.toContain(gone);
     expect(text).toContain("192.168.1.20");
     expect(text).toContain("jumps");
+
+    // The home page lists the job among the recent redactions, finished, with its detection count.
+    await go(page, "Dashboard");
+    const row = page.getByRole("region", { name: "Recent redactions" }).locator(`tr[data-job-id="${jobId}"]`);
+    await row.waitFor();
+    expect((await row.locator("td").allInnerTexts()).map((t) => t.trim())).toEqual(["customer-record.pdf", "Finished", expect.any(String), String(found.findings.length)]);
+    await row.getByRole("link", { name: "customer-record.pdf" }).click();
+    await page.getByRole("button", { name: "Download redacted PDF" }).waitFor();
     expect(problems.filter((p) => !/Failed to load resource/.test(p))).toEqual([]);
     await ctx.close();
   }, 360_000);

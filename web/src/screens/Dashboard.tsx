@@ -1,16 +1,28 @@
-/** Home: tagging statistics and recent activity, with shortcuts to the main tasks. */
+/**
+ * Home: tagging statistics and recent activity of both processors, with shortcuts to the main tasks.
+ * The two families keep their own job lists (/api/history, /v1/jobs), so the page asks each and shows
+ * one failing without hiding the other.
+ */
 import { useEffect, useState } from "react";
+import { listJobs, type Job } from "../api/redaction";
 import { historyStats, type Stats } from "../api/tagging";
+import { EmptyRow, Table } from "../components/Table";
 import { StatsCards, JobsTable } from "../components/tagging";
-import { ErrorText, humanStatus } from "../components/ui";
+import { ErrorText, StatusBadge, formatDate, humanStatus } from "../components/ui";
 import { Link, useScreenTitle } from "../router";
+
+/** How many redaction jobs the home page lists; the Redaction screen has them all. */
+const RECENT_REDACTIONS = 5;
 
 export default function Dashboard() {
   useScreenTitle("Dashboard");
   const [stats, setStats] = useState<Stats | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [redactions, setRedactions] = useState<Job[] | null>(null);
+  const [redactionError, setRedactionError] = useState<unknown>(null);
   useEffect(() => {
     historyStats().then(setStats, setError);
+    listJobs({ pageSize: RECENT_REDACTIONS }).then((page) => setRedactions(page.items ?? []), setRedactionError);
   }, []);
   return (
     <section>
@@ -34,6 +46,32 @@ export default function Dashboard() {
             empty="Nothing yet."
           />
         </>
+      )}
+      <h2 id="recent-redactions">Recent redactions</h2>
+      <ErrorText error={redactionError} />
+      {redactions && (
+        <div aria-labelledby="recent-redactions" role="region">
+          <Table columns={["Document", "Status", "Created", "Detections"]}>
+            {redactions.map((j) => (
+              <tr key={j.id} data-job-id={j.id}>
+                <td>
+                  <Link to={`/redact/${encodeURIComponent(j.id)}`}>{j.fileName ?? j.id}</Link>
+                </td>
+                <td>
+                  <StatusBadge status={j.status} />
+                </td>
+                <td>{formatDate(j.createdAt)}</td>
+                <td>{j.findingsCount ?? "—"}</td>
+              </tr>
+            ))}
+            {redactions.length === 0 && <EmptyRow colSpan={4}>No redaction jobs yet.</EmptyRow>}
+          </Table>
+          {redactions.length === RECENT_REDACTIONS && (
+            <p>
+              <Link to="/redact">All redaction jobs</Link>
+            </p>
+          )}
+        </div>
       )}
     </section>
   );
