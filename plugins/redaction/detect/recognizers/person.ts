@@ -313,6 +313,18 @@ function rowHasContact(model: TextModel, at: number): boolean {
   return contacts.some((other) => other !== line && Math.min(y1, other.box.y + other.box.height) - Math.max(y0, other.box.y) >= 0.5 * Math.min(line.box.height, other.box.height));
 }
 
+/** True when a segment right of the one holding `at`, on its visual row, holds a digit: a key's value beside it ("Agence   KD-123456"). */
+function digitsBeside(model: TextModel, at: number): boolean {
+  const w = model.charToWord[at];
+  if (w === undefined || w < 0) return false;
+  const line = model.lines[model.words[w]!.line]!;
+  const y0 = line.box.y;
+  const y1 = y0 + line.box.height;
+  return model.lines.some(
+    (o) => o !== line && o.box.x >= line.box.x + line.box.width && Math.min(y1, o.box.y + o.box.height) - Math.max(y0, o.box.y) >= 0.5 * Math.min(line.box.height, o.box.height) && /\d/.test(model.text.slice(o.start, o.end)),
+  );
+}
+
 const AMOUNT_CELL = /^[-+−]?\s?(?:[$€£]\s?)?\d{1,3}(?:[ .,’']?\d{3})*[.,]\d{2}(?:\s?(?:[$€£]|EUR|USD|GBP|CR|DR))?$/u;
 const DATE_CELL = /^\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?$|^\d{1,2}\.? \p{L}{3,}\.?(?: \d{2,4})?$/u;
 const transactionRowsOf = new WeakMap<TextModel, Map<number, boolean>>();
@@ -505,8 +517,14 @@ export const personRecognizer: Recognizer = {
           if (!/[\p{L}\p{N}]/u.test(text.slice(ls0, start)) && /^[ \t]*[,.]?[ \t]*$/.test(text.slice(start + tokens.join(" ").length, le0)) && afterClosing(model, ls0)) break;
         }
         // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
-        // (or a role phrase: "nuestro agente Julio César Arellano")
-        if (tokens.length > 1 && !CUE_TOKENS.has(unaccented(low(tokens[0]!))) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && (cues.precedes(text.slice(Math.max(0, start - 40), start)) || cues.role(text.slice(Math.max(0, start - 40), start))))
+        // (or a role phrase: "nuestro agente Julio César Arellano"; or a name label: "Tomador" / "Julio César Palomino")
+        if (
+          tokens.length > 1 &&
+          !CUE_TOKENS.has(unaccented(low(tokens[0]!))) &&
+          isFirstName(tokens[0]!, NO_WORDS) &&
+          !fw.has(low(tokens[1]!)) &&
+          (cues.precedes(text.slice(Math.max(0, start - 40), start)) || cues.role(text.slice(Math.max(0, start - 40), start)) || labelled(model, start, start + tokens.join(" ").length, cues.labels, 0) !== null)
+        )
           break;
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
@@ -571,7 +589,9 @@ export const personRecognizer: Recognizer = {
       // a column headed by a name label is a key column as often as a name column: "Kontoinhaber" above
       // "Kartennummer", "Filiale", "Referencia" in a form's key/value block. One word there is a name only
       // when the lists know it as a first name or a name part
-      const keyColumn = label === "header" && real.length === 1 && !isFirst(real[0]!) && knownPart(real[0]!, fw) !== "name";
+      // (or right under a name label whose value is beside it, with a value beside it too: "Titulaire   Paul
+      // Durand" / "Agence   KD-123456")
+      const keyColumn = real.length === 1 && !isFirst(real[0]!) && knownPart(real[0]!, fw) !== "name" && (label === "header" || (label === "above" && digitsBeside(model, start)));
       const signature = wholeLine && real.length <= 4 && afterClosing(model, ls);
       const first = isFirst(real[0]!);
       if (m.caps && !(cueBefore || cueAfter || labelOk)) continue;
@@ -632,7 +652,10 @@ export const personRecognizer: Recognizer = {
         const wrap = WRAPPED_PARTS.exec(text.slice(le + 1, le + 60));
         if (wrap) {
           const parts = wrap[0].split(" ").slice(0, 4 - real.length);
-          const take = parts.filter((t, i) => !fw.has(low(t)) && !CUE_TOKENS.has(unaccented(low(t))) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && (real.length === 1 || (roleBefore && knownPart(t, fw) !== "word"))) || knownPart(t, fw) === "name"));
+          // after a cue or role phrase in prose, a part no list knows continues a name that already has
+          // two parts when it is no common word ("Earnest Jerald" / "Lubowitz Luettgen will ...")
+          const unknownOk = (t: string) => (cueBefore || roleName) && real.length >= 2 && knownPart(t, fw) === null && !commonWord(low(t)) && !/(?:ung|heit|keit|schaft|nummer)$/.test(low(t));
+          const take = parts.filter((t, i) => !fw.has(low(t)) && !isLabelWord(t) && !CUE_TOKENS.has(unaccented(low(t))) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && (real.length === 1 || (roleBefore && knownPart(t, fw) !== "word"))) || knownPart(t, fw) === "name" || unknownOk(t)));
           // only a leading run of acceptable parts is the rest of the name
           let n = 0;
           while (n < parts.length && take[n] === parts[n]) n++;
@@ -641,6 +664,14 @@ export const personRecognizer: Recognizer = {
           const taken = le + 1 + parts.slice(0, n).join(" ").length;
           // (or by a few more words and then the number: "Benno Bauschinger" / "Im Nesselrader Kamp 62a, ...")
           if (n > 0 && (HOUSE_NUMBER.test(text.slice(taken, taken + 12)) || STREET_LINE.test(text.slice(le + 1, le + 80)))) n = 0;
+          // a form value under its label (no cue in prose): a word alone on the next line with a value
+          // holding digits under it is the next field's label, not the rest of the name ("Paul Durand" /
+          // "Carte" / "4000 1234 ...", "Agence" / "KD-123456")
+          if (n > 0 && !cueBefore && !roleName) {
+            const nextEnd = text.indexOf("\n", le + 1);
+            const after = nextEnd === -1 ? "" : text.slice(nextEnd + 1, text.indexOf("\n", nextEnd + 1) === -1 ? text.length : text.indexOf("\n", nextEnd + 1));
+            if (nextEnd === taken && /\d/.test(after)) n = 0;
+          }
           if (n > 0) {
             end = le + 1 + parts.slice(0, n).join(" ").length;
             score += 0.1;
