@@ -426,7 +426,7 @@ async function main() {
   table("Per entity type", ours, theirs, (r) => r.byLabel);
   table("Per page kind", ours, theirs, (r) => r.byPageKind);
   table("Per document kind", ours, theirs, (r) => r.byDocKind);
-  table("Per case (recall only: a role phrase before a name, the name wrapped, values in adjacent table cells)", ours, theirs, (r) => r.byCase);
+  table("Per case (recall only: a role phrase before a name, in another language than the document's, the name wrapped, names of four parts, values in adjacent table cells)", ours, theirs, (r) => r.byCase);
   const dh = (r: Result) => [...r.decoyHits.entries()].map(([k, n]) => `${k} ${n}`).join(", ") || "none";
   console.log(`\nDecoys in the evaluated pages: ${decoys.length}; docmill hits: ${[...ours.decoyHits.values()].reduce((a, b) => a + b, 0)} (${dh(ours)})${theirs ? `; Presidio hits: ${[...theirs.decoyHits.values()].reduce((a, b) => a + b, 0)} (${dh(theirs)})` : ""}`);
   console.log(presidioNote);

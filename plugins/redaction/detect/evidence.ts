@@ -129,6 +129,24 @@ const STOPWORDS: Partial<Record<Language, string[]>> = {
   pt: ["não", "você", "para", "com", "uma", "dos", "das", "pelo", "seu", "sua"],
   nl: ["het", "een", "van", "en", "niet", "wij", "uw", "voor", "met", "zijn"],
 };
+/**
+ * The language of one line when it is not the document's: a German sentence in an English letter ("Ihr
+ * Berater Jonas Becker steht Ihnen gern zur Verfügung."). Counted on the distinctive stop words above: a
+ * configured language other than `documentLanguage` with more of them on the line than the document's
+ * own (which has none there). Undefined when the line reads as the document's language or as nothing.
+ */
+export function lineLanguage(line: string, documentLanguage: Language | undefined, languages: readonly Language[]): Language | undefined {
+  const counts = new Map<Language, number>();
+  for (const tok of line.toLowerCase().match(/(?<![\p{L}\p{N}.@/_-])\p{L}+(?![\p{N}._@-]\p{L})/gu) ?? []) {
+    for (const lang of languages) if (STOPWORDS[lang]?.includes(tok)) counts.set(lang, (counts.get(lang) ?? 0) + 1);
+  }
+  const own = documentLanguage ? (counts.get(documentLanguage) ?? 0) : 0;
+  let best: Language | undefined;
+  let n = own;
+  for (const [l, c] of counts) if (l !== documentLanguage && c > n) [best, n] = [l, c];
+  return best && own === 0 ? best : undefined;
+}
+
 const PHONE_REGIONS: CountryCode[] = ["US", "GB", "DE", "FR", "ES", "IT", "NL", "AT", "CH", "BE", "PT"];
 const LANGUAGE_REGION: Record<Language, CountryCode> = { en: "US", de: "DE", fr: "FR", it: "IT", es: "ES", pt: "PT", nl: "NL" };
 const DIAL: Record<string, CountryCode> = { "1": "US", "44": "GB", "49": "DE", "33": "FR", "34": "ES", "39": "IT", "351": "PT", "31": "NL", "43": "AT", "41": "CH", "32": "BE" };

@@ -60,7 +60,8 @@ const TAILS: { re: RegExp; score: number; region: string }[] = [
   { re: new RegExp(`(?<![\\p{L}\\p{N}.,-]|\\d[ ])(?:[A-Z]{1,2}-)?\\d{4,5}(?: [A-Z]{2})?\\n${TOWN}`, "gu"), score: 0, region: "EU-wrapped" },
 ];
 
-const CONTEXT = ["address", "home address", "mailing address", "residence", "resident at", "living at", "lives at", "Anschrift", "Adresse", "Wohnort", "wohnhaft", "domicile", "domicilié", "demeurant", "dirección", "domicilio", "residente en", "indirizzo", "morada", "adres"];
+/** Label words of this recogniser (also never a name on their own: see person.ts). */
+export const ADDRESS_CONTEXT = ["address", "home address", "mailing address", "residence", "resident at", "living at", "lives at", "Anschrift", "Adresse", "Wohnort", "wohnhaft", "domicile", "domicilié", "demeurant", "dirección", "domicilio", "residente en", "indirizzo", "morada", "adres"];
 
 /**
  * A 4-digit "postcode" that is the year of a date: after a month name, maybe its day, a comma or "de"
@@ -147,7 +148,7 @@ export const addressRecognizer: Recognizer = {
     const out: Candidate[] = [];
     const emit = (s: Span) => {
       const t = trimEnd(model, s);
-      const label = labelled(model, t.start, t.end, CONTEXT) !== null;
+      const label = labelled(model, t.start, t.end, ADDRESS_CONTEXT) !== null;
       out.push({ start: t.start, end: t.end, score: Math.min(1, t.score + (label ? 0.25 : 0)), label: "PHYSICAL_ADDRESS", recognizer: this.name, strength: "heuristic" });
     };
     const streets: Span[] = [];
@@ -179,7 +180,7 @@ export const addressRecognizer: Recognizer = {
       // the rest of the town is one capitalised word that a comma ends
       if (t.wrapped || !/^\d{4,5} \p{Lu}\p{Ll}+$/u.test(model.text.slice(t.start, t.end))) continue;
       const next = new RegExp(`^\\n(${TOWN_WORD}),`, "u").exec(model.text.slice(t.end, t.end + 40));
-      if (next && labelled(model, t.start, t.end, CONTEXT) === "line") t.end += next[0].length - 1;
+      if (next && labelled(model, t.start, t.end, ADDRESS_CONTEXT) === "line") t.end += next[0].length - 1;
     }
     tails.sort((a, b) => a.start - b.start || b.end - a.end);
     const used = new Set<Span>();

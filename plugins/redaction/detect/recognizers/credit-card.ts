@@ -2,7 +2,7 @@ import { forLanguages } from "../context";
 import { digitView, labelled } from "../evidence";
 import type { TextModel } from "../text-model";
 import type { Candidate } from "../types";
-import { inIbanShape } from "./iban";
+import { continuesIbanHead, inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
 
 /**
@@ -11,7 +11,8 @@ import { matches, type Recognizer } from "./recognizer";
  */
 const RUN = /(?<![\p{L}\p{N}.,])\d+(?:(?:[ -]| ?- ?|[ ]?\n[ ]?)\d+)*(?![\p{L}\p{N}]|[.,]\d)/gu;
 
-const CONTEXT = {
+/** Label words of this recogniser (also never a name on their own: see person.ts). */
+export const CARD_CONTEXT = {
   en: ["card", "card no", "card number", "credit card", "debit card", "visa", "mastercard", "amex", "cc", "card ending in", "charged"],
   de: ["Karte", "Kreditkarte", "Kartennummer", "Belastet"],
   fr: ["carte", "carte bancaire", "CB", "numéro de carte", "débité"],
@@ -113,9 +114,11 @@ export const creditCardRecognizer: Recognizer = {
   labels: ["CREDIT_CARD"],
   run(model, config) {
     const out: Candidate[] = [];
-    const context = forLanguages(CONTEXT, config.languages);
+    const context = forLanguages(CARD_CONTEXT, config.languages);
     const text = digitView(model);
     for (const m of matches(RUN, text)) {
+      // the groups of a damaged IBAN (a digit or a group short of its country's length) are no card
+      if (continuesIbanHead(text.slice(text.lastIndexOf("\n", m.index - 1) + 1, m.index), m[0].replace(/\D/g, "").length)) continue;
       const groups: { start: number; end: number }[] = [];
       for (const g of m[0].matchAll(/\d+/g)) groups.push({ start: m.index + g.index, end: m.index + g.index + g[0].length });
       // every window of 13-19 digits aligned to groups; the best ones are taken first and windows overlapping

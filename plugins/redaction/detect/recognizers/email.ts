@@ -23,7 +23,8 @@ const AT_WORD = /^(?:[@©®OQ0]{1,2}|\(a\))$/;
 /** A local part as OCR leaves it: address characters only, with a dot, underscore or digit in it. */
 const LOCAL_WORD = /^<?[A-Za-z0-9][A-Za-z0-9._%+-]{1,63}$/;
 
-const CONTEXT = ["email", "e-mail", "mail", "courriel", "correo", "contact", "E-Mail-Adresse"];
+/** Label words of this recogniser (also never a name on their own: see person.ts). */
+export const EMAIL_CONTEXT = ["email", "e-mail", "mail", "courriel", "correo", "contact", "E-Mail-Adresse"];
 
 /**
  * EMAIL_ADDRESS, candidate -> evidence -> decision. Candidates: the shape above. Evidence: the
@@ -63,7 +64,7 @@ export const emailRecognizer: Recognizer = {
       const [local, domain] = compact.split("@") as [string, string];
       if (!domain || local.startsWith(".") || local.endsWith(".") || local.includes("..")) continue;
       const end = start + raw.length;
-      const label = labelled(model, start, end, CONTEXT) !== null;
+      const label = labelled(model, start, end, EMAIL_CONTEXT) !== null;
       let score = known ? 0.85 : 0.35;
       if (/\s/.test(raw)) {
         // OCR spacing is believable in an address-like local part ("jane.doe @"), not after a plain word
@@ -120,7 +121,7 @@ function brokenAt(model: TextModel): Candidate[] {
     const first = at >= 0 ? Math.min(at, i) : i;
     const loc = words[l]!;
     const right = words[first]!;
-    const score = 0.8 + (labelled(model, loc.start, d.end, CONTEXT) !== null ? 0.15 : 0);
+    const score = 0.8 + (labelled(model, loc.start, d.end, EMAIL_CONTEXT) !== null ? 0.15 : 0);
     if (loc.end <= right.start && model.text.slice(loc.end, right.start).trim() === "") cand(loc.start, d.end, score);
     else {
       cand(loc.start, loc.end, score);

@@ -7,7 +7,8 @@ import { matches, type Recognizer } from "./recognizer";
 
 // check digits as OCR may read them: "ESl4", "FR7O"; repairIban() decides whether the reading holds
 const START = /(?<![\p{L}\p{N}])[A-Za-z]{2}\s?[\dOoIlS]{2}/gu;
-const CONTEXT = {
+/** Label words of this recogniser (also never a name on their own: see person.ts). */
+export const IBAN_CONTEXT = {
   en: ["IBAN", "account", "bank", "bank account", "paid into", "SEPA"],
   de: ["IBAN", "Konto", "Bankverbindung", "Kontonummer"],
   fr: ["IBAN", "compte", "RIB"],
@@ -16,7 +17,7 @@ const CONTEXT = {
   pt: ["IBAN", "conta", "NIB"],
   nl: ["IBAN", "rekening", "rekeningnummer"],
 } as const;
-const NEGATIVE = ["ref", "ref.", "reference", "order", "invoice", "contract", "mandate", "Referenz", "Vertrag", "Réf.", "référence", "referencia"];
+export const IBAN_NEGATIVE = ["ref", "ref.", "reference", "order", "invoice", "contract", "mandate", "Referenz", "Vertrag", "Réf.", "référence", "referencia"];
 
 /** ISO 7064 mod 97-10 over the electronic form (the IBAN's own check digits). */
 export function ibanMod97(iban: string): boolean {
@@ -134,6 +135,25 @@ export function ibanShapes(model: TextModel): IbanShape[] {
   return out;
 }
 
+/** An IBAN's head (country, check digits) and the groups after it, ending the text (one space or none before what follows). */
+const HEAD_BEFORE = /(?<![\p{L}\p{N}])([A-Z]{2}) ?(\d{1,2})((?: ?[\dA-Z]{1,4}){0,8}) ?$/u;
+/**
+ * True when a digit run of `runDigits` digits that starts right after `before` (the text before it on its
+ * line) is the rest of an IBAN too short or too long to be one: a digit or a group lost in print or by OCR
+ * ("ES21 0047 9004 8419 2229", "DE15 0022 8637 0166 05"). ibanShapes() needs the country's exact length, so
+ * such a run is no IBAN; its groups are no phone or card number either ("0047 9004 8419" is no Norwegian
+ * number). The run must start well inside the IBAN's length and end near it: a phone in the next cell
+ * after a whole (but broken) IBAN starts past its end and keeps its finding.
+ */
+export function continuesIbanHead(before: string, runDigits: number): boolean {
+  const m = HEAD_BEFORE.exec(before.slice(-48));
+  if (!m) return false;
+  const chars = countrySpecs[m[1]!]?.chars;
+  if (!chars) return false;
+  const head = 2 + m[2]!.length + m[3]!.replace(/[^\dA-Z]/g, "").length;
+  return head <= chars - 6 && head + runDigits <= chars + 4;
+}
+
 /**
  * Whether [start, end) overlaps an IBAN-shaped run that fits its country's format or check digits:
  * such a run is an account number, valid or not, and its digit groups are no phone, card or SSN.
@@ -154,10 +174,10 @@ export const ibanRecognizer: Recognizer = {
   labels: ["IBAN"],
   run(model, config) {
     const out: Candidate[] = [];
-    const context = forLanguages(CONTEXT, config.languages);
+    const context = forLanguages(IBAN_CONTEXT, config.languages);
     for (const { start, end, checksum, bban } of ibanShapes(model)) {
       const label = labelled(model, start, end, context);
-      const negative = !label && labelled(model, start, end, NEGATIVE, 0) !== null;
+      const negative = !label && labelled(model, start, end, IBAN_NEGATIVE, 0) !== null;
       let score = 0.2;
       if (checksum) score += 0.55;
       if (bban) score += 0.15;

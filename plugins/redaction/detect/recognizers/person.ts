@@ -4,11 +4,16 @@ import { deu, eng, fra, ita, nld, por, spa } from "stopword";
 import { NAME_LEXICON, nameLexiconKey } from "../../name-lexicon";
 import type { Language } from "../config";
 import { forLanguages } from "../context";
-import { labelled } from "../evidence";
+import { labelled, lineLanguage } from "../evidence";
 import type { TextLine, TextModel } from "../text-model";
 import type { Candidate } from "../types";
-import { STREET_TYPES } from "./address";
-import { MONTH_WORDS } from "./date";
+import { ADDRESS_CONTEXT, STREET_TYPES } from "./address";
+import { CARD_CONTEXT } from "./credit-card";
+import { DOB_CONTEXT, MONTH_WORDS } from "./date";
+import { EMAIL_CONTEXT } from "./email";
+import { IBAN_CONTEXT, IBAN_NEGATIVE } from "./iban";
+import { NOT_PHONE_CONTEXT, PHONE_CONTEXT } from "./phone";
+import { URL_CONTEXT } from "./url";
 import { matches, type Recognizer } from "./recognizer";
 
 /**
@@ -81,7 +86,7 @@ const BEFORE_NAME: Record<Language, readonly string[]> = {
   de: ["Sehr geehrter", "Sehr geehrte", "Liebe", "Lieber", "Hallo", "Von:", "An:", "Cc:", "Betr.:", "Unterschrift:", "Überweisung an", "Gutschrift von", "Dauerauftrag", "Lastschrift", "Beschwerde von", "zwischen", "Ansprechpartner:", "z. Hd.", "zu Händen"],
   fr: ["Cher", "Chère", "Bonjour", "De :", "De:", "À :", "À:", "A :", "Cc :", "Objet :", "Signature :", "Virement à", "Virement de", "Prélèvement", "Réclamation de", "entre", "Interlocuteur :"],
   it: ["Gentile", "Caro", "Cara", "Egregio", "Da:", "A:"],
-  es: ["Estimado", "Estimada", "Querido", "Querida", "Hola", "De:", "Para:", "CC:", "Asunto:", "Firma:", "Transferencia a", "Abono de", "Orden permanente", "Bizum", "Reclamación de", "entre", "Atención:", "Att.:"],
+  es: ["Estimado", "Estimada", "Querido", "Querida", "Hola", "De:", "Para:", "CC:", "Asunto:", "Firma:", "Transferencia a", "Transferencia de", "Abono de", "Orden permanente", "Bizum", "Reclamación de", "entre", "Atención:", "Att.:"],
   pt: ["Prezado", "Prezada", "Caro", "Cara"],
   nl: ["Geachte", "Hallo"],
 };
@@ -116,11 +121,11 @@ const ROLE_DETERMINERS: Record<Language, readonly string[]> = {
 };
 /** Form labels and table headers whose value is a name. */
 const NAME_LABELS: Record<Language, readonly string[]> = {
-  en: ["Name", "Full name", "First name", "Last name", "Surname", "Given name", "Patient", "Patient name", "Employee", "Employee name", "Applicant", "Customer", "Client", "Signed by", "Contact person", "Contact", "Account holder", "Emergency contact", "Beneficiary", "Tenant", "Landlord", "Guarantor", "Witness", "Next of kin", "Cardholder", "Attendee", "Recipient", "Sender"],
-  de: ["Name", "Vorname", "Nachname", "Familienname", "Vor- und Nachname", "Mitarbeiter", "Mitarbeiterin", "Patient", "Ansprechpartner", "Kontoinhaber", "Antragsteller", "Notfallkontakt", "Mieter", "Vermieter", "Empfänger", "Absender"],
-  fr: ["Nom", "Prénom", "Nom de famille", "Nom et prénom", "Nom complet", "Patient", "Titulaire", "Contact d'urgence", "Salarié", "Locataire", "Bénéficiaire", "Destinataire"],
+  en: ["Name", "Full name", "First name", "Last name", "Surname", "Given name", "Patient", "Patient name", "Employee", "Employee name", "Applicant", "Customer", "Client", "Signed by", "Contact person", "Contact", "Account holder", "Policyholder", "Policy holder", "Emergency contact", "Beneficiary", "Tenant", "Landlord", "Guarantor", "Witness", "Next of kin", "Cardholder", "Attendee", "Recipient", "Sender"],
+  de: ["Name", "Vorname", "Nachname", "Familienname", "Vor- und Nachname", "Mitarbeiter", "Mitarbeiterin", "Patient", "Ansprechpartner", "Kontoinhaber", "Kontoinhaberin", "Karteninhaber", "Karteninhaberin", "Versicherungsnehmer", "Versicherungsnehmerin", "Antragsteller", "Notfallkontakt", "Mieter", "Vermieter", "Empfänger", "Absender"],
+  fr: ["Nom", "Prénom", "Nom de famille", "Nom et prénom", "Nom complet", "Patient", "Titulaire", "Titulaire du compte", "Souscripteur", "Souscriptrice", "Contact d'urgence", "Salarié", "Locataire", "Bénéficiaire", "Destinataire"],
   it: ["Nome", "Cognome", "Paziente", "Intestatario"],
-  es: ["Nombre", "Apellido", "Apellidos", "Nombre y apellidos", "Nombre completo", "Paciente", "Titular", "Contacto de emergencia", "Empleado", "Inquilino", "Beneficiario", "Destinatario"],
+  es: ["Nombre", "Apellido", "Apellidos", "Nombre y apellidos", "Nombre completo", "Paciente", "Titular", "Titular de la cuenta", "Tomador", "Tomadora", "Contacto de emergencia", "Empleado", "Inquilino", "Beneficiario", "Destinatario"],
   pt: ["Nome", "Apelido", "Sobrenome", "Paciente", "Titular"],
   nl: ["Naam", "Voornaam", "Achternaam", "Patiënt", "Rekeninghouder"],
 };
@@ -200,6 +205,22 @@ const BUSINESS_WORDS = new Set(
   juegos ropa libros herramientas hogar jardín salud belleza alimentación películas música deportes juguetes electrónica ordenadores joyería industrial zapatos
   hat shirt chair table computer keyboard mouse car bike ball gloves pants shoes soap towels bacon cheese chicken chips fish pizza salad sausages tuna`.split(/\s+/),
 );
+/**
+ * The label words of the other recognisers, one word each, unaccented and in lower case: "Kartennummer",
+ * "Telefon", "Bankverbindung", "Geburtsdatum", "Tarjeta", "Référence". A form's key column prints them
+ * capitalised and alone, often right under a name label ("Kontoinhaber" / "Kartennummer"): a run of
+ * nothing but such words is a label, never a name. German compounds of a label noun count too
+ * ("Kundennummer", "Versicherungsnummer", "Aktenzeichen"), but no word that a first-name list knows.
+ */
+const LABEL_WORDS = new Set(
+  [PHONE_CONTEXT, CARD_CONTEXT, IBAN_CONTEXT, DOB_CONTEXT]
+    .flatMap((t) => Object.values(t).flat())
+    .concat(ADDRESS_CONTEXT, EMAIL_CONTEXT, URL_CONTEXT, NOT_PHONE_CONTEXT, IBAN_NEGATIVE)
+    .filter((w) => !/\s/.test(w) && /^\p{L}[\p{L}-]+\.?$/u.test(w) && getGender(w.replace(/\.$/, "")) === "unknown")
+    .map((w) => unaccented(w.replace(/\.$/, "")).toLowerCase()),
+);
+const LABEL_COMPOUND = /^\p{Lu}\p{Ll}{2,}(?:nummer|nr|datum|adresse|anschrift|verbindung|zeichen|betrag|konto|kennung|leitzahl)$/u;
+const isLabelWord = (t: string) => LABEL_WORDS.has(unaccented(t.replace(/[.:]$/, "")).toLowerCase()) || LABEL_COMPOUND.test(t);
 const CUE_TOKENS = new Set<string>();
 const NOT_NAME_COLUMNS = ["Description", "Item", "Product", "Article", "Beschreibung", "Artikel", "Buchungstext", "Désignation", "Libellé", "Produit", "Descripción", "Concepto", "Producto", "Artículo"];
 
@@ -243,11 +264,11 @@ const GREETINGS: Record<Language, readonly string[]> = {
   pt: ["Prezado", "Prezada", "Caro", "Cara"],
   nl: ["Geachte", "Hallo"],
 };
-/** Up to two name parts starting the next line (the rest of a wrapped name). */
 /** A line starting as a street does: a few words, then a house number ("Im Nesselrader Kamp 62a, ..."; not an amount "12.50"). */
 const HOUSE_NUMBER = /^[ ]?\d{1,5}(?:[ ]?[a-zA-Z])?(?![\p{L}\p{N}]|[.,]\d)/u;
 const STREET_LINE = new RegExp(`^(?:[\\p{L}.'’-]+ ){1,5}${HOUSE_NUMBER.source.slice(1)}`, "u");
-const WRAPPED_PARTS = new RegExp(`^${TOKEN}(?: ${TOKEN})?(?![\\p{L}\\p{N}'’-])`, "u");
+/** Up to three name parts starting the next line (the rest of a wrapped name: "María" / "José García López"). */
+const WRAPPED_PARTS = new RegExp(`^${TOKEN}(?: ${TOKEN}){0,2}(?![\\p{L}\\p{N}'’-])`, "u");
 /** Words of company names that a person's name never holds ("Grupo Sánchez", "Groupe Rolland"). */
 const COMPANY_WORDS = new Set(
   `grupo corporación corporacion industrias laboratorios hermanos hijos asociados compañía compania sociedad
@@ -290,6 +311,18 @@ function rowHasContact(model: TextModel, at: number): boolean {
   const y0 = line.box.y;
   const y1 = y0 + line.box.height;
   return contacts.some((other) => other !== line && Math.min(y1, other.box.y + other.box.height) - Math.max(y0, other.box.y) >= 0.5 * Math.min(line.box.height, other.box.height));
+}
+
+/** True when a segment right of the one holding `at`, on its visual row, holds a digit: a key's value beside it ("Agence   KD-123456"). */
+function digitsBeside(model: TextModel, at: number): boolean {
+  const w = model.charToWord[at];
+  if (w === undefined || w < 0) return false;
+  const line = model.lines[model.words[w]!.line]!;
+  const y0 = line.box.y;
+  const y1 = y0 + line.box.height;
+  return model.lines.some(
+    (o) => o !== line && o.box.x >= line.box.x + line.box.width && Math.min(y1, o.box.y + o.box.height) - Math.max(y0, o.box.y) >= 0.5 * Math.min(line.box.height, o.box.height) && /\d/.test(model.text.slice(o.start, o.end)),
+  );
 }
 
 const AMOUNT_CELL = /^[-+−]?\s?(?:[$€£]\s?)?\d{1,3}(?:[ .,’']?\d{3})*[.,]\d{2}(?:\s?(?:[$€£]|EUR|USD|GBP|CR|DR))?$/u;
@@ -336,6 +369,8 @@ interface Cues {
   role(text: string): boolean;
   /** A role word alone (anchored), as a capitalised run may start with it in German ("Berater Jonas Becker"). */
   roleWord: RegExp;
+  /** True when what `role` found is a transfer cue inside a sentence ("a payment from"), no role phrase. */
+  prose(text: string): boolean;
 }
 
 const cueCache = new Map<string, Cues>();
@@ -356,12 +391,18 @@ function cuesFor(languages: readonly Language[]): Cues {
     // determiner, at most one adjective ("your new adviser", "Ihre neue Beraterin"), the role, maybe a comma
     const role = new RegExp(`(?:^|[^\\p{L}'])(?:${dets.join("|")})(?:\\s+|(?<='))(?:\\p{L}+\\s+)?(?:${nouns.join("|")})[ \\t]*,?[ \\t]*$`, "iu");
     const roleWord = new RegExp(`^(?:${nouns.join("|")})$`, "iu");
+    // the transfer and payment cues inside a sentence, in lower case ("we have received a payment from",
+    // "realice la transferencia a", "die Gutschrift von"): as weak as a role phrase, since prose goes on
+    // with places and banks after them too ("the transfer to Santander")
+    const prose = [...new Set(forLanguages(BEFORE_NAME, languages).filter((p) => /^\p{L}+ \p{L}+$/u.test(p)).map((p) => unaccented(p).toLowerCase()))].map((p) => escape(p).replace(/ /g, "\\s+"));
+    const proseCue = new RegExp(`(?:^|[^\\p{L}])(?:${prose.join("|")})[ \\t]*$`, "u");
     c = {
       precedes: (text) => before.test(unaccented(text)),
       greets: (text) => greeting.test(unaccented(text)),
       after,
       labels: forLanguages(NAME_LABELS, languages),
-      role: (text) => role.test(unaccented(text)),
+      role: (text) => role.test(unaccented(text)) || proseCue.test(unaccented(text)),
+      prose: (text) => proseCue.test(unaccented(text)) && !role.test(unaccented(text)),
       roleWord,
     };
     cueCache.set(key, c);
@@ -417,13 +458,26 @@ export const personRecognizer: Recognizer = {
     const out: Candidate[] = [];
     const cues = cuesFor(config.languages);
     const text = model.text;
-    const fw = functionWordsFor(model.locale?.language);
-    const isFirst = (t: string) => isFirstName(t, fw);
+    const docFw = functionWordsFor(model.locale?.language);
+    // a line in another language than the document's ("Ihr Berater Jonas Becker ..." in an English letter)
+    // is read with that language's function words: "Ihr" is no name part there, "Will" or "Allen" may be
+    const lineFw = new Map<number, ReadonlySet<string>>();
+    const fwAt = (at: number): ReadonlySet<string> => {
+      const [ls0, le0] = lineBounds(model, at);
+      let set = lineFw.get(ls0);
+      if (!set) {
+        const other = lineLanguage(text.slice(ls0, le0), model.locale?.language, config.languages);
+        lineFw.set(ls0, (set = other ? functionWordsFor(other) : docFw));
+      }
+      return set;
+    };
     const seqs = [...matches(SEQUENCE, text)].map((m) => ({ index: m.index, text: m[0], caps: false }));
     for (const m of matches(CAPS_SEQUENCE, text)) seqs.push({ index: m.index, text: m[0], caps: true });
     for (const m of seqs) {
       let tokens = m.text.split(" ");
       let start = m.index;
+      const fw = fwAt(m.index);
+      const isFirst = (t: string) => isFirstName(t, fw);
       // leading function words and cue words ("Dear", "The", "Estimada", "Herr") are not part of a
       // name, nor are trailing function words or particles
       const low = (t: string) => t.toLowerCase().replace(/\.$/, "");
@@ -463,7 +517,14 @@ export const personRecognizer: Recognizer = {
           if (!/[\p{L}\p{N}]/u.test(text.slice(ls0, start)) && /^[ \t]*[,.]?[ \t]*$/.test(text.slice(start + tokens.join(" ").length, le0)) && afterClosing(model, ls0)) break;
         }
         // a month that is also a first name, right after a cue, starts the name: "Transfer to June Brakus"
-        if (tokens.length > 1 && !CUE_TOKENS.has(unaccented(low(tokens[0]!))) && isFirstName(tokens[0]!, NO_WORDS) && !fw.has(low(tokens[1]!)) && cues.precedes(text.slice(Math.max(0, start - 40), start)))
+        // (or a role phrase: "nuestro agente Julio César Arellano"; or a name label: "Tomador" / "Julio César Palomino")
+        if (
+          tokens.length > 1 &&
+          !CUE_TOKENS.has(unaccented(low(tokens[0]!))) &&
+          isFirstName(tokens[0]!, NO_WORDS) &&
+          !fw.has(low(tokens[1]!)) &&
+          (cues.precedes(text.slice(Math.max(0, start - 40), start)) || cues.role(text.slice(Math.max(0, start - 40), start)) || labelled(model, start, start + tokens.join(" ").length, cues.labels, 0) !== null)
+        )
           break;
         start += tokens[0]!.length + 1;
         tokens = tokens.slice(1);
@@ -504,6 +565,7 @@ export const personRecognizer: Recognizer = {
       const real = tokens.filter((t) => !/^\p{Lu}\.$/u.test(t) && !new RegExp(`^${PARTICLE}$`).test(t));
       const wordName = tokens.length === 1 && wordAsName(start, tokens[0]!);
       if (!real.length || (!wordName && real.every((t) => AMBIGUOUS.has(low(t))))) continue;
+      if (real.every(isLabelWord)) continue;
       const [ls, le] = lineBounds(model, start);
       const before = text.slice(Math.max(ls, start - 40), start);
       const afterText = text.slice(end, Math.min(le, end + 20));
@@ -513,17 +575,28 @@ export const personRecognizer: Recognizer = {
       // the cue may end the line above when prose wraps right before the name ("... payment from\nJane Doe")
       const cueBefore = cues.precedes(before) || (start === ls && ls > 0 && cues.precedes(text.slice(Math.max(0, ls - 41), ls - 1)));
       // a role phrase right before, or ending the line above when prose wraps after it
-      const roleBefore = !cueBefore && (cues.role(before) || (start === ls && ls > 0 && cues.role(text.slice(Math.max(0, ls - 41), ls - 1))));
+      // (or broken inside the phrase: "please contact our" / "agent Tomás" / "Villanueva")
+      const roleBefore =
+        !cueBefore &&
+        (cues.role(before) ||
+          (start === ls && ls > 0 && cues.role(text.slice(Math.max(0, ls - 41), ls - 1))) ||
+          (ls > 0 && start - ls < 40 && !/[\p{N}:]/u.test(text.slice(ls, start)) && cues.role(text.slice(Math.max(0, ls - 41), start).replace(/\n/g, " "))));
       const cueAfter = cues.after.test(afterText);
       // OCR leaves rule fragments and specks around a form value ("Lana Weyel ~~ —")
       const wholeLine = !/[\p{L}\p{N}]/u.test(text.slice(ls, start)) && !/[\p{L}\p{N}]/u.test(text.slice(end, le));
       const label = labelled(model, start, end, cues.labels, 0);
       const labelOk = label === "line" ? /:\s*$/.test(before) || /:\s*(?:\p{Lu}[\p{L}.]*\s*)?$/u.test(before) : label !== null && wholeLine;
+      // a column headed by a name label is a key column as often as a name column: "Kontoinhaber" above
+      // "Kartennummer", "Filiale", "Referencia" in a form's key/value block. One word there is a name only
+      // when the lists know it as a first name or a name part
+      // (or right under a name label whose value is beside it, with a value beside it too: "Titulaire   Paul
+      // Durand" / "Agence   KD-123456")
+      const keyColumn = real.length === 1 && !isFirst(real[0]!) && knownPart(real[0]!, fw) !== "name" && (label === "header" || (label === "above" && digitsBeside(model, start)));
       const signature = wholeLine && real.length <= 4 && afterClosing(model, ls);
       const first = isFirst(real[0]!);
       if (m.caps && !(cueBefore || cueAfter || labelOk)) continue;
       if (cueBefore || cueAfter) score += 0.55;
-      if (labelOk) score += 0.55;
+      if (labelOk && !keyColumn) score += 0.55;
       if (signature) score += 0.55;
       if (first) score += real.length > 1 ? 0.3 : 0.15;
       if (real.length > 1 && real.slice(1).some((t) => isFirst(t)) && !first) score += 0.1;
@@ -539,7 +612,9 @@ export const personRecognizer: Recognizer = {
       // (or a name part the lists know starting the next line, when the run ends its line: "our agent
       // Xénophon" / "Bernard ...")
       const wrapHead = end === le && le < text.length ? WRAPPED_PARTS.exec(text.slice(le + 1, le + 60))?.[0].split(" ")[0] : undefined;
-      const roleName = roleBefore && (first || known > 0 || (real.length === 1 && !!wrapHead && knownPart(wrapHead, fw) === "name"));
+      // (after a transfer cue in prose, one part alone must be a first name: "the transfer to Santander")
+      const proseOnly = roleBefore && real.length === 1 && !first && cues.prose(before);
+      const roleName = roleBefore && !proseOnly && (first || known > 0 || (real.length === 1 && !!wrapHead && knownPart(wrapHead, fw) === "name"));
       if (roleName && !cueAfter && !labelOk) score += 0.4;
       // layout: a line holding only the run (recipient and signature blocks, CV heads, table cells), more
       // so right above an address (a recipient or letterhead block: company names there are rare, and
@@ -571,11 +646,16 @@ export const personRecognizer: Recognizer = {
       if (/^[ ,]*\d/.test(afterText) && !cueAfter) score -= 0.25;
       // a name wrapped after its cue: "Standing order Emily\nNader", "Transferencia a Jorge\nLomeli Agosto"
       // (a first name and a surname, or Spanish "Luis Miguel\nAparicio Muro": after two parts only known names)
-      if (real.length <= 2 && (cueBefore || labelOk || roleName) && end === le && le < text.length) {
+      // (or, up to four parts in all, two given names and two surnames: "María José García" / "López",
+      // "Ramón" / "Homero Orozco Berríos")
+      if (real.length <= 3 && (cueBefore || labelOk || roleName) && end === le && le < text.length) {
         const wrap = WRAPPED_PARTS.exec(text.slice(le + 1, le + 60));
         if (wrap) {
-          const parts = wrap[0].split(" ");
-          const take = parts.filter((t, i) => !fw.has(low(t)) && !CUE_TOKENS.has(unaccented(low(t))) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && (real.length === 1 || (roleBefore && knownPart(t, fw) !== "word"))) || knownPart(t, fw) === "name"));
+          const parts = wrap[0].split(" ").slice(0, 4 - real.length);
+          // after a cue or role phrase in prose, a part no list knows continues a name that already has
+          // two parts when it is no common word ("Earnest Jerald" / "Lubowitz Luettgen will ...")
+          const unknownOk = (t: string) => (cueBefore || roleName) && real.length >= 2 && knownPart(t, fw) === null && !commonWord(low(t)) && !/(?:ung|heit|keit|schaft|nummer)$/.test(low(t));
+          const take = parts.filter((t, i) => !fw.has(low(t)) && !isLabelWord(t) && !CUE_TOKENS.has(unaccented(low(t))) && !NOT_PERSON_NEXT.has(low(t)) && !BUSINESS_WORDS.has(low(t)) && !ROLE_WORDS.has(low(t)) && ((i === 0 && (real.length === 1 || (roleBefore && knownPart(t, fw) !== "word"))) || knownPart(t, fw) === "name" || unknownOk(t)));
           // only a leading run of acceptable parts is the rest of the name
           let n = 0;
           while (n < parts.length && take[n] === parts[n]) n++;
@@ -584,6 +664,14 @@ export const personRecognizer: Recognizer = {
           const taken = le + 1 + parts.slice(0, n).join(" ").length;
           // (or by a few more words and then the number: "Benno Bauschinger" / "Im Nesselrader Kamp 62a, ...")
           if (n > 0 && (HOUSE_NUMBER.test(text.slice(taken, taken + 12)) || STREET_LINE.test(text.slice(le + 1, le + 80)))) n = 0;
+          // a form value under its label (no cue in prose): a word alone on the next line with a value
+          // holding digits under it is the next field's label, not the rest of the name ("Paul Durand" /
+          // "Carte" / "4000 1234 ...", "Agence" / "KD-123456")
+          if (n > 0 && !cueBefore && !roleName) {
+            const nextEnd = text.indexOf("\n", le + 1);
+            const after = nextEnd === -1 ? "" : text.slice(nextEnd + 1, text.indexOf("\n", nextEnd + 1) === -1 ? text.length : text.indexOf("\n", nextEnd + 1));
+            if (nextEnd === taken && /\d/.test(after)) n = 0;
+          }
           if (n > 0) {
             end = le + 1 + parts.slice(0, n).join(" ").length;
             score += 0.1;

@@ -3,7 +3,7 @@ import { forLanguages } from "../context";
 import { digitView, labelled, regionsToTry } from "../evidence";
 import type { Candidate } from "../types";
 import { luhn, strongCardSpans } from "./credit-card";
-import { ibanShapes, inIbanShape } from "./iban";
+import { continuesIbanHead, ibanShapes, inIbanShape } from "./iban";
 import { matches, type Recognizer } from "./recognizer";
 
 export const PHONE_CONTEXT = {
@@ -196,6 +196,8 @@ export const phoneRecognizer: Recognizer = {
       }
       const end = start + raw.length;
       if (inIbanShape(model, start, end)) continue;
+      // the groups of a damaged IBAN (one digit or group short): "ES21 0047 9004 8419 2229"
+      if (continuesIbanHead(shaped.slice(shaped.lastIndexOf("\n", start - 1) + 1, start), m[0].replace(/\D/g, "").length)) continue;
       const international = /^(?:\+|00)/.test(raw);
       let valid = false;
       let possible = false;

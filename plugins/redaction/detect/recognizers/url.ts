@@ -14,7 +14,8 @@ const URL_SHAPE =
 
 /** Hosts whose paths name a person (profiles). */
 const PROFILE_HOSTS = /(?:^|\.)(?:linkedin|github|gitlab|xing|twitter|x|facebook|instagram|medium|about|behance|dribbble|tiktok|youtube|threads|bsky|mastodon|stackoverflow|researchgate|orcid)\.(?:com|me|net|app|social|org)$/i;
-const CONTEXT = ["LinkedIn", "GitHub", "GitLab", "XING", "Twitter", "profile", "website", "homepage", "home page", "portfolio", "blog", "web", "personal site", "Profil", "Webseite", "Homepage", "site web", "site personnel", "perfil", "web personal", "página web"];
+/** Label words of this recogniser (also never a name on their own: see person.ts). */
+export const URL_CONTEXT = ["LinkedIn", "GitHub", "GitLab", "XING", "Twitter", "profile", "website", "homepage", "home page", "portfolio", "blog", "web", "personal site", "Profil", "Webseite", "Homepage", "site web", "site personnel", "perfil", "web personal", "página web"];
 
 /**
  * URL (personal URLs), candidate -> evidence -> decision. Candidates: http(s)/www URLs, mailto: links
@@ -40,7 +41,7 @@ export const urlRecognizer: Recognizer = {
       const tld = host.slice(host.lastIndexOf(".") + 1);
       if (!mailto && !KNOWN_TLDS.has(tld)) continue;
       const profile = PROFILE_HOSTS.test(host) && path.replace(/\//g, "").length > 1;
-      const label = labelled(model, start, end, CONTEXT);
+      const label = labelled(model, start, end, URL_CONTEXT);
       const lineStart = model.text.lastIndexOf("\n", start) + 1;
       const lineEndAt = model.text.indexOf("\n", end);
       const line = model.text.slice(lineStart, lineEndAt === -1 ? undefined : lineEndAt);
