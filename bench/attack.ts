@@ -178,7 +178,11 @@ async function start(): Promise<void> {
   child.on("exit", (code, signal) => (childExit = `exited (code ${code}, signal ${signal})`));
   process.on("exit", () => {
     // The whole group the script started (start.sh stops the infrastructure it started on SIGTERM).
-    if (child?.pid && !childExit) process.kill(-child.pid, "SIGTERM");
+    try {
+      if (child?.pid && !childExit) process.kill(-child.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
   });
   for (let i = 0; i < 600 && !(await alive()); i++) {
     if (childExit) throw new Error(`docmill ${childExit}; see ${log}`);
