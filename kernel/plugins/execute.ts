@@ -9,7 +9,7 @@ import type { Logger } from "moleculer";
 import { config } from "../config";
 import type { ClaimResult, HoldResult, ProgressParams } from "../jobs/worker-protocol";
 import { isTransient } from "../jobs/transient";
-import { guardStall } from "../storage/stall";
+import { guardStall, guardUpload } from "../storage/stall";
 import type { StoredFile } from "../storage/store";
 import type { InputFile, PluginManifest, WrittenOutput } from "../../sdk/manifest";
 import type { HostResources } from "./resources";
@@ -29,6 +29,11 @@ export const PROTOCOL_TIMEOUT_MS = 15_000;
 export const PROGRESS_TIMEOUT_MS = 5_000;
 /** A file stream from storage that sends nothing for this long has stalled (see kernel/storage/stall.ts). */
 const STREAM_IDLE_MS = 20_000;
+/**
+ * How long the store may take to confirm an output once it has all of it: 60 s plus a millisecond per
+ * KiB (a Buffer output's call timeout, and a stream output's wait after its last byte).
+ */
+const answerMs = (bytes: number) => 60_000 + Math.ceil(bytes / 1024);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,6 +56,8 @@ export interface ExecuteDeps {
   call: Call;
   /** `ctx.resources`: the worker's cache of read-only data, fetched from its providers (resources.ts). */
   resources?: HostResources;
+  /** Stall bounds of the storage streams (tests shorten them); defaults STREAM_IDLE_MS and answerMs. */
+  streams?: { idleMs: number; answerMs: (bytes: number) => number };
 }
 
 /** Runs the plugin on the claimed job; aborts through `ac` when the jobs service says the job is gone. */
@@ -68,7 +75,8 @@ export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: Plug
   heartbeat.unref();
   const inputStat = await retrying(logger, "input stat", () => call<StoredFile, FileIdParams>("storage.stat", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }));
   // The call's timeout covers the start of the stream; guardStall covers a transfer that stops midway.
-  const openInput = async () => guardStall(await call<Readable, FileIdParams>("storage.get", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }), STREAM_IDLE_MS);
+  const streams = d.streams ?? { idleMs: STREAM_IDLE_MS, answerMs };
+  const openInput = async () => guardStall(await call<Readable, FileIdParams>("storage.get", { id: job.inputFileId }, { timeout: PROTOCOL_TIMEOUT_MS }), streams.idleMs);
   const input: InputFile = {
     fileId: inputStat.id,
     filename: inputStat.filename,
@@ -108,13 +116,19 @@ export async function executeJob(d: ExecuteDeps, job: ClaimedJob, manifest: Plug
         }
         if (!r.ok) ac.abort(new DOMException(`The job is ${r.status ?? "gone"}`, "AbortError"));
       },
-      storeOutput: (name, data, meta) =>
-        call<WrittenOutput & StoredFile>(
-          "storage.put",
-          { owner: job.owner, filename: meta.filename ?? name, kind: "output", contentType: meta.contentType, jobId: job.id, name, attempt: job.attempts },
-          // The answer comes once the whole output is stored: bound the wait by the size when known.
-          { stream: Buffer.isBuffer(data) ? Readable.from(slices(data)) : data, timeout: Buffer.isBuffer(data) ? 60_000 + Math.ceil(data.length / 1024) : 600_000 },
-        ).then((f) => ({ name, fileId: f.id, size: f.size, sha256: f.sha256, contentType: f.contentType, filename: f.filename })),
+      storeOutput: (name, data, meta) => {
+        const params = { owner: job.owner, filename: meta.filename ?? name, kind: "output" as const, contentType: meta.contentType, jobId: job.id, name, attempt: job.attempts };
+        // The answer comes once the whole output is stored: a Buffer's wait is bounded by its size; a
+        // stream's by the store taking its bytes (a stall fails it after idleMs) and then by its size.
+        // The call's own timeout stays a ceiling for a stream that keeps trickling.
+        const stored = Buffer.isBuffer(data)
+          ? call<WrittenOutput & StoredFile>("storage.put", params, { stream: Readable.from(slices(data)), timeout: streams.answerMs(data.length) })
+          : (() => {
+              const guarded = guardUpload(data, streams);
+              return guarded.watch(call<WrittenOutput & StoredFile>("storage.put", params, { stream: guarded.stream, timeout: 600_000 }));
+            })();
+        return stored.then((f) => ({ name, fileId: f.id, size: f.size, sha256: f.sha256, contentType: f.contentType, filename: f.filename }));
+      },
     });
   } finally {
     clearInterval(heartbeat);

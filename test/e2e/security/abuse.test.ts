@@ -4,6 +4,7 @@
  * CORS layer only, query operators and bad cursors refused, client batch ids validated and scoped to
  * their owner, strict e-mails.
  */
+import http from "node:http";
 import { resetConfig } from "../../../kernel/config";
 import { closeComputePool } from "../../../sdk/compute/pool";
 import { pdfPool } from "../../../sdk/pdf/pool";
@@ -106,15 +107,36 @@ describe("limits are refused whole, naming the limit", () => {
 });
 
 describe("absolute URLs and preflights", () => {
-  const csvForm = () => {
-    const form = new FormData();
-    form.append("csv_file", new Blob(["title,file_source_type,file_path\nLocal,local,/etc/passwd\n"], { type: "text/csv" }), "batch.csv");
-    form.append("config", JSON.stringify({ num_tags: 3 }));
-    return form;
+  /**
+   * The batch CSV request through node:http with the headers as given: fetch replaces a Host header with
+   * the URL's own, so a test sending `host` through fetch never sends it.
+   */
+  const rawCsvBatch = (headers: Record<string, string>) => {
+    const boundary = "----forged-host";
+    const body = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="csv_file"; filename="batch.csv"\r\nContent-Type: text/csv\r\n\r\n` +
+        "title,file_source_type,file_path\nLocal,local,/etc/passwd\n\r\n" +
+        `--${boundary}\r\nContent-Disposition: form-data; name="config"\r\n\r\n${JSON.stringify({ num_tags: 3 })}\r\n--${boundary}--\r\n`,
+    );
+    const { port } = new URL(e.stack.baseUrl);
+    return new Promise<{ status: number; body: { output_csv_url?: string }; sentHost: string | undefined }>((resolve, reject) => {
+      const req = http.request(
+        { host: "127.0.0.1", port, method: "POST", path: "/api/batch/process", setHost: false, headers: { ...headers, authorization: `Bearer ${token}`, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(body.length) } },
+        (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { output_csv_url?: string }, sentHost: req.getHeader("host") as string | undefined }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
   };
 
-  it("builds output_csv_url from the connection, never from a forged Host header", async () => {
-    const r = await call("POST", "/api/batch/process", { token, form: csvForm(), headers: { host: "evil.example" } });
+  it("builds output_csv_url from the connection, never from a forged Host or X-Forwarded-Host header", async () => {
+    const r = await rawCsvBatch({ host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" });
+    // The forged Host really went out (fetch would have sent the URL's host instead).
+    expect(r.sentHost).toBe("evil.example");
     expect(r.status).toBe(200);
     expect(r.body.output_csv_url).toMatch(new RegExp(`^${e.stack.baseUrl}/api/batch/jobs/[\\w-]+/results\\.csv$`));
   });
@@ -123,7 +145,8 @@ describe("absolute URLs and preflights", () => {
     process.env.PUBLIC_BASE_URL = "https://docmill.example.com/base/";
     resetConfig();
     try {
-      const r = await call("POST", "/api/batch/process", { token, form: csvForm(), headers: { host: "evil.example", "x-forwarded-host": "evil.example" } });
+      const r = await rawCsvBatch({ host: "evil.example", "x-forwarded-host": "evil.example" });
+      expect(r.sentHost).toBe("evil.example");
       expect(r.body.output_csv_url).toMatch(/^https:\/\/docmill\.example\.com\/base\/api\/batch\/jobs\/[\w-]+\/results\.csv$/);
     } finally {
       delete process.env.PUBLIC_BASE_URL;
