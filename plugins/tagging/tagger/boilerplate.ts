@@ -112,10 +112,20 @@ const INSTITUTION_WORDS = ["department", "departamento", "département", "univer
  */
 function withInstitutionRestored(line: string): string | undefined {
   const m = /^(\p{L})(\p{Ll}{4,})(?![\p{L}\p{M}])/u.exec(line);
-  if (!m) return undefined;
-  const rest = m[2]!;
-  const word = INSTITUTION_WORDS.find((w) => w.slice(1) === rest);
-  return word && word[0] !== m[1]!.toLowerCase() ? word + line.slice(m[0].length) : undefined;
+  if (m) {
+    const rest = m[2]!;
+    const word = INSTITUTION_WORDS.find((w) => w.slice(1) === rest);
+    if (word && word[0] !== m[1]!.toLowerCase()) return word + line.slice(m[0].length);
+  }
+  // ...or read the mark as a sign and the word's first two letters as one ("‘ostitut fir Umwelt, …" under
+  // "¹Institut für Umwelt, …"), or dropped them ("‘niversity of Leeds, …"): the word's last five or more
+  // letters are an institution word's.
+  const g = /^[^\p{L}\p{N}\s]{1,2}\s?(\p{Ll}{5,})(?![\p{L}\p{M}])/u.exec(line);
+  // An affiliation is no sentence; a quoted word opening one stays content.
+  if (!g || SENTENCE_END.test(line)) return undefined;
+  const w = g[1]!;
+  const word = INSTITUTION_WORDS.find((i) => [1, 2].some((k) => [0, 1].some((j) => i.slice(k).length >= 5 && i.slice(k) === w.slice(j))));
+  return word ? word + line.slice(g[0].length) : undefined;
 }
 
 function isAffiliation(line: string): boolean {
