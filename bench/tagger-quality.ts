@@ -1,7 +1,7 @@
 /**
  * Tagging quality and speed of the offline engine against YAKE, side by side in one run, on the labelled
- * corpus of test/fixtures/tagging-corpus (64 journal-page PDFs in en/de/fr/es/hi, 7 of them scans, and 13
- * forms in the same languages, 4 of them scans, whose keywords name the form's subject, not its fields).
+ * corpus of test/fixtures/tagging-corpus (64 journal-page PDFs in en/de/fr/es/hi, 7 of them scans, and 16
+ * forms in the same languages, 8 of them scans, whose keywords name the form's subject, not its fields).
  *
  *  - docmill: the tagging plugin end to end on the PDF bytes (text layer or OCR through the PDF engine's
  *    pool, language detection, title, local engine), `{num_pages: 3, num_tags: 10}` and no model key, as

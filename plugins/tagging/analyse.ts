@@ -71,9 +71,10 @@ function hasContentWords(text: string, language: Language): boolean {
 export function prepare(input: PrepareInput): Prepared {
   // Headers, footers, citation lines, authors, affiliations, labels and references are not content:
   // both engines tag what is left (the stored text and preview stay as extracted).
-  const cleaned = removeBoilerplate(input.pageTexts);
-  // A form's labels share its language, so the whole text tells the language when little is left.
+  // A form's labels share its language, so the whole text tells the language when little is left; it
+  // also says whether a one-word checkbox choice can be a compound noun (German).
   const documentLanguage = detectLanguage(input.text);
+  const cleaned = removeBoilerplate(input.pageTexts, { language: documentLanguage.language });
   // However short the rest is (a blank form's heading, a one-line note), it is what the document is
   // about; the whole text, labels and all, is the fallback only when nothing of content is left.
   const content = hasContentWords(cleaned.text, documentLanguage.language) ? cleaned.text : input.text;

@@ -18,7 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PDFDocument, PDFHexString, PDFName, type PDFRef } from "pdf-lib";
+import { PDFDocument, PDFHexString, PDFName, StandardFonts, type PDFRef } from "pdf-lib";
 import { bool, type Env } from "../env";
 import { pdfPool, type PdfPool } from "./pool";
 
@@ -99,7 +99,8 @@ export async function warmPdfEngine(): Promise<number> {
 /**
  * Warms OCR at a processor worker's start when a hosted plugin OCRs scanned pages (it declares
  * `ocrLanguages` in its manifest): without it the first scan of a run paid for starting Tesseract
- * (issue 17: 2.06 s and 2.62 s against the < 2 s target, the next scans ~1.2 s). On by default;
+ * (issue 17: 2.06 s and 2.62 s against the < 2 s target, the next scans ~1.2 s), and then reads one
+ * page of text in every thread (warmRecognition: a thread's first recognition is slower). On by default;
  * DOCMILL_OCR_WARM=false turns it off for a worker short of memory: warm English + OSD measured
  * +128 MB RSS per thread (0.7 s), held from start instead of from the first scan (docs/pdf-engine.md). Warms every thread, since any one may
  * take the first scanned page. Resolves with the languages warmed (empty when off or no plugin OCRs);
@@ -112,5 +113,33 @@ export function warmOcrForPlugins(
   if (!bool(env, "DOCMILL_OCR_WARM", true)) return Promise.resolve([]);
   const langs = [...new Set(plugins.flatMap((p) => p.ocrLanguages ?? []))].sort();
   if (langs.length === 0) return Promise.resolve([]);
-  return pool.warmOcr(langs).then(() => langs, () => []);
+  return pool
+    .warmOcr(langs)
+    .then(() => warmRecognition(langs, pool))
+    .then(() => langs, () => []);
+}
+
+/**
+ * An A4 page of plain text (Helvetica, which pdfjs draws from its own standard fonts, so no system font
+ * is needed): ten lines of text on a full-size page.
+ */
+export async function warmScanDocument(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595.28, 841.89]);
+  const line = "The warm-up page reads like a paragraph of a scanned document, in words of every length";
+  for (let i = 0; i < 10; i += 1) page.drawText(`${i + 1}. ${line}.`, { x: 56, y: 780 - i * 18, size: 10.5, font });
+  return doc.save();
+}
+
+/**
+ * One page read in every thread, the way a scanned page is (rendered, measured, deskewed, recognised in
+ * text mode at a scan's 150 dpi). Loading the workers is not all of it: a thread's first recognition of
+ * a full page took ~0.3 s longer than its next ones (wasm memory grown to a page's size, code paths
+ * compiled: issue 17, the first scan of seed 4711, 1.74 s against 1.41 s of recognition for the same
+ * page read again), and that landed on the first scan of a run. Failures are ignored.
+ */
+async function warmRecognition(langs: string[], pool: PdfPool): Promise<void> {
+  const pdf = await warmScanDocument();
+  await Promise.all(Array.from({ length: pool.threads }, () => pool.ocrPdfPages(pdf, [1], { dpi: 150, lang: langs, mode: "text" }).catch(() => undefined)));
 }

@@ -112,10 +112,20 @@ const INSTITUTION_WORDS = ["department", "departamento", "département", "univer
  */
 function withInstitutionRestored(line: string): string | undefined {
   const m = /^(\p{L})(\p{Ll}{4,})(?![\p{L}\p{M}])/u.exec(line);
-  if (!m) return undefined;
-  const rest = m[2]!;
-  const word = INSTITUTION_WORDS.find((w) => w.slice(1) === rest);
-  return word && word[0] !== m[1]!.toLowerCase() ? word + line.slice(m[0].length) : undefined;
+  if (m) {
+    const rest = m[2]!;
+    const word = INSTITUTION_WORDS.find((w) => w.slice(1) === rest);
+    if (word && word[0] !== m[1]!.toLowerCase()) return word + line.slice(m[0].length);
+  }
+  // ...or read the mark as a sign and the word's first two letters as one ("‘ostitut fir Umwelt, …" under
+  // "¹Institut für Umwelt, …"), or dropped them ("‘niversity of Leeds, …"): the word's last five or more
+  // letters are an institution word's.
+  const g = /^[^\p{L}\p{N}\s]{1,2}\s?(\p{Ll}{5,})(?![\p{L}\p{M}])/u.exec(line);
+  // An affiliation is no sentence; a quoted word opening one stays content.
+  if (!g || SENTENCE_END.test(line)) return undefined;
+  const w = g[1]!;
+  const word = INSTITUTION_WORDS.find((i) => [1, 2].some((k) => [0, 1].some((j) => i.slice(k).length >= 5 && i.slice(k) === w.slice(j))));
+  return word ? word + line.slice(g[0].length) : undefined;
 }
 
 function isAffiliation(line: string): boolean {
@@ -136,6 +146,57 @@ const FIELD_LABEL = /[\p{L}\p{M}][\p{L}\p{M}\p{N}'’./&-]*(?:\s+[\p{L}\p{M}\p{N
 /** Where a value is written in: a rule of underscores or dots, or an empty box. */
 const BLANK = /_{2,}|\.{3,}|…+|\[\s*[xX✓✔]?\s*\]|[☐☑☒□■▢◻✓✔]/gu;
 const CHECKBOX = /^(?:\[\s*[xX✓✔]?\s*\]|[☐☑☒□■▢◻])/u;
+
+/**
+ * What OCR makes of a printed box (☐ ☑ ☒ □ ■) on a scan: a letter or sign of about its shape ("O", "0",
+ * "©", "®", "&", "[]", "[ ]", "(", "Cl", "LI", "UO", "0)", "7)", a digit or two), alone or glued to the
+ * choice's first letter ("OYes", "OLundi"). Script-free, so it holds for every language the tagger reads.
+ */
+const OCR_BOX_TOKEN = /^(?:[☐☑☒□■▢◻©®&¤°]|\[\s*[xX✓✔]?\s*\]|\[\]|\(\)|\[\)|\(\]|[[\]()|]|[O0QD]\)?|\(\)|[CcLlUu][Il1|\]O0D]|Oo|OO|O0|0O|\d{1,2}\)|\d{1,2})$/u;
+/** A box glyph OCR glued to the first letter of the choice after it ("OYes", "©Unpaid", "0Végétarien"). */
+const OCR_BOX_GLUED = /^([O0©®&])(?=\p{Lu}[\p{Ll}\p{M}])/u;
+
+/**
+ * The row with OCR's readings of its boxes put back as "☐" ("O Annual leave © Unpaid leave" →
+ * "☐ Annual leave ☐ Unpaid leave", "Type of leave: & Annual leave O Unpaid leave" likewise after the
+ * label), or the line unchanged. A row is one when it starts with a box reading and has two or more of
+ * them (one not a bare digit), each followed by a short choice (one to six words, starting with a letter,
+ * not ending a sentence): a prose line rarely starts so, and never has that rhythm.
+ */
+export function restoreOcrBoxes(line: string): string {
+  if (/[☐☑☒□■▢◻]|\[\s*[xX✓✔]?\s*\]/u.test(line)) return line;
+  const row = ocrBoxRow(line);
+  if (row !== undefined) return row;
+  const m = /^([^:]{1,80}?\s?:)\s*(.+)$/u.exec(line);
+  if (m) {
+    const value = ocrBoxRow(m[2]!);
+    if (value !== undefined) return `${m[1]} ${value}`;
+  }
+  return line;
+}
+
+function ocrBoxRow(text: string): string | undefined {
+  const tokens = text.split(/\s+/u).filter((t) => t.length > 0).flatMap((t) => {
+    const g = OCR_BOX_GLUED.exec(t);
+    return g && !OCR_BOX_TOKEN.test(t) ? [g[1]!, t.slice(1)] : [t];
+  });
+  if (tokens.length < 3 || !OCR_BOX_TOKEN.test(tokens[0]!)) return undefined;
+  const choices: string[][] = [];
+  let marks = 0;
+  let letterMarks = 0;
+  for (const t of tokens) {
+    if (OCR_BOX_TOKEN.test(t) && (choices.length === 0 || choices[choices.length - 1]!.length > 0)) {
+      marks += 1;
+      if (!/^\d{1,2}$/u.test(t)) letterMarks += 1;
+      choices.push([]);
+    } else {
+      choices[choices.length - 1]!.push(t);
+    }
+  }
+  if (marks < 2 || letterMarks < 1) return undefined;
+  const ok = choices.every((c) => c.length >= 1 && c.length <= 6 && /^[\p{L}\p{M}]/u.test(c[0]!) && !/[.!?।]$/u.test(c[c.length - 1]!));
+  return ok ? choices.map((c) => `☐ ${c.join(" ")}`).join(" ") : undefined;
+}
 
 /**
  * True when a line carries only form labels: field labels with nothing or a blank after them
@@ -180,7 +241,7 @@ const SUBJECT_LABEL = /^(?:subject|re|title|betreff|betr\.|titel|objet|titre|asu
  * "Lundi": a category's values), and the whole line when its value is a sentence (a colon in prose:
  * "Note: the office closes at noon on Fridays.").
  */
-export function formLineContent(line: string): { kept: string; choices?: boolean } | undefined {
+export function formLineContent(line: string, opts: FormOptions = {}): { kept: string; choices?: boolean } | undefined {
   const l = line.replace(/\s+/gu, " ").trim();
   const m = LEADING_LABEL.exec(l);
   if (!m) return undefined;
@@ -192,7 +253,7 @@ export function formLineContent(line: string): { kept: string; choices?: boolean
   const boxes = /[☐☑☒□■▢◻]|\[\s*[xX✓✔]?\s*\]/u.test(value);
   if (labelWords > (boxes ? 10 : 6)) return undefined;
   if (boxes) {
-    const options = choicesOf(value);
+    const options = choicesOf(value, opts.compounds);
     return options === undefined ? undefined : { kept: options, choices: true };
   }
   const rest = value.replace(BLANK, " ").trim();
@@ -201,7 +262,7 @@ export function formLineContent(line: string): { kept: string; choices?: boolean
   const next = /\s(?=[\p{L}\p{M}][\p{L}\p{M}\p{N}'’./&-]*(?:\s+[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’./&-]*){0,3}\s*:(?:\s|$))/u.exec(rest);
   if (next && !SENTENCE_END.test(rest)) {
     const first = rest.slice(0, next.index).trim();
-    const second = formLineContent(rest.slice(next.index + 1));
+    const second = formLineContent(rest.slice(next.index + 1), opts);
     const head = formValueKept(first);
     if (second) return { kept: [head, second.kept].filter(Boolean).join(" "), ...(second.choices ? { choices: true } : {}) };
   }
@@ -209,15 +270,31 @@ export function formLineContent(line: string): { kept: string; choices?: boolean
   return { kept: formValueKept(rest) };
 }
 
+export interface FormOptions {
+  /**
+   * The language writes compound nouns as one word (German): a one-word choice that is a compound
+   * ("Elternzeit", "Teilzeitbeschäftigung", "Privat-Pkw") names a case as a phrase does elsewhere.
+   */
+  compounds?: boolean;
+}
+
+/**
+ * A one-word choice that is a compound noun: capitalised, and nine letters or more or hyphenated
+ * ("Sonderurlaub", "Dienstwagen", "Privat-Pkw"; not "Bahn", "Ja", "Montag"). Only where the language
+ * writes its compounds as one word.
+ */
+const COMPOUND_NOUN = /^\p{Lu}(?:[\p{Ll}\p{M}]{8,}|[\p{Ll}\p{M}]+(?:-\p{Lu}[\p{L}\p{M}]+)+)$/u;
+
 /**
  * The phrase choices of a row of checkboxes ("☐ Annual leave ☐ Unpaid leave"), one a line and each its
- * own sentence (an option's capital is the layout's, not a name's); one-word choices left out. Undefined
- * when an "option" runs longer than six words (then the row is prose with a box in it).
+ * own sentence (an option's capital is the layout's, not a name's); one-word choices left out, but for
+ * a compound noun in a language that writes them as one word (`compounds`). Undefined when an "option"
+ * runs longer than six words (then the row is prose with a box in it).
  */
-function choicesOf(row: string): string | undefined {
+function choicesOf(row: string, compounds = false): string | undefined {
   const all = row.split(BLANK).map((o) => o.trim()).filter((o) => o.length > 0);
   if (all.some((o) => o.split(" ").length > 6)) return undefined;
-  return all.filter((o) => o.split(" ").length >= 2).map((o) => `${o}.`).join("\n");
+  return all.filter((o) => o.split(" ").length >= 2 || (compounds && COMPOUND_NOUN.test(o))).map((o) => `${o}.`).join("\n");
 }
 
 /**
@@ -280,10 +357,12 @@ function emptyCounts(): Record<BoilerplateKind, number> {
  * Content of the pages without their boilerplate. `pages` are the page texts in order (a single string
  * is one page).
  */
-export function removeBoilerplate(pages: readonly string[] | string): CleanedText {
+export function removeBoilerplate(pages: readonly string[] | string, opts: { language?: string } = {}): CleanedText {
+  const formOpts: FormOptions = { compounds: opts.language === "de" };
   const pageList = typeof pages === "string" ? [pages] : pages;
   const removed = emptyCounts();
-  const split = pageList.map((p) => p.normalize("NFC").split(/\r?\n/u));
+  // A scan's checkbox rows with OCR's readings of the boxes put back (restoreOcrBoxes).
+  const split = pageList.map((p) => joinWrappedChoices(p.normalize("NFC").split(/\r?\n/u).map(restoreOcrBoxes)));
   // A short line on two or more pages (at least half of them) is a running header or footer.
   const seen = new Map<string, number>();
   for (const lines of split) {
@@ -299,7 +378,8 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
     /** The line before, when it was an affiliation. */
     let lastAffiliation: string | undefined;
     // A page with a subject label is a memo or a letter: a short line on it is its subject, not a value.
-    const formPage = isFormPage(lines);
+    const formLayout = formPageLayout(lines);
+    const formPage = formLayout !== undefined;
     const memo = lines.some((l) => SUBJECT_LABEL.test(LEADING_LABEL.exec(l.replace(/\s+/gu, " ").trim())?.[1] ?? ""));
     /** On a form page: a field line has been seen (what follows is the form's body, not its heading). */
     let inFields = false;
@@ -343,7 +423,7 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
           inFields = true;
           // A row of checkboxes under its question (a table cell, or OCR reading it apart): its phrase choices.
           if (formPage && CHECKBOX.test(line)) {
-            const options = choicesOf(line);
+            const options = choicesOf(line, formOpts.compounds);
             if (options) choices.push(options);
           }
         }
@@ -351,6 +431,13 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
         // heading stands above its first field label).
         if (titleLines && (kind === "author" || kind === "affiliation" || kind === "label" || kind === "form_label" || kind === "contact" || kind === "dates")) endTitle();
         return;
+      }
+      // A label column (labels stacked over their values, or OCR that lost the rules): the heading is the
+      // page's first line (wrapped lines go on after a function word or in lower case); the next short line
+      // is the first field, whatever follows is the form's body.
+      if (formLayout === "column" && titleLines && titleLines.length > 0 && !inFields && isShortItem(line) && !continuesHeading(titleLines[titleLines.length - 1]!, line)) {
+        endTitle();
+        inFields = true;
       }
       if (formPage) {
         // A label printed above its blank ("Full name" over "________"): the blank line tells.
@@ -364,7 +451,7 @@ export function removeBoilerplate(pages: readonly string[] | string): CleanedTex
             return;
           }
         }
-        const field = formLineContent(line);
+        const field = formLineContent(line, formOpts);
         if (field && field.kept !== line) {
           removed.form_label += 1;
           inFields = true;
@@ -428,23 +515,82 @@ function headingLines(lines: readonly string[]): string[] {
   return end < 0 ? [...lines] : lines.slice(0, end);
 }
 
+/** A row that has a box in it (after its label, or alone). */
+const BOX_ROW = /[☐☑☒□■▢◻]|\[\s*[xX✓✔]?\s*\]/u;
+
 /**
- * A page that is a form: three or more lines that are field labels, label/value lines or checkbox rows.
- * Only there is a short line without a sentence read as a field's value; a journal page keeps them.
+ * The lines with a checkbox row's last choice joined to its wrapped end ("☐ Devolución del" +
+ * "importe", "☒ चिकित्सा" + "अवकाश"): a line of one or two words, no colon and no box, in lower case
+ * or a script without case, after a row whose last choice ends in no punctuation, and before a line that
+ * is no checkbox row (a row under it would make it a label of its own).
  */
-function isFormPage(lines: readonly string[]): boolean {
+function joinWrappedChoices(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    const prev = out[out.length - 1];
+    const t = line.replace(/\s+/gu, " ").trim();
+    const after = lines.slice(i + 1).find((n) => n.trim().length > 0);
+    if (
+      prev !== undefined && BOX_ROW.test(prev) && !/[\p{P}]\s*$/u.test(prev.trim()) && t.length > 0 && t.split(" ").length <= 2 &&
+      !/[:]/u.test(t) && !BOX_ROW.test(t) && /^[\p{L}\p{M}]/u.test(t) && !/\p{Lu}/u.test(t[0]!) && (after === undefined || !BOX_ROW.test(after))
+    ) {
+      out[out.length - 1] = `${prev.trimEnd()} ${t}`;
+      continue;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** A line short enough to be a field's label or value and no sentence (up to six words). */
+function isShortItem(line: string): boolean {
+  return line.split(" ").length <= 6 && !SENTENCE_END.test(line) && !/[,;]$/u.test(line);
+}
+
+/** A heading's wrapped second line: the first ended on a function word or a hyphen, or this one starts in lower case. */
+function continuesHeading(previous: string, line: string): boolean {
+  return /^\p{Ll}/u.test(line) || /(?:-|\s(?:for|of|and|the|to|on|in|de|du|des|la|le|les|à|et|für|und|der|die|das|zur|zum|von|im|del|y|el|los|las|en|a|का|की|के|और))$/iu.test(previous);
+}
+
+/**
+ * How a page is a form, or undefined when it is none. "fields": three or more lines that are field
+ * labels, label/value lines or checkbox rows. "column" (told first): a form line (a checkbox row, a line of labels or
+ * a blank) and a run of four or more short lines that are no sentences: labels stacked over their
+ * values, or a label column whose rules OCR did not read. Only on a form is a short line without a
+ * sentence read as a field's label or value; a journal page keeps them (its short lines are a title of
+ * one to four lines, and author and affiliation lines, which are classified apart).
+ */
+function formPageLayout(lines: readonly string[]): "fields" | "column" | undefined {
   let n = 0;
+  let strong = 0;
+  let run = 0;
+  let longestRun = 0;
   for (const raw of lines) {
     const l = raw.replace(/\s+/gu, " ").trim();
     if (l.length === 0) continue;
-    if (isFormLabelLine(l)) n += 1;
-    else if (classifyLine(l) === undefined) {
+    const kind = classifyLine(l);
+    if (isFormLabelLine(l)) {
+      n += 1;
+      if (kind === "form_label") strong += 1;
+      run = 0;
+    } else if (kind === undefined) {
       const f = formLineContent(l);
-      if (f && f.kept !== l) n += 1;
-    }
-    if (n >= 3) return true;
+      if (f && f.kept !== l) {
+        n += 1;
+        // A question with its boxes ("First aid given: ☐ Yes ☐ No") is as sure a sign as a bare label.
+        if (BOX_ROW.test(l)) strong += 1;
+        run = 0;
+      } else if (isShortItem(l)) {
+        run += 1;
+        longestRun = Math.max(longestRun, run);
+      } else run = 0;
+    } else run = 0;
   }
-  return false;
+  // A label column is told first: a form with both (a column of labels over their values and three
+  // checkbox rows) has its heading on its first line all the same.
+  if (strong >= 1 && longestRun >= 4) return "column";
+  return n >= 3 ? "fields" : undefined;
 }
 
 /**

@@ -42,6 +42,34 @@ describe("OCR warm-up at worker start", () => {
     expect(await one.ocrWorkersLoaded()).toEqual([]);
   });
 
+  it("reads a page of text in every thread, as a scan is read, before it resolves", async () => {
+    // A thread's first recognition is slower than its next ones (issue 17: the first scan of a run);
+    // the warm-up takes it. Every OCR call it makes is recorded with what it read.
+    const two = createPdfPool({ threads: 2 });
+    const reads: Array<{ opts: unknown; text: string }> = [];
+    const recording = new Proxy(two, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== "ocrPdfPages" || typeof v !== "function") return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        return async (...a: Parameters<PdfPool["ocrPdfPages"]>) => {
+          const r = await (v as PdfPool["ocrPdfPages"]).apply(target, a);
+          reads.push({ opts: a[2], text: r.map((p) => p.text).join("\n") });
+          return r;
+        };
+      },
+    });
+    try {
+      expect(await warmOcrForPlugins([{ ocrLanguages: ["eng"] }], recording, {})).toEqual(["eng"]);
+      expect(reads).toHaveLength(2);
+      for (const r of reads) {
+        expect(r.opts).toMatchObject({ mode: "text", lang: ["eng"] });
+        expect(r.text).toMatch(/warm-up page reads like a paragraph/);
+      }
+    } finally {
+      await two.close();
+    }
+  });
+
   it("refuses a malformed DOCMILL_OCR_WARM by name", () => {
     expect(() => warmOcrForPlugins([{ ocrLanguages: ["eng"] }], one, { DOCMILL_OCR_WARM: "sometimes" })).toThrow(/DOCMILL_OCR_WARM/);
   });

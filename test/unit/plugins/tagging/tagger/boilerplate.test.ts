@@ -34,6 +34,15 @@ describe("classifyLine", () => {
     ["Zepartment of Soil Science, Kutch LLC, Port Elissa, Chile", "affiliation"],
     ["Iniversité de Montréal, Faculté de médecine, Montréal, Canada", "affiliation"],
     ["Bospital Clínic, Servicio de Neumología, Barcelona, España", "affiliation"],
+    // ...or reads the mark as a sign and the institution's first letters as one or none (seed 2026's de-04
+    // scan, whose "umwelt" tag came from such a line).
+    ["‘ostitut fir Umwelt, Crosskofp-Zimmermann, Koblenz, Jemen", "affiliation"],
+    ["‘niversity of Leeds, Hartley and Sons, Leeds, United Kingdom", "affiliation"],
+    ["°epartamento de Biología Vegetal, Fernández e Hijos, Sevilla, España", "affiliation"],
+    ["'aboratoire d'écologie, Pierre et Fils, Lyon, France", "affiliation"],
+    ["‘stitut für Geographie, Müller und Söhne, Bonn, Deutschland", "affiliation"],
+    // ...but a quoted word that ends like one is no affiliation.
+    ["‘stitute’ was the word they used, in 2019, for the new school.", undefined],
     // ...but a sentence whose first word only looks like one is content.
     ["Unusual floods, droughts, and heat waves struck the region in 2019.", undefined],
     ["Universal screening reached 80 %, 85 % and 90 % of newborns.", undefined],
