@@ -8,7 +8,8 @@ import { listJobs, type Job } from "../api/redaction";
 import { historyStats, type Stats } from "../api/tagging";
 import { EmptyRow, Table } from "../components/Table";
 import { StatsCards, JobsTable } from "../components/tagging";
-import { ErrorText, StatusBadge, formatDate, humanStatus } from "../components/ui";
+import { RedactionJobRow, REDACTION_JOB_COLUMNS } from "../components/redaction";
+import { ErrorText, humanStatus } from "../components/ui";
 import { Link, useScreenTitle } from "../router";
 
 /** How many redaction jobs the home page lists; the Redaction screen has them all. */
@@ -51,18 +52,9 @@ export default function Dashboard() {
       <ErrorText error={redactionError} />
       {redactions && (
         <div aria-labelledby="recent-redactions" role="region">
-          <Table columns={["Document", "Status", "Created", "Detections"]}>
+          <Table columns={REDACTION_JOB_COLUMNS}>
             {redactions.map((j) => (
-              <tr key={j.id} data-job-id={j.id}>
-                <td>
-                  <Link to={`/redact/${encodeURIComponent(j.id)}`}>{j.fileName ?? j.id}</Link>
-                </td>
-                <td>
-                  <StatusBadge status={j.status} />
-                </td>
-                <td>{formatDate(j.createdAt)}</td>
-                <td>{j.findingsCount ?? "—"}</td>
-              </tr>
+              <RedactionJobRow key={j.id} job={j} />
             ))}
             {redactions.length === 0 && <EmptyRow colSpan={4}>No redaction jobs yet.</EmptyRow>}
           </Table>

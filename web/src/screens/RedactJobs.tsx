@@ -3,9 +3,10 @@ import { useCallback, useEffect, useState } from "react";
 import { createJob, listJobs, type Job } from "../api/redaction";
 import { cancelJob, deleteJob } from "../api/webhooks";
 import { ACTIONS_HEADING, EmptyRow, Table } from "../components/Table";
-import { ErrorText, StatusBadge, formatDate } from "../components/ui";
+import { RedactionJobRow, REDACTION_JOB_COLUMNS } from "../components/redaction";
+import { ErrorText } from "../components/ui";
 import { useSubmit } from "../hooks/useSubmit";
-import { Link, navigate, useScreenTitle } from "../router";
+import { navigate, useScreenTitle } from "../router";
 
 const ACTIVE = new Set(["created", "detectionInProgress", "redactionInProgress"]);
 /** Statuses a job can still be cancelled in (the server answers 409 for the others). */
@@ -97,17 +98,9 @@ export default function RedactJobs() {
         </button>
       </div>
       <ErrorText error={error} />
-      <Table columns={["Document", "Status", "Created", "Detections", ACTIONS_HEADING]} live>
+      <Table columns={[...REDACTION_JOB_COLUMNS, ACTIONS_HEADING]} live>
         {jobs.map((j) => (
-          <tr key={j.id} data-job-id={j.id}>
-            <td>
-              <Link to={`/redact/${encodeURIComponent(j.id)}`}>{j.fileName ?? j.id}</Link>
-            </td>
-            <td>
-              <StatusBadge status={j.status} />
-            </td>
-            <td>{formatDate(j.createdAt)}</td>
-            <td>{j.findingsCount ?? "—"}</td>
+          <RedactionJobRow key={j.id} job={j}>
             <td>
               {CANCELLABLE.has(j.status) && (
                 <button type="button" className="secondary small" onClick={() => void cancelJob(j.id).then(load, setError)}>
@@ -124,7 +117,7 @@ export default function RedactJobs() {
                 Delete<span className="sr-only"> {j.fileName ?? j.id}</span>
               </button>
             </td>
-          </tr>
+          </RedactionJobRow>
         ))}
         {loaded && jobs.length === 0 && <EmptyRow colSpan={5}>No jobs yet. Upload a PDF above.</EmptyRow>}
       </Table>
