@@ -92,6 +92,7 @@ export async function pageText(page: PdfPage, marks?: (pageNumber: number) => Pr
       ascent: style?.ascent,
       descent: style?.descent,
       hasEOL: item.hasEOL,
+      family: style?.fontFamily,
     };
     const level = open.findIndex((t) => t !== null);
     // pdfjs hands a word space or a line break it held back to the next item, which may be inside a

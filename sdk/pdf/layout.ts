@@ -18,6 +18,8 @@ export interface TextRun {
   descent?: number;
   /** pdfjs: the run ends a line. */
   hasEOL?: boolean;
+  /** pdfjs's generic family of the run's font ("serif", "sans-serif", "monospace"): picks the width proxy. */
+  family?: string;
 }
 
 /** Maps user-space points to displayed top-left points: pdfjs's viewport.transform at scale 1. */
@@ -82,23 +84,38 @@ export function unionBox(a: Box, b: Box): Box {
   return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
 }
 
-/** Helvetica advance widths (1/1000 em) for U+0020..U+007E: a fair proxy for the proportions of most Latin fonts. */
+/**
+ * Advance widths (1/1000 em) for U+0020..U+007E of the standard Helvetica and Times-Roman (their AFM
+ * metrics, as pdf-lib's standard fonts carry them): proxies for the proportions of sans-serif and serif
+ * Latin fonts. pdfjs does not expose a glyph's real advance, only a run's, and one run can be a whole line
+ * (Chromium's "Print to PDF" writes one per line): measured with Helvetica's proportions, the words in the
+ * middle of a Times (Liberation Serif, Tinos) line were off by up to 6.8 pt, a glyph, so redaction took the
+ * neighbouring letter ("from +44..." became "fro ..."). With the family's own proportions they are within
+ * a point.
+ */
 const HELVETICA = [
   278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556,
   556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
   667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
   556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
 ];
+const TIMES = [
+  250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500, 500, 500, 500, 500, 500,
+  500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722,
+  556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500,
+  500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+];
 
-/** Relative advance of one character; the real glyph widths are not exposed by pdfjs's text layer. */
-export function charWeight(ch: string): number {
+/** Relative advance of one character in a font of `family` (pdfjs's generic family; sans-serif when unknown). */
+export function charWeight(ch: string, family?: string): number {
   const cp = ch.codePointAt(0) ?? 32;
-  if (cp >= 32 && cp <= 126) return HELVETICA[cp - 32]!;
+  if (family === "monospace") return cp >= 0x2e80 ? 1000 : 600;
+  if (cp >= 32 && cp <= 126) return (family === "serif" ? TIMES : HELVETICA)[cp - 32]!;
   if (cp >= 0x2e80) return 1000; // CJK and other full-width scripts
   // Accented Latin, Greek, Cyrillic: use the width of the unaccented base letter when there is one.
   const base = ch.normalize("NFD")[0];
-  if (base && base !== ch && base.codePointAt(0)! <= 126) return charWeight(base);
-  return 556;
+  if (base && base !== ch && base.codePointAt(0)! <= 126) return charWeight(base, family);
+  return family === "serif" ? 500 : 556;
 }
 
 interface Piece {
@@ -125,7 +142,7 @@ function runToPieces(run: TextRun, toDisplay: Matrix): Piece[] {
   const vy = d / size;
   const ascent = run.ascent && run.ascent > 0 ? run.ascent : 0.8;
   const descent = run.descent && run.descent < 0 ? run.descent : -0.2;
-  const weights = chars.map(charWeight);
+  const weights = chars.map((ch) => charWeight(ch, run.family));
   const total = weights.reduce((s, w) => s + w, 0) || 1;
   const advance = run.width > 0 ? run.width : (total / 1000) * size;
   const offsets = [0];
