@@ -26,7 +26,10 @@ it("fails a runaway task with COMPUTE_LIMIT_EXCEEDED and runs the next one", asy
   );
   expect(err).toBeInstanceOf(ComputeError);
   expect(err).toMatchObject({ type: "COMPUTE_LIMIT_EXCEEDED", message: "The computation needed more than 64 MB of memory (COMPUTE_THREAD_MAX_MB) and was stopped" });
-  // The process did not take the task's growth (the thread's heap is gone with it).
-  expect(process.memoryUsage().rss - rssBefore).toBeLessThan(512 * 1024 * 1024);
+  // The process did not take the task's growth: without the cap the thread grows to V8's default heap limit
+  // (several GB on this machine) before it fails. The bound leaves room for what a thread costs the process
+  // besides its heap (its start-up, the allocator keeping freed pages): 546 MB in one fresh-clone run under
+  // load, so a 512 MB bound failed there.
+  expect(process.memoryUsage().rss - rssBefore).toBeLessThan(1024 * 1024 * 1024);
   await expect(runOffLoop<number>(HOG, "sum", [[1, 2, 3, 4]])).resolves.toBe(10);
 });
